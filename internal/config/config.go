@@ -1,0 +1,131 @@
+// Package config reads Beian's settings (spec/config.md) into one struct
+// that the wiring passes down. Every key has a default so `beian serve`
+// runs with no configuration at all.
+package config
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+)
+
+// Config is everything an operator can set.
+type Config struct {
+	Addr            string  // BEIAN_ADDR
+	DataDir         string  // BEIAN_DATA_DIR
+	DatabaseURL     string  // BEIAN_DATABASE_URL: "sqlite:PATH" or "postgres://…"
+	BlobURL         string  // BEIAN_BLOB_URL: "file:DIR" or "s3://bucket?endpoint=…"
+	SMTPURL         string  // BEIAN_SMTP_URL; empty: outbox
+	SMSURL          string  // BEIAN_SMS_URL; empty: outbox
+	BureauMode      string  // BEIAN_BUREAU_MODE: auto | manual
+	BureauTimeScale float64 // BEIAN_BUREAU_TIME_SCALE
+	BureauSeed      string  // BEIAN_BUREAU_SEED: path, empty for the built-in demo seed
+	AdminEmail      string  // BEIAN_ADMIN_EMAIL
+	AdminPassword   string  // BEIAN_ADMIN_PASSWORD
+	BaseURL         string  // BEIAN_BASE_URL: links in mails; default http://ADDR
+	SecretKey       string  // BEIAN_SECRET_KEY: hex 32 bytes for PII encryption; default a key file in the data dir
+	LogLevel        string  // BEIAN_LOG_LEVEL: debug | info | warn | error
+
+	Provider Provider
+}
+
+// Provider holds the provider settings (BEIAN_PROVIDER_FILE).
+type Provider struct {
+	Name                      string   `json:"name"`
+	IPRanges                  []string `json:"ip_ranges"`
+	AccessMethods             []string `json:"access_methods"`
+	ServerLocations           []string `json:"server_locations"`
+	Offices                   []Office `json:"offices"`
+	MailingAddress            string   `json:"mailing_address"`
+	MaxWebsitesPerApplication int      `json:"max_websites_per_application"`
+	AttachmentMaxBytes        int64    `json:"attachment_max_bytes"`
+	AttachmentStoreMaxBytes   int64    `json:"attachment_store_max_bytes"`
+	AttachmentMinWidth        int      `json:"attachment_min_width"`
+	AttachmentMinHeight       int      `json:"attachment_min_height"`
+	// ApprovedTLDs overrides data/approved_tlds.txt when not empty.
+	ApprovedTLDs []string `json:"approved_tlds"`
+	// HolidayOverrides adds official calendars for years the library does not
+	// cover: "2028-01-01": "holiday" | "workday".
+	HolidayOverrides map[string]string `json:"holiday_overrides"`
+}
+
+// Office is a place where face-to-face signing (面签) happens.
+type Office struct {
+	Key     string `json:"key"`
+	City    string `json:"city"`
+	Address string `json:"address"`
+	Phone   string `json:"phone"`
+}
+
+// DefaultProvider is the seed provider's settings (config.md).
+func DefaultProvider() Provider {
+	return Provider{
+		Name:            "上海蓝云网络科技有限公司",
+		IPRanges:        []string{"42.159.0.0/16", "139.217.0.0/16", "139.219.0.0/16"},
+		AccessMethods:   []string{"cloud"},
+		ServerLocations: []string{"110000", "310000", "130000"},
+		Offices: []Office{
+			{Key: "beijing", City: "北京", Address: "北京市朝阳区酒仙桥东路1号", Phone: "4000890365"},
+			{Key: "shanghai", City: "上海", Address: "上海浦东区科苑路88号3号楼657室", Phone: "021-28986102"},
+		},
+		MailingAddress:            "北京市朝阳区酒仙桥东路1号（备案组收，电话 4000890365）",
+		MaxWebsitesPerApplication: 10,
+		AttachmentMaxBytes:        10 << 20,
+		AttachmentStoreMaxBytes:   2 << 20,
+		AttachmentMinWidth:        600,
+		AttachmentMinHeight:       400,
+	}
+}
+
+// Load reads the environment (and the provider file it names).
+func Load(getenv func(string) string) (Config, error) {
+	get := func(k, def string) string {
+		if v := strings.TrimSpace(getenv(k)); v != "" {
+			return v
+		}
+		return def
+	}
+	c := Config{
+		Addr:          get("BEIAN_ADDR", "127.0.0.1:8080"),
+		DataDir:       get("BEIAN_DATA_DIR", "./data"),
+		SMTPURL:       get("BEIAN_SMTP_URL", ""),
+		SMSURL:        get("BEIAN_SMS_URL", ""),
+		BureauMode:    get("BEIAN_BUREAU_MODE", "auto"),
+		BureauSeed:    get("BEIAN_BUREAU_SEED", ""),
+		AdminEmail:    get("BEIAN_ADMIN_EMAIL", ""),
+		AdminPassword: get("BEIAN_ADMIN_PASSWORD", ""),
+		SecretKey:     get("BEIAN_SECRET_KEY", ""),
+		LogLevel:      get("BEIAN_LOG_LEVEL", "info"),
+		Provider:      DefaultProvider(),
+	}
+	c.DatabaseURL = get("BEIAN_DATABASE_URL", "sqlite:"+filepath.Join(c.DataDir, "beian.db"))
+	c.BlobURL = get("BEIAN_BLOB_URL", "file:"+filepath.Join(c.DataDir, "blobs"))
+	c.BaseURL = get("BEIAN_BASE_URL", "http://"+c.Addr)
+	if c.BureauMode != "auto" && c.BureauMode != "manual" {
+		return c, fmt.Errorf("BEIAN_BUREAU_MODE must be auto or manual, not %q", c.BureauMode)
+	}
+	scale, err := strconv.ParseFloat(get("BEIAN_BUREAU_TIME_SCALE", "0"), 64)
+	if err != nil || scale < 0 {
+		return c, fmt.Errorf("BEIAN_BUREAU_TIME_SCALE must be a number ≥ 0")
+	}
+	c.BureauTimeScale = scale
+	if path := get("BEIAN_PROVIDER_FILE", ""); path != "" {
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return c, fmt.Errorf("provider file: %w", err)
+		}
+		// Keys absent from the file keep their defaults.
+		if err := json.Unmarshal(b, &c.Provider); err != nil {
+			return c, fmt.Errorf("provider file %s: %w", path, err)
+		}
+	}
+	return c, nil
+}
+
+// IsPostgres reports whether the database URL names PostgreSQL.
+func (c Config) IsPostgres() bool {
+	return strings.HasPrefix(c.DatabaseURL, "postgres://") || strings.HasPrefix(c.DatabaseURL, "postgresql://")
+}

@@ -1,0 +1,75 @@
+package httpx
+
+import (
+	"encoding/json"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"beian/internal/filing"
+)
+
+// HandlerFunc is an HTTP handler that returns its error instead of writing it.
+type HandlerFunc func(w http.ResponseWriter, r *http.Request) error
+
+// ErrorRenderer writes an error; the JSON API and the HTML UI each have one.
+type ErrorRenderer func(w http.ResponseWriter, r *http.Request, e *Error)
+
+// Handle adapts a HandlerFunc, sending any error through render.
+func Handle(log *slog.Logger, render ErrorRenderer, h HandlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := h(w, r); err != nil {
+			e := AsError(err)
+			if e.Status >= 500 {
+				log.ErrorContext(r.Context(), "request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+			}
+			render(w, r, e)
+		}
+	})
+}
+
+// errorBody is the spec's error body.
+type errorBody struct {
+	Error map[string]any `json:"error"`
+}
+
+// RenderJSONError is the API's error renderer.
+func RenderJSONError(w http.ResponseWriter, r *http.Request, e *Error) {
+	lang := Lang(r)
+	obj := map[string]any{"code": e.Code, "message": e.Message.In(lang)}
+	if len(e.Violations) > 0 {
+		obj["violations"] = filing.Localize(e.Violations, lang)
+	}
+	for k, v := range e.Extra {
+		obj[k] = v
+	}
+	if e.RetryAfter > 0 {
+		w.Header().Set("Retry-After", strconv.Itoa(e.RetryAfter))
+	}
+	WriteJSON(w, e.Status, errorBody{Error: obj})
+}
+
+// WriteJSON writes v as a JSON answer.
+func WriteJSON(w http.ResponseWriter, status int, v any) error {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	return json.NewEncoder(w).Encode(v)
+}
+
+// Lang picks "en" or "zh" from the lang cookie, then Accept-Language; Chinese is the default.
+func Lang(r *http.Request) string {
+	if c, err := r.Cookie("lang"); err == nil && (c.Value == "en" || c.Value == "zh") {
+		return c.Value
+	}
+	al := strings.ToLower(r.Header.Get("Accept-Language"))
+	if al == "" {
+		return "zh"
+	}
+	// The first listed language wins; weights are rare enough in practice.
+	first := strings.TrimSpace(strings.SplitN(strings.SplitN(al, ",", 2)[0], ";", 2)[0])
+	if strings.HasPrefix(first, "en") {
+		return "en"
+	}
+	return "zh"
+}

@@ -1,0 +1,146 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/google/uuid"
+)
+
+// Job is one unit of background work.
+type Job struct {
+	ID          string
+	Kind        string
+	Payload     json.RawMessage
+	Key         string // idempotency key: enqueuing the same key twice keeps one job
+	RunAt       time.Time
+	Attempts    int
+	MaxAttempts int
+}
+
+// Enqueue adds a job in this transaction. A job whose Key already exists is
+// silently kept as it is, so retried requests do not double the work.
+func (t *Tx) Enqueue(ctx context.Context, kind string, payload any, key string, runAt time.Time) error {
+	b, err := json.Marshal(payload)
+	if err != nil {
+		return fmt.Errorf("job payload: %w", err)
+	}
+	now := time.Now()
+	if runAt.IsZero() {
+		runAt = now
+	}
+	var k any
+	if key != "" {
+		k = key
+	}
+	_, err = t.exec(ctx, `INSERT INTO jobs (id, kind, payload, idem_key, run_at, created_at)
+		VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (idem_key) DO NOTHING`,
+		uuid.Must(uuid.NewV7()).String(), kind, string(b), k, ms(runAt), ms(now))
+	if err != nil {
+		return fmt.Errorf("enqueue %s: %w", kind, err)
+	}
+	return nil
+}
+
+// ClaimJobs takes up to n due jobs, leasing them for lease. A job whose
+// lease ran out (its worker died) is due again. On PostgreSQL, SKIP LOCKED
+// lets several instances claim side by side without taking the same job.
+func (s *Store) ClaimJobs(ctx context.Context, now time.Time, n int, lease time.Duration) ([]Job, error) {
+	var jobs []Job
+	err := s.Tx(ctx, func(tx *Tx) error {
+		lock := ""
+		if s.pg {
+			lock = " FOR UPDATE SKIP LOCKED"
+		}
+		rows, err := tx.query(ctx, `SELECT id, kind, payload, COALESCE(idem_key, ''), run_at, attempts, max_attempts FROM jobs
+			WHERE (state = 'queued' AND run_at <= ?) OR (state = 'running' AND locked_until <= ?)
+			ORDER BY run_at LIMIT ?`+lock, ms(now), ms(now), n)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			var j Job
+			var payload string
+			var runAt int64
+			if err := rows.Scan(&j.ID, &j.Kind, &payload, &j.Key, &runAt, &j.Attempts, &j.MaxAttempts); err != nil {
+				rows.Close()
+				return err
+			}
+			j.Payload = json.RawMessage(payload)
+			j.RunAt = fromMS(runAt)
+			jobs = append(jobs, j)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		for i := range jobs {
+			jobs[i].Attempts++
+			if _, err := tx.exec(ctx, `UPDATE jobs SET state = 'running', attempts = ?, locked_until = ? WHERE id = ?`,
+				jobs[i].Attempts, ms(now.Add(lease)), jobs[i].ID); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return jobs, err
+}
+
+// CompleteJob marks a job done. Handlers that must take effect exactly once
+// do their write in the same transaction through CompleteJobTx.
+func (s *Store) CompleteJob(ctx context.Context, id string) error {
+	return s.Tx(ctx, func(tx *Tx) error { return tx.CompleteJob(ctx, id) })
+}
+
+// CompleteJob marks a job done inside tx.
+func (t *Tx) CompleteJob(ctx context.Context, id string) error {
+	_, err := t.exec(ctx, `UPDATE jobs SET state = 'done', finished_at = ?, last_error = '' WHERE id = ?`, ms(time.Now()), id)
+	return err
+}
+
+// RetryJob puts a failed job back for a later try, or gives up on it after
+// its last attempt.
+func (s *Store) RetryJob(ctx context.Context, j Job, cause error, next time.Time) error {
+	state := "queued"
+	if j.Attempts >= j.MaxAttempts {
+		state = "failed"
+	}
+	return s.Tx(ctx, func(tx *Tx) error {
+		_, err := tx.exec(ctx, `UPDATE jobs SET state = ?, run_at = ?, locked_until = 0, last_error = ? WHERE id = ?`,
+			state, ms(next), cause.Error(), j.ID)
+		return err
+	})
+}
+
+// JobCounts reports how many jobs are in each state (for tests and the admin page).
+func (s *Store) JobCounts(ctx context.Context) (map[string]int, error) {
+	rows, err := s.query(ctx, `SELECT state, COUNT(*) FROM jobs GROUP BY state`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]int{}
+	for rows.Next() {
+		var st string
+		var n int
+		if err := rows.Scan(&st, &n); err != nil {
+			return nil, err
+		}
+		out[st] = n
+	}
+	return out, rows.Err()
+}
+
+// NextJobAt tells when the next queued job is due (zero when none), so the
+// worker can sleep until then.
+func (s *Store) NextJobAt(ctx context.Context) (time.Time, error) {
+	var v sql.NullInt64
+	err := s.queryRow(ctx, `SELECT MIN(run_at) FROM jobs WHERE state = 'queued'`).Scan(&v)
+	if err != nil {
+		return time.Time{}, translate(err)
+	}
+	return fromMS(v.Int64), nil
+}

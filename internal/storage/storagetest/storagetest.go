@@ -1,0 +1,104 @@
+// Package storagetest opens real databases for tests: always a fresh SQLite
+// file, and a fresh PostgreSQL schema when BEIAN_TEST_POSTGRES_URL is set
+// (CI sets it; a plain `go test ./...` skips PostgreSQL with a message).
+package storagetest
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"beian/internal/storage"
+)
+
+// PostgresEnv names the variable holding the PostgreSQL test URL.
+const PostgresEnv = "BEIAN_TEST_POSTGRES_URL"
+
+var seq atomic.Int64
+
+// URLs returns database URLs to run a test against, keyed by name
+// ("sqlite", "postgres"): each a fresh, empty database.
+func URLs(t testing.TB) map[string]string {
+	t.Helper()
+	out := map[string]string{"sqlite": "sqlite:" + filepath.Join(t.TempDir(), "beian.db")}
+	if u := PostgresURL(t); u != "" {
+		out["postgres"] = u
+	}
+	return out
+}
+
+// PostgresURL creates a fresh schema and returns a URL whose search_path
+// points at it, or "" (with a logged note) when PostgreSQL tests are off.
+func PostgresURL(t testing.TB) string {
+	t.Helper()
+	base := os.Getenv(PostgresEnv)
+	if base == "" {
+		t.Logf("PostgreSQL tests skipped: set %s=postgres://… to run them", PostgresEnv)
+		return ""
+	}
+	schema := fmt.Sprintf("t_%d_%d", time.Now().UnixNano(), seq.Add(1))
+	db, err := sql.Open("pgx", base)
+	if err != nil {
+		t.Fatalf("postgres: %v", err)
+	}
+	defer db.Close()
+	if _, err := db.Exec("CREATE SCHEMA " + schema); err != nil {
+		t.Fatalf("create schema: %v", err)
+	}
+	t.Cleanup(func() {
+		db, err := sql.Open("pgx", base)
+		if err == nil {
+			db.Exec("DROP SCHEMA " + schema + " CASCADE")
+			db.Close()
+		}
+	})
+	u, err := url.Parse(base)
+	if err != nil {
+		t.Fatalf("parse %s: %v", PostgresEnv, err)
+	}
+	qv := u.Query()
+	qv.Set("search_path", schema)
+	u.RawQuery = qv.Encode()
+	return u.String()
+}
+
+// Open returns migrated stores keyed by database name.
+func Open(t testing.TB) map[string]*storage.Store {
+	t.Helper()
+	out := map[string]*storage.Store{}
+	for name, u := range URLs(t) {
+		s, err := storage.Open(context.Background(), u)
+		if err != nil {
+			t.Fatalf("open %s: %v", name, err)
+		}
+		if err := s.Migrate(context.Background()); err != nil {
+			t.Fatalf("migrate %s: %v", name, err)
+		}
+		t.Cleanup(func() { s.Close() })
+		out[name] = s
+	}
+	return out
+}
+
+// Each runs fn as a subtest on every available database.
+func Each(t *testing.T, fn func(t *testing.T, s *storage.Store)) {
+	t.Helper()
+	for name, s := range Open(t) {
+		t.Run(name, func(t *testing.T) { fn(t, s) })
+	}
+}
+
+// Name extracts the driver name from a URL, for test labels.
+func Name(u string) string {
+	if strings.HasPrefix(u, "postgres") {
+		return "postgres"
+	}
+	return "sqlite"
+}

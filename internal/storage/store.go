@@ -1,0 +1,242 @@
+// Package storage is the one place Beian speaks SQL. The same schema and
+// queries run on SQLite (embedded default) and PostgreSQL (scale-out); where
+// the two differ, both variants sit side by side in the same method.
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // registers "pgx"
+	_ "modernc.org/sqlite"             // registers "sqlite"
+)
+
+// Sentinel errors every caller can test with errors.Is.
+var (
+	ErrNotFound = errors.New("not found")
+	ErrConflict = errors.New("conflict")
+	// ErrUnavailable means the database cannot be reached right now.
+	ErrUnavailable = errors.New("database unavailable")
+)
+
+// Store is the database. Writes go through Tx on the writer pool; reads use
+// the read pool (on SQLite a separate set of connections beside the single
+// writer, so readers never wait behind a write).
+type Store struct {
+	w, r *sql.DB
+	pg   bool
+
+	rebindMu sync.RWMutex
+	rebinds  map[string]string
+}
+
+// Open connects to "sqlite:PATH" or "postgres://…".
+func Open(ctx context.Context, url string) (*Store, error) {
+	s := &Store{rebinds: map[string]string{}}
+	switch {
+	case strings.HasPrefix(url, "postgres://"), strings.HasPrefix(url, "postgresql://"):
+		db, err := sql.Open("pgx", url)
+		if err != nil {
+			return nil, fmt.Errorf("open postgres: %w", err)
+		}
+		db.SetMaxOpenConns(32)
+		db.SetMaxIdleConns(32)
+		db.SetConnMaxIdleTime(5 * time.Minute)
+		s.w, s.r, s.pg = db, db, true
+	case strings.HasPrefix(url, "sqlite:"):
+		path := strings.TrimPrefix(url, "sqlite:")
+		path = strings.TrimPrefix(path, "//")
+		if path == "" {
+			return nil, errors.New("sqlite: empty path")
+		}
+		if dir := filepath.Dir(path); dir != "" {
+			if err := os.MkdirAll(dir, 0o700); err != nil {
+				return nil, fmt.Errorf("create data dir: %w", err)
+			}
+		}
+		// synchronous(FULL): an acknowledged commit is on disk, even after
+		// a power cut, not only after a process crash.
+		base := "file:" + path + "?_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=synchronous(FULL)"
+		w, err := sql.Open("sqlite", base+"&_txlock=immediate")
+		if err != nil {
+			return nil, fmt.Errorf("open sqlite: %w", err)
+		}
+		w.SetMaxOpenConns(1) // SQLite has one writer; queue in Go, not in busy loops
+		w.SetMaxIdleConns(1)
+		w.SetConnMaxLifetime(0)
+		r, err := sql.Open("sqlite", base+"&_pragma=query_only(1)")
+		if err != nil {
+			w.Close()
+			return nil, fmt.Errorf("open sqlite readers: %w", err)
+		}
+		n := max(4, runtime.NumCPU()*2)
+		r.SetMaxOpenConns(n)
+		r.SetMaxIdleConns(n)
+		r.SetConnMaxLifetime(0)
+		s.w, s.r = w, r
+	default:
+		return nil, fmt.Errorf("database URL must start with sqlite: or postgres://, got %q", url)
+	}
+	pctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if err := s.w.PingContext(pctx); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("%w: %w", ErrUnavailable, err)
+	}
+	return s, nil
+}
+
+// Postgres reports whether the store runs on PostgreSQL.
+func (s *Store) Postgres() bool { return s.pg }
+
+// Close closes both pools.
+func (s *Store) Close() error {
+	err := s.w.Close()
+	if s.r != s.w {
+		err = errors.Join(err, s.r.Close())
+	}
+	return err
+}
+
+// Ping checks the database answers.
+func (s *Store) Ping(ctx context.Context) error {
+	if err := s.w.PingContext(ctx); err != nil {
+		return fmt.Errorf("%w: %w", ErrUnavailable, err)
+	}
+	return nil
+}
+
+// q turns the portable "?" placeholders into PostgreSQL's $n, once per query text.
+func (s *Store) q(query string) string {
+	if !s.pg {
+		return query
+	}
+	s.rebindMu.RLock()
+	out, ok := s.rebinds[query]
+	s.rebindMu.RUnlock()
+	if ok {
+		return out
+	}
+	var b strings.Builder
+	n := 0
+	inStr := false
+	for i := 0; i < len(query); i++ {
+		c := query[i]
+		switch {
+		case c == '\'':
+			inStr = !inStr
+			b.WriteByte(c)
+		case c == '?' && !inStr:
+			n++
+			b.WriteByte('$')
+			b.WriteString(strconv.Itoa(n))
+		default:
+			b.WriteByte(c)
+		}
+	}
+	out = b.String()
+	s.rebindMu.Lock()
+	s.rebinds[query] = out
+	s.rebindMu.Unlock()
+	return out
+}
+
+// querier is what both *sql.DB and *sql.Tx offer.
+type querier interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// Tx is a write transaction. Methods that change data hang off Tx so a
+// state change and the jobs announcing it commit together.
+type Tx struct {
+	s  *Store
+	tx *sql.Tx
+}
+
+// Tx runs fn in a write transaction, committing when fn returns nil.
+func (s *Store) Tx(ctx context.Context, fn func(tx *Tx) error) error {
+	sqlTx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return translate(fmt.Errorf("begin: %w", err))
+	}
+	t := &Tx{s: s, tx: sqlTx}
+	if err := fn(t); err != nil {
+		_ = sqlTx.Rollback()
+		return err
+	}
+	if err := sqlTx.Commit(); err != nil {
+		return translate(fmt.Errorf("commit: %w", err))
+	}
+	return nil
+}
+
+func (t *Tx) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	res, err := t.tx.ExecContext(ctx, t.s.q(query), args...)
+	return res, translate(err)
+}
+
+func (t *Tx) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
+	return t.tx.QueryRowContext(ctx, t.s.q(query), args...)
+}
+
+func (t *Tx) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	rows, err := t.tx.QueryContext(ctx, t.s.q(query), args...)
+	return rows, translate(err)
+}
+
+// read helpers on the read pool.
+func (s *Store) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
+	return s.r.QueryRowContext(ctx, s.q(query), args...)
+}
+
+func (s *Store) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	rows, err := s.r.QueryContext(ctx, s.q(query), args...)
+	return rows, translate(err)
+}
+
+// translate maps driver errors to the package's sentinels.
+func translate(err error) error {
+	if err == nil {
+		return nil
+	}
+	if errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("%w: %w", ErrNotFound, err)
+	}
+	msg := err.Error()
+	switch {
+	case strings.Contains(msg, "UNIQUE constraint failed"), strings.Contains(msg, "SQLSTATE 23505"):
+		return fmt.Errorf("%w: %w", ErrConflict, err)
+	case strings.Contains(msg, "connection refused"), strings.Contains(msg, "SQLSTATE 57P"),
+		strings.Contains(msg, "broken pipe"), strings.Contains(msg, "bad connection"),
+		strings.Contains(msg, "SQLITE_FULL"), strings.Contains(msg, "database or disk is full"):
+		return fmt.Errorf("%w: %w", ErrUnavailable, err)
+	}
+	return err
+}
+
+// ms converts a time to the stored form: Unix milliseconds, portable across both databases.
+func ms(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.UnixMilli()
+}
+
+// fromMS converts a stored timestamp back; 0 is the zero time.
+func fromMS(v int64) time.Time {
+	if v == 0 {
+		return time.Time{}
+	}
+	return time.UnixMilli(v).UTC()
+}
