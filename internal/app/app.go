@@ -18,6 +18,8 @@ commands:
   serve                 run the web UI, the API, job workers and the bureau simulator
   migrate               bring the database schema up to date
   validate FILE.json    print the violations of a filing document (exit 0 valid, 1 invalid, 2 unreadable)
+  backup PATH           copy the SQLite database, attachments and key to PATH (safe while serving)
+  restore PATH          restore a backup into an empty data dir
   user add --role reviewer|admin --email E --phone P --password W --name N
 `
 
@@ -45,6 +47,10 @@ func Main(args []string, getenv func(string) string, stdout, stderr io.Writer) i
 		err = migrate(ctx, cfg, stdout)
 	case "user":
 		err = userCmd(ctx, cfg, rest, stdout)
+	case "backup":
+		err = backup(ctx, cfg, rest, stdout)
+	case "restore":
+		err = restore(ctx, cfg, rest, stdout)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0
