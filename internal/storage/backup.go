@@ -20,7 +20,18 @@ func (s *Store) BackupTo(ctx context.Context, path string) error {
 	}
 	// VACUUM INTO takes no bound parameter for the file name; quote it.
 	quoted := "'" + strings.ReplaceAll(path, "'", "''") + "'"
-	if _, err := s.r.ExecContext(ctx, "VACUUM INTO "+quoted); err != nil {
+	// A reader connection, so writers are not held up while it copies; it is
+	// query_only by default, so lift that for this one statement.
+	conn, err := s.r.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("backup: %w", err)
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, "PRAGMA query_only = 0"); err != nil {
+		return fmt.Errorf("backup: %w", err)
+	}
+	defer conn.ExecContext(context.WithoutCancel(ctx), "PRAGMA query_only = 1")
+	if _, err := conn.ExecContext(ctx, "VACUUM INTO "+quoted); err != nil {
 		return fmt.Errorf("backup: %w", err)
 	}
 	return nil
