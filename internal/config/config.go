@@ -28,6 +28,9 @@ type Config struct {
 	BaseURL         string  // BEIAN_BASE_URL: links in mails; default http://ADDR
 	SecretKey       string  // BEIAN_SECRET_KEY: hex 32 bytes for PII encryption; default a key file in the data dir
 	LogLevel        string  // BEIAN_LOG_LEVEL: debug | info | warn | error
+	// RateLimits turns the abuse limits on (default). BEIAN_RATE_LIMITS=off
+	// is for load benchmarks driven from one client only.
+	RateLimits bool
 
 	Provider Provider
 }
@@ -104,6 +107,13 @@ func Load(getenv func(string) string) (Config, error) {
 	c.DatabaseURL = get("BEIAN_DATABASE_URL", "sqlite:"+filepath.Join(c.DataDir, "beian.db"))
 	c.BlobURL = get("BEIAN_BLOB_URL", "file:"+filepath.Join(c.DataDir, "blobs"))
 	c.BaseURL = get("BEIAN_BASE_URL", "http://"+c.Addr)
+	switch get("BEIAN_RATE_LIMITS", "on") {
+	case "on":
+		c.RateLimits = true
+	case "off":
+	default:
+		return c, fmt.Errorf("BEIAN_RATE_LIMITS must be on or off")
+	}
 	if c.BureauMode != "auto" && c.BureauMode != "manual" {
 		return c, fmt.Errorf("BEIAN_BUREAU_MODE must be auto or manual, not %q", c.BureauMode)
 	}
