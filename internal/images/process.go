@@ -1,0 +1,116 @@
+package images
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"image"
+	"image/color"
+	"io"
+)
+
+// Result is the stored copy of an accepted upload.
+type Result struct {
+	// JPEG is the stored copy: upright, without any metadata, at most
+	// StoreMaxBytes.
+	JPEG []byte
+	// Width and Height are the stored copy's.
+	Width, Height int
+	// SHA256 is the hex digest of the original upload (for MergeIDCard, of
+	// the merged JPEG).
+	SHA256 string
+	// OriginalBytes is the size of the upload (for MergeIDCard, of the
+	// merged JPEG).
+	OriginalBytes int64
+}
+
+// Process checks an upload and returns the copy to store. Refusals the
+// applicant can fix are *Error with code CodeNotJPEG, CodeTooLarge or
+// CodeTooSmall; other errors (a failing reader) are wrapped with %w.
+//
+// It reads at most lim.MaxBytes+1 bytes, trusts only the leading bytes to
+// tell the format, reads the frame header before decoding so pixel bombs
+// are refused unallocated, applies the EXIF orientation and re-encodes,
+// which drops EXIF, GPS, camera and every other metadata segment.
+func Process(r io.Reader, lim Limits) (*Result, error) {
+	lim = lim.withDefaults()
+	data, err := readUpload(r, lim.MaxBytes)
+	if err != nil {
+		return nil, err
+	}
+	h, err := inspect(data, lim)
+	if err != nil {
+		return nil, err
+	}
+	sum := sha256.Sum256(data)
+	p, err := decodePicture(data, h.orient, h.cfg, h.width, h.height)
+	if err != nil {
+		return nil, err
+	}
+	n := int64(len(data))
+	data = nil // the upload is no longer needed while encoding
+	out, w, ht, err := encodeFit(p, lim.StoreMaxBytes)
+	if err != nil {
+		return nil, err
+	}
+	return &Result{JPEG: out, Width: w, Height: ht, SHA256: hex.EncodeToString(sum[:]), OriginalBytes: n}, nil
+}
+
+// readUpload reads a JPEG upload of at most max bytes. Non-JPEG files are
+// refused from their first bytes, oversized ones as soon as the limit is
+// passed, without reading the rest.
+func readUpload(r io.Reader, max int64) ([]byte, error) {
+	head := make([]byte, sniffLen)
+	n, err := io.ReadFull(r, head)
+	head = head[:n]
+	if err != nil && err != io.EOF && err != io.ErrUnexpectedEOF {
+		return nil, fmt.Errorf("read upload: %w", err)
+	}
+	if f := Sniff(head); f != FormatJPEG {
+		return nil, errNotJPEG(f)
+	}
+	var buf bytes.Buffer
+	buf.Grow(int(min(max+1, 1<<20)))
+	buf.Write(head)
+	if _, err := buf.ReadFrom(io.LimitReader(r, max+1-int64(len(head)))); err != nil {
+		return nil, fmt.Errorf("read upload: %w", err)
+	}
+	if int64(buf.Len()) > max {
+		return nil, errTooManyBytes(max)
+	}
+	return buf.Bytes(), nil
+}
+
+// header is what inspect learned without decoding pixels.
+type header struct {
+	cfg           image.Config
+	orient        orientation
+	width, height int // display dimensions (after orientation)
+}
+
+// inspect checks the frame header against the limits.
+func inspect(data []byte, lim Limits) (header, error) {
+	cfg, err := decodeConfig(data)
+	if err != nil {
+		return header{}, errBroken(err)
+	}
+	if cfg.Width <= 0 || cfg.Height <= 0 {
+		return header{}, errBroken(fmt.Errorf("frame header says %dx%d", cfg.Width, cfg.Height))
+	}
+	max := int64(lim.MaxPixels)
+	if cfg.ColorModel == color.CMYKModel {
+		max /= 2 // CMYK decodes to 4 bytes a pixel and is converted once more
+	}
+	if int64(cfg.Width)*int64(cfg.Height) > max {
+		return header{}, errTooManyPixels(cfg.Width, cfg.Height, int(max))
+	}
+	h := header{cfg: cfg, orient: exifOrientation(data), width: cfg.Width, height: cfg.Height}
+	if h.orient.swaps() {
+		h.width, h.height = h.height, h.width
+	}
+	if h.width < lim.MinWidth || h.height < lim.MinHeight {
+		return header{}, errTooSmall(h.width, h.height, lim.MinWidth, lim.MinHeight)
+	}
+	return h, nil
+}
