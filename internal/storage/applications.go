@@ -1,0 +1,291 @@
+package storage
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"time"
+)
+
+// Application is a stored application. Document is the sealed JSON of the
+// filing document; the columns beside it are what lookups need.
+type Application struct {
+	ID              string
+	OwnerID         string
+	Flow            string
+	State           string
+	Open            bool // false once approved or withdrawn
+	Province        string
+	SubjectName     string
+	SubjectCertType string
+	SubjectCertHash string
+	RecordNumber    string
+	Document        string
+	Version         int
+	DueAt           time.Time
+	SubmittedAt     time.Time
+	CreatedAt       time.Time
+	UpdatedAt       time.Time
+
+	// Domains are the websites' domains in document order (application_domains).
+	Domains []string
+	// MobileHashes maps a leader role ("subject_leader", "website_leader:0")
+	// to the keyed hash of its mobile (leader_mobiles). Nil leaves them as they are on update.
+	MobileHashes map[string]string
+}
+
+const appCols = `id, owner_id, flow, state, open, province, subject_name, subject_cert_type, subject_cert_hash,
+	record_number, document, version, due_at, submitted_at, created_at, updated_at`
+
+func scanApplication(row interface{ Scan(...any) error }) (*Application, error) {
+	var a Application
+	var open int
+	var due, submitted, created, updated int64
+	if err := row.Scan(&a.ID, &a.OwnerID, &a.Flow, &a.State, &open, &a.Province, &a.SubjectName, &a.SubjectCertType,
+		&a.SubjectCertHash, &a.RecordNumber, &a.Document, &a.Version, &due, &submitted, &created, &updated); err != nil {
+		return nil, translate(err)
+	}
+	a.Open = open != 0
+	a.DueAt, a.SubmittedAt, a.CreatedAt, a.UpdatedAt = fromMS(due), fromMS(submitted), fromMS(created), fromMS(updated)
+	return &a, nil
+}
+
+// CreateApplication inserts a with version 1.
+func (t *Tx) CreateApplication(ctx context.Context, a *Application) error {
+	a.Version = 1
+	_, err := t.exec(ctx, `INSERT INTO applications (`+appCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		a.ID, a.OwnerID, a.Flow, a.State, boolInt(a.Open), a.Province, a.SubjectName, a.SubjectCertType, a.SubjectCertHash,
+		a.RecordNumber, a.Document, a.Version, ms(a.DueAt), ms(a.SubmittedAt), ms(a.CreatedAt), ms(a.UpdatedAt))
+	if err != nil {
+		return fmt.Errorf("create application: %w", err)
+	}
+	return t.writeLookups(ctx, a)
+}
+
+// UpdateApplication writes a if its stored version is still a.Version (the
+// one read), then bumps a.Version. A concurrent change makes it ErrConflict.
+func (t *Tx) UpdateApplication(ctx context.Context, a *Application) error {
+	res, err := t.exec(ctx, `UPDATE applications SET flow = ?, state = ?, open = ?, province = ?, subject_name = ?,
+		subject_cert_type = ?, subject_cert_hash = ?, record_number = ?, document = ?, version = version + 1,
+		due_at = ?, submitted_at = ?, updated_at = ? WHERE id = ? AND version = ?`,
+		a.Flow, a.State, boolInt(a.Open), a.Province, a.SubjectName, a.SubjectCertType, a.SubjectCertHash, a.RecordNumber,
+		a.Document, ms(a.DueAt), ms(a.SubmittedAt), ms(a.UpdatedAt), a.ID, a.Version)
+	if err != nil {
+		return fmt.Errorf("update application %s: %w", a.ID, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fmt.Errorf("application %s changed meanwhile: %w", a.ID, ErrConflict)
+	}
+	a.Version++
+	return t.writeLookups(ctx, a)
+}
+
+// writeLookups replaces the domain and mobile lookup rows of a.
+func (t *Tx) writeLookups(ctx context.Context, a *Application) error {
+	if _, err := t.exec(ctx, `DELETE FROM application_domains WHERE application_id = ?`, a.ID); err != nil {
+		return fmt.Errorf("application domains: %w", err)
+	}
+	for i, d := range a.Domains {
+		if d == "" {
+			continue
+		}
+		if _, err := t.exec(ctx, `INSERT INTO application_domains (application_id, idx, domain, open) VALUES (?, ?, ?, ?)`,
+			a.ID, i, d, boolInt(a.Open)); err != nil {
+			return fmt.Errorf("application domain: %w", err)
+		}
+	}
+	if a.MobileHashes != nil {
+		if err := t.SetLeaderMobiles(ctx, "application", a.ID, a.MobileHashes); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// SetLeaderMobiles replaces the mobile hashes of one owner ("application" or "subject").
+func (t *Tx) SetLeaderMobiles(ctx context.Context, ownerType, ownerID string, hashes map[string]string) error {
+	if _, err := t.exec(ctx, `DELETE FROM leader_mobiles WHERE owner_type = ? AND owner_id = ?`, ownerType, ownerID); err != nil {
+		return fmt.Errorf("leader mobiles: %w", err)
+	}
+	roles := make([]string, 0, len(hashes))
+	for r := range hashes {
+		roles = append(roles, r)
+	}
+	sort.Strings(roles)
+	for _, r := range roles {
+		if hashes[r] == "" {
+			continue
+		}
+		if _, err := t.exec(ctx, `INSERT INTO leader_mobiles (owner_type, owner_id, role, mobile_hash) VALUES (?, ?, ?, ?)`,
+			ownerType, ownerID, r, hashes[r]); err != nil {
+			return fmt.Errorf("leader mobile: %w", err)
+		}
+	}
+	return nil
+}
+
+// Application reads one application with its domains.
+func (s *Store) Application(ctx context.Context, id string) (*Application, error) {
+	a, err := scanApplication(s.queryRow(ctx, `SELECT `+appCols+` FROM applications WHERE id = ?`, id))
+	if err != nil {
+		return nil, fmt.Errorf("application %s: %w", id, err)
+	}
+	if a.Domains, err = s.applicationDomains(ctx, id); err != nil {
+		return nil, err
+	}
+	return a, nil
+}
+
+// ApplicationForUpdate reads one application inside a write transaction,
+// locking its row on PostgreSQL (SQLite's write transaction is exclusive).
+func (t *Tx) ApplicationForUpdate(ctx context.Context, id string) (*Application, error) {
+	lock := ""
+	if t.s.pg {
+		lock = " FOR UPDATE"
+	}
+	a, err := scanApplication(t.queryRow(ctx, `SELECT `+appCols+` FROM applications WHERE id = ?`+lock, id))
+	if err != nil {
+		return nil, fmt.Errorf("application %s: %w", id, err)
+	}
+	rows, err := t.query(ctx, `SELECT domain FROM application_domains WHERE application_id = ? ORDER BY idx`, id)
+	if err != nil {
+		return nil, fmt.Errorf("application domains: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var d string
+		if err := rows.Scan(&d); err != nil {
+			return nil, translate(err)
+		}
+		a.Domains = append(a.Domains, d)
+	}
+	return a, translate(rows.Err())
+}
+
+func (s *Store) applicationDomains(ctx context.Context, id string) ([]string, error) {
+	rows, err := s.query(ctx, `SELECT domain FROM application_domains WHERE application_id = ? ORDER BY idx`, id)
+	if err != nil {
+		return nil, fmt.Errorf("application domains: %w", err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var d string
+		if err := rows.Scan(&d); err != nil {
+			return nil, translate(err)
+		}
+		out = append(out, d)
+	}
+	return out, translate(rows.Err())
+}
+
+// ApplicationsByOwner lists an account's applications, newest first, with
+// their domains but without decoding anything sealed.
+func (s *Store) ApplicationsByOwner(ctx context.Context, ownerID string) ([]*Application, error) {
+	return s.listApplications(ctx, `SELECT `+appCols+` FROM applications WHERE owner_id = ? ORDER BY created_at DESC, id DESC`,
+		`SELECT d.application_id, d.domain FROM application_domains d JOIN applications a ON a.id = d.application_id
+		 WHERE a.owner_id = ? ORDER BY d.idx`, ownerID)
+}
+
+func (s *Store) listApplications(ctx context.Context, q, dq string, arg any) ([]*Application, error) {
+	rows, err := s.query(ctx, q, arg)
+	if err != nil {
+		return nil, fmt.Errorf("list applications: %w", err)
+	}
+	var out []*Application
+	byID := map[string]*Application{}
+	for rows.Next() {
+		a, err := scanApplication(rows)
+		if err != nil {
+			rows.Close()
+			return nil, err
+		}
+		out = append(out, a)
+		byID[a.ID] = a
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, translate(err)
+	}
+	drows, err := s.query(ctx, dq, arg)
+	if err != nil {
+		return nil, fmt.Errorf("list application domains: %w", err)
+	}
+	defer drows.Close()
+	for drows.Next() {
+		var id, d string
+		if err := drows.Scan(&id, &d); err != nil {
+			return nil, translate(err)
+		}
+		if a := byID[id]; a != nil {
+			a.Domains = append(a.Domains, d)
+		}
+	}
+	return out, translate(drows.Err())
+}
+
+// OpenApplication is the little the pre-check needs to know about an open application.
+type OpenApplication struct {
+	ID      string
+	OwnerID string
+	Flow    string
+	State   string
+}
+
+// OpenApplicationsBySubject lists open applications of a subject (by certificate hash).
+func (s *Store) OpenApplicationsBySubject(ctx context.Context, certHash string) ([]OpenApplication, error) {
+	return s.openApps(ctx, `SELECT id, owner_id, flow, state FROM applications WHERE subject_cert_hash = ? AND open = 1 ORDER BY created_at`, certHash)
+}
+
+// OpenApplicationsByDomain lists open applications that include a domain.
+func (s *Store) OpenApplicationsByDomain(ctx context.Context, domain string) ([]OpenApplication, error) {
+	return s.openApps(ctx, `SELECT a.id, a.owner_id, a.flow, a.state FROM application_domains d JOIN applications a ON a.id = d.application_id
+		WHERE d.domain = ? AND d.open = 1 AND a.open = 1 ORDER BY a.created_at`, domain)
+}
+
+// OpenApplicationsByRecord lists open applications started from a record number.
+func (s *Store) OpenApplicationsByRecord(ctx context.Context, number string) ([]OpenApplication, error) {
+	return s.openApps(ctx, `SELECT id, owner_id, flow, state FROM applications WHERE record_number = ? AND open = 1 ORDER BY created_at`, number)
+}
+
+func (s *Store) openApps(ctx context.Context, q string, arg any) ([]OpenApplication, error) {
+	rows, err := s.query(ctx, q, arg)
+	if err != nil {
+		return nil, fmt.Errorf("open applications: %w", err)
+	}
+	defer rows.Close()
+	var out []OpenApplication
+	for rows.Next() {
+		var o OpenApplication
+		if err := rows.Scan(&o.ID, &o.OwnerID, &o.Flow, &o.State); err != nil {
+			return nil, translate(err)
+		}
+		out = append(out, o)
+	}
+	return out, translate(rows.Err())
+}
+
+// MobileOwner is one holder of a leader mobile hash.
+type MobileOwner struct {
+	OwnerType string // application | subject
+	OwnerID   string
+	Role      string
+}
+
+// MobileOwners lists who uses a leader mobile (by its keyed hash).
+func (s *Store) MobileOwners(ctx context.Context, mobileHash string) ([]MobileOwner, error) {
+	rows, err := s.query(ctx, `SELECT owner_type, owner_id, role FROM leader_mobiles WHERE mobile_hash = ? ORDER BY owner_type, owner_id, role`, mobileHash)
+	if err != nil {
+		return nil, fmt.Errorf("mobile owners: %w", err)
+	}
+	defer rows.Close()
+	var out []MobileOwner
+	for rows.Next() {
+		var m MobileOwner
+		if err := rows.Scan(&m.OwnerType, &m.OwnerID, &m.Role); err != nil {
+			return nil, translate(err)
+		}
+		out = append(out, m)
+	}
+	return out, translate(rows.Err())
+}

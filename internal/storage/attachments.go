@@ -1,0 +1,104 @@
+package storage
+
+import (
+	"context"
+	"fmt"
+	"time"
+)
+
+// Attachment is a stored JPEG's metadata; its bytes live in the blob store under BlobKey.
+type Attachment struct {
+	ID            string
+	ApplicationID string
+	Kind          string
+	Website       int // -1 when the kind is not per website
+	BlobKey       string
+	Bytes         int64
+	OriginalBytes int64
+	Width         int
+	Height        int
+	SHA256        string
+	SignedOn      string
+	CreatedAt     time.Time
+}
+
+const attCols = `id, application_id, kind, website, blob_key, bytes, original_bytes, width, height, sha256, signed_on, created_at`
+
+func scanAttachment(row interface{ Scan(...any) error }) (*Attachment, error) {
+	var a Attachment
+	var created int64
+	if err := row.Scan(&a.ID, &a.ApplicationID, &a.Kind, &a.Website, &a.BlobKey, &a.Bytes, &a.OriginalBytes,
+		&a.Width, &a.Height, &a.SHA256, &a.SignedOn, &created); err != nil {
+		return nil, translate(err)
+	}
+	a.CreatedAt = fromMS(created)
+	return &a, nil
+}
+
+// CreateAttachment stores an attachment's metadata.
+func (t *Tx) CreateAttachment(ctx context.Context, a *Attachment) error {
+	_, err := t.exec(ctx, `INSERT INTO attachments (`+attCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		a.ID, a.ApplicationID, a.Kind, a.Website, a.BlobKey, a.Bytes, a.OriginalBytes, a.Width, a.Height, a.SHA256, a.SignedOn, ms(a.CreatedAt))
+	if err != nil {
+		return fmt.Errorf("create attachment: %w", err)
+	}
+	return nil
+}
+
+// Attachments lists an application's attachments in upload order.
+func (s *Store) Attachments(ctx context.Context, applicationID string) ([]*Attachment, error) {
+	rows, err := s.query(ctx, `SELECT `+attCols+` FROM attachments WHERE application_id = ? ORDER BY created_at, id`, applicationID)
+	if err != nil {
+		return nil, fmt.Errorf("attachments: %w", err)
+	}
+	return collectAttachments(rows)
+}
+
+// AttachmentsOfKind lists, inside a transaction, an application's attachments of one kind and website.
+func (t *Tx) AttachmentsOfKind(ctx context.Context, applicationID, kind string, website int) ([]*Attachment, error) {
+	rows, err := t.query(ctx, `SELECT `+attCols+` FROM attachments WHERE application_id = ? AND kind = ? AND website = ? ORDER BY created_at, id`,
+		applicationID, kind, website)
+	if err != nil {
+		return nil, fmt.Errorf("attachments of kind: %w", err)
+	}
+	return collectAttachments(rows)
+}
+
+type rowsScanner interface {
+	Next() bool
+	Scan(...any) error
+	Close() error
+	Err() error
+}
+
+func collectAttachments(rows rowsScanner) ([]*Attachment, error) {
+	defer rows.Close()
+	var out []*Attachment
+	for rows.Next() {
+		a, err := scanAttachment(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, a)
+	}
+	return out, translate(rows.Err())
+}
+
+// Attachment reads one attachment of one application; another
+// application's attachment is ErrNotFound.
+func (s *Store) Attachment(ctx context.Context, applicationID, id string) (*Attachment, error) {
+	a, err := scanAttachment(s.queryRow(ctx, `SELECT `+attCols+` FROM attachments WHERE id = ? AND application_id = ?`, id, applicationID))
+	if err != nil {
+		return nil, fmt.Errorf("attachment %s: %w", id, err)
+	}
+	return a, nil
+}
+
+// DeleteAttachment removes one attachment's metadata (the caller deletes the blob after commit).
+func (t *Tx) DeleteAttachment(ctx context.Context, applicationID, id string) error {
+	res, err := t.exec(ctx, `DELETE FROM attachments WHERE id = ? AND application_id = ?`, id, applicationID)
+	if err != nil {
+		return fmt.Errorf("delete attachment: %w", err)
+	}
+	return mustAffect(res, "attachment "+id)
+}
