@@ -1,0 +1,285 @@
+package rules
+
+import (
+	"strings"
+	"unicode/utf8"
+
+	"beian/internal/ident"
+	"beian/internal/phone"
+	"beian/internal/refdata"
+)
+
+var (
+	ruleRegionInvalid = def("subject.region.invalid", sevError,
+		"所属区域无效：%s",
+		"invalid region: %s")
+	ruleNatureInvalid = def("subject.nature.invalid", sevError,
+		"请选择主办单位性质（如企业、个人、事业单位）",
+		"choose the subject's nature (e.g. enterprise, individual, institution)")
+	ruleSubjectCertTypeNotAllowed = def("subject.cert_type.not_allowed", sevError,
+		"证件类型不适用于该主办单位性质，请选择与性质相符的证件（如企业选营业执照，个人选居民身份证）",
+		"this certificate type is not allowed for the subject's nature: choose a matching one (an enterprise: business licence; an individual: resident ID)")
+	ruleSubjectCertFormat = def("subject.cert_number.format", sevError,
+		"证件号码格式不正确：%s",
+		"the certificate number is malformed: %s")
+	ruleSubjectCertChecksum = def("subject.cert_number.checksum", sevError,
+		"证件号码校验位不正确，请对照证件逐位核对",
+		"the certificate number's check character is wrong: compare it with the certificate character by character")
+	ruleSubjectCertLowercaseX = def("subject.cert_number.lowercase_x", sevError,
+		"证件号码末位的 x 须为大写 X",
+		"the final x of the certificate number must be an upper-case X")
+	ruleSubjectCertProvince = def("subject.cert_number.province_mismatch", sevError,
+		"统一社会信用代码的登记地（第3–4位 %s）与主办单位所在省份（%s）不一致：单位须在证件登记地所在省份备案",
+		"the credit code was issued in another province (characters 3–4 are %s, the subject is in %s): an organization files in the province of its registration")
+	ruleSubjectCertNature = def("subject.cert_number.nature_mismatch", sevWarning,
+		"统一社会信用代码前两位 %s 通常不属于“%s”，请确认主办单位性质是否选择正确",
+		"a credit code starting with %s is unusual for the nature %q: check the subject's nature")
+	ruleSubjectNameRequired = def("subject.name.required", sevError,
+		"请填写主办单位名称（单位全称或个人姓名）",
+		"enter the subject's name (the full registered name, or the person's legal name)")
+	ruleSubjectNameLeader = def("subject.name.leader_mismatch", sevError,
+		"个人备案的主办人名称须与负责人姓名一致",
+		"for an individual, the subject name must equal the leader's name")
+	ruleSubjectLeaderNotSelf = def("subject.leader.not_self", sevError,
+		"个人备案的主体负责人须为本人：证件类型和号码须与主办人证件一致",
+		"for an individual, the subject leader is the person: certificate type and number must equal the subject's")
+	ruleCertAddressRequired = def("subject.cert_address.required", sevError,
+		"请按证件上的住所填写证件地址",
+		"enter the certificate address exactly as printed on the certificate")
+	ruleMailingRequired = def("subject.mailing_address.required", sevError,
+		"请填写通讯地址",
+		"enter the mailing address")
+	ruleMailingNotDetailed = def("subject.mailing_address.not_detailed", sevError,
+		"通讯地址须详细到门牌号（如“××路10号3号楼501室”，农村地址到村、组）",
+		"the mailing address must go down to the house number (e.g. 'No. 10 … Building 3, Room 501'; rural: to the village)")
+	ruleMailingProvince = def("subject.mailing_address.province_mismatch", sevError,
+		"通讯地址位于%s，须在主办单位所在省份（%s）内",
+		"the mailing address is in %s; it must be inside the subject's province (%s)")
+	ruleInvestorRequired = def("subject.investor.required", sevError,
+		"请填写投资者或上级主管单位（个人填本人姓名；无上级的单位填本单位名称）",
+		"enter the investor or superior body (an individual: own name; an organization without one: its own name)")
+	ruleInvestorIndividual = def("subject.investor.individual_mismatch", sevError,
+		"个人备案的投资者须填写本人姓名",
+		"for an individual, the investor is the person's own name")
+	ruleEmergencyFormat = def("subject.emergency_phone.format", sevError,
+		"应急联系电话须为有效的 11 位大陆手机号码",
+		"the emergency phone must be a valid 11-digit mainland mobile number")
+	ruleEmergencySame = def("subject.emergency_phone.same_as_leader", sevError,
+		"应急联系电话不能与主体负责人或网站负责人的手机号码相同，请填写另一个号码",
+		"the emergency phone must differ from every leader's mobile: give another number")
+)
+
+// certFormatHint explains a number format in both languages.
+func certFormatHint(format string) (zh, en string) {
+	switch format {
+	case ident.FormatUSCC:
+		return "统一社会信用代码为 18 位数字或大写字母（不含 I、O、S、V、Z）", "a credit code is 18 digits or capitals (no I, O, S, V, Z)"
+	case ident.FormatUSCCOrReg15:
+		return "应为 18 位统一社会信用代码或 15 位注册号", "expected an 18-character credit code or a 15-digit registration number"
+	case ident.FormatUSCCOrFree:
+		return "应为 18 位统一社会信用代码或证书编号（2–40 个字符）", "expected an 18-character credit code or the certificate number (2–40 characters)"
+	case ident.FormatOrgCode:
+		return "组织机构代码为 8 位数字或大写字母加 1 位校验码（如 D2143569-X）", "an organization code is 8 digits or capitals and a check character (e.g. D2143569-X)"
+	case ident.FormatResidentID:
+		return "居民身份证号为 18 位，前 6 位为大陆地区码，第 7–14 位为真实的出生日期", "a resident ID has 18 characters: a mainland region code, a real birth date in characters 7–14"
+	case ident.FormatResidencePermit:
+		return "居住证号码为 18 位，港澳以 810000/820000、台湾以 830000 开头", "a residence permit number has 18 characters starting 810000/820000 (HK/Macao) or 830000 (Taiwan)"
+	case ident.FormatForeignPermanentResidence:
+		return "永久居留身份证号为以 9 开头的 18 位，或 3 个字母加 12 位数字", "18 characters starting with 9, or 3 letters and 12 digits"
+	case ident.FormatHKMacaoPermit:
+		return "港澳通行证号为 H 或 M 加 8 位或 10 位数字", "H or M followed by 8 or 10 digits"
+	case ident.FormatTaiwanPermit:
+		return "台湾居民来往大陆通行证号为 8 位或 10 位数字", "8 or 10 digits"
+	case ident.FormatPassport:
+		return "护照号为 5–17 位大写字母或数字", "5 to 17 capitals or digits"
+	}
+	return "应为 2–40 个字符", "expected 2 to 40 characters"
+}
+
+func (c *check) subject() {
+	s := &c.doc.Subject
+	c.region()
+	if !c.natureOK {
+		c.r.add(ruleNatureInvalid, "subject.nature")
+	}
+	ct, ctOK := c.v.data.CertType(s.CertType)
+	if !ctOK || (c.natureOK && !ct.AllowedFor(s.Nature)) {
+		c.r.add(ruleSubjectCertTypeNotAllowed, "subject.cert_type")
+	}
+	if ctOK {
+		res := ident.Check(ct.NumberFormat, ct.Key, s.CertNumber, c.asOf)
+		c.certResult(res, ct.NumberFormat, "subject.cert_number", ruleSubjectCertFormat, ruleSubjectCertChecksum, ruleSubjectCertLowercaseX)
+		if res == ident.OK && len(s.CertNumber) == 18 && isCreditFormat(ct.NumberFormat) {
+			c.creditCode(s.CertNumber)
+		}
+	}
+	if s.Name == "" {
+		c.r.add(ruleSubjectNameRequired, "subject.name")
+	}
+	if c.individual {
+		l := &s.Leader
+		if s.Name != "" && l.Name != "" && s.Name != l.Name {
+			c.r.add(ruleSubjectNameLeader, "subject.name")
+		}
+		if s.CertType != l.CertType || s.CertNumber != l.CertNumber {
+			c.r.add(ruleSubjectLeaderNotSelf, "subject.leader")
+		}
+	}
+	if c.org && s.CertAddress == "" {
+		c.r.add(ruleCertAddressRequired, "subject.cert_address")
+	}
+	c.mailingAddress()
+	if s.Investor == "" {
+		c.r.add(ruleInvestorRequired, "subject.investor")
+	} else if c.individual {
+		own := s.Name
+		if own == "" {
+			own = s.Leader.Name
+		}
+		if own != "" && s.Investor != own {
+			c.r.add(ruleInvestorIndividual, "subject.investor")
+		}
+	}
+}
+
+func isCreditFormat(f string) bool {
+	return f == ident.FormatUSCC || f == ident.FormatUSCCOrReg15 || f == ident.FormatUSCCOrFree
+}
+
+// certResult reports a number check's outcome with the given rules.
+func (c *check) certResult(res ident.Result, format, field string, fmtRule, sumRule, xRule Rule) {
+	switch res {
+	case ident.Format:
+		zh, en := certFormatHint(format)
+		c.r.addAs(fmtRule, fmtRule.Severity, field, hint{zh, en})
+	case ident.Checksum:
+		c.r.add(sumRule, field)
+	case ident.LowercaseX:
+		c.r.add(xRule, field)
+	}
+}
+
+// hint is a bilingual argument: it prints in the language of the message
+// it is formatted into (see report.addAs).
+type hint struct{ zh, en string }
+
+// creditCode checks where and for which nature a valid credit code was issued.
+func (c *check) creditCode(code string) {
+	if c.org && c.province != "" {
+		region := code[2:8]
+		// 100000 is the national registry (central bodies): valid anywhere.
+		if region != "100000" && code[2:4] != c.province[:2] {
+			p, _ := c.v.data.Province(c.province)
+			c.r.add(ruleSubjectCertProvince, "subject.cert_number", code[2:4], p.Name)
+		}
+	}
+	if c.natureOK && len(c.nature.USCCPrefixes) > 0 {
+		prefix := code[:2]
+		for _, p := range c.nature.USCCPrefixes {
+			if p == prefix {
+				return
+			}
+		}
+		c.r.add(ruleSubjectCertNature, "subject.cert_number", prefix, hint{c.nature.ZH, c.nature.Key})
+	}
+}
+
+func (c *check) region() {
+	s := &c.doc.Subject
+	d := c.v.data
+	if c.province == "" {
+		c.r.add(ruleRegionInvalid, "subject.province", hint{"请选择主办单位所在省份（六位行政区划代码）", "choose the subject's province (six-digit division code)"})
+		return
+	}
+	city, ok := d.Division(s.City)
+	if !ok || city.Level != 2 || city.Parent != c.province {
+		c.r.add(ruleRegionInvalid, "subject.city", hint{"请选择所选省份下的地市", "choose a city inside the chosen province"})
+		return
+	}
+	if s.County == "" {
+		if d.HasCounties(s.City) {
+			c.r.add(ruleRegionInvalid, "subject.county", hint{"请选择所在区县", "choose the county or district"})
+		}
+		return
+	}
+	if s.County == s.City && !d.HasCounties(s.City) {
+		return // cities without counties (东莞, 中山 …) may repeat the city
+	}
+	county, ok := d.Division(s.County)
+	if !ok || county.Level != 3 || county.Parent != s.City {
+		c.r.add(ruleRegionInvalid, "subject.county", hint{"请选择所选地市下的区县", "choose a county inside the chosen city"})
+	}
+}
+
+// addressDetailWords mark an address detailed to the house (or village).
+var addressDetailWords = []string{"号", "室", "栋", "幢", "楼", "弄", "单元", "信箱", "村", "组"}
+
+func (c *check) mailingAddress() {
+	a := c.doc.Subject.MailingAddress
+	if a == "" {
+		c.r.add(ruleMailingRequired, "subject.mailing_address")
+		return
+	}
+	detailed := utf8.RuneCountInString(a) >= 8
+	if detailed {
+		detailed = false
+		for _, w := range addressDetailWords {
+			if strings.Contains(a, w) {
+				detailed = true
+				break
+			}
+		}
+	}
+	if !detailed {
+		c.r.add(ruleMailingNotDetailed, "subject.mailing_address")
+	}
+	if c.province == "" {
+		return
+	}
+	if p, ok := addressProvince(c.v.data, a); ok && p.Code != c.province {
+		own, _ := c.v.data.Province(c.province)
+		c.r.add(ruleMailingProvince, "subject.mailing_address", hint{p.Name, p.Name}, hint{own.Name, own.Name})
+	}
+}
+
+// addressProvince finds the province an address begins with, by full or
+// short name. A short name followed by a street word is a street named
+// after the province (北京路, 上海东路), not the province.
+func addressProvince(d *refdata.Data, a string) (refdata.Province, bool) {
+	for _, p := range d.Provinces() {
+		if strings.HasPrefix(a, p.Name) {
+			return p, true
+		}
+	}
+	for _, p := range d.Provinces() {
+		rest, ok := strings.CutPrefix(a, p.ShortName)
+		if !ok {
+			continue
+		}
+		r := strings.TrimLeft(rest, "东西南北中")
+		if strings.HasPrefix(r, "路") || strings.HasPrefix(r, "街") || strings.HasPrefix(r, "大街") || strings.HasPrefix(r, "大道") ||
+			strings.HasPrefix(r, "道") || strings.HasPrefix(r, "巷") || strings.HasPrefix(r, "里") {
+			continue
+		}
+		return p, true
+	}
+	return refdata.Province{}, false
+}
+
+func (c *check) emergencyPhone() {
+	s := &c.doc.Subject
+	e := s.EmergencyPhone
+	if e == "" {
+		return
+	}
+	if !phone.IsMobile(e) {
+		c.r.add(ruleEmergencyFormat, "subject.emergency_phone")
+	}
+	same := e == s.Leader.Mobile
+	for i := range c.doc.Websites {
+		same = same || e == c.doc.Websites[i].Leader.Mobile
+	}
+	if same {
+		c.r.add(ruleEmergencySame, "subject.emergency_phone")
+	}
+}
