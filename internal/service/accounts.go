@@ -1,0 +1,366 @@
+package service
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+
+	"beian/internal/filing"
+	"beian/internal/httpx"
+	"beian/internal/phone"
+	"beian/internal/rules"
+	"beian/internal/storage"
+)
+
+// Roles.
+const (
+	RoleApplicant = "applicant"
+	RoleReviewer  = "reviewer"
+	RoleAdmin     = "admin"
+)
+
+// Session and reset lifetimes.
+const (
+	SessionTTL       = 14 * 24 * time.Hour
+	PasswordResetTTL = time.Hour
+)
+
+// Account is a user of Beian. Phone is the account's own number, shown only to its owner.
+type Account struct {
+	ID, Email, Phone, Name, Role, Lang string
+	CreatedAt                          time.Time
+}
+
+// IsStaff reports whether the account reviews or administers.
+func (a *Account) IsStaff() bool { return a != nil && (a.Role == RoleReviewer || a.Role == RoleAdmin) }
+
+// RegisterInput is a registration (or a staff account the admin creates).
+type RegisterInput struct {
+	Email, Phone, Password, Name, Lang string
+}
+
+// Session is a login: Token goes to the client (bearer header or cookie) and
+// is stored only as its SHA-256.
+type Session struct {
+	Token     string
+	ExpiresAt time.Time
+	Account   *Account
+}
+
+func tokenHash(token string) string {
+	sum := sha256.Sum256([]byte(token))
+	return hex.EncodeToString(sum[:])
+}
+
+func (s *Service) account(a *storage.Account) *Account {
+	ph, err := s.seal.Open(a.PhoneSealed)
+	if err != nil {
+		s.log.Error("account phone unreadable", "account", a.ID, "err", err)
+		ph = ""
+	}
+	return &Account{ID: a.ID, Email: a.Email, Phone: ph, Name: a.Name, Role: a.Role, Lang: a.Lang, CreatedAt: a.CreatedAt}
+}
+
+func normLang(l string) string {
+	if l == "en" {
+		return "en"
+	}
+	return "zh"
+}
+
+// checkRegistration returns the violations of a registration; staff may go without a phone.
+func checkRegistration(in *RegisterInput, phoneOptional bool) []filing.Violation {
+	in.Email = strings.ToLower(strings.TrimSpace(in.Email))
+	in.Phone = strings.TrimSpace(in.Phone)
+	in.Name = strings.TrimSpace(in.Name)
+	in.Lang = normLang(in.Lang)
+	var vs []filing.Violation
+	if !rules.EmailValid(in.Email) {
+		vs = append(vs, filing.Violation{Rule: "account.email.format", Field: "email", Severity: filing.SeverityError,
+			Message: filing.Text{ZH: "请输入有效的电子邮箱地址", EN: "enter a valid email address"}})
+	}
+	if !(phoneOptional && in.Phone == "") && !phone.IsMobile(in.Phone) {
+		vs = append(vs, filing.Violation{Rule: "account.phone.format", Field: "phone", Severity: filing.SeverityError,
+			Message: filing.Text{ZH: "请输入有效的中国大陆手机号码（11 位）", EN: "enter a valid mainland China mobile number (11 digits)"}})
+	}
+	if passwordWeak(in.Password) {
+		vs = append(vs, filing.Violation{Rule: "account.password.weak", Field: "password", Severity: filing.SeverityError,
+			Message: filing.Text{ZH: "密码至少 10 个字符，并包含大写字母、小写字母、数字、符号中的至少三类",
+				EN: "the password needs at least 10 characters from at least 3 of: upper case, lower case, digits, symbols"}})
+	}
+	return vs
+}
+
+// Register creates an applicant account and queues the welcome email.
+func (s *Service) Register(ctx context.Context, in RegisterInput) (*Account, error) {
+	return s.createAccount(ctx, nil, in, RoleApplicant)
+}
+
+// CreateStaff creates a reviewer or admin account; only an admin may
+// (actor nil is the command line, trusted).
+func (s *Service) CreateStaff(ctx context.Context, actor *Account, in RegisterInput, role string) (*Account, error) {
+	if actor != nil && actor.Role != RoleAdmin {
+		return nil, httpx.ErrForbidden
+	}
+	if role != RoleReviewer && role != RoleAdmin {
+		return nil, httpx.Invalid([]filing.Violation{{Rule: "account.role.invalid", Field: "role", Severity: filing.SeverityError,
+			Message: filing.Text{ZH: "角色须为 reviewer 或 admin", EN: "role must be reviewer or admin"}}})
+	}
+	return s.createAccount(ctx, actor, in, role)
+}
+
+func (s *Service) createAccount(ctx context.Context, actor *Account, in RegisterInput, role string) (*Account, error) {
+	if vs := checkRegistration(&in, role != RoleApplicant); len(vs) > 0 {
+		return nil, httpx.Invalid(vs)
+	}
+	now := s.now()
+	a := &storage.Account{ID: uuid.Must(uuid.NewV7()).String(), Email: in.Email, PhoneSealed: s.seal.Seal(in.Phone),
+		PhoneHash: s.seal.Hash(in.Phone), Name: in.Name, Role: role, Lang: in.Lang, CreatedAt: now, UpdatedAt: now}
+	a.PasswordHash = s.hashPassword(in.Password)
+	err := s.st.Tx(ctx, func(tx *storage.Tx) error {
+		emailTaken, phoneTaken, err := tx.AccountTaken(ctx, a.Email, a.PhoneHash)
+		if err != nil {
+			return err
+		}
+		if emailTaken {
+			return errEmailTaken()
+		}
+		if phoneTaken {
+			return errPhoneTaken()
+		}
+		if err := tx.CreateAccount(ctx, a); err != nil {
+			if errors.Is(err, storage.ErrConflict) {
+				return errEmailTaken() // lost a race with an identical registration
+			}
+			return err
+		}
+		actorID, action := a.ID, "account.register"
+		if actor != nil {
+			actorID, action = actor.ID, "account.create_staff"
+		}
+		if err := tx.Audit(ctx, &storage.AuditEntry{At: now, ActorID: actorID, ActorRole: roleOf(actor, role), Action: action,
+			ObjectType: "account", ObjectID: a.ID, Detail: role}); err != nil {
+			return err
+		}
+		if role != RoleApplicant {
+			return nil
+		}
+		return s.queueEmail(ctx, tx, a.Email, a.Lang, "account.registered:"+a.ID, msgRegistered(a.Name, s.cfg.BaseURL))
+	})
+	if err != nil {
+		return nil, storeErr(err)
+	}
+	s.poke()
+	return s.account(a), nil
+}
+
+func roleOf(actor *Account, fallback string) string {
+	if actor != nil {
+		return actor.Role
+	}
+	return fallback
+}
+
+func errEmailTaken() error {
+	return httpx.Errorf(http.StatusConflict, "account.email_taken", "该邮箱已注册，请直接登录或找回密码", "this email is already registered; log in or reset the password")
+}
+
+func errPhoneTaken() error {
+	return httpx.Errorf(http.StatusConflict, "account.phone_taken", "该手机号已被其他账号使用", "this mobile number is already used by another account")
+}
+
+// EnsureAdmin creates the first admin when there is none. Empty email or
+// password get defaults; a generated password is returned so the caller
+// prints it once. created is false when an admin already exists.
+func (s *Service) EnsureAdmin(ctx context.Context, email, password string) (bool, string, error) {
+	email = strings.ToLower(strings.TrimSpace(email))
+	if email == "" {
+		email = "admin@beian.local"
+	}
+	if password == "" {
+		password = randomPassword()
+	} else if passwordWeak(password) {
+		return false, "", httpx.Invalid(checkRegistration(&RegisterInput{Email: email, Password: password}, true))
+	}
+	now := s.now()
+	a := &storage.Account{ID: uuid.Must(uuid.NewV7()).String(), Email: email, Name: "Administrator", Role: RoleAdmin, Lang: "zh",
+		CreatedAt: now, UpdatedAt: now}
+	a.PasswordHash = s.hashPassword(password)
+	created := false
+	err := s.st.Tx(ctx, func(tx *storage.Tx) error {
+		n, err := tx.CountAccountsByRole(ctx, RoleAdmin)
+		if err != nil || n > 0 {
+			return err
+		}
+		if taken, _, err := tx.AccountTaken(ctx, email, ""); err != nil {
+			return err
+		} else if taken {
+			return errEmailTaken()
+		}
+		if err := tx.CreateAccount(ctx, a); err != nil {
+			return err
+		}
+		created = true
+		return tx.Audit(ctx, &storage.AuditEntry{At: now, ActorRole: "system", Action: "account.create_admin", ObjectType: "account", ObjectID: a.ID})
+	})
+	if err != nil {
+		return false, "", storeErr(err)
+	}
+	if !created {
+		return false, "", nil
+	}
+	return true, password, nil
+}
+
+// Login checks a password and opens a session. Wrong credentials are 401
+// whatever was wrong; too many tries are 429 with RetryAfter.
+func (s *Service) Login(ctx context.Context, email, password, clientIP string) (*Session, error) {
+	now := s.now()
+	email = strings.ToLower(strings.TrimSpace(email))
+	if ok, wait := s.loginIP.Allow("login:"+clientIP, now); !ok {
+		return nil, rateLimited(wait)
+	}
+	if wait := s.lockout.check(email, now); wait > 0 {
+		return nil, rateLimited(wait)
+	}
+	sa, err := s.st.AccountByEmail(ctx, email)
+	if err != nil && !errors.Is(err, storage.ErrNotFound) {
+		return nil, storeErr(err)
+	}
+	if sa == nil || sa.Disabled {
+		// Spend the same time as a real check so timing does not reveal accounts.
+		s.checkPassword(password, dummyHash)
+		s.lockout.failed(email, now)
+		return nil, errBadLogin()
+	}
+	if !s.checkPassword(password, sa.PasswordHash) {
+		s.lockout.failed(email, now)
+		_ = s.st.Tx(ctx, func(tx *storage.Tx) error {
+			return tx.Audit(ctx, &storage.AuditEntry{At: now, ActorID: sa.ID, ActorRole: sa.Role, Action: "account.login_failed",
+				ObjectType: "account", ObjectID: sa.ID, IP: clientIP})
+		})
+		return nil, errBadLogin()
+	}
+	s.lockout.reset(email)
+	return s.openSession(ctx, sa, "api", clientIP)
+}
+
+// dummyHash is checked when the account does not exist (same cost as a real one).
+var dummyHash = "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0c2FsdA$0000000000000000000000000000000000000000000"
+
+func (s *Service) openSession(ctx context.Context, sa *storage.Account, kind, ip string) (*Session, error) {
+	now := s.now()
+	token, hash := newToken()
+	sess := &storage.Session{TokenHash: hash, AccountID: sa.ID, Kind: kind, IP: ip, CreatedAt: now, ExpiresAt: now.Add(SessionTTL)}
+	err := s.st.Tx(ctx, func(tx *storage.Tx) error {
+		if err := tx.CreateSession(ctx, sess); err != nil {
+			return err
+		}
+		return tx.Audit(ctx, &storage.AuditEntry{At: now, ActorID: sa.ID, ActorRole: sa.Role, Action: "account.login",
+			ObjectType: "account", ObjectID: sa.ID, IP: ip})
+	})
+	if err != nil {
+		return nil, storeErr(err)
+	}
+	return &Session{Token: token, ExpiresAt: sess.ExpiresAt, Account: s.account(sa)}, nil
+}
+
+func errBadLogin() error {
+	return httpx.Errorf(http.StatusUnauthorized, httpx.CodeUnauthorized, "邮箱或密码错误", "wrong email or password")
+}
+
+func rateLimited(wait int) error {
+	e := httpx.Errorf(http.StatusTooManyRequests, httpx.CodeRateLimited, "尝试次数过多，请稍后再试", "too many attempts; try again later")
+	e.RetryAfter = max(1, wait)
+	return e
+}
+
+// Authenticate returns the account of a live session token; 401 otherwise.
+func (s *Service) Authenticate(ctx context.Context, token string) (*Account, error) {
+	if token == "" || len(token) > 256 {
+		return nil, httpx.ErrUnauthorized
+	}
+	sa, _, err := s.st.SessionAccount(ctx, tokenHash(token), s.now())
+	if err != nil {
+		if errors.Is(err, storage.ErrNotFound) {
+			return nil, httpx.ErrUnauthorized
+		}
+		return nil, storeErr(err)
+	}
+	if sa.Disabled {
+		return nil, httpx.ErrUnauthorized
+	}
+	return s.account(sa), nil
+}
+
+// Logout ends the session of token; an unknown token is no error.
+func (s *Service) Logout(ctx context.Context, token string) error {
+	if token == "" {
+		return nil
+	}
+	return storeErr(s.st.Tx(ctx, func(tx *storage.Tx) error { return tx.DeleteSession(ctx, tokenHash(token)) }))
+}
+
+// RequestPasswordReset queues an email with a single-use link when the
+// account exists. It answers nil either way, so accounts cannot be probed.
+func (s *Service) RequestPasswordReset(ctx context.Context, email string) error {
+	email = strings.ToLower(strings.TrimSpace(email))
+	now := s.now()
+	if ok, _ := s.loginIP.Allow("reset:"+email, now); !ok {
+		return nil // quietly: a flood of reset mails is itself abuse
+	}
+	sa, err := s.st.AccountByEmail(ctx, email)
+	if errors.Is(err, storage.ErrNotFound) || (err == nil && sa.Disabled) {
+		return nil
+	}
+	if err != nil {
+		return storeErr(err)
+	}
+	token, hash := newToken()
+	link := strings.TrimRight(s.cfg.BaseURL, "/") + "/password/reset?token=" + url.QueryEscape(token)
+	err = s.st.Tx(ctx, func(tx *storage.Tx) error {
+		if err := tx.CreatePasswordReset(ctx, &storage.PasswordReset{TokenHash: hash, AccountID: sa.ID, CreatedAt: now, ExpiresAt: now.Add(PasswordResetTTL)}); err != nil {
+			return err
+		}
+		return s.queueEmail(ctx, tx, sa.Email, sa.Lang, "account.password_reset:"+hash[:16], msgPasswordReset(sa.Name, link))
+	})
+	if err != nil {
+		return storeErr(err)
+	}
+	s.poke()
+	return nil
+}
+
+// ResetPassword sets a new password with a reset token and ends every
+// session of the account.
+func (s *Service) ResetPassword(ctx context.Context, token, newPassword string) error {
+	if passwordWeak(newPassword) {
+		return httpx.Invalid(checkRegistration(&RegisterInput{Email: "x@example.com", Phone: "13800138000", Password: newPassword}, true))
+	}
+	now := s.now()
+	hash := s.hashPassword(newPassword)
+	err := s.st.Tx(ctx, func(tx *storage.Tx) error {
+		id, err := tx.UsePasswordReset(ctx, tokenHash(token), now)
+		if errors.Is(err, storage.ErrNotFound) {
+			return httpx.Errorf(http.StatusUnprocessableEntity, "account.reset_token_invalid", "重置链接无效或已过期", "the reset link is invalid or has expired")
+		}
+		if err != nil {
+			return err
+		}
+		if err := tx.SetPassword(ctx, id, hash, now); err != nil {
+			return err
+		}
+		if err := tx.DeleteAccountSessions(ctx, id); err != nil {
+			return err
+		}
+		return tx.Audit(ctx, &storage.AuditEntry{At: now, ActorID: id, Action: "account.password_reset", ObjectType: "account", ObjectID: id})
+	})
+	return storeErr(err)
+}

@@ -1,0 +1,634 @@
+package service
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+
+	"beian/internal/domainname"
+	"beian/internal/filing"
+	"beian/internal/httpx"
+	"beian/internal/pii"
+	"beian/internal/rules"
+	"beian/internal/storage"
+	"beian/internal/workdays"
+	"beian/internal/workflow"
+)
+
+// Application is an application as both doors show it.
+type Application struct {
+	ID, Flow, State, Province, OwnerID string
+	Document                           filing.Document
+	Violations                         []filing.Violation
+	Attachments                        []Attachment
+	History                            []Transition
+	SMS                                []SMSStatus
+	DueAt                              time.Time
+	ETA                                string // YYYY-MM-DD, empty when closed
+	Numbers                            *Numbers
+	CreatedAt, UpdatedAt, SubmittedAt  time.Time
+	Rejection                          []filing.Reason // reasons of the last rejection, while it stands
+	RecordNumber                       string          // change/cancel: the record it started from
+
+	version int
+}
+
+// Transition is one step of the timeline.
+type Transition struct {
+	At       time.Time
+	Actor    string // the role that acted: applicant, reviewer, admin, bureau, scheduler
+	From, To string
+	Reasons  []filing.Reason
+}
+
+// SMSStatus is one leader's bureau SMS check (filled by the lifecycle work).
+type SMSStatus struct {
+	Role, Mobile, Status string // Mobile masked
+	AttemptsLeft         int
+}
+
+// Numbers are the ICP numbers issued on approval.
+type Numbers struct {
+	Subject  string
+	Websites []string
+}
+
+// ApplicationSummary is one line of the applicant's list.
+type ApplicationSummary struct {
+	ID, Flow, State, Province, SubjectName string
+	Domains                                []string
+	ETA                                    string
+	UpdatedAt                              time.Time
+}
+
+// CreateInput starts an application: domain and certificate for the filing
+// flows (after the pre-check), or flow and record number for changes and cancellations.
+type CreateInput struct {
+	Domain, CertType, CertNumber, Flow, Record string
+}
+
+func errLocked() error {
+	return httpx.Errorf(http.StatusConflict, "application.locked",
+		"申请已提交，当前状态下不能修改；如需修改请等待审核结果或撤回申请",
+		"the application is locked in its current state; wait for the review or withdraw it")
+}
+
+func errLockedField(field string) error {
+	e := httpx.Errorf(http.StatusConflict, "application.locked_field",
+		"预检信息（域名、主办单位证件类型和号码）不能修改；如填写有误，请撤回后重新申请",
+		"the pre-check inputs (domain, subject certificate type and number) cannot change; withdraw and start again if they are wrong")
+	e.Violations = []filing.Violation{{Rule: "application.locked_field", Field: field, Severity: filing.SeverityError, Message: e.Message}}
+	return e
+}
+
+func invalidTransition(err error) error {
+	e := httpx.Errorf(http.StatusConflict, httpx.CodeInvalidTransition, "当前状态下不能执行此操作", "this action is not possible in the application's current state")
+	e.Err = err
+	return e
+}
+
+// filingFlow reports whether flow starts from the pre-check.
+func filingFlow(flow string) bool {
+	return flow == filing.FlowFirstFiling || flow == filing.FlowNewWebsite || flow == filing.FlowNewAccess
+}
+
+// CreateApplication starts a draft: for filings after re-running the
+// pre-check (409 as pre-check), for changes and cancellations from one of
+// the account's records.
+func (s *Service) CreateApplication(ctx context.Context, a *Account, in CreateInput) (*Application, error) {
+	if a == nil {
+		return nil, httpx.ErrUnauthorized
+	}
+	in.Flow = strings.TrimSpace(in.Flow)
+	if in.Flow != "" && !slices.Contains(filing.Flows, in.Flow) {
+		return nil, httpx.Invalid([]filing.Violation{{Rule: "application.flow.invalid", Field: "flow", Severity: filing.SeverityError,
+			Message: filing.Text{ZH: "未知的备案类型", EN: "unknown flow"}}})
+	}
+	if in.Flow != "" && !filingFlow(in.Flow) {
+		return s.createFromRecord(ctx, a, in)
+	}
+	pc, err := s.Precheck(ctx, a, PrecheckInput{Domain: in.Domain, CertType: in.CertType, CertNumber: in.CertNumber})
+	if err != nil {
+		return nil, err
+	}
+	if in.Flow != "" && in.Flow != pc.Flow {
+		return nil, httpx.Errorf(http.StatusConflict, "precheck.flow_mismatch",
+			"预检结果为“"+flowLabel(pc.Flow, "zh")+"”，与所选备案类型不符", "the pre-check chose "+pc.Flow+", not "+in.Flow)
+	}
+	doc := filing.Document{Flow: pc.Flow}
+	if pc.Subject != nil {
+		doc.Subject = *pc.Subject
+		if !pc.ownRecord {
+			// Records of other accounts or of the registry: the applicant
+			// proves knowledge of the leaders by entering them.
+			clearPersonPII(&doc.Subject.Leader)
+			doc.Subject.EmergencyPhone = ""
+		}
+	}
+	doc.Subject.CertType, doc.Subject.CertNumber = strings.TrimSpace(in.CertType), strings.TrimSpace(in.CertNumber)
+	site := filing.Website{Domain: pc.domain}
+	if pc.Website != nil {
+		site = *pc.Website
+		site.Domain = pc.domain
+		site.Access = filing.Access{}
+		if !pc.ownRecord {
+			clearPersonPII(&site.Leader)
+		}
+	}
+	doc.Websites = []filing.Website{site}
+	return s.insertApplication(ctx, a, doc, pc.subjectNumber)
+}
+
+func clearPersonPII(p *filing.Person) {
+	p.CertNumber, p.Mobile = "", ""
+}
+
+func (s *Service) insertApplication(ctx context.Context, a *Account, doc filing.Document, record string) (*Application, error) {
+	now := s.now()
+	sealed, err := s.sealJSON(doc)
+	if err != nil {
+		return nil, err
+	}
+	sa := &storage.Application{ID: uuid.Must(uuid.NewV7()).String(), OwnerID: a.ID, Flow: doc.Flow, State: string(workflow.Draft), Open: true,
+		Province: doc.Subject.Province, SubjectName: doc.Subject.Name, SubjectCertType: doc.Subject.CertType,
+		SubjectCertHash: s.certHash(doc.Subject.CertType, doc.Subject.CertNumber), RecordNumber: record,
+		Document: sealed, Domains: domainsOf(doc), MobileHashes: s.mobileHashes(doc), CreatedAt: now, UpdatedAt: now}
+	err = s.st.Tx(ctx, func(tx *storage.Tx) error {
+		if err := tx.CreateApplication(ctx, sa); err != nil {
+			return err
+		}
+		return tx.Audit(ctx, &storage.AuditEntry{At: now, ActorID: a.ID, ActorRole: a.Role, Action: "application.create",
+			ObjectType: "application", ObjectID: sa.ID, Detail: doc.Flow})
+	})
+	if err != nil {
+		return nil, storeErr(err)
+	}
+	return s.view(ctx, sa)
+}
+
+// createFromRecord starts a change or cancellation from one of the account's records.
+func (s *Service) createFromRecord(ctx context.Context, a *Account, in CreateInput) (*Application, error) {
+	number := strings.TrimSpace(in.Record)
+	var subj *storage.SubjectRecord
+	var site *storage.WebsiteRecord
+	var err error
+	bySubject := in.Flow == filing.FlowChangeSubject || in.Flow == filing.FlowCancelSubject
+	if bySubject {
+		subj, err = s.st.SubjectRecordByNumber(ctx, number)
+	} else {
+		site, err = s.st.WebsiteRecordByNumber(ctx, number)
+		if err == nil {
+			subj, err = s.st.SubjectRecord(ctx, site.SubjectID)
+		}
+	}
+	if errors.Is(err, storage.ErrNotFound) || (err == nil && subj.OwnerID != a.ID) {
+		return nil, notFound()
+	}
+	if err != nil {
+		return nil, storeErr(err)
+	}
+	if subj.Status != storage.RecordActive || (site != nil && site.Status == storage.RecordCancelled) {
+		return nil, httpx.Errorf(http.StatusConflict, "record.cancelled", "该备案已注销", "this filing is cancelled")
+	}
+	open, err := s.st.OpenApplicationsBySubject(ctx, subj.CertHash)
+	if err != nil {
+		return nil, storeErr(err)
+	}
+	if len(open) > 0 {
+		return nil, errSubjectInProgress()
+	}
+	doc := filing.Document{Flow: in.Flow}
+	if err := s.openJSON(subj.Data, &doc.Subject); err != nil {
+		return nil, err
+	}
+	if site != nil {
+		var w filing.Website
+		if err := s.openJSON(site.Data, &w); err != nil {
+			return nil, err
+		}
+		acc, err := s.st.AccessRecordsByWebsite(ctx, site.ID)
+		if err != nil {
+			return nil, storeErr(err)
+		}
+		for _, r := range acc {
+			if r.Status == storage.RecordActive {
+				_ = json.Unmarshal([]byte(r.Data), &w.Access)
+			}
+		}
+		doc.Websites = []filing.Website{w}
+	}
+	return s.insertApplication(ctx, a, doc, number)
+}
+
+// load reads an application the account may see: its own (staff: any).
+func (s *Service) load(ctx context.Context, a *Account, id string) (*storage.Application, error) {
+	if a == nil {
+		return nil, httpx.ErrUnauthorized
+	}
+	if _, err := uuid.Parse(id); err != nil {
+		return nil, notFound()
+	}
+	sa, err := s.st.Application(ctx, id)
+	if err != nil {
+		return nil, storeErr(err)
+	}
+	if sa.OwnerID != a.ID && !a.IsStaff() {
+		return nil, notFound()
+	}
+	return sa, nil
+}
+
+// GetApplication returns one of the account's applications with its current violations.
+func (s *Service) GetApplication(ctx context.Context, a *Account, id string) (*Application, error) {
+	sa, err := s.load(ctx, a, id)
+	if err != nil {
+		return nil, err
+	}
+	return s.view(ctx, sa)
+}
+
+// ListApplications lists the account's own applications, newest first.
+func (s *Service) ListApplications(ctx context.Context, a *Account) ([]ApplicationSummary, error) {
+	if a == nil {
+		return nil, httpx.ErrUnauthorized
+	}
+	list, err := s.st.ApplicationsByOwner(ctx, a.ID)
+	if err != nil {
+		return nil, storeErr(err)
+	}
+	out := make([]ApplicationSummary, 0, len(list))
+	for _, sa := range list {
+		out = append(out, ApplicationSummary{ID: sa.ID, Flow: sa.Flow, State: sa.State, Province: sa.Province,
+			SubjectName: sa.SubjectName, Domains: sa.Domains, ETA: s.eta(sa, nil), UpdatedAt: sa.UpdatedAt})
+	}
+	return out, nil
+}
+
+// SaveDocument stores a new version of the document. Saving with
+// violations is allowed; the answer carries them. Locked in every state but
+// draft and the two rejections; the pre-check inputs must be equal or empty.
+func (s *Service) SaveDocument(ctx context.Context, a *Account, id string, doc filing.Document) (*Application, error) {
+	sa, err := s.load(ctx, a, id)
+	if err != nil {
+		return nil, err
+	}
+	if sa.OwnerID != a.ID {
+		return nil, notFound() // staff read, they do not write applicants' documents
+	}
+	if !workflow.Editable(workflow.State(sa.State)) {
+		return nil, errLocked()
+	}
+	var old filing.Document
+	if err := s.openJSON(sa.Document, &old); err != nil {
+		return nil, err
+	}
+	if err := lockPrecheckFields(&doc, old); err != nil {
+		return nil, err
+	}
+	doc.AsOf = "" // the server judges validity periods against today, not a date the client picks
+	rules.Normalize(&doc)
+	sealed, err := s.sealJSON(doc)
+	if err != nil {
+		return nil, err
+	}
+	now := s.now()
+	sa.Document, sa.Province, sa.SubjectName = sealed, doc.Subject.Province, doc.Subject.Name
+	sa.Domains, sa.MobileHashes, sa.UpdatedAt = domainsOf(doc), s.mobileHashes(doc), now
+	if err := s.st.Tx(ctx, func(tx *storage.Tx) error { return tx.UpdateApplication(ctx, sa) }); err != nil {
+		return nil, storeErr(err)
+	}
+	return s.view(ctx, sa)
+}
+
+// lockPrecheckFields fills the locked pre-check inputs where doc leaves
+// them empty and refuses any other value.
+func lockPrecheckFields(doc *filing.Document, old filing.Document) error {
+	if doc.Flow == "" {
+		doc.Flow = old.Flow
+	} else if strings.TrimSpace(doc.Flow) != old.Flow {
+		return errLockedField("flow")
+	}
+	doc.Flow = old.Flow
+	lock := func(v *string, want, field string, eq func(a, b string) bool) error {
+		got := strings.TrimSpace(*v)
+		if got == "" || eq(got, want) {
+			*v = want
+			return nil
+		}
+		return errLockedField(field)
+	}
+	same := func(a, b string) bool { return a == b }
+	sameCert := func(a, b string) bool { return strings.EqualFold(a, b) }
+	if old.Subject.CertType != "" {
+		if err := lock(&doc.Subject.CertType, old.Subject.CertType, "subject.cert_type", same); err != nil {
+			return err
+		}
+		if err := lock(&doc.Subject.CertNumber, old.Subject.CertNumber, "subject.cert_number", sameCert); err != nil {
+			return err
+		}
+	}
+	if (filingFlow(old.Flow) || old.Flow == filing.FlowChangeWebsite || old.Flow == filing.FlowChangeAccess ||
+		old.Flow == filing.FlowCancelWebsite || old.Flow == filing.FlowCancelAccess) && len(old.Websites) > 0 {
+		if len(doc.Websites) == 0 {
+			doc.Websites = []filing.Website{{}}
+		}
+		sameDomain := func(a, b string) bool {
+			n, err := domainname.Normalize(a)
+			return err == nil && n == b
+		}
+		if err := lock(&doc.Websites[0].Domain, old.Websites[0].Domain, "websites[0].domain", sameDomain); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func domainsOf(doc filing.Document) []string {
+	out := make([]string, 0, len(doc.Websites))
+	for _, w := range doc.Websites {
+		d, err := domainname.Normalize(w.Domain)
+		if err != nil {
+			d = strings.ToLower(strings.TrimSpace(w.Domain))
+		}
+		out = append(out, d)
+	}
+	return out
+}
+
+// mobileHashes are the keyed hashes of the leaders' mobiles.
+func (s *Service) mobileHashes(doc filing.Document) map[string]string {
+	out := map[string]string{"subject_leader": s.seal.Hash(strings.TrimSpace(doc.Subject.Leader.Mobile))}
+	for i, w := range doc.Websites {
+		out[fmt.Sprintf("website_leader:%d", i)] = s.seal.Hash(strings.TrimSpace(w.Leader.Mobile))
+	}
+	return out
+}
+
+// violations are the document's pure-rule violations plus the rules that
+// need stored data (rules.md, last table), without attachments.
+func (s *Service) violations(ctx context.Context, sa *storage.Application, doc filing.Document) ([]filing.Violation, error) {
+	vs := s.rules.Validate(&doc, s.now())
+	stored, err := s.storedViolations(ctx, sa, doc)
+	if err != nil {
+		return nil, err
+	}
+	return append(vs, stored...), nil
+}
+
+func (s *Service) storedViolations(ctx context.Context, sa *storage.Application, doc filing.Document) ([]filing.Violation, error) {
+	var vs []filing.Violation
+	// Further websites: the domain may not be in another open application or filed by another subject.
+	for i, d := range domainsOf(doc) {
+		if d == "" || (i == 0 && filingFlow(sa.Flow)) {
+			continue // the first domain was settled by the pre-check
+		}
+		field := fmt.Sprintf("websites[%d].domain", i)
+		open, err := s.st.OpenApplicationsByDomain(ctx, d)
+		if err != nil {
+			return nil, storeErr(err)
+		}
+		if slices.ContainsFunc(open, func(o storage.OpenApplication) bool { return o.ID != sa.ID }) {
+			vs = append(vs, filing.Violation{Rule: "precheck.domain_in_progress", Field: field, Severity: filing.SeverityError,
+				Message: filing.Text{ZH: "域名 " + d + " 已在另一份备案申请中办理", EN: "the domain " + d + " is in another open application"}})
+			continue
+		}
+		ws, err := s.st.WebsiteRecordsByDomain(ctx, d)
+		if err != nil {
+			return nil, storeErr(err)
+		}
+		byOther := false
+		for _, w := range ws {
+			sr, err := s.st.SubjectRecord(ctx, w.SubjectID)
+			if err != nil {
+				return nil, storeErr(err)
+			}
+			if sr.CertHash != sa.SubjectCertHash {
+				byOther = true
+				break
+			}
+		}
+		if !byOther && len(ws) == 0 && s.registry != nil {
+			rw, err := s.registry.LookupDomain(ctx, d)
+			if err != nil {
+				return nil, storeErr(err)
+			}
+			byOther = rw != nil && s.certHash(rw.SubjectCertType, rw.SubjectCertNumber) != sa.SubjectCertHash
+		}
+		if byOther {
+			vs = append(vs, filing.Violation{Rule: "precheck.domain_filed_by_other", Field: field, Severity: filing.SeverityError,
+				Message: filing.Text{ZH: "域名 " + d + " 已由其他主体备案", EN: "the domain " + d + " is filed under another subject"}})
+		}
+	}
+	// A leader's mobile may not be a leader's mobile of another filed subject.
+	check := func(mobile, field string) error {
+		mobile = strings.TrimSpace(mobile)
+		if mobile == "" {
+			return nil
+		}
+		owners, err := s.st.MobileOwners(ctx, s.seal.Hash(mobile))
+		if err != nil {
+			return storeErr(err)
+		}
+		for _, o := range owners {
+			if o.OwnerType != "subject" {
+				continue
+			}
+			sr, err := s.st.SubjectRecord(ctx, o.OwnerID)
+			if err != nil {
+				if errors.Is(err, storage.ErrNotFound) {
+					continue
+				}
+				return storeErr(err)
+			}
+			if sr.Status == storage.RecordActive && sr.CertHash != sa.SubjectCertHash {
+				vs = append(vs, filing.Violation{Rule: "person.mobile.used_by_other_subject", Field: field, Severity: filing.SeverityError,
+					Message: filing.Text{ZH: "该手机号已是其他已备案主体的负责人手机号，请更换", EN: "this mobile is a leader's mobile of another filed subject; use another one"}})
+				return nil
+			}
+		}
+		return nil
+	}
+	if err := check(doc.Subject.Leader.Mobile, "subject.leader.mobile"); err != nil {
+		return nil, err
+	}
+	for i, w := range doc.Websites {
+		if err := check(w.Leader.Mobile, fmt.Sprintf("websites[%d].leader.mobile", i)); err != nil {
+			return nil, err
+		}
+	}
+	return vs, nil
+}
+
+// view builds the full application of a stored row.
+func (s *Service) view(ctx context.Context, sa *storage.Application) (*Application, error) {
+	app := &Application{ID: sa.ID, Flow: sa.Flow, State: sa.State, Province: sa.Province, OwnerID: sa.OwnerID,
+		DueAt: sa.DueAt, CreatedAt: sa.CreatedAt, UpdatedAt: sa.UpdatedAt, SubmittedAt: sa.SubmittedAt,
+		RecordNumber: sa.RecordNumber, version: sa.Version}
+	if err := s.openJSON(sa.Document, &app.Document); err != nil {
+		return nil, fmt.Errorf("application %s document: %w", sa.ID, err)
+	}
+	var err error
+	if app.Violations, err = s.violations(ctx, sa, app.Document); err != nil {
+		return nil, err
+	}
+	atts, err := s.st.Attachments(ctx, sa.ID)
+	if err != nil {
+		return nil, storeErr(err)
+	}
+	for _, at := range atts {
+		app.Attachments = append(app.Attachments, attachmentView(at))
+	}
+	hist, err := s.st.Transitions(ctx, sa.ID)
+	if err != nil {
+		return nil, storeErr(err)
+	}
+	for _, tr := range hist {
+		app.History = append(app.History, Transition{At: tr.At, Actor: tr.ActorRole, From: tr.From, To: tr.To, Reasons: tr.Reasons})
+	}
+	if n := len(hist); n > 0 && hist[n-1].To == sa.State &&
+		(sa.State == string(workflow.InitialRejected) || sa.State == string(workflow.BureauRejected)) {
+		app.Rejection = hist[n-1].Reasons
+	}
+	app.ETA = s.eta(sa, hist)
+	return app, nil
+}
+
+// eta is the estimated approval date (workflow.md), "" for closed applications.
+func (s *Service) eta(sa *storage.Application, hist []*storage.Transition) string {
+	since := sa.SubmittedAt
+	if n := len(hist); n > 0 {
+		since = hist[n-1].At
+	} else if since.IsZero() {
+		since = sa.UpdatedAt
+	}
+	days := 0
+	if p, ok := s.ref.Province(sa.Province); ok {
+		days = p.BureauReviewDays
+	}
+	now := s.now()
+	t, ok := workflow.ETA(s.cal, workflow.ETAInput{State: workflow.State(sa.State), Since: since, Now: now,
+		NeedsVerification: workflow.NeedsVerification(sa.Flow, time.Time{}, now), BureauReviewDays: days})
+	if !ok {
+		return ""
+	}
+	return workdays.Date(t)
+}
+
+// Submit sends a draft (or a corrected rejection) to initial review: 422
+// with every error violation, attachment.missing included.
+func (s *Service) Submit(ctx context.Context, a *Account, id string) (*Application, error) {
+	sa, err := s.load(ctx, a, id)
+	if err != nil {
+		return nil, err
+	}
+	if sa.OwnerID != a.ID {
+		return nil, notFound()
+	}
+	from := workflow.State(sa.State)
+	ev := workflow.SubmitEvent(from)
+	to, err := workflow.Apply(sa.Flow, from, ev, workflow.Applicant)
+	if err != nil {
+		return nil, invalidTransition(err)
+	}
+	app, err := s.view(ctx, sa)
+	if err != nil {
+		return nil, err
+	}
+	if missing := s.Missing(app); len(missing) > 0 {
+		return nil, httpx.Invalid(missing)
+	}
+	now := s.now()
+	due, _ := workflow.DueAt(s.cal, to, now)
+	err = s.st.Tx(ctx, func(tx *storage.Tx) error {
+		cur, err := tx.ApplicationForUpdate(ctx, sa.ID)
+		if err != nil {
+			return err
+		}
+		if cur.Version != sa.Version {
+			return storage.ErrConflict // changed between the check and now: the client retries
+		}
+		cur.State, cur.SubmittedAt, cur.DueAt, cur.UpdatedAt = string(to), now, due, now
+		if err := tx.UpdateApplication(ctx, cur); err != nil {
+			return err
+		}
+		if err := tx.AddTransition(ctx, &storage.Transition{ApplicationID: cur.ID, At: now, ActorID: a.ID, ActorRole: a.Role,
+			Event: string(ev), From: string(from), To: string(to), Document: cur.Document}); err != nil {
+			return err
+		}
+		if err := tx.Audit(ctx, &storage.AuditEntry{At: now, ActorID: a.ID, ActorRole: a.Role, Action: "application." + string(ev),
+			ObjectType: "application", ObjectID: cur.ID}); err != nil {
+			return err
+		}
+		sa = cur
+		return s.queueEmail(ctx, tx, a.Email, a.Lang, fmt.Sprintf("application.submitted:%s:%d", cur.ID, cur.Version),
+			msgSubmitted(cur.ID, cur.SubjectName, due.In(workdays.CST).Format("2006-01-02 15:04"), strings.TrimRight(s.cfg.BaseURL, "/")))
+	})
+	if err != nil {
+		return nil, storeErr(err)
+	}
+	s.poke()
+	return s.view(ctx, sa)
+}
+
+// Withdraw gives an application up (any state before bureau_sms, and bureau_rejected).
+func (s *Service) Withdraw(ctx context.Context, a *Account, id string) (*Application, error) {
+	sa, err := s.load(ctx, a, id)
+	if err != nil {
+		return nil, err
+	}
+	if sa.OwnerID != a.ID {
+		return nil, notFound()
+	}
+	now := s.now()
+	err = s.st.Tx(ctx, func(tx *storage.Tx) error {
+		cur, err := tx.ApplicationForUpdate(ctx, sa.ID)
+		if err != nil {
+			return err
+		}
+		from := workflow.State(cur.State)
+		to, err := workflow.Apply(cur.Flow, from, workflow.Withdraw, workflow.Applicant)
+		if err != nil {
+			return invalidTransition(err)
+		}
+		cur.State, cur.Open, cur.DueAt, cur.UpdatedAt = string(to), false, time.Time{}, now
+		if err := tx.UpdateApplication(ctx, cur); err != nil {
+			return err
+		}
+		if err := tx.AddTransition(ctx, &storage.Transition{ApplicationID: cur.ID, At: now, ActorID: a.ID, ActorRole: a.Role,
+			Event: string(workflow.Withdraw), From: string(from), To: string(to)}); err != nil {
+			return err
+		}
+		sa = cur
+		return tx.Audit(ctx, &storage.AuditEntry{At: now, ActorID: a.ID, ActorRole: a.Role, Action: "application.withdraw",
+			ObjectType: "application", ObjectID: cur.ID})
+	})
+	if err != nil {
+		return nil, storeErr(err)
+	}
+	return s.view(ctx, sa)
+}
+
+// flowLabel names a flow for people.
+func flowLabel(flow, lang string) string {
+	l := map[string]filing.Text{
+		filing.FlowFirstFiling: {ZH: "首次备案", EN: "first filing"}, filing.FlowNewWebsite: {ZH: "新增网站", EN: "new website"},
+		filing.FlowNewAccess: {ZH: "新增接入", EN: "new access"}, filing.FlowChangeSubject: {ZH: "变更主体", EN: "change subject"},
+		filing.FlowChangeWebsite: {ZH: "变更网站", EN: "change website"}, filing.FlowChangeAccess: {ZH: "变更接入", EN: "change access"},
+		filing.FlowCancelSubject: {ZH: "注销主体", EN: "cancel subject"}, filing.FlowCancelWebsite: {ZH: "注销网站", EN: "cancel website"},
+		filing.FlowCancelAccess: {ZH: "取消接入", EN: "cancel access"},
+	}[flow]
+	return l.In(lang)
+}
+
+// MaskPerson hides a person's certificate number and mobile (for lists and
+// records shown to someone who does not own them).
+func MaskPerson(p *filing.Person) {
+	p.CertNumber, p.Mobile = pii.MaskCert(p.CertNumber), pii.MaskMobile(p.Mobile)
+}

@@ -1,0 +1,342 @@
+package service
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+
+	"beian/internal/filing"
+	"beian/internal/httpx"
+	"beian/internal/images"
+	"beian/internal/refdata"
+	"beian/internal/storage"
+	"beian/internal/workflow"
+)
+
+// Attachment kinds (model.md "Attachments").
+const (
+	KindSubjectCertificate  = "subject_certificate"
+	KindSubjectLeaderID     = "subject_leader_id"
+	KindWebsiteLeaderID     = "website_leader_id"
+	KindVerificationForm    = "verification_form"
+	KindSitePhoto           = "site_photo"
+	KindDomainCertificate   = "domain_certificate"
+	KindPreApprovalDocument = "pre_approval_document"
+	KindAuthorizationLetter = "authorization_letter"
+	KindSecurityLetter      = "security_letter"
+)
+
+// AttachmentKind describes one kind: its names and whether it belongs to one website.
+type AttachmentKind struct {
+	Key        string
+	Name       filing.Text
+	PerWebsite bool
+	// Single kinds keep one file per website (or per application): a new
+	// upload replaces the old one.
+	Single bool
+}
+
+// AttachmentKinds lists the kinds in the order the upload step shows them.
+var AttachmentKinds = []AttachmentKind{
+	{KindSubjectCertificate, filing.Text{ZH: "主办单位证件", EN: "subject certificate"}, false, true},
+	{KindSubjectLeaderID, filing.Text{ZH: "主体负责人证件（正反面合成一张）", EN: "subject leader's ID (front and back in one image)"}, false, true},
+	{KindWebsiteLeaderID, filing.Text{ZH: "网站负责人证件（正反面合成一张）", EN: "website leader's ID (front and back in one image)"}, true, true},
+	{KindVerificationForm, filing.Text{ZH: "网站备案信息真实性核验单", EN: "website verification form"}, true, true},
+	{KindSitePhoto, filing.Text{ZH: "现场核验照片（幕布照）", EN: "verification photo (backdrop)"}, true, true},
+	{KindDomainCertificate, filing.Text{ZH: "域名证书", EN: "domain certificate"}, true, true},
+	{KindPreApprovalDocument, filing.Text{ZH: "前置审批文件", EN: "pre-approval document"}, true, false},
+	{KindAuthorizationLetter, filing.Text{ZH: "授权书", EN: "authorization letter"}, false, false},
+	{KindSecurityLetter, filing.Text{ZH: "网络安全责任书", EN: "network security letter"}, false, false},
+}
+
+// Kind returns a kind by key.
+func Kind(key string) (AttachmentKind, bool) {
+	for _, k := range AttachmentKinds {
+		if k.Key == key {
+			return k, true
+		}
+	}
+	return AttachmentKind{}, false
+}
+
+// Attachment is an uploaded JPEG as both doors show it.
+type Attachment struct {
+	ID, Kind         string
+	Website          int // -1 when the kind is not per website
+	Bytes            int64
+	Width, Height    int
+	SHA256, SignedOn string
+	CreatedAt        time.Time
+}
+
+func attachmentView(a *storage.Attachment) Attachment {
+	return Attachment{ID: a.ID, Kind: a.Kind, Website: a.Website, Bytes: a.Bytes, Width: a.Width, Height: a.Height,
+		SHA256: a.SHA256, SignedOn: a.SignedOn, CreatedAt: a.CreatedAt}
+}
+
+// AttachmentInput is one upload.
+type AttachmentInput struct {
+	Kind     string
+	Website  int // -1 when the kind is not per website
+	SignedOn string
+	File     io.Reader
+}
+
+func badAttachment(rule, field, zh, en string) error {
+	return httpx.Invalid([]filing.Violation{{Rule: rule, Field: field, Severity: filing.SeverityError, Message: filing.Text{ZH: zh, EN: en}}})
+}
+
+// AddAttachment checks and stores one JPEG of an editable application.
+func (s *Service) AddAttachment(ctx context.Context, a *Account, id string, in AttachmentInput) (*Attachment, error) {
+	sa, err := s.load(ctx, a, id)
+	if err != nil {
+		return nil, err
+	}
+	if sa.OwnerID != a.ID {
+		return nil, notFound()
+	}
+	if !workflow.Editable(workflow.State(sa.State)) {
+		return nil, errLocked()
+	}
+	kind, ok := Kind(strings.TrimSpace(in.Kind))
+	if !ok {
+		return nil, badAttachment("attachment.kind.invalid", "kind", "未知的附件类型", "unknown attachment kind")
+	}
+	var doc filing.Document
+	if err := s.openJSON(sa.Document, &doc); err != nil {
+		return nil, err
+	}
+	if !kind.PerWebsite {
+		in.Website = -1
+	} else if in.Website < 0 || in.Website >= max(len(doc.Websites), 1) {
+		return nil, badAttachment("attachment.website.invalid", "website", "请指定该附件所属的网站（序号从 0 开始）",
+			"say which website (index from 0) this attachment belongs to")
+	}
+	in.SignedOn = strings.TrimSpace(in.SignedOn)
+	if in.SignedOn != "" {
+		d, err := time.Parse(time.DateOnly, in.SignedOn)
+		if err != nil || d.After(s.now().Add(24*time.Hour)) {
+			return nil, badAttachment("attachment.signed_on.invalid", "signed_on", "签字日期须为 YYYY-MM-DD 格式且不晚于今天",
+				"signed_on must be a YYYY-MM-DD date not after today")
+		}
+	}
+	if in.File == nil {
+		return nil, badAttachment("attachment.missing", "file", "请选择要上传的 JPEG 文件", "choose a JPEG file to upload")
+	}
+	res, err := images.Process(in.File, s.limits)
+	if err != nil {
+		if ie, ok := images.AsError(err); ok {
+			e := &httpx.Error{Status: ie.HTTPStatus(), Code: ie.Code, Message: ie.Message, Err: err,
+				Violations: []filing.Violation{{Rule: ie.Code, Field: "file", Severity: filing.SeverityError, Message: ie.Message}}}
+			return nil, e
+		}
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return nil, errTooLarge(s.limits.MaxBytes)
+		}
+		return nil, fmt.Errorf("process upload: %w", err)
+	}
+	now := s.now()
+	att := &storage.Attachment{ID: uuid.Must(uuid.NewV7()).String(), ApplicationID: sa.ID, Kind: kind.Key, Website: in.Website,
+		Bytes: int64(len(res.JPEG)), OriginalBytes: res.OriginalBytes, Width: res.Width, Height: res.Height,
+		SHA256: res.SHA256, SignedOn: in.SignedOn, CreatedAt: now}
+	att.BlobKey = "app/" + sa.ID + "/" + att.ID + ".jpg"
+	if err := s.blobs.Put(ctx, att.BlobKey, bytes.NewReader(res.JPEG), int64(len(res.JPEG))); err != nil {
+		e := httpx.Errorf(http.StatusServiceUnavailable, httpx.CodeUnavailable, "文件保存失败，请稍后重试", "the file could not be stored; try again shortly")
+		e.Err = err
+		return nil, e
+	}
+	var replaced []*storage.Attachment
+	err = s.st.Tx(ctx, func(tx *storage.Tx) error {
+		cur, err := tx.ApplicationForUpdate(ctx, sa.ID)
+		if err != nil {
+			return err
+		}
+		if !workflow.Editable(workflow.State(cur.State)) {
+			return errLocked()
+		}
+		if kind.Single {
+			if replaced, err = tx.AttachmentsOfKind(ctx, sa.ID, kind.Key, in.Website); err != nil {
+				return err
+			}
+			for _, old := range replaced {
+				if err := tx.DeleteAttachment(ctx, sa.ID, old.ID); err != nil {
+					return err
+				}
+			}
+		}
+		if err := tx.CreateAttachment(ctx, att); err != nil {
+			return err
+		}
+		return tx.Audit(ctx, &storage.AuditEntry{At: now, ActorID: a.ID, ActorRole: a.Role, Action: "attachment.add",
+			ObjectType: "application", ObjectID: sa.ID, Detail: kind.Key})
+	})
+	if err != nil {
+		_ = s.blobs.Delete(context.WithoutCancel(ctx), att.BlobKey)
+		return nil, storeErr(err)
+	}
+	for _, old := range replaced {
+		if err := s.blobs.Delete(context.WithoutCancel(ctx), old.BlobKey); err != nil {
+			s.log.Warn("replaced attachment not deleted", "key", old.BlobKey, "err", err)
+		}
+	}
+	v := attachmentView(att)
+	return &v, nil
+}
+
+func errTooLarge(limit int64) error {
+	return httpx.Errorf(http.StatusRequestEntityTooLarge, images.CodeTooLarge,
+		fmt.Sprintf("文件过大，最大 %d MB", limit>>20), fmt.Sprintf("the file is too large; at most %d MB", limit>>20))
+}
+
+// ErrAttachmentTooLarge is the 413 the doors answer when an upload exceeds the body limit.
+func (s *Service) ErrAttachmentTooLarge() error { return errTooLarge(s.limits.MaxBytes) }
+
+// AttachmentMaxBytes is the largest upload accepted.
+func (s *Service) AttachmentMaxBytes() int64 { return s.limits.MaxBytes }
+
+// OpenAttachment returns an attachment's bytes to its owner (and staff).
+func (s *Service) OpenAttachment(ctx context.Context, a *Account, id, aid string) (io.ReadCloser, *Attachment, error) {
+	sa, err := s.load(ctx, a, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	if _, err := uuid.Parse(aid); err != nil {
+		return nil, nil, notFound()
+	}
+	at, err := s.st.Attachment(ctx, sa.ID, aid)
+	if err != nil {
+		return nil, nil, storeErr(err)
+	}
+	if a.IsStaff() && sa.OwnerID != a.ID {
+		_ = s.st.Tx(ctx, func(tx *storage.Tx) error {
+			return tx.Audit(ctx, &storage.AuditEntry{At: s.now(), ActorID: a.ID, ActorRole: a.Role, Action: "attachment.read",
+				ObjectType: "application", ObjectID: sa.ID, Detail: at.Kind})
+		})
+	}
+	rc, err := s.blobs.Get(ctx, at.BlobKey)
+	if err != nil {
+		return nil, nil, fmt.Errorf("attachment %s bytes: %w", at.ID, err)
+	}
+	v := attachmentView(at)
+	return rc, &v, nil
+}
+
+// DeleteAttachment removes an attachment of an editable application.
+func (s *Service) DeleteAttachment(ctx context.Context, a *Account, id, aid string) error {
+	sa, err := s.load(ctx, a, id)
+	if err != nil {
+		return err
+	}
+	if sa.OwnerID != a.ID {
+		return notFound()
+	}
+	if _, err := uuid.Parse(aid); err != nil {
+		return notFound()
+	}
+	at, err := s.st.Attachment(ctx, sa.ID, aid)
+	if err != nil {
+		return storeErr(err)
+	}
+	err = s.st.Tx(ctx, func(tx *storage.Tx) error {
+		cur, err := tx.ApplicationForUpdate(ctx, sa.ID)
+		if err != nil {
+			return err
+		}
+		if !workflow.Editable(workflow.State(cur.State)) {
+			return errLocked()
+		}
+		if err := tx.DeleteAttachment(ctx, sa.ID, at.ID); err != nil {
+			return err
+		}
+		return tx.Audit(ctx, &storage.AuditEntry{At: s.now(), ActorID: a.ID, ActorRole: a.Role, Action: "attachment.delete",
+			ObjectType: "application", ObjectID: sa.ID, Detail: at.Kind})
+	})
+	if err != nil {
+		return storeErr(err)
+	}
+	if err := s.blobs.Delete(context.WithoutCancel(ctx), at.BlobKey); err != nil {
+		s.log.Warn("attachment blob not deleted", "key", at.BlobKey, "err", err)
+	}
+	return nil
+}
+
+// Missing lists what still blocks submission: the document's error
+// violations and every required attachment that is absent (model.md).
+func (s *Service) Missing(app *Application) []filing.Violation {
+	var out []filing.Violation
+	for _, v := range app.Violations {
+		if v.Severity == filing.SeverityError {
+			out = append(out, v)
+		}
+	}
+	return append(out, RequiredAttachmentsMissing(app.Document, app.Attachments)...)
+}
+
+// RequiredAttachmentsMissing applies model.md's matrix to a document and its attachments.
+func RequiredAttachmentsMissing(doc filing.Document, atts []Attachment) []filing.Violation {
+	count := func(kind string, website int) int {
+		n := 0
+		for _, a := range atts {
+			if a.Kind == kind && a.Website == website {
+				n++
+			}
+		}
+		return n
+	}
+	var out []filing.Violation
+	miss := func(kind string, website int, extra filing.Text) {
+		k, _ := Kind(kind)
+		field := "attachments." + kind
+		where := filing.Text{}
+		if website >= 0 {
+			field = fmt.Sprintf("attachments.%s[%d]", kind, website)
+			d := ""
+			if website < len(doc.Websites) {
+				d = doc.Websites[website].Domain
+			}
+			where = filing.Text{ZH: fmt.Sprintf("（第 %d 个网站 %s）", website+1, d), EN: fmt.Sprintf(" (website %d, %s)", website+1, d)}
+		}
+		out = append(out, filing.Violation{Rule: "attachment.missing", Field: field, Severity: filing.SeverityError,
+			Message: filing.Text{ZH: "缺少附件：" + k.Name.ZH + where.ZH + extra.ZH, EN: "missing attachment: " + k.Name.EN + where.EN + extra.EN}})
+	}
+	switch {
+	case filingFlow(doc.Flow):
+		if doc.Subject.Nature != refdata.NatureIndividual {
+			if count(KindSubjectCertificate, -1) == 0 {
+				miss(KindSubjectCertificate, -1, filing.Text{})
+			}
+		}
+		if count(KindSubjectLeaderID, -1) == 0 {
+			miss(KindSubjectLeaderID, -1, filing.Text{})
+		}
+		for i, w := range doc.Websites {
+			if !filing.SamePerson(w.Leader, doc.Subject.Leader) && count(KindWebsiteLeaderID, i) == 0 {
+				miss(KindWebsiteLeaderID, i, filing.Text{})
+			}
+			if count(KindVerificationForm, i) == 0 {
+				miss(KindVerificationForm, i, filing.Text{})
+			}
+			if count(KindSitePhoto, i) == 0 && count(KindDomainCertificate, i) == 0 {
+				miss(KindSitePhoto, i, filing.Text{ZH: "，或上传域名证书代替", EN: ", or a domain certificate instead"})
+			}
+			if n := len(w.PreApprovals); n > 0 && count(KindPreApprovalDocument, i) < n {
+				miss(KindPreApprovalDocument, i, filing.Text{ZH: fmt.Sprintf("，每项前置审批一份（需 %d 份）", n), EN: fmt.Sprintf(", one per pre-approval (%d needed)", n)})
+			}
+		}
+	case strings.HasPrefix(doc.Flow, "change_"):
+		for i := range doc.Websites {
+			if count(KindVerificationForm, i) == 0 {
+				miss(KindVerificationForm, i, filing.Text{})
+			}
+		}
+	}
+	return out
+}

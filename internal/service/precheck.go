@@ -1,0 +1,272 @@
+package service
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"slices"
+	"strings"
+
+	"beian/internal/domainname"
+	"beian/internal/filing"
+	"beian/internal/httpx"
+	"beian/internal/pii"
+	"beian/internal/storage"
+)
+
+// Registry is the bureau's national registry as the pre-check sees it
+// (workflow.md "Choosing the flow"). The lifecycle work plugs in the
+// simulator's; nil answers mean "not known there".
+type Registry interface {
+	LookupSubject(ctx context.Context, certType, certNumber string) (*RegistrySubject, error)
+	LookupDomain(ctx context.Context, domain string) (*RegistryWebsite, error)
+}
+
+// RegistrySubject is a subject filed at the bureau.
+type RegistrySubject struct {
+	Number   string
+	Subject  filing.Subject
+	Websites []RegistryWebsite
+}
+
+// RegistryWebsite is a website filed at the bureau, with the subject it belongs to.
+type RegistryWebsite struct {
+	Number            string
+	SubjectNumber     string
+	SubjectCertType   string
+	SubjectCertNumber string
+	Website           filing.Website // without access
+	Providers         []string       // names of the providers hosting it
+}
+
+// PrecheckInput is what the applicant enters before an application exists.
+type PrecheckInput struct {
+	Domain, CertType, CertNumber string
+}
+
+// PrecheckResult is the flow to take, with the known records (nil when unknown).
+type PrecheckResult struct {
+	Flow    string
+	Subject *filing.Subject
+	Website *filing.Website
+
+	// What the new application is pre-filled and linked with.
+	domain        string
+	subjectNumber string
+	websiteNumber string
+	ownRecord     bool // the subject is a record of this same account
+}
+
+// certKey is the keyed-hash input identifying a subject: its certificate type and number.
+func (s *Service) certHash(certType, certNumber string) string {
+	return s.seal.Hash(certType + "|" + strings.ToUpper(strings.TrimSpace(certNumber)))
+}
+
+func precheckRefusal(code, zh, en string) error {
+	e := httpx.Errorf(http.StatusConflict, code, zh, en)
+	e.Violations = []filing.Violation{{Rule: code, Field: "domain", Severity: filing.SeverityError, Message: e.Message}}
+	return e
+}
+
+func errDomainInProgress() error {
+	return precheckRefusal("precheck.domain_in_progress",
+		"该域名已在另一份备案申请中办理，请等待其完成或撤回后再申请",
+		"this domain is in another open application; wait for it to finish or withdraw it first")
+}
+
+func errSubjectInProgress() error {
+	return precheckRefusal("precheck.subject_in_progress",
+		"该主体已有一份正在办理的备案申请（同一主体同时只能办理一份），请在首页继续该申请或等待其完成",
+		"this subject already has an open application (one at a time); continue it from the home page or wait for it to finish")
+}
+
+func errSubjectChangeInProgress() error {
+	return precheckRefusal("precheck.subject_change_in_progress",
+		"该主体的变更备案正在办理，变更完成前不能新增网站或接入",
+		"a change of this subject is under way; no new website or access until it is approved")
+}
+
+func errAlreadyFiledHere() error {
+	return precheckRefusal("precheck.already_filed_here",
+		"该主体和域名已在本平台备案并接入，无需重复备案；如需修改请使用“变更备案”，如需注销请使用“注销备案”",
+		"this subject and domain are already filed and hosted here; use a change or a cancellation instead of a new filing")
+}
+
+func errDomainFiledByOther() error {
+	return precheckRefusal("precheck.domain_filed_by_other",
+		"该域名已由其他主体备案；请确认域名与证件号码，或由域名所属主体先注销原备案",
+		"this domain is filed under another subject; check the domain and certificate, or have its subject cancel that filing first")
+}
+
+// Precheck chooses the flow for a domain and a subject certificate
+// (workflow.md decision table), consulting Beian's own records and the registry.
+func (s *Service) Precheck(ctx context.Context, a *Account, in PrecheckInput) (*PrecheckResult, error) {
+	if a == nil {
+		return nil, httpx.ErrUnauthorized
+	}
+	in.CertType = strings.TrimSpace(in.CertType)
+	in.CertNumber = strings.TrimSpace(in.CertNumber)
+	var vs []filing.Violation
+	domain, err := domainname.Normalize(in.Domain)
+	if err != nil {
+		vs = append(vs, filing.Violation{Rule: "website.domain.invalid", Field: "domain", Severity: filing.SeverityError,
+			Message: filing.Text{ZH: "请输入有效的域名，例如 example.com（不含 http:// 和 www.）", EN: "enter a valid domain such as example.com (no http://, no www.)"}})
+	}
+	if _, ok := s.ref.CertType(in.CertType); !ok {
+		vs = append(vs, filing.Violation{Rule: "subject.cert_type.not_allowed", Field: "cert_type", Severity: filing.SeverityError,
+			Message: filing.Text{ZH: "请选择主办单位证件类型", EN: "choose the subject's certificate type"}})
+	}
+	if len([]rune(in.CertNumber)) < 2 || len(in.CertNumber) > 64 {
+		vs = append(vs, filing.Violation{Rule: "subject.cert_number.format", Field: "cert_number", Severity: filing.SeverityError,
+			Message: filing.Text{ZH: "请输入主办单位证件号码", EN: "enter the subject's certificate number"}})
+	}
+	if len(vs) > 0 {
+		return nil, httpx.Invalid(vs)
+	}
+	hash := s.certHash(in.CertType, in.CertNumber)
+	res := &PrecheckResult{domain: domain}
+
+	// One open application per subject, nationally; a subject change blocks the rest.
+	open, err := s.st.OpenApplicationsBySubject(ctx, hash)
+	if err != nil {
+		return nil, storeErr(err)
+	}
+	for _, o := range open {
+		if o.Flow == filing.FlowChangeSubject {
+			return nil, errSubjectChangeInProgress()
+		}
+	}
+	if len(open) > 0 {
+		return nil, errSubjectInProgress()
+	}
+	if open, err := s.st.OpenApplicationsByDomain(ctx, domain); err != nil {
+		return nil, storeErr(err)
+	} else if len(open) > 0 {
+		return nil, errDomainInProgress()
+	}
+
+	// The subject, here first, then at the bureau. A subject without
+	// websites left (空壳) counts as unknown.
+	var subjectKnown bool
+	subs, err := s.st.SubjectRecordsByCert(ctx, hash, storage.RecordActive)
+	if err != nil {
+		return nil, storeErr(err)
+	}
+	var ownSubject *storage.SubjectRecord
+	for _, sr := range subs {
+		ws, err := s.st.WebsiteRecordsBySubject(ctx, sr.ID)
+		if err != nil {
+			return nil, storeErr(err)
+		}
+		if slices.ContainsFunc(ws, func(w *storage.WebsiteRecord) bool { return w.Status != storage.RecordCancelled }) {
+			ownSubject = sr
+			break
+		}
+	}
+	var regSubject *RegistrySubject
+	if ownSubject != nil {
+		subjectKnown = true
+		res.subjectNumber = ownSubject.Number
+		res.ownRecord = ownSubject.OwnerID == a.ID
+		var sub filing.Subject
+		if err := s.openJSON(ownSubject.Data, &sub); err != nil {
+			return nil, err
+		}
+		res.Subject = &sub
+	} else if s.registry != nil {
+		regSubject, err = s.registry.LookupSubject(ctx, in.CertType, in.CertNumber)
+		if err != nil {
+			return nil, storeErr(err)
+		}
+		if regSubject != nil && len(regSubject.Websites) > 0 {
+			subjectKnown = true
+			res.subjectNumber = regSubject.Number
+			sub := regSubject.Subject
+			res.Subject = &sub
+		}
+	}
+
+	// The domain, here first, then at the bureau.
+	domainKnown, belongs, accessedHere := false, false, false
+	ws, err := s.st.WebsiteRecordsByDomain(ctx, domain)
+	if err != nil {
+		return nil, storeErr(err)
+	}
+	if len(ws) > 0 {
+		w := ws[0]
+		domainKnown = true
+		sr, err := s.st.SubjectRecord(ctx, w.SubjectID)
+		if err != nil {
+			return nil, storeErr(err)
+		}
+		belongs = sr.CertHash == hash
+		acc, err := s.st.AccessRecordsByWebsite(ctx, w.ID)
+		if err != nil {
+			return nil, storeErr(err)
+		}
+		accessedHere = slices.ContainsFunc(acc, func(r *storage.AccessRecord) bool { return r.Status == storage.RecordActive })
+		res.websiteNumber = w.Number
+		var site filing.Website
+		if err := s.openJSON(w.Data, &site); err != nil {
+			return nil, err
+		}
+		res.Website = &site
+	} else if s.registry != nil {
+		rw, err := s.registry.LookupDomain(ctx, domain)
+		if err != nil {
+			return nil, storeErr(err)
+		}
+		if rw != nil {
+			domainKnown = true
+			belongs = s.certHash(rw.SubjectCertType, rw.SubjectCertNumber) == hash
+			accessedHere = slices.Contains(rw.Providers, s.cfg.Provider.Name)
+			res.websiteNumber = rw.Number
+			site := rw.Website
+			res.Website = &site
+		}
+	}
+
+	if !res.ownRecord {
+		// Only the account that filed a record here sees its leaders in full.
+		if res.Subject != nil {
+			MaskPerson(&res.Subject.Leader)
+			res.Subject.EmergencyPhone = pii.MaskMobile(res.Subject.EmergencyPhone)
+		}
+		if res.Website != nil {
+			MaskPerson(&res.Website.Leader)
+		}
+	}
+	switch {
+	case !domainKnown && !subjectKnown:
+		res.Flow = filing.FlowFirstFiling
+		res.Subject = nil
+	case domainKnown && (!subjectKnown || !belongs):
+		return nil, errDomainFiledByOther()
+	case !domainKnown:
+		res.Flow = filing.FlowNewWebsite
+		res.Website = nil
+	case accessedHere:
+		return nil, errAlreadyFiledHere()
+	default:
+		res.Flow = filing.FlowNewAccess
+	}
+	return res, nil
+}
+
+// openJSON unseals a stored JSON value into v.
+func (s *Service) openJSON(sealed string, v any) error {
+	b, err := s.seal.OpenBytes(sealed)
+	if err != nil {
+		return err
+	}
+	return json.Unmarshal(b, v)
+}
+
+// sealJSON seals v's JSON.
+func (s *Service) sealJSON(v any) (string, error) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return "", err
+	}
+	return s.seal.SealBytes(b), nil
+}

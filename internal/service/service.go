@@ -1,0 +1,136 @@
+// Package service is where Beian's business orchestration lives. The JSON
+// API (internal/api) and the HTML UI (internal/web) are two thin doors into
+// it. Every method returns errors as *httpx.Error so both doors render them
+// alike, and every method touching an application takes the acting account
+// and enforces authorization itself: another applicant's object is 404.
+package service
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"beian/internal/blob"
+	"beian/internal/config"
+	"beian/internal/httpx"
+	"beian/internal/images"
+	"beian/internal/pii"
+	"beian/internal/ratelimit"
+	"beian/internal/refdata"
+	"beian/internal/rules"
+	"beian/internal/storage"
+	"beian/internal/workdays"
+)
+
+// Deps is what the service needs; the wiring builds it once.
+type Deps struct {
+	Store  *storage.Store
+	Sealer *pii.Sealer      // encrypts cert numbers and mobiles at rest, HMAC for equality lookups
+	Rules  *rules.Validator // pure validation (rules.New(cfg.Provider))
+	Blobs  blob.Store       // attachment bytes
+	Config config.Config    // provider settings, BaseURL, rate-limit switch
+	Log    *slog.Logger     // never given personal data
+	Now    func() time.Time // the clock; tests pass a fixed one
+	// Registry is the bureau's national registry for the pre-check; nil
+	// means Beian knows only its own records.
+	Registry Registry
+	// Calendar counts working days; nil builds one from the provider's
+	// holiday overrides.
+	Calendar *workdays.Calendar
+	// Wake nudges the job runner after a commit that queued jobs; may be nil.
+	Wake func()
+}
+
+// Service implements the service contract (accounts, sessions, pre-check,
+// applications, attachments).
+type Service struct {
+	st       *storage.Store
+	seal     *pii.Sealer
+	rules    *rules.Validator
+	blobs    blob.Store
+	cfg      config.Config
+	log      *slog.Logger
+	now      func() time.Time
+	registry Registry
+	cal      *workdays.Calendar
+	wake     func()
+	ref      *refdata.Data
+	limits   images.Limits
+
+	loginIP  *ratelimit.Limiter // every login attempt, per client IP
+	lockout  *lockout           // failed logins, per account
+	hashSlot chan struct{}      // bounds concurrent argon2id runs (19 MiB each)
+}
+
+// New builds the service.
+func New(d Deps) *Service {
+	s := &Service{st: d.Store, seal: d.Sealer, rules: d.Rules, blobs: d.Blobs, cfg: d.Config, log: d.Log, now: d.Now,
+		registry: d.Registry, cal: d.Calendar, wake: d.Wake, ref: refdata.Default(), limits: images.LimitsFrom(d.Config.Provider)}
+	if s.log == nil {
+		s.log = slog.New(slog.DiscardHandler)
+	}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	if s.cal == nil {
+		cal, err := workdays.New(d.Config.Provider.HolidayOverrides)
+		if err != nil {
+			// Config validation reports bad overrides at start; fall back to the official calendar.
+			s.log.Warn("holiday overrides ignored", "err", err)
+			cal, _ = workdays.New(nil)
+		}
+		s.cal = cal
+	}
+	if d.Config.RateLimits {
+		// A person mistyping stays far below 20 tries in a burst; a script does not.
+		s.loginIP = ratelimit.New(30, 20)
+		s.lockout = newLockout(maxLoginFailures, loginFailureWindow)
+	} else {
+		s.loginIP = ratelimit.Disabled()
+		s.lockout = newLockout(0, loginFailureWindow)
+	}
+	s.hashSlot = make(chan struct{}, hashConcurrency)
+	return s
+}
+
+// poke wakes the job runner after a commit that queued jobs.
+func (s *Service) poke() {
+	if s.wake != nil {
+		s.wake()
+	}
+}
+
+// storeErr turns a storage error into the answer a door renders.
+func storeErr(err error) error {
+	if err == nil {
+		return nil
+	}
+	var he *httpx.Error
+	if errors.As(err, &he) {
+		return he
+	}
+	switch {
+	case errors.Is(err, storage.ErrNotFound):
+		e := *httpx.ErrNotFound
+		e.Err = err
+		return &e
+	case errors.Is(err, storage.ErrConflict):
+		e := httpx.Errorf(http.StatusConflict, httpx.CodeConflict, "数据已被其他操作修改，请刷新后重试", "the data was changed meanwhile; reload and try again")
+		e.Err = err
+		return e
+	case errors.Is(err, storage.ErrUnavailable):
+		e := httpx.Errorf(http.StatusServiceUnavailable, httpx.CodeUnavailable, "服务暂时不可用，请稍后重试", "service temporarily unavailable, try again shortly")
+		e.RetryAfter = 5
+		e.Err = err
+		return e
+	}
+	return fmt.Errorf("storage: %w", err)
+}
+
+// notFound is the 404 every unauthorized object answers.
+func notFound() error {
+	e := *httpx.ErrNotFound
+	return &e
+}
