@@ -1,0 +1,129 @@
+package notify
+
+import (
+	"regexp"
+	"strings"
+	"testing"
+
+	"beian/internal/config"
+	"beian/internal/filing"
+)
+
+func templates(t *testing.T) *Templates {
+	t.Helper()
+	tpl, err := NewTemplates(config.DefaultProvider(), "https://beian.example.cn/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tpl
+}
+
+// sample has every field a template may use.
+func sample() Data {
+	return Data{
+		Name: "张三", ApplicationID: "A-1001", URL: "/applications/A-1001", SubjectName: "北京示例科技有限公司",
+		Domains: []string{"example.cn", "example.com.cn"}, Flow: filing.FlowCancelWebsite, DueAt: "2026-12-02 10:00", ETA: "2026-12-17",
+		Stage: "initial",
+		Reasons: []filing.Reason{
+			{Field: "websites[0].name", Rule: "website.name.generic", Message: "网站名称不能只用“博客”"},
+			{Field: "subject.leader.mobile", Message: "电话无法接通"},
+		},
+		Reason: "主体证件与登记信息不符", SMSRequired: true, Code: "482913", ValidHours: 24,
+		Numbers: &Numbers{Subject: "京ICP备2026000001号", Websites: []WebsiteNumber{
+			{Domain: "example.cn", Name: "示例商城", Number: "京ICP备2026000001号-1"},
+			{Domain: "example.com.cn", Number: "京ICP备2026000001号-2"},
+		}},
+		Record: "京ICP备2019000001号-3", ResetLink: "https://beian.example.cn/reset/tok", ExpiresMinutes: 30,
+		Overdue: []OverdueTask{{ApplicationID: "A-7", SubjectName: "某公司", State: "initial_review", DueAt: "2026-11-27 18:00"}},
+	}
+}
+
+func TestEveryTemplateRendersInBothLanguages(t *testing.T) {
+	tpl := templates(t)
+	want := []string{TplAccountRegistered, TplPasswordReset, TplSubmitted, TplInitialApproved, TplRejected,
+		TplMaterialsReceived, TplBureauSubmitted, TplSMSCode, TplSMSReturned, TplApproved, TplBureauRejected,
+		TplCancelled, TplReviewerOverdue}
+	if got := tpl.Names(); len(got) != len(want) {
+		t.Fatalf("templates %v, want %d", got, len(want))
+	}
+	han := regexp.MustCompile(`\p{Han}`)
+	for _, name := range want {
+		for _, lang := range []string{"zh", "en"} {
+			subj, body, err := tpl.Render(name, lang, sample())
+			if err != nil {
+				t.Fatalf("%s.%s: %v", name, lang, err)
+			}
+			if subj == "" || len(body) < 40 {
+				t.Errorf("%s.%s: empty subject or body: %q / %q", name, lang, subj, body)
+			}
+			if strings.Contains(subj+body, "<no value>") {
+				t.Errorf("%s.%s: unfilled value:\n%s", name, lang, body)
+			}
+			if lang == "zh" && !han.MatchString(body) {
+				t.Errorf("%s.zh has no Chinese", name)
+			}
+			// English bodies quote Chinese only in data and addresses.
+			if lang == "en" && !strings.Contains(body, "Next") && name != TplSMSCode && name != TplPasswordReset {
+				t.Errorf("%s.en does not say what to do next:\n%s", name, body)
+			}
+			if lang == "zh" && !strings.Contains(body, "下一步") && name != TplSMSCode && name != TplPasswordReset {
+				t.Errorf("%s.zh does not say what to do next:\n%s", name, body)
+			}
+		}
+	}
+	if _, _, err := tpl.Render("nope", "zh", Data{}); err == nil {
+		t.Error("unknown template rendered")
+	}
+}
+
+func TestTemplateContents(t *testing.T) {
+	tpl := templates(t)
+	d := sample()
+	p := config.DefaultProvider()
+	tests := []struct {
+		name, lang string
+		contains   []string
+	}{
+		{TplInitialApproved, "zh", []string{p.Offices[0].Address, p.Offices[1].Address, p.Offices[1].Phone, p.MailingAddress, "快递单号", "https://beian.example.cn/applications/A-1001"}},
+		{TplInitialApproved, "en", []string{p.Offices[0].Address, p.MailingAddress, "tracking number"}},
+		{TplRejected, "zh", []string{"websites[0].name", "网站1", "网站名称不能只用“博客”", "subject.leader.mobile", "电话无法接通", "重新提交"}},
+		{TplRejected, "en", []string{"Website 1 › name (websites[0].name)", "电话无法接通", "resubmit"}},
+		{TplBureauSubmitted, "zh", []string{"24 小时内", "12381", "后 6 位"}},
+		{TplBureauSubmitted, "en", []string{"within 24 hours", "12381", "last 6 characters"}},
+		{TplSMSCode, "zh", []string{"482913", "24 小时"}},
+		{TplApproved, "zh", []string{"京ICP备2026000001号", "京ICP备2026000001号-1", "京ICP备2026000001号-2",
+			`<a href="https://beian.miit.gov.cn/" target="_blank" rel="noopener">京ICP备2026000001号-1</a>`,
+			"30 日内", "https://beian.mps.gov.cn"}},
+		{TplApproved, "en", []string{"京ICP备2026000001号-2", `href="https://beian.miit.gov.cn/"`, "Within 30 days", "https://beian.mps.gov.cn"}},
+		{TplBureauRejected, "zh", []string{"主体证件与登记信息不符"}},
+		{TplSubmitted, "zh", []string{"2026-12-02 10:00", "2026-12-17", "example.cn、example.com.cn"}},
+		{TplCancelled, "en", []string{"京ICP备2019000001号-3", "website cancellation", "never be issued again"}},
+		{TplReviewerOverdue, "zh", []string{"A-7", "初审中", "2026-11-27 18:00", "https://beian.example.cn/review"}},
+		{TplPasswordReset, "en", []string{"https://beian.example.cn/reset/tok", "30 minutes"}},
+	}
+	for _, tt := range tests {
+		subj, body, err := tpl.Render(tt.name, tt.lang, d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range tt.contains {
+			if !strings.Contains(subj+"\n"+body, c) {
+				t.Errorf("%s.%s lacks %q:\n%s\n%s", tt.name, tt.lang, c, subj, body)
+			}
+		}
+	}
+	// The SMS comes from 12381 and never carries a certificate number.
+	subj, body, _ := tpl.Render(TplSMSCode, "zh", Data{Code: "000123", ValidHours: 24})
+	if subj != BureauSMSSender || !strings.Contains(body, "000123") {
+		t.Errorf("sms_code: %q %q", subj, body)
+	}
+	if regexp.MustCompile(`\d{15,}`).MatchString(body) {
+		t.Errorf("sms body carries a long number: %q", body)
+	}
+	// Materials rejection says to redo the photo or mail, not to resubmit data.
+	d.Stage = "materials"
+	_, body, _ = tpl.Render(TplRejected, "zh", d)
+	if !strings.Contains(body, "幕布照片") || strings.Contains(body, "重新进入初审") {
+		t.Errorf("materials rejection:\n%s", body)
+	}
+}
