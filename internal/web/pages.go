@@ -1,0 +1,267 @@
+package web
+
+import (
+	"net/http"
+	"strings"
+	"time"
+
+	"beian/internal/filing"
+	"beian/internal/httpx"
+	"beian/internal/service"
+)
+
+// homePage is 首页: the three tabs and the progress of each application.
+type homePage struct {
+	Base
+	Tab   string
+	Tabs  []homeTab
+	Items []homeItem
+}
+
+type homeTab struct {
+	Key, Label string
+	Count      int
+	Active     bool
+}
+
+type homeItem struct {
+	service.ApplicationSummary
+	Editable bool
+}
+
+// tabOf sorts flows into the home page's tabs.
+func tabOf(flow string) string {
+	switch {
+	case strings.HasPrefix(flow, "change_"):
+		return "change"
+	case strings.HasPrefix(flow, "cancel_"):
+		return "cancel"
+	}
+	return "apply"
+}
+
+func (wb *Web) home(w http.ResponseWriter, r *http.Request) error {
+	a, err := account(r)
+	if err != nil {
+		return err
+	}
+	list, err := wb.svc.ListApplications(r.Context(), a)
+	if err != nil {
+		return err
+	}
+	p := &homePage{Tab: r.URL.Query().Get("tab")}
+	if p.Tab != "change" && p.Tab != "cancel" {
+		p.Tab = "apply"
+	}
+	p.Nav = "home"
+	p.Lang = httpx.Lang(r)
+	p.Title = tr(p.Lang, "home.title")
+	count := map[string]int{}
+	for _, s := range list {
+		t := tabOf(s.Flow)
+		count[t]++
+		if t == p.Tab {
+			p.Items = append(p.Items, homeItem{ApplicationSummary: s, Editable: editableStates[s.State]})
+		}
+	}
+	for _, t := range []string{"apply", "change", "cancel"} {
+		p.Tabs = append(p.Tabs, homeTab{Key: t, Label: tr(p.Lang, "home.tab."+t), Count: count[t], Active: t == p.Tab})
+	}
+	return wb.render(w, r, http.StatusOK, "home", p)
+}
+
+// FirstStep is where an application's filling-in starts, by flow.
+func firstStep(flow string) string {
+	switch flow {
+	case filing.FlowNewWebsite, filing.FlowChangeWebsite:
+		return "websites"
+	case filing.FlowNewAccess, filing.FlowChangeAccess:
+		return "access"
+	case filing.FlowCancelSubject, filing.FlowCancelWebsite, filing.FlowCancelAccess:
+		return "submit"
+	}
+	return "subject"
+}
+
+// ItemURL is where a home-page row leads: the form while it is editable,
+// the progress page after.
+func (i homeItem) ItemURL() string {
+	if i.State == "draft" {
+		return "/applications/" + i.ID + "/" + firstStep(i.Flow)
+	}
+	return "/applications/" + i.ID
+}
+
+// precheckPage is 申请备案's first page: domain and certificate.
+type precheckPage struct {
+	Base
+	Domain, CertType, CertNumber string
+	OrgTypes, PersonTypes        []option
+	Errors                       map[string][]string
+	Top                          []string
+}
+
+// Err lists a field's errors.
+func (p *precheckPage) Err(f string) []string { return p.Errors[f] }
+
+func (wb *Web) newPrecheckPage(r *http.Request) *precheckPage {
+	p := &precheckPage{Errors: map[string][]string{}}
+	p.Lang = httpx.Lang(r)
+	p.Nav = "apply"
+	p.Title = tr(p.Lang, "precheck.title")
+	for _, c := range wb.ref.CertTypes() {
+		o := option{c.Key, refName(p.Lang, c.Key, c.ZH)}
+		if c.For == "person" {
+			p.PersonTypes = append(p.PersonTypes, o)
+		} else {
+			p.OrgTypes = append(p.OrgTypes, o)
+		}
+	}
+	return p
+}
+
+func (wb *Web) precheckPage(w http.ResponseWriter, r *http.Request) error {
+	if _, err := account(r); err != nil {
+		return err
+	}
+	p := wb.newPrecheckPage(r)
+	p.CertType = "business_license"
+	return wb.render(w, r, http.StatusOK, "precheck", p)
+}
+
+// precheckPost asks the service which flow applies and creates the
+// application with it; a refusal is shown beside the field it concerns.
+func (wb *Web) precheckPost(w http.ResponseWriter, r *http.Request) error {
+	a, err := account(r)
+	if err != nil {
+		return err
+	}
+	p := wb.newPrecheckPage(r)
+	p.Domain = strings.TrimSpace(r.PostFormValue("domain"))
+	p.CertType = strings.TrimSpace(r.PostFormValue("cert_type"))
+	p.CertNumber = strings.TrimSpace(r.PostFormValue("cert_number"))
+	in := service.PrecheckInput{Domain: p.Domain, CertType: p.CertType, CertNumber: p.CertNumber}
+	res, err := wb.svc.Precheck(r.Context(), a, in)
+	var app *service.Application
+	if err == nil {
+		app, err = wb.svc.CreateApplication(r.Context(), a, service.CreateInput{Domain: p.Domain, CertType: p.CertType,
+			CertNumber: p.CertNumber, Flow: res.Flow})
+	}
+	if err != nil {
+		e := httpx.AsError(err)
+		if e.Status >= 500 || e.Status == http.StatusUnauthorized || e.Status == http.StatusForbidden {
+			return err
+		}
+		p.place(e)
+		return wb.render(w, r, e.Status, "precheck", p)
+	}
+	setFlash(w, r, "precheck.created", app.Flow)
+	return redirect(w, r, "/applications/"+app.ID+"/"+firstStep(app.Flow))
+}
+
+// place puts a pre-check refusal beside the input it is about.
+func (p *precheckPage) place(e *httpx.Error) {
+	put := func(key, msg string) {
+		switch {
+		case strings.Contains(key, "domain"):
+			p.Errors["domain"] = append(p.Errors["domain"], msg)
+		case strings.Contains(key, "cert_type"):
+			p.Errors["cert_type"] = append(p.Errors["cert_type"], msg)
+		case strings.Contains(key, "cert_number"), strings.Contains(key, "subject"):
+			p.Errors["cert_number"] = append(p.Errors["cert_number"], msg)
+		default:
+			p.Top = append(p.Top, msg)
+		}
+	}
+	if len(e.Violations) > 0 {
+		for _, v := range e.Violations {
+			key := v.Field
+			if key == "" {
+				key = v.Rule
+			}
+			put(key, v.Message.In(p.Lang))
+		}
+		return
+	}
+	put(e.Code, e.Message.In(p.Lang))
+}
+
+// progressPage is 备案进度: state, timeline, due date, ETA, numbers.
+type progressPage struct {
+	appPage
+	Events    []event
+	Next      string
+	CanEdit   bool
+	CanWithdraw bool
+	EditURL   string
+	Domains   []string
+}
+
+type event struct {
+	At            time.Time
+	Label, Actor  string
+	Reasons       []reasonView
+	Current       bool
+}
+
+// withdrawable are the states an applicant may withdraw from (workflow.md).
+var withdrawable = map[string]bool{"draft": true, "initial_review": true, "initial_rejected": true, "verification": true,
+	"material_review": true, "ready_for_bureau": true, "bureau_rejected": true}
+
+func (wb *Web) progress(w http.ResponseWriter, r *http.Request) error {
+	_, app, err := wb.loadApp(r)
+	if err != nil {
+		return err
+	}
+	p := &progressPage{appPage: wb.newAppPage(r, app, "", app.Violations)}
+	p.Nav = "home"
+	p.Title = tr(p.Lang, "progress.title")
+	p.Next = tr(p.Lang, "progress.next."+app.State)
+	p.CanEdit = p.Editable
+	p.CanWithdraw = withdrawable[app.State]
+	p.EditURL = "/applications/" + app.ID + "/" + firstStep(app.Flow)
+	for _, ws := range app.Document.Websites {
+		p.Domains = append(p.Domains, ws.Domain)
+	}
+	p.Events = append(p.Events, event{At: app.CreatedAt, Label: tr(p.Lang, "progress.created.event"), Actor: tr(p.Lang, "progress.actor.applicant")})
+	for _, h := range app.History {
+		ev := event{At: h.At, Label: stateName(p.Lang, h.To), Actor: actorName(p.Lang, h.Actor)}
+		for _, rs := range h.Reasons {
+			ev.Reasons = append(ev.Reasons, reasonView{Field: rs.Field, Label: fieldLabel(p.Lang, rs.Field), Message: rs.Message,
+				URL: "/applications/" + app.ID + "/" + stepOf(rs.Field)})
+		}
+		p.Events = append(p.Events, ev)
+	}
+	p.Events[len(p.Events)-1].Current = true
+	// Newest first reads like a parcel tracker.
+	for i, j := 0, len(p.Events)-1; i < j; i, j = i+1, j-1 {
+		p.Events[i], p.Events[j] = p.Events[j], p.Events[i]
+	}
+	return wb.render(w, r, http.StatusOK, "progress", p)
+}
+
+// actorName shows who acted: a role name, or the system.
+func actorName(lang, actor string) string {
+	switch {
+	case actor == "" || actor == "system" || actor == "scheduler":
+		return tr(lang, "progress.actor.system")
+	case strings.Contains(actor, "bureau"):
+		return tr(lang, "progress.actor.bureau")
+	case strings.Contains(actor, "reviewer"), strings.Contains(actor, "admin"):
+		return tr(lang, "progress.actor.reviewer")
+	}
+	return tr(lang, "progress.actor.applicant")
+}
+
+func (wb *Web) withdraw(w http.ResponseWriter, r *http.Request) error {
+	a, err := account(r)
+	if err != nil {
+		return err
+	}
+	id := r.PathValue("id")
+	if _, err := wb.svc.Withdraw(r.Context(), a, id); err != nil {
+		return err
+	}
+	setFlash(w, r, "progress.withdrawn")
+	return redirect(w, r, "/applications/"+id)
+}

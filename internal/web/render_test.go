@@ -1,0 +1,156 @@
+package web
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"beian/internal/config"
+	"beian/internal/filing"
+	"beian/internal/refdata"
+	"beian/internal/service"
+)
+
+// sampleApp is an application in the middle of being filled in, with a
+// violation on a nested field and a rejection reason.
+func sampleApp() *service.Application {
+	doc := filing.Document{Flow: "first_filing", Subject: filing.Subject{Province: "330000", City: "330100", County: "330106",
+		Nature: "enterprise", CertType: "business_license", CertNumber: "91330106E3PWQ30LC5", Name: "杭州示例网络科技有限公司",
+		Leader: filing.Person{Name: "赵敏", CertType: "resident_id", CertValidUntil: "long_term", Mobile: "13805815678"}},
+		Websites: []filing.Website{{Name: "示例", Domain: "example-hz.cn", ContentTypes: []string{"corporate_portal"},
+			Languages: []string{"zh-Hans"}, PreApprovals: []filing.PreApproval{{Category: "news", Number: ""}},
+			Access: filing.Access{Method: "cloud", IPs: []string{"42.159.88.1", "10.0.0.1"}, ServerLocation: "310000"}}}}
+	return &service.Application{ID: "app1", Flow: "first_filing", State: "initial_rejected", Document: doc,
+		Violations: []filing.Violation{
+			{Rule: "person.mobile.format", Field: "subject.leader.mobile", Severity: "error", Message: filing.Text{ZH: "手机号码格式不正确", EN: "bad mobile"}},
+			{Rule: "access.ips.not_public", Field: "websites[0].access.ips[1]", Severity: "error", Message: filing.Text{ZH: "不是公网地址", EN: "not public"}},
+			{Rule: "website.pre_approvals.number_required", Field: "websites[0].pre_approvals[0].number", Severity: "error", Message: filing.Text{ZH: "缺少审批文号", EN: "number missing"}},
+			{Rule: "application.flow.invalid", Field: "flow", Severity: "error", Message: filing.Text{ZH: "未知备案类型", EN: "unknown flow"}},
+			{Rule: "website.name.needs_pre_approval", Field: "websites[0].name", Severity: "warning", Message: filing.Text{ZH: "可能需要前置审批", EN: "may need pre-approval"}},
+		},
+		Attachments: []service.Attachment{{ID: "att1", Kind: "subject_leader_id", Website: -1, Bytes: 120000, Width: 800, Height: 600}},
+		History: []service.Transition{{At: time.Date(2026, 11, 28, 2, 0, 0, 0, time.UTC), Actor: "applicant", From: "draft", To: "initial_review"},
+			{At: time.Date(2026, 11, 28, 4, 0, 0, 0, time.UTC), Actor: "reviewer", From: "initial_review", To: "initial_rejected",
+				Reasons: []filing.Reason{{Field: "subject.name", Message: "与营业执照不一致"}}}},
+		Rejection: []filing.Reason{{Field: "subject.name", Message: "与营业执照不一致"}},
+		CreatedAt: time.Date(2026, 11, 27, 2, 0, 0, 0, time.UTC), ETA: "2026-12-15",
+	}
+}
+
+func testWeb(t *testing.T) *Web {
+	t.Helper()
+	p, err := parsePages()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &Web{cfg: config.Config{Provider: config.DefaultProvider()}, ref: refdata.Default(), pages: p, now: time.Now}
+}
+
+// TestPagesRender executes every template with realistic data, so a
+// template that parses but fails at run time is caught here.
+func TestPagesRender(t *testing.T) {
+	wb := testWeb(t)
+	for _, lang := range []string{"zh", "en"} {
+		req := func() *http.Request {
+			r := httptest.NewRequest("GET", "/applications/app1/subject", nil)
+			r.AddCookie(&http.Cookie{Name: "lang", Value: lang})
+			r.SetPathValue("id", "app1")
+			return r
+		}
+		app := sampleApp()
+		cases := map[string]page{}
+		for _, s := range formSteps {
+			cases["step_"+s] = wb.buildStep(req(), app, s)
+		}
+		up := &uploadsPage{appPage: wb.newAppPage(req(), app, "uploads", app.Violations)}
+		up.Groups = slotsFor(lang, app, []filing.Violation{{Rule: "attachment.missing", Field: "attachments.verification_form[0]", Severity: "error"}})
+		cases["uploads"] = up
+		cases["submit"] = wb.buildSubmit(req(), app, app.Violations)
+		cases["progress"] = &progressPage{appPage: wb.newAppPage(req(), app, "", nil), Events: []event{{Label: "初审中", Current: true}}}
+		cases["home"] = &homePage{Tab: "apply", Items: []homeItem{{ApplicationSummary: service.ApplicationSummary{ID: "a", Flow: "first_filing", State: "draft", Domains: []string{"x.cn"}}, Editable: true}}}
+		cases["precheck"] = wb.newPrecheckPage(req())
+		cases["login"] = newAuthPage(req(), "login.title")
+		cases["register"] = newAuthPage(req(), "register.title")
+		cases["forgot"] = newAuthPage(req(), "forgot.title")
+		cases["reset"] = newAuthPage(req(), "reset.title")
+		cases["error"] = &errorPage{Status: 404, Message: "x"}
+		cases["verification"] = &verificationPage{App: app, Subject: "s", Domain: "d"}
+		for name := range wb.pages.byName {
+			if _, ok := cases[name]; !ok {
+				t.Errorf("page %s has no render case", name)
+			}
+		}
+		for name, p := range cases {
+			rec := httptest.NewRecorder()
+			if err := wb.render(rec, req(), 200, name, p); err != nil {
+				t.Fatalf("%s/%s: %v", lang, name, err)
+			}
+			body := rec.Body.String()
+			if strings.Contains(body, "step.") && strings.Contains(body, ">step.") || strings.Contains(body, ">kind.") {
+				t.Errorf("%s/%s shows an untranslated key", lang, name)
+			}
+		}
+	}
+}
+
+// TestViolationsBesideFields checks that each violation lands beside its
+// input: nested paths (ips[1], pre_approvals[0].number) included, and a
+// violation without an input on the page is listed at the top.
+func TestViolationsBesideFields(t *testing.T) {
+	wb := testWeb(t)
+	app := sampleApp()
+	r := httptest.NewRequest("GET", "/", nil)
+	cases := []struct {
+		step, field, msg string
+	}{
+		{"subject", "subject.leader.mobile", "手机号码格式不正确"},
+		{"access", "websites[0].access.ips", "不是公网地址"},
+		{"websites", "websites[0].pre_approvals[0].number", "缺少审批文号"},
+		{"websites", "websites[0].name", "可能需要前置审批"},
+		{"subject", "subject.name", "驳回：与营业执照不一致"},
+	}
+	for _, c := range cases {
+		p := wb.buildStep(r, app, c.step)
+		f := p.F(c.field, "person.name", "")
+		all := strings.Join(append(append(f.Errors, f.Warnings...), f.Rejected...), "|")
+		if !strings.Contains(all, c.msg) {
+			t.Errorf("%s: field %s shows %q, want %q", c.step, c.field, all, c.msg)
+		}
+	}
+	p := wb.buildStep(r, app, "subject")
+	if len(p.Unplaced) != 0 {
+		t.Errorf("subject step lists %v at the top; every subject violation has an input", p.Unplaced)
+	}
+	if p.Other != 3 { // access, pre-approval number, flow
+		t.Errorf("subject step counts %d problems elsewhere, want 3", p.Other)
+	}
+}
+
+func TestFieldLabel(t *testing.T) {
+	cases := map[string]string{
+		"subject.leader.mobile":               "主办单位负责人 · 手机号码",
+		"subject.name":                        "主办单位名称",
+		"websites[1].access.ips[0]":           "网站 2 · 网站 IP 地址",
+		"websites[0].leader.email":            "网站 1 · 网站负责人 · 电子邮箱",
+		"websites[0].name":                    "网站 1 · 网站名称",
+		"websites[0].pre_approvals[1].number": "网站 1 · 审批文号",
+	}
+	for in, want := range cases {
+		if got := fieldLabel("zh", in); got != want {
+			t.Errorf("fieldLabel(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestCatalogComplete(t *testing.T) {
+	for k, v := range catalog {
+		if v[0] == "" || v[1] == "" {
+			t.Errorf("catalog %s lacks a language", k)
+		}
+		if strings.Count(v[0], "%") != strings.Count(v[1], "%") {
+			t.Errorf("catalog %s: the languages take different arguments", k)
+		}
+	}
+}

@@ -1,0 +1,56 @@
+// Small progressive enhancements; every page works without them.
+(function () {
+  "use strict";
+
+  // Address selects: a province fills its cities, a city its counties.
+  function fill(select, items, keep) {
+    var first = select.options[0];
+    select.innerHTML = "";
+    select.appendChild(first);
+    items.forEach(function (it) {
+      var o = document.createElement("option");
+      o.value = it.code;
+      o.textContent = it.name;
+      if (it.code === keep) { o.selected = true; }
+      select.appendChild(o);
+    });
+  }
+  function clearDown(select) {
+    var name = select.getAttribute("data-children");
+    if (!name) { return; }
+    var child = document.querySelector('select[name="' + name + '"]');
+    if (child) { fill(child, [], ""); clearDown(child); }
+  }
+  document.querySelectorAll("select[data-children]").forEach(function (sel) {
+    sel.addEventListener("change", function () {
+      var child = document.querySelector('select[name="' + sel.getAttribute("data-children") + '"]');
+      if (!child) { return; }
+      clearDown(sel);
+      if (!sel.value) { return; }
+      fetch("/refdata/divisions/" + encodeURIComponent(sel.value), { credentials: "same-origin" })
+        .then(function (r) { return r.ok ? r.json() : []; })
+        .then(function (items) { fill(child, items, ""); })
+        .catch(function () {});
+    });
+  });
+
+  // Confirm before destructive posts (withdraw).
+  document.querySelectorAll("form[data-confirm]").forEach(function (f) {
+    f.addEventListener("submit", function (e) {
+      if (!window.confirm(f.getAttribute("data-confirm"))) { e.preventDefault(); }
+    });
+  });
+
+  // Print buttons.
+  document.querySelectorAll("[data-print]").forEach(function (b) {
+    b.addEventListener("click", function () { window.print(); });
+  });
+
+  // "长期": a certificate without end date disables its date input.
+  document.querySelectorAll('input[type=checkbox][name$=".long_term"]').forEach(function (cb) {
+    var date = document.querySelector('input[name="' + cb.name.replace(/\.long_term$/, "") + '"]');
+    function sync() { if (date) { date.disabled = cb.checked; } }
+    cb.addEventListener("change", sync);
+    sync();
+  });
+})();

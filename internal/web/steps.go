@@ -1,0 +1,572 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"beian/internal/filing"
+	"beian/internal/httpx"
+	"beian/internal/refdata"
+	"beian/internal/service"
+)
+
+// formSteps are the steps that edit the document; uploads and submit follow.
+var formSteps = []string{"subject", "websites", "access"}
+
+var allSteps = []string{"subject", "websites", "access", "uploads", "submit"}
+
+// editableStates are the states in which the applicant may change the application.
+var editableStates = map[string]bool{"draft": true, "initial_rejected": true, "bureau_rejected": true}
+
+// appPage is the frame of every application page: the flow, the state,
+// the step indicator and the rejection reasons.
+type appPage struct {
+	Base
+	App      *service.Application
+	Step     string
+	Steps    []stepLink
+	Editable bool
+	Rejected []reasonView
+}
+
+type stepLink struct {
+	Num      int
+	Key      string
+	Label    string
+	URL      string
+	Active   bool
+	Problems int
+}
+
+type reasonView struct {
+	Field, Label, Message, URL string
+}
+
+// FlowName is the application's filing type.
+func (p *appPage) FlowName() string { return p.Flow(p.App.Flow) }
+
+func (wb *Web) newAppPage(r *http.Request, app *service.Application, step string, problems []filing.Violation) appPage {
+	lang := httpx.Lang(r)
+	p := appPage{App: app, Step: step, Editable: editableStates[app.State]}
+	p.Lang = lang
+	p.Wide = true
+	count := map[string]int{}
+	for _, v := range problems {
+		if v.Severity == filing.SeverityError {
+			count[stepOf(v.Field)]++
+		}
+	}
+	for i, s := range allSteps {
+		p.Steps = append(p.Steps, stepLink{Num: i + 1, Key: s, Label: tr(lang, "step."+s),
+			URL: "/applications/" + app.ID + "/" + s, Active: s == step, Problems: count[s]})
+	}
+	for _, rs := range app.Rejection {
+		st := stepOf(rs.Field)
+		p.Rejected = append(p.Rejected, reasonView{Field: rs.Field, Label: fieldLabel(lang, rs.Field), Message: rs.Message,
+			URL: "/applications/" + app.ID + "/" + st})
+	}
+	return p
+}
+
+// stepPage is one of the form steps.
+type stepPage struct {
+	appPage
+	values    url.Values
+	lock      locker
+	ref       *refdata.Data
+	provider  providerOptions
+	viols     []filing.Violation
+	placed    []placement
+	Unplaced  []string // this step's problems that have no input here
+	Other     int      // problems on other steps
+	Websites  []websiteView
+	CanAdd    bool
+	FromRecord bool
+}
+
+type providerOptions struct {
+	methods, locations []string
+	name               string
+	maxWebsites        int
+}
+
+type placement struct {
+	name  string
+	exact bool
+}
+
+type websiteView struct {
+	Index      int
+	Path       string
+	Title      string
+	PreRows    []int
+	SameLeader bool
+	Removable  bool
+	Locked     bool
+}
+
+type option struct{ Key, Name string }
+
+// field is one input of the filing form with everything shown around it.
+type field struct {
+	Name, ID, Label, Hint, Value, Type, Placeholder, Choose, Children string
+	Values                                                            []string
+	Required, ReadOnly, Multiline                                     bool
+	Rows                                                              int
+	Options                                                           []option
+	Errors, Warnings, Rejected                                        []string
+}
+
+// Has reports whether a multi-valued field holds key.
+func (f field) Has(key string) bool {
+	for _, v := range f.Values {
+		if v == key {
+			return true
+		}
+	}
+	return false
+}
+
+var nonIDChars = regexp.MustCompile(`[^a-zA-Z0-9]+`)
+
+func fieldID(name string) string { return "f-" + strings.Trim(nonIDChars.ReplaceAllString(name, "-"), "-") }
+
+// requiredSuffixes mark the fields model.md requires (for the asterisk).
+var requiredSuffixes = []string{"province", "city", "nature", "cert_type", "cert_number", "subject.name", "mailing_address",
+	"investor", "leader.name", "mobile", "email", "].name", "domain", "homepage_url", "content_types", "languages",
+	"method", "ips", "server_location"}
+
+// F builds a text field for path, labelled by the catalog key.
+func (p *stepPage) F(path, labelKey, hintKey string) field {
+	f := field{Name: path, ID: fieldID(path), Label: p.T(labelKey), Value: p.values.Get(path), Values: p.values[path],
+		ReadOnly: p.lock.locked(path), Choose: p.T("common.choose")}
+	if hintKey != "" {
+		f.Hint = p.T(hintKey)
+	}
+	for _, s := range requiredSuffixes {
+		if strings.HasSuffix(path, s) {
+			f.Required = true
+		}
+	}
+	if strings.HasSuffix(path, "subject.cert_address") || strings.HasSuffix(path, "office_phone") {
+		f.Required = p.values.Get("subject.nature") != refdata.NatureIndividual
+	}
+	switch {
+	case strings.HasSuffix(path, "cert_valid_from"):
+		f.Type = "date"
+	case strings.HasSuffix(path, "email"):
+		f.Type = "email"
+	case strings.HasSuffix(path, "mobile"), strings.HasSuffix(path, "phone"):
+		f.Type = "tel"
+	case strings.HasSuffix(path, "remark"), strings.HasSuffix(path, ".ips"):
+		f.Multiline, f.Rows = true, 2
+	}
+	for _, v := range p.viols {
+		if !fieldMatches(v.Field, path) {
+			continue
+		}
+		msg := v.Message.In(p.Lang)
+		if v.Severity == filing.SeverityWarning {
+			f.Warnings = append(f.Warnings, msg)
+		} else {
+			f.Errors = append(f.Errors, msg)
+		}
+	}
+	for _, rs := range p.App.Rejection {
+		if fieldMatches(rs.Field, path) {
+			f.Rejected = append(f.Rejected, p.T("field.rejected")+rs.Message)
+		}
+	}
+	return f
+}
+
+// Sel builds a select; its options follow from the path.
+func (p *stepPage) Sel(path, labelKey, hintKey string) field {
+	f := p.F(path, labelKey, hintKey)
+	f.Options = p.options(path)
+	switch path {
+	case "subject.province":
+		f.Children = "subject.city"
+	case "subject.city":
+		f.Children = "subject.county"
+	}
+	return f
+}
+
+// Msgs returns the messages of a group (pre-approvals, a leader, a website)
+// whose field names the group itself.
+func (p *stepPage) Msgs(path string) field {
+	f := field{Name: path}
+	for _, v := range p.viols {
+		if v.Field == path {
+			if v.Severity == filing.SeverityWarning {
+				f.Warnings = append(f.Warnings, v.Message.In(p.Lang))
+			} else {
+				f.Errors = append(f.Errors, v.Message.In(p.Lang))
+			}
+		}
+	}
+	for _, rs := range p.App.Rejection {
+		if rs.Field == path {
+			f.Rejected = append(f.Rejected, p.T("field.rejected")+rs.Message)
+		}
+	}
+	return f
+}
+
+func (p *stepPage) options(path string) []option {
+	lang := p.Lang
+	var out []option
+	divs := func(parent string) {
+		for _, d := range p.ref.Children(parent) {
+			if len(d.Code) == 6 {
+				out = append(out, option{d.Code, d.Name})
+			}
+		}
+	}
+	switch {
+	case path == "subject.province":
+		for _, pr := range p.ref.Provinces() {
+			out = append(out, option{pr.Code, pr.Name})
+		}
+	case path == "subject.city":
+		if v := p.values.Get("subject.province"); v != "" {
+			divs(v)
+		}
+	case path == "subject.county":
+		if v := p.values.Get("subject.city"); v != "" {
+			divs(v)
+		}
+	case path == "subject.nature":
+		ct, known := p.ref.CertType(p.values.Get("subject.cert_type"))
+		for _, n := range p.ref.Natures() {
+			if !known || ct.AllowedFor(n.Key) {
+				out = append(out, option{n.Key, refName(lang, n.Key, n.ZH)})
+			}
+		}
+	case path == "subject.cert_type":
+		for _, c := range p.ref.CertTypes() {
+			out = append(out, option{c.Key, refName(lang, c.Key, c.ZH)})
+		}
+	case strings.HasSuffix(path, "leader.cert_type"):
+		for _, c := range p.ref.PersonCertTypes() {
+			out = append(out, option{c.Key, refName(lang, c.Key, c.ZH)})
+		}
+	case strings.HasSuffix(path, ".content_types"):
+		individual := p.values.Get("subject.nature") == refdata.NatureIndividual
+		for _, c := range p.ref.ContentTypes() {
+			if !individual || c.IndividualAllowed {
+				out = append(out, option{c.Key, refName(lang, c.Key, c.ZH)})
+			}
+		}
+	case strings.HasSuffix(path, ".languages"):
+		for _, l := range p.ref.Languages() {
+			out = append(out, option{l.Key, refName(lang, l.Key, l.ZH)})
+		}
+	case strings.HasSuffix(path, ".category"):
+		for _, c := range p.ref.PreApprovalCategories() {
+			out = append(out, option{c.Key, refName(lang, c.Key, c.ZH)})
+		}
+	case strings.HasSuffix(path, ".access.method"):
+		for _, k := range p.provider.methods {
+			name := k
+			if m, ok := p.ref.AccessMethod(k); ok {
+				name = refName(lang, k, m.ZH)
+			}
+			out = append(out, option{k, name})
+		}
+	case strings.HasSuffix(path, ".access.server_location"):
+		for _, k := range p.provider.locations {
+			name := k
+			if pr, ok := p.ref.Province(k); ok {
+				name = pr.ShortName
+			}
+			out = append(out, option{k, name})
+		}
+	}
+	return out
+}
+
+// ProviderName is the access provider the filing names.
+func (p *stepPage) ProviderName() string { return p.provider.name }
+
+// inputs lists the inputs a step shows, so that the violations no input
+// claims can be listed at the top of the page.
+func inputs(step string, doc filing.Document) []placement {
+	var out []placement
+	add := func(exact bool, names ...string) {
+		for _, n := range names {
+			out = append(out, placement{n, exact})
+		}
+	}
+	person := func(prefix string) {
+		for _, f := range personFields {
+			add(false, prefix+"."+f.name)
+		}
+		add(true, prefix)
+	}
+	switch step {
+	case "subject":
+		for _, f := range subjectFields {
+			add(false, "subject."+f.name)
+		}
+		person("subject.leader")
+	case "websites":
+		for i, w := range doc.Websites {
+			p := wsPath(i)
+			for _, f := range websiteFields {
+				add(false, p+"."+f.name)
+			}
+			add(false, p+".content_types", p+".languages")
+			add(true, p, p+".pre_approvals")
+			for j := range len(w.PreApprovals) + 1 {
+				q := p + ".pre_approvals[" + strconv.Itoa(j) + "]"
+				add(false, q+".category", q+".number")
+			}
+			person(p + ".leader")
+		}
+	case "access":
+		for i := range doc.Websites {
+			p := wsPath(i) + ".access"
+			add(false, p+".method", p+".ips", p+".server_location")
+			add(true, p)
+		}
+	}
+	return out
+}
+
+func placed(field string, ins []placement) bool {
+	for _, in := range ins {
+		if in.exact && field == in.name || !in.exact && fieldMatches(field, in.name) {
+			return true
+		}
+	}
+	return false
+}
+
+// loadApp fetches the caller's application (404 for anyone else's).
+func (wb *Web) loadApp(r *http.Request) (*service.Account, *service.Application, error) {
+	a, err := account(r)
+	if err != nil {
+		return nil, nil, err
+	}
+	app, err := wb.svc.GetApplication(r.Context(), a, r.PathValue("id"))
+	if err != nil {
+		return nil, nil, err
+	}
+	return a, app, nil
+}
+
+func stepFromPath(r *http.Request) string {
+	p := r.URL.Path
+	return p[strings.LastIndexByte(p, '/')+1:]
+}
+
+func (wb *Web) buildStep(r *http.Request, app *service.Application, step string) *stepPage {
+	p := &stepPage{appPage: wb.newAppPage(r, app, step, app.Violations)}
+	p.values = flatten(app.Document)
+	p.lock = locker{flow: app.Flow, editable: p.Editable}
+	p.ref = wb.ref
+	p.viols = app.Violations
+	p.provider = providerOptions{methods: wb.cfg.Provider.AccessMethods, locations: wb.cfg.Provider.ServerLocations,
+		name: wb.cfg.Provider.Name, maxWebsites: wb.cfg.Provider.MaxWebsitesPerApplication}
+	p.Title = tr(p.Lang, "step."+step)
+	doc := app.Document
+	p.CanAdd = p.Editable && canAddWebsites(app.Flow) && (p.provider.maxWebsites <= 0 || len(doc.Websites) < p.provider.maxWebsites)
+	switch step {
+	case "subject":
+		p.FromRecord = app.Flow == filing.FlowNewWebsite || app.Flow == filing.FlowNewAccess
+	case "websites":
+		p.FromRecord = app.Flow == filing.FlowNewAccess
+	}
+	for i, w := range doc.Websites {
+		title := w.Domain
+		if w.Name != "" {
+			title = w.Name + "（" + w.Domain + "）"
+		}
+		if title == "" {
+			title = tr(p.Lang, "website.n", i+1)
+		}
+		wv := websiteView{Index: i, Path: wsPath(i), Title: title,
+			SameLeader: w.Leader == (filing.Person{}) || w.Leader == doc.Subject.Leader,
+			Removable:  p.Editable && canAddWebsites(app.Flow) && i > 0,
+			Locked:     p.lock.locked(wsPath(i) + ".name")}
+		for j := range len(w.PreApprovals) + 1 {
+			wv.PreRows = append(wv.PreRows, j)
+		}
+		p.Websites = append(p.Websites, wv)
+	}
+	p.placed = inputs(step, doc)
+	for _, v := range app.Violations {
+		if stepOf(v.Field) != step {
+			if v.Severity == filing.SeverityError {
+				p.Other++
+			}
+			continue
+		}
+		if !placed(v.Field, p.placed) {
+			p.Unplaced = append(p.Unplaced, v.Message.In(p.Lang))
+		}
+	}
+	return p
+}
+
+func (wb *Web) stepPage(w http.ResponseWriter, r *http.Request) error {
+	_, app, err := wb.loadApp(r)
+	if err != nil {
+		return err
+	}
+	step := stepFromPath(r)
+	return wb.render(w, r, http.StatusOK, "step_"+step, wb.buildStep(r, app, step))
+}
+
+// stepPost saves the step's fields into the stored document (the other
+// steps' fields stay as stored), then redirects (PRG): back to the step
+// when it still has errors or the applicant only saved, else onwards.
+func (wb *Web) stepPost(w http.ResponseWriter, r *http.Request) error {
+	a, app, err := wb.loadApp(r)
+	if err != nil {
+		return err
+	}
+	step := stepFromPath(r)
+	l := locker{flow: app.Flow, editable: editableStates[app.State]}
+	if !l.editable {
+		setFlash(w, r, "step.locked")
+		return redirect(w, r, "/applications/"+app.ID)
+	}
+	doc := app.Document
+	doc.Flow = app.Flow
+	action := r.PostFormValue("action")
+	max := wb.cfg.Provider.MaxWebsitesPerApplication
+	if max <= 0 {
+		max = 10
+	}
+	anchor := ""
+	switch step {
+	case "subject":
+		mergeSubject(&doc, r.PostForm, l)
+	case "websites":
+		mergeWebsites(&doc, r.PostForm, l, max)
+		switch {
+		case action == "add_website" && canAddWebsites(app.Flow) && len(doc.Websites) < max:
+			doc.Websites = append(doc.Websites, newWebsite(doc))
+			anchor = "#website-" + strconv.Itoa(len(doc.Websites)-1)
+		case strings.HasPrefix(action, "remove_website:") && canAddWebsites(app.Flow):
+			i, err := strconv.Atoi(strings.TrimPrefix(action, "remove_website:"))
+			// The first website carries the pre-check domain and stays.
+			if err == nil && i > 0 && i < len(doc.Websites) {
+				doc.Websites = append(doc.Websites[:i], doc.Websites[i+1:]...)
+			}
+		}
+	case "access":
+		mergeAccess(&doc, r.PostForm, l)
+	}
+	saved, err := wb.svc.SaveDocument(r.Context(), a, app.ID, doc)
+	if err != nil {
+		return err
+	}
+	here := "/applications/" + app.ID + "/" + step
+	switch {
+	case action == "add_website":
+		setFlash(w, r, "website.added")
+		return redirect(w, r, here+anchor)
+	case strings.HasPrefix(action, "remove_website:"):
+		setFlash(w, r, "website.removed")
+		return redirect(w, r, here)
+	case action == "next":
+		for _, v := range saved.Violations {
+			if v.Severity == filing.SeverityError && stepOf(v.Field) == step {
+				setFlash(w, r, "step.saved.fix")
+				return redirect(w, r, here)
+			}
+		}
+		return redirect(w, r, "/applications/"+app.ID+"/"+nextStep(step))
+	}
+	setFlash(w, r, "step.saved")
+	return redirect(w, r, here)
+}
+
+func nextStep(step string) string {
+	for i, s := range allSteps {
+		if s == step && i+1 < len(allSteps) {
+			return allSteps[i+1]
+		}
+	}
+	return "submit"
+}
+
+func prevStep(step string) string {
+	for i, s := range allSteps {
+		if s == step && i > 0 {
+			return allSteps[i-1]
+		}
+	}
+	return ""
+}
+
+// Prev is the previous step's key, for the 上一步 link.
+func (p *appPage) Prev() string { return prevStep(p.Step) }
+
+// fieldLabel names a document path for people: 网站 2 · 网站负责人 · 手机号码.
+func fieldLabel(lang, path string) string {
+	var parts []string
+	rest := path
+	inWebsite := false
+	if m := wsIndex.FindStringSubmatch(rest); m != nil {
+		n, _ := strconv.Atoi(m[1])
+		parts = append(parts, tr(lang, "website.n", n+1))
+		rest = strings.TrimPrefix(strings.TrimPrefix(rest, m[0]), ".")
+		inWebsite = true
+	}
+	rest = anyIndex.ReplaceAllString(rest, "")
+	for _, g := range []struct{ prefix, key string }{
+		{"subject.leader.", "subject.leader"}, {"leader.", "website.leader"}, {"access.", ""}, {"subject.", ""},
+	} {
+		if r, ok := strings.CutPrefix(rest, g.prefix); ok {
+			if g.key != "" {
+				parts = append(parts, tr(lang, g.key))
+			}
+			rest = r
+			break
+		}
+	}
+	key := fieldLeaf[rest]
+	switch {
+	case rest == "name" && inWebsite && !strings.Contains(path, "leader"):
+		key = "website.name"
+	case rest == "name" && path == "subject.name":
+		key = "subject.name"
+	case rest == "cert_type" && path == "subject.cert_type":
+		key = "subject.certtype"
+	case rest == "cert_number" && path == "subject.cert_number":
+		key = "subject.certnum"
+	case rest == "remark" && inWebsite:
+		key = "website.remark"
+	}
+	switch {
+	case key != "":
+		parts = append(parts, tr(lang, key))
+	case rest != "":
+		parts = append(parts, rest)
+	}
+	return strings.Join(parts, " · ")
+}
+
+var fieldLeaf = map[string]string{
+	"province": "subject.province", "city": "subject.city", "county": "subject.county", "nature": "subject.nature",
+	"cert_type": "person.certtype", "cert_number": "person.certnum", "name": "person.name", "cert_address": "subject.certaddr",
+	"mailing_address": "subject.mailaddr", "investor": "subject.investor", "emergency_phone": "subject.emergency",
+	"remark": "subject.remark", "cert_valid_from": "person.validfrom", "cert_valid_until": "person.validuntil",
+	"office_phone": "person.office", "mobile": "person.mobile", "email": "person.email", "domain": "website.domain",
+	"homepage_url": "website.homepage", "content_types": "website.content", "languages": "website.languages",
+	"pre_approvals": "website.preapp", "pre_approvals.category": "website.preapp.cat", "pre_approvals.number": "website.preapp.num",
+	"method": "access.method", "ips": "access.ips", "server_location": "access.location",
+}
+
+var (
+	wsIndex  = regexp.MustCompile(`^websites\[(\d+)\]`)
+	anyIndex = regexp.MustCompile(`\[\d+\]`)
+)

@@ -1,0 +1,293 @@
+package web
+
+import (
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"beian/internal/filing"
+	"beian/internal/httpx"
+	"beian/internal/refdata"
+	"beian/internal/service"
+)
+
+// uploadsPage is 上传资料: one upload form per required kind (per website
+// where the kind is per website), with what is already there.
+type uploadsPage struct {
+	appPage
+	Groups []uploadGroup
+}
+
+type uploadGroup struct {
+	Title string
+	Slots []uploadSlot
+}
+
+type uploadSlot struct {
+	Kind        string
+	Website     int
+	Label, Hint string
+	Required    bool
+	Missing     bool
+	NeedsDate   bool
+	PrintURL    string
+	Error       string
+	Attachments []service.Attachment
+}
+
+func isFiling(flow string) bool {
+	return flow == filing.FlowFirstFiling || flow == filing.FlowNewWebsite || flow == filing.FlowNewAccess
+}
+
+// slotsFor lays out the upload slots of model.md's attachment table.
+func slotsFor(lang string, app *service.Application, missing []filing.Violation) []uploadGroup {
+	doc := app.Document
+	miss := func(kind string, website int) bool {
+		name := "attachments." + kind
+		if website >= 0 {
+			name += "[" + strconv.Itoa(website) + "]"
+		}
+		for _, v := range missing {
+			if v.Rule == "attachment.missing" && (v.Field == name || strings.HasPrefix(v.Field, name+".") || website < 0 && strings.HasPrefix(v.Field, name+"[")) {
+				return true
+			}
+		}
+		return false
+	}
+	slot := func(kind string, website int, required bool) uploadSlot {
+		s := uploadSlot{Kind: kind, Website: website, Label: tr(lang, "kind."+kind), Required: required, Missing: miss(kind, website)}
+		for _, a := range app.Attachments {
+			if a.Kind == kind && (website < 0 || a.Website == website) {
+				s.Attachments = append(s.Attachments, a)
+			}
+		}
+		return s
+	}
+	var groups []uploadGroup
+	if strings.HasPrefix(app.Flow, "cancel_") {
+		return groups
+	}
+	filingFlow := isFiling(app.Flow)
+	if filingFlow {
+		g := uploadGroup{Title: tr(lang, "uploads.subjectlevel")}
+		if doc.Subject.Nature != refdata.NatureIndividual {
+			g.Slots = append(g.Slots, slot("subject_certificate", -1, true))
+		}
+		g.Slots = append(g.Slots, slot("subject_leader_id", -1, true))
+		g.Slots = append(g.Slots, slot("authorization_letter", -1, false))
+		groups = append(groups, g)
+	}
+	for i, w := range doc.Websites {
+		title := w.Domain
+		if title == "" {
+			title = tr(lang, "website.n", i+1)
+		}
+		g := uploadGroup{Title: tr(lang, "uploads.websitelevel", title)}
+		if filingFlow && !filing.SamePerson(w.Leader, doc.Subject.Leader) {
+			g.Slots = append(g.Slots, slot("website_leader_id", i, true))
+		}
+		vf := slot("verification_form", i, true)
+		vf.NeedsDate = true
+		vf.Hint = tr(lang, "uploads.formhint")
+		vf.PrintURL = "/applications/" + app.ID + "/verification-form/" + strconv.Itoa(i)
+		g.Slots = append(g.Slots, vf)
+		if filingFlow {
+			photo := slot("site_photo", i, false)
+			cert := slot("domain_certificate", i, false)
+			// Either one satisfies the submission check.
+			photo.Required = len(cert.Attachments) == 0
+			photo.Hint = tr(lang, "uploads.photohint")
+			g.Slots = append(g.Slots, photo, cert)
+			if len(w.PreApprovals) > 0 {
+				g.Slots = append(g.Slots, slot("pre_approval_document", i, true))
+			}
+			g.Slots = append(g.Slots, slot("security_letter", i, false))
+		}
+		groups = append(groups, g)
+	}
+	return groups
+}
+
+func (wb *Web) buildUploads(r *http.Request, app *service.Application) *uploadsPage {
+	missing := wb.svc.Missing(app)
+	p := &uploadsPage{appPage: wb.newAppPage(r, app, "uploads", append(append([]filing.Violation(nil), app.Violations...), onlyAttachments(missing)...))}
+	p.Title = tr(p.Lang, "step.uploads")
+	p.Groups = slotsFor(p.Lang, app, missing)
+	return p
+}
+
+func onlyAttachments(vs []filing.Violation) []filing.Violation {
+	var out []filing.Violation
+	for _, v := range vs {
+		if strings.HasPrefix(v.Field, "attachments") {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+func (wb *Web) uploadsPage(w http.ResponseWriter, r *http.Request) error {
+	_, app, err := wb.loadApp(r)
+	if err != nil {
+		return err
+	}
+	return wb.render(w, r, http.StatusOK, "uploads", wb.buildUploads(r, app))
+}
+
+// uploadPost stores one attachment. A refused file (not a JPEG, too large,
+// too small) is shown beside its upload form.
+func (wb *Web) uploadPost(w http.ResponseWriter, r *http.Request) error {
+	a, app, err := wb.loadApp(r)
+	if err != nil {
+		return err
+	}
+	kind := r.FormValue("kind")
+	website, err := strconv.Atoi(r.FormValue("website"))
+	if err != nil {
+		website = -1
+	}
+	file, _, ferr := r.FormFile("file")
+	if ferr == nil {
+		defer file.Close()
+		_, err = wb.svc.AddAttachment(r.Context(), a, app.ID, service.AttachmentInput{Kind: kind, Website: website,
+			SignedOn: strings.TrimSpace(r.FormValue("signed_on")), File: file})
+	} else {
+		err = httpx.Errorf(http.StatusBadRequest, httpx.CodeBadRequest, "请选择要上传的文件", "choose a file to upload")
+	}
+	if err != nil {
+		e := httpx.AsError(err)
+		if e.Status >= 500 || e.Status == http.StatusNotFound {
+			return err
+		}
+		if app, err = wb.svc.GetApplication(r.Context(), a, app.ID); err != nil {
+			return err
+		}
+		p := wb.buildUploads(r, app)
+		msg := e.Message.In(p.Lang)
+		for _, v := range e.Violations {
+			msg = v.Message.In(p.Lang)
+		}
+		placedErr := false
+		for gi := range p.Groups {
+			for si := range p.Groups[gi].Slots {
+				s := &p.Groups[gi].Slots[si]
+				if s.Kind == kind && (s.Website == website || s.Website < 0) {
+					s.Error, placedErr = msg, true
+				}
+			}
+		}
+		if !placedErr {
+			p.Flash = msg
+		}
+		return wb.render(w, r, e.Status, "uploads", p)
+	}
+	setFlash(w, r, "uploads.uploaded")
+	return redirect(w, r, "/applications/"+app.ID+"/uploads#"+kind+"-"+strconv.Itoa(website))
+}
+
+// attachmentFile serves an attachment to its owner only.
+func (wb *Web) attachmentFile(w http.ResponseWriter, r *http.Request) error {
+	a, err := account(r)
+	if err != nil {
+		return err
+	}
+	rc, att, err := wb.svc.OpenAttachment(r.Context(), a, r.PathValue("id"), r.PathValue("aid"))
+	if err != nil {
+		return err
+	}
+	defer rc.Close()
+	h := w.Header()
+	h.Set("Content-Type", "image/jpeg")
+	h.Set("Cache-Control", "private, no-cache")
+	h.Set("Content-Disposition", `inline; filename="`+att.Kind+`.jpg"`)
+	_, err = io.Copy(w, rc)
+	return err
+}
+
+func (wb *Web) attachmentDelete(w http.ResponseWriter, r *http.Request) error {
+	a, err := account(r)
+	if err != nil {
+		return err
+	}
+	id := r.PathValue("id")
+	if err := wb.svc.DeleteAttachment(r.Context(), a, id, r.PathValue("aid")); err != nil {
+		return err
+	}
+	setFlash(w, r, "uploads.deleted")
+	return redirect(w, r, "/applications/"+id+"/uploads")
+}
+
+// submitPage is 提交备案: what still blocks submission, then the button.
+type submitPage struct {
+	appPage
+	Missing  []reasonView
+	Warnings []reasonView
+}
+
+func (wb *Web) buildSubmit(r *http.Request, app *service.Application, blocking []filing.Violation) *submitPage {
+	p := &submitPage{appPage: wb.newAppPage(r, app, "submit", blocking)}
+	p.Title = tr(p.Lang, "step.submit")
+	for _, v := range blocking {
+		if v.Severity == filing.SeverityWarning {
+			continue
+		}
+		p.Missing = append(p.Missing, reasonView{Field: v.Field, Label: fieldLabel(p.Lang, v.Field), Message: v.Message.In(p.Lang),
+			URL: "/applications/" + app.ID + "/" + stepOf(v.Field)})
+	}
+	for _, v := range app.Violations {
+		if v.Severity == filing.SeverityWarning {
+			p.Warnings = append(p.Warnings, reasonView{Field: v.Field, Label: fieldLabel(p.Lang, v.Field), Message: v.Message.In(p.Lang),
+				URL: "/applications/" + app.ID + "/" + stepOf(v.Field)})
+		}
+	}
+	return p
+}
+
+func (wb *Web) submitPage(w http.ResponseWriter, r *http.Request) error {
+	_, app, err := wb.loadApp(r)
+	if err != nil {
+		return err
+	}
+	return wb.render(w, r, http.StatusOK, "submit", wb.buildSubmit(r, app, wb.svc.Missing(app)))
+}
+
+func (wb *Web) submitPost(w http.ResponseWriter, r *http.Request) error {
+	a, app, err := wb.loadApp(r)
+	if err != nil {
+		return err
+	}
+	if _, err := wb.svc.Submit(r.Context(), a, app.ID); err != nil {
+		e := httpx.AsError(err)
+		if e.Status != http.StatusUnprocessableEntity {
+			return err
+		}
+		return wb.render(w, r, e.Status, "submit", wb.buildSubmit(r, app, e.Violations))
+	}
+	setFlash(w, r, "submit.done")
+	return redirect(w, r, "/applications/"+app.ID)
+}
+
+// verificationPage is a printable 网站备案信息真实性核验单 for one website.
+type verificationPage struct {
+	Base
+	App      *service.Application
+	Subject  string
+	Domain   string
+	Provider string
+}
+
+func (wb *Web) verificationForm(w http.ResponseWriter, r *http.Request) error {
+	_, app, err := wb.loadApp(r)
+	if err != nil {
+		return err
+	}
+	n, err := strconv.Atoi(r.PathValue("n"))
+	if err != nil || n < 0 || n >= len(app.Document.Websites) {
+		return httpx.ErrNotFound
+	}
+	p := &verificationPage{App: app, Subject: app.Document.Subject.Name, Domain: app.Document.Websites[n].Domain,
+		Provider: wb.cfg.Provider.Name}
+	p.Title = tr(httpx.Lang(r), "verform.title")
+	return wb.render(w, r, http.StatusOK, "verification", p)
+}

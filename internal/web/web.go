@@ -1,0 +1,167 @@
+// Package web is the applicant's door into Beian: server-rendered HTML
+// pages over the same services the JSON API uses. Templates and static
+// files are embedded and parsed once at start-up; handlers return errors
+// and one renderer turns them into friendly pages.
+package web
+
+import (
+	"errors"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"beian/internal/config"
+	"beian/internal/httpx"
+	"beian/internal/refdata"
+	"beian/internal/service"
+)
+
+// Deps is what the UI needs.
+type Deps struct {
+	Service *service.Service
+	Config  config.Config
+	Log     *slog.Logger
+	Now     func() time.Time
+}
+
+// Web serves the HTML UI.
+type Web struct {
+	svc   *service.Service
+	cfg   config.Config
+	log   *slog.Logger
+	now   func() time.Time
+	ref   *refdata.Data
+	pages *pages
+}
+
+// New parses the templates (failing fast on a broken one) and returns the UI.
+func New(d Deps) (*Web, error) {
+	if d.Service == nil {
+		return nil, errors.New("web: no service")
+	}
+	if d.Log == nil {
+		d.Log = slog.Default()
+	}
+	if d.Now == nil {
+		d.Now = time.Now
+	}
+	p, err := parsePages()
+	if err != nil {
+		return nil, err
+	}
+	return &Web{svc: d.Service, cfg: d.Config, log: d.Log, now: d.Now, ref: refdata.Default(), pages: p}, nil
+}
+
+// Routes mounts every page. The JSON API owns /api/v1/; everything else is here.
+func (wb *Web) Routes(mux *http.ServeMux) {
+	h := func(pattern string, fn httpx.HandlerFunc) { mux.Handle(pattern, wb.handle(fn)) }
+
+	mux.Handle("GET /static/", wb.secure(wb.static()))
+	h("GET /refdata/divisions/{code}", wb.divisions)
+	h("GET /lang", wb.switchLang)
+
+	h("GET /login", wb.loginPage)
+	h("POST /login", wb.loginPost)
+	h("GET /register", wb.registerPage)
+	h("POST /register", wb.registerPost)
+	h("GET /password/forgot", wb.forgotPage)
+	h("POST /password/forgot", wb.forgotPost)
+	h("GET /password/reset", wb.resetPage)
+	h("POST /password/reset", wb.resetPost)
+	h("POST /logout", wb.logout)
+
+	h("GET /{$}", wb.home)
+	h("GET /apply", wb.precheckPage)
+	h("POST /apply", wb.precheckPost)
+	h("GET /applications/{id}", wb.progress)
+	h("POST /applications/{id}/withdraw", wb.withdraw)
+	for _, s := range formSteps {
+		h("GET /applications/{id}/"+s, wb.stepPage)
+		h("POST /applications/{id}/"+s, wb.stepPost)
+	}
+	h("GET /applications/{id}/uploads", wb.uploadsPage)
+	h("POST /applications/{id}/attachments", wb.uploadPost)
+	h("GET /applications/{id}/attachments/{aid}", wb.attachmentFile)
+	h("POST /applications/{id}/attachments/{aid}/delete", wb.attachmentDelete)
+	h("GET /applications/{id}/submit", wb.submitPage)
+	h("POST /applications/{id}/submit", wb.submitPost)
+	h("GET /applications/{id}/verification-form/{n}", wb.verificationForm)
+
+	// Anything else is a friendly 404 (the API's own prefix wins over this).
+	h("/", func(w http.ResponseWriter, r *http.Request) error { return httpx.ErrNotFound })
+}
+
+// handle wraps a page handler: security headers, the viewer, CSRF on
+// every POST, and the HTML error renderer.
+func (wb *Web) handle(fn httpx.HandlerFunc) http.Handler {
+	inner := httpx.Handle(wb.log, wb.renderError, func(w http.ResponseWriter, r *http.Request) error {
+		if r.Method == http.MethodPost {
+			if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
+				// Uploads: one attachment plus the form fields.
+				r.Body = http.MaxBytesReader(w, r.Body, wb.cfg.Provider.AttachmentMaxBytes+(1<<20))
+				if err := r.ParseMultipartForm(8 << 20); err != nil {
+					var mbe *http.MaxBytesError
+					if errors.As(err, &mbe) {
+						return httpx.Errorf(http.StatusRequestEntityTooLarge, "attachment.too_large",
+							catalog["error.toolarge"][0], catalog["error.toolarge"][1])
+					}
+					return httpx.Errorf(http.StatusBadRequest, httpx.CodeBadRequest, "表单无效", "malformed form")
+				}
+			} else {
+				r.Body = http.MaxBytesReader(w, r.Body, 1<<20)
+				if err := r.ParseForm(); err != nil {
+					return httpx.Errorf(http.StatusBadRequest, httpx.CodeBadRequest, "表单无效", "malformed form")
+				}
+			}
+			if err := checkCSRF(r); err != nil {
+				return err
+			}
+		}
+		return fn(w, r)
+	})
+	return wb.secure(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		inner.ServeHTTP(w, wb.identify(r))
+	}))
+}
+
+// secure sets the security headers every answer carries.
+func (wb *Web) secure(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hd := w.Header()
+		hd.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "+
+			"connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'")
+		hd.Set("X-Content-Type-Options", "nosniff")
+		hd.Set("Referrer-Policy", "same-origin")
+		hd.Set("X-Frame-Options", "DENY")
+		hd.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=(), usb=()")
+		hd.Set("Cross-Origin-Opener-Policy", "same-origin")
+		h.ServeHTTP(w, r)
+	})
+}
+
+// account returns the logged-in account or the 401 that sends the visitor
+// to the login page.
+func account(r *http.Request) (*service.Account, error) {
+	if v := viewerOf(r); v.Account != nil {
+		return v.Account, nil
+	}
+	return nil, httpx.ErrUnauthorized
+}
+
+// redirect answers a form post (PRG) or sends a visitor elsewhere.
+func redirect(w http.ResponseWriter, r *http.Request, to string) error {
+	http.Redirect(w, r, to, http.StatusSeeOther)
+	return nil
+}
+
+// switchLang sets the language cookie and returns to a local page.
+func (wb *Web) switchLang(w http.ResponseWriter, r *http.Request) error {
+	to := r.URL.Query().Get("to")
+	if to != "en" {
+		to = "zh"
+	}
+	http.SetCookie(w, &http.Cookie{Name: langCookie, Value: to, Path: "/", MaxAge: 365 * 24 * 3600,
+		SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil})
+	return redirect(w, r, localPath(r.URL.Query().Get("back"), "/"))
+}
