@@ -49,7 +49,10 @@ func encode(p *picture, quality int, maxBytes int64) ([]byte, int64, error) {
 // the pixel count), never more. It returns the bytes and their dimensions.
 func encodeFit(p *picture, maxBytes int64) ([]byte, int, int, error) {
 	var size int64
-	for _, q := range fitQualities {
+	for i, q := range fitQualities {
+		if i > 0 && i < len(fitQualities)-1 && size > 2*maxBytes {
+			continue // far over: only the last quality is worth measuring
+		}
 		b, n, err := encode(p, q, maxBytes)
 		if err != nil {
 			return nil, 0, 0, err

@@ -8,6 +8,7 @@ import (
 	"image"
 	"image/color"
 	"io"
+	"io/fs"
 )
 
 // Result is the stored copy of an accepted upload.
@@ -70,8 +71,18 @@ func readUpload(r io.Reader, max int64) ([]byte, error) {
 	if f := Sniff(head); f != FormatJPEG {
 		return nil, errNotJPEG(f)
 	}
+	// Multipart files, bytes and strings readers know their size: refuse
+	// an oversized upload without reading it, size the buffer exactly.
+	hint, known := sizeHint(r)
+	if known && hint+int64(len(head)) > max {
+		return nil, errTooManyBytes(max)
+	}
 	var buf bytes.Buffer
-	buf.Grow(int(min(max+1, 1<<20)))
+	if known {
+		buf.Grow(int(hint) + len(head) + bytes.MinRead)
+	} else {
+		buf.Grow(int(min(max+1, 1<<20)))
+	}
 	buf.Write(head)
 	if _, err := buf.ReadFrom(io.LimitReader(r, max+1-int64(len(head)))); err != nil {
 		return nil, fmt.Errorf("read upload: %w", err)
@@ -113,4 +124,36 @@ func inspect(data []byte, lim Limits) (header, error) {
 		return header{}, errTooSmall(h.width, h.height, lim.MinWidth, lim.MinHeight)
 	}
 	return h, nil
+}
+
+// sizeHint is how many bytes r has left, when r can tell.
+func sizeHint(r io.Reader) (int64, bool) {
+	switch v := r.(type) {
+	case interface{ Len() int }: // bytes.Reader, strings.Reader, bytes.Buffer
+		return int64(v.Len()), true
+	case interface {
+		Size() int64
+		Seek(int64, int) (int64, error)
+	}: // io.SectionReader (multipart files kept in memory)
+		size := v.Size()
+		pos, err := v.Seek(0, io.SeekCurrent)
+		if err != nil || pos > size {
+			return 0, false
+		}
+		return size - pos, true
+	case interface {
+		Stat() (fs.FileInfo, error)
+		Seek(int64, int) (int64, error)
+	}: // *os.File (multipart files spooled to disk)
+		st, err := v.Stat()
+		if err != nil || !st.Mode().IsRegular() {
+			return 0, false
+		}
+		pos, err := v.Seek(0, io.SeekCurrent)
+		if err != nil || pos > st.Size() {
+			return 0, false
+		}
+		return st.Size() - pos, true
+	}
+	return 0, false
 }

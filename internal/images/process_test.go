@@ -7,6 +7,8 @@ import (
 	"errors"
 	"image"
 	"io"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"testing/iotest"
@@ -286,6 +288,39 @@ func BenchmarkProcess3000x2000Rotated(b *testing.B) {
 	for b.Loop() {
 		if _, err := Process(bytes.NewReader(data), DefaultLimits()); err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+func TestProcessRefusesBySizeHint(t *testing.T) {
+	// Multipart uploads arrive as *os.File or io.SectionReader: their size
+	// is known, so an oversized one is refused after the first bytes.
+	data := append(encodeJPEG(t, photo(640, 480), 80), make([]byte, 2000)...)
+	lim := Limits{MaxBytes: int64(len(data)) - 1}
+	path := filepath.Join(t.TempDir(), "upload.jpg")
+	if err := os.WriteFile(path, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if _, err := Process(f, lim); CodeOf(err) != CodeTooLarge {
+		t.Fatalf("file: %v", err)
+	}
+	if pos, _ := f.Seek(0, io.SeekCurrent); pos != sniffLen {
+		t.Errorf("read %d bytes of an oversized file", pos)
+	}
+	if _, err := Process(io.NewSectionReader(bytes.NewReader(data), 0, int64(len(data))), lim); CodeOf(err) != CodeTooLarge {
+		t.Fatalf("section: %v", err)
+	}
+	// At the limit, every kind of reader is accepted.
+	lim.MaxBytes++
+	f.Seek(0, io.SeekStart)
+	for name, r := range map[string]io.Reader{"file": f, "section": io.NewSectionReader(bytes.NewReader(data), 0, int64(len(data))), "plain": io.MultiReader(bytes.NewReader(data))} {
+		if _, err := Process(r, lim); err != nil {
+			t.Errorf("%s at the limit: %v", name, err)
 		}
 	}
 }
