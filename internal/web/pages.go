@@ -189,19 +189,19 @@ func (p *precheckPage) place(e *httpx.Error) {
 // progressPage is 备案进度: state, timeline, due date, ETA, numbers.
 type progressPage struct {
 	appPage
-	Events    []event
-	Next      string
-	CanEdit   bool
+	Events      []event
+	Next        string
+	CanEdit     bool
 	CanWithdraw bool
-	EditURL   string
-	Domains   []string
+	EditURL     string
+	Domains     []string
 }
 
 type event struct {
-	At            time.Time
-	Label, Actor  string
-	Reasons       []reasonView
-	Current       bool
+	At           time.Time
+	Label, Actor string
+	Reasons      []reasonView
+	Current      bool
 }
 
 // withdrawable are the states an applicant may withdraw from (workflow.md).

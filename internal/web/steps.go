@@ -74,16 +74,16 @@ func (wb *Web) newAppPage(r *http.Request, app *service.Application, step string
 // stepPage is one of the form steps.
 type stepPage struct {
 	appPage
-	values    url.Values
-	lock      locker
-	ref       *refdata.Data
-	provider  providerOptions
-	viols     []filing.Violation
-	placed    []placement
-	Unplaced  []string // this step's problems that have no input here
-	Other     int      // problems on other steps
-	Websites  []websiteView
-	CanAdd    bool
+	values     url.Values
+	lock       locker
+	ref        *refdata.Data
+	provider   providerOptions
+	viols      []filing.Violation
+	placed     []placement
+	Unplaced   []string // this step's problems that have no input here
+	Other      int      // problems on other steps
+	Websites   []websiteView
+	CanAdd     bool
 	FromRecord bool
 }
 
@@ -132,7 +132,9 @@ func (f field) Has(key string) bool {
 
 var nonIDChars = regexp.MustCompile(`[^a-zA-Z0-9]+`)
 
-func fieldID(name string) string { return "f-" + strings.Trim(nonIDChars.ReplaceAllString(name, "-"), "-") }
+func fieldID(name string) string {
+	return "f-" + strings.Trim(nonIDChars.ReplaceAllString(name, "-"), "-")
+}
 
 // requiredSuffixes mark the fields model.md requires (for the asterisk).
 var requiredSuffixes = []string{"province", "city", "nature", "cert_type", "cert_number", "subject.name", "mailing_address",

@@ -1,0 +1,176 @@
+package web
+
+import (
+	"io"
+	"log/slog"
+	"mime/multipart"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"beian/internal/blob"
+	"beian/internal/config"
+	"beian/internal/pii"
+	"beian/internal/rules"
+	"beian/internal/service"
+	"beian/internal/storage"
+)
+
+// harness is the real UI on the real service and a real database, served
+// over loopback HTTP.
+type harness struct {
+	t   testing.TB
+	srv *httptest.Server
+	svc *service.Service
+}
+
+func newHarness(t testing.TB, st *storage.Store) *harness {
+	t.Helper()
+	cfg := config.Config{Provider: config.DefaultProvider(), BaseURL: "http://127.0.0.1"}
+	key := make([]byte, 32)
+	for i := range key {
+		key[i] = byte(i + 1)
+	}
+	seal, err := pii.New(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	val, err := rules.New(cfg.Provider)
+	if err != nil {
+		t.Fatal(err)
+	}
+	blobs, err := blob.NewLocal(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	svc := service.New(service.Deps{Store: st, Sealer: seal, Rules: val, Blobs: blobs, Config: cfg, Log: log, Now: time.Now})
+	wb, err := New(Deps{Service: svc, Config: cfg, Log: log, Now: time.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mux := http.NewServeMux()
+	wb.Routes(mux)
+	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+	return &harness{t: t, srv: srv, svc: svc}
+}
+
+// browser is one visitor: a cookie jar that does not follow redirects, so
+// the tests see every PRG answer.
+type browser struct {
+	h      *harness
+	client *http.Client
+}
+
+func (h *harness) browser() *browser {
+	jar, _ := cookiejar.New(nil)
+	return &browser{h: h, client: &http.Client{Jar: jar, Timeout: 30 * time.Second,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
+}
+
+type answer struct {
+	status int
+	header http.Header
+	body   string
+}
+
+func (a answer) location() string { return a.header.Get("Location") }
+
+func (b *browser) do(req *http.Request) answer {
+	b.h.t.Helper()
+	resp, err := b.client.Do(req)
+	if err != nil {
+		b.h.t.Fatalf("%s %s: %v", req.Method, req.URL, err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	return answer{status: resp.StatusCode, header: resp.Header, body: string(body)}
+}
+
+func (b *browser) get(path string) answer {
+	b.h.t.Helper()
+	req, _ := http.NewRequest("GET", b.h.srv.URL+path, nil)
+	return b.do(req)
+}
+
+var csrfInput = regexp.MustCompile(`name="csrf" value="([0-9a-f]+)"`)
+
+// csrfFrom reads the token a page's forms carry.
+func (b *browser) csrfFrom(path string) string {
+	b.h.t.Helper()
+	a := b.get(path)
+	m := csrfInput.FindStringSubmatch(a.body)
+	if m == nil {
+		b.h.t.Fatalf("GET %s (%d): no csrf field", path, a.status)
+	}
+	return m[1]
+}
+
+// post sends a form with the token of the page it came from; csrf ""
+// sends none.
+func (b *browser) post(path string, form url.Values, csrf string) answer {
+	b.h.t.Helper()
+	if csrf != "" {
+		form.Set("csrf", csrf)
+	}
+	req, _ := http.NewRequest("POST", b.h.srv.URL+path, strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	return b.do(req)
+}
+
+// upload posts one file as the upload form does.
+func (b *browser) upload(appID, kind string, website int, signedOn string, file []byte, csrf string) answer {
+	b.h.t.Helper()
+	pr, pw := io.Pipe()
+	mw := multipart.NewWriter(pw)
+	go func() {
+		mw.WriteField("csrf", csrf)
+		mw.WriteField("kind", kind)
+		mw.WriteField("website", strconv.Itoa(website))
+		if signedOn != "" {
+			mw.WriteField("signed_on", signedOn)
+		}
+		fw, _ := mw.CreateFormFile("file", kind+".jpg")
+		fw.Write(file)
+		mw.Close()
+		pw.Close()
+	}()
+	req, _ := http.NewRequest("POST", b.h.srv.URL+"/applications/"+appID+"/attachments", pr)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	return b.do(req)
+}
+
+// register and login creates an account through the pages.
+func (b *browser) registerAndLogin(email, phone string) {
+	b.h.t.Helper()
+	tok := b.csrfFrom("/register")
+	a := b.post("/register", url.Values{"email": {email}, "phone": {phone}, "name": {"测试用户"},
+		"password": {"Secret-pass-123"}, "password2": {"Secret-pass-123"}}, tok)
+	if a.status != http.StatusSeeOther || a.location() != "/login" {
+		b.h.t.Fatalf("register %s: %d %s\n%s", email, a.status, a.location(), a.body)
+	}
+	tok = b.csrfFrom("/login")
+	a = b.post("/login", url.Values{"email": {email}, "password": {"Secret-pass-123"}, "next": {"/"}}, tok)
+	if a.status != http.StatusSeeOther || a.location() != "/" {
+		b.h.t.Fatalf("login %s: %d %s", email, a.status, a.location())
+	}
+}
+
+// appIDFrom extracts the application id from a step URL.
+var appPath = regexp.MustCompile(`^/applications/([^/]+)/`)
+
+func appIDFrom(t testing.TB, loc string) string {
+	t.Helper()
+	m := appPath.FindStringSubmatch(loc)
+	if m == nil {
+		t.Fatalf("no application in %q", loc)
+	}
+	return m[1]
+}

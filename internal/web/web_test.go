@@ -1,0 +1,347 @@
+package web
+
+import (
+	"bytes"
+	"encoding/json"
+	"image"
+	"image/color"
+	"image/jpeg"
+	"net/http"
+	"net/url"
+	"os"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"beian/internal/filing"
+	"beian/internal/service"
+	"beian/internal/storage"
+	"beian/internal/storage/storagetest"
+)
+
+// exampleDoc is the spec's valid enterprise filing.
+func exampleDoc(t testing.TB) filing.Document {
+	t.Helper()
+	b, err := os.ReadFile("../../../shared/spec/examples/enterprise-first-filing.json")
+	if err != nil {
+		b, err = os.ReadFile("testdata/enterprise-first-filing.json")
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	var d filing.Document
+	if err := json.Unmarshal(b, &d); err != nil {
+		t.Fatal(err)
+	}
+	d.AsOf = ""
+	return d
+}
+
+// testJPEG draws a JPEG of w×h pixels with some structure in it.
+func testJPEG(t testing.TB, w, h int) []byte {
+	t.Helper()
+	img := image.NewRGBA(image.Rect(0, 0, w, h))
+	for y := 0; y < h; y++ {
+		for x := 0; x < w; x++ {
+			img.Set(x, y, color.RGBA{uint8(x * 255 / w), uint8(y * 255 / h), uint8((x ^ y) & 0xff), 255})
+		}
+	}
+	var buf bytes.Buffer
+	if err := jpeg.Encode(&buf, img, &jpeg.Options{Quality: 80}); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// stepForm is what a browser posts for a step: the document's fields.
+func stepForm(doc filing.Document, action string) url.Values {
+	v := flatten(doc)
+	v.Set("websites.count", strconv.Itoa(len(doc.Websites)))
+	for i, w := range doc.Websites {
+		v.Set(wsPath(i)+".pre_approvals.count", strconv.Itoa(len(w.PreApprovals)+1))
+	}
+	v.Set("action", action)
+	return v
+}
+
+// mustAccount logs in through the service to get the account behind an email.
+func mustAccount(t testing.TB, h *harness, email string) *service.Account {
+	t.Helper()
+	sess, err := h.svc.Login(t.Context(), email, "Secret-pass-123", "127.0.0.1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sess.Account
+}
+
+func TestPortal(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, st *storage.Store) {
+		h := newHarness(t, st)
+		doc := exampleDoc(t)
+		w0 := doc.Websites[0]
+
+		anon := h.browser()
+		t.Run("anonymous visitors go to the login page", func(t *testing.T) {
+			a := anon.get("/")
+			if a.status != http.StatusSeeOther || !strings.HasPrefix(a.location(), "/login?next=") {
+				t.Fatalf("GET / = %d %s", a.status, a.location())
+			}
+			a = anon.get("/login")
+			if a.status != 200 || !strings.Contains(a.body, "登录") {
+				t.Fatalf("login page: %d", a.status)
+			}
+			for k, want := range map[string]string{
+				"X-Content-Type-Options": "nosniff", "X-Frame-Options": "DENY", "Referrer-Policy": "same-origin",
+			} {
+				if got := a.header.Get(k); got != want {
+					t.Errorf("%s = %q, want %q", k, got, want)
+				}
+			}
+			if csp := a.header.Get("Content-Security-Policy"); !strings.Contains(csp, "default-src 'self'") || strings.Contains(csp, "unsafe-inline") {
+				t.Errorf("CSP = %q", csp)
+			}
+			if strings.Contains(a.body, "<script>") || strings.Contains(a.body, " style=") {
+				t.Error("the page has inline script or style, which the CSP forbids")
+			}
+		})
+
+		t.Run("logged-out forms refuse a missing or foreign token", func(t *testing.T) {
+			form := url.Values{"email": {"x@example.com"}, "password": {"whatever"}}
+			if a := anon.post("/login", form, ""); a.status != http.StatusForbidden || !strings.Contains(a.body, "CSRF") {
+				t.Fatalf("login without token = %d", a.status)
+			}
+			other := h.browser()
+			tok := other.csrfFrom("/login") // another visitor's token
+			anon.csrfFrom("/login")
+			if a := anon.post("/login", form, tok); a.status != http.StatusForbidden {
+				t.Fatalf("login with another visitor's token = %d", a.status)
+			}
+		})
+
+		alice := h.browser()
+		alice.registerAndLogin("alice@example.com", "13805815001")
+
+		t.Run("session cookie is HttpOnly and SameSite", func(t *testing.T) {
+			u, _ := url.Parse(h.srv.URL)
+			var found bool
+			for _, c := range alice.client.Jar.Cookies(u) {
+				found = found || c.Name == sessionCookie
+			}
+			if !found {
+				t.Fatal("no session cookie")
+			}
+			// The jar hides attributes; ask for them on a fresh login.
+			b := h.browser()
+			tok := b.csrfFrom("/login")
+			a := b.post("/login", url.Values{"email": {"alice@example.com"}, "password": {"Secret-pass-123"}}, tok)
+			sc := strings.Join(a.header.Values("Set-Cookie"), "\n")
+			if !strings.Contains(sc, sessionCookie+"=") || !strings.Contains(sc, "HttpOnly") || !strings.Contains(sc, "SameSite=Lax") {
+				t.Fatalf("Set-Cookie = %s", sc)
+			}
+		})
+
+		t.Run("duplicate email is shown beside the email field", func(t *testing.T) {
+			b := h.browser()
+			tok := b.csrfFrom("/register")
+			a := b.post("/register", url.Values{"email": {"alice@example.com"}, "phone": {"13805815002"}, "name": {"x"},
+				"password": {"Secret-pass-123"}, "password2": {"Secret-pass-123"}}, tok)
+			if a.status != http.StatusConflict {
+				t.Fatalf("duplicate register = %d", a.status)
+			}
+			i := strings.Index(a.body, `id="email"`)
+			j := strings.Index(a.body, `id="phone"`)
+			if i < 0 || j < i || !strings.Contains(a.body[i:j], `class="ferr"`) {
+				t.Fatal("the email error is not beside the email input")
+			}
+		})
+
+		var appID string
+		t.Run("pre-check creates a first filing and redirects to the subject step", func(t *testing.T) {
+			tok := alice.csrfFrom("/apply")
+			if a := alice.post("/apply", url.Values{"domain": {w0.Domain}}, ""); a.status != http.StatusForbidden {
+				t.Fatalf("pre-check without token = %d", a.status)
+			}
+			a := alice.post("/apply", url.Values{"domain": {w0.Domain}, "cert_type": {doc.Subject.CertType},
+				"cert_number": {doc.Subject.CertNumber}}, tok)
+			if a.status != http.StatusSeeOther || !strings.HasSuffix(a.location(), "/subject") {
+				t.Fatalf("pre-check = %d %s\n%s", a.status, a.location(), a.body)
+			}
+			appID = appIDFrom(t, a.location())
+			page := alice.get(a.location())
+			if page.status != 200 || !strings.Contains(page.body, "首次备案") || !strings.Contains(page.body, "主体信息") {
+				t.Fatalf("subject step: %d", page.status)
+			}
+			// The pre-check inputs are read-only.
+			if !strings.Contains(page.body, `name="subject.cert_number" type="text" value="`+doc.Subject.CertNumber+`" readonly`) {
+				t.Error("certificate number is not read-only on the subject step")
+			}
+		})
+
+		t.Run("a step save shows violations beside their fields (PRG)", func(t *testing.T) {
+			bad := doc
+			bad.Subject.Leader.Mobile = "12345"
+			tok := alice.csrfFrom("/applications/" + appID + "/subject")
+			a := alice.post("/applications/"+appID+"/subject", stepForm(bad, "next"), tok)
+			want := "/applications/" + appID + "/subject"
+			if a.status != http.StatusSeeOther || a.location() != want {
+				t.Fatalf("save with an error = %d %s, want back to %s", a.status, a.location(), want)
+			}
+			page := alice.get(want)
+			i := strings.Index(page.body, `name="subject.leader.mobile"`)
+			j := strings.Index(page.body, `name="subject.leader.email"`)
+			if i < 0 || j < i || !strings.Contains(page.body[i:j], `class="ferr"`) {
+				t.Fatalf("no error beside subject.leader.mobile")
+			}
+			// The draft kept the other fields.
+			if !strings.Contains(page.body, doc.Subject.MailingAddress) {
+				t.Error("the mailing address was not saved")
+			}
+			// Fixed, it moves on to the websites step.
+			a = alice.post("/applications/"+appID+"/subject", stepForm(doc, "next"), tok)
+			if a.status != http.StatusSeeOther || a.location() != "/applications/"+appID+"/websites" {
+				t.Fatalf("valid save = %d %s", a.status, a.location())
+			}
+		})
+
+		t.Run("websites: add and remove a website, nested violation on the access step", func(t *testing.T) {
+			base := "/applications/" + appID
+			tok := alice.csrfFrom(base + "/websites")
+			a := alice.post(base+"/websites", stepForm(doc, "add_website"), tok)
+			if a.status != http.StatusSeeOther {
+				t.Fatalf("add website = %d", a.status)
+			}
+			page := alice.get(base + "/websites")
+			if !strings.Contains(page.body, `name="websites[1].name"`) {
+				t.Fatal("no second website block after 新增网站")
+			}
+			two := doc
+			two.Websites = append([]filing.Website{}, doc.Websites...)
+			two.Websites = append(two.Websites, newWebsite(doc))
+			a = alice.post(base+"/websites", stepForm(two, "remove_website:1"), tok)
+			if a.status != http.StatusSeeOther {
+				t.Fatalf("remove website = %d", a.status)
+			}
+			if page = alice.get(base + "/websites"); strings.Contains(page.body, `name="websites[1].name"`) {
+				t.Fatal("the second website is still there after 删除")
+			}
+			a = alice.post(base+"/websites", stepForm(doc, "next"), tok)
+			if a.location() != base+"/access" {
+				t.Fatalf("websites next = %d %s\n", a.status, a.location())
+			}
+			bad := doc
+			bad.Websites = []filing.Website{doc.Websites[0]}
+			bad.Websites[0].Access.IPs = []string{"42.159.88.1", "10.1.2.3"}
+			a = alice.post(base+"/access", stepForm(bad, "next"), tok)
+			if a.location() != base+"/access" {
+				t.Fatalf("access with a private IP went to %s", a.location())
+			}
+			page = alice.get(base + "/access")
+			i := strings.Index(page.body, `name="websites[0].access.ips"`)
+			j := strings.Index(page.body, `name="websites[0].access.server_location"`)
+			if i < 0 || j < i || !strings.Contains(page.body[i:j], `class="ferr"`) {
+				t.Fatal("the websites[0].access.ips[1] violation is not beside the IP input")
+			}
+			if a = alice.post(base+"/access", stepForm(doc, "next"), tok); a.location() != base+"/uploads" {
+				t.Fatalf("access next = %s", a.location())
+			}
+		})
+
+		t.Run("submit lists what is missing, then succeeds after uploads", func(t *testing.T) {
+			base := "/applications/" + appID
+			page := alice.get(base + "/submit")
+			if !strings.Contains(page.body, "缺少附件") {
+				t.Fatalf("submit page lists nothing missing:\n%s", page.body)
+			}
+			tok := alice.csrfFrom(base + "/uploads")
+			if a := alice.post(base+"/submit", url.Values{}, tok); a.status != http.StatusUnprocessableEntity {
+				t.Fatalf("submit without attachments = %d", a.status)
+			}
+			jpg := testJPEG(t, 800, 600)
+			today := time.Now().Format("2006-01-02")
+			for _, up := range []struct {
+				kind    string
+				website int
+			}{{"subject_certificate", -1}, {"subject_leader_id", -1}, {"verification_form", 0}, {"domain_certificate", 0}} {
+				a := alice.upload(appID, up.kind, up.website, today, jpg, tok)
+				if a.status != http.StatusSeeOther {
+					t.Fatalf("upload %s = %d\n%s", up.kind, a.status, a.body)
+				}
+			}
+			if a := alice.upload(appID, "subject_leader_id", -1, "", []byte("not a jpeg at all"), tok); a.status != http.StatusUnsupportedMediaType || !strings.Contains(a.body, `class="ferr"`) {
+				t.Fatalf("upload of a non-JPEG = %d", a.status)
+			}
+			if a := alice.upload(appID, "subject_leader_id", -1, "", jpg, ""); a.status != http.StatusForbidden {
+				t.Fatalf("upload without token = %d", a.status)
+			}
+			page = alice.get(base + "/uploads")
+			if n := strings.Count(page.body, `<img src="/applications/`+appID+`/attachments/`); n != 4 {
+				t.Fatalf("uploads page shows %d thumbnails, want 4", n)
+			}
+			a := alice.post(base+"/submit", url.Values{}, tok)
+			if a.status != http.StatusSeeOther || a.location() != base {
+				t.Fatalf("submit = %d %s\n%s", a.status, a.location(), a.body)
+			}
+			page = alice.get(base)
+			if !strings.Contains(page.body, "初审中") {
+				t.Fatal("the progress page does not show 初审中")
+			}
+			home := alice.get("/")
+			if !strings.Contains(home.body, "初审中") || !strings.Contains(home.body, w0.Domain) {
+				t.Fatal("the home page does not list the application with its state")
+			}
+		})
+
+		t.Run("another applicant gets 404 for every object", func(t *testing.T) {
+			bob := h.browser()
+			bob.registerAndLogin("bob@example.com", "13805815003")
+			app, err := h.svc.ListApplications(t.Context(), mustAccount(t, h, "alice@example.com"))
+			if err != nil || len(app) != 1 {
+				t.Fatalf("alice's list: %v %d", err, len(app))
+			}
+			full, _ := h.svc.GetApplication(t.Context(), mustAccount(t, h, "alice@example.com"), appID)
+			aid := full.Attachments[0].ID
+			base := "/applications/" + appID
+			for _, p := range []string{base, base + "/subject", base + "/websites", base + "/access", base + "/uploads",
+				base + "/submit", base + "/attachments/" + aid, base + "/verification-form/0"} {
+				if a := bob.get(p); a.status != http.StatusNotFound {
+					t.Errorf("bob GET %s = %d, want 404", p, a.status)
+				}
+			}
+			tok := bob.csrfFrom("/")
+			for _, p := range []string{base + "/subject", base + "/withdraw", base + "/attachments/" + aid + "/delete", base + "/submit"} {
+				if a := bob.post(p, stepForm(doc, "save"), tok); a.status != http.StatusNotFound {
+					t.Errorf("bob POST %s = %d, want 404", p, a.status)
+				}
+			}
+			if home := bob.get("/"); strings.Contains(home.body, w0.Domain) {
+				t.Error("bob's home page lists alice's application")
+			}
+			// Alice still sees her picture.
+			if a := alice.get(base + "/attachments/" + aid); a.status != 200 || a.header.Get("Content-Type") != "image/jpeg" {
+				t.Errorf("alice's own attachment = %d %s", a.status, a.header.Get("Content-Type"))
+			}
+		})
+
+		t.Run("language switch stays on this site", func(t *testing.T) {
+			a := alice.get("/lang?to=en&back=//evil.example/x")
+			if a.status != http.StatusSeeOther || a.location() != "/" {
+				t.Fatalf("lang switch = %d %q", a.status, a.location())
+			}
+			if page := alice.get("/"); !strings.Contains(page.body, "New filing") {
+				t.Fatal("the English switch did not switch")
+			}
+			alice.get("/lang?to=zh&back=/")
+		})
+
+		t.Run("logout ends the session", func(t *testing.T) {
+			tok := alice.csrfFrom("/")
+			if a := alice.post("/logout", url.Values{}, tok); a.status != http.StatusSeeOther {
+				t.Fatalf("logout = %d", a.status)
+			}
+			if a := alice.get("/"); a.status != http.StatusSeeOther {
+				t.Fatalf("after logout GET / = %d", a.status)
+			}
+		})
+	})
+}
