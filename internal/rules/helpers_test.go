@@ -1,0 +1,23 @@
+package rules
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"beian/internal/filing"
+)
+
+func loadExample(tb testing.TB, name string) *filing.Document {
+	tb.Helper()
+	b, err := os.ReadFile(filepath.Join("testdata", name))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	var d filing.Document
+	if err := json.Unmarshal(b, &d); err != nil {
+		tb.Fatal(err)
+	}
+	return &d
+}
