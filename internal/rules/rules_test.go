@@ -216,8 +216,12 @@ func TestMutations(t *testing.T) {
 		{"mailing empty", enterprise, func(d *filing.Document) { d.Subject.MailingAddress = "" }, []want{{"subject.mailing_address.required", "subject.mailing_address"}}},
 		{"mailing not detailed", enterprise, func(d *filing.Document) { d.Subject.MailingAddress = "浙江省杭州市西湖区文三路" }, []want{{"subject.mailing_address.not_detailed", "subject.mailing_address"}}},
 		{"mailing too short", enterprise, func(d *filing.Document) { d.Subject.MailingAddress = "杭州90号" }, []want{{"subject.mailing_address.not_detailed", "subject.mailing_address"}}},
-		{"mailing rural", enterprise, func(d *filing.Document) { d.Subject.MailingAddress = "浙江省杭州市西湖区双浦镇铜鉴湖村" }, none},
-		{"mailing in Shanghai", enterprise, func(d *filing.Document) { d.Subject.MailingAddress = "上海市浦东新区科苑路88号3号楼657室" },
+		{"mailing rural", enterprise, func(d *filing.Document) {
+			d.Subject.MailingAddress = "浙江省杭州市西湖区双浦镇铜鉴湖村"
+		}, none},
+		{"mailing in Shanghai", enterprise, func(d *filing.Document) {
+			d.Subject.MailingAddress = "上海市浦东新区科苑路88号3号楼657室"
+		},
 			[]want{{"subject.mailing_address.province_mismatch", "subject.mailing_address"}}},
 		{"mailing short name of another province", enterprise, func(d *filing.Document) { d.Subject.MailingAddress = "江苏南京市玄武区中山路18号" },
 			[]want{{"subject.mailing_address.province_mismatch", "subject.mailing_address"}}},
@@ -358,19 +362,37 @@ func TestMutations(t *testing.T) {
 		{"domain bad punycode", enterprise, func(d *filing.Document) { d.Websites[0].Domain = "xn--abc.cn" }, []want{{"website.domain.invalid", "websites[0].domain"}}},
 		{"domain single label", enterprise, func(d *filing.Document) { d.Websites[0].Domain = "examplehz" }, []want{{"website.domain.invalid", "websites[0].domain"}}},
 		{"domain an IP", enterprise, func(d *filing.Document) { d.Websites[0].Domain = "42.159.88.1" }, []want{{"website.domain.invalid", "websites[0].domain"}}},
-		{"domain .io", enterprise, func(d *filing.Document) { d.Websites[0].Domain = "example-hz.io"; d.Websites[0].HomepageURL = "www.example-hz.io" },
+		{"domain .io", enterprise, func(d *filing.Document) {
+			d.Websites[0].Domain = "example-hz.io"
+			d.Websites[0].HomepageURL = "www.example-hz.io"
+		},
 			[]want{{"website.domain.tld_not_approved", "websites[0].domain"}}},
-		{"domain .org", enterprise, func(d *filing.Document) { d.Websites[0].Domain = "example-hz.org"; d.Websites[0].HomepageURL = "example-hz.org" },
+		{"domain .org", enterprise, func(d *filing.Document) {
+			d.Websites[0].Domain = "example-hz.org"
+			d.Websites[0].HomepageURL = "example-hz.org"
+		},
 			[]want{{"website.domain.tld_not_approved", "websites[0].domain"}}},
 		{"domain upper case", enterprise, func(d *filing.Document) { d.Websites[0].Domain = "Example-HZ.CN" }, none},
-		{"domain com.cn", enterprise, func(d *filing.Document) { d.Websites[0].Domain = "example-hz.com.cn"; d.Websites[0].HomepageURL = "www.example-hz.com.cn" }, none},
-		{"domain IDN", enterprise, func(d *filing.Document) { d.Websites[0].Domain = "中国移动.中国"; d.Websites[0].HomepageURL = "www.中国移动.中国" }, none},
+		{"domain com.cn", enterprise, func(d *filing.Document) {
+			d.Websites[0].Domain = "example-hz.com.cn"
+			d.Websites[0].HomepageURL = "www.example-hz.com.cn"
+		}, none},
+		{"domain IDN", enterprise, func(d *filing.Document) {
+			d.Websites[0].Domain = "中国移动.中国"
+			d.Websites[0].HomepageURL = "www.中国移动.中国"
+		}, none},
 		{"domain punycode", enterprise, func(d *filing.Document) {
 			d.Websites[0].Domain = "xn--fiq02ib9d179b.xn--fiqs8s"
 			d.Websites[0].HomepageURL = "www.中国移动.中国"
 		}, none},
-		{"domain .公司", enterprise, func(d *filing.Document) { d.Websites[0].Domain = "示例.公司"; d.Websites[0].HomepageURL = "示例.公司" }, none},
-		{"domain .香港", enterprise, func(d *filing.Document) { d.Websites[0].Domain = "示例.香港"; d.Websites[0].HomepageURL = "示例.香港" },
+		{"domain .公司", enterprise, func(d *filing.Document) {
+			d.Websites[0].Domain = "示例.公司"
+			d.Websites[0].HomepageURL = "示例.公司"
+		}, none},
+		{"domain .香港", enterprise, func(d *filing.Document) {
+			d.Websites[0].Domain = "示例.香港"
+			d.Websites[0].HomepageURL = "示例.香港"
+		},
 			[]want{{"website.domain.tld_not_approved", "websites[0].domain"}}},
 		{"domain duplicate", enterprise, func(d *filing.Document) {
 			w := d.Websites[0]
@@ -400,11 +422,15 @@ func TestMutations(t *testing.T) {
 		{"languages none", enterprise, func(d *filing.Document) { d.Websites[0].Languages = []string{} }, []want{{"website.languages.required", "websites[0].languages"}}},
 		{"language unknown", enterprise, func(d *filing.Document) { d.Websites[0].Languages = []string{"zh-Hans", "zh-CN"} },
 			[]want{{"website.languages.invalid", "websites[0].languages[1]"}}},
-		{"pre-approval unknown", enterprise, func(d *filing.Document) { d.Websites[0].PreApprovals = []filing.PreApproval{{Category: "lottery", Number: "1"}} },
+		{"pre-approval unknown", enterprise, func(d *filing.Document) {
+			d.Websites[0].PreApprovals = []filing.PreApproval{{Category: "lottery", Number: "1"}}
+		},
 			[]want{{"website.pre_approvals.invalid", "websites[0].pre_approvals[0].category"}}},
 		{"pre-approval without number", enterprise, func(d *filing.Document) { d.Websites[0].PreApprovals = []filing.PreApproval{{Category: "news"}} },
 			[]want{{"website.pre_approvals.number_required", "websites[0].pre_approvals[0].number"}}},
-		{"individual pre-approval", individual, func(d *filing.Document) { d.Websites[0].PreApprovals = []filing.PreApproval{{Category: "news", Number: "粤-1"}} },
+		{"individual pre-approval", individual, func(d *filing.Document) {
+			d.Websites[0].PreApprovals = []filing.PreApproval{{Category: "news", Number: "粤-1"}}
+		},
 			[]want{{"website.pre_approvals.individual_not_allowed", "websites[0].pre_approvals"}}},
 
 		// Websites: leaders and remark
