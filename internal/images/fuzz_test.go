@@ -23,6 +23,9 @@ func FuzzProcess(f *testing.F) {
 	f.Add(withEXIF(f, jpg, 7)[:40])
 	f.Add(encodeJPEG(f, noise(40, 30, 3), 60))
 	f.Add(encodePNG(f, photo(20, 20)))
+	for _, b := range readStdlibJPEGs() { // every subsampling, CMYK, progressive
+		f.Add(b)
+	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		res, err := Process(bytes.NewReader(data), fuzzLimits)
 		if err != nil {
