@@ -340,3 +340,28 @@ func RequiredAttachmentsMissing(doc filing.Document, atts []Attachment) []filing
 	}
 	return out
 }
+
+// MergeIDCard makes the one ID image the bureau wants from separate front
+// and back photos (model.md); nothing is stored.
+func (s *Service) MergeIDCard(ctx context.Context, a *Account, front, back io.Reader) ([]byte, error) {
+	if a == nil {
+		return nil, httpx.ErrUnauthorized
+	}
+	res, err := images.MergeIDCard(front, back, s.limits)
+	if err != nil {
+		if ie, ok := images.AsError(err); ok {
+			field := ie.Field
+			if field == "" {
+				field = "file"
+			}
+			return nil, &httpx.Error{Status: ie.HTTPStatus(), Code: ie.Code, Message: ie.Message, Err: err,
+				Violations: []filing.Violation{{Rule: ie.Code, Field: field, Severity: filing.SeverityError, Message: ie.Message}}}
+		}
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return nil, errTooLarge(s.limits.MaxBytes)
+		}
+		return nil, fmt.Errorf("merge id card: %w", err)
+	}
+	return res.JPEG, nil
+}

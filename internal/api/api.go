@@ -1,0 +1,146 @@
+// Package api is the JSON door into the services (spec/api.md): bearer
+// tokens, JSON bodies, the spec's error body. It holds no business logic.
+package api
+
+import (
+	"context"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"beian/internal/httpx"
+	"beian/internal/rules"
+	"beian/internal/service"
+)
+
+// Deps is what the API needs.
+type Deps struct {
+	Service   *service.Service
+	Validator *rules.Validator
+	Log       *slog.Logger
+	Now       func() time.Time
+}
+
+// API mounts the /api/v1 endpoints.
+type API struct {
+	svc *service.Service
+	v   *rules.Validator
+	log *slog.Logger
+	now func() time.Time
+}
+
+// New builds the API.
+func New(d Deps) *API {
+	a := &API{svc: d.Service, v: d.Validator, log: d.Log, now: d.Now}
+	if a.log == nil {
+		a.log = slog.New(slog.DiscardHandler)
+	}
+	if a.now == nil {
+		a.now = time.Now
+	}
+	return a
+}
+
+// Routes mounts every implemented endpoint of api.md on mux.
+func (a *API) Routes(mux *http.ServeMux) {
+	pub := func(pattern string, h httpx.HandlerFunc) { mux.Handle(pattern, a.wrap(h)) }
+	auth := func(pattern string, h httpx.HandlerFunc) { mux.Handle(pattern, a.wrap(a.authed(h))) }
+
+	pub("GET /api/v1/openapi.json", a.openAPI)
+	pub("POST /api/v1/accounts", a.register)
+	pub("POST /api/v1/sessions", a.login)
+	pub("POST /api/v1/password-resets", a.requestReset)
+	pub("POST /api/v1/password-resets/confirm", a.confirmReset)
+	auth("DELETE /api/v1/sessions/current", a.logout)
+	auth("GET /api/v1/me", a.me)
+
+	auth("POST /api/v1/precheck", a.precheck)
+	auth("POST /api/v1/applications", a.createApplication)
+	auth("GET /api/v1/applications", a.listApplications)
+	auth("GET /api/v1/applications/{id}", a.getApplication)
+	auth("PUT /api/v1/applications/{id}", a.saveApplication)
+	auth("POST /api/v1/applications/{id}/submit", a.submit)
+	auth("POST /api/v1/applications/{id}/withdraw", a.withdraw)
+	auth("POST /api/v1/applications/{id}/attachments", a.upload)
+	auth("GET /api/v1/applications/{id}/attachments/{aid}", a.attachment)
+	auth("DELETE /api/v1/applications/{id}/attachments/{aid}", a.deleteAttachment)
+	auth("POST /api/v1/id-merge", a.idMerge)
+
+	// Anything else under /api/v1 is a JSON 404, not the mux's text page.
+	pub("/api/v1/", func(w http.ResponseWriter, r *http.Request) error { return httpx.ErrNotFound })
+}
+
+// wrap adds the security headers and the JSON error renderer.
+func (a *API) wrap(h httpx.HandlerFunc) http.Handler {
+	inner := httpx.Handle(a.log, httpx.RenderJSONError, h)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hd := w.Header()
+		hd.Set("X-Content-Type-Options", "nosniff")
+		hd.Set("X-Frame-Options", "DENY")
+		hd.Set("Referrer-Policy", "no-referrer")
+		hd.Set("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'")
+		hd.Set("Cache-Control", "no-store")
+		hd.Set("Cross-Origin-Resource-Policy", "same-origin")
+		inner.ServeHTTP(w, r)
+	})
+}
+
+type ctxKey int
+
+const (
+	accountKey ctxKey = iota
+	tokenKey
+)
+
+// authed requires a bearer token of a live session (401 otherwise).
+func (a *API) authed(h httpx.HandlerFunc) httpx.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		tok := bearer(r)
+		if tok == "" {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="beian"`)
+			return httpx.ErrUnauthorized
+		}
+		acc, err := a.svc.Authenticate(r.Context(), tok)
+		if err != nil {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="beian", error="invalid_token"`)
+			return err
+		}
+		ctx := context.WithValue(r.Context(), accountKey, acc)
+		ctx = context.WithValue(ctx, tokenKey, tok)
+		return h(w, r.WithContext(ctx))
+	}
+}
+
+func bearer(r *http.Request) string {
+	h := r.Header.Get("Authorization")
+	if len(h) > 7 && strings.EqualFold(h[:7], "bearer ") {
+		return strings.TrimSpace(h[7:])
+	}
+	return ""
+}
+
+func account(r *http.Request) *service.Account {
+	acc, _ := r.Context().Value(accountKey).(*service.Account)
+	return acc
+}
+
+// clientIP is the connection's address. Behind a reverse proxy the
+// operator's proxy must be the one limiting; forwarded headers are not
+// trusted because any client can set them.
+func clientIP(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+func rfc3339(t time.Time) *string {
+	if t.IsZero() {
+		return nil
+	}
+	s := t.UTC().Format(time.RFC3339)
+	return &s
+}

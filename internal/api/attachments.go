@@ -1,0 +1,150 @@
+package api
+
+import (
+	"errors"
+	"io"
+	"mime"
+	"mime/multipart"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"beian/internal/filing"
+	"beian/internal/httpx"
+	"beian/internal/service"
+)
+
+type attachmentJSON struct {
+	ID        string  `json:"id"`
+	Kind      string  `json:"kind"`
+	Website   *int    `json:"website"` // null when the kind is not per website
+	Bytes     int64   `json:"bytes"`
+	Width     int     `json:"width"`
+	Height    int     `json:"height"`
+	SHA256    string  `json:"sha256"`
+	SignedOn  string  `json:"signed_on,omitempty"`
+	CreatedAt *string `json:"created_at"`
+}
+
+func attachmentView(at service.Attachment) attachmentJSON {
+	out := attachmentJSON{ID: at.ID, Kind: at.Kind, Bytes: at.Bytes, Width: at.Width, Height: at.Height, SHA256: at.SHA256,
+		SignedOn: at.SignedOn, CreatedAt: rfc3339(at.CreatedAt)}
+	if at.Website >= 0 {
+		w := at.Website
+		out.Website = &w
+	}
+	return out
+}
+
+// multipartSlack is room for the form fields and part headers beside the file.
+const multipartSlack = 1 << 20
+
+// parseMultipart reads a multipart body of at most limit bytes: 415 for
+// another content type, 413 attachment.too_large beyond the limit.
+func (a *API) parseMultipart(w http.ResponseWriter, r *http.Request, limit int64) error {
+	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if err != nil || mt != "multipart/form-data" {
+		return httpx.Errorf(http.StatusUnsupportedMediaType, httpx.CodeUnsupportedMedia,
+			"请以 multipart/form-data 上传文件", "upload the file as multipart/form-data")
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, limit)
+	// Up to 1 MiB in memory, the rest in a temporary file removed after the request.
+	if err := r.ParseMultipartForm(1 << 20); err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return a.svc.ErrAttachmentTooLarge()
+		}
+		e := httpx.Errorf(http.StatusBadRequest, httpx.CodeBadRequest, "上传的表单格式错误", "malformed multipart body")
+		e.Err = err
+		return e
+	}
+	return nil
+}
+
+func formFile(r *http.Request, name string) (multipart.File, error) {
+	fhs := r.MultipartForm.File[name]
+	if len(fhs) == 0 {
+		return nil, httpx.Invalid([]filing.Violation{{Rule: "attachment.missing", Field: name, Severity: filing.SeverityError,
+			Message: filing.Text{ZH: "请选择要上传的 JPEG 文件（字段 " + name + "）", EN: "choose a JPEG file to upload (field " + name + ")"}}})
+	}
+	return fhs[0].Open()
+}
+
+func (a *API) upload(w http.ResponseWriter, r *http.Request) error {
+	if err := a.parseMultipart(w, r, a.svc.AttachmentMaxBytes()+multipartSlack); err != nil {
+		return err
+	}
+	defer r.MultipartForm.RemoveAll()
+	website := -1
+	if s := strings.TrimSpace(r.FormValue("website")); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 0 {
+			return httpx.Invalid([]filing.Violation{{Rule: "attachment.website.invalid", Field: "website", Severity: filing.SeverityError,
+				Message: filing.Text{ZH: "website 须为网站序号（从 0 开始）", EN: "website must be a website index (from 0)"}}})
+		}
+		website = n
+	}
+	f, err := formFile(r, "file")
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	at, err := a.svc.AddAttachment(r.Context(), account(r), r.PathValue("id"), service.AttachmentInput{
+		Kind: r.FormValue("kind"), Website: website, SignedOn: r.FormValue("signed_on"), File: f})
+	if err != nil {
+		return err
+	}
+	return httpx.WriteJSON(w, http.StatusCreated, attachmentView(*at))
+}
+
+func (a *API) attachment(w http.ResponseWriter, r *http.Request) error {
+	rc, at, err := a.svc.OpenAttachment(r.Context(), account(r), r.PathValue("id"), r.PathValue("aid"))
+	if err != nil {
+		return err
+	}
+	defer rc.Close()
+	w.Header().Set("Content-Type", "image/jpeg")
+	w.Header().Set("Content-Length", strconv.FormatInt(at.Bytes, 10))
+	w.Header().Set("Content-Disposition", `inline; filename="`+at.Kind+`.jpg"`)
+	w.Header().Set("Cache-Control", "private, no-store")
+	w.WriteHeader(http.StatusOK)
+	_, err = io.Copy(w, rc)
+	if err != nil {
+		a.log.WarnContext(r.Context(), "attachment download cut", "err", err)
+	}
+	return nil
+}
+
+func (a *API) deleteAttachment(w http.ResponseWriter, r *http.Request) error {
+	if err := a.svc.DeleteAttachment(r.Context(), account(r), r.PathValue("id"), r.PathValue("aid")); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+func (a *API) idMerge(w http.ResponseWriter, r *http.Request) error {
+	if err := a.parseMultipart(w, r, 2*a.svc.AttachmentMaxBytes()+multipartSlack); err != nil {
+		return err
+	}
+	defer r.MultipartForm.RemoveAll()
+	front, err := formFile(r, "front")
+	if err != nil {
+		return err
+	}
+	defer front.Close()
+	back, err := formFile(r, "back")
+	if err != nil {
+		return err
+	}
+	defer back.Close()
+	jpeg, err := a.svc.MergeIDCard(r.Context(), account(r), front, back)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "image/jpeg")
+	w.Header().Set("Content-Length", strconv.Itoa(len(jpeg)))
+	w.WriteHeader(http.StatusOK)
+	_, _ = w.Write(jpeg)
+	return nil
+}
