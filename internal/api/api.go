@@ -43,33 +43,51 @@ func New(d Deps) *API {
 	return a
 }
 
+// route is one mounted endpoint.
+type route struct {
+	pattern string
+	public  bool // no bearer token needed
+	h       httpx.HandlerFunc
+}
+
+// routes is every implemented endpoint of api.md, in one table so the
+// OpenAPI document can be checked against it.
+func (a *API) routes() []route {
+	return []route{
+		{"GET /api/v1/openapi.json", true, a.openAPI},
+		{"POST /api/v1/validate", true, ValidateHandler(a.v, a.now)},
+		{"POST /api/v1/accounts", true, a.register},
+		{"POST /api/v1/sessions", true, a.login},
+		{"POST /api/v1/password-resets", true, a.requestReset},
+		{"POST /api/v1/password-resets/confirm", true, a.confirmReset},
+		{"DELETE /api/v1/sessions/current", false, a.logout},
+		{"GET /api/v1/me", false, a.me},
+
+		{"POST /api/v1/precheck", false, a.precheck},
+		{"POST /api/v1/applications", false, a.createApplication},
+		{"GET /api/v1/applications", false, a.listApplications},
+		{"GET /api/v1/applications/{id}", false, a.getApplication},
+		{"PUT /api/v1/applications/{id}", false, a.saveApplication},
+		{"POST /api/v1/applications/{id}/submit", false, a.submit},
+		{"POST /api/v1/applications/{id}/withdraw", false, a.withdraw},
+		{"POST /api/v1/applications/{id}/attachments", false, a.upload},
+		{"GET /api/v1/applications/{id}/attachments/{aid}", false, a.attachment},
+		{"DELETE /api/v1/applications/{id}/attachments/{aid}", false, a.deleteAttachment},
+		{"POST /api/v1/id-merge", false, a.idMerge},
+	}
+}
+
 // Routes mounts every implemented endpoint of api.md on mux.
 func (a *API) Routes(mux *http.ServeMux) {
-	pub := func(pattern string, h httpx.HandlerFunc) { mux.Handle(pattern, a.wrap(h)) }
-	auth := func(pattern string, h httpx.HandlerFunc) { mux.Handle(pattern, a.wrap(a.authed(h))) }
-
-	pub("GET /api/v1/openapi.json", a.openAPI)
-	pub("POST /api/v1/accounts", a.register)
-	pub("POST /api/v1/sessions", a.login)
-	pub("POST /api/v1/password-resets", a.requestReset)
-	pub("POST /api/v1/password-resets/confirm", a.confirmReset)
-	auth("DELETE /api/v1/sessions/current", a.logout)
-	auth("GET /api/v1/me", a.me)
-
-	auth("POST /api/v1/precheck", a.precheck)
-	auth("POST /api/v1/applications", a.createApplication)
-	auth("GET /api/v1/applications", a.listApplications)
-	auth("GET /api/v1/applications/{id}", a.getApplication)
-	auth("PUT /api/v1/applications/{id}", a.saveApplication)
-	auth("POST /api/v1/applications/{id}/submit", a.submit)
-	auth("POST /api/v1/applications/{id}/withdraw", a.withdraw)
-	auth("POST /api/v1/applications/{id}/attachments", a.upload)
-	auth("GET /api/v1/applications/{id}/attachments/{aid}", a.attachment)
-	auth("DELETE /api/v1/applications/{id}/attachments/{aid}", a.deleteAttachment)
-	auth("POST /api/v1/id-merge", a.idMerge)
-
+	for _, rt := range a.routes() {
+		h := rt.h
+		if !rt.public {
+			h = a.authed(h)
+		}
+		mux.Handle(rt.pattern, a.wrap(h))
+	}
 	// Anything else under /api/v1 is a JSON 404, not the mux's text page.
-	pub("/api/v1/", func(w http.ResponseWriter, r *http.Request) error { return httpx.ErrNotFound })
+	mux.Handle("/api/v1/", a.wrap(func(w http.ResponseWriter, r *http.Request) error { return httpx.ErrNotFound }))
 }
 
 // wrap adds the security headers and the JSON error renderer.
