@@ -2,22 +2,77 @@ package app
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
+	"time"
 
+	"beian/internal/api"
+	"beian/internal/blob"
 	"beian/internal/config"
+	"beian/internal/jobs"
+	"beian/internal/notify"
+	"beian/internal/pii"
+	"beian/internal/rules"
+	"beian/internal/service"
 	"beian/internal/storage"
+	"beian/internal/web"
 )
 
-// routes builds the services and mounts both doors (JSON API, HTML UI).
-func routes(ctx context.Context, cfg config.Config, log *slog.Logger, st *storage.Store, mux *http.ServeMux, stdout io.Writer) error {
+// system is everything `beian serve` runs, built once.
+type system struct {
+	svc    *service.Service
+	runner *jobs.Runner
+	mux    *http.ServeMux
+}
+
+// build wires config → storage → services → HTTP → workers.
+func build(ctx context.Context, cfg config.Config, log *slog.Logger, st *storage.Store) (*system, error) {
+	key, err := pii.LoadOrCreateKey(cfg.SecretKey, cfg.DataDir)
+	if err != nil {
+		return nil, err
+	}
+	sealer, err := pii.New(key)
+	if err != nil {
+		return nil, err
+	}
+	validator, err := rules.New(cfg.Provider)
+	if err != nil {
+		return nil, fmt.Errorf("rules: %w", err)
+	}
+	blobs, err := blob.Open(ctx, cfg.BlobURL)
+	if err != nil {
+		return nil, fmt.Errorf("attachments: %w", err)
+	}
+	notifier, err := notify.New(cfg, st, sealer)
+	if err != nil {
+		return nil, fmt.Errorf("notifications: %w", err)
+	}
+
+	runner := &jobs.Runner{Store: st, Log: log, Handlers: map[string]jobs.Handler{}}
+	for kind, h := range notifier.Handlers() {
+		runner.Handlers[kind] = h
+	}
+
+	svc := service.New(service.Deps{
+		Store: st, Sealer: sealer, Rules: validator, Blobs: blobs, Config: cfg, Log: log,
+		Now: time.Now, Wake: runner.Wake,
+	})
+
+	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		if err := st.Ping(r.Context()); err != nil {
 			http.Error(w, "database unavailable", http.StatusServiceUnavailable)
 			return
 		}
-		w.Write([]byte("ok\n"))
+		io.WriteString(w, "ok\n")
 	})
-	return nil
+	api.New(api.Deps{Service: svc, Validator: validator, Log: log, Now: time.Now}).Routes(mux)
+	ui, err := web.New(web.Deps{Service: svc, Config: cfg, Log: log, Now: time.Now})
+	if err != nil {
+		return nil, fmt.Errorf("web: %w", err)
+	}
+	ui.Routes(mux)
+	return &system{svc: svc, runner: runner, mux: mux}, nil
 }

@@ -50,10 +50,32 @@ func serve(ctx context.Context, cfg config.Config, stdout, stderr io.Writer) err
 	}
 	defer st.Close()
 
-	mux := http.NewServeMux()
-	if err := routes(ctx, cfg, log, st, mux, stdout); err != nil {
+	sys, err := build(ctx, cfg, log, st)
+	if err != nil {
 		return err
 	}
+	created, pw, err := sys.svc.EnsureAdmin(ctx, cfg.AdminEmail, cfg.AdminPassword)
+	if err != nil {
+		return fmt.Errorf("first admin: %w", err)
+	}
+	if created {
+		email := cfg.AdminEmail
+		if email == "" {
+			email = "admin@beian.local"
+		}
+		if cfg.AdminPassword == "" {
+			fmt.Fprintf(stdout, "Created the first admin: %s, password %s (shown once; change it after logging in)\n", email, pw)
+		} else {
+			fmt.Fprintf(stdout, "Created the first admin: %s\n", email)
+		}
+	}
+
+	// Workers drain on shutdown: Run returns after the jobs in flight finish.
+	wctx, stopWorkers := context.WithCancel(context.WithoutCancel(ctx))
+	workersDone := make(chan struct{})
+	go func() { sys.runner.Run(wctx); close(workersDone) }()
+	defer func() { stopWorkers(); <-workersDone }()
+	mux := sys.mux
 
 	srv := &http.Server{
 		Addr:              cfg.Addr,
