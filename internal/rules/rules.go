@@ -220,6 +220,7 @@ type check struct {
 // ParseAsOf reads an as_of date (YYYY-MM-DD); empty means today in China
 // Standard Time. The result is the date at UTC midnight.
 func ParseAsOf(asOf string, today time.Time) (time.Time, error) {
+	asOf = strings.TrimSpace(asOf)
 	if asOf == "" {
 		y, m, d := today.In(cst).Date()
 		return time.Date(y, m, d, 0, 0, 0, 0, time.UTC), nil

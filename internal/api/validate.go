@@ -1,0 +1,51 @@
+package api
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"time"
+
+	"beian/internal/filing"
+	"beian/internal/httpx"
+	"beian/internal/rules"
+)
+
+// validateAnswer is the body of POST /api/v1/validate.
+type validateAnswer struct {
+	Valid      bool                        `json:"valid"`
+	Violations []filing.LocalizedViolation `json:"violations"`
+}
+
+// ValidateHandler answers POST /api/v1/validate: every violation of the
+// pure rules for the posted filing document; valid means no error. No
+// account is needed and nothing is stored. now supplies "today" for a
+// document without as_of.
+func ValidateHandler(v *rules.Validator, now func() time.Time) httpx.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		var raw json.RawMessage
+		if err := httpx.DecodeJSON(w, r, &raw); err != nil {
+			return err
+		}
+		// A body of the wrong shape ([], "x", null, {"websites": 5}) is a
+		// 400 like malformed JSON: the document must be an object.
+		if b := bytes.TrimSpace(raw); len(b) == 0 || b[0] != '{' {
+			return httpx.BadJSON(errors.New("the filing document must be a JSON object"))
+		}
+		var doc filing.Document
+		if err := json.Unmarshal(raw, &doc); err != nil {
+			return httpx.BadJSON(err)
+		}
+		today := now()
+		if _, err := rules.ParseAsOf(doc.AsOf, today); err != nil {
+			return httpx.Errorf(http.StatusBadRequest, httpx.CodeBadRequest,
+				"as_of 须为 YYYY-MM-DD 格式的日期", "as_of must be a YYYY-MM-DD date")
+		}
+		vs := v.Validate(&doc, today)
+		return httpx.WriteJSON(w, http.StatusOK, validateAnswer{
+			Valid:      !filing.HasErrors(vs),
+			Violations: filing.Localize(vs, httpx.Lang(r)),
+		})
+	}
+}
