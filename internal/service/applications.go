@@ -251,6 +251,15 @@ func (s *Service) GetApplication(ctx context.Context, a *Account, id string) (*A
 	if err != nil {
 		return nil, err
 	}
+	if sa.OwnerID != a.ID {
+		// A staff read of someone's personal data is audited (issue 8).
+		if err := s.st.Tx(ctx, func(tx *storage.Tx) error {
+			return tx.Audit(ctx, &storage.AuditEntry{At: s.now(), ActorID: a.ID, ActorRole: a.Role, Action: "application.read",
+				ObjectType: "application", ObjectID: sa.ID})
+		}); err != nil {
+			return nil, storeErr(err)
+		}
+	}
 	return s.view(ctx, sa)
 }
 
