@@ -1,12 +1,68 @@
 package app
 
 import (
+	"bytes"
+	"encoding/json"
+	"flag"
 	"fmt"
 	"io"
+	"os"
+	"time"
+
+	"beian/internal/config"
+	"beian/internal/filing"
+	"beian/internal/rules"
 )
 
-// runValidate is replaced by the rules engine's CLI.
+// runValidate is `beian validate [-lang zh|en] FILE.json`. It prints one
+// violation a line — severity, rule, field, message — and exits 0 when the document has
+// no error, 1 when it has, 2 when the file cannot be read or is not a JSON
+// filing document.
 func runValidate(args []string, stdout, stderr io.Writer) int {
-	fmt.Fprintln(stderr, "validate: not yet implemented")
-	return 2
+	fs := flag.NewFlagSet("validate", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	lang := fs.String("lang", "zh", "message language: zh or en")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if fs.NArg() != 1 {
+		fmt.Fprintln(stderr, "usage: beian validate [-lang zh|en] FILE.json")
+		return 2
+	}
+	path := fs.Arg(0)
+	b, err := os.ReadFile(path)
+	if err != nil {
+		fmt.Fprintln(stderr, "validate:", err)
+		return 2
+	}
+	if t := bytes.TrimSpace(b); len(t) == 0 || t[0] != '{' {
+		fmt.Fprintf(stderr, "validate: %s: not a JSON object\n", path)
+		return 2
+	}
+	var doc filing.Document
+	if err := json.Unmarshal(b, &doc); err != nil {
+		fmt.Fprintf(stderr, "validate: %s: %v\n", path, err)
+		return 2
+	}
+	now := time.Now()
+	if _, err := rules.ParseAsOf(doc.AsOf, now); err != nil {
+		fmt.Fprintf(stderr, "validate: %s: %v\n", path, err)
+		return 2
+	}
+	v, err := rules.New(config.DefaultProvider())
+	if err != nil {
+		fmt.Fprintln(stderr, "validate:", err)
+		return 2
+	}
+	vs := v.Validate(&doc, now)
+	for _, x := range filing.Localize(vs, *lang) {
+		fmt.Fprintf(stdout, "%s\t%s\t%s\t%s\n", x.Severity, x.Rule, x.Field, x.Message)
+	}
+	if filing.HasErrors(vs) {
+		return 1
+	}
+	if len(vs) == 0 {
+		fmt.Fprintln(stdout, "ok")
+	}
+	return 0
 }

@@ -1,0 +1,55 @@
+package app
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestRunValidate(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, body string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(body), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	example, err := os.ReadFile(filepath.Join("testdata", "validate-enterprise.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	valid := write("valid.json", string(example))
+	invalid := write("invalid.json", strings.Replace(string(example), "91330106E3PWQ30LC5", "91330106E3PWQ30LC6", 1))
+	cases := []struct {
+		name   string
+		args   []string
+		code   int
+		stdout string
+	}{
+		{"valid", []string{valid}, 0, "ok"},
+		{"invalid", []string{invalid}, 1, "error\tsubject.cert_number.checksum\tsubject.cert_number\t"},
+		{"invalid in English", []string{"-lang", "en", invalid}, 1, "check character"},
+		{"missing file", []string{filepath.Join(dir, "nope.json")}, 2, ""},
+		{"not JSON", []string{write("bad.json", "{flow")}, 2, ""},
+		{"array", []string{write("arr.json", "[]")}, 2, ""},
+		{"wrong shape", []string{write("shape.json", `{"websites":5}`)}, 2, ""},
+		{"bad as_of", []string{write("asof.json", `{"as_of":"tomorrow"}`)}, 2, ""},
+		{"no argument", nil, 2, ""},
+		{"two arguments", []string{valid, valid}, 2, ""},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			var out, errOut bytes.Buffer
+			code := runValidate(c.args, &out, &errOut)
+			if code != c.code || !strings.Contains(out.String(), c.stdout) {
+				t.Errorf("exit %d (want %d), stdout %q, stderr %q", code, c.code, out.String(), errOut.String())
+			}
+			if code == 2 && errOut.Len() == 0 {
+				t.Error("exit 2 without a message")
+			}
+		})
+	}
+}
