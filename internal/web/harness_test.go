@@ -128,6 +128,12 @@ func (b *browser) post(path string, form url.Values, csrf string) answer {
 // upload posts one file as the upload form does.
 func (b *browser) upload(appID, kind string, website int, signedOn string, file []byte, csrf string) answer {
 	b.h.t.Helper()
+	return b.uploadFiles(appID, kind, website, signedOn, map[string][]byte{"file": file}, csrf)
+}
+
+// uploadFiles posts the named file fields (file, or front and back).
+func (b *browser) uploadFiles(appID, kind string, website int, signedOn string, files map[string][]byte, csrf string) answer {
+	b.h.t.Helper()
 	pr, pw := io.Pipe()
 	mw := multipart.NewWriter(pw)
 	go func() {
@@ -137,8 +143,10 @@ func (b *browser) upload(appID, kind string, website int, signedOn string, file 
 		if signedOn != "" {
 			mw.WriteField("signed_on", signedOn)
 		}
-		fw, _ := mw.CreateFormFile("file", kind+".jpg")
-		fw.Write(file)
+		for field, data := range files {
+			fw, _ := mw.CreateFormFile(field, field+".jpg")
+			fw.Write(data)
+		}
 		mw.Close()
 		pw.Close()
 	}()

@@ -514,6 +514,9 @@ func (p *appPage) Prev() string { return prevStep(p.Step) }
 
 // fieldLabel names a document path for people: 网站 2 · 网站负责人 · 手机号码.
 func fieldLabel(lang, path string) string {
+	if rest, ok := strings.CutPrefix(path, "attachments."); ok {
+		return attachmentLabel(lang, rest)
+	}
 	var parts []string
 	rest := path
 	inWebsite := false
@@ -555,6 +558,18 @@ func fieldLabel(lang, path string) string {
 		parts = append(parts, rest)
 	}
 	return strings.Join(parts, " · ")
+}
+
+// attachmentLabel names an attachment path: "verification_form[0]" → 网站 1 · 网站备案信息真实性核验单.
+func attachmentLabel(lang, rest string) string {
+	kind, idx, hasIdx := strings.Cut(rest, "[")
+	label := tr(lang, "kind."+kind)
+	if hasIdx {
+		if n, err := strconv.Atoi(strings.TrimSuffix(idx, "]")); err == nil {
+			return tr(lang, "website.n", n+1) + " · " + label
+		}
+	}
+	return label
 }
 
 var fieldLeaf = map[string]string{

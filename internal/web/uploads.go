@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bytes"
 	"io"
 	"net/http"
 	"strconv"
@@ -31,6 +32,8 @@ type uploadSlot struct {
 	Required    bool
 	Missing     bool
 	NeedsDate   bool
+	Mergeable   bool // an ID card: front and back may come as two photos
+	Single      bool // a new upload replaces the one there
 	PrintURL    string
 	Error       string
 	Attachments []service.Attachment
@@ -56,7 +59,11 @@ func slotsFor(lang string, app *service.Application, missing []filing.Violation)
 		return false
 	}
 	slot := func(kind string, website int, required bool) uploadSlot {
-		s := uploadSlot{Kind: kind, Website: website, Label: tr(lang, "kind."+kind), Required: required, Missing: miss(kind, website)}
+		s := uploadSlot{Kind: kind, Website: website, Label: tr(lang, "kind."+kind), Required: required, Missing: miss(kind, website),
+			Mergeable: kind == "subject_leader_id" || kind == "website_leader_id"}
+		if k, ok := service.Kind(kind); ok {
+			s.Single = k.Single
+		}
 		for _, a := range app.Attachments {
 			if a.Kind == kind && (website < 0 || a.Website == website) {
 				s.Attachments = append(s.Attachments, a)
@@ -75,7 +82,7 @@ func slotsFor(lang string, app *service.Application, missing []filing.Violation)
 			g.Slots = append(g.Slots, slot("subject_certificate", -1, true))
 		}
 		g.Slots = append(g.Slots, slot("subject_leader_id", -1, true))
-		g.Slots = append(g.Slots, slot("authorization_letter", -1, false))
+		g.Slots = append(g.Slots, slot("authorization_letter", -1, false), slot("security_letter", -1, false))
 		groups = append(groups, g)
 	}
 	for i, w := range doc.Websites {
@@ -102,7 +109,6 @@ func slotsFor(lang string, app *service.Application, missing []filing.Violation)
 			if len(w.PreApprovals) > 0 {
 				g.Slots = append(g.Slots, slot("pre_approval_document", i, true))
 			}
-			g.Slots = append(g.Slots, slot("security_letter", i, false))
 		}
 		groups = append(groups, g)
 	}
@@ -147,13 +153,29 @@ func (wb *Web) uploadPost(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		website = -1
 	}
+	in := service.AttachmentInput{Kind: kind, Website: website, SignedOn: strings.TrimSpace(r.FormValue("signed_on"))}
 	file, _, ferr := r.FormFile("file")
-	if ferr == nil {
-		defer file.Close()
-		_, err = wb.svc.AddAttachment(r.Context(), a, app.ID, service.AttachmentInput{Kind: kind, Website: website,
-			SignedOn: strings.TrimSpace(r.FormValue("signed_on")), File: file})
-	} else {
-		err = httpx.Errorf(http.StatusBadRequest, httpx.CodeBadRequest, "请选择要上传的文件", "choose a file to upload")
+	front, _, frontErr := r.FormFile("front")
+	back, _, backErr := r.FormFile("back")
+	for _, f := range []io.Closer{file, front, back} {
+		if f != nil {
+			defer f.Close()
+		}
+	}
+	switch {
+	case ferr == nil:
+		in.File = file
+	case frontErr == nil && backErr == nil:
+		// Two photos of an ID card become the one image the bureau wants.
+		var merged []byte
+		if merged, err = wb.svc.MergeIDCard(r.Context(), a, front, back); err == nil {
+			in.File = bytes.NewReader(merged)
+		}
+	default:
+		err = httpx.Errorf(http.StatusBadRequest, httpx.CodeBadRequest, catalog["uploads.choosefirst"][0], catalog["uploads.choosefirst"][1])
+	}
+	if err == nil {
+		_, err = wb.svc.AddAttachment(r.Context(), a, app.ID, in)
 	}
 	if err != nil {
 		e := httpx.AsError(err)

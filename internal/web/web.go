@@ -98,8 +98,8 @@ func (wb *Web) handle(fn httpx.HandlerFunc) http.Handler {
 	inner := httpx.Handle(wb.log, wb.renderError, func(w http.ResponseWriter, r *http.Request) error {
 		if r.Method == http.MethodPost {
 			if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
-				// Uploads: one attachment plus the form fields.
-				r.Body = http.MaxBytesReader(w, r.Body, wb.cfg.Provider.AttachmentMaxBytes+(1<<20))
+				// Uploads: one attachment (or an ID card's two sides) plus the form fields.
+				r.Body = http.MaxBytesReader(w, r.Body, 2*wb.cfg.Provider.AttachmentMaxBytes+(1<<20))
 				if err := r.ParseMultipartForm(8 << 20); err != nil {
 					var mbe *http.MaxBytesError
 					if errors.As(err, &mbe) {

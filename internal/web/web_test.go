@@ -274,9 +274,16 @@ func TestPortal(t *testing.T) {
 			if a := alice.upload(appID, "subject_leader_id", -1, "", jpg, ""); a.status != http.StatusForbidden {
 				t.Fatalf("upload without token = %d", a.status)
 			}
+			// An ID card's two sides, merged into one picture.
+			if a := alice.uploadFiles(appID, "subject_leader_id", -1, "", map[string][]byte{"front": testJPEG(t, 856, 540), "back": testJPEG(t, 856, 540)}, tok); a.status != http.StatusSeeOther {
+				t.Fatalf("merged ID upload = %d\n%s", a.status, a.body)
+			}
 			page = alice.get(base + "/uploads")
 			if n := strings.Count(page.body, `<img src="/applications/`+appID+`/attachments/`); n != 4 {
-				t.Fatalf("uploads page shows %d thumbnails, want 4", n)
+				t.Fatalf("uploads page shows %d thumbnails, want 4 (the merged ID replaces the first)", n)
+			}
+			if strings.Count(page.body, "800×600") != 3 {
+				t.Fatal("the merged ID card did not replace the single-sided upload")
 			}
 			a := alice.post(base+"/submit", url.Values{}, tok)
 			if a.status != http.StatusSeeOther || a.location() != base {

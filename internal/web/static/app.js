@@ -41,6 +41,14 @@
     });
   });
 
+  // Show the chosen file's name beside the styled picker.
+  document.querySelectorAll(".filepick input[type=file]").forEach(function (inp) {
+    inp.addEventListener("change", function () {
+      var out = inp.parentNode.querySelector(".fname");
+      if (out && inp.files && inp.files.length) { out.textContent = inp.files[0].name; }
+    });
+  });
+
   // Print buttons.
   document.querySelectorAll("[data-print]").forEach(function (b) {
     b.addEventListener("click", function () { window.print(); });

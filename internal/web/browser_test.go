@@ -1,0 +1,288 @@
+package web
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"beian/internal/storage/storagetest"
+)
+
+// chromiumPath finds a Chromium to drive: BEIAN_CHROMIUM, else the usual names.
+func chromiumPath() string {
+	if p := os.Getenv("BEIAN_CHROMIUM"); p != "" {
+		return p
+	}
+	for _, n := range []string{"chromium", "chromium-browser", "google-chrome", "google-chrome-stable"} {
+		if p, err := exec.LookPath(n); err == nil {
+			return p
+		}
+	}
+	return ""
+}
+
+// newChrome starts a fresh headless Chromium for one test.
+func newChrome(t *testing.T) context.Context {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("browser test skipped with -short")
+	}
+	path := chromiumPath()
+	if path == "" {
+		t.Skip("browser test skipped: no chromium found (install Debian's chromium or set BEIAN_CHROMIUM)")
+	}
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(path),
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("no-first-run", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("lang", "zh-CN"),
+		chromedp.Flag("hide-scrollbars", true),
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.WindowSize(1280, 900),
+	)
+	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancelCtx := chromedp.NewContext(actx)
+	ctx, cancelTimeout := context.WithTimeout(ctx, 3*time.Minute)
+	t.Cleanup(func() { cancelTimeout(); cancelCtx(); cancelAlloc() })
+	return ctx
+}
+
+// journey drives one page step by step, failing the test with the step's
+// name and the page's text when something does not appear.
+type journey struct {
+	t    *testing.T
+	ctx  context.Context
+	base string
+	dir  string // screenshots go here when set
+}
+
+func (j *journey) do(what string, steps ...chromedp.Action[chromedp.Void]) {
+	j.t.Helper()
+	if err := chromedp.Do(j.ctx, steps...); err != nil {
+		body, _ := chromedp.Run(j.ctx, chromedp.Evaluate[string]("document.body ? document.body.innerText : ''"))
+		loc, _ := chromedp.Run(j.ctx, chromedp.Location())
+		j.t.Fatalf("%s: %v\nat %s\n%s", what, err, loc, body)
+	}
+}
+
+// text is the visible text of the page.
+func (j *journey) text() string {
+	j.t.Helper()
+	s, err := chromedp.Run(j.ctx, chromedp.Evaluate[string]("document.body.innerText"))
+	if err != nil {
+		j.t.Fatal(err)
+	}
+	return s
+}
+
+// choose picks an option of a select as a person does, firing change.
+func choose(sel, value string) chromedp.Action[chromedp.Void] {
+	return func(ctx context.Context, t *chromedp.Target) (chromedp.Void, error) {
+		js := `(function(){var s=document.querySelector(` + quoteJS(sel) + `); if(!s) return false; s.value=` + quoteJS(value) +
+			`; s.dispatchEvent(new Event('change',{bubbles:true})); return s.value===` + quoteJS(value) + `;})()`
+		ok, err := chromedp.Evaluate[bool](js)(ctx, t)
+		if err == nil && !ok {
+			err = &chooseError{sel, value}
+		}
+		return chromedp.Void{}, err
+	}
+}
+
+type chooseError struct{ sel, value string }
+
+func (e *chooseError) Error() string { return "cannot choose " + e.value + " in " + e.sel }
+
+func quoteJS(s string) string {
+	return "'" + strings.NewReplacer(`\`, `\\`, `'`, `\'`).Replace(s) + "'"
+}
+
+func typeIn(name, value string) chromedp.Action[chromedp.Void] {
+	return chromedp.SendKeys(chromedp.CSS(`[name="`+name+`"]`), value)
+}
+
+func setIn(name, value string) chromedp.Action[chromedp.Void] {
+	return chromedp.SetValue(chromedp.CSS(`[name="`+name+`"]`), value)
+}
+
+func waitFor(css string) chromedp.Action[chromedp.Void] {
+	return chromedp.WaitVisible(chromedp.CSS(css))
+}
+
+// shot saves a full-page PNG when screenshots were asked for.
+func (j *journey) shot(name string) {
+	j.t.Helper()
+	if j.dir == "" {
+		return
+	}
+	// Sticky bars belong at the top of a full-page picture.
+	if _, err := chromedp.Run(j.ctx, chromedp.Evaluate[bool]("window.scrollTo(0,0), true")); err != nil {
+		j.t.Fatal(err)
+	}
+	png, err := chromedp.Run(j.ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		j.t.Fatalf("screenshot %s: %v", name, err)
+	}
+	if err := os.WriteFile(filepath.Join(j.dir, name+".png"), png, 0o644); err != nil {
+		j.t.Fatal(err)
+	}
+}
+
+// TestBrowserJourney registers, logs in, pre-checks, fills every step,
+// uploads generated JPEGs, submits and sees 初审中, in real Chromium. With
+// BEIAN_SCREENSHOTS=dir it also saves a PNG of each applicant page.
+func TestBrowserJourney(t *testing.T) {
+	ctx := newChrome(t)
+	stores := storagetest.Open(t)
+	h := newHarness(t, stores["sqlite"])
+	j := &journey{t: t, ctx: ctx, base: h.srv.URL, dir: os.Getenv("BEIAN_SCREENSHOTS")}
+	if j.dir != "" {
+		if err := os.MkdirAll(j.dir, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	doc := exampleDoc(t)
+	s, l, w := doc.Subject, doc.Subject.Leader, doc.Websites[0]
+
+	// Pictures to upload, as a scanner would produce them.
+	jpg := filepath.Join(t.TempDir(), "scan.jpg")
+	if err := os.WriteFile(jpg, testJPEG(t, 900, 600), 0o644); err != nil {
+		t.Fatal(err)
+	}
+
+	j.do("open the registration page",
+		chromedp.Navigate(j.base+"/lang?to=zh&back=/register"),
+		waitFor(`form[action="/register"]`))
+	j.shot("01-register")
+	j.do("register",
+		typeIn("email", "zhaomin@example.com"), typeIn("phone", "13805815678"), typeIn("name", "赵敏"),
+		typeIn("password", "Zhao-min-2026"), typeIn("password2", "Zhao-min-2026"),
+		chromedp.Click(chromedp.CSS(`form[action="/register"] button[type=submit]`)),
+		waitFor(`form[action="/login"]`))
+	if !strings.Contains(j.text(), "注册成功") {
+		t.Fatalf("no 注册成功 after registering:\n%s", j.text())
+	}
+	j.shot("02-login")
+	j.do("log in",
+		typeIn("email", "zhaomin@example.com"), typeIn("password", "Zhao-min-2026"),
+		chromedp.Click(chromedp.CSS(`form[action="/login"] button[type=submit]`)),
+		waitFor(`.tabs`))
+	j.shot("03-home-empty")
+
+	j.do("pre-check",
+		chromedp.Click(chromedp.CSS(`.tab-intro a.btn-primary`)),
+		waitFor(`form[action="/apply"]`),
+		typeIn("domain", w.Domain), choose(`select[name="cert_type"]`, s.CertType), typeIn("cert_number", s.CertNumber))
+	j.shot("04-precheck")
+	j.do("submit the pre-check",
+		chromedp.Click(chromedp.CSS(`form[action="/apply"] button[type=submit]`)),
+		waitFor(`select[name="subject.province"]`))
+	if txt := j.text(); !strings.Contains(txt, "首次备案") {
+		t.Fatalf("the subject step does not name the flow 首次备案:\n%s", txt)
+	}
+
+	// 主体信息: the address selects are filled by the page's script.
+	j.do("fill the subject",
+		choose(`select[name="subject.province"]`, s.Province),
+		chromedp.WaitReady(chromedp.CSS(`select[name="subject.city"] option[value="`+s.City+`"]`)),
+		choose(`select[name="subject.city"]`, s.City),
+		chromedp.WaitReady(chromedp.CSS(`select[name="subject.county"] option[value="`+s.County+`"]`)),
+		choose(`select[name="subject.county"]`, s.County),
+		choose(`select[name="subject.nature"]`, s.Nature),
+		typeIn("subject.name", s.Name), typeIn("subject.cert_address", s.CertAddress),
+		typeIn("subject.mailing_address", s.MailingAddress), typeIn("subject.investor", s.Investor),
+		typeIn("subject.leader.name", l.Name), choose(`select[name="subject.leader.cert_type"]`, l.CertType),
+		typeIn("subject.leader.cert_number", l.CertNumber),
+		setIn("subject.leader.cert_valid_from", l.CertValidFrom), setIn("subject.leader.cert_valid_until", l.CertValidUntil),
+		typeIn("subject.leader.office_phone", l.OfficePhone),
+		typeIn("subject.leader.mobile", "1380581567"), // one digit short, fixed below
+		typeIn("subject.leader.email", l.Email), typeIn("subject.emergency_phone", s.EmergencyPhone),
+		chromedp.Click(chromedp.CSS(`button[value="next"]`)),
+		waitFor(`.has-error [name="subject.leader.mobile"]`))
+	j.shot("05-subject-with-error")
+	j.do("fix the mobile",
+		setIn("subject.leader.mobile", l.Mobile),
+		chromedp.Click(chromedp.CSS(`button[value="next"]`)),
+		waitFor(`input[name="websites[0].name"]`))
+
+	// 网站信息.
+	j.do("fill the website",
+		typeIn("websites[0].name", w.Name), typeIn("websites[0].homepage_url", w.HomepageURL),
+		chromedp.Click(chromedp.CSS(`input[name="websites[0].content_types"][value="corporate_portal"]`)),
+		chromedp.Click(chromedp.CSS(`input[name="websites[0].languages"][value="zh-Hans"]`)),
+		chromedp.Click(chromedp.CSS(`input[name="websites[0].languages"][value="en"]`)))
+	j.shot("06-websites")
+	j.do("save the website",
+		chromedp.Click(chromedp.CSS(`button[value="next"]`)),
+		waitFor(`textarea[name="websites[0].access.ips"]`))
+
+	// 接入信息.
+	j.do("fill the access",
+		choose(`select[name="websites[0].access.method"]`, w.Access.Method),
+		typeIn("websites[0].access.ips", w.Access.IPs[0]),
+		choose(`select[name="websites[0].access.server_location"]`, w.Access.ServerLocation))
+	j.shot("07-access")
+	j.do("save the access",
+		chromedp.Click(chromedp.CSS(`button[value="next"]`)),
+		waitFor(`.upload-form`))
+
+	// 提交备案 before the uploads lists what is missing.
+	j.do("look at the submit step", chromedp.Navigate(strings.TrimSuffix(mustLocation(j), "/uploads")+"/submit"), waitFor(`.missing-list`))
+	if txt := j.text(); !strings.Contains(txt, "缺少附件") {
+		t.Fatalf("the submit step does not list the missing attachments:\n%s", txt)
+	}
+	j.shot("08-submit-missing")
+	j.do("back to the uploads", chromedp.Click(chromedp.CSS(`.steps li:nth-child(4) a`)), waitFor(`.upload-form`))
+
+	// 上传资料: one picture per required kind.
+	today := time.Now().Format("2006-01-02")
+	for _, slot := range []string{"subject_certificate--1", "subject_leader_id--1", "verification_form-0", "domain_certificate-0"} {
+		steps := []chromedp.Action[chromedp.Void]{chromedp.SetUploadFiles(chromedp.CSS(`#`+slot+` input[type=file]`), []string{jpg})}
+		if strings.HasPrefix(slot, "verification_form") {
+			steps = append(steps, chromedp.SetValue(chromedp.CSS(`#`+slot+` input[type=date]`), today))
+		}
+		steps = append(steps, chromedp.Click(chromedp.CSS(`#`+slot+` .upload-form button`)), waitFor(`#`+slot+` .thumbs img`))
+		j.do("upload "+slot, steps...)
+	}
+	j.shot("09-uploads")
+
+	j.do("go to submit", chromedp.Click(chromedp.CSS(`.app-main > .actions a.btn-primary`)), waitFor(`form[action$="/submit"] button`))
+	if txt := j.text(); strings.Contains(txt, "缺少附件") {
+		t.Fatalf("still missing after uploading:\n%s", txt)
+	}
+	j.shot("10-submit-ready")
+	j.do("submit", chromedp.Click(chromedp.CSS(`form[action$="/submit"] button`)), waitFor(`.timeline`))
+	if txt := j.text(); !strings.Contains(txt, "初审中") {
+		t.Fatalf("the progress page does not show 初审中:\n%s", txt)
+	}
+	j.shot("11-progress")
+	j.do("home", chromedp.Navigate(j.base+"/"), waitFor(`.table`))
+	if txt := j.text(); !strings.Contains(txt, "初审中") || !strings.Contains(txt, w.Domain) {
+		t.Fatalf("the home page does not list the application:\n%s", txt)
+	}
+	j.shot("12-home")
+	j.do("english", chromedp.Navigate(j.base+"/lang?to=en&back=/"), waitFor(`.table`))
+	if txt := j.text(); !strings.Contains(txt, "Initial review") {
+		t.Fatalf("the English home page does not show the state in English:\n%s", txt)
+	}
+	j.shot("13-home-en")
+}
+
+func mustLocation(j *journey) string {
+	j.t.Helper()
+	loc, err := chromedp.Run(j.ctx, chromedp.Location())
+	if err != nil {
+		j.t.Fatal(err)
+	}
+	return loc
+}
