@@ -364,3 +364,12 @@ func (s *Service) ResetPassword(ctx context.Context, token, newPassword string) 
 	})
 	return storeErr(err)
 }
+
+// Cleanup deletes expired sessions and reset tokens; the wiring calls it
+// now and then (e.g. hourly).
+func (s *Service) Cleanup(ctx context.Context) error {
+	return storeErr(s.st.Tx(ctx, func(tx *storage.Tx) error {
+		_, err := tx.DeleteExpiredSessions(ctx, s.now())
+		return err
+	}))
+}

@@ -343,6 +343,13 @@ func lockPrecheckFields(doc *filing.Document, old filing.Document) error {
 			return err
 		}
 	}
+	// Changes and cancellations keep the subject's province (workflow.md: a
+	// change_subject may not move it; other flows do not touch the subject).
+	if !filingFlow(old.Flow) && old.Subject.Province != "" {
+		if err := lock(&doc.Subject.Province, old.Subject.Province, "subject.province", same); err != nil {
+			return err
+		}
+	}
 	if (filingFlow(old.Flow) || old.Flow == filing.FlowChangeWebsite || old.Flow == filing.FlowChangeAccess ||
 		old.Flow == filing.FlowCancelWebsite || old.Flow == filing.FlowCancelAccess) && len(old.Websites) > 0 {
 		if len(doc.Websites) == 0 {
