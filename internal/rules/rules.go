@@ -361,3 +361,13 @@ func runeLen(s string) int {
 	}
 	return n
 }
+
+// Lookup finds a rule of the catalogue by code.
+func Lookup(code string) (Rule, bool) {
+	for _, r := range catalog {
+		if r.Code == code {
+			return r, true
+		}
+	}
+	return Rule{}, false
+}

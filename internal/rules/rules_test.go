@@ -227,6 +227,16 @@ func TestMutations(t *testing.T) {
 			[]want{{"subject.mailing_address.province_mismatch", "subject.mailing_address"}}},
 		{"mailing on 北京路", individual, func(d *filing.Document) { d.Subject.MailingAddress = "北京路88号3号楼657室" }, none},
 		{"mailing on 上海东路", enterprise, func(d *filing.Document) { d.Subject.MailingAddress = "上海东路18号2幢301室" }, none},
+		{"mailing with country", enterprise, func(d *filing.Document) { d.Subject.MailingAddress = "中国上海市浦东新区科苑路88号3号楼657室" },
+			[]want{{"subject.mailing_address.province_mismatch", "subject.mailing_address"}}},
+		{"mailing with country, own province", enterprise, func(d *filing.Document) { d.Subject.MailingAddress = "中国浙江省杭州市西湖区文三路90号" }, none},
+		{"mailing 海南藏族自治州 is in 青海", enterprise, func(d *filing.Document) {
+			d.Subject.Province, d.Subject.City, d.Subject.County = "630000", "632500", "632521"
+			d.Subject.CertNumber = uscc("91632521MA0012345")
+			d.Subject.MailingAddress = "海南藏族自治州共和县恰卜恰镇东大街8号"
+			bothLeaders(func(p *filing.Person) { p.Mobile = "13909711234"; p.OfficePhone = "0974-8512345" })(d)
+			d.Subject.EmergencyPhone = "19912345678"
+		}, none},
 		{"mailing without province", enterprise, func(d *filing.Document) { d.Subject.MailingAddress = "杭州市西湖区文三路90号" }, none},
 		{"investor empty", enterprise, func(d *filing.Document) { d.Subject.Investor = "" }, []want{{"subject.investor.required", "subject.investor"}}},
 		{"enterprise investor another company", enterprise, func(d *filing.Document) { d.Subject.Investor = "示例集团有限公司" }, none},

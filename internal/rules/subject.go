@@ -246,6 +246,17 @@ func (c *check) mailingAddress() {
 // short name. A short name followed by a street word is a street named
 // after the province (北京路, 上海东路), not the province.
 func addressProvince(d *refdata.Data, a string) (refdata.Province, bool) {
+	for _, country := range []string{"中华人民共和国", "中国"} {
+		if rest, ok := strings.CutPrefix(a, country); ok {
+			a = strings.TrimLeft(rest, " ,，")
+			break
+		}
+	}
+	// 海南藏族自治州 is a prefecture of 青海, not the province 海南.
+	if strings.HasPrefix(a, "海南藏族自治州") || strings.HasPrefix(a, "海南州") {
+		p, ok := d.Province("630000")
+		return p, ok
+	}
 	for _, p := range d.Provinces() {
 		if strings.HasPrefix(a, p.Name) {
 			return p, true

@@ -1,0 +1,43 @@
+package rules
+
+import (
+	"encoding/json"
+	"os"
+	"strings"
+	"testing"
+
+	"beian/internal/filing"
+)
+
+// FuzzValidate feeds arbitrary documents to the validator: it must never
+// panic, and every violation names a known rule, a field and a message.
+func FuzzValidate(f *testing.F) {
+	for _, name := range []string{enterprise, individual} {
+		b, err := os.ReadFile("testdata/" + name)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b)
+	}
+	for _, s := range []string{`{}`, `{"websites":[{}]}`, `{"subject":{"nature":"individual","leader":{"cert_type":"resident_id","cert_number":"11010519491231002x"}}}`,
+		`{"websites":[{"domain":"xn--","homepage_url":"http://","access":{"ips":["::"]}}]}`} {
+		f.Add([]byte(s))
+	}
+	v := newValidator(f)
+	codes := map[string]bool{}
+	for _, r := range Catalog() {
+		codes[r.Code] = true
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		var d filing.Document
+		if json.Unmarshal(b, &d) != nil {
+			return
+		}
+		for _, x := range v.Validate(&d, today) {
+			if !codes[x.Rule] || x.Field == "" || x.Message.ZH == "" || x.Message.EN == "" || strings.Contains(x.Message.EN, "%!") {
+				t.Fatalf("bad violation %+v", x)
+			}
+		}
+		Normalize(&d)
+	})
+}
