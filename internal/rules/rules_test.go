@@ -227,7 +227,9 @@ func TestMutations(t *testing.T) {
 			[]want{{"subject.mailing_address.province_mismatch", "subject.mailing_address"}}},
 		{"mailing on 北京路", individual, func(d *filing.Document) { d.Subject.MailingAddress = "北京路88号3号楼657室" }, none},
 		{"mailing on 上海东路", enterprise, func(d *filing.Document) { d.Subject.MailingAddress = "上海东路18号2幢301室" }, none},
-		{"mailing with country", enterprise, func(d *filing.Document) { d.Subject.MailingAddress = "中国上海市浦东新区科苑路88号3号楼657室" },
+		{"mailing with country", enterprise, func(d *filing.Document) {
+			d.Subject.MailingAddress = "中国上海市浦东新区科苑路88号3号楼657室"
+		},
 			[]want{{"subject.mailing_address.province_mismatch", "subject.mailing_address"}}},
 		{"mailing with country, own province", enterprise, func(d *filing.Document) { d.Subject.MailingAddress = "中国浙江省杭州市西湖区文三路90号" }, none},
 		{"mailing 海南藏族自治州 is in 青海", enterprise, func(d *filing.Document) {
