@@ -194,3 +194,26 @@ func FuzzLookup(f *testing.F) {
 		}
 	})
 }
+
+func TestLookupConcurrent(t *testing.T) {
+	done := make(chan bool)
+	for g := 0; g < 4; g++ {
+		go func(g int) {
+			for i := 0; i < 500; i++ {
+				if !IsMobile("1380571" + pad(i)) {
+					t.Errorf("1380571%s", pad(i))
+				}
+				LandlineProvince("0571-8" + pad(i) + "123")
+			}
+			done <- true
+		}(g)
+	}
+	for g := 0; g < 4; g++ {
+		<-done
+	}
+}
+
+func pad(i int) string {
+	s := "0000" + itoa(i)
+	return s[len(s)-4:]
+}

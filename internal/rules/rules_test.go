@@ -673,3 +673,23 @@ func TestCatalog(t *testing.T) {
 		}
 	}
 }
+
+func TestValidateConcurrent(t *testing.T) {
+	v := newValidator(t)
+	done := make(chan []string)
+	for g := 0; g < 4; g++ {
+		go func() {
+			d := loadExample(t, individual)
+			var last []string
+			for i := 0; i < 200; i++ {
+				last = got(v.Validate(d, today))
+			}
+			done <- last
+		}()
+	}
+	for g := 0; g < 4; g++ {
+		if g := <-done; len(g) != 0 {
+			t.Errorf("concurrent: %v", g)
+		}
+	}
+}
