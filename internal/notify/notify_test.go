@@ -35,9 +35,11 @@ import (
 	"beian/internal/storage/storagetest"
 )
 
+func testSealer() (*pii.Sealer, error) { return pii.New([]byte("0123456789abcdef0123456789abcdef")) }
+
 func sealer(t *testing.T) *pii.Sealer {
 	t.Helper()
-	s, err := pii.New([]byte("0123456789abcdef0123456789abcdef"))
+	s, err := testSealer()
 	if err != nil {
 		t.Fatal(err)
 	}
