@@ -62,7 +62,7 @@ func (c *check) access(a *filing.Access, prefix string) {
 	if len(a.IPs) == 0 {
 		c.r.add(ruleIPsRequired, prefix+".ips")
 	}
-	for k, s := range a.IPs {
+	for k, s := range limit(a.IPs) {
 		field := prefix + ".ips" + idx(k)
 		ip, err := netip.ParseAddr(s)
 		if err != nil || ip.Zone() != "" {

@@ -49,6 +49,11 @@ func Catalog() []Rule {
 	return out
 }
 
+// maxListItems bounds how many elements of one list (websites, IPs,
+// content types …) are judged one by one, so a hostile 1 MiB document
+// cannot produce millions of violations.
+const maxListItems = 100
+
 // cst is China Standard Time, the zone of as_of and of "today".
 var cst = time.FixedZone("CST", 8*3600)
 
@@ -260,6 +265,9 @@ func (v *Validator) Validate(doc *filing.Document, today time.Time) []filing.Vio
 	c.emergencyPhone()
 	seen := make(map[string]int, len(norm.Websites))
 	for i := range norm.Websites {
+		if i == maxListItems {
+			break // already too many; bound the work and the answer
+		}
 		c.website(i, seen)
 	}
 	return r.vs

@@ -693,3 +693,20 @@ func TestValidateConcurrent(t *testing.T) {
 		}
 	}
 }
+
+func TestHugeDocumentIsBounded(t *testing.T) {
+	v := newValidator(t)
+	d := &filing.Document{Flow: "first_filing"}
+	d.Websites = make([]filing.Website, 50000)
+	for i := range d.Websites {
+		d.Websites[i].Access.IPs = []string{"x"}
+	}
+	d.Websites[0].Access.IPs = make([]string, 100000)
+	vs := v.Validate(d, today)
+	if len(vs) > 10000 {
+		t.Errorf("%d violations", len(vs))
+	}
+	if !slices.ContainsFunc(vs, func(x filing.Violation) bool { return x.Rule == "application.websites.too_many" }) {
+		t.Error("too_many missing")
+	}
+}

@@ -300,7 +300,7 @@ func (c *check) contentTypes(w *filing.Website, prefix string) {
 	if len(w.ContentTypes) > 5 {
 		c.r.add(ruleContentTooMany, field)
 	}
-	for k, key := range w.ContentTypes {
+	for k, key := range limit(w.ContentTypes) {
 		ct, ok := c.v.data.ContentType(key)
 		if !ok {
 			c.r.add(ruleContentInvalid, field+idx(k), key)
@@ -318,7 +318,7 @@ func (c *check) languages(w *filing.Website, prefix string) {
 		c.r.add(ruleLanguagesRequired, field)
 		return
 	}
-	for k, key := range w.Languages {
+	for k, key := range limit(w.Languages) {
 		if _, ok := c.v.data.Language(key); !ok {
 			c.r.add(ruleLanguagesInvalid, field+idx(k), key)
 		}
@@ -334,6 +334,9 @@ func (c *check) preApprovals(w *filing.Website, prefix string) {
 		c.r.add(rulePreApprovalIndividual, field)
 	}
 	for k, a := range w.PreApprovals {
+		if k == maxListItems {
+			break
+		}
 		if _, ok := c.v.data.PreApprovalCategory(a.Category); !ok {
 			c.r.add(rulePreApprovalInvalid, field+idx(k)+".category", a.Category)
 		}
@@ -357,4 +360,12 @@ func (c *check) websiteLeader(w *filing.Website, prefix string) {
 	if wl.Email != "" && strings.EqualFold(wl.Email, sl.Email) {
 		c.r.add(ruleLeaderContactShared, prefix+".leader.email", hint{"电子邮箱", "email addresses"})
 	}
+}
+
+// limit returns at most maxListItems elements.
+func limit(ss []string) []string {
+	if len(ss) > maxListItems {
+		return ss[:maxListItems]
+	}
+	return ss
 }
