@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"beian/internal/httpx"
+	"beian/internal/ratelimit"
 	"beian/internal/rules"
 	"beian/internal/service"
 )
@@ -21,6 +22,9 @@ type Deps struct {
 	Validator *rules.Validator
 	Log       *slog.Logger
 	Now       func() time.Time
+	// DisableRateLimits turns the per-IP abuse limits off (BEIAN_RATE_LIMITS=off,
+	// load benchmarks from one client only). The zero value keeps them on.
+	DisableRateLimits bool
 }
 
 // API mounts the /api/v1 endpoints.
@@ -29,6 +33,9 @@ type API struct {
 	v   *rules.Validator
 	log *slog.Logger
 	now func() time.Time
+
+	// Per client IP: the unauthenticated and lookup endpoints (issue 8).
+	limits map[string]*ratelimit.Limiter
 }
 
 // New builds the API.
@@ -39,6 +46,14 @@ func New(d Deps) *API {
 	}
 	if a.now == nil {
 		a.now = time.Now
+	}
+	a.limits = map[string]*ratelimit.Limiter{}
+	for name, l := range ipLimits {
+		if d.DisableRateLimits {
+			a.limits[name] = ratelimit.Disabled()
+		} else {
+			a.limits[name] = ratelimit.New(l.perMinute, l.burst)
+		}
 	}
 	return a
 }
@@ -55,15 +70,15 @@ type route struct {
 func (a *API) routes() []route {
 	return []route{
 		{"GET /api/v1/openapi.json", true, a.openAPI},
-		{"POST /api/v1/validate", true, ValidateHandler(a.v, a.now)},
-		{"POST /api/v1/accounts", true, a.register},
+		{"POST /api/v1/validate", true, a.limited("validate", ValidateHandler(a.v, a.now))},
+		{"POST /api/v1/accounts", true, a.limited("register", a.register)},
 		{"POST /api/v1/sessions", true, a.login},
-		{"POST /api/v1/password-resets", true, a.requestReset},
-		{"POST /api/v1/password-resets/confirm", true, a.confirmReset},
+		{"POST /api/v1/password-resets", true, a.limited("reset", a.requestReset)},
+		{"POST /api/v1/password-resets/confirm", true, a.limited("reset", a.confirmReset)},
 		{"DELETE /api/v1/sessions/current", false, a.logout},
 		{"GET /api/v1/me", false, a.me},
 
-		{"POST /api/v1/precheck", false, a.precheck},
+		{"POST /api/v1/precheck", false, a.limited("precheck", a.precheck)},
 		{"POST /api/v1/applications", false, a.createApplication},
 		{"GET /api/v1/applications", false, a.listApplications},
 		{"GET /api/v1/applications/{id}", false, a.getApplication},
@@ -88,6 +103,30 @@ func (a *API) Routes(mux *http.ServeMux) {
 	}
 	// Anything else under /api/v1 is a JSON 404, not the mux's text page.
 	mux.Handle("/api/v1/", a.wrap(func(w http.ResponseWriter, r *http.Request) error { return httpx.ErrNotFound }))
+}
+
+// ipLimits are the per-IP budgets: generous for people (a whole office
+// behind one address), tight for scripts.
+var ipLimits = map[string]struct {
+	perMinute float64
+	burst     int
+}{
+	"validate": {120, 60},
+	"register": {10, 10},
+	"reset":    {10, 10},
+	"precheck": {120, 60},
+}
+
+// limited refuses a client IP over the named budget with 429 and Retry-After.
+func (a *API) limited(name string, h httpx.HandlerFunc) httpx.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		if ok, wait := a.limits[name].Allow(clientIP(r), a.now()); !ok {
+			e := httpx.Errorf(http.StatusTooManyRequests, httpx.CodeRateLimited, "请求过于频繁，请稍后再试", "too many requests; try again later")
+			e.RetryAfter = max(1, wait)
+			return e
+		}
+		return h(w, r)
+	}
 }
 
 // wrap adds the security headers and the JSON error renderer.

@@ -109,6 +109,11 @@ func (a answer) code(t *testing.T) string {
 
 func (e *env) do(method, path, token string, body any) answer {
 	e.t.Helper()
+	return e.send(e.request(method, path, body), token)
+}
+
+func (e *env) request(method, path string, body any) *http.Request {
+	e.t.Helper()
 	var rd io.Reader
 	ct := ""
 	switch b := body.(type) {
@@ -126,7 +131,7 @@ func (e *env) do(method, path, token string, body any) answer {
 	if ct != "" {
 		req.Header.Set("Content-Type", ct)
 	}
-	return e.send(req, token)
+	return req
 }
 
 func (e *env) send(req *http.Request, token string) answer {
