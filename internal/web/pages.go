@@ -13,10 +13,14 @@ import (
 // homePage is 首页: the three tabs and the progress of each application.
 type homePage struct {
 	Base
-	Tab   string
-	Tabs  []homeTab
-	Items []homeItem
+	Tab     string
+	Tabs    []homeTab
+	Items   []homeItem
+	Records []service.FilingSubject // 我的备案, on the change and cancel tabs
 }
+
+// RecordActive reports whether a record status is active.
+func (p *homePage) RecordActive(status string) bool { return status == "active" }
 
 type homeTab struct {
 	Key, Label string
@@ -62,6 +66,11 @@ func (wb *Web) home(w http.ResponseWriter, r *http.Request) error {
 		count[t]++
 		if t == p.Tab {
 			p.Items = append(p.Items, homeItem{ApplicationSummary: s, Editable: editableStates[s.State]})
+		}
+	}
+	if p.Tab != "apply" {
+		if p.Records, err = wb.svc.Filings(r.Context(), a); err != nil {
+			return err
 		}
 	}
 	for _, t := range []string{"apply", "change", "cancel"} {
@@ -264,4 +273,23 @@ func (wb *Web) withdraw(w http.ResponseWriter, r *http.Request) error {
 	}
 	setFlash(w, r, "progress.withdrawn")
 	return redirect(w, r, "/applications/"+id)
+}
+
+// startFromRecord begins a change or cancellation from one of the
+// caller's filing records (workflow.md: they start from "my filings").
+func (wb *Web) startFromRecord(w http.ResponseWriter, r *http.Request) error {
+	a, err := account(r)
+	if err != nil {
+		return err
+	}
+	flow := r.PostFormValue("flow")
+	if !strings.HasPrefix(flow, "change_") && !strings.HasPrefix(flow, "cancel_") {
+		return httpx.Errorf(http.StatusBadRequest, httpx.CodeBadRequest, "未知的备案类型", "unknown filing type")
+	}
+	app, err := wb.svc.CreateApplication(r.Context(), a, service.CreateInput{Flow: flow, Record: r.PostFormValue("record")})
+	if err != nil {
+		return err
+	}
+	setFlash(w, r, "precheck.created", app.Flow)
+	return redirect(w, r, "/applications/"+app.ID+"/"+firstStep(app.Flow))
 }

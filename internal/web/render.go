@@ -61,6 +61,20 @@ var templateFuncs = template.FuncMap{
 	},
 	"query":      url.QueryEscape,
 	"nextStepOf": nextStep,
+	// recordFlows are the website-level changes or cancellations a
+	// record offers; access ones only where this provider hosts it.
+	"recordFlows": func(tab string, hosted bool) []string {
+		if tab == "change" {
+			if hosted {
+				return []string{"change_website", "change_access"}
+			}
+			return []string{"change_website"}
+		}
+		if hosted {
+			return []string{"cancel_website", "cancel_access"}
+		}
+		return []string{"cancel_website"}
+	},
 }
 
 // parsePages parses every page once; a broken template stops start-up.

@@ -81,6 +81,18 @@ func TestPagesRender(t *testing.T) {
 		cases["reset"] = newAuthPage(req(), "reset.title")
 		cases["error"] = &errorPage{Status: 404, Message: "x"}
 		cases["verification"] = &verificationPage{App: app, Subject: "s", Domain: "d"}
+		for _, tab := range []string{"change", "cancel"} {
+			hp := &homePage{Tab: tab, Records: []service.FilingSubject{{Number: "浙ICP备2026000001号", Status: "active", Name: "杭州示例",
+				Websites: []service.FilingWebsite{{Number: "浙ICP备2026000001号-1", Status: "active", Domain: "x.cn", AccessStatus: "active"}}}}}
+			rec := httptest.NewRecorder()
+			if err := wb.render(rec, req(), 200, "home", hp); err != nil {
+				t.Fatalf("home %s: %v", tab, err)
+			}
+			want := map[string]string{"change": "变更接入", "cancel": "取消接入"}[tab]
+			if lang == "zh" && !strings.Contains(rec.Body.String(), want) {
+				t.Errorf("home %s tab lacks %s", tab, want)
+			}
+		}
 		for name := range wb.pages.byName {
 			if _, ok := cases[name]; !ok {
 				t.Errorf("page %s has no render case", name)

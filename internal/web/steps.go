@@ -402,7 +402,16 @@ func (wb *Web) buildStep(r *http.Request, app *service.Application, step string)
 		p.Websites = append(p.Websites, wv)
 	}
 	p.placed = inputs(step, doc)
+	// A part nobody has started on yet shows no "required" errors; the
+	// step indicator still counts them.
+	fresh := untouched(doc)
+	p.viols = nil
 	for _, v := range app.Violations {
+		if !freshField(v.Field, fresh) {
+			p.viols = append(p.viols, v)
+		}
+	}
+	for _, v := range p.viols {
 		if stepOf(v.Field) != step {
 			if v.Severity == filing.SeverityError {
 				p.Other++
@@ -414,6 +423,40 @@ func (wb *Web) buildStep(r *http.Request, app *service.Application, step string)
 		}
 	}
 	return p
+}
+
+// untouched lists the document parts the applicant has not started:
+// "subject", "websites[i]" (name, URL, content, languages all empty) and
+// "websites[i].access".
+func untouched(doc filing.Document) []string {
+	var out []string
+	sj := doc.Subject
+	if sj.Name == "" && sj.Province == "" && sj.MailingAddress == "" && sj.Investor == "" && sj.Leader.Name == "" && sj.Leader.Mobile == "" {
+		out = append(out, "subject")
+	}
+	for i, w := range doc.Websites {
+		if w.Name == "" && w.HomepageURL == "" && len(w.ContentTypes) == 0 && len(w.Languages) == 0 {
+			out = append(out, wsPath(i))
+		}
+		if w.Access.Method == "" && len(w.Access.IPs) == 0 && w.Access.ServerLocation == "" {
+			out = append(out, wsPath(i)+".access")
+		}
+	}
+	return out
+}
+
+// freshField reports whether a violation concerns an untouched part.
+func freshField(field string, fresh []string) bool {
+	for _, f := range fresh {
+		if fieldMatches(field, f) {
+			// A website's own fields, but not its access when that was filled.
+			if !strings.HasSuffix(f, ".access") && strings.HasPrefix(field, f+".access") {
+				continue
+			}
+			return true
+		}
+	}
+	return false
 }
 
 func (wb *Web) stepPage(w http.ResponseWriter, r *http.Request) error {

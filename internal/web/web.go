@@ -72,6 +72,7 @@ func (wb *Web) Routes(mux *http.ServeMux) {
 	h("POST /logout", wb.logout)
 
 	h("GET /{$}", wb.home)
+	h("POST /records/start", wb.startFromRecord)
 	h("GET /apply", wb.precheckPage)
 	h("POST /apply", wb.precheckPost)
 	h("GET /applications/{id}", wb.progress)

@@ -49,6 +49,15 @@
     });
   });
 
+  // Once a marked field is edited, its old message no longer applies.
+  document.querySelectorAll(".field.has-error").forEach(function (f) {
+    f.addEventListener("input", function () {
+      f.classList.remove("has-error");
+      f.querySelectorAll(".ferr").forEach(function (m) { m.classList.add("stale"); });
+      f.querySelectorAll("[aria-invalid]").forEach(function (i) { i.removeAttribute("aria-invalid"); });
+    });
+  });
+
   // Print buttons.
   document.querySelectorAll("[data-print]").forEach(function (b) {
     b.addEventListener("click", function () { window.print(); });
