@@ -513,6 +513,9 @@ func (s *Service) view(ctx context.Context, sa *storage.Application) (*Applicati
 		app.Rejection = hist[n-1].Reasons
 	}
 	app.ETA = s.eta(sa, hist)
+	if err := s.lifecycleView(ctx, sa, app); err != nil { // SMS codes and numbers (lifecycle.go)
+		return nil, err
+	}
 	return app, nil
 }
 

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"beian/internal/blob"
+	"beian/internal/bureau"
 	"beian/internal/config"
 	"beian/internal/httpx"
 	"beian/internal/images"
@@ -41,6 +42,8 @@ type Deps struct {
 	Calendar *workdays.Calendar
 	// Wake nudges the job runner after a commit that queued jobs; may be nil.
 	Wake func()
+	// Bureau is the bureau (the simulator); nil refuses submissions to it.
+	Bureau bureau.Bureau
 }
 
 // Service implements the service contract (accounts, sessions, pre-check,
@@ -56,6 +59,7 @@ type Service struct {
 	registry Registry
 	cal      *workdays.Calendar
 	wake     func()
+	bureau   bureau.Bureau
 	ref      *refdata.Data
 	limits   images.Limits
 
@@ -67,7 +71,7 @@ type Service struct {
 // New builds the service.
 func New(d Deps) *Service {
 	s := &Service{st: d.Store, seal: d.Sealer, rules: d.Rules, blobs: d.Blobs, cfg: d.Config, log: d.Log, now: d.Now,
-		registry: d.Registry, cal: d.Calendar, wake: d.Wake, ref: refdata.Default(), limits: images.LimitsFrom(d.Config.Provider)}
+		registry: d.Registry, cal: d.Calendar, wake: d.Wake, bureau: d.Bureau, ref: refdata.Default(), limits: images.LimitsFrom(d.Config.Provider)}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}

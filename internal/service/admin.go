@@ -1,0 +1,231 @@
+package service
+
+// The admin's side (api.md "Admin"): staff accounts, the outbox, the audit
+// log, the bureau simulator's console; and the reviewers' overdue alerts,
+// a periodic job. Applicants get 404 here, reviewers 403.
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	"beian/internal/bureau"
+	"beian/internal/filing"
+	"beian/internal/httpx"
+	"beian/internal/jobs"
+	"beian/internal/notify"
+	"beian/internal/storage"
+	"beian/internal/workdays"
+	"beian/internal/workflow"
+)
+
+// StaffAccounts lists reviewers and admins (admin only).
+func (s *Service) StaffAccounts(ctx context.Context, a *Account) ([]*Account, error) {
+	if err := requireAdmin(a); err != nil {
+		return nil, err
+	}
+	rows, err := s.st.AccountsByRole(ctx, RoleReviewer, RoleAdmin)
+	if err != nil {
+		return nil, storeErr(err)
+	}
+	out := make([]*Account, 0, len(rows))
+	for _, r := range rows {
+		out = append(out, s.account(r))
+	}
+	return out, nil
+}
+
+// OutboxQuery filters the outbox: To is a full address or mobile.
+type OutboxQuery = notify.OutboxQuery
+
+// OutboxItem is a stored message with its recipient masked.
+type OutboxItem = notify.OutboxItem
+
+// Outbox lists the messages kept in the outbox, newest first (admin only).
+func (s *Service) Outbox(ctx context.Context, a *Account, q OutboxQuery) ([]OutboxItem, error) {
+	if err := requireAdmin(a); err != nil {
+		return nil, err
+	}
+	if q.Channel != "" && q.Channel != notify.Email && q.Channel != notify.SMS {
+		return nil, httpx.Invalid([]filing.Violation{verificationViolation("outbox.channel.invalid", "channel", "渠道须为 email 或 sms", "channel must be email or sms")})
+	}
+	ob := &notify.Outbox{Store: s.st, Sealer: s.seal}
+	items, err := ob.List(ctx, q)
+	if err != nil {
+		return nil, storeErr(err)
+	}
+	return items, nil
+}
+
+// AuditFilter narrows the audit log.
+type AuditFilter = storage.AuditFilter
+
+// AuditEntry is one line of the audit log.
+type AuditEntry = storage.AuditEntry
+
+// AuditLog lists the audit log, newest first (admin only). The listing is
+// itself audited, being a read of who looked at whose data.
+func (s *Service) AuditLog(ctx context.Context, a *Account, f AuditFilter) ([]*AuditEntry, error) {
+	if err := requireAdmin(a); err != nil {
+		return nil, err
+	}
+	rows, err := s.st.AuditLog(ctx, f)
+	if err != nil {
+		return nil, storeErr(err)
+	}
+	err = s.st.Tx(ctx, func(tx *storage.Tx) error {
+		return tx.Audit(ctx, &storage.AuditEntry{At: s.now(), ActorID: a.ID, ActorRole: a.Role, Action: "audit.read", ObjectType: "audit_log"})
+	})
+	if err != nil {
+		return nil, storeErr(err)
+	}
+	return rows, nil
+}
+
+// BureauConsole is the manual side of the bureau simulator.
+type BureauConsole interface {
+	Mode() string
+	Decide(ctx context.Context, tx *storage.Tx, appID string, d bureau.Decision) error
+	ListUnderReview(ctx context.Context) ([]bureau.UnderReview, error)
+}
+
+func (s *Service) console() (BureauConsole, error) {
+	c, ok := s.bureau.(BureauConsole)
+	if !ok || s.bureau == nil {
+		return nil, httpx.Errorf(http.StatusNotFound, httpx.CodeNotFound, "当前管局接口没有模拟器控制台", "the bureau in use has no simulator console")
+	}
+	return c, nil
+}
+
+// BureauUnderReview lists what the simulated bureau is reviewing (admin only), and its mode.
+func (s *Service) BureauUnderReview(ctx context.Context, a *Account) ([]bureau.UnderReview, string, error) {
+	if err := requireAdmin(a); err != nil {
+		return nil, "", err
+	}
+	c, err := s.console()
+	if err != nil {
+		return nil, "", err
+	}
+	list, err := c.ListUnderReview(ctx)
+	if err != nil {
+		return nil, "", storeErr(err)
+	}
+	return list, c.Mode(), nil
+}
+
+// BureauDecide is an admin's decision as the simulated bureau (manual
+// mode; in auto mode it pre-empts the scheduled decision). A rejection
+// needs a reason; an approval the bureau's checks refuse answers 409
+// bureau.checks_failed.
+func (s *Service) BureauDecide(ctx context.Context, a *Account, id string, approve bool, reason string) (*Application, error) {
+	if err := requireAdmin(a); err != nil {
+		return nil, err
+	}
+	sa, err := s.loadStaff(ctx, a, id)
+	if err != nil {
+		return nil, err
+	}
+	c, err := s.console()
+	if err != nil {
+		return nil, err
+	}
+	reason = strings.TrimSpace(reason)
+	if !approve && reason == "" {
+		return nil, httpx.Invalid([]filing.Violation{verificationViolation("bureau.reason.required", "reason", "驳回时须填写原因", "a rejection needs a reason")})
+	}
+	err = s.st.Tx(ctx, func(tx *storage.Tx) error {
+		err := c.Decide(ctx, tx, sa.ID, bureau.Decision{Approve: approve, Reason: reason})
+		switch {
+		case errors.Is(err, bureau.ErrNotUnderReview):
+			return invalidTransition(fmt.Errorf("%w: %w", workflow.ErrInvalidTransition, err))
+		case errors.Is(err, bureau.ErrChecksFailed):
+			e := httpx.Errorf(http.StatusConflict, "bureau.checks_failed", "管局核查未通过，请驳回："+err.Error(), "the bureau's checks failed; reject instead: "+err.Error())
+			e.Err = err
+			return e
+		case err != nil:
+			return err
+		}
+		decision := "reject"
+		if approve {
+			decision = "approve"
+		}
+		return tx.Audit(ctx, &storage.AuditEntry{At: s.now(), ActorID: a.ID, ActorRole: a.Role, Action: "bureau.decide",
+			ObjectType: "application", ObjectID: sa.ID, Detail: decision})
+	})
+	if err != nil {
+		return nil, storeErr(err)
+	}
+	s.poke()
+	cur, err := s.st.Application(ctx, sa.ID)
+	if err != nil {
+		return nil, storeErr(err)
+	}
+	return s.view(ctx, cur)
+}
+
+// JobOverdueAlerts is the periodic job that mails reviewers their overdue tasks.
+const JobOverdueAlerts = "review.overdue_alerts"
+
+// OverdueAlertEvery is how often the overdue alert job looks.
+const OverdueAlertEvery = time.Hour
+
+// Handlers are the service's job handlers for the jobs.Runner.
+func (s *Service) Handlers() map[string]jobs.Handler {
+	return map[string]jobs.Handler{JobOverdueAlerts: s.runOverdueAlerts}
+}
+
+// ScheduleOverdueAlerts queues the first overdue alert run (idempotent:
+// every instance may call it at start, the slot key keeps one job).
+func (s *Service) ScheduleOverdueAlerts(ctx context.Context) error {
+	return storeErr(s.st.Tx(ctx, func(tx *storage.Tx) error { return s.enqueueOverdue(ctx, tx, s.now()) }))
+}
+
+func (s *Service) enqueueOverdue(ctx context.Context, tx *storage.Tx, at time.Time) error {
+	slot := at.Truncate(OverdueAlertEvery)
+	if slot.Before(at) {
+		slot = slot.Add(OverdueAlertEvery)
+	}
+	return tx.Enqueue(ctx, JobOverdueAlerts, struct{}{}, "review-overdue:"+slot.UTC().Format(time.RFC3339), slot)
+}
+
+// runOverdueAlerts mails every reviewer and admin the list of overdue
+// tasks (once per slot, keyed), then queues the next run, in one transaction.
+func (s *Service) runOverdueAlerts(ctx context.Context, j storage.Job) error {
+	rows, err := s.st.ReviewQueue(ctx, storage.QueueFilter{States: []string{string(workflow.InitialReview), string(workflow.MaterialReview)}, Limit: 1000})
+	if err != nil {
+		return err
+	}
+	now := s.now()
+	var overdue []notify.OverdueTask
+	for _, r := range rows {
+		if workflow.Overdue(r.DueAt, now) {
+			overdue = append(overdue, notify.OverdueTask{ApplicationID: r.ID, SubjectName: r.SubjectName, State: r.State,
+				DueAt: r.DueAt.In(workdays.CST).Format("2006-01-02 15:04")})
+		}
+	}
+	var staff []*storage.Account
+	if len(overdue) > 0 {
+		if staff, err = s.st.AccountsByRole(ctx, RoleReviewer, RoleAdmin); err != nil {
+			return err
+		}
+	}
+	return s.st.Tx(ctx, func(tx *storage.Tx) error {
+		for _, st := range staff {
+			if st.Disabled {
+				continue
+			}
+			p := notify.Payload{ToSealed: s.seal.Seal(strings.ToLower(st.Email)), Template: notify.TplReviewerOverdue, Lang: normLang(st.Lang),
+				Data: &notify.Data{Name: st.Name, Overdue: overdue}}
+			if err := tx.Enqueue(ctx, notify.JobEmail, p, "overdue:"+j.ID+":"+st.ID, now); err != nil {
+				return err
+			}
+		}
+		if err := s.enqueueOverdue(ctx, tx, now.Add(time.Minute)); err != nil {
+			return err
+		}
+		return tx.CompleteJob(ctx, j.ID)
+	})
+}

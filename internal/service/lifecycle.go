@@ -1,0 +1,446 @@
+package service
+
+// The lifecycle after submission: every state change through
+// workflow.Apply in one place (move), the bureau submission, and the
+// bureau's results (the service implements bureau.Outcomes): SMS
+// confirmed or returned, approval with the filing records, rejection.
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	"beian/internal/bureau"
+	"beian/internal/domainname"
+	"beian/internal/filing"
+	"beian/internal/httpx"
+	"beian/internal/notify"
+	"beian/internal/storage"
+	"beian/internal/workdays"
+	"beian/internal/workflow"
+)
+
+var _ bureau.Outcomes = (*Service)(nil)
+
+// actorOf is the workflow actor an account acts as.
+func actorOf(a *Account) workflow.Actor {
+	switch a.Role {
+	case RoleAdmin:
+		return workflow.Admin
+	case RoleReviewer:
+		return workflow.Reviewer
+	}
+	return workflow.Applicant
+}
+
+// move is one state change to apply.
+type move struct {
+	ev      workflow.Event
+	actor   workflow.Actor
+	actorID string // the account, "" for the bureau and the scheduler
+	reasons []filing.Reason
+	opts    []workflow.Option
+	// snapshot keeps the document of this moment with the transition, so a
+	// resubmission can be compared with it field by field.
+	snapshot bool
+	// dueFrom is when the new state's reviewer deadline starts (default now).
+	dueFrom time.Time
+}
+
+// apply moves cur (read with ApplicationForUpdate in tx) by m: the
+// workflow decides the target (409 invalid_transition otherwise), the row,
+// its transition and an audit line are written in tx.
+func (s *Service) apply(ctx context.Context, tx *storage.Tx, cur *storage.Application, m move) (workflow.State, error) {
+	from := workflow.State(cur.State)
+	to, err := workflow.Apply(cur.Flow, from, m.ev, m.actor, m.opts...)
+	if err != nil {
+		return "", invalidTransition(err)
+	}
+	now := s.now()
+	since := m.dueFrom
+	if since.IsZero() {
+		since = now
+	}
+	due, _ := workflow.DueAt(s.cal, to, since)
+	cur.State, cur.DueAt, cur.UpdatedAt, cur.Open = string(to), due, now, workflow.Open(to)
+	if err := tx.UpdateApplication(ctx, cur); err != nil {
+		return "", err
+	}
+	tr := &storage.Transition{ApplicationID: cur.ID, At: now, ActorID: m.actorID, ActorRole: string(m.actor),
+		Event: string(m.ev), From: string(from), To: string(to), Reasons: m.reasons}
+	if m.snapshot {
+		tr.Document = cur.Document
+	}
+	if err := tx.AddTransition(ctx, tr); err != nil {
+		return "", err
+	}
+	detail := string(from) + "→" + string(to)
+	if err := tx.Audit(ctx, &storage.AuditEntry{At: now, ActorID: m.actorID, ActorRole: string(m.actor),
+		Action: "application." + string(m.ev), ObjectType: "application", ObjectID: cur.ID, Detail: detail}); err != nil {
+		return "", err
+	}
+	return to, nil
+}
+
+// notifyOwner queues a templated email to the application's owner in tx.
+// The key (application, event, version) makes a retried request queue it once.
+func (s *Service) notifyOwner(ctx context.Context, tx *storage.Tx, cur *storage.Application, tpl string, d notify.Data) error {
+	owner, err := s.st.AccountByID(ctx, cur.OwnerID)
+	if err != nil {
+		return fmt.Errorf("owner of %s: %w", cur.ID, err)
+	}
+	d.Name, d.ApplicationID, d.SubjectName, d.Flow = owner.Name, cur.ID, cur.SubjectName, cur.Flow
+	if d.Domains == nil {
+		d.Domains = cur.Domains
+	}
+	if d.URL == "" {
+		d.URL = "/applications/" + cur.ID
+	}
+	p := notify.Payload{ToSealed: s.seal.Seal(strings.ToLower(strings.TrimSpace(owner.Email))), Template: tpl, Data: &d, Lang: normLang(owner.Lang)}
+	return tx.Enqueue(ctx, notify.JobEmail, p, fmt.Sprintf("notify:%s:%s:%d", cur.ID, tpl, cur.Version), s.now())
+}
+
+// formatDue is a due time as mails show it (Beijing time).
+func formatDue(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.In(workdays.CST).Format("2006-01-02 15:04")
+}
+
+// lifecycleView adds what the bureau knows to an application view: the
+// SMS codes of the latest submission and the numbers of an approval.
+func (s *Service) lifecycleView(ctx context.Context, sa *storage.Application, app *Application) error {
+	if s.bureau != nil && sa.SubmittedAt.After(time.Time{}) {
+		st, err := s.bureau.SMSStatus(ctx, sa.ID)
+		if err != nil {
+			return storeErr(err)
+		}
+		for _, c := range st {
+			app.SMS = append(app.SMS, SMSStatus{Role: c.Role, Mobile: c.Mobile, Status: c.Status, AttemptsLeft: c.AttemptsLeft})
+		}
+	}
+	if sa.State == string(workflow.Approved) {
+		n, err := s.st.ApplicationNumbers(ctx, sa.ID)
+		if err != nil && !errors.Is(err, storage.ErrNotFound) {
+			return storeErr(err)
+		}
+		if n != nil {
+			app.Numbers = &Numbers{Subject: n.Subject, Websites: n.Websites}
+		}
+	}
+	return nil
+}
+
+func errNoBureau() error {
+	return httpx.Errorf(http.StatusServiceUnavailable, "bureau.unavailable", "管局接口暂不可用，请稍后重试", "the bureau is not reachable; try again later")
+}
+
+// SubmitToBureau hands an application in ready_for_bureau to the bureau:
+// bureau_sms when leaders must confirm codes, bureau_review otherwise.
+// Staff only (an applicant gets 404).
+func (s *Service) SubmitToBureau(ctx context.Context, a *Account, id string) (*Application, error) {
+	sa, err := s.loadStaff(ctx, a, id)
+	if err != nil {
+		return nil, err
+	}
+	if s.bureau == nil {
+		return nil, errNoBureau()
+	}
+	err = s.st.Tx(ctx, func(tx *storage.Tx) error {
+		cur, err := tx.ApplicationForUpdate(ctx, sa.ID)
+		if err != nil {
+			return err
+		}
+		var doc filing.Document
+		if err := s.openJSON(cur.Document, &doc); err != nil {
+			return err
+		}
+		sms := len(workflow.SMSRecipients(cur.Flow, doc)) > 0
+		to, err := s.apply(ctx, tx, cur, move{ev: workflow.SubmitToBureau, actor: actorOf(a), actorID: a.ID, opts: []workflow.Option{workflow.WithSMS(sms)}})
+		if err != nil {
+			return err
+		}
+		sub := bureau.Submission{ApplicationID: cur.ID, Flow: cur.Flow, Document: doc, Provider: s.cfg.Provider.Name}
+		if n := cur.RecordNumber; n != "" {
+			if strings.HasSuffix(n, "号") {
+				sub.SubjectNumber = n
+			} else if len(doc.Websites) > 0 {
+				sub.WebsiteNumbers = []string{n}
+			}
+		}
+		if _, err := s.bureau.Submit(ctx, tx, sub); err != nil {
+			return fmt.Errorf("bureau submit: %w", err)
+		}
+		sa = cur
+		return s.notifyOwner(ctx, tx, cur, notify.TplBureauSubmitted, notify.Data{SMSRequired: to == workflow.BureauSMS, ETA: s.eta(cur, nil)})
+	})
+	if err != nil {
+		return nil, storeErr(err)
+	}
+	s.poke()
+	return s.view(ctx, sa)
+}
+
+// SMSConfirmed implements bureau.Outcomes: every code confirmed.
+func (s *Service) SMSConfirmed(ctx context.Context, tx *storage.Tx, appID string) error {
+	cur, err := tx.ApplicationForUpdate(ctx, appID)
+	if err != nil {
+		return err
+	}
+	_, err = s.apply(ctx, tx, cur, move{ev: workflow.SMSConfirmed, actor: workflow.Bureau})
+	return err
+}
+
+// SMSReturned implements bureau.Outcomes: 24 hours passed or 5 wrong codes.
+func (s *Service) SMSReturned(ctx context.Context, tx *storage.Tx, appID string, reason filing.Text) error {
+	cur, err := tx.ApplicationForUpdate(ctx, appID)
+	if err != nil {
+		return err
+	}
+	owner, err := s.st.AccountByID(ctx, cur.OwnerID)
+	if err != nil {
+		return err
+	}
+	lang := normLang(owner.Lang)
+	if _, err := s.apply(ctx, tx, cur, move{ev: workflow.SMSReturned, actor: workflow.Bureau,
+		reasons: []filing.Reason{{Field: "sms", Message: reason.In(lang)}}}); err != nil {
+		return err
+	}
+	return s.notifyOwner(ctx, tx, cur, notify.TplSMSReturned, notify.Data{Reason: reason.In(lang)})
+}
+
+// Rejected implements bureau.Outcomes: the bureau refused with a reason.
+func (s *Service) Rejected(ctx context.Context, tx *storage.Tx, appID string, reason filing.Text) error {
+	cur, err := tx.ApplicationForUpdate(ctx, appID)
+	if err != nil {
+		return err
+	}
+	owner, err := s.st.AccountByID(ctx, cur.OwnerID)
+	if err != nil {
+		return err
+	}
+	lang := normLang(owner.Lang)
+	if _, err := s.apply(ctx, tx, cur, move{ev: workflow.BureauReject, actor: workflow.Bureau, snapshot: true,
+		reasons: []filing.Reason{{Field: "", Rule: "bureau.rejected", Message: reason.In(lang)}}}); err != nil {
+		return err
+	}
+	return s.notifyOwner(ctx, tx, cur, notify.TplBureauRejected, notify.Data{Reason: reason.In(lang)})
+}
+
+// Approved implements bureau.Outcomes: the application is approved, its
+// numbers kept with it and the filing records written, all in tx.
+func (s *Service) Approved(ctx context.Context, tx *storage.Tx, appID string, n bureau.Numbers) error {
+	cur, err := tx.ApplicationForUpdate(ctx, appID)
+	if err != nil {
+		return err
+	}
+	var doc filing.Document
+	if err := s.openJSON(cur.Document, &doc); err != nil {
+		return err
+	}
+	if _, err := s.apply(ctx, tx, cur, move{ev: workflow.BureauApprove, actor: workflow.Bureau}); err != nil {
+		return err
+	}
+	now := s.now()
+	if err := tx.PutApplicationNumbers(ctx, cur.ID, storage.ApplicationNumbers{Subject: n.Subject, Websites: n.Websites, ApprovedAt: now}); err != nil {
+		return err
+	}
+	if err := s.writeRecords(ctx, tx, cur, doc, n, now); err != nil {
+		return err
+	}
+	if strings.HasPrefix(cur.Flow, "cancel_") {
+		record := cur.RecordNumber
+		if record == "" {
+			record = n.Subject
+		}
+		return s.notifyOwner(ctx, tx, cur, notify.TplCancelled, notify.Data{Record: record, URL: "/filings"})
+	}
+	nn := &notify.Numbers{Subject: n.Subject}
+	for i, num := range n.Websites {
+		w := notify.WebsiteNumber{Number: num}
+		if i < len(doc.Websites) {
+			w.Domain, w.Name = doc.Websites[i].Domain, doc.Websites[i].Name
+		}
+		nn.Websites = append(nn.Websites, w)
+	}
+	return s.notifyOwner(ctx, tx, cur, notify.TplApproved, notify.Data{Numbers: nn})
+}
+
+// writeRecords writes the filing records of an approval (workflow.md
+// "Filing records"): each change a new version tied to the application.
+func (s *Service) writeRecords(ctx context.Context, tx *storage.Tx, cur *storage.Application, doc filing.Document, n bureau.Numbers, now time.Time) error {
+	today := workdays.Date(now)
+	subj, err := s.st.SubjectRecordByNumber(ctx, n.Subject)
+	if err != nil && !errors.Is(err, storage.ErrNotFound) {
+		return err
+	}
+	subjectData, err := s.sealJSON(doc.Subject)
+	if err != nil {
+		return err
+	}
+	mobiles := map[string]string{}
+	switch cur.Flow {
+	case filing.FlowFirstFiling, filing.FlowNewWebsite, filing.FlowNewAccess:
+		if subj == nil {
+			subj = &storage.SubjectRecord{Number: n.Subject, OwnerID: cur.OwnerID, Province: doc.Subject.Province,
+				Nature: doc.Subject.Nature, CertType: doc.Subject.CertType, CertHash: cur.SubjectCertHash, Name: doc.Subject.Name,
+				Status: storage.RecordActive, Data: subjectData, ApplicationID: cur.ID, ApprovedOn: today, CreatedAt: now, UpdatedAt: now,
+				NextWebsite: len(n.Websites) + 1}
+			if err := tx.PutSubjectRecord(ctx, subj); err != nil {
+				return err
+			}
+			mobiles["subject_leader"] = s.seal.Hash(strings.TrimSpace(doc.Subject.Leader.Mobile))
+		}
+		for i, w := range doc.Websites {
+			if i >= len(n.Websites) {
+				break
+			}
+			if err := s.putWebsite(ctx, tx, subj, cur, w, n.Websites[i], today, now); err != nil {
+				return err
+			}
+			mobiles["website_leader:"+n.Websites[i]] = s.seal.Hash(strings.TrimSpace(w.Leader.Mobile))
+		}
+	case filing.FlowChangeSubject:
+		if subj == nil {
+			return fmt.Errorf("change_subject: no record %s", n.Subject)
+		}
+		subj.Data, subj.Name, subj.Nature, subj.ApplicationID, subj.UpdatedAt = subjectData, doc.Subject.Name, doc.Subject.Nature, cur.ID, now
+		if err := tx.PutSubjectRecord(ctx, subj); err != nil {
+			return err
+		}
+		mobiles["subject_leader"] = s.seal.Hash(strings.TrimSpace(doc.Subject.Leader.Mobile))
+	case filing.FlowChangeWebsite, filing.FlowChangeAccess, filing.FlowCancelWebsite, filing.FlowCancelAccess:
+		for i, num := range n.Websites {
+			wr, err := s.st.WebsiteRecordByNumber(ctx, num)
+			if errors.Is(err, storage.ErrNotFound) {
+				continue // filed elsewhere only: nothing of ours to change
+			}
+			if err != nil {
+				return err
+			}
+			var w filing.Website
+			if i < len(doc.Websites) {
+				w = doc.Websites[i]
+			}
+			if err := s.changeWebsite(ctx, tx, cur, wr, w, now); err != nil {
+				return err
+			}
+			if cur.Flow == filing.FlowChangeWebsite {
+				mobiles["website_leader:"+num] = s.seal.Hash(strings.TrimSpace(w.Leader.Mobile))
+			}
+		}
+	case filing.FlowCancelSubject:
+		if subj == nil {
+			return nil
+		}
+		sites, err := s.st.WebsiteRecordsBySubject(ctx, subj.ID)
+		if err != nil {
+			return err
+		}
+		for _, wr := range sites {
+			if wr.Status == storage.RecordCancelled {
+				continue
+			}
+			if err := s.changeWebsite(ctx, tx, cur, wr, filing.Website{}, now); err != nil {
+				return err
+			}
+		}
+		subj.Status, subj.ApplicationID, subj.UpdatedAt = storage.RecordCancelled, cur.ID, now
+		if err := tx.PutSubjectRecord(ctx, subj); err != nil {
+			return err
+		}
+		return tx.SetLeaderMobiles(ctx, "subject", subj.ID, map[string]string{})
+	}
+	if subj != nil && len(mobiles) > 0 {
+		return tx.AddLeaderMobiles(ctx, "subject", subj.ID, mobiles)
+	}
+	return nil
+}
+
+// putWebsite writes a newly filed (or newly accessed) website and this provider's access.
+func (s *Service) putWebsite(ctx context.Context, tx *storage.Tx, subj *storage.SubjectRecord, cur *storage.Application, w filing.Website, number, today string, now time.Time) error {
+	access := w.Access
+	w.Access = filing.Access{}
+	data, err := s.sealJSON(w)
+	if err != nil {
+		return err
+	}
+	domain, err := domainname.Normalize(w.Domain)
+	if err != nil {
+		domain = strings.ToLower(strings.TrimSpace(w.Domain))
+	}
+	wr, err := s.st.WebsiteRecordByNumber(ctx, number)
+	if err != nil && !errors.Is(err, storage.ErrNotFound) {
+		return err
+	}
+	if wr == nil {
+		wr = &storage.WebsiteRecord{CreatedAt: now}
+	}
+	wr.SubjectID, wr.Number, wr.Domain, wr.Name, wr.Status = subj.ID, number, domain, w.Name, storage.RecordActive
+	wr.Data, wr.ApplicationID, wr.ApprovedOn, wr.UpdatedAt = data, cur.ID, today, now
+	if err := tx.PutWebsiteRecord(ctx, wr); err != nil {
+		return err
+	}
+	ab, err := json.Marshal(access)
+	if err != nil {
+		return err
+	}
+	return tx.PutAccessRecord(ctx, &storage.AccessRecord{WebsiteID: wr.ID, Status: storage.RecordActive, Data: string(ab),
+		ApplicationID: cur.ID, CreatedAt: now, UpdatedAt: now})
+}
+
+// changeWebsite applies a change or cancellation flow to one of our website records.
+func (s *Service) changeWebsite(ctx context.Context, tx *storage.Tx, cur *storage.Application, wr *storage.WebsiteRecord, w filing.Website, now time.Time) error {
+	accs, err := s.st.AccessRecordsByWebsite(ctx, wr.ID)
+	if err != nil {
+		return err
+	}
+	setAccess := func(status string, data string) error {
+		for _, ar := range accs {
+			if ar.Status != storage.RecordActive {
+				continue
+			}
+			ar.Status, ar.ApplicationID, ar.UpdatedAt = status, cur.ID, now
+			if data != "" {
+				ar.Data = data
+			}
+			if err := tx.PutAccessRecord(ctx, ar); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	switch cur.Flow {
+	case filing.FlowChangeWebsite:
+		w.Access = filing.Access{}
+		w.Domain = wr.Domain
+		data, err := s.sealJSON(w)
+		if err != nil {
+			return err
+		}
+		wr.Data, wr.Name = data, w.Name
+	case filing.FlowChangeAccess:
+		ab, err := json.Marshal(w.Access)
+		if err != nil {
+			return err
+		}
+		return setAccess(storage.RecordActive, string(ab))
+	case filing.FlowCancelAccess:
+		if err := setAccess(storage.RecordCancelled, ""); err != nil {
+			return err
+		}
+		wr.Status = storage.RecordNoAccess
+	default: // cancel_website, cancel_subject
+		if err := setAccess(storage.RecordCancelled, ""); err != nil {
+			return err
+		}
+		wr.Status = storage.RecordCancelled
+	}
+	wr.ApplicationID, wr.UpdatedAt = cur.ID, now
+	return tx.PutWebsiteRecord(ctx, wr)
+}

@@ -1,0 +1,194 @@
+package service
+
+// The verification step (workflow.md "verification"): the applicant books
+// face-to-face signing at one of the provider's offices, or mails the
+// signed originals with a tracking number (the backdrop photo being the
+// site_photo attachment); the reviewer then records receipt
+// (MaterialsReceived).
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+	"time"
+
+	"beian/internal/config"
+	"beian/internal/filing"
+	"beian/internal/httpx"
+	"beian/internal/storage"
+	"beian/internal/workdays"
+	"beian/internal/workflow"
+)
+
+// Verification methods.
+const (
+	VerifyOnsite = "onsite"
+	VerifyMail   = "mail"
+)
+
+// VerificationInput is the applicant's choice.
+type VerificationInput struct {
+	Method         string // onsite | mail
+	Office         string // onsite: an office key of the provider settings
+	Date           string // onsite: YYYY-MM-DD, a working day
+	TrackingNumber string // mail
+}
+
+// Verification is the recorded choice and its receipt.
+type Verification struct {
+	Method         string
+	Office         *config.Office // onsite
+	Date           string
+	TrackingNumber string
+	ChosenAt       time.Time
+	ReceivedAt     time.Time
+	Note           string
+}
+
+// VerificationOptions are the offices for face-to-face signing and the
+// address originals are mailed to (provider settings).
+type VerificationOptions struct {
+	Offices        []config.Office
+	MailingAddress string
+}
+
+// VerificationOptions returns the offices and the mailing address.
+func (s *Service) VerificationOptions() VerificationOptions {
+	return VerificationOptions{Offices: s.cfg.Provider.Offices, MailingAddress: s.cfg.Provider.MailingAddress}
+}
+
+// MaxAppointmentDays is how far ahead a signing appointment may be booked.
+const MaxAppointmentDays = 60
+
+var trackingRE = regexp.MustCompile(`^[A-Za-z0-9-]{6,30}$`)
+
+func verificationViolation(rule, field, zh, en string) filing.Violation {
+	return filing.Violation{Rule: rule, Field: field, Severity: filing.SeverityError, Message: filing.Text{ZH: zh, EN: en}}
+}
+
+// ChooseVerification records how the applicant verifies an application in
+// the verification state (409 invalid_transition in any other state).
+func (s *Service) ChooseVerification(ctx context.Context, a *Account, id string, in VerificationInput) (*Verification, error) {
+	sa, err := s.load(ctx, a, id)
+	if err != nil {
+		return nil, err
+	}
+	if sa.OwnerID != a.ID {
+		return nil, notFound()
+	}
+	if sa.State != string(workflow.Verification) {
+		return nil, invalidTransition(fmt.Errorf("%w: verification chosen in state %s", workflow.ErrInvalidTransition, sa.State))
+	}
+	v := &storage.Verification{ApplicationID: sa.ID, Method: strings.TrimSpace(in.Method), ChosenAt: s.now()}
+	var vs []filing.Violation
+	switch v.Method {
+	case VerifyOnsite:
+		office := s.office(strings.TrimSpace(in.Office))
+		if office == nil {
+			vs = append(vs, verificationViolation("verification.office.invalid", "office", "请选择一个面签地点", "choose one of the signing offices"))
+		} else {
+			v.Office = office.Key
+		}
+		date := strings.TrimSpace(in.Date)
+		d, err := time.ParseInLocation(time.DateOnly, date, workdays.CST)
+		today, _ := time.ParseInLocation(time.DateOnly, workdays.Date(s.now()), workdays.CST)
+		switch {
+		case err != nil:
+			vs = append(vs, verificationViolation("verification.date.format", "date", "日期格式须为 YYYY-MM-DD", "the date must be YYYY-MM-DD"))
+		case d.Before(today) || d.After(today.AddDate(0, 0, MaxAppointmentDays)):
+			vs = append(vs, verificationViolation("verification.date.range", "date",
+				fmt.Sprintf("面签日期须在今天起 %d 天内", MaxAppointmentDays), fmt.Sprintf("the signing date must be within %d days from today", MaxAppointmentDays)))
+		case !s.cal.IsWorkday(d.Add(12 * time.Hour)):
+			vs = append(vs, verificationViolation("verification.date.not_workday", "date", "面签日期须为工作日", "the signing date must be a working day"))
+		default:
+			v.AppointmentOn = date
+		}
+	case VerifyMail:
+		tn := strings.TrimSpace(in.TrackingNumber)
+		if !trackingRE.MatchString(tn) {
+			vs = append(vs, verificationViolation("verification.tracking_number.format", "tracking_number",
+				"请填写快递单号（6–30 位字母、数字或连字符）", "enter the tracking number (6–30 letters, digits or hyphens)"))
+		}
+		v.TrackingNumber = tn
+		// Mailing needs the backdrop photo of every website.
+		atts, err := s.st.Attachments(ctx, sa.ID)
+		if err != nil {
+			return nil, storeErr(err)
+		}
+		for i := range sa.Domains {
+			found := false
+			for _, at := range atts {
+				found = found || (at.Kind == KindSitePhoto && at.Website == i)
+			}
+			if !found {
+				vs = append(vs, verificationViolation("attachment.missing", fmt.Sprintf("attachments.site_photo[%d]", i),
+					"邮寄核验需要上传该网站的幕布照片", "mailing the originals needs this website's backdrop photo"))
+			}
+		}
+	default:
+		vs = append(vs, verificationViolation("verification.method.invalid", "method", "核验方式须为 onsite（现场面签）或 mail（邮寄）",
+			"the method must be onsite (face-to-face signing) or mail"))
+	}
+	if len(vs) > 0 {
+		return nil, httpx.Invalid(vs)
+	}
+	err = s.st.Tx(ctx, func(tx *storage.Tx) error {
+		cur, err := tx.ApplicationForUpdate(ctx, sa.ID)
+		if err != nil {
+			return err
+		}
+		if cur.State != string(workflow.Verification) {
+			return invalidTransition(fmt.Errorf("%w: state changed to %s", workflow.ErrInvalidTransition, cur.State))
+		}
+		if err := tx.PutVerification(ctx, v); err != nil {
+			return err
+		}
+		return tx.Audit(ctx, &storage.AuditEntry{At: v.ChosenAt, ActorID: a.ID, ActorRole: a.Role, Action: "application.verification",
+			ObjectType: "application", ObjectID: sa.ID, Detail: v.Method})
+	})
+	if err != nil {
+		return nil, storeErr(err)
+	}
+	return s.verification(ctx, sa.ID)
+}
+
+// GetVerification returns an application's verification (nil when none
+// was recorded) to its owner or to staff.
+func (s *Service) GetVerification(ctx context.Context, a *Account, id string) (*Verification, error) {
+	if _, err := s.load(ctx, a, id); err != nil {
+		return nil, err
+	}
+	return s.verification(ctx, id)
+}
+
+func (s *Service) verification(ctx context.Context, id string) (*Verification, error) {
+	sv, err := s.st.Verification(ctx, id)
+	if errors.Is(err, storage.ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, storeErr(err)
+	}
+	v := &Verification{Method: sv.Method, Date: sv.AppointmentOn, TrackingNumber: sv.TrackingNumber,
+		ChosenAt: sv.ChosenAt, ReceivedAt: sv.ReceivedAt, Note: sv.Note}
+	if sv.Office != "" {
+		v.Office = s.office(sv.Office)
+	}
+	return v, nil
+}
+
+// office finds an office by key (or city name).
+func (s *Service) office(key string) *config.Office {
+	if key == "" {
+		return nil
+	}
+	for _, o := range s.cfg.Provider.Offices {
+		if o.Key == key || o.City == key {
+			o := o
+			return &o
+		}
+	}
+	return nil
+}
