@@ -289,3 +289,32 @@ func (s *Store) MobileOwners(ctx context.Context, mobileHash string) ([]MobileOw
 	}
 	return out, translate(rows.Err())
 }
+
+// LockKey serializes transactions on one key until this transaction ends:
+// a PostgreSQL advisory lock, nothing on SQLite, whose write transactions
+// already run one at a time. Used so two instances cannot both open an
+// application for one subject or domain.
+func (t *Tx) LockKey(ctx context.Context, key string) error {
+	if !t.s.pg {
+		return nil
+	}
+	if _, err := t.exec(ctx, `SELECT pg_advisory_xact_lock(hashtextextended(?, 0))`, key); err != nil {
+		return fmt.Errorf("lock %s: %w", key, err)
+	}
+	return nil
+}
+
+// OpenApplicationsFor counts, inside a write transaction, the open
+// applications of a subject (by certificate hash) and those including a domain.
+func (t *Tx) OpenApplicationsFor(ctx context.Context, certHash, domain string) (bySubject, byDomain int, err error) {
+	if err := t.queryRow(ctx, `SELECT COUNT(*) FROM applications WHERE subject_cert_hash = ? AND open = 1`, certHash).Scan(&bySubject); err != nil {
+		return 0, 0, fmt.Errorf("open by subject: %w", translate(err))
+	}
+	if domain != "" {
+		if err := t.queryRow(ctx, `SELECT COUNT(*) FROM application_domains d JOIN applications a ON a.id = d.application_id
+			WHERE d.domain = ? AND d.open = 1 AND a.open = 1`, domain).Scan(&byDomain); err != nil {
+			return 0, 0, fmt.Errorf("open by domain: %w", translate(err))
+		}
+	}
+	return bySubject, byDomain, nil
+}

@@ -128,3 +128,32 @@ func ids(as []*storage.Application) []string {
 	}
 	return out
 }
+
+func TestOpenApplicationsForInTx(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, s *storage.Store) {
+		ctx := context.Background()
+		mkAccount(t, s, "u1", "u1@example.com", "p1")
+		now := time.Now()
+		err := s.Tx(ctx, func(tx *storage.Tx) error {
+			if err := tx.LockKey(ctx, "subject:c1"); err != nil {
+				return err
+			}
+			if err := tx.CreateApplication(ctx, &storage.Application{ID: "a1", OwnerID: "u1", Flow: "first_filing", State: "draft", Open: true,
+				SubjectCertHash: "c1", Document: "x", Domains: []string{"one.cn"}, CreatedAt: now, UpdatedAt: now}); err != nil {
+				return err
+			}
+			bs, bd, err := tx.OpenApplicationsFor(ctx, "c1", "one.cn")
+			if err != nil || bs != 1 || bd != 1 {
+				t.Errorf("in tx: %d %d %v", bs, bd, err)
+			}
+			bs, bd, err = tx.OpenApplicationsFor(ctx, "c2", "two.cn")
+			if err != nil || bs != 0 || bd != 0 {
+				t.Errorf("others: %d %d %v", bs, bd, err)
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	})
+}
