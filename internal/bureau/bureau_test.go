@@ -704,3 +704,41 @@ func TestSubjectNumbersUnique(t *testing.T) {
 		}
 	})
 }
+
+// A subject whose websites are all cancelled (空壳) counts as unknown: a
+// first filing is approved with a new number and the old one is void.
+func TestShellSubjectRefiles(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, s *storage.Store) {
+		ctx := context.Background()
+		e := newEnv(t, s, ModeManual, 0)
+		seeded := DemoSeed().Subjects[2] // one website
+		decide := func(app string) {
+			if err := s.Tx(ctx, func(tx *storage.Tx) error { return e.sim.Decide(ctx, tx, app, Decision{Approve: true}) }); err != nil {
+				t.Fatal(err)
+			}
+		}
+		leader := seeded.Subject.Leader
+		e.submit("cancel", Submission{Flow: filing.FlowCancelWebsite, Document: filing.Document{Flow: filing.FlowCancelWebsite,
+			Subject: seeded.Subject, Websites: []filing.Website{seeded.Websites[0].Website}}})
+		e.drain()
+		e.confirm("cancel", SMSInput{Mobile: leader.Mobile, CertLast6: last6(leader.CertNumber), Code: e.code(leader.Mobile)})
+		decide("cancel")
+		e.submit("refile", Submission{Flow: filing.FlowFirstFiling, Document: filing.Document{Flow: filing.FlowFirstFiling,
+			Subject: seeded.Subject, Websites: []filing.Website{{Name: "新笔记", Domain: "liming-new.cn", Leader: leader}}}})
+		e.drain()
+		e.confirm("refile", SMSInput{Mobile: leader.Mobile, CertLast6: last6(leader.CertNumber), Code: e.code(leader.Mobile)})
+		decide("refile")
+		n := e.beian.numbers["refile"]
+		if e.beian.get("refile") != workflow.Approved || n.Subject == seeded.Number || !strings.HasPrefix(n.Subject, "粤ICP备") {
+			t.Fatalf("refile: %s %+v", e.beian.get("refile"), n)
+		}
+		sub, _ := e.sim.LookupSubject(ctx, seeded.Subject.CertType, seeded.Subject.CertNumber)
+		if sub == nil || sub.Number != n.Subject {
+			t.Errorf("lookup after refiling: %+v", sub)
+		}
+		old, _ := s.BureauSubjectByNumber(ctx, seeded.Number)
+		if old.Status != storage.BureauCancelled {
+			t.Errorf("old subject %s", old.Status)
+		}
+	})
+}

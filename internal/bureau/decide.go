@@ -172,6 +172,9 @@ func (s *Simulator) reject(ctx context.Context, tx *storage.Tx, sub *storage.Bur
 type plan struct {
 	subject  *storage.BureauSubject
 	websites []*storage.BureauWebsite
+	// shell is a filed subject without websites (空壳) that a first filing
+	// replaces: it is treated as unknown and cancelled on approval.
+	shell *storage.BureauSubject
 }
 
 // check runs the bureau's own checks: the blacklist, then the registry
@@ -221,6 +224,21 @@ func (s *Simulator) check(ctx context.Context, tx *storage.Tx, sub Submission) (
 	}
 	if pl.subject != nil && pl.subject.Status != storage.BureauActive {
 		pl.subject = nil
+	}
+	if sub.Flow == filing.FlowFirstFiling && pl.subject != nil {
+		sites, err := tx.BureauWebsitesBySubject(ctx, pl.subject.Number)
+		if err != nil {
+			return nil, nil, err
+		}
+		live := 0
+		for _, w := range sites {
+			if w.Status != storage.BureauCancelled {
+				live++
+			}
+		}
+		if live == 0 {
+			pl.shell, pl.subject = pl.subject, nil
+		}
 	}
 	if sub.Flow == filing.FlowFirstFiling {
 		if pl.subject != nil {
@@ -315,6 +333,12 @@ func (s *Simulator) apply(ctx context.Context, tx *storage.Tx, sub Submission, p
 			CertType: doc.Subject.CertType, CertHash: s.certHash(doc.Subject.CertType, doc.Subject.CertNumber), Name: doc.Subject.Name,
 			Data: data, Status: storage.BureauActive, Source: "beian", ApplicationID: sub.ApplicationID, ApprovedOn: today}); err != nil {
 			return n, err
+		}
+		if pl.shell != nil {
+			pl.shell.Status, pl.shell.ApplicationID = storage.BureauCancelled, sub.ApplicationID
+			if err := tx.UpdateBureauSubject(ctx, pl.shell); err != nil {
+				return n, err
+			}
 		}
 		pl.subject = &storage.BureauSubject{Number: number}
 		fallthrough
