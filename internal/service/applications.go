@@ -301,6 +301,9 @@ func (s *Service) SaveDocument(ctx context.Context, a *Account, id string, doc f
 	if err := lockPrecheckFields(&doc, old); err != nil {
 		return nil, err
 	}
+	if err := s.lockRecordSections(ctx, sa, &doc, old); err != nil { // read-only parts by flow (changes.go)
+		return nil, err
+	}
 	doc.AsOf = "" // the server judges validity periods against today, not a date the client picks
 	rules.Normalize(&doc)
 	sealed, err := s.sealJSON(doc)
@@ -395,7 +398,7 @@ func (s *Service) violations(ctx context.Context, sa *storage.Application, doc f
 	if err != nil {
 		return nil, err
 	}
-	return append(vs, stored...), nil
+	return s.recordViolations(ctx, sa, doc, append(vs, stored...)) // records' flows (changes.go)
 }
 
 func (s *Service) storedViolations(ctx context.Context, sa *storage.Application, doc filing.Document) ([]filing.Violation, error) {

@@ -1,0 +1,235 @@
+package service
+
+import (
+	"context"
+	"errors"
+	"strings"
+
+	"beian/internal/filing"
+	"beian/internal/storage"
+)
+
+// Which parts of a document the applicant may edit, by flow (workflow.md
+// "Filing types"; issue 5):
+//   - new_website: a subject filed here by the same account is read-only;
+//     one filed elsewhere is entered and must match the registry;
+//   - new_access: subject and website come from the filed records, read-only;
+//     only the access is entered;
+//   - change_subject: the subject (not its province, certificate type or
+//     number: lockPrecheckFields); no websites;
+//   - change_website: the website (not its domain); the subject and the
+//     access stay as filed;
+//   - change_access: the access only;
+//   - cancel_*: nothing but the reason (the remark of what is cancelled).
+// What is sent for a read-only part is replaced by the filed data, so a
+// client may send the document back as it got it.
+
+// lockRecordSections puts the read-only parts of doc back from old (the
+// stored document) or from the filed records. Called by SaveDocument after
+// lockPrecheckFields.
+func (s *Service) lockRecordSections(ctx context.Context, sa *storage.Application, doc *filing.Document, old filing.Document) error {
+	one := func() {
+		if len(doc.Websites) == 0 {
+			doc.Websites = []filing.Website{{}}
+		}
+		doc.Websites = doc.Websites[:1]
+	}
+	switch sa.Flow {
+	case filing.FlowNewWebsite:
+		own, err := s.ownSubjectRecord(ctx, sa)
+		if err != nil {
+			return err
+		}
+		if own != nil {
+			var sub filing.Subject
+			if err := s.openJSON(own.Data, &sub); err != nil {
+				return err
+			}
+			doc.Subject = sub
+		}
+	case filing.FlowNewAccess:
+		sub, site, err := s.filedSubjectAndSite(ctx, sa, old)
+		if err != nil {
+			return err
+		}
+		one()
+		if sub != nil {
+			doc.Subject = *sub
+		}
+		if site != nil {
+			access := doc.Websites[0].Access
+			doc.Websites[0] = *site
+			doc.Websites[0].Access = access
+		}
+	case filing.FlowChangeSubject:
+		doc.Websites = nil
+	case filing.FlowChangeWebsite:
+		one()
+		doc.Subject = old.Subject
+		if len(old.Websites) > 0 {
+			doc.Websites[0].Domain = old.Websites[0].Domain
+			doc.Websites[0].Access = old.Websites[0].Access
+		}
+	case filing.FlowChangeAccess:
+		one()
+		doc.Subject = old.Subject
+		if len(old.Websites) > 0 {
+			access := doc.Websites[0].Access
+			doc.Websites[0] = old.Websites[0]
+			doc.Websites[0].Access = access
+		}
+	case filing.FlowCancelSubject:
+		reason := doc.Subject.Remark
+		*doc = old
+		doc.Subject.Remark = strings.TrimSpace(reason)
+	case filing.FlowCancelWebsite, filing.FlowCancelAccess:
+		reason := ""
+		if len(doc.Websites) > 0 {
+			reason = doc.Websites[0].Remark
+		}
+		*doc = old
+		if len(doc.Websites) > 0 {
+			doc.Websites[0].Remark = strings.TrimSpace(reason)
+		}
+	}
+	return nil
+}
+
+// ownSubjectRecord is the subject record a filing flow started from when
+// the same account filed it here, else nil.
+func (s *Service) ownSubjectRecord(ctx context.Context, sa *storage.Application) (*storage.SubjectRecord, error) {
+	if sa.RecordNumber == "" {
+		return nil, nil
+	}
+	sr, err := s.st.SubjectRecordByNumber(ctx, sa.RecordNumber)
+	if errors.Is(err, storage.ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, storeErr(err)
+	}
+	if sr.OwnerID != sa.OwnerID || sr.Status != storage.RecordActive {
+		return nil, nil
+	}
+	return sr, nil
+}
+
+// filedSubjectAndSite are the filed subject and website of a new_access:
+// Beian's records first, else the registry. nil when unknown (the
+// pre-check found them, so only a registry change meanwhile gets here).
+func (s *Service) filedSubjectAndSite(ctx context.Context, sa *storage.Application, old filing.Document) (*filing.Subject, *filing.Website, error) {
+	var sub *filing.Subject
+	var site *filing.Website
+	domain := ""
+	if len(old.Websites) > 0 {
+		domain = old.Websites[0].Domain
+	}
+	if sa.RecordNumber != "" {
+		sr, err := s.st.SubjectRecordByNumber(ctx, sa.RecordNumber)
+		if err != nil && !errors.Is(err, storage.ErrNotFound) {
+			return nil, nil, storeErr(err)
+		}
+		if sr != nil && sr.Status == storage.RecordActive {
+			sub = new(filing.Subject)
+			if err := s.openJSON(sr.Data, sub); err != nil {
+				return nil, nil, err
+			}
+		}
+	}
+	if domain != "" {
+		ws, err := s.st.WebsiteRecordsByDomain(ctx, domain)
+		if err != nil {
+			return nil, nil, storeErr(err)
+		}
+		if len(ws) > 0 {
+			site = new(filing.Website)
+			if err := s.openJSON(ws[0].Data, site); err != nil {
+				return nil, nil, err
+			}
+		}
+	}
+	if s.registry != nil && sub == nil {
+		rs, err := s.registry.LookupSubject(ctx, old.Subject.CertType, old.Subject.CertNumber)
+		if err != nil {
+			return nil, nil, storeErr(err)
+		}
+		if rs != nil {
+			sub = &rs.Subject
+		}
+	}
+	if s.registry != nil && site == nil && domain != "" {
+		rw, err := s.registry.LookupDomain(ctx, domain)
+		if err != nil {
+			return nil, nil, storeErr(err)
+		}
+		if rw != nil {
+			site = &rw.Website
+		}
+	}
+	if sub != nil {
+		// The pre-check inputs stay as typed (lockPrecheckFields compares them).
+		sub.CertType, sub.CertNumber = old.Subject.CertType, old.Subject.CertNumber
+	}
+	if site != nil {
+		site.Domain = domain
+	}
+	return sub, site, nil
+}
+
+// recordViolations adjusts a document's violations for flows that start
+// from filed records: a subject filed elsewhere must match the registry
+// (new_website), and a cancellation is judged only on its reason (the
+// filed data is on record; rules that changed since do not block it).
+func (s *Service) recordViolations(ctx context.Context, sa *storage.Application, doc filing.Document, vs []filing.Violation) ([]filing.Violation, error) {
+	switch sa.Flow {
+	case filing.FlowNewWebsite:
+		own, err := s.ownSubjectRecord(ctx, sa)
+		if err != nil || own != nil || s.registry == nil {
+			return vs, err
+		}
+		rs, err := s.registry.LookupSubject(ctx, doc.Subject.CertType, doc.Subject.CertNumber)
+		if err != nil {
+			return nil, storeErr(err)
+		}
+		if rs != nil {
+			vs = append(vs, subjectMismatches(doc.Subject, rs.Subject)...)
+		}
+	case filing.FlowCancelSubject, filing.FlowCancelWebsite, filing.FlowCancelAccess:
+		reason := doc.Subject.Remark
+		if sa.Flow != filing.FlowCancelSubject && len(doc.Websites) > 0 {
+			reason = doc.Websites[0].Remark
+		}
+		vs = nil
+		if CancelReasonField(sa.Flow) != "" && strings.TrimSpace(reason) == "" {
+			vs = append(vs, filing.Violation{Rule: "cancel.reason.missing", Field: CancelReasonField(sa.Flow), Severity: filing.SeverityWarning,
+				Message: filing.Text{ZH: "请填写注销原因", EN: "give the reason for the cancellation"}})
+		}
+	}
+	return vs, nil
+}
+
+// subjectMismatches compares what the applicant entered for a subject
+// filed elsewhere with the registry's record: the bureau refuses a new
+// website whose subject data differs from its filing (the seed's advice:
+// change the subject first, then add websites).
+func subjectMismatches(got, filed filing.Subject) []filing.Violation {
+	var out []filing.Violation
+	check := func(field, a, b string, fold bool) {
+		a, b = strings.TrimSpace(a), strings.TrimSpace(b)
+		if a == "" || b == "" {
+			return // empty: the required-field rules speak
+		}
+		if a == b || (fold && strings.EqualFold(a, b)) {
+			return
+		}
+		out = append(out, filing.Violation{Rule: "precheck.subject_mismatch", Field: field, Severity: filing.SeverityError,
+			Message: filing.Text{ZH: "与该主体在管局的备案信息不一致；如信息已变化，请先办理变更主体",
+				EN: "differs from the subject's filing at the bureau; if it changed, file a subject change first"}})
+	}
+	check("subject.name", got.Name, filed.Name, false)
+	check("subject.nature", got.Nature, filed.Nature, false)
+	check("subject.province", got.Province, filed.Province, false)
+	check("subject.leader.name", got.Leader.Name, filed.Leader.Name, false)
+	check("subject.leader.cert_number", got.Leader.CertNumber, filed.Leader.CertNumber, true)
+	return out
+}

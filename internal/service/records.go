@@ -1,0 +1,137 @@
+package service
+
+import (
+	"context"
+	"encoding/json"
+	"time"
+
+	"beian/internal/bureau"
+	"beian/internal/filing"
+	"beian/internal/httpx"
+	"beian/internal/pii"
+	"beian/internal/refdata"
+	"beian/internal/storage"
+)
+
+// Filing records (workflow.md "Filing records"): approval writes them
+// (lifecycle.go, writeRecords); "my filings" lists an account's records,
+// and changes and cancellations start from them. The pre-check consults
+// them and the bureau's national registry, adapted here.
+
+// BureauRegistry adapts the bureau (the simulator, or a real adapter) to
+// the pre-check's Registry.
+func BureauRegistry(b bureau.Bureau) Registry { return bureauRegistry{b} }
+
+type bureauRegistry struct{ b bureau.Bureau }
+
+func (r bureauRegistry) LookupSubject(ctx context.Context, certType, certNumber string) (*RegistrySubject, error) {
+	sub, err := r.b.LookupSubject(ctx, certType, certNumber)
+	if err != nil || sub == nil {
+		return nil, err
+	}
+	out := &RegistrySubject{Number: sub.Number, Subject: sub.Subject}
+	for _, w := range sub.Websites {
+		out.Websites = append(out.Websites, registryWebsite(&w))
+	}
+	return out, nil
+}
+
+func (r bureauRegistry) LookupDomain(ctx context.Context, domain string) (*RegistryWebsite, error) {
+	w, err := r.b.LookupDomain(ctx, domain)
+	if err != nil || w == nil {
+		return nil, err
+	}
+	rw := registryWebsite(w)
+	return &rw, nil
+}
+
+func registryWebsite(w *bureau.Website) RegistryWebsite {
+	return RegistryWebsite{Number: w.Number, SubjectNumber: w.SubjectNumber, SubjectCertType: w.SubjectCertType,
+		SubjectCertNumber: w.SubjectCertNumber, Website: w.Website, Providers: w.Providers}
+}
+
+// --- my filings ---
+
+// FilingSubject is one of the account's subject records with its websites,
+// personal data masked.
+type FilingSubject struct {
+	Number, Status, Name, Nature, Province, ApprovedOn string
+	Version                                            int
+	UpdatedAt                                          time.Time
+	Subject                                            filing.Subject
+	Websites                                           []FilingWebsite
+	// OpenApplication is the id of the subject's open application, if any:
+	// no change or cancellation can start meanwhile.
+	OpenApplication string
+}
+
+// FilingWebsite is a website record with this provider's access.
+type FilingWebsite struct {
+	Number, Status, Domain, Name, ApprovedOn string
+	Version                                  int
+	UpdatedAt                                time.Time
+	Website                                  filing.Website // access included when hosted here
+	AccessStatus                             string         // active | cancelled | "" (never hosted here)
+}
+
+// Filings lists the account's filing records ("我的备案"), subjects with
+// their websites and access, personal data masked.
+func (s *Service) Filings(ctx context.Context, a *Account) ([]FilingSubject, error) {
+	if a == nil {
+		return nil, httpx.ErrUnauthorized
+	}
+	subs, err := s.st.SubjectRecordsByOwner(ctx, a.ID)
+	if err != nil {
+		return nil, storeErr(err)
+	}
+	out := make([]FilingSubject, 0, len(subs))
+	for _, sr := range subs {
+		fs := FilingSubject{Number: sr.Number, Status: sr.Status, Name: sr.Name, Nature: sr.Nature, Province: sr.Province,
+			ApprovedOn: sr.ApprovedOn, Version: sr.Version, UpdatedAt: sr.UpdatedAt, Websites: []FilingWebsite{}}
+		if err := s.openJSON(sr.Data, &fs.Subject); err != nil {
+			return nil, err
+		}
+		maskSubject(&fs.Subject)
+		open, err := s.st.OpenApplicationsBySubject(ctx, sr.CertHash)
+		if err != nil {
+			return nil, storeErr(err)
+		}
+		if len(open) > 0 && open[0].OwnerID == a.ID {
+			fs.OpenApplication = open[0].ID
+		}
+		sites, err := s.st.WebsiteRecordsBySubject(ctx, sr.ID)
+		if err != nil {
+			return nil, storeErr(err)
+		}
+		for _, wr := range sites {
+			fw := FilingWebsite{Number: wr.Number, Status: wr.Status, Domain: wr.Domain, Name: wr.Name, ApprovedOn: wr.ApprovedOn,
+				Version: wr.Version, UpdatedAt: wr.UpdatedAt}
+			if err := s.openJSON(wr.Data, &fw.Website); err != nil {
+				return nil, err
+			}
+			MaskPerson(&fw.Website.Leader)
+			accs, err := s.st.AccessRecordsByWebsite(ctx, wr.ID)
+			if err != nil {
+				return nil, storeErr(err)
+			}
+			for _, ar := range accs {
+				fw.AccessStatus = ar.Status
+				if ar.Status == storage.RecordActive {
+					_ = json.Unmarshal([]byte(ar.Data), &fw.Website.Access)
+					break
+				}
+			}
+			fs.Websites = append(fs.Websites, fw)
+		}
+		out = append(out, fs)
+	}
+	return out, nil
+}
+
+func maskSubject(sub *filing.Subject) {
+	if sub.Nature == refdata.NatureIndividual {
+		sub.CertNumber = pii.MaskCert(sub.CertNumber) // an individual's certificate is personal
+	}
+	MaskPerson(&sub.Leader)
+	sub.EmergencyPhone = pii.MaskMobile(sub.EmergencyPhone)
+}
