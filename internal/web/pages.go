@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"beian/internal/config"
 	"beian/internal/filing"
 	"beian/internal/httpx"
 	"beian/internal/service"
@@ -204,6 +205,40 @@ type progressPage struct {
 	CanWithdraw bool
 	EditURL     string
 	Domains     []string
+	Photos      []sitePhoto
+	Today       string
+
+	// The verification step: offices, the mailing address, the choice made.
+	Verification *service.Verification
+	VOptions     service.VerificationOptions
+	VErrors      map[string][]string
+	VTop         []string
+	VValues      map[string]string
+
+	// The bureau's SMS check.
+	SMSErrors map[string][]string
+	SMSTop    []string
+	SMSValues map[string]string
+}
+
+type sitePhoto struct {
+	Index  int
+	Domain string
+	Has    bool
+}
+
+// VErr lists a verification form field's errors.
+func (p *progressPage) VErr(f string) []string { return p.VErrors[f] }
+
+// SMSErr lists an SMS form field's errors.
+func (p *progressPage) SMSErr(f string) []string { return p.SMSErrors[f] }
+
+// OfficeName shows an office.
+func (p *progressPage) OfficeName(o *config.Office) string {
+	if o == nil {
+		return ""
+	}
+	return o.City + " · " + o.Address + " · " + o.Phone
 }
 
 type event struct {
@@ -218,19 +253,41 @@ var withdrawable = map[string]bool{"draft": true, "initial_review": true, "initi
 	"material_review": true, "ready_for_bureau": true, "bureau_rejected": true}
 
 func (wb *Web) progress(w http.ResponseWriter, r *http.Request) error {
-	_, app, err := wb.loadApp(r)
+	a, app, err := wb.loadApp(r)
 	if err != nil {
 		return err
 	}
-	p := &progressPage{appPage: wb.newAppPage(r, app, "", app.Violations)}
+	p, err := wb.buildProgress(r, a, app)
+	if err != nil {
+		return err
+	}
+	return wb.render(w, r, http.StatusOK, "progress", p)
+}
+
+func (wb *Web) buildProgress(r *http.Request, a *service.Account, app *service.Application) (*progressPage, error) {
+	p := &progressPage{appPage: wb.newAppPage(r, app, "", app.Violations), VErrors: map[string][]string{}, SMSErrors: map[string][]string{}}
 	p.Nav = "home"
 	p.Title = tr(p.Lang, "progress.title")
 	p.Next = tr(p.Lang, "progress.next."+app.State)
 	p.CanEdit = p.Editable
 	p.CanWithdraw = withdrawable[app.State]
 	p.EditURL = "/applications/" + app.ID + "/" + firstStep(app.Flow)
-	for _, ws := range app.Document.Websites {
+	p.Today = wb.now().In(cst).Format("2006-01-02")
+	for i, ws := range app.Document.Websites {
 		p.Domains = append(p.Domains, ws.Domain)
+		photo := false
+		for _, at := range app.Attachments {
+			photo = photo || (at.Kind == "site_photo" && at.Website == i)
+		}
+		p.Photos = append(p.Photos, sitePhoto{Index: i, Domain: ws.Domain, Has: photo})
+	}
+	if app.State == "verification" || app.State == "material_review" {
+		v, err := wb.svc.GetVerification(r.Context(), a, app.ID)
+		if err != nil {
+			return nil, err
+		}
+		p.Verification = v
+		p.VOptions = wb.svc.VerificationOptions()
 	}
 	p.Events = append(p.Events, event{At: app.CreatedAt, Label: tr(p.Lang, "progress.created.event"), Actor: tr(p.Lang, "progress.actor.applicant")})
 	for _, h := range app.History {
@@ -246,7 +303,7 @@ func (wb *Web) progress(w http.ResponseWriter, r *http.Request) error {
 	for i, j := 0, len(p.Events)-1; i < j; i, j = i+1, j-1 {
 		p.Events[i], p.Events[j] = p.Events[j], p.Events[i]
 	}
-	return wb.render(w, r, http.StatusOK, "progress", p)
+	return p, nil
 }
 
 // actorName shows who acted: a role name, or the system.

@@ -81,6 +81,26 @@ func TestPagesRender(t *testing.T) {
 		cases["reset"] = newAuthPage(req(), "reset.title")
 		cases["error"] = &errorPage{Status: 404, Message: "x"}
 		cases["verification"] = &verificationPage{App: app, Subject: "s", Domain: "d"}
+		for _, st := range []string{"verification", "bureau_sms", "approved"} {
+			a := sampleApp()
+			a.State = st
+			a.SMS = []service.SMSStatus{{Role: "subject_leader", Mobile: "138****5678", Status: "pending", AttemptsLeft: 5}}
+			a.Numbers = &service.Numbers{Subject: "浙ICP备2026000001号", Websites: []string{"浙ICP备2026000001号-1"}}
+			pp := &progressPage{appPage: wb.newAppPage(req(), a, "", nil), Events: []event{{Label: "x", Current: true}},
+				VOptions: service.VerificationOptions{Offices: config.DefaultProvider().Offices, MailingAddress: "北京"},
+				VErrors: map[string][]string{"date": {"面签日期须为工作日"}}, SMSErrors: map[string][]string{"code": {"验证码为 6 位数字"}},
+				Photos: []sitePhoto{{Domain: "example-hz.cn"}}}
+			rec := httptest.NewRecorder()
+			if err := wb.render(rec, req(), 200, "progress", pp); err != nil {
+				t.Fatalf("progress %s: %v", st, err)
+			}
+			body := rec.Body.String()
+			want := map[string]string{"verification": `action="/applications/app1/verification"`, "bureau_sms": `action="/applications/app1/sms"`,
+				"approved": "浙ICP备2026000001号-1"}[st]
+			if !strings.Contains(body, want) {
+				t.Errorf("progress in %s lacks %s", st, want)
+			}
+		}
 		for _, tab := range []string{"change", "cancel"} {
 			hp := &homePage{Tab: tab, Records: []service.FilingSubject{{Number: "浙ICP备2026000001号", Status: "active", Name: "杭州示例",
 				Websites: []service.FilingWebsite{{Number: "浙ICP备2026000001号-1", Status: "active", Domain: "x.cn", AccessStatus: "active"}}}}}

@@ -77,6 +77,8 @@ func (wb *Web) Routes(mux *http.ServeMux) {
 	h("POST /apply", wb.precheckPost)
 	h("GET /applications/{id}", wb.progress)
 	h("POST /applications/{id}/withdraw", wb.withdraw)
+	h("POST /applications/{id}/verification", wb.verificationPost)
+	h("POST /applications/{id}/sms", wb.smsPost)
 	for _, s := range formSteps {
 		h("GET /applications/{id}/"+s, wb.stepPage)
 		h("POST /applications/{id}/"+s, wb.stepPost)
