@@ -42,19 +42,23 @@ type day struct {
 
 var (
 	officialOnce sync.Once
-	official     map[string]day // "2026-10-01" → entry
-	officialLast int            // last year the library covers
+	official     map[int]day // dateKey → entry
+	officialLast int         // last year the library covers
 )
 
 // loadOfficial reads the library's table once; it is immutable data.
 func loadOfficial() {
 	officialOnce.Do(func() {
-		official = map[string]day{}
+		official = map[int]day{}
 		for y := 2001; y <= 2100; y++ {
 			l := HolidayUtil.GetHolidaysByYear(y)
 			for e := l.Front(); e != nil; e = e.Next() {
 				h := e.Value.(*HolidayUtil.Holiday)
-				official[h.GetDay()] = day{work: h.IsWork(), name: h.GetName()}
+				t, err := time.ParseInLocation(time.DateOnly, h.GetDay(), CST)
+				if err != nil {
+					continue // the library's own data; never malformed in practice
+				}
+				official[dateKey(t)] = day{work: h.IsWork(), name: h.GetName()}
 				officialLast = y
 			}
 		}
@@ -64,7 +68,13 @@ func loadOfficial() {
 // Calendar answers working-day questions. The zero value is not usable;
 // build one with New. A Calendar is safe for concurrent use.
 type Calendar struct {
-	overrides map[string]bool // date → is a working day
+	overrides map[int]bool // dateKey → is a working day
+}
+
+// dateKey is the CST calendar date of t as yyyymmdd, a cheap map key.
+func dateKey(t time.Time) int {
+	y, m, d := t.In(CST).Date()
+	return y*10000 + int(m)*100 + d
 }
 
 // New builds a calendar from the operator overrides ("2028-01-01":
@@ -72,21 +82,22 @@ type Calendar struct {
 // wins over the library's official data for its date.
 func New(overrides map[string]string) (*Calendar, error) {
 	loadOfficial()
-	c := &Calendar{overrides: make(map[string]bool, len(overrides))}
+	c := &Calendar{overrides: make(map[int]bool, len(overrides))}
 	keys := make([]string, 0, len(overrides))
 	for k := range overrides {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys) // report the first bad entry deterministically
 	for _, k := range keys {
-		if _, err := time.Parse(time.DateOnly, k); err != nil {
+		t, err := time.ParseInLocation(time.DateOnly, k, CST)
+		if err != nil {
 			return nil, fmt.Errorf("holiday override %q: not a YYYY-MM-DD date", k)
 		}
 		switch overrides[k] {
 		case Holiday:
-			c.overrides[k] = false
+			c.overrides[dateKey(t)] = false
 		case Workday:
-			c.overrides[k] = true
+			c.overrides[dateKey(t)] = true
 		default:
 			return nil, fmt.Errorf("holiday override %s: %q must be %q or %q", k, overrides[k], Holiday, Workday)
 		}
@@ -106,22 +117,21 @@ func Date(t time.Time) string { return t.In(CST).Format(time.DateOnly) }
 
 // IsWorkday reports whether the CST calendar date of t is a working day.
 func (c *Calendar) IsWorkday(t time.Time) bool {
-	t = t.In(CST)
-	key := t.Format(time.DateOnly)
+	key := dateKey(t)
 	if w, ok := c.overrides[key]; ok {
 		return w
 	}
 	if d, ok := official[key]; ok {
 		return d.work
 	}
-	wd := t.Weekday()
+	wd := t.In(CST).Weekday()
 	return wd != time.Saturday && wd != time.Sunday
 }
 
 // HolidayName names the official holiday or make-up day of t's CST date
 // ("国庆节"), or "" for an ordinary day.
 func (c *Calendar) HolidayName(t time.Time) string {
-	return official[Date(t)].name
+	return official[dateKey(t)].name
 }
 
 // opening and closing of the CST day containing t.
