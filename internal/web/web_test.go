@@ -18,6 +18,7 @@ import (
 	"beian/internal/service"
 	"beian/internal/storage"
 	"beian/internal/storage/storagetest"
+	"beian/internal/workdays"
 )
 
 // exampleDoc is the spec's valid enterprise filing.
@@ -344,6 +345,62 @@ func TestPortal(t *testing.T) {
 			// Alice still sees her picture.
 			if a := alice.get(base + "/attachments/" + aid); a.status != 200 || a.header.Get("Content-Type") != "image/jpeg" {
 				t.Errorf("alice's own attachment = %d %s", a.status, a.header.Get("Content-Type"))
+			}
+		})
+
+		t.Run("rejection reasons beside the fields, resubmission, verification booking", func(t *testing.T) {
+			if _, _, err := h.svc.EnsureAdmin(t.Context(), "admin@example.com", "Admin-pass-2026!"); err != nil {
+				t.Fatal(err)
+			}
+			sess, err := h.svc.Login(t.Context(), "admin@example.com", "Admin-pass-2026!", "127.0.0.1")
+			if err != nil {
+				t.Fatal(err)
+			}
+			staff := sess.Account
+			reason := "名称与营业执照不一致"
+			if _, err := h.svc.Decide(t.Context(), staff, appID, service.DecisionInput{Decision: "reject",
+				Reasons: []filing.Reason{{Field: "subject.name", Message: reason}}}); err != nil {
+				t.Fatal(err)
+			}
+			base := "/applications/" + appID
+			if page := alice.get(base); !strings.Contains(page.body, "初审驳回") || !strings.Contains(page.body, reason) {
+				t.Fatal("the progress page does not show the rejection and its reason")
+			}
+			page := alice.get(base + "/subject")
+			i := strings.Index(page.body, `name="subject.name"`)
+			j := strings.Index(page.body, `name="subject.cert_address"`)
+			if i < 0 || j < i || !strings.Contains(page.body[i:j], `class="frej"`) || !strings.Contains(page.body[i:j], reason) {
+				t.Fatal("the rejection reason is not beside the subject name input")
+			}
+			tok := alice.csrfFrom(base + "/subject")
+			if a := alice.post(base+"/subject", stepForm(doc, "next"), tok); a.status != http.StatusSeeOther {
+				t.Fatalf("save after rejection = %d", a.status)
+			}
+			if a := alice.post(base+"/submit", url.Values{}, tok); a.status != http.StatusSeeOther {
+				t.Fatalf("resubmit = %d\n%s", a.status, a.body)
+			}
+			if _, err := h.svc.Decide(t.Context(), staff, appID, service.DecisionInput{Decision: "approve"}); err != nil {
+				t.Fatal(err)
+			}
+			page = alice.get(base)
+			if !strings.Contains(page.body, "待核验") || !strings.Contains(page.body, `action="`+base+`/verification"`) {
+				t.Fatal("the progress page offers no verification choice in 待核验")
+			}
+			cal, _ := workdays.New(nil)
+			day := time.Now().In(workdays.CST).AddDate(0, 0, 1)
+			for !cal.IsWorkday(day) {
+				day = day.AddDate(0, 0, 1)
+			}
+			a := alice.post(base+"/verification", url.Values{"method": {"onsite"}, "office": {"beijing"}, "date": {"2020-01-01"}}, tok)
+			if a.status != http.StatusUnprocessableEntity || !strings.Contains(a.body, `class="ferr"`) {
+				t.Fatalf("a past signing date = %d", a.status)
+			}
+			a = alice.post(base+"/verification", url.Values{"method": {"onsite"}, "office": {"beijing"}, "date": {day.Format("2006-01-02")}}, tok)
+			if a.status != http.StatusSeeOther {
+				t.Fatalf("book signing = %d\n%s", a.status, a.body)
+			}
+			if page = alice.get(base); !strings.Contains(page.body, "现场面签") || !strings.Contains(page.body, day.Format("2006-01-02")) {
+				t.Fatal("the booking is not shown")
 			}
 		})
 
