@@ -32,6 +32,7 @@ type Province struct {
 	Code             string // GB/T 2260, e.g. "110000"
 	Name             string // full name, e.g. "北京市", "内蒙古自治区"
 	ShortName        string // e.g. "北京", "内蒙古", "广西"
+	NameEN           string // e.g. "Beijing", "Inner Mongolia"
 	ICPAbbr          string // abbreviation in ICP numbers, e.g. "京"
 	BureauReviewDays int    // expected bureau review time in working days
 }
@@ -183,6 +184,16 @@ func Load() (*Data, error) {
 	return d, d.check()
 }
 
+// provinceEnglish names the provinces in English messages.
+var provinceEnglish = map[string]string{
+	"110000": "Beijing", "120000": "Tianjin", "130000": "Hebei", "140000": "Shanxi", "150000": "Inner Mongolia",
+	"210000": "Liaoning", "220000": "Jilin", "230000": "Heilongjiang", "310000": "Shanghai", "320000": "Jiangsu",
+	"330000": "Zhejiang", "340000": "Anhui", "350000": "Fujian", "360000": "Jiangxi", "370000": "Shandong",
+	"410000": "Henan", "420000": "Hubei", "430000": "Hunan", "440000": "Guangdong", "450000": "Guangxi",
+	"460000": "Hainan", "500000": "Chongqing", "510000": "Sichuan", "520000": "Guizhou", "530000": "Yunnan",
+	"540000": "Tibet", "610000": "Shaanxi", "620000": "Gansu", "630000": "Qinghai", "640000": "Ningxia", "650000": "Xinjiang",
+}
+
 // shortProvinceName drops the administrative suffix: 北京市 → 北京,
 // 广西壮族自治区 → 广西.
 func shortProvinceName(full string) string {
@@ -211,7 +222,8 @@ func (d *Data) loadProvinces(b []byte) error {
 			days = 20 // the legal maximum, for provinces the seed does not list
 		}
 		d.provinceByCode[r.Code] = len(d.provinces)
-		d.provinces = append(d.provinces, Province{Code: r.Code, Name: r.Name, ShortName: shortProvinceName(r.Name), ICPAbbr: r.ICPAbbr, BureauReviewDays: days})
+		d.provinces = append(d.provinces, Province{Code: r.Code, Name: r.Name, ShortName: shortProvinceName(r.Name),
+			NameEN: provinceEnglish[r.Code], ICPAbbr: r.ICPAbbr, BureauReviewDays: days})
 	}
 	return nil
 }
@@ -402,6 +414,9 @@ func (d *Data) loadWords(b []byte) error {
 // check verifies the tables agree with each other.
 func (d *Data) check() error {
 	for _, p := range d.provinces {
+		if p.NameEN == "" {
+			return fmt.Errorf("refdata: province %s has no English name", p.Code)
+		}
 		if div, ok := d.divisions[p.Code]; !ok || div.Level != 1 {
 			return fmt.Errorf("refdata: province %s missing from divisions", p.Code)
 		}

@@ -129,7 +129,7 @@ func (c *check) phoneRegion(info phone.Info, rule Rule, field string) {
 	}
 	home, _ := c.v.data.Province(info.Province)
 	own, _ := c.v.data.Province(c.province)
-	c.r.add(rule, field, home.Name, own.Name)
+	c.r.add(rule, field, hint{home.Name, home.NameEN}, hint{own.Name, own.NameEN})
 }
 
 // EmailValid reports whether s is local@domain with a plausible local part

@@ -170,7 +170,7 @@ func (c *check) creditCode(code string) {
 		// 100000 is the national registry (central bodies): valid anywhere.
 		if region != "100000" && code[2:4] != c.province[:2] {
 			p, _ := c.v.data.Province(c.province)
-			c.r.add(ruleSubjectCertProvince, "subject.cert_number", code[2:4], p.Name)
+			c.r.add(ruleSubjectCertProvince, "subject.cert_number", code[2:4], hint{p.Name, p.NameEN})
 		}
 	}
 	if c.natureOK && len(c.nature.USCCPrefixes) > 0 {
@@ -238,7 +238,7 @@ func (c *check) mailingAddress() {
 	}
 	if p, ok := addressProvince(c.v.data, a); ok && p.Code != c.province {
 		own, _ := c.v.data.Province(c.province)
-		c.r.add(ruleMailingProvince, "subject.mailing_address", hint{p.Name, p.Name}, hint{own.Name, own.Name})
+		c.r.add(ruleMailingProvince, "subject.mailing_address", hint{p.Name, p.NameEN}, hint{own.Name, own.NameEN})
 	}
 }
 
