@@ -66,8 +66,8 @@ func Parse(s string) (Name, error) {
 		return Name{}, ErrURL
 	}
 	s = strings.TrimSuffix(s, ".")
-	// Full-width dots are label separators in IDNA mapping; map them first so
-	// the checks below see the labels.
+	// IDNA mapping folds case and full-width forms (ｅｘａｍｐｌｅ．ｃｏｍ) and
+	// decodes punycode labels, refusing invalid ones.
 	ascii, err := profile.ToASCII(s)
 	if err != nil || ascii == "" {
 		return Name{}, ErrInvalid
