@@ -11,7 +11,9 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"beian/internal/service"
 	"beian/internal/storage/storagetest"
+	"beian/internal/workdays"
 )
 
 // chromiumPath finds a Chromium to drive: BEIAN_CHROMIUM, else the usual names.
@@ -266,16 +268,45 @@ func TestBrowserJourney(t *testing.T) {
 		t.Fatalf("the progress page does not show 初审中:\n%s", txt)
 	}
 	j.shot("11-progress")
+
+	// The reviewer passes the initial review; the applicant books 面签.
+	appURL := mustLocation(j)
+	appID := appURL[strings.LastIndexByte(appURL, '/')+1:]
+	if _, _, err := h.svc.EnsureAdmin(ctx, "admin@example.com", "Admin-pass-2026!"); err != nil {
+		t.Fatal(err)
+	}
+	sess, err := h.svc.Login(ctx, "admin@example.com", "Admin-pass-2026!", "127.0.0.1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := h.svc.Decide(ctx, sess.Account, appID, service.DecisionInput{Decision: "approve"}); err != nil {
+		t.Fatal(err)
+	}
+	cal, _ := workdays.New(nil)
+	day := time.Now().In(workdays.CST).AddDate(0, 0, 1)
+	for !cal.IsWorkday(day) {
+		day = day.AddDate(0, 0, 1)
+	}
+	j.do("open the verification choice", chromedp.Navigate(appURL), waitFor(`form[action$="/verification"]`))
+	j.shot("12-verification")
+	j.do("book face-to-face signing",
+		chromedp.SetValue(chromedp.CSS(`#v-date`), day.Format("2006-01-02")),
+		chromedp.Click(chromedp.CSS(`form[action$="/verification"] input[value="onsite"] ~ button`)),
+		waitFor(`.panel .ok-banner`))
+	if txt := j.text(); !strings.Contains(txt, "现场面签") || !strings.Contains(txt, "待核验") {
+		t.Fatalf("the booking is not shown:\n%s", txt)
+	}
+
 	j.do("home", chromedp.Navigate(j.base+"/"), waitFor(`.table`))
-	if txt := j.text(); !strings.Contains(txt, "初审中") || !strings.Contains(txt, w.Domain) {
+	if txt := j.text(); !strings.Contains(txt, "待核验") || !strings.Contains(txt, w.Domain) {
 		t.Fatalf("the home page does not list the application:\n%s", txt)
 	}
-	j.shot("12-home")
+	j.shot("13-home")
 	j.do("english", chromedp.Navigate(j.base+"/lang?to=en&back=/"), waitFor(`.table`))
-	if txt := j.text(); !strings.Contains(txt, "Initial review") {
+	if txt := j.text(); !strings.Contains(txt, "Awaiting verification") {
 		t.Fatalf("the English home page does not show the state in English:\n%s", txt)
 	}
-	j.shot("13-home-en")
+	j.shot("14-home-en")
 }
 
 func mustLocation(j *journey) string {

@@ -34,6 +34,7 @@ type uploadSlot struct {
 	NeedsDate   bool
 	Mergeable   bool // an ID card: front and back may come as two photos
 	Single      bool // a new upload replaces the one there
+	CanUpload   bool // the application takes this kind now
 	PrintURL    string
 	Error       string
 	Attachments []service.Attachment
@@ -61,6 +62,8 @@ func slotsFor(lang string, app *service.Application, missing []filing.Violation)
 	slot := func(kind string, website int, required bool) uploadSlot {
 		s := uploadSlot{Kind: kind, Website: website, Label: tr(lang, "kind."+kind), Required: required, Missing: miss(kind, website),
 			Mergeable: kind == "subject_leader_id" || kind == "website_leader_id"}
+		// In 待核验 the backdrop photo is what mailing the originals needs.
+		s.CanUpload = editableStates[app.State] || (app.State == "verification" && kind == "site_photo")
 		if k, ok := service.Kind(kind); ok {
 			s.Single = k.Single
 		}
