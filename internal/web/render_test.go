@@ -88,7 +88,7 @@ func TestPagesRender(t *testing.T) {
 			a.Numbers = &service.Numbers{Subject: "浙ICP备2026000001号", Websites: []string{"浙ICP备2026000001号-1"}}
 			pp := &progressPage{appPage: wb.newAppPage(req(), a, "", nil), Events: []event{{Label: "x", Current: true}},
 				VOptions: service.VerificationOptions{Offices: config.DefaultProvider().Offices, MailingAddress: "北京"},
-				VErrors: map[string][]string{"date": {"面签日期须为工作日"}}, SMSErrors: map[string][]string{"code": {"验证码为 6 位数字"}},
+				VErrors:  map[string][]string{"date": {"面签日期须为工作日"}}, SMSErrors: map[string][]string{"code": {"验证码为 6 位数字"}},
 				Photos: []sitePhoto{{Domain: "example-hz.cn"}}}
 			rec := httptest.NewRecorder()
 			if err := wb.render(rec, req(), 200, "progress", pp); err != nil {
