@@ -68,7 +68,7 @@ type route struct {
 // routes is every implemented endpoint of api.md, in one table so the
 // OpenAPI document can be checked against it.
 func (a *API) routes() []route {
-	return []route{
+	return append([]route{
 		{"GET /api/v1/openapi.json", true, a.openAPI},
 		{"POST /api/v1/validate", true, a.limited("validate", ValidateHandler(a.v, a.now))},
 		{"POST /api/v1/accounts", true, a.limited("register", a.register)},
@@ -89,7 +89,7 @@ func (a *API) routes() []route {
 		{"GET /api/v1/applications/{id}/attachments/{aid}", false, a.attachment},
 		{"DELETE /api/v1/applications/{id}/attachments/{aid}", false, a.deleteAttachment},
 		{"POST /api/v1/id-merge", false, a.idMerge},
-	}
+	}, append(a.lifecycleRoutes(), a.filingRoutes()...)...) // review.go: verification, SMS, review, admin; filings.go: records, public lookup
 }
 
 // Routes mounts every implemented endpoint of api.md on mux.
