@@ -10,6 +10,7 @@ import (
 
 	"beian/internal/api"
 	"beian/internal/blob"
+	"beian/internal/bureau"
 	"beian/internal/config"
 	"beian/internal/jobs"
 	"beian/internal/notify"
@@ -18,6 +19,7 @@ import (
 	"beian/internal/service"
 	"beian/internal/storage"
 	"beian/internal/web"
+	"beian/internal/workdays"
 )
 
 // system is everything `beian serve` runs, built once.
@@ -50,15 +52,39 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, st *storage
 		return nil, fmt.Errorf("notifications: %w", err)
 	}
 
+	cal, err := workdays.New(cfg.Provider.HolidayOverrides)
+	if err != nil {
+		return nil, fmt.Errorf("holiday overrides: %w", err)
+	}
+
+	// The bureau simulator: its registry is seeded once (idempotently) from
+	// BEIAN_BUREAU_SEED or the built-in demo seed.
+	seed, err := bureau.LoadSeed(cfg.BureauSeed)
+	if err != nil {
+		return nil, fmt.Errorf("bureau seed: %w", err)
+	}
+	sim, err := bureau.NewSimulator(bureau.Options{Store: st, Sealer: sealer, Calendar: cal, Notifier: notifier,
+		Mode: cfg.BureauMode, TimeScale: cfg.BureauTimeScale, Now: time.Now, Log: log})
+	if err != nil {
+		return nil, fmt.Errorf("bureau: %w", err)
+	}
+	if err := sim.LoadSeed(ctx, seed); err != nil {
+		return nil, fmt.Errorf("bureau seed: %w", err)
+	}
+
 	runner := &jobs.Runner{Store: st, Log: log, Handlers: map[string]jobs.Handler{}}
-	for kind, h := range notifier.Handlers() {
-		runner.Handlers[kind] = h
+	for _, hs := range []map[string]jobs.Handler{notifier.Handlers(), sim.Handlers()} {
+		for kind, h := range hs {
+			runner.Handlers[kind] = h
+		}
 	}
 
 	svc := service.New(service.Deps{
 		Store: st, Sealer: sealer, Rules: validator, Blobs: blobs, Config: cfg, Log: log,
-		Now: time.Now, Wake: runner.Wake,
+		Now: time.Now, Wake: runner.Wake, Calendar: cal, Bureau: sim,
 	})
+	// The bureau reports outcomes (SMS confirmed, approved …) to the service.
+	sim.Outcomes = svc
 
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
