@@ -135,6 +135,9 @@ func (j *journey) shot(name string) {
 	if err != nil {
 		j.t.Fatalf("screenshot %s: %v", name, err)
 	}
+	if small, err := shrinkPNG(png); err == nil {
+		png = small
+	}
 	if err := os.WriteFile(filepath.Join(j.dir, name+".png"), png, 0o644); err != nil {
 		j.t.Fatal(err)
 	}

@@ -258,7 +258,7 @@ func (wb *Web) buildSubmit(r *http.Request, app *service.Application, blocking [
 			continue
 		}
 		p.Missing = append(p.Missing, reasonView{Field: v.Field, Label: fieldLabel(p.Lang, v.Field), Message: v.Message.In(p.Lang),
-			URL: "/applications/" + app.ID + "/" + stepOf(v.Field)})
+			URL: "/applications/" + app.ID + "/" + stepOf(v.Field) + slotAnchor(v.Field)})
 	}
 	for _, v := range app.Violations {
 		if v.Severity == filing.SeverityWarning {
@@ -315,4 +315,18 @@ func (wb *Web) verificationForm(w http.ResponseWriter, r *http.Request) error {
 		Provider: wb.cfg.Provider.Name}
 	p.Title = tr(httpx.Lang(r), "verform.title")
 	return wb.render(w, r, http.StatusOK, "verification", p)
+}
+
+// slotAnchor points a missing attachment at its upload form:
+// attachments.verification_form[0] → #verification_form-0.
+func slotAnchor(field string) string {
+	rest, ok := strings.CutPrefix(field, "attachments.")
+	if !ok {
+		return ""
+	}
+	kind, idx, hasIdx := strings.Cut(rest, "[")
+	if !hasIdx {
+		return "#" + kind + "--1"
+	}
+	return "#" + kind + "-" + strings.TrimSuffix(idx, "]")
 }
