@@ -1,0 +1,439 @@
+package api_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"beian/internal/api"
+	"beian/internal/blob"
+	"beian/internal/bureau"
+	"beian/internal/config"
+	"beian/internal/jobs"
+	"beian/internal/notify"
+	"beian/internal/pii"
+	"beian/internal/rules"
+	"beian/internal/service"
+	"beian/internal/storage"
+	"beian/internal/storage/storagetest"
+	"beian/internal/workdays"
+)
+
+// The registry seed of issue 5's held-back scenario (config.md format): a
+// Beijing enterprise whose website is filed and hosted by another provider.
+const (
+	seedSubjectNumber = "京ICP备2019012345号"
+	seedCert          = "91110108MA01XK3NX8"
+	seedDomain        = "xinghe-cloud.cn"
+	seedLeaderMobile  = "13910001234"
+	seedLeaderCert    = "110108198503152312"
+)
+
+func registrySeed() map[string]any {
+	leader := map[string]any{"name": "王建国", "cert_type": "resident_id", "cert_number": seedLeaderCert, "cert_valid_from": "2018-05-10",
+		"cert_valid_until": "2038-05-10", "office_phone": "010-82561234", "mobile": seedLeaderMobile, "email": "wangjianguo@xinghe-cloud.cn"}
+	return map[string]any{
+		"subjects": []any{map[string]any{
+			"number": seedSubjectNumber,
+			"subject": map[string]any{"province": "110000", "city": "110100", "county": "110108", "nature": "enterprise",
+				"cert_type": "business_license", "cert_number": seedCert, "name": "北京星河云图科技有限公司",
+				"cert_address": "北京市海淀区中关村大街27号", "mailing_address": "北京市海淀区中关村大街27号中关村大厦12层1203室",
+				"investor": "北京星河云图科技有限公司", "leader": leader, "emergency_phone": "13910005678", "remark": ""},
+			"websites": []any{map[string]any{"number": seedSubjectNumber + "-1", "providers": []any{"北京某某云计算有限公司"},
+				"website": map[string]any{"name": "星河云图官网", "domain": seedDomain, "homepage_url": "www." + seedDomain,
+					"content_types": []any{"corporate_portal"}, "languages": []any{"zh-Hans"}, "pre_approvals": []any{}, "leader": leader, "remark": ""}}},
+		}},
+		"domains":   []any{},
+		"blacklist": []any{},
+	}
+}
+
+// fullEnv is Beian with the bureau simulator (auto mode, decisions at once),
+// the SMS outbox and the job runner, seeded from a registry file.
+type fullEnv struct {
+	*env
+	runner *jobs.Runner
+	admin  string // admin token
+	rev    string // reviewer token
+}
+
+func newFullEnv(t *testing.T, url string) *fullEnv {
+	t.Helper()
+	e := &env{t: t, url: url, dir: t.TempDir(), now: time.Date(2026, 11, 30, 10, 0, 0, 0, time.FixedZone("CST", 8*3600))}
+	ctx := context.Background()
+	st, err := storage.Open(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	if err := st.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	sealer, err := pii.New(bytes.Repeat([]byte{7}, 32))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := config.Config{Provider: config.DefaultProvider(), BaseURL: "http://beian.test"}
+	v, err := rules.New(cfg.Provider)
+	if err != nil {
+		t.Fatal(err)
+	}
+	blobs, err := blob.Open(ctx, "file:"+filepath.Join(e.dir, "blobs"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := func() time.Time { return e.now }
+	cal, err := workdays.New(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	notifier, err := notify.New(cfg, st, sealer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sim, err := bureau.NewSimulator(bureau.Options{Store: st, Sealer: sealer, Calendar: cal, Notifier: notifier, Mode: bureau.ModeAuto, Now: now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The seed goes through the file format of config.md, as BEIAN_BUREAU_SEED does.
+	seedFile := filepath.Join(e.dir, "seed.json")
+	b, _ := json.Marshal(registrySeed())
+	if err := os.WriteFile(seedFile, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	seed, err := bureau.LoadSeed(seedFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := sim.LoadSeed(ctx, seed); err != nil {
+		t.Fatal(err)
+	}
+	svc := service.New(service.Deps{Store: st, Sealer: sealer, Rules: v, Blobs: blobs, Config: cfg, Now: now, Calendar: cal,
+		Registry: service.BureauRegistry(sim), Bureau: sim})
+	sim.Outcomes = svc
+	runner := &jobs.Runner{Store: st, Handlers: map[string]jobs.Handler{}, Now: now}
+	for k, h := range notifier.Handlers() {
+		runner.Handlers[k] = h
+	}
+	for k, h := range sim.Handlers() {
+		runner.Handlers[k] = h
+	}
+	mux := http.NewServeMux()
+	api.New(api.Deps{Service: svc, Validator: v, Now: now, DisableRateLimits: true}).Routes(mux)
+	e.store, e.handler = st, mux
+
+	f := &fullEnv{env: e, runner: runner}
+	if _, _, err := svc.EnsureAdmin(ctx, "admin@beian.test", "Adm1n-pass!x"); err != nil {
+		t.Fatal(err)
+	}
+	f.admin = f.login("admin@beian.test", "Adm1n-pass!x")
+	staff := map[string]any{"email": "rev@beian.test", "phone": "13700000001", "password": "Rev1ew-pass!", "name": "审核员", "role": "reviewer"}
+	if a := f.do("POST", "/api/v1/admin/users", f.admin, staff); a.status != 201 {
+		t.Fatalf("create reviewer: %d %s", a.status, a.body)
+	}
+	f.rev = f.login("rev@beian.test", "Rev1ew-pass!")
+	return f
+}
+
+func (f *fullEnv) login(email, password string) string {
+	f.t.Helper()
+	a := f.do("POST", "/api/v1/sessions", "", map[string]any{"email": email, "password": password})
+	if a.status != 201 {
+		f.t.Fatalf("login %s: %d %s", email, a.status, a.body)
+	}
+	return a.json(f.t)["token"].(string)
+}
+
+// drain runs the due jobs (notifications, the bureau's decisions) until none is left.
+func (f *fullEnv) drain() {
+	f.t.Helper()
+	for range 20 {
+		n, err := f.runner.RunDue(context.Background())
+		if err != nil {
+			f.t.Fatal(err)
+		}
+		if n == 0 {
+			return
+		}
+	}
+}
+
+func (f *fullEnv) state(tok, id string) map[string]any {
+	f.t.Helper()
+	a := f.do("GET", "/api/v1/applications/"+id, tok, nil)
+	if a.status != 200 {
+		f.t.Fatalf("get %s: %d %s", id, a.status, a.body)
+	}
+	return a.json(f.t)
+}
+
+func (f *fullEnv) must(a answer, status int, what string) map[string]any {
+	f.t.Helper()
+	if a.status != status {
+		f.t.Fatalf("%s: %d %s", what, a.status, a.body)
+	}
+	return a.json(f.t)
+}
+
+var smsCode = regexp.MustCompile(`\b(\d{6})\b`)
+
+// confirmSMS reads the newest code texted to mobile from the admin outbox and confirms it.
+func (f *fullEnv) confirmSMS(tok, id, mobile, certLast6 string) {
+	f.t.Helper()
+	f.drain()
+	ob := f.must(f.do("GET", "/api/v1/admin/outbox?channel=sms&to="+mobile, f.admin, nil), 200, "outbox")
+	items := ob["items"].([]any)
+	if len(items) == 0 {
+		f.t.Fatalf("no SMS to %s", mobile)
+	}
+	m := smsCode.FindStringSubmatch(items[0].(map[string]any)["body"].(string))
+	if m == nil {
+		f.t.Fatalf("no code in %v", items[0])
+	}
+	f.must(f.do("POST", "/api/v1/applications/"+id+"/sms", tok, map[string]any{"mobile": mobile, "cert_last6": certLast6, "code": m[1]}), 200, "confirm SMS")
+}
+
+// toApproval drives a submitted application through review, verification
+// when needed, the bureau's SMS and its decision; it returns the approved application.
+func (f *fullEnv) toApproval(tok, id string, wantVerification bool, smsMobile string) map[string]any {
+	f.t.Helper()
+	rp := "/api/v1/review/applications/" + id
+	app := f.must(f.do("POST", rp+"/decision", f.rev, map[string]any{"decision": "approve"}), 200, "initial review")
+	if wantVerification {
+		if app["state"] != "verification" {
+			f.t.Fatalf("after initial review: %v, want verification", app["state"])
+		}
+		f.must(f.do("POST", "/api/v1/applications/"+id+"/verification", tok, map[string]any{"method": "mail", "tracking_number": "SF1234567890"}), 200, "verification by mail")
+		f.must(f.do("POST", rp+"/materials-received", f.rev, map[string]any{"note": "原件已收到"}), 200, "materials received")
+		app = f.must(f.do("POST", rp+"/decision", f.rev, map[string]any{"decision": "approve"}), 200, "material review")
+	}
+	if app["state"] != "ready_for_bureau" {
+		f.t.Fatalf("state %v, want ready_for_bureau (verification wanted: %v)", app["state"], wantVerification)
+	}
+	app = f.must(f.do("POST", rp+"/submit-to-bureau", f.rev, nil), 200, "submit to bureau")
+	if smsMobile != "" {
+		if app["state"] != "bureau_sms" {
+			f.t.Fatalf("after submission: %v, want bureau_sms", app["state"])
+		}
+		f.confirmSMS(tok, id, smsMobile, seedLeaderCert[len(seedLeaderCert)-6:])
+	}
+	f.drain()
+	app = f.state(tok, id)
+	if app["state"] != "approved" {
+		f.t.Fatalf("state %v, want approved; history %v", app["state"], app["history"])
+	}
+	return app
+}
+
+func (f *fullEnv) uploadAll(tok, id string, kinds ...map[string]string) {
+	f.t.Helper()
+	for _, up := range kinds {
+		if a := f.upload("/api/v1/applications/"+id+"/attachments", tok, up, photo(f.t, 800, 600)); a.status != 201 {
+			f.t.Fatalf("upload %v: %d %s", up, a.status, a.body)
+		}
+	}
+}
+
+func (f *fullEnv) lookup(q string) []any {
+	f.t.Helper()
+	a := f.must(f.do("GET", "/api/v1/public/filings?q="+q, "", nil), 200, "public lookup "+q)
+	return a["items"].([]any)
+}
+
+// TestFilingRecordsScenario is issue 5's held-back scenario, through the
+// API, on every database.
+func TestFilingRecordsScenario(t *testing.T) {
+	for name, url := range storagetest.URLs(t) {
+		t.Run(name, func(t *testing.T) { filingScenario(t, url) })
+	}
+}
+
+func filingScenario(t *testing.T, url string) {
+	f := newFullEnv(t, url)
+	f.must(f.do("POST", "/api/v1/accounts", "", map[string]any{"email": "xinghe@example.com", "phone": "13900009999", "password": "Str0ng-pass!", "name": "王建国"}), 201, "register")
+	tok := f.login("xinghe@example.com", "Str0ng-pass!")
+	seed := registrySeed()["subjects"].([]any)[0].(map[string]any)
+	seedSubject := seed["subject"].(map[string]any)
+	seedSite := seed["websites"].([]any)[0].(map[string]any)["website"].(map[string]any)
+
+	// Another certificate with the seeded domain.
+	other := map[string]any{"domain": seedDomain, "cert_type": "business_license", "cert_number": "91310115MA1H7Q2R7C"}
+	if a := f.do("POST", "/api/v1/precheck", tok, other); a.status != 409 || a.code(t) != "precheck.domain_filed_by_other" {
+		t.Fatalf("another subject's domain: %d %s", a.status, a.body)
+	}
+
+	// A new domain of the seeded subject: new_website, the subject pre-filled.
+	newDomain := "xinghe-blog.cn"
+	pc := map[string]any{"domain": newDomain, "cert_type": "business_license", "cert_number": seedCert}
+	res := f.must(f.do("POST", "/api/v1/precheck", tok, pc), 200, "precheck new website")
+	if res["flow"] != "new_website" || res["subject"].(map[string]any)["name"] != "北京星河云图科技有限公司" {
+		t.Fatalf("precheck: %v", res)
+	}
+	if strings.Contains(string(f.do("POST", "/api/v1/precheck", tok, pc).body), seedLeaderMobile) {
+		t.Errorf("the pre-check shows the registry's leader mobile in clear")
+	}
+	app := f.must(f.do("POST", "/api/v1/applications", tok, pc), 201, "create new_website")
+	id := app["id"].(string)
+	if d := app["document"].(map[string]any); d["subject"].(map[string]any)["name"] != "北京星河云图科技有限公司" || d["flow"] != "new_website" {
+		t.Fatalf("new_website document: %v", d)
+	}
+	// A second pre-check of the subject while it is open.
+	if a := f.do("POST", "/api/v1/precheck", tok, map[string]any{"domain": "xinghe-shop.cn", "cert_type": "business_license", "cert_number": seedCert}); a.status != 409 || a.code(t) != "precheck.subject_in_progress" {
+		t.Fatalf("second pre-check: %d %s", a.status, a.body)
+	}
+	// The subject entered must match the registry.
+	site := map[string]any{}
+	for k, v := range seedSite {
+		site[k] = v
+	}
+	site["name"], site["domain"], site["homepage_url"] = "星河云图技术博客", newDomain, "www."+newDomain
+	site["access"] = map[string]any{"method": "cloud", "ips": []any{"42.159.10.20"}, "server_location": "110000"}
+	wrong := map[string]any{}
+	for k, v := range seedSubject {
+		wrong[k] = v
+	}
+	wrong["name"] = "北京星河云图网络有限公司"
+	if a := f.must(f.do("PUT", "/api/v1/applications/"+id, tok, map[string]any{"flow": "new_website", "subject": wrong, "websites": []any{site}}), 200, "save mismatch"); !hasViolation(a, "violations", "precheck.subject_mismatch", "subject.name") {
+		t.Errorf("a subject differing from the registry passes: %v", a["violations"])
+	}
+	sv := f.must(f.do("PUT", "/api/v1/applications/"+id, tok, map[string]any{"flow": "new_website", "subject": seedSubject, "websites": []any{site}}), 200, "save new_website")
+	if errs := errorViolations(sv); len(errs) > 0 {
+		t.Fatalf("new_website document: %v", errs)
+	}
+	today := workdays.Date(f.now)
+	f.uploadAll(tok, id, map[string]string{"kind": "subject_certificate"}, map[string]string{"kind": "subject_leader_id"},
+		map[string]string{"kind": "verification_form", "website": "0", "signed_on": today}, map[string]string{"kind": "site_photo", "website": "0"})
+	f.must(f.do("POST", "/api/v1/applications/"+id+"/submit", tok, nil), 200, "submit new_website")
+	app = f.toApproval(tok, id, true, seedLeaderMobile)
+	nums := app["numbers"].(map[string]any)
+	newNumber := seedSubjectNumber + "-2"
+	if nums["subject"] != seedSubjectNumber || len(nums["websites"].([]any)) != 1 || nums["websites"].([]any)[0] != newNumber {
+		t.Fatalf("new_website numbers: %v", nums)
+	}
+
+	// The seeded domain: new_access, subject and website pre-filled from the registry.
+	pc = map[string]any{"domain": seedDomain, "cert_type": "business_license", "cert_number": seedCert}
+	if res := f.must(f.do("POST", "/api/v1/precheck", tok, pc), 200, "precheck new access"); res["flow"] != "new_access" {
+		t.Fatalf("precheck seeded domain: %v", res)
+	}
+	app = f.must(f.do("POST", "/api/v1/applications", tok, pc), 201, "create new_access")
+	id = app["id"].(string)
+	doc := app["document"].(map[string]any)
+	ws := doc["websites"].([]any)[0].(map[string]any)
+	if doc["flow"] != "new_access" || doc["subject"].(map[string]any)["name"] != "北京星河云图科技有限公司" || ws["name"] != "星河云图官网" || ws["domain"] != seedDomain {
+		t.Fatalf("new_access not pre-filled: %v", doc)
+	}
+	// Only the access is entered; what is sent for the rest is the filed data.
+	ws["access"] = map[string]any{"method": "cloud", "ips": []any{"42.159.10.21"}, "server_location": "110000"}
+	ws["name"] = "改不了的名字"
+	sv = f.must(f.do("PUT", "/api/v1/applications/"+id, tok, doc), 200, "save new_access")
+	if errs := errorViolations(sv); len(errs) > 0 {
+		t.Fatalf("new_access document: %v", errs)
+	}
+	if n := sv["document"].(map[string]any)["websites"].([]any)[0].(map[string]any)["name"]; n != "星河云图官网" {
+		t.Errorf("new_access website is not read-only: %v", n)
+	}
+	f.uploadAll(tok, id, map[string]string{"kind": "subject_certificate"}, map[string]string{"kind": "subject_leader_id"},
+		map[string]string{"kind": "verification_form", "website": "0", "signed_on": today}, map[string]string{"kind": "site_photo", "website": "0"})
+	f.must(f.do("POST", "/api/v1/applications/"+id+"/submit", tok, nil), 200, "submit new_access")
+	app = f.toApproval(tok, id, true, seedLeaderMobile)
+	if nums := app["numbers"].(map[string]any); nums["subject"] != seedSubjectNumber || nums["websites"].([]any)[0] != seedSubjectNumber+"-1" {
+		t.Fatalf("new_access numbers: %v", nums)
+	}
+	if a := f.do("POST", "/api/v1/precheck", tok, pc); a.status != 409 || a.code(t) != "precheck.already_filed_here" {
+		t.Errorf("hosted here now: %d %s", a.status, a.body)
+	}
+
+	// change_website of the new site with a fresh verification form: no verification step.
+	app = f.must(f.do("POST", "/api/v1/applications", tok, map[string]any{"flow": "change_website", "record": newNumber}), 201, "create change_website")
+	id = app["id"].(string)
+	doc = app["document"].(map[string]any)
+	ws = doc["websites"].([]any)[0].(map[string]any)
+	if ws["name"] != "星河云图技术博客" || ws["domain"] != newDomain || ws["leader"].(map[string]any)["mobile"] != seedLeaderMobile {
+		t.Fatalf("change_website not pre-filled from the record: %v", ws)
+	}
+	ws["name"] = "星河云图开发者社区"
+	f.must(f.do("PUT", "/api/v1/applications/"+id, tok, doc), 200, "save change_website")
+	ws["domain"] = "other-domain.cn"
+	if a := f.do("PUT", "/api/v1/applications/"+id, tok, doc); a.status != 409 || a.code(t) != "application.locked_field" {
+		t.Errorf("change_website changing the domain: %d %s", a.status, a.body)
+	}
+	f.uploadAll(tok, id, map[string]string{"kind": "verification_form", "website": "0", "signed_on": today})
+	f.must(f.do("POST", "/api/v1/applications/"+id+"/submit", tok, nil), 200, "submit change_website")
+	f.toApproval(tok, id, false, seedLeaderMobile)
+	items := f.lookup(newDomain)
+	if len(items) != 1 || items[0].(map[string]any)["website_name"] != "星河云图开发者社区" || items[0].(map[string]any)["website_number"] != newNumber {
+		t.Fatalf("public lookup after the change: %v", items)
+	}
+
+	// cancel_website of the new site.
+	app = f.must(f.do("POST", "/api/v1/applications", tok, map[string]any{"flow": "cancel_website", "record": newNumber}), 201, "create cancel_website")
+	id = app["id"].(string)
+	doc = app["document"].(map[string]any)
+	doc["websites"].([]any)[0].(map[string]any)["remark"] = "网站停止运营"
+	f.must(f.do("PUT", "/api/v1/applications/"+id, tok, doc), 200, "save cancel_website")
+	f.must(f.do("POST", "/api/v1/applications/"+id+"/submit", tok, nil), 200, "submit cancel_website")
+	f.toApproval(tok, id, false, seedLeaderMobile)
+	if items := f.lookup(newNumber); len(items) != 0 {
+		t.Errorf("a cancelled number is still shown: %v", items)
+	}
+	if items := f.lookup(newDomain); len(items) != 0 {
+		t.Errorf("a cancelled website is still shown by domain: %v", items)
+	}
+	items = f.lookup(seedSubjectNumber)
+	if len(items) != 1 || items[0].(map[string]any)["website_number"] != seedSubjectNumber+"-1" || items[0].(map[string]any)["nature"] != "enterprise" {
+		t.Errorf("lookup by subject number: %v", items)
+	}
+	body := string(f.do("GET", "/api/v1/public/filings?q="+seedSubjectNumber, "", nil).body)
+	for _, secret := range []string{seedLeaderMobile, seedLeaderCert, "王建国", "wangjianguo"} {
+		if strings.Contains(body, secret) {
+			t.Errorf("the public lookup shows %s", secret)
+		}
+	}
+
+	// 我的备案 lists the subject with both websites; personal data masked.
+	fl := f.must(f.do("GET", "/api/v1/filings", tok, nil), 200, "filings")
+	subs := fl["subjects"].([]any)
+	if len(subs) != 1 {
+		t.Fatalf("filings: %v", fl)
+	}
+	sub := subs[0].(map[string]any)
+	if sub["number"] != seedSubjectNumber || sub["status"] != "active" || len(sub["websites"].([]any)) != 2 {
+		t.Fatalf("filings subject: %v", sub)
+	}
+	status := map[string]string{}
+	for _, w := range sub["websites"].([]any) {
+		w := w.(map[string]any)
+		status[w["number"].(string)] = w["status"].(string)
+	}
+	if status[seedSubjectNumber+"-1"] != "active" || status[newNumber] != "cancelled" {
+		t.Errorf("website statuses: %v", status)
+	}
+	raw := string(f.do("GET", "/api/v1/filings", tok, nil).body)
+	if strings.Contains(raw, seedLeaderMobile) || strings.Contains(raw, seedLeaderCert) {
+		t.Errorf("filings show personal data in clear")
+	}
+	if a := f.do("GET", "/api/v1/filings", "", nil); a.status != 401 {
+		t.Errorf("filings without a token: %d", a.status)
+	}
+	// A cancelled number is never issued again: the next new website is -3.
+	pc = map[string]any{"domain": "xinghe-next.cn", "cert_type": "business_license", "cert_number": seedCert}
+	app = f.must(f.do("POST", "/api/v1/applications", tok, pc), 201, "create another new_website")
+	id = app["id"].(string)
+	site["name"], site["domain"], site["homepage_url"] = "星河云图文档中心", "xinghe-next.cn", "www.xinghe-next.cn"
+	f.must(f.do("PUT", "/api/v1/applications/"+id, tok, map[string]any{"subject": seedSubject, "websites": []any{site}}), 200, "save")
+	f.uploadAll(tok, id, map[string]string{"kind": "subject_certificate"}, map[string]string{"kind": "subject_leader_id"},
+		map[string]string{"kind": "verification_form", "website": "0", "signed_on": today}, map[string]string{"kind": "site_photo", "website": "0"})
+	f.must(f.do("POST", "/api/v1/applications/"+id+"/submit", tok, nil), 200, "submit")
+	app = f.toApproval(tok, id, true, seedLeaderMobile)
+	if n := app["numbers"].(map[string]any)["websites"].([]any)[0]; n != seedSubjectNumber+"-3" {
+		t.Errorf("after a cancellation the next number is %v, want -3", n)
+	}
+}
