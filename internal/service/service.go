@@ -72,6 +72,10 @@ type Service struct {
 func New(d Deps) *Service {
 	s := &Service{st: d.Store, seal: d.Sealer, rules: d.Rules, blobs: d.Blobs, cfg: d.Config, log: d.Log, now: d.Now,
 		registry: d.Registry, cal: d.Calendar, wake: d.Wake, bureau: d.Bureau, ref: refdata.Default(), limits: images.LimitsFrom(d.Config.Provider)}
+	if s.registry == nil && d.Bureau != nil {
+		// The pre-check consults the bureau's national registry (records.go).
+		s.registry = BureauRegistry(d.Bureau)
+	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
