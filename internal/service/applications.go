@@ -161,6 +161,30 @@ func (s *Service) insertApplication(ctx context.Context, a *Account, doc filing.
 		SubjectCertHash: s.certHash(doc.Subject.CertType, doc.Subject.CertNumber), RecordNumber: record,
 		Document: sealed, Domains: domainsOf(doc), MobileHashes: s.mobileHashes(doc), CreatedAt: now, UpdatedAt: now}
 	err = s.st.Tx(ctx, func(tx *storage.Tx) error {
+		// The pre-check ran on the read pool; re-check under a lock so two
+		// requests (or two instances) racing cannot both open one.
+		domain := ""
+		if filingFlow(doc.Flow) && len(sa.Domains) > 0 {
+			domain = sa.Domains[0]
+		}
+		if err := tx.LockKey(ctx, "subject:"+sa.SubjectCertHash); err != nil {
+			return err
+		}
+		if domain != "" {
+			if err := tx.LockKey(ctx, "domain:"+domain); err != nil {
+				return err
+			}
+		}
+		bySubject, byDomain, err := tx.OpenApplicationsFor(ctx, sa.SubjectCertHash, domain)
+		if err != nil {
+			return err
+		}
+		if bySubject > 0 {
+			return errSubjectInProgress()
+		}
+		if byDomain > 0 {
+			return errDomainInProgress()
+		}
 		if err := tx.CreateApplication(ctx, sa); err != nil {
 			return err
 		}
