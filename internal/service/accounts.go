@@ -90,7 +90,14 @@ func checkRegistration(in *RegisterInput, phoneOptional bool) []filing.Violation
 		vs = append(vs, filing.Violation{Rule: "account.phone.format", Field: "phone", Severity: filing.SeverityError,
 			Message: filing.Text{ZH: "请输入有效的中国大陆手机号码（11 位）", EN: "enter a valid mainland China mobile number (11 digits)"}})
 	}
-	if passwordWeak(in.Password) {
+	if len([]rune(in.Name)) > 100 {
+		vs = append(vs, filing.Violation{Rule: "account.name.too_long", Field: "name", Severity: filing.SeverityError,
+			Message: filing.Text{ZH: "姓名最多 100 个字符", EN: "the name has at most 100 characters"}})
+	}
+	if len(in.Password) > 1024 {
+		vs = append(vs, filing.Violation{Rule: "account.password.too_long", Field: "password", Severity: filing.SeverityError,
+			Message: filing.Text{ZH: "密码最多 1024 个字符", EN: "the password has at most 1024 characters"}})
+	} else if passwordWeak(in.Password) {
 		vs = append(vs, filing.Violation{Rule: "account.password.weak", Field: "password", Severity: filing.SeverityError,
 			Message: filing.Text{ZH: "密码至少 10 个字符，并包含大写字母、小写字母、数字、符号中的至少三类",
 				EN: "the password needs at least 10 characters from at least 3 of: upper case, lower case, digits, symbols"}})

@@ -88,3 +88,17 @@ func BenchmarkPasswordHash(b *testing.B) {
 		s.hashPassword("Str0ng-pass!")
 	}
 }
+
+// FuzzCheckPassword: no stored hash string, however broken, panics or matches a wrong password.
+func FuzzCheckPassword(f *testing.F) {
+	s := &Service{hashSlot: make(chan struct{}, 1)}
+	f.Add("$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0c2FsdA$0000000000000000000000000000000000000000000", "pw")
+	f.Add("$argon2id$v=19$m=8,t=1,p=1$$", "")
+	f.Add("$$$$$", "x")
+	f.Fuzz(func(t *testing.T, encoded, pw string) {
+		if len(encoded) > 512 {
+			return
+		}
+		_ = s.checkPassword(pw, encoded)
+	})
+}
