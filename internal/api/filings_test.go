@@ -204,6 +204,11 @@ func (f *fullEnv) confirmSMS(tok, id, mobile, certLast6 string) {
 // when needed, the bureau's SMS and its decision; it returns the approved application.
 func (f *fullEnv) toApproval(tok, id string, wantVerification bool, smsMobile string) map[string]any {
 	f.t.Helper()
+	return f.toApprovalAs(tok, id, wantVerification, smsMobile, seedLeaderCert)
+}
+
+func (f *fullEnv) toApprovalAs(tok, id string, wantVerification bool, smsMobile, leaderCert string) map[string]any {
+	f.t.Helper()
 	rp := "/api/v1/review/applications/" + id
 	app := f.must(f.do("POST", rp+"/decision", f.rev, map[string]any{"decision": "approve"}), 200, "initial review")
 	if wantVerification {
@@ -218,11 +223,14 @@ func (f *fullEnv) toApproval(tok, id string, wantVerification bool, smsMobile st
 		f.t.Fatalf("state %v, want ready_for_bureau (verification wanted: %v)", app["state"], wantVerification)
 	}
 	app = f.must(f.do("POST", rp+"/submit-to-bureau", f.rev, nil), 200, "submit to bureau")
+	if smsMobile == "" && app["state"] != "bureau_review" {
+		f.t.Fatalf("after submission without SMS: %v, want bureau_review", app["state"])
+	}
 	if smsMobile != "" {
 		if app["state"] != "bureau_sms" {
 			f.t.Fatalf("after submission: %v, want bureau_sms", app["state"])
 		}
-		f.confirmSMS(tok, id, smsMobile, seedLeaderCert[len(seedLeaderCert)-6:])
+		f.confirmSMS(tok, id, smsMobile, leaderCert[len(leaderCert)-6:])
 	}
 	f.drain()
 	app = f.state(tok, id)
@@ -435,5 +443,207 @@ func filingScenario(t *testing.T, url string) {
 	app = f.toApproval(tok, id, true, seedLeaderMobile)
 	if n := app["numbers"].(map[string]any)["websites"].([]any)[0]; n != seedSubjectNumber+"-3" {
 		t.Errorf("after a cancellation the next number is %v, want -3", n)
+	}
+
+	// cancel_access of the seeded site: another provider still hosts it, so it stays filed.
+	app = f.must(f.do("POST", "/api/v1/applications", tok, map[string]any{"flow": "cancel_access", "record": seedSubjectNumber + "-1"}), 201, "create cancel_access")
+	id = app["id"].(string)
+	f.must(f.do("POST", "/api/v1/applications/"+id+"/submit", tok, nil), 200, "submit cancel_access")
+	f.toApproval(tok, id, false, "")
+	w1 := websiteOf(f.must(f.do("GET", "/api/v1/filings", tok, nil), 200, "filings"), seedSubjectNumber+"-1")
+	if w1["status"] != "active" || w1["access"].(map[string]any)["status"] != "cancelled" {
+		t.Errorf("cancel_access of a site hosted elsewhere too: %v", w1)
+	}
+	pc = map[string]any{"domain": seedDomain, "cert_type": "business_license", "cert_number": seedCert}
+	if res := f.must(f.do("POST", "/api/v1/precheck", tok, pc), 200, "precheck after cancel_access"); res["flow"] != "new_access" {
+		t.Errorf("after cancel_access: %v", res)
+	}
+}
+
+func websiteOf(filings map[string]any, number string) map[string]any {
+	for _, s := range filings["subjects"].([]any) {
+		for _, w := range s.(map[string]any)["websites"].([]any) {
+			if w := w.(map[string]any); w["number"] == number {
+				return w
+			}
+		}
+	}
+	return map[string]any{}
+}
+
+// TestFilingChangesAndCancellations files a subject here, then changes and
+// cancels it: the locked fields, the 3-month verification-form rule, the SMS
+// recipients, the refusals while applications are open, and the effects of
+// cancellations on the records and the public lookup.
+func TestFilingChangesAndCancellations(t *testing.T) {
+	for name, url := range storagetest.URLs(t) {
+		t.Run(name, func(t *testing.T) { changesScenario(t, url) })
+	}
+}
+
+func changesScenario(t *testing.T, url string) {
+	f := newFullEnv(t, url)
+	f.must(f.do("POST", "/api/v1/accounts", "", map[string]any{"email": "zhao@example.com", "phone": "13900001111", "password": "Str0ng-pass!"}), 201, "register")
+	tok := f.login("zhao@example.com", "Str0ng-pass!")
+	f.must(f.do("POST", "/api/v1/accounts", "", map[string]any{"email": "other@example.com", "phone": "13900002222", "password": "Str0ng-pass!"}), 201, "register other")
+	otherTok := f.login("other@example.com", "Str0ng-pass!")
+	const cert, domain, mobile, leaderCert = "91330106E3PWQ30LC5", "example-hz.cn", "13805815678", "330106198702143281"
+	today := workdays.Date(f.now)
+	pc := map[string]any{"domain": domain, "cert_type": "business_license", "cert_number": cert}
+
+	// First filing.
+	app := f.must(f.do("POST", "/api/v1/applications", tok, pc), 201, "create first_filing")
+	id := app["id"].(string)
+	f.must(f.do("PUT", "/api/v1/applications/"+id, tok, exampleDocument(t)), 200, "save")
+	f.uploadAll(tok, id, map[string]string{"kind": "subject_certificate"}, map[string]string{"kind": "subject_leader_id"},
+		map[string]string{"kind": "verification_form", "website": "0", "signed_on": today}, map[string]string{"kind": "site_photo", "website": "0"})
+	f.must(f.do("POST", "/api/v1/applications/"+id+"/submit", tok, nil), 200, "submit first_filing")
+	app = f.toApprovalAs(tok, id, true, mobile, leaderCert)
+	subjectNumber := app["numbers"].(map[string]any)["subject"].(string)
+	siteNumber := subjectNumber + "-1"
+	if !strings.HasPrefix(subjectNumber, "浙ICP备2026") || app["numbers"].(map[string]any)["websites"].([]any)[0] != siteNumber {
+		t.Fatalf("first filing numbers: %v", app["numbers"])
+	}
+	if a := f.do("POST", "/api/v1/precheck", tok, pc); a.status != 409 || a.code(t) != "precheck.already_filed_here" {
+		t.Errorf("already filed here: %d %s", a.status, a.body)
+	}
+	// Another account cannot start from these records.
+	if a := f.do("POST", "/api/v1/applications", otherTok, map[string]any{"flow": "cancel_subject", "record": subjectNumber}); a.status != 404 {
+		t.Errorf("someone else's record: %d %s", a.status, a.body)
+	}
+
+	// change_subject: not the province, certificate type or number.
+	app = f.must(f.do("POST", "/api/v1/applications", tok, map[string]any{"flow": "change_subject", "record": subjectNumber}), 201, "create change_subject")
+	id = app["id"].(string)
+	doc := app["document"].(map[string]any)
+	subj := doc["subject"].(map[string]any)
+	if subj["name"] != "杭州示例网络科技有限公司" || subj["leader"].(map[string]any)["mobile"] != mobile {
+		t.Fatalf("change_subject not pre-filled: %v", subj)
+	}
+	for field, v := range map[string]string{"province": "310000", "cert_number": "91330106MA2B0KQ97Y", "cert_type": "org_code"} {
+		bad := map[string]any{}
+		for k, x := range subj {
+			bad[k] = x
+		}
+		bad[field] = v
+		if a := f.do("PUT", "/api/v1/applications/"+id, tok, map[string]any{"subject": bad}); a.status != 409 || a.code(t) != "application.locked_field" {
+			t.Errorf("change_subject changing %s: %d %s", field, a.status, a.body)
+		}
+	}
+	subj["name"] = "杭州示例数字科技有限公司"
+	subj["investor"] = "杭州示例数字科技有限公司"
+	f.must(f.do("PUT", "/api/v1/applications/"+id, tok, doc), 200, "save change_subject")
+	// While the subject change is open: no new website, no other change.
+	if a := f.do("POST", "/api/v1/precheck", tok, map[string]any{"domain": "example-hz2.cn", "cert_type": "business_license", "cert_number": cert}); a.status != 409 || a.code(t) != "precheck.subject_change_in_progress" {
+		t.Errorf("new website during a subject change: %d %s", a.status, a.body)
+	}
+	if a := f.do("POST", "/api/v1/applications", tok, map[string]any{"flow": "change_website", "record": siteNumber}); a.status != 409 {
+		t.Errorf("second change during a subject change: %d %s", a.status, a.body)
+	}
+	f.must(f.do("POST", "/api/v1/applications/"+id+"/submit", tok, nil), 200, "submit change_subject")
+	rp := "/api/v1/review/applications/" + id
+	app = f.must(f.do("POST", rp+"/decision", f.rev, map[string]any{"decision": "approve"}), 200, "initial review")
+	if app["state"] == "verification" { // a subject change carries no verification form of its own
+		f.must(f.do("POST", "/api/v1/applications/"+id+"/verification", tok, map[string]any{"method": "mail", "tracking_number": "SF1234567890"}), 200, "verification")
+		f.must(f.do("POST", rp+"/materials-received", f.rev, map[string]any{}), 200, "materials")
+		f.must(f.do("POST", rp+"/decision", f.rev, map[string]any{"decision": "approve"}), 200, "material review")
+	}
+	app = f.must(f.do("POST", rp+"/submit-to-bureau", f.rev, nil), 200, "submit to bureau")
+	if sms := app["sms"].([]any); app["state"] != "bureau_sms" || len(sms) != 1 || sms[0].(map[string]any)["role"] != "subject_leader" {
+		t.Fatalf("change_subject SMS: %v %v", app["state"], app["sms"])
+	}
+	f.confirmSMS(tok, id, mobile, leaderCert[len(leaderCert)-6:])
+	f.drain()
+	if app = f.state(tok, id); app["state"] != "approved" {
+		t.Fatalf("change_subject: %v", app["state"])
+	}
+	if items := f.lookup(domain); len(items) != 1 || items[0].(map[string]any)["subject_name"] != "杭州示例数字科技有限公司" || items[0].(map[string]any)["subject_number"] != subjectNumber {
+		t.Errorf("lookup after change_subject: %v", items)
+	}
+
+	// change_website with a verification form older than 3 months: verification again.
+	app = f.must(f.do("POST", "/api/v1/applications", tok, map[string]any{"flow": "change_website", "record": siteNumber}), 201, "create change_website")
+	id = app["id"].(string)
+	doc = app["document"].(map[string]any)
+	doc["websites"].([]any)[0].(map[string]any)["name"] = "示例数字科技官网"
+	f.must(f.do("PUT", "/api/v1/applications/"+id, tok, doc), 200, "save change_website")
+	if a := f.do("POST", "/api/v1/applications/"+id+"/submit", tok, nil); a.status != 422 || !hasViolation(a.json(t), "", "attachment.missing", "attachments.verification_form[0]") {
+		t.Errorf("change_website without a verification form: %d %s", a.status, a.body)
+	}
+	f.uploadAll(tok, id, map[string]string{"kind": "verification_form", "website": "0", "signed_on": "2026-07-01"},
+		map[string]string{"kind": "site_photo", "website": "0"})
+	f.must(f.do("POST", "/api/v1/applications/"+id+"/submit", tok, nil), 200, "submit change_website")
+	f.toApprovalAs(tok, id, true, mobile, leaderCert)
+
+	// change_access: no SMS at all.
+	app = f.must(f.do("POST", "/api/v1/applications", tok, map[string]any{"flow": "change_access", "record": siteNumber}), 201, "create change_access")
+	id = app["id"].(string)
+	doc = app["document"].(map[string]any)
+	doc["websites"].([]any)[0].(map[string]any)["access"] = map[string]any{"method": "cloud", "ips": []any{"139.217.1.2"}, "server_location": "310000"}
+	f.must(f.do("PUT", "/api/v1/applications/"+id, tok, doc), 200, "save change_access")
+	f.uploadAll(tok, id, map[string]string{"kind": "verification_form", "website": "0", "signed_on": today})
+	f.must(f.do("POST", "/api/v1/applications/"+id+"/submit", tok, nil), 200, "submit change_access")
+	f.toApprovalAs(tok, id, false, "", leaderCert)
+	w := websiteOf(f.must(f.do("GET", "/api/v1/filings", tok, nil), 200, "filings"), siteNumber)
+	if w["name"] != "示例数字科技官网" || w["status"] != "active" || w["version"].(float64) != 2 {
+		t.Errorf("website record after the changes: %v", w)
+	}
+	if acc := w["access"].(map[string]any); acc["status"] != "active" || acc["access"].(map[string]any)["ips"].([]any)[0] != "139.217.1.2" {
+		t.Errorf("access after change_access: %v", acc)
+	}
+
+	// cancel_access: the domain is in an open application meanwhile, then the site is left without access.
+	app = f.must(f.do("POST", "/api/v1/applications", tok, map[string]any{"flow": "cancel_access", "record": siteNumber}), 201, "create cancel_access")
+	id = app["id"].(string)
+	if a := f.do("POST", "/api/v1/precheck", otherTok, map[string]any{"domain": domain, "cert_type": "business_license", "cert_number": "91310115MA1H7Q2R7C"}); a.status != 409 || a.code(t) != "precheck.domain_in_progress" {
+		t.Errorf("domain in an open cancellation: %d %s", a.status, a.body)
+	}
+	f.must(f.do("POST", "/api/v1/applications/"+id+"/submit", tok, nil), 200, "submit cancel_access")
+	f.toApprovalAs(tok, id, false, "", leaderCert)
+	w = websiteOf(f.must(f.do("GET", "/api/v1/filings", tok, nil), 200, "filings"), siteNumber)
+	if w["status"] != "no_access" || w["access"].(map[string]any)["status"] != "cancelled" {
+		t.Errorf("after cancel_access: %v", w)
+	}
+	if res := f.must(f.do("POST", "/api/v1/precheck", tok, pc), 200, "precheck after cancel_access"); res["flow"] != "new_access" {
+		t.Errorf("precheck after cancel_access: %v", res)
+	}
+
+	// cancel_subject: the subject and its websites are void, the lookup forgets them, the subject may file anew.
+	app = f.must(f.do("POST", "/api/v1/applications", tok, map[string]any{"flow": "cancel_subject", "record": subjectNumber}), 201, "create cancel_subject")
+	id = app["id"].(string)
+	if !hasViolation(app, "violations", "cancel.reason.missing", "subject.remark") {
+		t.Errorf("no reminder of the reason: %v", app["violations"])
+	}
+	doc = app["document"].(map[string]any)
+	doc["subject"].(map[string]any)["remark"] = "公司注销"
+	doc["subject"].(map[string]any)["name"] = "别的名字"
+	sv := f.must(f.do("PUT", "/api/v1/applications/"+id, tok, doc), 200, "save cancel_subject")
+	if s := sv["document"].(map[string]any)["subject"].(map[string]any); s["remark"] != "公司注销" || s["name"] != "杭州示例数字科技有限公司" {
+		t.Errorf("a cancellation edits only its reason: %v", s)
+	}
+	f.must(f.do("POST", "/api/v1/applications/"+id+"/submit", tok, nil), 200, "submit cancel_subject")
+	f.toApprovalAs(tok, id, false, mobile, leaderCert)
+	fl := f.must(f.do("GET", "/api/v1/filings", tok, nil), 200, "filings")
+	if s := fl["subjects"].([]any)[0].(map[string]any); s["status"] != "cancelled" || websiteOf(fl, siteNumber)["status"] != "cancelled" {
+		t.Errorf("after cancel_subject: %v", s)
+	}
+	if items := f.lookup(subjectNumber); len(items) != 0 {
+		t.Errorf("lookup of a cancelled subject: %v", items)
+	}
+	if items := f.lookup(siteNumber); len(items) != 0 {
+		t.Errorf("lookup of a cancelled website: %v", items)
+	}
+	if a := f.do("POST", "/api/v1/applications", tok, map[string]any{"flow": "change_subject", "record": subjectNumber}); a.status != 409 || a.code(t) != "record.cancelled" {
+		t.Errorf("changing a cancelled subject: %d %s", a.status, a.body)
+	}
+	if res := f.must(f.do("POST", "/api/v1/precheck", tok, pc), 200, "precheck after cancel_subject"); res["flow"] != "first_filing" {
+		t.Errorf("a cancelled subject files anew: %v", res)
+	}
+	// Bad lookups.
+	if a := f.do("GET", "/api/v1/public/filings?q=", "", nil); a.status != 422 || a.code(t) != "validation_failed" {
+		t.Errorf("empty lookup: %d %s", a.status, a.body)
+	}
+	if items := f.lookup("not%20a%20domain"); len(items) != 0 {
+		t.Errorf("nonsense lookup: %v", items)
 	}
 }

@@ -435,6 +435,11 @@ func (s *Service) changeWebsite(ctx context.Context, tx *storage.Tx, cur *storag
 			return err
 		}
 		wr.Status = storage.RecordNoAccess
+		if others, err := s.hostedElsewhere(ctx, wr.Domain); err != nil { // records.go
+			return err
+		} else if others {
+			wr.Status = storage.RecordActive // still filed: another provider hosts it
+		}
 	default: // cancel_website, cancel_subject
 		if err := setAccess(storage.RecordCancelled, ""); err != nil {
 			return err

@@ -135,3 +135,24 @@ func maskSubject(sub *filing.Subject) {
 	MaskPerson(&sub.Leader)
 	sub.EmergencyPhone = pii.MaskMobile(sub.EmergencyPhone)
 }
+
+// hostedElsewhere reports whether the registry lists another provider
+// hosting the domain: then cancelling this provider's access leaves the
+// website filed (active), else it is left without access (no_access, 空壳).
+// Called inside the approval's transaction, it reads the registry's
+// committed state, from before this approval.
+func (s *Service) hostedElsewhere(ctx context.Context, domain string) (bool, error) {
+	if s.registry == nil {
+		return false, nil
+	}
+	rw, err := s.registry.LookupDomain(ctx, domain)
+	if err != nil || rw == nil {
+		return false, err
+	}
+	for _, p := range rw.Providers {
+		if p != s.cfg.Provider.Name {
+			return true, nil
+		}
+	}
+	return false, nil
+}
