@@ -1,0 +1,268 @@
+// Package backoffice is the reviewers' and admins' HTML door into Beian:
+// the review queue, the application view with field-level decisions,
+// materials received, submission to the bureau; staff accounts, the
+// outbox, the audit log and the bureau simulator's console. It shares the
+// applicant UI's session cookie and CSRF scheme (package web) and its
+// stylesheet; only staff may enter, anyone else gets 404.
+package backoffice
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"crypto/subtle"
+	"embed"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"beian/internal/httpx"
+	"beian/internal/service"
+	"beian/internal/workdays"
+)
+
+//go:embed templates/*.html static/*
+var files embed.FS
+
+// The cookie and form field names of package web's session and CSRF scheme.
+const (
+	sessionCookie = "beian_session"
+	csrfField     = "csrf"
+)
+
+// Deps is what the back office needs.
+type Deps struct {
+	Service *service.Service
+	Log     *slog.Logger
+	Now     func() time.Time
+}
+
+// Backoffice serves /review/… and /admin/….
+type Backoffice struct {
+	svc   *service.Service
+	log   *slog.Logger
+	now   func() time.Time
+	pages map[string]*template.Template
+}
+
+// New parses the templates, failing fast on a broken one.
+func New(d Deps) (*Backoffice, error) {
+	if d.Service == nil {
+		return nil, errors.New("backoffice: no service")
+	}
+	if d.Log == nil {
+		d.Log = slog.Default()
+	}
+	if d.Now == nil {
+		d.Now = time.Now
+	}
+	b := &Backoffice{svc: d.Service, log: d.Log, now: d.Now, pages: map[string]*template.Template{}}
+	names, err := fs.Glob(files, "templates/*.html")
+	if err != nil {
+		return nil, err
+	}
+	for _, n := range names {
+		base := strings.TrimSuffix(strings.TrimPrefix(n, "templates/"), ".html")
+		if base == "layout" {
+			continue
+		}
+		t, err := template.New(base).Funcs(funcs).ParseFS(files, "templates/layout.html", n)
+		if err != nil {
+			return nil, fmt.Errorf("backoffice template %s: %w", n, err)
+		}
+		b.pages[base] = t
+	}
+	return b, nil
+}
+
+// Routes mounts the back office on mux.
+func (b *Backoffice) Routes(mux *http.ServeMux) {
+	h := func(pattern string, fn httpx.HandlerFunc) { mux.Handle(pattern, b.handle(fn)) }
+	mux.Handle("GET /review/static/", secure(http.StripPrefix("/review/", http.FileServerFS(files))))
+
+	h("GET /review", b.queue)
+	h("GET /review/{$}", b.queue)
+	h("GET /review/applications/{id}", b.application)
+	h("POST /review/applications/{id}/decision", b.decision)
+	h("POST /review/applications/{id}/materials-received", b.materialsReceived)
+	h("POST /review/applications/{id}/submit-to-bureau", b.submitToBureau)
+	h("GET /review/applications/{id}/attachments/{aid}", b.attachment)
+
+	h("GET /admin", b.adminHome)
+	h("GET /admin/{$}", b.adminHome)
+	h("GET /admin/staff", b.staff)
+	h("POST /admin/staff", b.createStaff)
+	h("GET /admin/outbox", b.outbox)
+	h("GET /admin/audit", b.audit)
+	h("GET /admin/audit.csv", b.auditCSV)
+	h("GET /admin/bureau", b.bureau)
+	h("POST /admin/bureau/applications/{id}/decision", b.bureauDecision)
+	// Anything else under the two prefixes is a 404 of the back office.
+	h("/review/", func(http.ResponseWriter, *http.Request) error { return httpx.ErrNotFound })
+	h("/admin/", func(http.ResponseWriter, *http.Request) error { return httpx.ErrNotFound })
+}
+
+type ctxKey struct{}
+
+type viewer struct {
+	Account *service.Account
+	Token   string
+}
+
+func viewerOf(r *http.Request) *viewer {
+	v, _ := r.Context().Value(ctxKey{}).(*viewer)
+	if v == nil {
+		return &viewer{}
+	}
+	return v
+}
+
+// sessionCSRF is package web's derivation of a logged-in session's form
+// token, so a form rendered by either door posts to either.
+func sessionCSRF(token string) string {
+	sum := sha256.Sum256([]byte("beian csrf v1:" + token))
+	return hex.EncodeToString(sum[:])
+}
+
+// handle authenticates the session cookie, admits staff only (404 for
+// everyone else; the login page for a visitor without a session), checks
+// CSRF on every POST and renders errors as pages.
+func (b *Backoffice) handle(fn httpx.HandlerFunc) http.Handler {
+	inner := httpx.Handle(b.log, b.renderError, func(w http.ResponseWriter, r *http.Request) error {
+		v := &viewer{}
+		if c, err := r.Cookie(sessionCookie); err == nil && c.Value != "" {
+			if a, err := b.svc.Authenticate(r.Context(), c.Value); err == nil {
+				v.Account, v.Token = a, c.Value
+			}
+		}
+		r = r.WithContext(withViewer(r.Context(), v))
+		if v.Account == nil {
+			if r.Method == http.MethodGet {
+				http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+				return nil
+			}
+			return httpx.ErrUnauthorized
+		}
+		if !v.Account.IsStaff() {
+			return httpx.ErrNotFound
+		}
+		if r.Method == http.MethodPost {
+			r.Body = http.MaxBytesReader(w, r.Body, 1<<20)
+			if err := r.ParseForm(); err != nil {
+				return httpx.Errorf(http.StatusBadRequest, httpx.CodeBadRequest, "表单无效", "malformed form")
+			}
+			got, want := r.PostFormValue(csrfField), sessionCSRF(v.Token)
+			if got == "" || subtle.ConstantTimeCompare([]byte(got), []byte(want)) != 1 {
+				return httpx.Errorf(http.StatusForbidden, "csrf_failed", "页面已过期，请刷新后重试", "the page expired; reload and try again")
+			}
+		}
+		return fn(w, r)
+	})
+	return secure(inner)
+}
+
+// secure sets the same security headers as the applicant UI; staff pages
+// are never cached.
+func secure(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hd := w.Header()
+		hd.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "+
+			"connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'")
+		hd.Set("X-Content-Type-Options", "nosniff")
+		hd.Set("Referrer-Policy", "same-origin")
+		hd.Set("X-Frame-Options", "DENY")
+		hd.Set("Cache-Control", "no-store")
+		h.ServeHTTP(w, r)
+	})
+}
+
+// page is what every template gets.
+type page struct {
+	Lang    string
+	Title   string
+	Nav     string
+	Account *service.Account
+	CSRF    string
+	Path    string
+	Flash   string
+	Error   string
+	Data    any
+}
+
+// T translates a catalog key.
+func (p *page) T(key string, args ...any) string { return tr(p.Lang, key, args...) }
+
+// Time shows a time in Beijing time.
+func (p *page) Time(t time.Time) string {
+	if t.IsZero() {
+		return "—"
+	}
+	return t.In(workdays.CST).Format("2006-01-02 15:04")
+}
+
+// IsAdmin reports whether the viewer administers.
+func (p *page) IsAdmin() bool { return p.Account != nil && p.Account.Role == service.RoleAdmin }
+
+func (b *Backoffice) newPage(r *http.Request, title, nav string, data any) *page {
+	v := viewerOf(r)
+	p := &page{Lang: httpx.Lang(r), Nav: nav, Account: v.Account, Path: r.URL.Path, Data: data}
+	p.Title = p.T(title)
+	if v.Token != "" {
+		p.CSRF = sessionCSRF(v.Token)
+	}
+	if f := r.URL.Query().Get("done"); f != "" {
+		if _, ok := catalog["done."+f]; ok {
+			p.Flash = p.T("done." + f)
+		}
+	}
+	return p
+}
+
+func (b *Backoffice) render(w http.ResponseWriter, status int, name string, p *page) error {
+	t, ok := b.pages[name]
+	if !ok {
+		return fmt.Errorf("backoffice: no page %q", name)
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "layout", p); err != nil {
+		return fmt.Errorf("render %s: %w", name, err)
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+// renderError shows an error page in the viewer's language.
+func (b *Backoffice) renderError(w http.ResponseWriter, r *http.Request, e *httpx.Error) {
+	p := b.newPage(r, "error.title", "", nil)
+	if e.Status == http.StatusUnauthorized {
+		http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+		return
+	}
+	if e.Status == http.StatusNotFound {
+		// A non-staff visitor learns nothing about the back office.
+		p.Account = nil
+		p.CSRF = ""
+	}
+	p.Error = e.Message.In(p.Lang)
+	for _, v := range e.Violations {
+		p.Error += "；" + v.Message.In(p.Lang)
+	}
+	if err := b.render(w, e.Status, "error", p); err != nil {
+		b.log.Error("render error page", "err", err)
+		http.Error(w, e.Message.In(p.Lang), e.Status)
+	}
+}
+
+// done redirects after a successful form (PRG) with a flash key.
+func done(w http.ResponseWriter, r *http.Request, to, key string) error {
+	http.Redirect(w, r, to+"?done="+key, http.StatusSeeOther)
+	return nil
+}

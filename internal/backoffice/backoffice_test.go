@@ -1,0 +1,320 @@
+package backoffice
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"image"
+	"image/color"
+	"image/jpeg"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"beian/internal/blob"
+	"beian/internal/config"
+	"beian/internal/filing"
+	"beian/internal/jobs"
+	"beian/internal/notify"
+	"beian/internal/pii"
+	"beian/internal/rules"
+	"beian/internal/service"
+	"beian/internal/storage"
+	"beian/internal/storage/storagetest"
+	"beian/internal/web"
+)
+
+// harness is the applicant UI and the back office on one mux, over the
+// real service and a real database, served on loopback.
+type harness struct {
+	t      testing.TB
+	srv    *httptest.Server
+	svc    *service.Service
+	st     *storage.Store
+	runner *jobs.Runner
+}
+
+// drain runs the queued jobs (the notifications) until none is due.
+func (h *harness) drain() error {
+	for {
+		n, err := h.runner.RunDue(context.Background())
+		if err != nil || n == 0 {
+			return err
+		}
+	}
+}
+
+// besideField reports whether the form field named name carries a
+// rejection with msg inside its own field box.
+func besideField(page, name, msg string) bool {
+	i := strings.Index(page, `name="`+name+`"`)
+	if i < 0 {
+		return false
+	}
+	start := strings.LastIndex(page[:i], `<div class="field`)
+	end := strings.Index(page[i:], "</div>")
+	if start < 0 || end < 0 {
+		return false
+	}
+	box := page[start : i+end]
+	return strings.Contains(box, "has-rejection") && strings.Contains(box, `<p class="frej">`) && strings.Contains(box, msg)
+}
+
+func newHarness(t testing.TB) *harness {
+	t.Helper()
+	st := storagetest.Open(t)["sqlite"]
+	cfg := config.Config{Provider: config.DefaultProvider(), BaseURL: "http://127.0.0.1"}
+	seal, err := pii.New(bytes.Repeat([]byte{3}, 32))
+	if err != nil {
+		t.Fatal(err)
+	}
+	val, err := rules.New(cfg.Provider)
+	if err != nil {
+		t.Fatal(err)
+	}
+	blobs, err := blob.NewLocal(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	svc := service.New(service.Deps{Store: st, Sealer: seal, Rules: val, Blobs: blobs, Config: cfg, Log: log, Now: time.Now})
+	wb, err := web.New(web.Deps{Service: svc, Config: cfg, Log: log, Now: time.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	bo, err := New(Deps{Service: svc, Log: log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mux := http.NewServeMux()
+	wb.Routes(mux)
+	bo.Routes(mux)
+	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+	notifier, err := notify.New(cfg, st, seal)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &harness{t: t, srv: srv, svc: svc, st: st, runner: &jobs.Runner{Store: st, Log: log, Handlers: notifier.Handlers()}}
+}
+
+func testJPEG(t testing.TB) []byte {
+	img := image.NewRGBA(image.Rect(0, 0, 800, 600))
+	for y := range 600 {
+		for x := range 800 {
+			img.Set(x, y, color.RGBA{uint8(x / 4), uint8(y / 3), uint8((x ^ y) & 0xff), 255})
+		}
+	}
+	var buf bytes.Buffer
+	if err := jpeg.Encode(&buf, img, &jpeg.Options{Quality: 85}); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// submitted registers an applicant and submits the spec's example filing
+// with every required attachment; it returns the applicant and the id.
+func (h *harness) submitted(email string) (*service.Session, string) {
+	t := h.t
+	t.Helper()
+	ctx := context.Background()
+	b, err := os.ReadFile("../api/testdata/enterprise-first-filing.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc filing.Document
+	if err := json.Unmarshal(b, &doc); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := h.svc.Register(ctx, service.RegisterInput{Email: email, Phone: "13900007777", Password: "Appl1cant-pass", Name: "赵敏"}); err != nil {
+		t.Fatal(err)
+	}
+	sess, err := h.svc.Login(ctx, email, "Appl1cant-pass", "127.0.0.1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	app, err := h.svc.CreateApplication(ctx, sess.Account, service.CreateInput{Domain: doc.Websites[0].Domain, CertType: doc.Subject.CertType, CertNumber: doc.Subject.CertNumber})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if app, err = h.svc.SaveDocument(ctx, sess.Account, app.ID, doc); err != nil {
+		t.Fatal(err)
+	}
+	fieldRE := regexp.MustCompile(`^attachments\.([a-z_]+)(?:\[([0-9]+)\])?$`)
+	for _, v := range h.svc.Missing(app) {
+		m := fieldRE.FindStringSubmatch(v.Field)
+		if m == nil {
+			t.Fatalf("the example cannot be submitted: %v", v)
+		}
+		in := service.AttachmentInput{Kind: m[1], Website: -1, File: bytes.NewReader(testJPEG(t))}
+		if m[2] != "" {
+			in.Website = int(m[2][0] - '0')
+		}
+		if m[1] == service.KindVerificationForm {
+			in.SignedOn = time.Now().Format(time.DateOnly)
+		}
+		if _, err := h.svc.AddAttachment(ctx, sess.Account, app.ID, in); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := h.svc.Submit(ctx, sess.Account, app.ID); err != nil {
+		t.Fatal(err)
+	}
+	return sess, app.ID
+}
+
+func (h *harness) staff(email, role string) *service.Session {
+	h.t.Helper()
+	ctx := context.Background()
+	if _, err := h.svc.CreateStaff(ctx, nil, service.RegisterInput{Email: email, Password: "Staff-pass-2026", Name: "审核员"}, role); err != nil {
+		h.t.Fatal(err)
+	}
+	sess, err := h.svc.Login(ctx, email, "Staff-pass-2026", "127.0.0.1")
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	return sess
+}
+
+// client is a browser-like HTTP client holding one session cookie, not
+// following redirects.
+type client struct {
+	h     *harness
+	c     *http.Client
+	token string
+}
+
+func (h *harness) client(token string) *client {
+	jar, _ := cookiejar.New(nil)
+	u, _ := url.Parse(h.srv.URL)
+	if token != "" {
+		jar.SetCookies(u, []*http.Cookie{{Name: sessionCookie, Value: token, Path: "/"}})
+	}
+	return &client{h: h, token: token, c: &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
+}
+
+type answer struct {
+	status int
+	header http.Header
+	body   string
+}
+
+func (c *client) get(path string) answer {
+	c.h.t.Helper()
+	resp, err := c.c.Get(c.h.srv.URL + path)
+	if err != nil {
+		c.h.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return answer{resp.StatusCode, resp.Header, string(b)}
+}
+
+func (c *client) post(path string, form url.Values, withCSRF bool) answer {
+	c.h.t.Helper()
+	if withCSRF {
+		form.Set("csrf", sessionCSRF(c.token))
+	}
+	resp, err := c.c.PostForm(c.h.srv.URL+path, form)
+	if err != nil {
+		c.h.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return answer{resp.StatusCode, resp.Header, string(b)}
+}
+
+// TestBackOffice: only staff enter; CSRF; a rejection needs a reason; a
+// field-level rejection reaches the applicant's form beside that field;
+// admin pages are for admins.
+func TestBackOffice(t *testing.T) {
+	h := newHarness(t)
+	applicant, id := h.submitted("zhao@example.com")
+	rev := h.staff("rev@example.com", service.RoleReviewer)
+	adm := h.staff("adm@example.com", service.RoleAdmin)
+
+	anon, app, rc, ac := h.client(""), h.client(applicant.Token), h.client(rev.Token), h.client(adm.Token)
+	if a := anon.get("/review"); a.status != http.StatusSeeOther || a.header.Get("Location") != "/login?next=%2Freview" {
+		t.Errorf("anonymous: %d %s", a.status, a.header.Get("Location"))
+	}
+	for _, p := range []string{"/review", "/review/applications/" + id, "/admin/outbox", "/admin/audit", "/admin/staff"} {
+		if a := app.get(p); a.status != http.StatusNotFound || strings.Contains(a.body, "审核队列") {
+			t.Errorf("applicant GET %s: %d", p, a.status)
+		}
+	}
+	if a := app.post("/review/applications/"+id+"/decision", url.Values{"decision": {"approve"}}, true); a.status != http.StatusNotFound {
+		t.Errorf("applicant deciding: %d", a.status)
+	}
+
+	// The queue lists the application with its due time.
+	q := rc.get("/review")
+	if q.status != 200 || !strings.Contains(q.body, `data-id="`+id+`"`) || !strings.Contains(q.body, "杭州示例网络科技有限公司") {
+		t.Fatalf("queue: %d\n%s", q.status, q.body)
+	}
+	if a := rc.get("/review?province=110000"); strings.Contains(a.body, `data-id="`+id+`"`) {
+		t.Errorf("province filter ignored")
+	}
+	view := rc.get("/review/applications/" + id)
+	if view.status != 200 || !strings.Contains(view.body, `<option value="websites[0].name"`) || !strings.Contains(view.body, "13805815678") {
+		t.Fatalf("application view: %d\n%.3000s", view.status, view.body)
+	}
+	if !strings.Contains(view.body, "/review/applications/"+id+"/attachments/") {
+		t.Errorf("no attachment thumbnails")
+	}
+
+	// CSRF, and a rejection without reasons.
+	if a := rc.post("/review/applications/"+id+"/decision", url.Values{"decision": {"reject"}}, false); a.status != http.StatusForbidden {
+		t.Errorf("no CSRF token: %d", a.status)
+	}
+	if a := rc.post("/review/applications/"+id+"/decision", url.Values{"decision": {"reject"}, "reason_field": {""}, "reason_message": {""}}, true); a.status != http.StatusUnprocessableEntity || !strings.Contains(a.body, `id="decision-error"`) {
+		t.Errorf("reject without reasons: %d", a.status)
+	}
+	reason := "网站名称请与网站实际内容一致"
+	a := rc.post("/review/applications/"+id+"/decision", url.Values{"decision": {"reject"},
+		"reason_field": {"websites[0].name", ""}, "reason_rule": {"website.name.content", ""}, "reason_message": {reason, ""}}, true)
+	if a.status != http.StatusSeeOther {
+		t.Fatalf("reject: %d\n%.2000s", a.status, a.body)
+	}
+	got, err := h.svc.GetApplication(context.Background(), applicant.Account, id)
+	if err != nil || got.State != "initial_rejected" || len(got.Rejection) != 1 || got.Rejection[0].Field != "websites[0].name" {
+		t.Fatalf("after the rejection: %v %+v", err, got)
+	}
+	// The applicant's form shows the reason beside the field.
+	step := app.get("/applications/" + id + "/websites")
+	if !besideField(step.body, "websites[0].name", reason) {
+		t.Errorf("the reason is not beside websites[0].name:\n%.4000s", step.body)
+	}
+
+	// Admin pages: reviewers 403, admins see masked recipients, audit CSV.
+	if a := rc.get("/admin/outbox"); a.status != http.StatusForbidden {
+		t.Errorf("reviewer on the outbox: %d", a.status)
+	}
+	if err := h.drain(); err != nil {
+		t.Fatal(err)
+	}
+	ob := ac.get("/admin/outbox?channel=email&to=zhao@example.com")
+	if ob.status != 200 || !strings.Contains(ob.body, "备案申请") || strings.Contains(ob.body, "zhao@example.com</td>") {
+		t.Errorf("outbox: %d\n%.2000s", ob.status, ob.body)
+	}
+	csv := ac.get("/admin/audit.csv?object_id=" + id)
+	if csv.status != 200 || !strings.HasPrefix(csv.body, "at,actor_id") || !strings.Contains(csv.body, "application.read") || !strings.Contains(csv.body, "application.reject") {
+		t.Errorf("audit csv: %d\n%s", csv.status, csv.body)
+	}
+	if a := ac.post("/admin/staff", url.Values{"email": {"rev2@example.com"}, "password": {"Staff-pass-2026"}, "name": {"新审核员"}, "role": {"reviewer"}}, true); a.status != http.StatusSeeOther {
+		t.Errorf("create staff: %d\n%.1000s", a.status, a.body)
+	}
+	if a := ac.get("/admin/staff"); !strings.Contains(a.body, "rev2@example.com") {
+		t.Errorf("new staff not listed")
+	}
+	if a := ac.get("/admin/bureau"); a.status != http.StatusNotFound {
+		t.Errorf("no simulator configured: %d", a.status)
+	}
+}

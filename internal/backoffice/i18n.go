@@ -1,0 +1,147 @@
+package backoffice
+
+import (
+	"context"
+	"fmt"
+	"html/template"
+	"strings"
+
+	"beian/internal/workflow"
+)
+
+func withViewer(ctx context.Context, v *viewer) context.Context {
+	return context.WithValue(ctx, ctxKey{}, v)
+}
+
+// catalog holds every text of the back office in Chinese and English.
+var catalog = map[string][2]string{
+	"product":            {"Beian 备案后台", "Beian back office"},
+	"nav.queue":          {"审核队列", "Review queue"},
+	"nav.staff":          {"员工账号", "Staff"},
+	"nav.outbox":         {"发件箱", "Outbox"},
+	"nav.audit":          {"审计日志", "Audit log"},
+	"nav.bureau":         {"管局模拟器", "Bureau simulator"},
+	"nav.portal":         {"申请人页面", "Applicant portal"},
+	"nav.logout":         {"退出", "Sign out"},
+	"nav.lang":           {"English", "中文"},
+	"error.title":        {"出错了", "Something went wrong"},
+	"error.back":         {"返回审核队列", "Back to the queue"},
+	"queue.title":        {"审核队列", "Review queue"},
+	"queue.state":        {"状态", "State"},
+	"queue.province":     {"省份", "Province"},
+	"queue.any":          {"全部", "All"},
+	"queue.overdue":      {"仅看超时", "Overdue only"},
+	"queue.filter":       {"筛选", "Filter"},
+	"queue.subject":      {"主办单位", "Subject"},
+	"queue.flow":         {"类型", "Flow"},
+	"queue.submitted":    {"提交时间", "Submitted"},
+	"queue.due":          {"截止时间（工作日）", "Due (working days)"},
+	"queue.empty":        {"没有待处理的申请。", "Nothing to review."},
+	"queue.late":         {"已超时", "Overdue"},
+	"app.title":          {"审核申请", "Review application"},
+	"app.facts":          {"概况", "Overview"},
+	"app.id":             {"申请编号", "Application"},
+	"app.state":          {"状态", "State"},
+	"app.flow":           {"备案类型", "Flow"},
+	"app.province":       {"省份", "Province"},
+	"app.submitted":      {"提交时间", "Submitted"},
+	"app.due":            {"处理截止", "Due"},
+	"app.eta":            {"预计备案完成", "Estimated approval"},
+	"app.numbers":        {"备案号", "Numbers"},
+	"app.changed":        {"自上次驳回以来修改的字段", "Fields changed since the last rejection"},
+	"app.changed.none":   {"上次驳回后没有字段被修改。", "No field changed since the last rejection."},
+	"app.lastreasons":    {"上次驳回原因", "Reasons of the last rejection"},
+	"app.violations":     {"当前校验问题", "Current violations"},
+	"app.violations.ok":  {"没有校验问题。", "No violations."},
+	"app.subject":        {"主办单位信息", "Subject"},
+	"app.leader":         {"负责人", "Leader"},
+	"app.website":        {"网站 %d", "Website %d"},
+	"app.access":         {"接入信息", "Access"},
+	"app.attachments":    {"附件", "Attachments"},
+	"app.attachments.no": {"没有附件。", "No attachments."},
+	"app.history":        {"处理记录", "History"},
+	"app.verification":   {"核验方式", "Verification"},
+	"app.verify.onsite":  {"现场面签：%s，%s", "Face-to-face signing: %s, %s"},
+	"app.verify.mail":    {"邮寄，快递单号 %s", "By mail, tracking number %s"},
+	"app.verify.none":    {"申请人尚未登记核验方式。", "The applicant has not chosen a verification method yet."},
+	"app.verify.recv":    {"材料收到时间：%s", "Materials received: %s"},
+	"app.sms":            {"短信核验", "SMS verification"},
+	"app.decide":         {"审核决定", "Decision"},
+	"app.approve":        {"审核通过", "Approve"},
+	"app.reject":         {"驳回（修改资料）", "Reject (data)"},
+	"app.rejectmat":      {"驳回核验材料", "Reject materials"},
+	"app.reasons":        {"驳回原因（至少一条）", "Reasons (at least one to reject)"},
+	"app.reason.field":   {"字段", "Field"},
+	"app.reason.rule":    {"规则代码（可选）", "Rule code (optional)"},
+	"app.reason.msg":     {"说明", "Message"},
+	"app.reason.pick":    {"— 选择字段 —", "— pick a field —"},
+	"app.received":       {"登记材料已收到 / 已面签", "Record materials received / signing done"},
+	"app.note":           {"备注", "Note"},
+	"app.tobureau":       {"提交管局", "Submit to the bureau"},
+	"app.none":           {"当前状态下没有需要审核员处理的操作。", "Nothing for a reviewer to do in this state."},
+	"done.decided":       {"已记录审核决定。", "Decision recorded."},
+	"done.received":      {"已登记材料收到。", "Receipt recorded."},
+	"done.submitted":     {"已提交管局。", "Submitted to the bureau."},
+	"done.staff":         {"已创建员工账号。", "Staff account created."},
+	"done.bureau":        {"已记录管局决定。", "Bureau decision recorded."},
+	"staff.title":        {"员工账号", "Staff accounts"},
+	"staff.email":        {"邮箱", "Email"},
+	"staff.name":         {"姓名", "Name"},
+	"staff.phone":        {"手机号（可选）", "Mobile (optional)"},
+	"staff.password":     {"初始密码", "Initial password"},
+	"staff.role":         {"角色", "Role"},
+	"staff.created":      {"创建时间", "Created"},
+	"staff.create":       {"创建账号", "Create account"},
+	"role.reviewer":      {"审核员", "Reviewer"},
+	"role.admin":         {"管理员", "Admin"},
+	"outbox.title":       {"发件箱", "Outbox"},
+	"outbox.channel":     {"渠道", "Channel"},
+	"outbox.to":          {"收件人（完整邮箱或手机号）", "Recipient (full address or mobile)"},
+	"outbox.sent":        {"时间", "Sent"},
+	"outbox.subject":     {"主题 / 发送方", "Subject / sender"},
+	"outbox.body":        {"内容", "Body"},
+	"outbox.empty":       {"没有消息。", "No messages."},
+	"audit.title":        {"审计日志", "Audit log"},
+	"audit.at":           {"时间", "Time"},
+	"audit.actor":        {"操作人", "Actor"},
+	"audit.action":       {"操作", "Action"},
+	"audit.object":       {"对象", "Object"},
+	"audit.detail":       {"详情", "Detail"},
+	"audit.csv":          {"导出 CSV", "Export CSV"},
+	"bureau.title":       {"管局模拟器", "Bureau simulator"},
+	"bureau.mode":        {"模式：%s", "Mode: %s"},
+	"bureau.since":       {"审核开始", "Review since"},
+	"bureau.decideat":    {"自动决定时间", "Auto decision at"},
+	"bureau.approve":     {"批准", "Approve"},
+	"bureau.reject":      {"驳回", "Reject"},
+	"bureau.reason":      {"驳回原因", "Reason"},
+	"bureau.empty":       {"管局当前没有审核中的申请。", "The bureau is reviewing nothing."},
+}
+
+func tr(lang, key string, args ...any) string {
+	t, ok := catalog[key]
+	if !ok {
+		return key
+	}
+	s := t[0]
+	if lang == "en" {
+		s = t[1]
+	}
+	if len(args) > 0 {
+		return fmt.Sprintf(s, args...)
+	}
+	return s
+}
+
+var funcs = template.FuncMap{
+	"stateName": func(s, lang string) string { return workflow.Label(workflow.State(s), lang) },
+	"join":      strings.Join,
+	"add":       func(a, b int) int { return a + b },
+	"seq": func(n int) []int {
+		out := make([]int, n)
+		for i := range out {
+			out[i] = i
+		}
+		return out
+	},
+}

@@ -1,0 +1,333 @@
+package backoffice
+
+import (
+	"encoding/csv"
+	"errors"
+	"io"
+	"net/http"
+	"strconv"
+	"time"
+
+	"beian/internal/bureau"
+	"beian/internal/filing"
+	"beian/internal/httpx"
+	"beian/internal/refdata"
+	"beian/internal/service"
+)
+
+// --- review queue ---
+
+type queueData struct {
+	Items     []service.QueueItem
+	State     string
+	Province  string
+	Overdue   bool
+	States    []string
+	Provinces []refdata.Province
+}
+
+// ProvinceName names a province code.
+func (q *queueData) ProvinceName(code string) string {
+	if p, ok := refdata.Default().Province(code); ok {
+		return p.Name
+	}
+	return code
+}
+
+func (b *Backoffice) queue(w http.ResponseWriter, r *http.Request) error {
+	q := r.URL.Query()
+	d := &queueData{State: q.Get("state"), Province: q.Get("province"), Overdue: q.Get("overdue") == "1",
+		States: service.ReviewStates, Provinces: refdata.Default().Provinces()}
+	items, err := b.svc.ReviewQueue(r.Context(), viewerOf(r).Account, service.QueueFilter{State: d.State, Province: d.Province, Overdue: d.Overdue})
+	if err != nil {
+		return err
+	}
+	d.Items = items
+	return b.render(w, http.StatusOK, "queue", b.newPage(r, "queue.title", "queue", d))
+}
+
+// --- application ---
+
+type appData struct {
+	V         *service.ReviewView
+	Fields    []fieldOption
+	Changed   map[string]bool
+	Can       map[string]bool
+	ReasonErr string
+	Rows      []filing.Reason // the reason rows of the form (kept after a refused post)
+	Decision  string
+	Lang      string
+}
+
+// Label names a field path.
+func (d *appData) Label(path string) string {
+	if path == "" || path == "sms" {
+		return "—"
+	}
+	return FieldLabel(d.Lang, path)
+}
+
+// Masked reports whether the field was changed since the last rejection (for highlighting).
+func (d *appData) IsChanged(path string) bool { return d.Changed[path] }
+
+// AttachmentName names an attachment kind.
+func (d *appData) AttachmentName(kind string) string {
+	if k, ok := service.Kind(kind); ok {
+		return k.Name.In(d.Lang)
+	}
+	return kind
+}
+
+// Localize renders violations in the page's language.
+func (d *appData) Violations() []filing.LocalizedViolation {
+	return filing.Localize(d.V.Violations, d.Lang)
+}
+
+func (b *Backoffice) loadApp(r *http.Request, rows []filing.Reason, reasonErr, decision string) (*page, error) {
+	acc := viewerOf(r).Account
+	v, err := b.svc.ReviewApplication(r.Context(), acc, r.PathValue("id"))
+	if err != nil {
+		return nil, err
+	}
+	p := b.newPage(r, "app.title", "queue", nil)
+	d := &appData{V: v, Changed: map[string]bool{}, Can: map[string]bool{}, ReasonErr: reasonErr, Decision: decision, Lang: p.Lang}
+	d.Fields = fieldOptions(p.Lang, v.Document)
+	for _, f := range v.ChangedFields {
+		d.Changed[f] = true
+	}
+	for _, ev := range v.Allowed {
+		d.Can[ev] = true
+	}
+	d.Rows = rows
+	for len(d.Rows) < 3 {
+		d.Rows = append(d.Rows, filing.Reason{})
+	}
+	p.Data = d
+	p.Title = v.Document.Subject.Name + " · " + p.Title
+	return p, nil
+}
+
+func (b *Backoffice) application(w http.ResponseWriter, r *http.Request) error {
+	p, err := b.loadApp(r, nil, "", "")
+	if err != nil {
+		return err
+	}
+	return b.render(w, http.StatusOK, "application", p)
+}
+
+// maxReasonRows bounds the reason rows one form may post.
+const maxReasonRows = 20
+
+func (b *Backoffice) decision(w http.ResponseWriter, r *http.Request) error {
+	fields, rules, msgs := r.PostForm["reason_field"], r.PostForm["reason_rule"], r.PostForm["reason_message"]
+	var rows []filing.Reason
+	for i := range min(len(fields), maxReasonRows) {
+		rs := filing.Reason{Field: fields[i]}
+		if i < len(rules) {
+			rs.Rule = rules[i]
+		}
+		if i < len(msgs) {
+			rs.Message = msgs[i]
+		}
+		if rs.Field == "" && rs.Rule == "" && rs.Message == "" {
+			continue // an unused row
+		}
+		rows = append(rows, rs)
+	}
+	decision := r.PostFormValue("decision")
+	in := service.DecisionInput{Decision: decision}
+	if decision != "approve" {
+		in.Reasons = rows
+	}
+	_, err := b.svc.Decide(r.Context(), viewerOf(r).Account, r.PathValue("id"), in)
+	var he *httpx.Error
+	if errors.As(err, &he) && he.Status == http.StatusUnprocessableEntity {
+		// Show the form again with what was typed and what is wrong.
+		p, lerr := b.loadApp(r, rows, "", decision)
+		if lerr != nil {
+			return lerr
+		}
+		msg := he.Message.In(p.Lang)
+		for _, v := range he.Violations {
+			msg += "；" + v.Field + "：" + v.Message.In(p.Lang)
+		}
+		p.Data.(*appData).ReasonErr = msg
+		return b.render(w, http.StatusUnprocessableEntity, "application", p)
+	}
+	if err != nil {
+		return err
+	}
+	return done(w, r, "/review/applications/"+r.PathValue("id"), "decided")
+}
+
+func (b *Backoffice) materialsReceived(w http.ResponseWriter, r *http.Request) error {
+	if _, err := b.svc.MaterialsReceived(r.Context(), viewerOf(r).Account, r.PathValue("id"), r.PostFormValue("note")); err != nil {
+		return err
+	}
+	return done(w, r, "/review/applications/"+r.PathValue("id"), "received")
+}
+
+func (b *Backoffice) submitToBureau(w http.ResponseWriter, r *http.Request) error {
+	if _, err := b.svc.SubmitToBureau(r.Context(), viewerOf(r).Account, r.PathValue("id")); err != nil {
+		return err
+	}
+	return done(w, r, "/review/applications/"+r.PathValue("id"), "submitted")
+}
+
+func (b *Backoffice) attachment(w http.ResponseWriter, r *http.Request) error {
+	acc := viewerOf(r).Account
+	rc, _, err := b.svc.OpenAttachment(r.Context(), acc, r.PathValue("id"), r.PathValue("aid"))
+	if err != nil {
+		return err
+	}
+	defer rc.Close()
+	w.Header().Set("Content-Type", "image/jpeg")
+	w.Header().Set("Content-Disposition", "inline")
+	_, err = io.Copy(w, rc)
+	return err
+}
+
+// --- admin ---
+
+func (b *Backoffice) adminHome(w http.ResponseWriter, r *http.Request) error {
+	http.Redirect(w, r, "/admin/staff", http.StatusSeeOther)
+	return nil
+}
+
+type staffData struct {
+	Items []*service.Account
+	Form  map[string]string
+	Err   string
+}
+
+func (b *Backoffice) staff(w http.ResponseWriter, r *http.Request) error {
+	return b.renderStaff(w, r, http.StatusOK, map[string]string{"role": service.RoleReviewer}, "")
+}
+
+func (b *Backoffice) renderStaff(w http.ResponseWriter, r *http.Request, status int, form map[string]string, msg string) error {
+	list, err := b.svc.StaffAccounts(r.Context(), viewerOf(r).Account)
+	if err != nil {
+		return err
+	}
+	return b.render(w, status, "staff", b.newPage(r, "staff.title", "staff", &staffData{Items: list, Form: form, Err: msg}))
+}
+
+func (b *Backoffice) createStaff(w http.ResponseWriter, r *http.Request) error {
+	form := map[string]string{"email": r.PostFormValue("email"), "name": r.PostFormValue("name"), "phone": r.PostFormValue("phone"),
+		"role": r.PostFormValue("role")}
+	_, err := b.svc.CreateStaff(r.Context(), viewerOf(r).Account, service.RegisterInput{Email: form["email"], Name: form["name"],
+		Phone: form["phone"], Password: r.PostFormValue("password")}, form["role"])
+	var he *httpx.Error
+	if errors.As(err, &he) && (he.Status == http.StatusUnprocessableEntity || he.Status == http.StatusConflict) {
+		lang := httpx.Lang(r)
+		msg := he.Message.In(lang)
+		for _, v := range he.Violations {
+			msg += "；" + v.Message.In(lang)
+		}
+		return b.renderStaff(w, r, he.Status, form, msg)
+	}
+	if err != nil {
+		return err
+	}
+	return done(w, r, "/admin/staff", "staff")
+}
+
+type outboxData struct {
+	Items   []service.OutboxItem
+	Channel string
+	To      string
+}
+
+func (b *Backoffice) outbox(w http.ResponseWriter, r *http.Request) error {
+	q := r.URL.Query()
+	d := &outboxData{Channel: q.Get("channel"), To: q.Get("to")}
+	items, err := b.svc.Outbox(r.Context(), viewerOf(r).Account, service.OutboxQuery{Channel: d.Channel, To: d.To, Limit: 200})
+	if err != nil {
+		return err
+	}
+	d.Items = items
+	return b.render(w, http.StatusOK, "outbox", b.newPage(r, "outbox.title", "outbox", d))
+}
+
+type auditData struct {
+	Items  []*service.AuditEntry
+	Object string
+	Actor  string
+}
+
+func (b *Backoffice) auditFilter(r *http.Request) service.AuditFilter {
+	q := r.URL.Query()
+	f := service.AuditFilter{ObjectID: q.Get("object_id"), ActorID: q.Get("actor"), Limit: 200}
+	if n, err := strconv.Atoi(q.Get("limit")); err == nil && n > 0 {
+		f.Limit = min(n, 1000)
+	}
+	return f
+}
+
+func (b *Backoffice) audit(w http.ResponseWriter, r *http.Request) error {
+	f := b.auditFilter(r)
+	items, err := b.svc.AuditLog(r.Context(), viewerOf(r).Account, f)
+	if err != nil {
+		return err
+	}
+	return b.render(w, http.StatusOK, "audit", b.newPage(r, "audit.title", "audit", &auditData{Items: items, Object: f.ObjectID, Actor: f.ActorID}))
+}
+
+func (b *Backoffice) auditCSV(w http.ResponseWriter, r *http.Request) error {
+	f := b.auditFilter(r)
+	if r.URL.Query().Get("limit") == "" {
+		f.Limit = 1000
+	}
+	items, err := b.svc.AuditLog(r.Context(), viewerOf(r).Account, f)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	w.Header().Set("Content-Disposition", `attachment; filename="audit.csv"`)
+	cw := csv.NewWriter(w)
+	_ = cw.Write([]string{"at", "actor_id", "actor_role", "action", "object_type", "object_id", "ip", "detail"})
+	for _, e := range items {
+		detail := e.Detail
+		if detail != "" && (detail[0] == '=' || detail[0] == '+' || detail[0] == '-' || detail[0] == '@') {
+			detail = "'" + detail // never a spreadsheet formula
+		}
+		_ = cw.Write([]string{e.At.UTC().Format(time.RFC3339), e.ActorID, e.ActorRole, e.Action, e.ObjectType, e.ObjectID, e.IP, detail})
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+type bureauData struct {
+	Mode  string
+	Items []bureau.UnderReview
+	Err   string
+}
+
+func (b *Backoffice) bureau(w http.ResponseWriter, r *http.Request) error {
+	return b.renderBureau(w, r, http.StatusOK, "")
+}
+
+func (b *Backoffice) renderBureau(w http.ResponseWriter, r *http.Request, status int, msg string) error {
+	items, mode, err := b.svc.BureauUnderReview(r.Context(), viewerOf(r).Account)
+	if err != nil {
+		return err
+	}
+	return b.render(w, status, "bureau", b.newPage(r, "bureau.title", "bureau", &bureauData{Mode: mode, Items: items, Err: msg}))
+}
+
+func (b *Backoffice) bureauDecision(w http.ResponseWriter, r *http.Request) error {
+	approve := r.PostFormValue("decision") == "approve"
+	_, err := b.svc.BureauDecide(r.Context(), viewerOf(r).Account, r.PathValue("id"), approve, r.PostFormValue("reason"))
+	var he *httpx.Error
+	if errors.As(err, &he) && (he.Status == http.StatusUnprocessableEntity || he.Status == http.StatusConflict) {
+		return b.renderBureau(w, r, he.Status, he.Message.In(httpx.Lang(r)))
+	}
+	if err != nil {
+		return err
+	}
+	return done(w, r, "/admin/bureau", "bureau")
+}
+
+
+// DocRows are the document's fields with their values.
+func (d *appData) DocRows() []docRow { return documentRows(d.Lang, d.V.Document, d.Changed) }
