@@ -328,6 +328,5 @@ func (b *Backoffice) bureauDecision(w http.ResponseWriter, r *http.Request) erro
 	return done(w, r, "/admin/bureau", "bureau")
 }
 
-
 // DocRows are the document's fields with their values.
 func (d *appData) DocRows() []docRow { return documentRows(d.Lang, d.V.Document, d.Changed) }
