@@ -1,0 +1,104 @@
+package backoffice
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+func chromiumPath() string {
+	if p := os.Getenv("BEIAN_CHROMIUM"); p != "" {
+		return p
+	}
+	for _, n := range []string{"chromium", "chromium-browser", "google-chrome", "google-chrome-stable"} {
+		if p, err := exec.LookPath(n); err == nil {
+			return p
+		}
+	}
+	return ""
+}
+
+func newChrome(t *testing.T) context.Context {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("browser test skipped with -short")
+	}
+	path := chromiumPath()
+	if path == "" {
+		t.Skip("browser test skipped: no chromium found (install Debian's chromium or set BEIAN_CHROMIUM)")
+	}
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(path), chromedp.NoSandbox, chromedp.DisableGPU,
+		chromedp.Flag("no-first-run", true), chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("lang", "zh-CN"), chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(1280, 900))
+	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancelCtx := chromedp.NewContext(actx)
+	ctx, cancelTimeout := context.WithTimeout(ctx, 2*time.Minute)
+	t.Cleanup(func() { cancelTimeout(); cancelCtx(); cancelAlloc() })
+	return ctx
+}
+
+// step runs browser actions, failing with the page's text when one does not work out.
+func step(t *testing.T, ctx context.Context, what string, actions ...chromedp.Action[chromedp.Void]) {
+	t.Helper()
+	if err := chromedp.Do(ctx, actions...); err != nil {
+		body, _ := chromedp.Run(ctx, chromedp.Evaluate[string]("document.body ? document.body.innerText : ''"))
+		loc, _ := chromedp.Run(ctx, chromedp.Location())
+		t.Fatalf("%s: %v\nat %s\n%s", what, err, loc, body)
+	}
+}
+
+func login(t *testing.T, ctx context.Context, base, next, email, password string) {
+	t.Helper()
+	step(t, ctx, "log in as "+email,
+		chromedp.Navigate(base+"/lang?to=zh&back=/login?next="+next),
+		chromedp.WaitVisible(chromedp.CSS(`form[action="/login"]`)),
+		chromedp.SendKeys(chromedp.CSS(`form[action="/login"] [name="email"]`), email),
+		chromedp.SendKeys(chromedp.CSS(`form[action="/login"] [name="password"]`), password),
+		chromedp.Click(chromedp.CSS(`form[action="/login"] button[type=submit]`)))
+}
+
+// TestBrowserFieldRejection: in real Chromium, a reviewer rejects one field
+// in the back office and the applicant sees the reason beside that field.
+func TestBrowserFieldRejection(t *testing.T) {
+	ctx := newChrome(t)
+	h := newHarness(t)
+	_, id := h.submitted("zhao@example.com")
+	h.staff("rev@example.com", "reviewer")
+	base := h.srv.URL
+	reason := "网站名称与网站内容不符，请修改为实际名称"
+
+	login(t, ctx, base, "/review/applications/"+id, "rev@example.com", "Staff-pass-2026")
+	step(t, ctx, "reject websites[0].name",
+		chromedp.WaitVisible(chromedp.CSS(`#decision-form`)),
+		chromedp.SetValue(chromedp.CSS(`#reason-field-0`), "websites[0].name"),
+		chromedp.SendKeys(chromedp.CSS(`#reason-message-0`), reason),
+		chromedp.Click(chromedp.CSS(`#btn-reject`)),
+		chromedp.WaitVisible(chromedp.CSS(`.flash`)))
+	state, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector('#app-state').dataset.state`))
+	if err != nil || state != "initial_rejected" {
+		t.Fatalf("state after rejecting: %q %v", state, err)
+	}
+	step(t, ctx, "log out", chromedp.Click(chromedp.CSS(`form[action="/logout"] button`)), chromedp.WaitVisible(chromedp.CSS(`body`)))
+
+	login(t, ctx, base, "/applications/"+id+"/websites", "zhao@example.com", "Appl1cant-pass")
+	step(t, ctx, "open the website step", chromedp.WaitVisible(chromedp.CSS(`input[name="websites[0].name"]`)))
+	// The reason sits in the box of that very field.
+	beside, err := chromedp.Run(ctx, chromedp.Evaluate[string](
+		`(function(){var i=document.querySelector('input[name="websites[0].name"]'); var f=i.closest('.field');
+		  var r=f && f.querySelector('.frej'); return r ? r.innerText : '';})()`))
+	if err != nil || !strings.Contains(beside, reason) {
+		t.Fatalf("reason beside websites[0].name: %q %v", beside, err)
+	}
+	// And not beside another field.
+	other, err := chromedp.Run(ctx, chromedp.Evaluate[string](
+		`(function(){var f=document.querySelector('input[name="websites[0].homepage_url"]').closest('.field'); var r=f.querySelector('.frej'); return r ? r.innerText : '';})()`))
+	if err != nil || other != "" {
+		t.Errorf("a reason beside the homepage field: %q %v", other, err)
+	}
+}
