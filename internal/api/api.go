@@ -115,6 +115,7 @@ var ipLimits = map[string]struct {
 	"register": {10, 10},
 	"reset":    {10, 10},
 	"precheck": {120, 60},
+	"public":   {120, 60}, // the public filing lookup (filings.go)
 }
 
 // limited refuses a client IP over the named budget with 429 and Retry-After.

@@ -60,3 +60,26 @@ func TestAbuseLimits(t *testing.T) {
 		t.Errorf("only %d of 30 registrations from one address refused", refused)
 	}
 }
+
+// TestPublicLookupLimit: the public lookup is limited per client IP too.
+func TestPublicLookupLimit(t *testing.T) {
+	e := newEnv(t, storagetest.URLs(t)["sqlite"])
+	limited := 0
+	for range 100 {
+		r := e.request("GET", "/api/v1/public/filings?q=example.cn", nil)
+		r.RemoteAddr = "198.51.100.9:1000"
+		if a := e.send(r, ""); a.status == 429 {
+			limited++
+		} else if a.status != 200 {
+			t.Fatalf("lookup: %d %s", a.status, a.body)
+		}
+	}
+	if limited < 30 {
+		t.Errorf("only %d of 100 rapid lookups refused", limited)
+	}
+	r := e.request("GET", "/api/v1/public/filings?q=example.cn", nil)
+	r.RemoteAddr = "203.0.113.1:1000"
+	if a := e.send(r, ""); a.status != 200 {
+		t.Errorf("another client: %d", a.status)
+	}
+}
