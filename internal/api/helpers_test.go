@@ -29,7 +29,7 @@ import (
 // env is one Beian instance over a database URL and a data dir; reopen
 // closes everything and starts again on the same data, like a restart.
 type env struct {
-	t       *testing.T
+	t       testing.TB
 	url     string
 	dir     string
 	now     time.Time
@@ -37,7 +37,7 @@ type env struct {
 	handler http.Handler
 }
 
-func newEnv(t *testing.T, url string) *env {
+func newEnv(t testing.TB, url string) *env {
 	e := &env{t: t, url: url, dir: t.TempDir(), now: time.Date(2026, 11, 30, 10, 0, 0, 0, time.FixedZone("CST", 8*3600))}
 	e.open()
 	t.Cleanup(func() { e.store.Close() })
@@ -90,7 +90,7 @@ type answer struct {
 	body   []byte
 }
 
-func (a answer) json(t *testing.T) map[string]any {
+func (a answer) json(t testing.TB) map[string]any {
 	t.Helper()
 	var m map[string]any
 	if err := json.Unmarshal(a.body, &m); err != nil {
@@ -100,7 +100,7 @@ func (a answer) json(t *testing.T) map[string]any {
 }
 
 // code is the error code of an error answer.
-func (a answer) code(t *testing.T) string {
+func (a answer) code(t testing.TB) string {
 	t.Helper()
 	e, _ := a.json(t)["error"].(map[string]any)
 	c, _ := e["code"].(string)
@@ -159,7 +159,7 @@ func (e *env) upload(path, token string, fields map[string]string, file []byte) 
 }
 
 // photo is a real JPEG of w×h with some structure in it.
-func photo(t *testing.T, w, h int) []byte {
+func photo(t testing.TB, w, h int) []byte {
 	t.Helper()
 	img := image.NewRGBA(image.Rect(0, 0, w, h))
 	for y := range h {
@@ -175,7 +175,7 @@ func photo(t *testing.T, w, h int) []byte {
 }
 
 // exampleDocument is the spec's Hangzhou enterprise filing.
-func exampleDocument(t *testing.T) map[string]any {
+func exampleDocument(t testing.TB) map[string]any {
 	t.Helper()
 	b, err := os.ReadFile("testdata/enterprise-first-filing.json")
 	if err != nil {
