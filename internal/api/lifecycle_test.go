@@ -41,7 +41,7 @@ type lcEnv struct {
 	admin  string // admin token
 }
 
-func newLifecycleEnv(t *testing.T, url string) *lcEnv {
+func newLifecycleEnv(t *testing.T, url string, mode ...string) *lcEnv {
 	t.Helper()
 	ctx := context.Background()
 	e := &env{t: t, url: url, dir: t.TempDir(), now: time.Date(2026, 11, 30, 10, 0, 0, 0, workdays.CST)}
@@ -77,8 +77,12 @@ func newLifecycleEnv(t *testing.T, url string) *lcEnv {
 	}
 	notifier.Outbox.Now = now
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	bmode := bureau.ModeAuto
+	if len(mode) > 0 {
+		bmode = mode[0]
+	}
 	sim, err := bureau.NewSimulator(bureau.Options{Store: st, Sealer: sealer, Calendar: cal, Notifier: notifier,
-		Mode: bureau.ModeAuto, TimeScale: 0, Now: now, Log: log})
+		Mode: bmode, TimeScale: 0, Now: now, Log: log})
 	if err != nil {
 		t.Fatal(err)
 	}
