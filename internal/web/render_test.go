@@ -113,6 +113,9 @@ func TestPagesRender(t *testing.T) {
 				t.Errorf("home %s tab lacks %s", tab, want)
 			}
 		}
+		for k, v := range filingRenderCases(wb, req) { // filings_test.go
+			cases[k] = v
+		}
 		for name := range wb.pages.byName {
 			if _, ok := cases[name]; !ok {
 				t.Errorf("page %s has no render case", name)

@@ -73,6 +73,10 @@ func (wb *Web) Routes(mux *http.ServeMux) {
 
 	h("GET /{$}", wb.home)
 	h("POST /records/start", wb.startFromRecord)
+	h("GET /filings", wb.filingsPage)        // filings.go: 我的备案
+	h("GET /records/cancel", wb.cancelStart) // choose the type, give the reason
+	h("POST /records/cancel", wb.cancelPost)
+	h("GET /lookup", wb.lookup) // the public lookup, no account needed
 	h("GET /apply", wb.precheckPage)
 	h("POST /apply", wb.precheckPost)
 	h("GET /applications/{id}", wb.progress)

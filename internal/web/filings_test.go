@@ -1,0 +1,164 @@
+package web
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"beian/internal/filing"
+	"beian/internal/pii"
+	"beian/internal/service"
+	"beian/internal/storage"
+	"beian/internal/storage/storagetest"
+)
+
+// fileRecords writes a filed subject with two websites (one hosted here,
+// one cancelled) for the account with email, sealed with the harness's key.
+func fileRecords(t *testing.T, st *storage.Store, email, number, certNumber string) {
+	t.Helper()
+	ctx := context.Background()
+	acc, err := st.AccountByEmail(ctx, email)
+	if err != nil {
+		t.Fatal(err)
+	}
+	key := make([]byte, 32)
+	for i := range key {
+		key[i] = byte(i + 1)
+	}
+	seal, err := pii.New(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sealed := func(v any) string {
+		b, _ := json.Marshal(v)
+		return seal.SealBytes(b)
+	}
+	now := time.Now()
+	leader := filing.Person{Name: "王建国", CertType: "resident_id", CertNumber: "110108198503152312", Mobile: "13910001234"}
+	err = st.Tx(ctx, func(tx *storage.Tx) error {
+		sub := filing.Subject{Province: "110000", Nature: "enterprise", CertType: "business_license", CertNumber: certNumber, Name: "北京星河云图科技有限公司", Leader: leader}
+		sr := &storage.SubjectRecord{Number: number, OwnerID: acc.ID, Province: "110000", Nature: "enterprise", CertType: "business_license",
+			CertHash: seal.Hash("business_license|" + certNumber), Name: sub.Name, Status: storage.RecordActive, Data: sealed(sub),
+			ApprovedOn: "2026-11-30", UpdatedAt: now}
+		if err := tx.PutSubjectRecord(ctx, sr); err != nil {
+			return err
+		}
+		for i, site := range []struct{ domain, name, status string }{{"xinghe-cloud.cn", "星河云图官网", storage.RecordActive}, {"xinghe-old.cn", "旧站", storage.RecordCancelled}} {
+			w := &storage.WebsiteRecord{SubjectID: sr.ID, Number: number + "-" + string(rune('1'+i)), Domain: site.domain, Name: site.name,
+				Status: site.status, ApprovedOn: "2026-11-30", UpdatedAt: now,
+				Data: sealed(filing.Website{Name: site.name, Domain: site.domain, Leader: leader})}
+			if err := tx.PutWebsiteRecord(ctx, w); err != nil {
+				return err
+			}
+			acc, _ := json.Marshal(filing.Access{Method: "cloud", IPs: []string{"42.159.10.10"}, ServerLocation: "110000"})
+			status := storage.RecordActive
+			if site.status == storage.RecordCancelled {
+				status = storage.RecordCancelled
+			}
+			if err := tx.PutAccessRecord(ctx, &storage.AccessRecord{WebsiteID: w.ID, Status: status, Data: string(acc), UpdatedAt: now}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestFilingPages: 我的备案, the cancellation start (type, reason, save,
+// then submit) and the public lookup.
+func TestFilingPages(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, st *storage.Store) {
+		h := newHarness(t, st)
+		const number = "京ICP备2019012345号"
+
+		// The public lookup needs no account and shows nothing personal.
+		anon := h.browser()
+		if a := anon.get("/lookup"); a.status != http.StatusOK || !strings.Contains(a.body, `name="q"`) {
+			t.Fatalf("lookup page: %d", a.status)
+		}
+		if a := anon.get("/filings"); a.status != http.StatusSeeOther || !strings.HasPrefix(a.location(), "/login") {
+			t.Errorf("my filings without login: %d %s", a.status, a.location())
+		}
+
+		b := h.browser()
+		b.registerAndLogin("xinghe@example.com", "13900009999")
+		fileRecords(t, st, "xinghe@example.com", number, "91110108MA01XK3NX8")
+
+		a := anon.get("/lookup?q=" + url.QueryEscape("www.xinghe-cloud.cn"))
+		if a.status != http.StatusOK || !strings.Contains(a.body, "星河云图官网") || !strings.Contains(a.body, number+"-1") {
+			t.Errorf("lookup by domain: %d\n%s", a.status, a.body)
+		}
+		for _, secret := range []string{"王建国", "13910001234", "110108198503152312"} {
+			if strings.Contains(a.body, secret) {
+				t.Errorf("the lookup page shows %s", secret)
+			}
+		}
+		if a := anon.get("/lookup?q=" + url.QueryEscape(number+"-2")); !strings.Contains(a.body, tr("zh", "lookup.none")) {
+			t.Errorf("a cancelled number is shown")
+		}
+
+		// 我的备案 lists the subject and its websites, masked.
+		a = b.get("/filings")
+		if a.status != http.StatusOK || !strings.Contains(a.body, "北京星河云图科技有限公司") || !strings.Contains(a.body, "xinghe-old.cn") ||
+			!strings.Contains(a.body, "42.159.10.10") {
+			t.Fatalf("my filings: %d\n%s", a.status, a.body)
+		}
+		if strings.Contains(a.body, "13910001234") {
+			t.Errorf("my filings shows a mobile in clear")
+		}
+
+		// Cancelling a website: choose the type, give the reason, save.
+		tok := b.csrfFrom("/records/cancel?record=" + url.QueryEscape(number+"-1"))
+		if a := b.get("/records/cancel?record=" + url.QueryEscape(number+"-1")); !strings.Contains(a.body, `value="cancel_access"`) {
+			t.Errorf("cancel access not offered for a hosted site")
+		}
+		a = b.post("/records/cancel", url.Values{"record": {number + "-1"}, "flow": {"cancel_website"}, "reason": {"  "}}, tok)
+		if a.status != http.StatusUnprocessableEntity || !strings.Contains(a.body, "注销原因") {
+			t.Errorf("cancellation without a reason: %d", a.status)
+		}
+		a = b.post("/records/cancel", url.Values{"record": {number + "-1"}, "flow": {"cancel_website"}, "reason": {"网站停止运营"}}, tok)
+		if a.status != http.StatusSeeOther || !strings.HasSuffix(a.location(), "/submit") {
+			t.Fatalf("cancellation saved: %d %s\n%s", a.status, a.location(), a.body)
+		}
+		id := appIDFrom(t, a.location())
+		acc, _ := st.AccountByEmail(context.Background(), "xinghe@example.com")
+		app, err := h.svc.GetApplication(context.Background(), &service.Account{ID: acc.ID, Role: service.RoleApplicant}, id)
+		if err != nil || app.Flow != "cancel_website" || app.Document.Websites[0].Remark != "网站停止运营" || app.RecordNumber != number+"-1" {
+			t.Fatalf("cancellation draft: %+v %v", app, err)
+		}
+		// While it is open the subject offers no other change.
+		if a := b.get("/filings"); !strings.Contains(a.body, "/applications/"+id) {
+			t.Errorf("my filings does not point to the open application")
+		}
+
+		// Someone else's record is not found.
+		c := h.browser()
+		c.registerAndLogin("other@example.com", "13900008888")
+		if a := c.get("/records/cancel?record=" + url.QueryEscape(number)); a.status != http.StatusNotFound {
+			t.Errorf("someone else's record: %d", a.status)
+		}
+	})
+}
+
+// filingRenderCases are the render cases of the filing pages, for TestPagesRender.
+func filingRenderCases(wb *Web, req func() *http.Request) map[string]page {
+	recs := []service.FilingSubject{{Number: "京ICP备2019012345号", Status: "active", Name: "北京星河云图科技有限公司", Nature: "enterprise", Version: 2,
+		Websites: []service.FilingWebsite{
+			{Number: "京ICP备2019012345号-1", Status: "active", Domain: "xinghe-cloud.cn", Name: "星河云图官网", AccessStatus: "active",
+				Website: filing.Website{Access: filing.Access{Method: "cloud", IPs: []string{"42.159.10.10"}}}},
+			{Number: "京ICP备2019012345号-2", Status: "no_access", Domain: "xinghe-blog.cn", Name: "博客", AccessStatus: "cancelled"},
+			{Number: "京ICP备2019012345号-3", Status: "cancelled", Domain: "xinghe-old.cn", Name: "旧站"}}},
+		{Number: "京ICP备2019000001号", Status: "cancelled", Name: "旧公司", OpenApplication: "app1"}}
+	return map[string]page{
+		"filings": &filingsPage{Records: recs},
+		"cancel":  &cancelPage{Record: "京ICP备2019012345号-1", Hosted: true, Flow: "cancel_access", Reason: "停止运营", Errors: []string{"x"}},
+		"lookup": &lookupPage{Q: "xinghe-cloud.cn", Asked: true, Items: []service.PublicFiling{{SubjectName: "北京星河云图科技有限公司", Nature: "enterprise",
+			SubjectNumber: "京ICP备2019012345号", WebsiteName: "星河云图官网", Domain: "xinghe-cloud.cn", WebsiteNumber: "京ICP备2019012345号-1", ApprovedOn: "2026-11-30"}}},
+	}
+}
