@@ -277,6 +277,15 @@ func filingScenario(t *testing.T, url string) {
 		t.Fatalf("another subject's domain: %d %s", a.status, a.body)
 	}
 
+	// The lookup knows filings of other providers through the registry, without personal data.
+	if items := f.lookup(seedDomain); len(items) != 1 || items[0].(map[string]any)["website_number"] != seedSubjectNumber+"-1" ||
+		items[0].(map[string]any)["subject_name"] != "北京星河云图科技有限公司" {
+		t.Errorf("lookup of a site filed elsewhere: %v", items)
+	}
+	if items := f.lookup("unknown-site.cn"); len(items) != 0 {
+		t.Errorf("lookup of an unknown domain: %v", items)
+	}
+
 	// A new domain of the seeded subject: new_website, the subject pre-filled.
 	newDomain := "xinghe-blog.cn"
 	pc := map[string]any{"domain": newDomain, "cert_type": "business_license", "cert_number": seedCert}

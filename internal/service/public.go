@@ -35,6 +35,7 @@ func (s *Service) PublicLookup(ctx context.Context, q string) ([]PublicFiling, e
 	}
 	var rows []storage.PublicFiling
 	var err error
+	domain := ""
 	if strings.Contains(strings.ToUpper(q), "ICP") {
 		rows, err = s.st.PublicFilingsByNumber(ctx, strings.ReplaceAll(q, "icp", "ICP"))
 	} else {
@@ -45,14 +46,18 @@ func (s *Service) PublicLookup(ctx context.Context, q string) ([]PublicFiling, e
 			// Not a name anyone could have filed: nothing found, not an error.
 			return []PublicFiling{}, nil
 		}
-		d := n.RegistrableDomain() // www.example.com is filed as example.com
-		if d == "" {
-			d = n.Unicode
+		domain = n.RegistrableDomain() // www.example.com is filed as example.com
+		if domain == "" {
+			domain = n.Unicode
 		}
-		rows, err = s.st.PublicFilingsByDomain(ctx, d)
+		rows, err = s.st.PublicFilingsByDomain(ctx, domain)
 	}
 	if err != nil {
 		return nil, storeErr(err)
+	}
+	if len(rows) == 0 && domain != "" && s.registry != nil {
+		// Not filed here: the national registry may know it (filed through another provider).
+		return s.registryLookup(ctx, domain)
 	}
 	out := make([]PublicFiling, 0, len(rows))
 	for _, r := range rows {
@@ -60,4 +65,26 @@ func (s *Service) PublicLookup(ctx context.Context, q string) ([]PublicFiling, e
 			WebsiteName: r.WebsiteName, Domain: r.Domain, WebsiteNumber: r.WebsiteNumber, ApprovedOn: r.ApprovedOn})
 	}
 	return out, nil
+}
+
+// registryLookup answers a domain from the national registry: its public
+// fields only (the registry keeps no approval date for other providers'
+// filings, so approved_on stays empty).
+func (s *Service) registryLookup(ctx context.Context, domain string) ([]PublicFiling, error) {
+	rw, err := s.registry.LookupDomain(ctx, domain)
+	if err != nil {
+		return nil, storeErr(err)
+	}
+	if rw == nil {
+		return []PublicFiling{}, nil
+	}
+	rs, err := s.registry.LookupSubject(ctx, rw.SubjectCertType, rw.SubjectCertNumber)
+	if err != nil {
+		return nil, storeErr(err)
+	}
+	if rs == nil || rs.Number != rw.SubjectNumber {
+		return []PublicFiling{}, nil
+	}
+	return []PublicFiling{{SubjectName: rs.Subject.Name, Nature: rs.Subject.Nature, SubjectNumber: rs.Number,
+		WebsiteName: rw.Website.Name, Domain: domain, WebsiteNumber: rw.Number}}, nil
 }
