@@ -3,6 +3,7 @@ package api_test
 import (
 	"context"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -229,5 +230,84 @@ func TestManualBureau(t *testing.T) {
 				t.Errorf("numbers %v", n)
 			}
 		})
+	}
+}
+
+// TestRefusalsWhenReady: in ready_for_bureau the materials cannot be
+// rejected nor uploads made (409), withdrawing works and empties the
+// reviewer's queue.
+func TestRefusalsWhenReady(t *testing.T) {
+	e := newLifecycleEnv(t, storagetest.URLs(t)["sqlite"])
+	tok, rev, id := readyForBureau(t, e)
+	path, review := "/api/v1/applications/"+id, "/api/v1/review/applications/"+id
+	if a := e.do("POST", review+"/decision", rev, map[string]any{"decision": "reject_materials", "reasons": []any{map[string]any{"field": "attachments.site_photo[0]", "message": "照片模糊"}}}); a.status != 409 || a.code(t) != "invalid_transition" {
+		t.Fatalf("reject materials when ready for the bureau: %d %s", a.status, a.body)
+	}
+	if a := e.upload(path+"/attachments", tok, map[string]string{"kind": "site_photo", "website": "0"}, photo(t, 800, 600)); a.status != 409 {
+		t.Errorf("upload when ready for the bureau: %d %s", a.status, a.body)
+	}
+	if a := e.do("POST", path+"/withdraw", tok, nil); a.status != 200 || a.json(t)["state"] != "withdrawn" {
+		t.Fatalf("withdraw: %d %s", a.status, a.body)
+	}
+	if a := e.do("GET", "/api/v1/review/queue", rev, nil); len(a.json(t)["items"].([]any)) != 0 {
+		t.Errorf("a withdrawn application in the queue: %s", a.body)
+	}
+}
+
+// TestVerificationReupload: reject_materials → verification → new photo.
+func TestVerificationReupload(t *testing.T) {
+	e := newLifecycleEnv(t, storagetest.URLs(t)["sqlite"])
+	if a := e.do("POST", "/api/v1/accounts", "", map[string]any{"email": "li@example.com", "phone": "13900005555", "password": "Appl1cant-pass", "name": "李明"}); a.status != 201 {
+		t.Fatal(a.status)
+	}
+	tok := e.login("li@example.com", "Appl1cant-pass")
+	e.do("POST", "/api/v1/admin/users", e.admin, map[string]any{"email": "rev@beian.test", "password": "Rev1ewer-pass", "role": "reviewer"})
+	rev := e.login("rev@beian.test", "Rev1ewer-pass")
+	doc := beijingDocument(t)
+	doc["websites"] = doc["websites"].([]any)[:1]
+	cr := e.do("POST", "/api/v1/applications", tok, map[string]any{"domain": "bj-lifecycle-a.cn", "cert_type": "business_license", "cert_number": doc["subject"].(map[string]any)["cert_number"]})
+	id := cr.json(t)["id"].(string)
+	path, review := "/api/v1/applications/"+id, "/api/v1/review/applications/"+id
+	e.do("PUT", path, tok, doc)
+	for _, f := range []map[string]string{{"kind": "subject_certificate"}, {"kind": "subject_leader_id"},
+		{"kind": "verification_form", "website": "0", "signed_on": "2026-11-29"}, {"kind": "site_photo", "website": "0"}} {
+		e.upload(path+"/attachments", tok, f, photo(t, 800, 600))
+	}
+	e.do("POST", path+"/submit", tok, nil)
+	e.do("POST", review+"/decision", rev, map[string]any{"decision": "approve"})
+	if a := e.do("POST", path+"/verification", tok, map[string]any{"method": "onsite", "office": "beijing", "date": "2026-12-01"}); a.status != 200 {
+		t.Fatalf("book signing: %d %s", a.status, a.body)
+	}
+	e.do("POST", review+"/materials-received", rev, map[string]any{})
+	rj := e.do("POST", review+"/decision", rev, map[string]any{"decision": "reject_materials", "reasons": []any{map[string]any{"field": "attachments.site_photo[0]", "message": "照片模糊，请重拍"}}})
+	if rj.status != 200 || rj.json(t)["state"] != "verification" {
+		t.Fatalf("reject materials: %d %s", rj.status, rj.body)
+	}
+	if a := e.upload(path+"/attachments", tok, map[string]string{"kind": "site_photo", "website": "0"}, photo(t, 900, 600)); a.status != 201 {
+		t.Errorf("new backdrop photo in verification: %d %s", a.status, a.body)
+	}
+	if a := e.upload(path+"/attachments", tok, map[string]string{"kind": "subject_certificate"}, photo(t, 900, 600)); a.status != 409 {
+		t.Errorf("other attachment in verification: %d %s", a.status, a.body)
+	}
+	if a := e.do("PUT", path, tok, doc); a.status != 409 {
+		t.Errorf("document edit in verification: %d", a.status)
+	}
+	v := e.do("GET", path+"/verification", tok, nil).json(t)["verification"].(map[string]any)
+	if v["method"] != "onsite" || v["received_at"] == nil {
+		t.Errorf("verification after rejection: %v", v)
+	}
+	if a := e.do("POST", path+"/verification", tok, map[string]any{"method": "mail", "tracking_number": "YT99887766"}); a.status != 200 || a.json(t)["verification"].(map[string]any)["received_at"] != nil {
+		t.Errorf("choose again: %d %s", a.status, a.body)
+	}
+	if a := e.do("POST", review+"/materials-received", rev, nil); a.status != 200 || a.json(t)["state"] != "material_review" {
+		t.Errorf("receipt again: %d %s", a.status, a.body)
+	}
+	e.drain()
+	var emails []string
+	for _, m := range e.outbox("email", "li@example.com") {
+		emails = append(emails, m["subject"].(string))
+	}
+	if !slices.ContainsFunc(emails, func(s string) bool { return strings.Contains(s, "核验材料需要补正") }) {
+		t.Errorf("no mail about the rejected materials: %q", emails)
 	}
 }

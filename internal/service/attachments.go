@@ -102,12 +102,15 @@ func (s *Service) AddAttachment(ctx context.Context, a *Account, id string, in A
 	if sa.OwnerID != a.ID {
 		return nil, notFound()
 	}
-	if !workflow.Editable(workflow.State(sa.State)) {
+	if !workflow.Editable(workflow.State(sa.State)) && sa.State != string(workflow.Verification) {
 		return nil, errLocked()
 	}
 	kind, ok := Kind(strings.TrimSpace(in.Kind))
 	if !ok {
 		return nil, badAttachment("attachment.kind.invalid", "kind", "未知的附件类型", "unknown attachment kind")
+	}
+	if !uploadAllowed(sa.State, kind.Key) { // verification.go: the backdrop photo while verifying
+		return nil, errLocked()
 	}
 	var doc filing.Document
 	if err := s.openJSON(sa.Document, &doc); err != nil {
@@ -159,7 +162,7 @@ func (s *Service) AddAttachment(ctx context.Context, a *Account, id string, in A
 		if err != nil {
 			return err
 		}
-		if !workflow.Editable(workflow.State(cur.State)) {
+		if !uploadAllowed(cur.State, kind.Key) {
 			return errLocked()
 		}
 		if kind.Single {

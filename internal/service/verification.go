@@ -192,3 +192,15 @@ func (s *Service) office(key string) *config.Office {
 	}
 	return nil
 }
+
+// uploadAllowed reports whether an attachment of kind may be uploaded in
+// state: anything while the document is editable, and while awaiting
+// verification the pieces of the verification itself (a new backdrop
+// photo or signed form after the materials were rejected).
+func uploadAllowed(state, kind string) bool {
+	if workflow.Editable(workflow.State(state)) {
+		return true
+	}
+	return state == string(workflow.Verification) &&
+		(kind == KindSitePhoto || kind == KindVerificationForm || kind == KindSecurityLetter)
+}
