@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"strings"
 	"time"
 
@@ -121,7 +122,11 @@ var ipLimits = map[string]struct {
 // limited refuses a client IP over the named budget with 429 and Retry-After.
 func (a *API) limited(name string, h httpx.HandlerFunc) httpx.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		if ok, wait := a.limits[name].Allow(clientIP(r), a.now()); !ok {
+		ip := clientIP(r)
+		if ip == "" {
+			return h(w, r)
+		}
+		if ok, wait := a.limits[name].Allow(ip, a.now()); !ok {
 			e := httpx.Errorf(http.StatusTooManyRequests, httpx.CodeRateLimited, "请求过于频繁，请稍后再试", "too many requests; try again later")
 			e.RetryAfter = max(1, wait)
 			return e
@@ -184,13 +189,24 @@ func account(r *http.Request) *service.Account {
 	return acc
 }
 
-// clientIP is the connection's address. Behind a reverse proxy the
-// operator's proxy must be the one limiting; forwarded headers are not
-// trusted because any client can set them.
+// clientIP is the address per-IP limits count against. A peer on this host
+// (loopback) is either the operator's reverse proxy — then the last
+// X-Forwarded-For hop, which the proxy appended, is the client — or a local
+// tool such as a load benchmark, which gets "" and is not limited per IP
+// (per-account limits still apply). Forwarded headers from other peers are
+// ignored: any client can set them.
 func clientIP(r *http.Request) string {
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
-		return r.RemoteAddr
+		host = r.RemoteAddr
+	}
+	if ip, err := netip.ParseAddr(host); err == nil && ip.IsLoopback() {
+		xff := r.Header.Get("X-Forwarded-For")
+		if xff == "" {
+			return ""
+		}
+		parts := strings.Split(xff, ",")
+		return strings.TrimSpace(parts[len(parts)-1])
 	}
 	return host
 }

@@ -94,7 +94,7 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, st *storage
 		}
 		io.WriteString(w, "ok\n")
 	})
-	api.New(api.Deps{Service: svc, Validator: validator, Log: log, Now: time.Now}).Routes(mux)
+	api.New(api.Deps{Service: svc, Validator: validator, Log: log, Now: time.Now, DisableRateLimits: !cfg.RateLimits}).Routes(mux)
 	ui, err := web.New(web.Deps{Service: svc, Config: cfg, Log: log, Now: time.Now})
 	if err != nil {
 		return nil, fmt.Errorf("web: %w", err)

@@ -231,8 +231,12 @@ func (s *Service) EnsureAdmin(ctx context.Context, email, password string) (bool
 func (s *Service) Login(ctx context.Context, email, password, clientIP string) (*Session, error) {
 	now := s.now()
 	email = strings.ToLower(strings.TrimSpace(email))
-	if ok, wait := s.loginIP.Allow("login:"+clientIP, now); !ok {
-		return nil, rateLimited(wait)
+	// An empty clientIP is a local tool on this host: no per-IP budget, the
+	// per-account lockout below still applies.
+	if clientIP != "" {
+		if ok, wait := s.loginIP.Allow("login:"+clientIP, now); !ok {
+			return nil, rateLimited(wait)
+		}
 	}
 	if wait := s.lockout.check(email, now); wait > 0 {
 		return nil, rateLimited(wait)

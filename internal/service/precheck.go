@@ -105,9 +105,8 @@ func (s *Service) Precheck(ctx context.Context, a *Account, in PrecheckInput) (*
 		return nil, httpx.ErrUnauthorized
 	}
 	// Per account, in both doors: the pre-check looks into the registry, so a
-	// script must not use it to enumerate filings. The login limiter's
-	// buckets are per key; this key space is the account's pre-checks.
-	if ok, wait := s.loginIP.Allow("precheck:"+a.ID, s.now()); !ok {
+	// script must not use it to enumerate filings.
+	if ok, wait := s.precheckAcct.Allow(a.ID, s.now()); !ok {
 		return nil, rateLimited(wait)
 	}
 	in.CertType = strings.TrimSpace(in.CertType)

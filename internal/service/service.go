@@ -63,9 +63,12 @@ type Service struct {
 	ref      *refdata.Data
 	limits   images.Limits
 
-	loginIP  *ratelimit.Limiter // every login attempt, per client IP
-	lockout  *lockout           // failed logins, per account
-	hashSlot chan struct{}      // bounds concurrent argon2id runs (19 MiB each)
+	loginIP *ratelimit.Limiter // every login attempt, per client IP
+	// precheckAcct bounds pre-checks per account: far above what a person
+	// types, far below what an enumerating script needs.
+	precheckAcct *ratelimit.Limiter
+	lockout      *lockout      // failed logins, per account
+	hashSlot     chan struct{} // bounds concurrent argon2id runs (19 MiB each)
 }
 
 // New builds the service.
@@ -94,9 +97,11 @@ func New(d Deps) *Service {
 	if d.Config.RateLimits {
 		// A person mistyping stays far below 20 tries in a burst; a script does not.
 		s.loginIP = ratelimit.New(30, 20)
+		s.precheckAcct = ratelimit.New(120, 300)
 		s.lockout = newLockout(maxLoginFailures, loginFailureWindow)
 	} else {
 		s.loginIP = ratelimit.Disabled()
+		s.precheckAcct = ratelimit.Disabled()
 		s.lockout = newLockout(0, loginFailureWindow)
 	}
 	s.hashSlot = make(chan struct{}, hashConcurrency)
