@@ -74,6 +74,7 @@ func serve(ctx context.Context, cfg config.Config, stdout, stderr io.Writer) err
 	wctx, stopWorkers := context.WithCancel(context.WithoutCancel(ctx))
 	workersDone := make(chan struct{})
 	go func() { sys.runner.Run(wctx); close(workersDone) }()
+	go housekeeping(wctx, sys, log)
 	defer func() { stopWorkers(); <-workersDone }()
 	mux := sys.mux
 
@@ -105,4 +106,20 @@ func serve(ctx context.Context, cfg config.Config, stdout, stderr io.Writer) err
 	sctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 	defer cancel()
 	return srv.Shutdown(sctx)
+}
+
+// housekeeping removes expired sessions and reset tokens every hour.
+func housekeeping(ctx context.Context, sys *system, log *slog.Logger) {
+	t := time.NewTicker(time.Hour)
+	defer t.Stop()
+	for {
+		if err := sys.svc.Cleanup(ctx); err != nil && ctx.Err() == nil {
+			log.Warn("housekeeping", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
 }
