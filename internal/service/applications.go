@@ -543,6 +543,9 @@ func (s *Service) view(ctx context.Context, sa *storage.Application) (*Applicati
 	if err := s.lifecycleView(ctx, sa, app); err != nil { // SMS codes and numbers (lifecycle.go)
 		return nil, err
 	}
+	if err := s.maskFiledElsewhere(ctx, sa, &app.Document); err != nil { // changes.go
+		return nil, err
+	}
 	return app, nil
 }
 

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"beian/internal/filing"
+	"beian/internal/pii"
 	"beian/internal/storage"
 )
 
@@ -232,4 +233,26 @@ func subjectMismatches(got, filed filing.Subject) []filing.Violation {
 	check("subject.leader.name", got.Leader.Name, filed.Leader.Name, false)
 	check("subject.leader.cert_number", got.Leader.CertNumber, filed.Leader.CertNumber, true)
 	return out
+}
+
+// maskFiledElsewhere hides the leaders' certificate numbers and mobiles
+// that a new_access document took from someone else's filing (the
+// registry's, or a record another account filed here): knowing a
+// subject's certificate and a domain must not reveal its leaders. The
+// stored document keeps them (the bureau texts the leader's mobile), and a
+// document sent back masked is put right by lockRecordSections.
+func (s *Service) maskFiledElsewhere(ctx context.Context, sa *storage.Application, doc *filing.Document) error {
+	if sa.Flow != filing.FlowNewAccess {
+		return nil
+	}
+	own, err := s.ownSubjectRecord(ctx, sa)
+	if err != nil || own != nil {
+		return err
+	}
+	MaskPerson(&doc.Subject.Leader)
+	doc.Subject.EmergencyPhone = pii.MaskMobile(doc.Subject.EmergencyPhone)
+	for i := range doc.Websites {
+		MaskPerson(&doc.Websites[i].Leader)
+	}
+	return nil
 }

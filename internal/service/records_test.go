@@ -204,3 +204,53 @@ func TestNewWebsiteOfARegistrySubject(t *testing.T) {
 		}
 	})
 }
+
+// TestNewAccessFromTheRegistry: subject and website come from the
+// registry, read-only; the leaders are not shown in clear to an applicant
+// who never filed them here, yet the stored document is complete.
+func TestNewAccessFromTheRegistry(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, st *storage.Store) {
+		f := newFixture(t, st)
+		const cert = "91110108MA01XK3NX8"
+		leader := filing.Person{Name: "李四", CertType: "resident_id", CertNumber: "110108198503152312", CertValidUntil: "long_term",
+			OfficePhone: "010-62345678", Mobile: "13910001234", Email: "lisi@example.com"}
+		filed := filing.Subject{Province: "110000", City: "110100", County: "110105", Nature: "enterprise", CertType: "business_license",
+			CertNumber: cert, Name: "北京别处科技有限公司", CertAddress: "北京市朝阳区酒仙桥路10号", MailingAddress: "北京市朝阳区酒仙桥路10号院3号楼501室",
+			Investor: "北京别处科技有限公司", Leader: leader}
+		site := filing.Website{Name: "别处科技官网", Domain: "elsewhere.cn", HomepageURL: "www.elsewhere.cn", ContentTypes: []string{"corporate_portal"},
+			Languages: []string{"zh-Hans"}, PreApprovals: []filing.PreApproval{}, Leader: leader}
+		f.reg.subjects["business_license|"+cert] = &service.RegistrySubject{Number: "京ICP备2019000001号", Subject: filed,
+			Websites: []service.RegistryWebsite{{Number: "京ICP备2019000001号-1"}}}
+		f.reg.domains["elsewhere.cn"] = &service.RegistryWebsite{Number: "京ICP备2019000001号-1", SubjectNumber: "京ICP备2019000001号",
+			SubjectCertType: "business_license", SubjectCertNumber: cert, Website: site, Providers: []string{"另一家接入商"}}
+
+		app, err := f.svc.CreateApplication(f.ctx, f.owner, service.CreateInput{Domain: "elsewhere.cn", CertType: "business_license", CertNumber: cert})
+		if err != nil || app.Flow != filing.FlowNewAccess || app.Document.Websites[0].Name != "别处科技官网" || app.Document.Subject.Name != filed.Name {
+			t.Fatalf("new_access: %+v %v", app, err)
+		}
+		doc := app.Document
+		doc.Subject.Name = "改名"
+		doc.Websites[0].Access = filing.Access{Method: "cloud", IPs: []string{"42.159.1.1"}, ServerLocation: "110000"}
+		app, err = f.svc.SaveDocument(f.ctx, f.owner, app.ID, doc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		d := app.Document
+		if d.Subject.Name != filed.Name || d.Websites[0].Access.IPs[0] != "42.159.1.1" {
+			t.Errorf("new_access saved %+v", d)
+		}
+		if d.Subject.Leader.Mobile != "139****1234" || d.Websites[0].Leader.CertNumber != "1101**********2312" {
+			t.Errorf("the registry's leaders are shown: %+v / %+v", d.Subject.Leader, d.Websites[0].Leader)
+		}
+		for _, v := range app.Violations {
+			if v.Severity == filing.SeverityError {
+				t.Errorf("stored document incomplete: %s %s", v.Rule, v.Field)
+			}
+		}
+		// Sending the masked document back changes nothing.
+		again, err := f.svc.SaveDocument(f.ctx, f.owner, app.ID, d)
+		if err != nil || again.Document.Subject.Leader.Mobile != "139****1234" || len(again.Violations) != len(app.Violations) {
+			t.Errorf("masked round trip: %+v %v", again, err)
+		}
+	})
+}
