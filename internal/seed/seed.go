@@ -1,0 +1,568 @@
+package seed
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/google/uuid"
+	"golang.org/x/crypto/argon2"
+
+	"beian/internal/config"
+	"beian/internal/filing"
+	"beian/internal/pii"
+	"beian/internal/storage"
+	"beian/internal/workdays"
+	"beian/internal/workflow"
+)
+
+// Password is the password of every seeded applicant account: the load
+// benchmark logs in as seeded owners with it. Seeded data is for
+// benchmarks only, never for a production database.
+const Password = "Seed-Passw0rd-2026"
+
+// Options say what to seed.
+type Options struct {
+	Subjects int
+	// Offset is the index of the first subject; -1 continues after the
+	// records already in the database.
+	Offset int
+	// PerTx is how many subjects one transaction carries (about 12 rows each).
+	PerTx int
+	// SamplePath receives the sample file (see Sample); empty writes none.
+	SamplePath string
+	// SampleSize bounds the items of the sample file.
+	SampleSize int
+	Now        time.Time
+	Progress   io.Writer // one line every few seconds; may be nil
+}
+
+// Report is what a seed run did.
+type Report struct {
+	First, Subjects int
+	Rows            int64
+	Elapsed         time.Duration
+}
+
+// Sample is the benchmark's input: real rows to query, with the personal
+// data in clear. It is written for the load generator only and must be
+// kept out of anything shared, like the database's own key file.
+type Sample struct {
+	Subjects int          `json:"subjects"`
+	First    int          `json:"first"`
+	Password string       `json:"password"` // of every seeded account
+	Items    []SampleItem `json:"items"`
+}
+
+// SampleItem is one seeded subject.
+type SampleItem struct {
+	Domain          string `json:"domain"`
+	WebsiteNumber   string `json:"website_number"`
+	SubjectNumber   string `json:"subject_number"`
+	Province        string `json:"province"`
+	CertType        string `json:"cert_type"`
+	CertNumber      string `json:"cert_number"`
+	LeaderMobile    string `json:"leader_mobile"`
+	AccountEmail    string `json:"account_email"`
+	ApplicationID   string `json:"application_id,omitempty"` // an open application of this subject
+	ApplicationOpen string `json:"application_state,omitempty"`
+}
+
+// table is one destination of generated rows.
+type table struct {
+	name string
+	cols []string
+}
+
+var tables = []table{
+	{"accounts", strings.Fields("id email phone_sealed phone_hash name role lang password_hash disabled created_at updated_at")},
+	{"subject_records", strings.Fields("id number owner_id province nature cert_type cert_hash name status version data application_id next_website approved_on created_at updated_at")},
+	{"website_records", strings.Fields("id subject_id number domain name status version data application_id approved_on created_at updated_at")},
+	{"access_records", strings.Fields("id website_id status version data application_id created_at updated_at")},
+	{"record_versions", strings.Fields("record_type record_id version status data application_id at")},
+	{"leader_mobiles", strings.Fields("owner_type owner_id role mobile_hash")},
+	{"applications", strings.Fields("id owner_id flow state open province subject_name subject_cert_type subject_cert_hash record_number document version due_at submitted_at created_at updated_at")},
+	{"application_domains", strings.Fields("application_id idx domain open")},
+	{"transitions", strings.Fields("id application_id seq at actor_id actor_role event from_state to_state reasons document")},
+}
+
+const (
+	tAccounts = iota
+	tSubjects
+	tWebsites
+	tAccess
+	tVersions
+	tMobiles
+	tApplications
+	tAppDomains
+	tTransitions
+	nTables
+)
+
+// chunk is the rows of a run of subjects, one transaction's worth.
+type chunk struct {
+	args   [nTables][]any
+	rows   int64
+	sample []SampleItem
+}
+
+func (c *chunk) add(t int, vals ...any) {
+	c.args[t] = append(c.args[t], vals...)
+	c.rows++
+}
+
+// builder turns generated subjects into rows, sealing as the service does.
+type builder struct {
+	g      *Generator
+	seal   *pii.Sealer
+	cal    *workdays.Calendar
+	pwHash string
+	now    time.Time
+	stride int
+}
+
+// certHash is the service's subject key: the keyed hash of
+// "type|NUMBER" (internal/service precheck.go).
+func (b *builder) certHash(certType, number string) string {
+	return b.seal.Hash(certType + "|" + strings.ToUpper(strings.TrimSpace(number)))
+}
+
+func (b *builder) sealJSON(v any) string {
+	j, err := json.Marshal(v)
+	if err != nil {
+		panic("seed: " + err.Error()) // plain structs always marshal
+	}
+	return b.seal.SealBytes(j)
+}
+
+func newID(t time.Time) string {
+	// Version 7 ids carry their time: rows land in key order, as in a real
+	// history, and the B-trees fill at their right edge.
+	var u uuid.UUID
+	ms := uint64(t.UnixMilli())
+	u[0], u[1], u[2], u[3], u[4], u[5] = byte(ms>>40), byte(ms>>32), byte(ms>>24), byte(ms>>16), byte(ms>>8), byte(ms)
+	if _, err := rand.Read(u[6:]); err != nil {
+		panic("seed: no randomness: " + err.Error())
+	}
+	u[6] = u[6]&0x0f | 0x70
+	u[8] = u[8]&0x3f | 0x80
+	return u.String()
+}
+
+func ms(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.UnixMilli()
+}
+
+// build generates subjects [from, to) into one chunk.
+func (b *builder) build(from, to int) *chunk {
+	c := &chunk{}
+	for i := from; i < to; i++ {
+		s := b.g.Subject(i)
+		b.subject(c, s, i%b.stride == 0)
+	}
+	return c
+}
+
+func (b *builder) subject(c *chunk, s *Subject, sampled bool) {
+	d := s.Doc
+	at := s.ApprovedAt
+	acct := newID(at.Add(-time.Hour))
+	c.add(tAccounts, acct, s.AccountEmail, b.seal.Seal(s.AccountPhone), b.seal.Hash(s.AccountPhone), d.Subject.Leader.Name,
+		"applicant", "zh", b.pwHash, 0, ms(at.Add(-time.Hour)), ms(at.Add(-time.Hour)))
+
+	subID := newID(at)
+	subData := b.sealJSON(d.Subject)
+	certHash := b.certHash(d.Subject.CertType, d.Subject.CertNumber)
+	c.add(tSubjects, subID, s.SubjectNumber, acct, d.Subject.Province, d.Subject.Nature, d.Subject.CertType, certHash,
+		d.Subject.Name, "active", 1, subData, "", len(d.Websites)+1, s.ApprovedOn, ms(at), ms(at))
+	c.add(tVersions, "subject", subID, 1, "active", subData, "", ms(at))
+	c.add(tMobiles, "subject", subID, "subject_leader", b.seal.Hash(d.Subject.Leader.Mobile))
+	for w, site := range d.Websites {
+		webID, accID := newID(at), newID(at)
+		access := site.Access
+		site.Access = filing.Access{}
+		webData := b.sealJSON(site)
+		accData, _ := json.Marshal(access)
+		c.add(tWebsites, webID, subID, s.WebsiteNumbers[w], site.Domain, site.Name, "active", 1, webData, "", s.ApprovedOn, ms(at), ms(at))
+		c.add(tVersions, "website", webID, 1, "active", webData, "", ms(at))
+		c.add(tAccess, accID, webID, "active", 1, string(accData), "", ms(at), ms(at))
+		c.add(tVersions, "access", accID, 1, "active", string(accData), "", ms(at))
+		// keyed by website number, as approvals write them (service lifecycle.go)
+		c.add(tMobiles, "subject", subID, "website_leader:"+s.WebsiteNumbers[w], b.seal.Hash(site.Leader.Mobile))
+	}
+	var item *SampleItem
+	if sampled {
+		item = &SampleItem{Domain: d.Websites[0].Domain, WebsiteNumber: s.WebsiteNumbers[0], SubjectNumber: s.SubjectNumber,
+			Province: d.Subject.Province, CertType: d.Subject.CertType, CertNumber: d.Subject.CertNumber,
+			LeaderMobile: d.Subject.Leader.Mobile, AccountEmail: s.AccountEmail}
+	}
+	if s.Open != nil {
+		id := b.application(c, s, acct, certHash)
+		if item != nil {
+			item.ApplicationID, item.ApplicationOpen = id, s.Open.State
+		}
+	}
+	if item != nil {
+		c.sample = append(c.sample, *item)
+	}
+}
+
+// chainTo is the path of states and events that leads to each open state.
+var chainTo = map[string][][2]string{ // {event, to}
+	"initial_review":   {{"submit", "initial_review"}},
+	"initial_rejected": {{"submit", "initial_review"}, {"reject", "initial_rejected"}},
+	"verification":     {{"submit", "initial_review"}, {"approve", "verification"}},
+	"material_review":  {{"submit", "initial_review"}, {"approve", "verification"}, {"materials_received", "material_review"}},
+	"ready_for_bureau": {{"submit", "initial_review"}, {"approve", "verification"}, {"materials_received", "material_review"}, {"approve", "ready_for_bureau"}},
+	"bureau_sms":       {{"submit", "initial_review"}, {"approve", "verification"}, {"materials_received", "material_review"}, {"approve", "ready_for_bureau"}, {"submit_to_bureau", "bureau_sms"}},
+	"bureau_review":    {{"submit", "initial_review"}, {"approve", "verification"}, {"materials_received", "material_review"}, {"approve", "ready_for_bureau"}, {"submit_to_bureau", "bureau_sms"}, {"sms_confirmed", "bureau_review"}},
+	"bureau_rejected":  {{"submit", "initial_review"}, {"approve", "verification"}, {"materials_received", "material_review"}, {"approve", "ready_for_bureau"}, {"submit_to_bureau", "bureau_sms"}, {"sms_confirmed", "bureau_review"}, {"bureau_reject", "bureau_rejected"}},
+}
+
+var actorOf = map[string]string{"submit": "applicant", "reject": "reviewer", "approve": "reviewer", "materials_received": "reviewer",
+	"submit_to_bureau": "reviewer", "sms_confirmed": "bureau", "bureau_reject": "bureau"}
+
+func (b *builder) application(c *chunk, s *Subject, owner, certHash string) string {
+	oa := s.Open
+	d := oa.Doc
+	id := newID(oa.CreatedAt)
+	updated := oa.CreatedAt
+	var due time.Time
+	seq := 0
+	from := "draft"
+	for _, step := range chainTo[oa.State] {
+		seq++
+		at := oa.SubmittedAt.Add(time.Duration(seq-1) * 20 * time.Hour)
+		if at.After(b.now) {
+			at = b.now
+		}
+		reasons := "[]"
+		if step[0] == "reject" || step[0] == "bureau_reject" {
+			reasons = `[{"field":"websites[0].name","rule":"website.name.content_mismatch","message":"网站名称与网站内容不符，请修改"}]`
+		}
+		c.add(tTransitions, newID(at), id, seq, ms(at), "", actorOf[step[0]], step[0], from, step[1], reasons, "")
+		from, updated = step[1], at
+		if t, ok := workflow.DueAt(b.cal, workflow.State(step[1]), at); ok {
+			due = t
+		} else {
+			due = time.Time{}
+		}
+	}
+	c.add(tApplications, id, owner, d.Flow, oa.State, 1, d.Subject.Province, d.Subject.Name, d.Subject.CertType, certHash,
+		s.SubjectNumber, b.sealJSON(d), 1+seq, ms(due), ms(oa.SubmittedAt), ms(oa.CreatedAt), ms(updated))
+	c.add(tAppDomains, id, 0, d.Websites[0].Domain, 1)
+	c.add(tMobiles, "application", id, "subject_leader", b.seal.Hash(d.Subject.Leader.Mobile))
+	c.add(tMobiles, "application", id, "website_leader:0", b.seal.Hash(d.Websites[0].Leader.Mobile))
+	return id
+}
+
+// passwordHash is an argon2id PHC string with the service's parameters
+// (internal/service password.go), computed once for every seeded account.
+func passwordHash(pw string) string {
+	salt := make([]byte, 16)
+	if _, err := rand.Read(salt); err != nil {
+		panic("seed: no randomness: " + err.Error())
+	}
+	key := argon2.IDKey([]byte(pw), salt, 2, 19*1024, 1, 32)
+	b64 := base64.RawStdEncoding
+	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version, 19*1024, 2, 1, b64.EncodeToString(salt), b64.EncodeToString(key))
+}
+
+// Run seeds opts.Subjects subjects into the configured database: it brings
+// the schema up to date, then writes from parallel generators through one
+// writer, one transaction per opts.PerTx subjects, with multi-row prepared
+// INSERTs.
+func Run(ctx context.Context, cfg config.Config, opts Options) (Report, error) {
+	var rep Report
+	if opts.Subjects <= 0 {
+		return rep, errors.New("seed: --subjects must be positive")
+	}
+	if opts.PerTx <= 0 {
+		opts.PerTx = 600
+	}
+	if opts.SampleSize <= 0 {
+		opts.SampleSize = 10_000
+	}
+	if opts.Now.IsZero() {
+		opts.Now = time.Now()
+	}
+	st, err := storage.Open(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return rep, err
+	}
+	err = st.Migrate(ctx)
+	st.Close()
+	if err != nil {
+		return rep, err
+	}
+	key, err := pii.LoadOrCreateKey(cfg.SecretKey, cfg.DataDir)
+	if err != nil {
+		return rep, err
+	}
+	sealer, err := pii.New(key)
+	if err != nil {
+		return rep, err
+	}
+	g, err := NewGenerator(cfg.Provider, opts.Now)
+	if err != nil {
+		return rep, err
+	}
+	cal, err := workdays.New(cfg.Provider.HolidayOverrides)
+	if err != nil {
+		return rep, err
+	}
+	db, pg, err := openBulk(cfg.DatabaseURL)
+	if err != nil {
+		return rep, err
+	}
+	defer db.Close()
+	if opts.Offset < 0 {
+		if err := db.QueryRowContext(ctx, `SELECT COUNT(*) FROM subject_records`).Scan(&opts.Offset); err != nil {
+			return rep, fmt.Errorf("seed: count records: %w", err)
+		}
+	}
+	if opts.Offset+opts.Subjects > g.Capacity() {
+		return rep, fmt.Errorf("seed: at most %d subjects can be generated without repeating mobiles", g.Capacity())
+	}
+	rep.First = opts.Offset
+	b := &builder{g: g, seal: sealer, cal: cal, pwHash: passwordHash(Password), now: opts.Now,
+		stride: max(1, opts.Subjects/opts.SampleSize)}
+	w := &writer{db: db, pg: pg, stmts: map[string]*sql.Stmt{}}
+	defer w.close()
+
+	start := time.Now()
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	jobs := make(chan [2]int)
+	out := make(chan *chunk, 4)
+	var wg sync.WaitGroup
+	for range max(1, runtime.NumCPU()) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for r := range jobs {
+				select {
+				case out <- b.build(r[0], r[1]):
+				case <-ctx.Done():
+					return
+				}
+			}
+		}()
+	}
+	go func() {
+		defer close(jobs)
+		end := opts.Offset + opts.Subjects
+		for from := opts.Offset; from < end; from += opts.PerTx {
+			select {
+			case jobs <- [2]int{from, min(end, from+opts.PerTx)}:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	go func() { wg.Wait(); close(out) }()
+
+	sample := Sample{First: opts.Offset, Password: Password}
+	done, last := 0, time.Now()
+	for c := range out {
+		if err := w.write(ctx, c); err != nil {
+			cancel()
+			for range out {
+			}
+			return rep, err
+		}
+		done += len(c.args[tSubjects]) / len(tables[tSubjects].cols)
+		rep.Rows += c.rows
+		sample.Items = append(sample.Items, c.sample...)
+		if opts.Progress != nil && time.Since(last) > 5*time.Second {
+			last = time.Now()
+			el := time.Since(start)
+			fmt.Fprintf(opts.Progress, "seed: %d/%d subjects, %d rows, %s, %.0f subjects/s\n",
+				done, opts.Subjects, rep.Rows, el.Round(time.Second), float64(done)/el.Seconds())
+		}
+	}
+	rep.Subjects, rep.Elapsed = done, time.Since(start)
+	if err := w.finish(ctx); err != nil {
+		return rep, err
+	}
+	if opts.SamplePath != "" {
+		sample.Subjects = done
+		if err := writeSample(opts.SamplePath, &sample); err != nil {
+			return rep, err
+		}
+	}
+	return rep, nil
+}
+
+func writeSample(path string, s *Sample) error {
+	b, err := json.MarshalIndent(s, "", " ")
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return err
+	}
+	// 0600: the sample holds certificate numbers and mobiles in clear.
+	if err := os.WriteFile(path, b, 0o600); err != nil {
+		return fmt.Errorf("seed: write sample: %w", err)
+	}
+	return nil
+}
+
+// ReadSample reads a sample file written by Run.
+func ReadSample(path string) (*Sample, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var s Sample
+	if err := json.Unmarshal(b, &s); err != nil {
+		return nil, fmt.Errorf("sample %s: %w", path, err)
+	}
+	if len(s.Items) == 0 {
+		return nil, fmt.Errorf("sample %s: no items", path)
+	}
+	return &s, nil
+}
+
+// openBulk opens the database for loading: on SQLite a connection of its
+// own with durability relaxed for the run (synchronous OFF; a crash means
+// seeding again) and foreign keys unchecked (the rows are consistent by
+// construction).
+func openBulk(url string) (*sql.DB, bool, error) {
+	if strings.HasPrefix(url, "postgres://") || strings.HasPrefix(url, "postgresql://") {
+		db, err := sql.Open("pgx", url)
+		if err != nil {
+			return nil, false, err
+		}
+		db.SetMaxOpenConns(1)
+		return db, true, nil
+	}
+	path := strings.TrimPrefix(strings.TrimPrefix(url, "sqlite:"), "//")
+	db, err := sql.Open("sqlite", "file:"+path+"?_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=foreign_keys(0)"+
+		"&_pragma=synchronous(OFF)&_pragma=cache_size(-262144)&_pragma=temp_store(MEMORY)&_txlock=immediate")
+	if err != nil {
+		return nil, false, err
+	}
+	db.SetMaxOpenConns(1)
+	return db, false, nil
+}
+
+// writer inserts chunks with multi-row prepared statements.
+type writer struct {
+	db    *sql.DB
+	pg    bool
+	stmts map[string]*sql.Stmt
+}
+
+// maxRowsPerStmt keeps statements under both databases' parameter limits
+// (SQLite 32,766, PostgreSQL 65,535).
+const maxRowsPerStmt = 256
+
+func (w *writer) stmt(ctx context.Context, t table, rows int) (*sql.Stmt, error) {
+	key := t.name + "/" + strconv.Itoa(rows)
+	if s := w.stmts[key]; s != nil {
+		return s, nil
+	}
+	var q strings.Builder
+	q.WriteString("INSERT INTO " + t.name + " (" + strings.Join(t.cols, ", ") + ") VALUES ")
+	n := 0
+	for r := range rows {
+		if r > 0 {
+			q.WriteString(", ")
+		}
+		q.WriteByte('(')
+		for c := range t.cols {
+			if c > 0 {
+				q.WriteString(", ")
+			}
+			n++
+			if w.pg {
+				q.WriteString("$" + strconv.Itoa(n))
+			} else {
+				q.WriteByte('?')
+			}
+		}
+		q.WriteByte(')')
+	}
+	s, err := w.db.PrepareContext(ctx, q.String())
+	if err != nil {
+		return nil, fmt.Errorf("seed: prepare %s: %w", t.name, err)
+	}
+	w.stmts[key] = s
+	return s, nil
+}
+
+func (w *writer) write(ctx context.Context, c *chunk) error {
+	// Prepare first: the one connection is the transaction's once it begins.
+	for ti, t := range tables {
+		n := len(c.args[ti]) / len(t.cols)
+		if n >= maxRowsPerStmt {
+			if _, err := w.stmt(ctx, t, maxRowsPerStmt); err != nil {
+				return err
+			}
+		}
+		if n%maxRowsPerStmt > 0 {
+			if _, err := w.stmt(ctx, t, n%maxRowsPerStmt); err != nil {
+				return err
+			}
+		}
+	}
+	tx, err := w.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("seed: begin: %w", err)
+	}
+	for ti, t := range tables {
+		args := c.args[ti]
+		nc := len(t.cols)
+		for len(args) > 0 {
+			rows := min(maxRowsPerStmt, len(args)/nc)
+			s := w.stmts[t.name+"/"+strconv.Itoa(rows)]
+			if _, err := tx.StmtContext(ctx, s).ExecContext(ctx, args[:rows*nc]...); err != nil {
+				tx.Rollback()
+				return fmt.Errorf("seed: insert %s: %w", t.name, err)
+			}
+			args = args[rows*nc:]
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("seed: commit: %w", err)
+	}
+	return nil
+}
+
+// finish refreshes the planner's statistics so the first queries after a
+// large load use the indexes.
+func (w *writer) finish(ctx context.Context) error {
+	if !w.pg {
+		// a bounded sample per index: seconds, not minutes, on millions of rows
+		if _, err := w.db.ExecContext(ctx, "PRAGMA analysis_limit = 2000"); err != nil {
+			return fmt.Errorf("seed: analysis_limit: %w", err)
+		}
+	}
+	if _, err := w.db.ExecContext(ctx, "ANALYZE"); err != nil {
+		return fmt.Errorf("seed: analyze: %w", err)
+	}
+	return nil
+}
+
+func (w *writer) close() {
+	for _, s := range w.stmts {
+		s.Close()
+	}
+}
