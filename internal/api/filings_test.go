@@ -584,6 +584,16 @@ func changesScenario(t *testing.T, url string) {
 	f.must(f.do("POST", "/api/v1/applications/"+id+"/submit", tok, nil), 200, "submit change_website")
 	f.toApprovalAs(tok, id, true, mobile, leaderCert)
 
+	// Every approved change is a new version of the record, linked to its application.
+	wr, err := f.store.WebsiteRecordByNumber(context.Background(), siteNumber)
+	if err != nil {
+		t.Fatal(err)
+	}
+	vers, err := f.store.RecordVersions(context.Background(), "website", wr.ID)
+	if err != nil || len(vers) != 2 || vers[1].ApplicationID != id || vers[0].ApplicationID == id {
+		t.Errorf("website versions: %+v %v", vers, err)
+	}
+
 	// change_access: no SMS at all.
 	app = f.must(f.do("POST", "/api/v1/applications", tok, map[string]any{"flow": "change_access", "record": siteNumber}), 201, "create change_access")
 	id = app["id"].(string)
@@ -654,5 +664,53 @@ func changesScenario(t *testing.T, url string) {
 	}
 	if items := f.lookup("not%20a%20domain"); len(items) != 0 {
 		t.Errorf("nonsense lookup: %v", items)
+	}
+}
+
+// TestShellSubjectFilesAnew: a subject whose only website was cancelled
+// (空壳) counts as unknown: it files again as a first filing, under a new
+// number, and the old subject record is void.
+func TestShellSubjectFilesAnew(t *testing.T) {
+	for name, url := range storagetest.URLs(t) {
+		t.Run(name, func(t *testing.T) {
+			f := newFullEnv(t, url)
+			f.must(f.do("POST", "/api/v1/accounts", "", map[string]any{"email": "zhao@example.com", "phone": "13900001111", "password": "Str0ng-pass!"}), 201, "register")
+			tok := f.login("zhao@example.com", "Str0ng-pass!")
+			const mobile, leaderCert = "13805815678", "330106198702143281"
+			today := workdays.Date(f.now)
+			file := func(domain string) map[string]any {
+				pc := map[string]any{"domain": domain, "cert_type": "business_license", "cert_number": "91330106E3PWQ30LC5"}
+				if res := f.must(f.do("POST", "/api/v1/precheck", tok, pc), 200, "precheck "+domain); res["flow"] != "first_filing" {
+					t.Fatalf("precheck %s: %v", domain, res)
+				}
+				app := f.must(f.do("POST", "/api/v1/applications", tok, pc), 201, "create")
+				id := app["id"].(string)
+				doc := exampleDocument(t)
+				w := doc["websites"].([]any)[0].(map[string]any)
+				w["domain"], w["homepage_url"] = domain, "www."+domain
+				f.must(f.do("PUT", "/api/v1/applications/"+id, tok, doc), 200, "save")
+				f.uploadAll(tok, id, map[string]string{"kind": "subject_certificate"}, map[string]string{"kind": "subject_leader_id"},
+					map[string]string{"kind": "verification_form", "website": "0", "signed_on": today}, map[string]string{"kind": "site_photo", "website": "0"})
+				f.must(f.do("POST", "/api/v1/applications/"+id+"/submit", tok, nil), 200, "submit")
+				return f.toApprovalAs(tok, id, true, mobile, leaderCert)["numbers"].(map[string]any)
+			}
+			first := file("example-hz.cn")
+			app := f.must(f.do("POST", "/api/v1/applications", tok, map[string]any{"flow": "cancel_website", "record": first["websites"].([]any)[0]}), 201, "cancel_website")
+			f.must(f.do("POST", "/api/v1/applications/"+app["id"].(string)+"/submit", tok, nil), 200, "submit cancel")
+			f.toApprovalAs(tok, app["id"].(string), false, mobile, leaderCert)
+
+			again := file("example-hz2.cn")
+			if again["subject"] == first["subject"] || again["websites"].([]any)[0] != again["subject"].(string)+"-1" {
+				t.Fatalf("filed anew: %v after %v", again, first)
+			}
+			status := map[string]string{}
+			for _, s := range f.must(f.do("GET", "/api/v1/filings", tok, nil), 200, "filings")["subjects"].([]any) {
+				s := s.(map[string]any)
+				status[s["number"].(string)] = s["status"].(string)
+			}
+			if status[first["subject"].(string)] != "cancelled" || status[again["subject"].(string)] != "active" {
+				t.Errorf("subject records: %v", status)
+			}
+		})
 	}
 }

@@ -286,6 +286,11 @@ func (s *Service) writeRecords(ctx context.Context, tx *storage.Tx, cur *storage
 	mobiles := map[string]string{}
 	switch cur.Flow {
 	case filing.FlowFirstFiling, filing.FlowNewWebsite, filing.FlowNewAccess:
+		if cur.Flow == filing.FlowFirstFiling {
+			if err := s.cancelShellRecords(ctx, tx, cur, now); err != nil { // records.go
+				return err
+			}
+		}
 		if subj == nil {
 			subj = &storage.SubjectRecord{Number: n.Subject, OwnerID: cur.OwnerID, Province: doc.Subject.Province,
 				Nature: doc.Subject.Nature, CertType: doc.Subject.CertType, CertHash: cur.SubjectCertHash, Name: doc.Subject.Name,

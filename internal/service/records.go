@@ -156,3 +156,31 @@ func (s *Service) hostedElsewhere(ctx context.Context, domain string) (bool, err
 	}
 	return false, nil
 }
+
+// cancelShellRecords cancels the subject records of a first filing's
+// certificate that have no website left (空壳): the subject was filed anew
+// under a new number and the bureau voided the old one.
+func (s *Service) cancelShellRecords(ctx context.Context, tx *storage.Tx, cur *storage.Application, now time.Time) error {
+	subs, err := tx.SubjectRecordsByCert(ctx, cur.SubjectCertHash, storage.RecordActive)
+	if err != nil {
+		return err
+	}
+	for _, sr := range subs {
+		sites, err := tx.WebsiteRecordsBySubject(ctx, sr.ID)
+		if err != nil {
+			return err
+		}
+		shell := true
+		for _, w := range sites {
+			shell = shell && w.Status == storage.RecordCancelled
+		}
+		if !shell {
+			continue
+		}
+		sr.Status, sr.ApplicationID, sr.UpdatedAt = storage.RecordCancelled, cur.ID, now
+		if err := tx.PutSubjectRecord(ctx, sr); err != nil {
+			return err
+		}
+	}
+	return nil
+}
