@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -57,6 +58,11 @@ func newChrome(t *testing.T) context.Context {
 	ctx, cancelCtx := chromedp.NewContext(actx)
 	ctx, cancelTimeout := context.WithTimeout(ctx, 3*time.Minute)
 	t.Cleanup(func() { cancelTimeout(); cancelCtx(); cancelAlloc() })
+	// Start the browser on this context, so that steps may run under
+	// shorter timeouts without closing it.
+	if err := chromedp.Do(ctx, chromedp.Navigate("about:blank")); err != nil {
+		t.Fatalf("start chromium: %v", err)
+	}
 	return ctx
 }
 
@@ -71,7 +77,10 @@ type journey struct {
 
 func (j *journey) do(what string, steps ...chromedp.Action[chromedp.Void]) {
 	j.t.Helper()
-	if err := chromedp.Do(j.ctx, steps...); err != nil {
+	// One step never needs long; a missing element fails fast.
+	ctx, cancel := context.WithTimeout(j.ctx, 30*time.Second)
+	defer cancel()
+	if err := chromedp.Do(ctx, steps...); err != nil {
 		body, _ := chromedp.Run(j.ctx, chromedp.Evaluate[string]("document.body ? document.body.innerText : ''"))
 		loc, _ := chromedp.Run(j.ctx, chromedp.Location())
 		j.t.Fatalf("%s: %v\nat %s\n%s", what, err, loc, body)
@@ -310,6 +319,11 @@ func TestBrowserJourney(t *testing.T) {
 		t.Fatalf("the English home page does not show the state in English:\n%s", txt)
 	}
 	j.shot("14-home-en")
+
+	// A phone-sized window: the step indicator folds above the form.
+	j.do("phone", chromedp.EmulateViewport(390, 844), chromedp.Navigate(j.base+"/lang?to=zh&back="+url.QueryEscape(strings.TrimPrefix(appURL, j.base))),
+		waitFor(`.timeline`))
+	j.shot("15-phone-progress")
 }
 
 func mustLocation(j *journey) string {

@@ -342,6 +342,16 @@ func TestPortal(t *testing.T) {
 			if home := bob.get("/"); strings.Contains(home.body, w0.Domain) {
 				t.Error("bob's home page lists alice's application")
 			}
+			// Bob's pre-check of alice's domain is refused beside the domain input.
+			a := bob.post("/apply", url.Values{"domain": {w0.Domain}, "cert_type": {"resident_id"}, "cert_number": {"110105199001011234"}}, tok)
+			if a.status != http.StatusConflict {
+				t.Fatalf("pre-check of a domain in another application = %d", a.status)
+			}
+			i := strings.Index(a.body, `id="domain"`)
+			j := strings.Index(a.body, `id="cert_type"`)
+			if i < 0 || j < i || !strings.Contains(a.body[i:j], `class="ferr"`) {
+				t.Fatal("the refusal is not beside the domain input")
+			}
 			// Alice still sees her picture.
 			if a := alice.get(base + "/attachments/" + aid); a.status != 200 || a.header.Get("Content-Type") != "image/jpeg" {
 				t.Errorf("alice's own attachment = %d %s", a.status, a.header.Get("Content-Type"))
