@@ -266,8 +266,15 @@ func TestBackOffice(t *testing.T) {
 	if view.status != 200 || !strings.Contains(view.body, `<option value="websites[0].name"`) || !strings.Contains(view.body, "13805815678") {
 		t.Fatalf("application view: %d\n%.3000s", view.status, view.body)
 	}
-	if !strings.Contains(view.body, "/review/applications/"+id+"/attachments/") {
-		t.Errorf("no attachment thumbnails")
+	thumb := regexp.MustCompile(`<img src="(/review/applications/[^"]+/attachments/[^"]+)"`).FindStringSubmatch(view.body)
+	if thumb == nil {
+		t.Fatalf("no attachment thumbnails")
+	}
+	if a := rc.get(thumb[1]); a.status != 200 || a.header.Get("Content-Type") != "image/jpeg" || !strings.HasPrefix(a.body, "\xff\xd8") {
+		t.Errorf("thumbnail: %d %s", a.status, a.header.Get("Content-Type"))
+	}
+	if a := app.get(thumb[1]); a.status != http.StatusNotFound {
+		t.Errorf("applicant through the back office: %d", a.status)
 	}
 
 	// CSRF, and a rejection without reasons.

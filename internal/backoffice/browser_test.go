@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -53,6 +54,25 @@ func step(t *testing.T, ctx context.Context, what string, actions ...chromedp.Ac
 	}
 }
 
+// shot saves a full-page PNG into $BEIAN_SCREENSHOTS when set.
+func shot(t *testing.T, ctx context.Context, name string) {
+	t.Helper()
+	dir := os.Getenv("BEIAN_SCREENSHOTS")
+	if dir == "" {
+		return
+	}
+	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		t.Fatalf("screenshot %s: %v", name, err)
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, name+".png"), png, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func login(t *testing.T, ctx context.Context, base, next, email, password string) {
 	t.Helper()
 	step(t, ctx, "log in as "+email,
@@ -73,9 +93,12 @@ func TestBrowserFieldRejection(t *testing.T) {
 	base := h.srv.URL
 	reason := "网站名称与网站内容不符，请修改为实际名称"
 
-	login(t, ctx, base, "/review/applications/"+id, "rev@example.com", "Staff-pass-2026")
+	login(t, ctx, base, "/review", "rev@example.com", "Staff-pass-2026")
+	step(t, ctx, "the queue", chromedp.WaitVisible(chromedp.CSS(`tr[data-id="`+id+`"]`)))
+	shot(t, ctx, "review-queue")
+	step(t, ctx, "open the application", chromedp.Click(chromedp.CSS(`tr[data-id="`+id+`"] a`)), chromedp.WaitVisible(chromedp.CSS(`#decision-form`)))
+	shot(t, ctx, "review-application")
 	step(t, ctx, "reject websites[0].name",
-		chromedp.WaitVisible(chromedp.CSS(`#decision-form`)),
 		chromedp.SetValue(chromedp.CSS(`#reason-field-0`), "websites[0].name"),
 		chromedp.SendKeys(chromedp.CSS(`#reason-message-0`), reason),
 		chromedp.Click(chromedp.CSS(`#btn-reject`)),
@@ -84,7 +107,8 @@ func TestBrowserFieldRejection(t *testing.T) {
 	if err != nil || state != "initial_rejected" {
 		t.Fatalf("state after rejecting: %q %v", state, err)
 	}
-	step(t, ctx, "log out", chromedp.Click(chromedp.CSS(`form[action="/logout"] button`)), chromedp.WaitVisible(chromedp.CSS(`body`)))
+	shot(t, ctx, "review-rejected")
+	step(t, ctx, "log out", chromedp.Click(chromedp.CSS(`form[action="/logout"] button`)), chromedp.WaitVisible(chromedp.CSS(`form[action="/login"]`)))
 
 	login(t, ctx, base, "/applications/"+id+"/websites", "zhao@example.com", "Appl1cant-pass")
 	step(t, ctx, "open the website step", chromedp.WaitVisible(chromedp.CSS(`input[name="websites[0].name"]`)))

@@ -6,6 +6,7 @@ import (
 	"html/template"
 	"strings"
 
+	"beian/internal/refdata"
 	"beian/internal/workflow"
 )
 
@@ -116,6 +117,16 @@ var catalog = map[string][2]string{
 	"bureau.reject":      {"驳回", "Reject"},
 	"bureau.reason":      {"驳回原因", "Reason"},
 	"bureau.empty":       {"管局当前没有审核中的申请。", "The bureau is reviewing nothing."},
+
+	"flow.first_filing":   {"首次备案", "First filing"},
+	"flow.new_website":    {"新增网站", "New website"},
+	"flow.new_access":     {"新增接入", "New access"},
+	"flow.change_subject": {"变更主体", "Change subject"},
+	"flow.change_website": {"变更网站", "Change website"},
+	"flow.change_access":  {"变更接入", "Change access"},
+	"flow.cancel_subject": {"注销主体", "Cancel subject"},
+	"flow.cancel_website": {"注销网站", "Cancel website"},
+	"flow.cancel_access":  {"取消接入", "Cancel access"},
 }
 
 func tr(lang, key string, args ...any) string {
@@ -136,7 +147,17 @@ func tr(lang, key string, args ...any) string {
 var funcs = template.FuncMap{
 	"stateName": func(s, lang string) string { return workflow.Label(workflow.State(s), lang) },
 	"join":      strings.Join,
-	"add":       func(a, b int) int { return a + b },
+	"flowName":  func(f, lang string) string { return tr(lang, "flow."+f) },
+	"provinceName": func(code, lang string) string {
+		if p, ok := refdata.Default().Province(code); ok {
+			if lang == "en" {
+				return p.NameEN
+			}
+			return p.Name
+		}
+		return code
+	},
+	"add": func(a, b int) int { return a + b },
 	"seq": func(n int) []int {
 		out := make([]int, n)
 		for i := range out {

@@ -26,14 +26,6 @@ type queueData struct {
 	Provinces []refdata.Province
 }
 
-// ProvinceName names a province code.
-func (q *queueData) ProvinceName(code string) string {
-	if p, ok := refdata.Default().Province(code); ok {
-		return p.Name
-	}
-	return code
-}
-
 func (b *Backoffice) queue(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	d := &queueData{State: q.Get("state"), Province: q.Get("province"), Overdue: q.Get("overdue") == "1",
