@@ -21,6 +21,8 @@ commands:
   backup PATH           copy the SQLite database, attachments and key to PATH (safe while serving)
   restore PATH          restore a backup into an empty data dir
   user add --role reviewer|admin --email E --phone P --password W --name N
+  seed --subjects N     generate realistic filing data for benchmarks (docs/benchmarks.md)
+  load --url URL        measure a running server against a bare net/http yardstick (docs/benchmarks.md)
 `
 
 // Main runs one command and returns the process exit code.
@@ -51,6 +53,10 @@ func Main(args []string, getenv func(string) string, stdout, stderr io.Writer) i
 		err = backup(ctx, cfg, rest, stdout)
 	case "restore":
 		err = restore(ctx, cfg, rest, stdout)
+	case "seed":
+		err = runSeed(ctx, cfg, rest, stdout, stderr)
+	case "load":
+		err = runLoad(ctx, rest, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0

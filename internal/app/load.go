@@ -1,0 +1,358 @@
+package app
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	_ "embed"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"net/url"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"beian/internal/config"
+	"beian/internal/filing"
+	"beian/internal/loadgen"
+	"beian/internal/seed"
+)
+
+// exampleDocument is spec/examples/enterprise-first-filing.json: what the
+// validate benchmark posts.
+//
+//go:embed loaddata/enterprise-first-filing.json
+var exampleDocument []byte
+
+// loadTargets are the issue's targets (docs/benchmarks.md): the minimum
+// share of the yardstick's throughput (0: none) and the p99 bound.
+var loadTargets = map[string]struct {
+	ratio float64
+	p99   time.Duration
+}{
+	"public lookup": {0.50, 20 * time.Millisecond},
+	"pre-check":     {0.40, 20 * time.Millisecond},
+	"validate":      {0.30, 30 * time.Millisecond},
+	"review queue":  {0, 50 * time.Millisecond},
+}
+
+// runLoad is `beian load`: it measures, in one run, the bare net/http
+// yardstick and Beian's hot paths on a running server, and prints each
+// one's throughput, p50/p99 and ratio to the yardstick.
+func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("load", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	base := fs.String("url", "http://127.0.0.1:8080", "the running server")
+	conns := fs.Int("conns", 64, "concurrent connections")
+	dur := fs.Duration("duration", 10*time.Second, "measured time per target")
+	warm := fs.Duration("warmup", 2*time.Second, "unmeasured warm-up per target")
+	samplePath := fs.String("sample", "./data/seed-sample.json", "sample file written by beian seed")
+	revEmail := fs.String("reviewer-email", "", "a reviewer or admin account, for the review queue")
+	revPassword := fs.String("reviewer-password", "", "its password")
+	only := fs.String("only", "", "comma-separated targets to run (yardstick always runs): lookup,precheck,validate,read,queue,mix")
+	pid := fs.Int("server-pid", 0, "the server's process id, to report its peak memory (VmHWM)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	sample, err := seed.ReadSample(*samplePath)
+	if err != nil {
+		return fmt.Errorf("load: %w (run beian seed first)", err)
+	}
+	want := func(name string) bool {
+		return *only == "" || strings.Contains(","+*only+",", ","+name+",")
+	}
+	api := strings.TrimSuffix(*base, "/") + "/api/v1"
+	client := loadgen.NewClient(*conns)
+	gen, err := seed.NewGenerator(config.DefaultProvider(), time.Now())
+	if err != nil {
+		return err
+	}
+	tag := strconv.FormatInt(time.Now().Unix()%1_000_000, 36)
+	fresh := rand.Int64N(1_000_000_000_000) // far beyond any seeded index: certificates nobody filed
+	nextFresh := func() int { fresh++; return int(1_000_000_000 + fresh) }
+
+	var targets []loadgen.Target
+	items := sample.Items
+	if want("lookup") {
+		targets = append(targets, loadgen.Target{Name: "public lookup", Make: func(i int64) (*http.Request, error) {
+			it := items[i%int64(len(items))]
+			q := it.Domain
+			if i%2 == 1 {
+				q = it.WebsiteNumber
+			}
+			return http.NewRequest(http.MethodGet, api+"/public/filings?q="+url.QueryEscape(q), nil)
+		}})
+	}
+	var token string
+	if want("precheck") || want("mix") {
+		token, err = registerAndLogin(ctx, client, api)
+		if err != nil {
+			return fmt.Errorf("load: applicant account: %w", err)
+		}
+	}
+	if want("precheck") {
+		// Half known subjects with a new domain (new_website), half nobody (first_filing).
+		var idle []seed.SampleItem // subjects without an open application
+		for _, it := range items {
+			if it.ApplicationID == "" {
+				idle = append(idle, it)
+			}
+		}
+		bodies := make([][]byte, 4096)
+		for k := range bodies {
+			var in map[string]string
+			if k%2 == 0 {
+				it := idle[(k*7919)%len(idle)]
+				in = map[string]string{"domain": fmt.Sprintf("new-%d-%s.cn", k, tag), "cert_type": it.CertType, "cert_number": it.CertNumber}
+			} else {
+				d := gen.Fresh(tag, nextFresh())
+				in = map[string]string{"domain": d.Websites[0].Domain, "cert_type": d.Subject.CertType, "cert_number": d.Subject.CertNumber}
+			}
+			bodies[k], _ = json.Marshal(in)
+		}
+		targets = append(targets, loadgen.Target{Name: "pre-check", Make: func(i int64) (*http.Request, error) {
+			return jsonRequest(http.MethodPost, api+"/precheck", token, bodies[i%int64(len(bodies))])
+		}})
+	}
+	if want("validate") {
+		targets = append(targets, loadgen.Target{Name: "validate", Make: func(i int64) (*http.Request, error) {
+			return jsonRequest(http.MethodPost, api+"/validate", "", exampleDocument)
+		}})
+	}
+	if want("read") {
+		type owned struct{ token, id string }
+		var apps []owned
+		for _, it := range items {
+			if it.ApplicationID == "" || len(apps) >= 16 {
+				continue
+			}
+			tok, err := login(ctx, client, api, it.AccountEmail, sample.Password)
+			if err != nil {
+				return fmt.Errorf("load: log in as seeded owner %s: %w", it.AccountEmail, err)
+			}
+			apps = append(apps, owned{tok, it.ApplicationID})
+		}
+		if len(apps) == 0 {
+			return errors.New("load: the sample lists no open application")
+		}
+		targets = append(targets, loadgen.Target{Name: "read application", Make: func(i int64) (*http.Request, error) {
+			a := apps[i%int64(len(apps))]
+			return jsonRequest(http.MethodGet, api+"/applications/"+a.id, a.token, nil)
+		}})
+	}
+	if want("queue") {
+		if *revEmail == "" {
+			fmt.Fprintln(stderr, "load: no --reviewer-email: the review queue is not measured")
+		} else {
+			rtok, err := login(ctx, client, api, *revEmail, *revPassword)
+			if err != nil {
+				return fmt.Errorf("load: reviewer login: %w", err)
+			}
+			provs := map[string]bool{}
+			var list []string
+			for _, it := range items {
+				if !provs[it.Province] {
+					provs[it.Province] = true
+					list = append(list, it.Province)
+				}
+			}
+			targets = append(targets, loadgen.Target{Name: "review queue", Make: func(i int64) (*http.Request, error) {
+				return jsonRequest(http.MethodGet, api+"/review/queue?province="+list[i%int64(len(list))], rtok, nil)
+			}})
+		}
+	}
+	if want("mix") {
+		// The applicant's writes: 1 in 4 starts an application, 3 in 4 save
+		// a whole document into one of a pool of drafts.
+		type draft struct {
+			id  string
+			doc []byte
+		}
+		pool := make([]draft, 2**conns)
+		for k := range pool {
+			d := gen.Fresh(tag+"p", nextFresh())
+			id, err := createApplication(ctx, client, api, token, d)
+			if err != nil {
+				return fmt.Errorf("load: draft for the mix: %w", err)
+			}
+			b, _ := json.Marshal(d)
+			pool[k] = draft{id, b}
+		}
+		creates := make([][]byte, 1<<16)
+		for k := range creates {
+			d := gen.Fresh(tag+"c", nextFresh())
+			creates[k], _ = json.Marshal(map[string]string{"domain": d.Websites[0].Domain, "cert_type": d.Subject.CertType, "cert_number": d.Subject.CertNumber})
+		}
+		targets = append(targets, loadgen.Target{Name: "submission mix", Make: func(i int64) (*http.Request, error) {
+			if i%4 == 0 {
+				return jsonRequest(http.MethodPost, api+"/applications", token, creates[(i/4)%int64(len(creates))])
+			}
+			d := pool[i%int64(len(pool))]
+			return jsonRequest(http.MethodPut, api+"/applications/"+d.id, token, d.doc)
+		}})
+	}
+
+	ystick, stop, err := loadgen.Yardstick()
+	if err != nil {
+		return err
+	}
+	defer stop()
+	yard := loadgen.Target{Name: "yardstick", Make: func(int64) (*http.Request, error) {
+		return http.NewRequest(http.MethodGet, ystick+"/", nil)
+	}}
+	fmt.Fprintf(stdout, "load: %s, %d connections, %s per target (+%s warm-up), sample of %d subjects from %d seeded\n",
+		*base, *conns, *dur, *warm, len(items), sample.Subjects)
+	y1 := loadgen.Run(ctx, client, *conns, *warm, *dur, yard)
+	fmt.Fprintln(stdout, y1)
+	var results []loadgen.Result
+	for _, t := range targets {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		r := loadgen.Run(ctx, client, *conns, *warm, *dur, t)
+		fmt.Fprintln(stdout, r)
+		results = append(results, r)
+	}
+	y2 := loadgen.Run(ctx, client, *conns, *warm, *dur, yard)
+	fmt.Fprintln(stdout, y2)
+	yRPS := (y1.RPS + y2.RPS) / 2
+
+	fmt.Fprintf(stdout, "\n| target | req/s | p50 | p99 | max | of yardstick | 4xx | 5xx | target |\n|---|---:|---:|---:|---:|---:|---:|---:|---|\n")
+	fmt.Fprintf(stdout, "| yardstick (mean of before and after) | %.0f | %s | %s | %s | 100%% | | | |\n", yRPS, millis(y1.P50), millis(y1.P99), millis(y1.Max))
+	failed := false
+	for _, r := range results {
+		ratio := r.RPS / yRPS
+		verdict := ""
+		if t, ok := loadTargets[r.Name]; ok {
+			pass := r.P99 < t.p99 && ratio >= t.ratio && r.Status5xx == 0 && r.Errors == 0
+			verdict = fmt.Sprintf("p99 < %s", t.p99)
+			if t.ratio > 0 {
+				verdict = fmt.Sprintf("≥ %.0f%%, %s", t.ratio*100, verdict)
+			}
+			if pass {
+				verdict = "pass (" + verdict + ")"
+			} else {
+				verdict = "**fail** (" + verdict + ")"
+				failed = true
+			}
+		} else if r.Status5xx > 0 || r.Errors > 0 {
+			verdict, failed = "**fail** (5xx)", true
+		}
+		fmt.Fprintf(stdout, "| %s | %.0f | %s | %s | %s | %.0f%% | %d | %d | %s |\n", r.Name, r.RPS, millis(r.P50), millis(r.P99), millis(r.Max),
+			ratio*100, r.Status4xx, r.Status5xx, verdict)
+	}
+	if *pid > 0 {
+		hwm, rss := procMemory(*pid)
+		fmt.Fprintf(stdout, "\nserver memory: peak %s (VmHWM), now %s (VmRSS)\n", hwm, rss)
+	}
+	if failed {
+		return errors.New("load: some targets were missed")
+	}
+	return nil
+}
+
+func millis(d time.Duration) string { return fmt.Sprintf("%.2f ms", float64(d.Microseconds())/1000) }
+
+func jsonRequest(method, u, token string, body []byte) (*http.Request, error) {
+	var r io.Reader
+	if body != nil {
+		r = bytes.NewReader(body)
+	}
+	req, err := http.NewRequest(method, u, r)
+	if err != nil {
+		return nil, err
+	}
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	return req, nil
+}
+
+func call(ctx context.Context, c *http.Client, method, u, token string, in, out any) error {
+	var body []byte
+	if in != nil {
+		body, _ = json.Marshal(in)
+	}
+	req, err := jsonRequest(method, u, token, body)
+	if err != nil {
+		return err
+	}
+	resp, err := c.Do(req.WithContext(ctx))
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	if resp.StatusCode/100 != 2 {
+		return fmt.Errorf("%s %s: %d %s", method, u, resp.StatusCode, bytes.TrimSpace(b))
+	}
+	if out != nil {
+		return json.Unmarshal(b, out)
+	}
+	return nil
+}
+
+func login(ctx context.Context, c *http.Client, api, email, password string) (string, error) {
+	var out struct {
+		Token string `json:"token"`
+	}
+	if err := call(ctx, c, http.MethodPost, api+"/sessions", "", map[string]string{"email": email, "password": password}, &out); err != nil {
+		return "", err
+	}
+	return out.Token, nil
+}
+
+// registerAndLogin makes a fresh applicant account for this run.
+func registerAndLogin(ctx context.Context, c *http.Client, api string) (string, error) {
+	pw := "Load-Passw0rd-2026"
+	var err error
+	for try := 0; try < 5; try++ {
+		email := fmt.Sprintf("load-%d@bench.example.cn", rand.Int64())
+		ph := fmt.Sprintf("199%08d", rand.IntN(100_000_000))
+		err = call(ctx, c, http.MethodPost, api+"/accounts", "", map[string]string{"email": email, "phone": ph, "password": pw, "name": "压测账号"}, nil)
+		if err == nil {
+			return login(ctx, c, api, email, pw)
+		}
+	}
+	return "", err
+}
+
+func createApplication(ctx context.Context, c *http.Client, api, token string, d filing.Document) (string, error) {
+	var out struct {
+		ID string `json:"id"`
+	}
+	in := map[string]string{"domain": d.Websites[0].Domain, "cert_type": d.Subject.CertType, "cert_number": d.Subject.CertNumber}
+	if err := call(ctx, c, http.MethodPost, api+"/applications", token, in, &out); err != nil {
+		return "", err
+	}
+	return out.ID, nil
+}
+
+// procMemory reads a process's peak and current resident memory.
+func procMemory(pid int) (hwm, rss string) {
+	f, err := os.Open(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return "?", "?"
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		k, v, _ := strings.Cut(sc.Text(), ":")
+		switch k {
+		case "VmHWM":
+			hwm = strings.TrimSpace(v)
+		case "VmRSS":
+			rss = strings.TrimSpace(v)
+		}
+	}
+	return hwm, rss
+}
