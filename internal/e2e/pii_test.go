@@ -1,0 +1,122 @@
+package e2e
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestPersonalDataNeverInClear is issue 8's held-back check: after a full
+// filing (submission, review, verification, bureau SMS, approval) on the
+// embedded SQLite, no certificate number or mobile appears in clear in the
+// database files (with -wal and -shm), in the server's log, or in any list
+// answer.
+func TestPersonalDataNeverInClear(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the binary")
+	}
+	dir := t.TempDir()
+	s := startServer(t, dir, nil)
+	admin := s.login(adminEmail, adminPassword)
+	staff := map[string]any{"email": "rev@beian.test", "phone": "13700001111", "password": "Rev1ewer-pass", "name": "审核员", "role": "reviewer"}
+	if a := s.do("POST", "/api/v1/admin/users", admin, staff); a.status != 201 {
+		t.Fatalf("create reviewer: %d %s", a.status, a.body)
+	}
+	rev := s.login("rev@beian.test", "Rev1ewer-pass")
+
+	f := newFiling(t, "pii", 7)
+	tok, id := submitFiling(t, s, f)
+	// The review queue while the application waits in it.
+	queue := s.do("GET", "/api/v1/review/queue", rev, nil)
+	if queue.status != 200 || !bytes.Contains(queue.body, []byte(id)) {
+		t.Fatalf("review queue: %d %.300s", queue.status, queue.body)
+	}
+	// Staff read the application in full (allowed, audited).
+	if a := s.do("GET", "/api/v1/review/applications/"+id, rev, nil); a.status != 200 || !bytes.Contains(a.body, []byte(f.Secrets.LeaderID)) {
+		t.Fatalf("reviewer view: %d %.300s", a.status, a.body)
+	}
+	final := approveToBureau(t, s, rev, admin, s, tok, id, f)
+	numbers, _ := final["numbers"].(map[string]any)
+	if numbers["subject"] == nil {
+		t.Fatalf("no ICP number: %v", final)
+	}
+	// A wrong login and a password reset leave traces in logs and audit too.
+	s.do("POST", "/api/v1/sessions", "", map[string]any{"email": f.Email, "password": "wrong-" + f.Secrets.Mobile})
+	s.do("POST", "/api/v1/password-resets", "", map[string]any{"email": f.Email})
+
+	secrets := map[string]string{
+		"subject credit code": f.Secrets.Credit, "leader ID": f.Secrets.LeaderID, "leader mobile": f.Secrets.Mobile,
+		"emergency mobile": f.Secrets.Emergency, "account phone": f.Phone, "reviewer phone": "13700001111",
+	}
+	check := func(where string, data []byte) {
+		t.Helper()
+		for what, v := range secrets {
+			if bytes.Contains(data, []byte(v)) {
+				i := bytes.Index(data, []byte(v))
+				t.Errorf("%s shows the %s %s in clear: …%q…", where, what, v, data[max(0, i-80):min(len(data), i+len(v)+40)])
+			}
+		}
+	}
+
+	// Every list answer.
+	check("reviewer GET /api/v1/review/queue (in review)", queue.body)
+	domain := f.Domain
+	lists := []struct{ who, token, path string }{
+		{"applicant", tok, "/api/v1/applications"},
+		{"applicant", tok, "/api/v1/filings"},
+		{"reviewer", rev, "/api/v1/review/queue"},
+		{"admin", admin, "/api/v1/review/queue"},
+		{"admin", admin, "/api/v1/admin/outbox"},
+		{"admin", admin, "/api/v1/admin/outbox?channel=sms&to=" + f.Secrets.Mobile},
+		{"admin", admin, "/api/v1/admin/outbox?channel=email&to=" + f.Email},
+		{"admin", admin, "/api/v1/admin/audit"},
+		{"admin", admin, "/api/v1/admin/audit?format=csv"},
+		{"admin", admin, "/api/v1/admin/users"},
+		{"admin", admin, "/api/v1/admin/bureau/applications"},
+		{"anyone", "", "/api/v1/public/filings?q=" + domain},
+		{"anyone", "", "/api/v1/public/filings?q=" + numbers["subject"].(string)},
+	}
+	for _, l := range lists {
+		a := s.do("GET", l.path, l.token, nil)
+		if a.status != 200 {
+			t.Errorf("%s GET %s: %d %.300s", l.who, l.path, a.status, a.body)
+			continue
+		}
+		check(l.who+" GET "+l.path, a.body)
+	}
+	// The public lookup does find the filing (so the check above saw it).
+	if a := s.do("GET", "/api/v1/public/filings?q="+domain, "", nil); !bytes.Contains(a.body, []byte(domain)) {
+		t.Errorf("public lookup does not find %s: %s", domain, a.body)
+	}
+
+	// The database files while running (WAL not yet checkpointed) and after a clean stop.
+	dbFiles := func(when string) {
+		t.Helper()
+		n := 0
+		for _, suffix := range []string{"", "-wal", "-shm"} {
+			b, err := os.ReadFile(filepath.Join(dir, "beian.db"+suffix))
+			if err != nil {
+				continue
+			}
+			n++
+			check(when+" beian.db"+suffix, b)
+		}
+		if n == 0 {
+			t.Fatalf("%s: no database files in %s", when, dir)
+		}
+	}
+	dbFiles("running:")
+	if err := s.stop(); err != nil {
+		t.Errorf("serve did not end cleanly: %v", err)
+	}
+	dbFiles("stopped:")
+
+	// The server log (debug level: the most it ever says).
+	logText := s.log()
+	if !strings.Contains(logText, "Beian is serving") {
+		t.Fatalf("log not captured: %q", logText)
+	}
+	check("server log", []byte(logText))
+}
