@@ -9,7 +9,6 @@ import (
 	"beian/internal/filing"
 	"beian/internal/httpx"
 	"beian/internal/pii"
-	"beian/internal/refdata"
 	"beian/internal/storage"
 )
 
@@ -129,9 +128,9 @@ func (s *Service) Filings(ctx context.Context, a *Account) ([]FilingSubject, err
 }
 
 func maskSubject(sub *filing.Subject) {
-	if sub.Nature == refdata.NatureIndividual {
-		sub.CertNumber = pii.MaskCert(sub.CertNumber) // an individual's certificate is personal
-	}
+	// Masked for enterprises too: lists show no certificate number in clear
+	// (issue 8); the application view has it in full for its owner.
+	sub.CertNumber = pii.MaskCert(sub.CertNumber)
 	MaskPerson(&sub.Leader)
 	sub.EmergencyPhone = pii.MaskMobile(sub.EmergencyPhone)
 }
