@@ -8,6 +8,7 @@ import (
 
 	"beian/internal/filing"
 	"beian/internal/httpx"
+	"beian/internal/pii"
 	"beian/internal/service"
 )
 
@@ -45,7 +46,9 @@ func (a *API) listStaff(w http.ResponseWriter, r *http.Request) error {
 	}
 	out := make([]accountJSON, 0, len(list))
 	for _, s := range list {
-		out = append(out, accountView(s))
+		v := accountView(s)
+		v.Phone = pii.MaskMobile(v.Phone) // a list: only the owner sees the number in full
+		out = append(out, v)
 	}
 	return httpx.WriteJSON(w, http.StatusOK, map[string]any{"items": out})
 }
