@@ -503,6 +503,17 @@ func (wb *Web) stepPost(w http.ResponseWriter, r *http.Request) error {
 			i, err := strconv.Atoi(strings.TrimPrefix(action, "remove_website:"))
 			// The first website carries the pre-check domain and stays.
 			if err == nil && i > 0 && i < len(doc.Websites) {
+				// Attachments name websites by index: removing one would
+				// move later websites' files onto the wrong website.
+				for _, at := range app.Attachments {
+					if at.Website >= i {
+						if _, err := wb.svc.SaveDocument(r.Context(), a, app.ID, doc); err != nil {
+							return err
+						}
+						setFlash(w, r, "website.remove.attached")
+						return redirect(w, r, "/applications/"+app.ID+"/websites#website-"+strconv.Itoa(i))
+					}
+				}
 				doc.Websites = append(doc.Websites[:i], doc.Websites[i+1:]...)
 			}
 		}

@@ -95,8 +95,11 @@ func (wb *Web) Routes(mux *http.ServeMux) {
 	h("POST /applications/{id}/submit", wb.submitPost)
 	h("GET /applications/{id}/verification-form/{n}", wb.verificationForm)
 
-	// Anything else is a friendly 404 (the API's own prefix wins over this).
-	h("/", func(w http.ResponseWriter, r *http.Request) error { return httpx.ErrNotFound })
+	// Anything else is a friendly 404 (the API's own prefix wins over this),
+	// whatever the method: no form check stands in front of it.
+	mux.Handle("/", wb.secure(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		wb.renderError(w, wb.identify(r), httpx.ErrNotFound)
+	})))
 }
 
 // handle wraps a page handler: security headers, the viewer, CSRF on

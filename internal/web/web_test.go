@@ -436,3 +436,48 @@ func TestPortal(t *testing.T) {
 		})
 	})
 }
+
+// TestRemoveWebsiteKeepsAttachmentsRight: a website whose files (or a later
+// website's files) are uploaded cannot be removed, since attachments name
+// websites by index; once its files are deleted it can.
+func TestRemoveWebsiteKeepsAttachmentsRight(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, st *storage.Store) {
+		h := newHarness(t, st)
+		doc := exampleDoc(t)
+		b := h.browser()
+		b.registerAndLogin("carol@example.com", "13805815010")
+		tok := b.csrfFrom("/apply")
+		a := b.post("/apply", url.Values{"domain": {doc.Websites[0].Domain}, "cert_type": {doc.Subject.CertType},
+			"cert_number": {doc.Subject.CertNumber}}, tok)
+		id := appIDFrom(t, a.location())
+		base := "/applications/" + id
+		two := doc
+		two.Websites = append([]filing.Website{doc.Websites[0]}, doc.Websites[0])
+		two.Websites[1].Domain = "example-hz2.cn"
+		two.Websites[1].HomepageURL = "www.example-hz2.cn"
+		b.post(base+"/subject", stepForm(doc, "save"), tok)
+		b.post(base+"/websites", stepForm(doc, "add_website"), tok)
+		if a := b.post(base+"/websites", stepForm(two, "save"), tok); a.status != http.StatusSeeOther {
+			t.Fatalf("save two websites = %d", a.status)
+		}
+		if a := b.upload(id, "verification_form", 1, time.Now().Format("2006-01-02"), testJPEG(t, 800, 600), tok); a.status != http.StatusSeeOther {
+			t.Fatalf("upload = %d\n%s", a.status, a.body)
+		}
+		b.post(base+"/websites", stepForm(two, "remove_website:1"), tok)
+		page := b.get(base + "/websites")
+		if !strings.Contains(page.body, `name="websites[1].name"`) || !strings.Contains(page.body, "请先在“上传资料”中删除这些附件") {
+			t.Fatal("a website with attachments was removed, or no explanation was shown")
+		}
+		app, err := h.svc.GetApplication(t.Context(), mustAccount(t, h, "carol@example.com"), id)
+		if err != nil || len(app.Attachments) != 1 {
+			t.Fatalf("attachments: %v %d", err, len(app.Attachments))
+		}
+		if a := b.post(base+"/attachments/"+app.Attachments[0].ID+"/delete", url.Values{}, tok); a.status != http.StatusSeeOther {
+			t.Fatalf("delete attachment = %d", a.status)
+		}
+		b.post(base+"/websites", stepForm(two, "remove_website:1"), tok)
+		if page := b.get(base + "/websites"); strings.Contains(page.body, `name="websites[1].name"`) {
+			t.Fatal("the website was not removed after its files were deleted")
+		}
+	})
+}
