@@ -2,6 +2,7 @@ package storage
 
 import (
 	"context"
+	"errors"
 	"fmt"
 )
 
@@ -106,28 +107,35 @@ type PublicFiling struct {
 	ApprovedOn    string
 }
 
-const publicCols = `s.name, s.nature, s.number, w.name, w.domain, w.number, w.approved_on`
-
-// publicWhere keeps what the public may see: websites not cancelled of
-// subjects not cancelled.
-const publicWhere = ` AND w.status <> 'cancelled' AND s.status = 'active'`
+// The lookup reads websites by an indexed column, then each one's subject
+// by primary key: a fixed plan on both databases, whatever the planner's
+// statistics (a join lets PostgreSQL without fresh statistics hash every
+// active subject).
 
 // PublicFilingsByDomain answers the public lookup for a domain.
 func (s *Store) PublicFilingsByDomain(ctx context.Context, domain string) ([]PublicFiling, error) {
-	return s.publicFilings(ctx, `SELECT `+publicCols+` FROM website_records w JOIN subject_records s ON s.id = w.subject_id
-		WHERE w.domain = ?`+publicWhere+` ORDER BY w.number`, domain)
+	return s.publicFilings(ctx, `SELECT subject_id, name, domain, number, approved_on FROM website_records
+		WHERE domain = ? AND status <> 'cancelled' ORDER BY number`, domain)
 }
 
 // PublicFilingsByNumber answers the public lookup for a website number
 // (that website) or a subject number (its websites).
 func (s *Store) PublicFilingsByNumber(ctx context.Context, number string) ([]PublicFiling, error) {
-	out, err := s.publicFilings(ctx, `SELECT `+publicCols+` FROM website_records w JOIN subject_records s ON s.id = w.subject_id
-		WHERE w.number = ?`+publicWhere, number)
+	out, err := s.publicFilings(ctx, `SELECT subject_id, name, domain, number, approved_on FROM website_records
+		WHERE number = ? AND status <> 'cancelled'`, number)
 	if err != nil || len(out) > 0 {
 		return out, err
 	}
-	return s.publicFilings(ctx, `SELECT `+publicCols+` FROM subject_records s JOIN website_records w ON w.subject_id = s.id
-		WHERE s.number = ?`+publicWhere+` ORDER BY w.number`, number)
+	var id string
+	err = translate(s.queryRow(ctx, `SELECT id FROM subject_records WHERE number = ? AND status = 'active'`, number).Scan(&id))
+	if errors.Is(err, ErrNotFound) {
+		return []PublicFiling{}, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("public filings: %w", err)
+	}
+	return s.publicFilings(ctx, `SELECT subject_id, name, domain, number, approved_on FROM website_records
+		WHERE subject_id = ? AND status <> 'cancelled' ORDER BY number`, id)
 }
 
 func (s *Store) publicFilings(ctx context.Context, q string, args ...any) ([]PublicFiling, error) {
@@ -135,14 +143,33 @@ func (s *Store) publicFilings(ctx context.Context, q string, args ...any) ([]Pub
 	if err != nil {
 		return nil, fmt.Errorf("public filings: %w", err)
 	}
-	defer rows.Close()
-	out := []PublicFiling{}
+	type site struct{ subjectID, name, domain, number, approvedOn string }
+	var sites []site
 	for rows.Next() {
-		var p PublicFiling
-		if err := rows.Scan(&p.SubjectName, &p.Nature, &p.SubjectNumber, &p.WebsiteName, &p.Domain, &p.WebsiteNumber, &p.ApprovedOn); err != nil {
+		var w site
+		if err := rows.Scan(&w.subjectID, &w.name, &w.domain, &w.number, &w.approvedOn); err != nil {
+			rows.Close()
 			return nil, translate(err)
+		}
+		sites = append(sites, w)
+	}
+	rows.Close()
+	if err := translate(rows.Err()); err != nil {
+		return nil, fmt.Errorf("public filings: %w", err)
+	}
+	out := []PublicFiling{}
+	for _, w := range sites {
+		p := PublicFiling{WebsiteName: w.name, Domain: w.domain, WebsiteNumber: w.number, ApprovedOn: w.approvedOn}
+		var status string
+		err := translate(s.queryRow(ctx, `SELECT name, nature, number, status FROM subject_records WHERE id = ?`, w.subjectID).
+			Scan(&p.SubjectName, &p.Nature, &p.SubjectNumber, &status))
+		if errors.Is(err, ErrNotFound) || status != RecordActive {
+			continue
+		}
+		if err != nil {
+			return nil, fmt.Errorf("public filings: %w", err)
 		}
 		out = append(out, p)
 	}
-	return out, translate(rows.Err())
+	return out, nil
 }
