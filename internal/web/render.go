@@ -209,10 +209,13 @@ func (wb *Web) renderError(w http.ResponseWriter, r *http.Request, e *httpx.Erro
 		return
 	}
 	p := &errorPage{Status: e.Status, Code: e.Code, Message: e.Message.In(lang)}
-	switch e.Status {
-	case http.StatusNotFound:
+	switch {
+	case e.Code == errCSRF.Code:
+		// Whoever hit it may not read the page's language: say it in both.
+		p.Message = e.Message.ZH + " / " + e.Message.EN
+	case e.Status == http.StatusNotFound:
 		p.Message = tr(lang, "error.notfound")
-	case http.StatusUnauthorized:
+	case e.Status == http.StatusUnauthorized:
 		p.Message = tr(lang, "auth.required")
 	}
 	for _, v := range e.Violations {
