@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"beian/internal/blob"
+	"beian/internal/bureau"
 	"beian/internal/config"
 	"beian/internal/filing"
 	"beian/internal/jobs"
@@ -30,16 +31,18 @@ import (
 	"beian/internal/storage"
 	"beian/internal/storage/storagetest"
 	"beian/internal/web"
+	"beian/internal/workdays"
 )
 
 // harness is the applicant UI and the back office on one mux, over the
 // real service and a real database, served on loopback.
 type harness struct {
-	t      testing.TB
-	srv    *httptest.Server
-	svc    *service.Service
-	st     *storage.Store
-	runner *jobs.Runner
+	t        testing.TB
+	srv      *httptest.Server
+	svc      *service.Service
+	st       *storage.Store
+	runner   *jobs.Runner
+	notifier *notify.Notifier
 }
 
 // drain runs the queued jobs (the notifications) until none is due.
@@ -68,7 +71,7 @@ func besideField(page, name, msg string) bool {
 	return strings.Contains(box, "has-rejection") && strings.Contains(box, `<p class="frej">`) && strings.Contains(box, msg)
 }
 
-func newHarness(t testing.TB) *harness {
+func newHarness(t testing.TB, withBureau ...bool) *harness {
 	t.Helper()
 	st := storagetest.Open(t)["sqlite"]
 	cfg := config.Config{Provider: config.DefaultProvider(), BaseURL: "http://127.0.0.1"}
@@ -85,7 +88,28 @@ func newHarness(t testing.TB) *harness {
 		t.Fatal(err)
 	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	svc := service.New(service.Deps{Store: st, Sealer: seal, Rules: val, Blobs: blobs, Config: cfg, Log: log, Now: time.Now})
+	notifier, err := notify.New(cfg, st, seal)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var bu bureau.Bureau
+	var sim *bureau.Simulator
+	if len(withBureau) > 0 && withBureau[0] {
+		cal, _ := workdays.New(nil)
+		sim, err = bureau.NewSimulator(bureau.Options{Store: st, Sealer: seal, Calendar: cal, Notifier: notifier, Mode: bureau.ModeManual, Log: log})
+		if err != nil {
+			t.Fatal(err)
+		}
+		bu = sim
+	}
+	svc := service.New(service.Deps{Store: st, Sealer: seal, Rules: val, Blobs: blobs, Config: cfg, Log: log, Now: time.Now, Bureau: bu})
+	runner := &jobs.Runner{Store: st, Log: log, Handlers: notifier.Handlers()}
+	if sim != nil {
+		sim.Outcomes = svc
+		for k, h := range sim.Handlers() {
+			runner.Handlers[k] = h
+		}
+	}
 	wb, err := web.New(web.Deps{Service: svc, Config: cfg, Log: log, Now: time.Now})
 	if err != nil {
 		t.Fatal(err)
@@ -99,11 +123,7 @@ func newHarness(t testing.TB) *harness {
 	bo.Routes(mux)
 	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)
-	notifier, err := notify.New(cfg, st, seal)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &harness{t: t, srv: srv, svc: svc, st: st, runner: &jobs.Runner{Store: st, Log: log, Handlers: notifier.Handlers()}}
+	return &harness{t: t, srv: srv, svc: svc, st: st, runner: runner, notifier: notifier}
 }
 
 func testJPEG(t testing.TB) []byte {
@@ -323,5 +343,62 @@ func TestBackOffice(t *testing.T) {
 	}
 	if a := ac.get("/admin/bureau"); a.status != http.StatusNotFound {
 		t.Errorf("no simulator configured: %d", a.status)
+	}
+}
+
+// TestBureauConsole: the admin decides as the simulated bureau (manual
+// mode) in the console; the application is approved with its numbers.
+func TestBureauConsole(t *testing.T) {
+	h := newHarness(t, true)
+	ctx := context.Background()
+	applicant, id := h.submitted("zhao@example.com")
+	rev := h.staff("rev@example.com", service.RoleReviewer)
+	adm := h.staff("adm@example.com", service.RoleAdmin)
+	if _, err := h.svc.Decide(ctx, rev.Account, id, service.DecisionInput{Decision: "approve"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := h.svc.ChooseVerification(ctx, applicant.Account, id, service.VerificationInput{Method: "mail", TrackingNumber: "SF0000111122"}); err != nil {
+		t.Fatal(err)
+	}
+	rc, ac := h.client(rev.Token), h.client(adm.Token)
+	if a := rc.post("/review/applications/"+id+"/materials-received", url.Values{"note": {"已签收"}}, true); a.status != http.StatusSeeOther {
+		t.Fatalf("materials received: %d %.1000s", a.status, a.body)
+	}
+	if a := rc.post("/review/applications/"+id+"/decision", url.Values{"decision": {"approve"}}, true); a.status != http.StatusSeeOther {
+		t.Fatalf("approve materials: %d", a.status)
+	}
+	if a := rc.post("/review/applications/"+id+"/submit-to-bureau", url.Values{}, true); a.status != http.StatusSeeOther {
+		t.Fatalf("submit to bureau: %d %.1000s", a.status, a.body)
+	}
+	if err := h.drain(); err != nil {
+		t.Fatal(err)
+	}
+	msgs, err := h.notifier.Outbox.List(ctx, notify.OutboxQuery{Channel: notify.SMS, To: "13805815678"})
+	if err != nil || len(msgs) != 1 {
+		t.Fatalf("sms: %v %v", err, msgs)
+	}
+	code := regexp.MustCompile(`[0-9]{6}`).FindString(msgs[0].Body)
+	if _, err := h.svc.ConfirmSMS(ctx, applicant.Account, id, service.SMSInput{Mobile: "13805815678", CertLast6: "143281", Code: code}); err != nil {
+		t.Fatal(err)
+	}
+	if a := rc.get("/admin/bureau"); a.status != http.StatusForbidden {
+		t.Errorf("reviewer in the console: %d", a.status)
+	}
+	page := ac.get("/admin/bureau")
+	if page.status != 200 || !strings.Contains(page.body, "/admin/bureau/applications/"+id+"/decision") || !strings.Contains(page.body, "manual") {
+		t.Fatalf("console: %d\n%.2000s", page.status, page.body)
+	}
+	if a := ac.post("/admin/bureau/applications/"+id+"/decision", url.Values{"decision": {"reject"}}, true); a.status != http.StatusUnprocessableEntity {
+		t.Errorf("reject without reason: %d", a.status)
+	}
+	if a := ac.post("/admin/bureau/applications/"+id+"/decision", url.Values{"decision": {"approve"}}, true); a.status != http.StatusSeeOther {
+		t.Fatalf("approve: %d %.1000s", a.status, a.body)
+	}
+	got, err := h.svc.GetApplication(ctx, applicant.Account, id)
+	if err != nil || got.State != "approved" || got.Numbers == nil || !strings.HasPrefix(got.Numbers.Subject, "浙ICP备") {
+		t.Fatalf("after the console: %v %+v", err, got)
+	}
+	if a := ac.get("/review/applications/" + id); !strings.Contains(a.body, got.Numbers.Websites[0]) {
+		t.Errorf("numbers not shown to staff")
 	}
 }
