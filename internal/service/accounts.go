@@ -218,6 +218,12 @@ func (s *Service) EnsureAdmin(ctx context.Context, email, password string) (bool
 		return tx.Audit(ctx, &storage.AuditEntry{At: now, ActorRole: "system", Action: "account.create_admin", ObjectType: "account", ObjectID: a.ID})
 	})
 	if err != nil {
+		// Another instance starting at the same moment may have won the
+		// race (PostgreSQL, read committed): then there is an admin now.
+		var n int
+		if cerr := s.st.Tx(ctx, func(tx *storage.Tx) (e error) { n, e = tx.CountAccountsByRole(ctx, RoleAdmin); return e }); cerr == nil && n > 0 {
+			return false, "", nil
+		}
 		return false, "", storeErr(err)
 	}
 	if !created {
