@@ -1,0 +1,183 @@
+package e2e
+
+import (
+	"database/sql"
+	"fmt"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/johannesboyne/gofakes3"
+	"github.com/johannesboyne/gofakes3/backend/s3mem"
+
+	"beian/internal/storage/storagetest"
+)
+
+// sharedStores is one fresh PostgreSQL schema and one S3 bucket (gofakes3,
+// in process) that several `beian serve` processes share.
+func sharedStores(t *testing.T) (pgURL string, env map[string]string) {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("starts beian serve processes")
+	}
+	pgURL = storagetest.PostgresURL(t)
+	if pgURL == "" {
+		t.Skipf("set %s to run several instances on one PostgreSQL", storagetest.PostgresEnv)
+	}
+	s3 := httptest.NewServer(gofakes3.New(s3mem.New()).Server())
+	t.Cleanup(s3.Close)
+	u, _ := url.Parse(s3.URL)
+	return pgURL, map[string]string{
+		"BEIAN_DATABASE_URL":    pgURL,
+		"BEIAN_BLOB_URL":        "s3://beian-test?endpoint=" + u.Host + "&insecure=1&region=us-east-1",
+		"AWS_ACCESS_KEY_ID":     "test",
+		"AWS_SECRET_ACCESS_KEY": "test-secret",
+	}
+}
+
+// TestTwoInstances is issue 8's bar: two `beian serve` processes on one
+// PostgreSQL and one S3 store, started at the same moment (migrations and
+// the first admin race), take 100 applications submitted alternately to
+// both; sessions work on either; each application goes through review and
+// the bureau with staff on the other instance; every notification is sent
+// exactly once, every job runs once and the ICP numbers are unique.
+func TestTwoInstances(t *testing.T) {
+	pgURL, env := sharedStores(t)
+	// Both at once: goose's PostgreSQL session lock serialises migrations.
+	a := launch(t, t.TempDir(), env)
+	b := launch(t, t.TempDir(), env)
+	for _, s := range []*server{a, b} {
+		if err := s.waitReady(90 * time.Second); err != nil {
+			t.Fatal(err)
+		}
+	}
+	servers := []*server{a, b}
+
+	// A session opened on A works on B, and logging out on B ends it on A.
+	adminA := a.login(adminEmail, adminPassword)
+	if r := b.do("GET", "/api/v1/me", adminA, nil); r.status != 200 || r.json(t)["role"] != "admin" {
+		t.Fatalf("A's session on B: %d %s", r.status, r.body)
+	}
+	tmp := b.login(adminEmail, adminPassword)
+	if r := b.do("DELETE", "/api/v1/sessions/current", tmp, nil); r.status != 204 {
+		t.Fatalf("logout on B: %d %s", r.status, r.body)
+	}
+	if r := a.do("GET", "/api/v1/me", tmp, nil); r.status != 401 {
+		t.Errorf("a session ended on B still works on A: %d", r.status)
+	}
+	staff := map[string]any{"email": "rev@beian.test", "phone": "13700001111", "password": "Rev1ewer-pass", "name": "审核员", "role": "reviewer"}
+	if r := b.do("POST", "/api/v1/admin/users", adminA, staff); r.status != 201 {
+		t.Fatalf("create reviewer on B with A's session: %d %s", r.status, r.body)
+	}
+	rev := a.login("rev@beian.test", "Rev1ewer-pass")
+
+	const n = 100
+	var mu sync.Mutex
+	subjects := map[string]int{}
+	websites := map[string]int{}
+	filings := make([]filing, n)
+	start := time.Now()
+	t.Run("applications", func(t *testing.T) {
+		for i := range n {
+			filings[i] = newFiling(t, "two", i)
+			t.Run(fmt.Sprint(i), func(t *testing.T) {
+				t.Parallel()
+				f := filings[i]
+				on, other := servers[i%2], servers[1-i%2]
+				tok, id := submitFiling(t, on, f)
+				// The applicant's own list on the other instance has it.
+				if r := other.do("GET", "/api/v1/applications", tok, nil); r.status != 200 || !strings.Contains(string(r.body), id) {
+					t.Fatalf("list on the other instance: %d %.200s", r.status, r.body)
+				}
+				final := approveToBureau(t, other, rev, adminA, on, tok, id, f)
+				nums := final["numbers"].(map[string]any)
+				mu.Lock()
+				subjects[nums["subject"].(string)]++
+				for _, w := range nums["websites"].([]any) {
+					websites[w.(string)]++
+				}
+				mu.Unlock()
+			})
+		}
+	})
+	if t.Failed() {
+		t.FailNow()
+	}
+	t.Logf("%d applications from registration to ICP number on two instances in %v", n, time.Since(start).Round(time.Millisecond))
+	if len(subjects) != n {
+		t.Errorf("%d distinct subject numbers for %d approvals", len(subjects), n)
+	}
+	for num, c := range subjects {
+		if c != 1 {
+			t.Errorf("subject number %s issued %d times", num, c)
+		}
+	}
+	for num, c := range websites {
+		if c != 1 {
+			t.Errorf("website number %s issued %d times", num, c)
+		}
+	}
+
+	// Exactly once: per applicant, each milestone mail once; per leader, one SMS code.
+	for _, f := range filings {
+		r := a.do("GET", "/api/v1/admin/outbox?channel=email&to="+url.QueryEscape(f.Email), adminA, nil)
+		seen := map[string]int{}
+		for _, it := range r.json(t)["items"].([]any) {
+			seen[it.(map[string]any)["subject"].(string)]++
+		}
+		approved := 0
+		for subj, c := range seen {
+			if c != 1 {
+				t.Errorf("%s got %q %d times", f.Email, subj, c)
+			}
+			if strings.HasPrefix(subj, "备案成功") {
+				approved++
+			}
+		}
+		if approved != 1 || len(seen) < 4 {
+			t.Errorf("%s's mails: %v", f.Email, seen)
+		}
+		r = b.do("GET", "/api/v1/admin/outbox?channel=sms&to="+f.Secrets.Mobile, adminA, nil)
+		if items := r.json(t)["items"].([]any); len(items) != 1 {
+			t.Errorf("leader %d got %d SMS, want 1", f.N, len(items))
+		}
+	}
+	db, err := sql.Open("pgx", pgURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var dupes int
+	if err := db.QueryRow(`SELECT COUNT(*) FROM (SELECT 1 FROM outbox GROUP BY channel, recipient_hash, subject, body HAVING COUNT(*) > 1) d`).Scan(&dupes); err != nil {
+		t.Fatal(err)
+	}
+	if dupes != 0 {
+		t.Errorf("%d messages stored more than once", dupes)
+	}
+	// Each job ran once: none retried, none failed, none left behind.
+	rows, err := db.Query(`SELECT kind, state, attempts, COUNT(*) FROM jobs GROUP BY kind, state, attempts ORDER BY kind`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var kind, state string
+		var attempts, count int
+		if err := rows.Scan(&kind, &state, &attempts, &count); err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("jobs: %-28s %-7s attempts=%d ×%d", kind, state, attempts, count)
+		if state == "failed" || (state == "done" && attempts != 1) {
+			t.Errorf("job kind %s: %d %s after %d attempts", kind, count, state, attempts)
+		}
+	}
+	// Both instances did work (the queue is shared, not one-sided).
+	for i, s := range servers {
+		if err := s.stop(); err != nil {
+			t.Errorf("instance %d did not stop cleanly: %v\n%s", i, err, s.log())
+		}
+	}
+}
