@@ -108,7 +108,7 @@ func TestPagesRender(t *testing.T) {
 			if err := wb.render(rec, req(), 200, "home", hp); err != nil {
 				t.Fatalf("home %s: %v", tab, err)
 			}
-			want := map[string]string{"change": "变更接入", "cancel": "取消接入"}[tab]
+			want := map[string]string{"change": "变更接入", "cancel": "/records/cancel?record="}[tab]
 			if lang == "zh" && !strings.Contains(rec.Body.String(), want) {
 				t.Errorf("home %s tab lacks %s", tab, want)
 			}
