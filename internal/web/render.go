@@ -59,8 +59,7 @@ var templateFuncs = template.FuncMap{
 		}
 		return fmt.Sprintf("%d KB", (n+1023)/1024)
 	},
-	"query":      url.QueryEscape,
-	"nextStepOf": nextStep,
+	"query": url.QueryEscape,
 	// recordFlows are the website-level changes or cancellations a
 	// record offers; access ones only where this provider hosts it.
 	"recordFlows": func(tab string, hosted bool) []string {

@@ -217,3 +217,29 @@ func TestTemplateKeys(t *testing.T) {
 		}
 	}
 }
+
+// TestStepIndicatorFollowsFlow: a cancellation shows only its steps, and
+// 上一步 on the submit step goes back to the step before it in that flow.
+func TestStepIndicatorFollowsFlow(t *testing.T) {
+	wb := testWeb(t)
+	cases := []struct {
+		flow, prev string
+		steps      int
+	}{{"first_filing", "uploads", 5}, {"cancel_website", "websites", 2}, {"change_access", "uploads", 3}, {"change_subject", "subject", 2}}
+	for _, c := range cases {
+		app := sampleApp()
+		app.Flow, app.State = c.flow, "draft"
+		r := httptest.NewRequest("GET", "/applications/app1/submit", nil)
+		rec := httptest.NewRecorder()
+		if err := wb.render(rec, r, 200, "submit", wb.buildSubmit(r, app, nil)); err != nil {
+			t.Fatal(err)
+		}
+		body := rec.Body.String()
+		if n := strings.Count(body, `<span class="num">`); n != c.steps {
+			t.Errorf("%s: %d steps, want %d", c.flow, n, c.steps)
+		}
+		if !strings.Contains(body, `href="/applications/app1/`+c.prev+`">`) {
+			t.Errorf("%s: 上一步 does not lead to %s", c.flow, c.prev)
+		}
+	}
+}

@@ -18,6 +18,23 @@ var formSteps = []string{"subject", "websites", "access"}
 
 var allSteps = []string{"subject", "websites", "access", "uploads", "submit"}
 
+// stepsFor lists the steps a flow goes through: a filing all of them; a
+// change the part it changes (and the verification form of the websites
+// it includes); a cancellation what it cancels, then submit.
+func stepsFor(flow string) []string {
+	switch flow {
+	case filing.FlowChangeSubject, filing.FlowCancelSubject:
+		return []string{"subject", "submit"}
+	case filing.FlowChangeWebsite:
+		return []string{"websites", "uploads", "submit"}
+	case filing.FlowChangeAccess:
+		return []string{"access", "uploads", "submit"}
+	case filing.FlowCancelWebsite, filing.FlowCancelAccess:
+		return []string{"websites", "submit"}
+	}
+	return allSteps
+}
+
 // editableStates are the states in which the applicant may change the application.
 var editableStates = map[string]bool{"draft": true, "initial_rejected": true, "bureau_rejected": true}
 
@@ -59,7 +76,7 @@ func (wb *Web) newAppPage(r *http.Request, app *service.Application, step string
 			count[stepOf(v.Field)]++
 		}
 	}
-	for i, s := range allSteps {
+	for i, s := range stepsFor(app.Flow) {
 		p.Steps = append(p.Steps, stepLink{Num: i + 1, Key: s, Label: tr(lang, "step."+s),
 			URL: "/applications/" + app.ID + "/" + s, Active: s == step, Problems: count[s]})
 	}
@@ -539,32 +556,37 @@ func (wb *Web) stepPost(w http.ResponseWriter, r *http.Request) error {
 				return redirect(w, r, here)
 			}
 		}
-		return redirect(w, r, "/applications/"+app.ID+"/"+nextStep(step))
+		return redirect(w, r, "/applications/"+app.ID+"/"+nextStep(app.Flow, step))
 	}
 	setFlash(w, r, "step.saved")
 	return redirect(w, r, here)
 }
 
-func nextStep(step string) string {
-	for i, s := range allSteps {
-		if s == step && i+1 < len(allSteps) {
-			return allSteps[i+1]
+func nextStep(flow, step string) string {
+	steps := stepsFor(flow)
+	for i, s := range steps {
+		if s == step && i+1 < len(steps) {
+			return steps[i+1]
 		}
 	}
 	return "submit"
 }
 
-func prevStep(step string) string {
-	for i, s := range allSteps {
+func prevStep(flow, step string) string {
+	steps := stepsFor(flow)
+	for i, s := range steps {
 		if s == step && i > 0 {
-			return allSteps[i-1]
+			return steps[i-1]
 		}
 	}
 	return ""
 }
 
 // Prev is the previous step's key, for the 上一步 link.
-func (p *appPage) Prev() string { return prevStep(p.Step) }
+func (p *appPage) Prev() string { return prevStep(p.App.Flow, p.Step) }
+
+// NextStep is the following step's key.
+func (p *appPage) NextStep() string { return nextStep(p.App.Flow, p.Step) }
 
 // fieldLabel names a document path for people: 网站 2 · 网站负责人 · 手机号码.
 func fieldLabel(lang, path string) string {
