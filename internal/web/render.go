@@ -202,9 +202,19 @@ type errorPage struct {
 // to the login page; everyone else gets a page in their language.
 func (wb *Web) renderError(w http.ResponseWriter, r *http.Request, e *httpx.Error) {
 	lang := httpx.Lang(r)
-	if e.Status == http.StatusUnauthorized && r.Method == http.MethodGet {
+	if e.Status == http.StatusUnauthorized {
+		// Back to this page after logging in; for a form post, the page
+		// the form was on.
+		next := r.URL.RequestURI()
+		if r.Method != http.MethodGet {
+			next = "/"
+			if ref, err := url.Parse(r.Referer()); err == nil && ref.Host == r.Host {
+				next = localPath(ref.RequestURI(), "/")
+			}
+		}
+		clearCookie(w, r, sessionCookie)
 		setFlash(w, r, "auth.required")
-		redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()))
+		redirect(w, r, "/login?next="+url.QueryEscape(next))
 		return
 	}
 	p := &errorPage{Status: e.Status, Code: e.Code, Message: e.Message.In(lang)}

@@ -107,6 +107,11 @@ func (wb *Web) Routes(mux *http.ServeMux) {
 func (wb *Web) handle(fn httpx.HandlerFunc) http.Handler {
 	inner := httpx.Handle(wb.log, wb.renderError, func(w http.ResponseWriter, r *http.Request) error {
 		if r.Method == http.MethodPost {
+			// A session that ended while the form was open: log in again
+			// rather than a CSRF refusal.
+			if c, err := r.Cookie(sessionCookie); err == nil && c.Value != "" && viewerOf(r).Account == nil {
+				return httpx.ErrUnauthorized
+			}
 			if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
 				// Uploads: one attachment (or an ID card's two sides) plus the form fields.
 				r.Body = http.MaxBytesReader(w, r.Body, 2*wb.cfg.Provider.AttachmentMaxBytes+(1<<20))

@@ -433,6 +433,18 @@ func TestPortal(t *testing.T) {
 			if a := alice.get("/"); a.status != http.StatusSeeOther {
 				t.Fatalf("after logout GET / = %d", a.status)
 			}
+			// A form posted after the session ended goes to the login page,
+			// back to the form's page afterwards.
+			stale := h.browser()
+			u, _ := url.Parse(h.srv.URL)
+			stale.client.Jar.SetCookies(u, []*http.Cookie{{Name: sessionCookie, Value: "ended-session"}})
+			req, _ := http.NewRequest("POST", h.srv.URL+"/applications/"+appID+"/subject", strings.NewReader("csrf=x"))
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			req.Header.Set("Referer", h.srv.URL+"/applications/"+appID+"/subject")
+			a := stale.do(req)
+			if a.status != http.StatusSeeOther || a.location() != "/login?next="+url.QueryEscape("/applications/"+appID+"/subject") {
+				t.Fatalf("post with an ended session = %d %q", a.status, a.location())
+			}
 		})
 	})
 }
