@@ -183,10 +183,20 @@ func (s *Service) filedSubjectAndSite(ctx context.Context, sa *storage.Applicati
 // filed data is on record; rules that changed since do not block it).
 func (s *Service) recordViolations(ctx context.Context, sa *storage.Application, doc filing.Document, vs []filing.Violation) ([]filing.Violation, error) {
 	switch sa.Flow {
+	case filing.FlowNewAccess:
+		// Subject and website are the filed ones, read-only here: what the
+		// rules find in them cannot block this access (the applicant could
+		// not fix it); the reviewer still sees it.
+		return readOnlyAsWarnings(vs, func(field string) bool {
+			return strings.HasPrefix(field, "subject.") || (strings.HasPrefix(field, "websites[0].") && !strings.HasPrefix(field, "websites[0].access"))
+		}), nil
 	case filing.FlowNewWebsite:
 		own, err := s.ownSubjectRecord(ctx, sa)
-		if err != nil || own != nil || s.registry == nil {
+		if err != nil || s.registry == nil {
 			return vs, err
+		}
+		if own != nil {
+			return readOnlyAsWarnings(vs, func(field string) bool { return strings.HasPrefix(field, "subject.") }), nil
 		}
 		rs, err := s.registry.LookupSubject(ctx, doc.Subject.CertType, doc.Subject.CertNumber)
 		if err != nil {
@@ -255,4 +265,14 @@ func (s *Service) maskFiledElsewhere(ctx context.Context, sa *storage.Applicatio
 		MaskPerson(&doc.Websites[i].Leader)
 	}
 	return nil
+}
+
+// readOnlyAsWarnings turns the errors on read-only fields into warnings.
+func readOnlyAsWarnings(vs []filing.Violation, readOnly func(field string) bool) []filing.Violation {
+	for i, v := range vs {
+		if v.Severity == filing.SeverityError && readOnly(v.Field) && !strings.HasPrefix(v.Rule, "precheck.") {
+			vs[i].Severity = filing.SeverityWarning
+		}
+	}
+	return vs
 }

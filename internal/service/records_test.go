@@ -216,7 +216,7 @@ func TestNewAccessFromTheRegistry(t *testing.T) {
 			OfficePhone: "010-62345678", Mobile: "13910001234", Email: "lisi@example.com"}
 		filed := filing.Subject{Province: "110000", City: "110100", County: "110105", Nature: "enterprise", CertType: "business_license",
 			CertNumber: cert, Name: "北京别处科技有限公司", CertAddress: "北京市朝阳区酒仙桥路10号", MailingAddress: "北京市朝阳区酒仙桥路10号院3号楼501室",
-			Investor: "北京别处科技有限公司", Leader: leader}
+			Leader: leader} // no investor: the filed record breaks a rule the applicant cannot fix here
 		site := filing.Website{Name: "别处科技官网", Domain: "elsewhere.cn", HomepageURL: "www.elsewhere.cn", ContentTypes: []string{"corporate_portal"},
 			Languages: []string{"zh-Hans"}, PreApprovals: []filing.PreApproval{}, Leader: leader}
 		f.reg.subjects["business_license|"+cert] = &service.RegistrySubject{Number: "京ICP备2019000001号", Subject: filed,
@@ -242,10 +242,15 @@ func TestNewAccessFromTheRegistry(t *testing.T) {
 		if d.Subject.Leader.Mobile != "139****1234" || d.Websites[0].Leader.CertNumber != "1101**********2312" {
 			t.Errorf("the registry's leaders are shown: %+v / %+v", d.Subject.Leader, d.Websites[0].Leader)
 		}
+		warned := false
 		for _, v := range app.Violations {
 			if v.Severity == filing.SeverityError {
 				t.Errorf("stored document incomplete: %s %s", v.Rule, v.Field)
 			}
+			warned = warned || (v.Field == "subject.investor" && v.Severity == filing.SeverityWarning)
+		}
+		if !warned {
+			t.Errorf("a rule broken by the filed (read-only) subject is not shown as a warning: %+v", app.Violations)
 		}
 		// Sending the masked document back changes nothing.
 		again, err := f.svc.SaveDocument(f.ctx, f.owner, app.ID, d)
