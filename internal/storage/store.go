@@ -8,13 +8,18 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"io"
+	"net"
 	"os"
 	"path/filepath"
 	"runtime"
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
+
+	"github.com/jackc/pgx/v5/pgconn"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers "pgx"
 	_ "modernc.org/sqlite"             // registers "sqlite"
@@ -214,9 +219,19 @@ func translate(err error) error {
 		return fmt.Errorf("%w: %w", ErrNotFound, err)
 	}
 	msg := err.Error()
+	var connErr *pgconn.ConnectError
+	var netErr net.Error
 	switch {
 	case strings.Contains(msg, "UNIQUE constraint failed"), strings.Contains(msg, "SQLSTATE 23505"):
 		return fmt.Errorf("%w: %w", ErrConflict, err)
+	// The connection to PostgreSQL broke or cannot be made: a pooled
+	// connection cut mid-query (unexpected EOF, reset), a refused dial, a
+	// network timeout. The pool redials on the next request, so the outage
+	// heals by itself once the server is back.
+	case errors.As(err, &connErr), errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, syscall.ECONNRESET),
+		errors.Is(err, syscall.ECONNREFUSED), errors.Is(err, syscall.EPIPE), errors.As(err, &netErr),
+		strings.Contains(msg, "unexpected EOF"), strings.Contains(msg, "conn closed"), strings.Contains(msg, "connection reset"):
+		return fmt.Errorf("%w: %w", ErrUnavailable, err)
 	case strings.Contains(msg, "connection refused"), strings.Contains(msg, "SQLSTATE 57P"),
 		strings.Contains(msg, "broken pipe"), strings.Contains(msg, "bad connection"),
 		strings.Contains(msg, "SQLITE_FULL"), strings.Contains(msg, "database or disk is full"):
