@@ -12,6 +12,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"beian/internal/blob"
 	"beian/internal/filing"
 	"beian/internal/httpx"
 	"beian/internal/images"
@@ -133,7 +134,11 @@ func (s *Service) AddAttachment(ctx context.Context, a *Account, id string, in A
 	if in.File == nil {
 		return nil, badAttachment("attachment.missing", "file", "请选择要上传的 JPEG 文件", "choose a JPEG file to upload")
 	}
-	res, err := images.Process(in.File, s.limits)
+	var res *images.Result
+	err = s.withImageWork(ctx, s.pixelWeight(in.File), func() (err error) {
+		res, err = images.Process(in.File, s.limits)
+		return err
+	})
 	if err != nil {
 		if ie, ok := images.AsError(err); ok {
 			e := &httpx.Error{Status: ie.HTTPStatus(), Code: ie.Code, Message: ie.Message, Err: err,
@@ -153,6 +158,12 @@ func (s *Service) AddAttachment(ctx context.Context, a *Account, id string, in A
 	att.BlobKey = "app/" + sa.ID + "/" + att.ID + ".jpg"
 	if err := s.blobs.Put(ctx, att.BlobKey, bytes.NewReader(res.JPEG), int64(len(res.JPEG))); err != nil {
 		e := httpx.Errorf(http.StatusServiceUnavailable, httpx.CodeUnavailable, "文件保存失败，请稍后重试", "the file could not be stored; try again shortly")
+		if errors.Is(err, blob.ErrNoSpace) {
+			// Nothing was stored (blob.Store writes all or nothing); the operator must free space.
+			e = httpx.Errorf(http.StatusServiceUnavailable, httpx.CodeUnavailable, "存储空间不足，文件未保存，请稍后重试",
+				"the storage is full; the file was not saved, try again later")
+		}
+		e.RetryAfter = 60
 		e.Err = err
 		return nil, e
 	}
@@ -350,7 +361,11 @@ func (s *Service) MergeIDCard(ctx context.Context, a *Account, front, back io.Re
 	if a == nil {
 		return nil, httpx.ErrUnauthorized
 	}
-	res, err := images.MergeIDCard(front, back, s.limits)
+	var res *images.Result
+	err := s.withImageWork(ctx, s.pixelWeight(front)+s.pixelWeight(back), func() (err error) {
+		res, err = images.MergeIDCard(front, back, s.limits)
+		return err
+	})
 	if err != nil {
 		if ie, ok := images.AsError(err); ok {
 			field := ie.Field
