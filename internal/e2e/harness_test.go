@@ -480,3 +480,9 @@ func ctxT(t testing.TB) context.Context {
 }
 
 var _ = bufio.NewScanner
+
+// lastLines is the tail of a log, for failure messages.
+func lastLines(s string, n int) string {
+	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	return strings.Join(lines[max(0, len(lines)-n):], "\n")
+}

@@ -3,9 +3,11 @@ package e2e
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"io"
 	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"path/filepath"
 	"testing"
 	"time"
@@ -62,3 +64,36 @@ func newInstance(t testing.TB, dbURL string, blobs blob.Store) *instance {
 }
 
 var _ = io.Discard
+
+// record sends a JSON request through h.
+func record(t testing.TB, h http.Handler, method, path, token string, body any, lang string) answer {
+	t.Helper()
+	var raw []byte
+	ct := ""
+	if body != nil {
+		var err error
+		if raw, err = json.Marshal(body); err != nil {
+			t.Fatal(err)
+		}
+		ct = "application/json"
+	}
+	return recordRaw(t, h, method, path, token, ct, raw, lang)
+}
+
+func recordRaw(t testing.TB, h http.Handler, method, path, token, ct string, body []byte, lang string) answer {
+	t.Helper()
+	req := httptest.NewRequest(method, path, bytes.NewReader(body))
+	req.RemoteAddr = "127.0.0.1:4321"
+	if ct != "" {
+		req.Header.Set("Content-Type", ct)
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	if lang != "" {
+		req.Header.Set("Accept-Language", lang)
+	}
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	return answer{status: rec.Code, header: rec.Header(), body: rec.Body.Bytes()}
+}
