@@ -434,7 +434,7 @@ func filingScenario(t *testing.T, url string) {
 		t.Errorf("website statuses: %v", status)
 	}
 	raw := string(f.do("GET", "/api/v1/filings", tok, nil).body)
-	if strings.Contains(raw, seedLeaderMobile) || strings.Contains(raw, seedLeaderCert) {
+	if strings.Contains(raw, seedLeaderMobile) || strings.Contains(raw, seedLeaderCert) || strings.Contains(raw, "wangjianguo@") {
 		t.Errorf("filings show personal data in clear")
 	}
 	if a := f.do("GET", "/api/v1/filings", "", nil); a.status != 401 {

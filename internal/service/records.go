@@ -109,6 +109,7 @@ func (s *Service) Filings(ctx context.Context, a *Account) ([]FilingSubject, err
 				return nil, err
 			}
 			MaskPerson(&fw.Website.Leader)
+			fw.Website.Leader.Email = pii.MaskEmail(fw.Website.Leader.Email)
 			accs, err := s.st.AccessRecordsByWebsite(ctx, wr.ID)
 			if err != nil {
 				return nil, storeErr(err)
@@ -132,6 +133,7 @@ func maskSubject(sub *filing.Subject) {
 	// (issue 8); the application view has it in full for its owner.
 	sub.CertNumber = pii.MaskCert(sub.CertNumber)
 	MaskPerson(&sub.Leader)
+	sub.Leader.Email = pii.MaskEmail(sub.Leader.Email)
 	sub.EmergencyPhone = pii.MaskMobile(sub.EmergencyPhone)
 }
 
