@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"beian/internal/api"
+	"beian/internal/backoffice"
 	"beian/internal/blob"
 	"beian/internal/bureau"
 	"beian/internal/config"
@@ -82,7 +83,12 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, st *storage
 	svc := service.New(service.Deps{
 		Store: st, Sealer: sealer, Rules: validator, Blobs: blobs, Config: cfg, Log: log,
 		Now: time.Now, Wake: runner.Wake, Calendar: cal, Bureau: sim,
+		// The pre-check consults the national registry, not only Beian's records.
+		Registry: service.BureauRegistry(sim),
 	})
+	for kind, h := range svc.Handlers() {
+		runner.Handlers[kind] = h
+	}
 	// The bureau reports outcomes (SMS confirmed, approved …) to the service.
 	sim.Outcomes = svc
 
@@ -100,5 +106,10 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, st *storage
 		return nil, fmt.Errorf("web: %w", err)
 	}
 	ui.Routes(mux)
+	bo, err := backoffice.New(backoffice.Deps{Service: svc, Log: log, Now: time.Now})
+	if err != nil {
+		return nil, fmt.Errorf("backoffice: %w", err)
+	}
+	bo.Routes(mux)
 	return &system{svc: svc, runner: runner, mux: mux}, nil
 }

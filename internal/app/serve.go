@@ -70,6 +70,11 @@ func serve(ctx context.Context, cfg config.Config, stdout, stderr io.Writer) err
 		}
 	}
 
+	// One overdue-alert job per hourly slot, safe on several instances.
+	if err := sys.svc.ScheduleOverdueAlerts(ctx); err != nil {
+		return fmt.Errorf("overdue alerts: %w", err)
+	}
+
 	// Workers drain on shutdown: Run returns after the jobs in flight finish.
 	wctx, stopWorkers := context.WithCancel(context.WithoutCancel(ctx))
 	workersDone := make(chan struct{})
