@@ -12,6 +12,8 @@ import (
 	"net/http"
 	"time"
 
+	"golang.org/x/sync/semaphore"
+
 	"beian/internal/blob"
 	"beian/internal/bureau"
 	"beian/internal/config"
@@ -69,6 +71,8 @@ type Service struct {
 	precheckAcct *ratelimit.Limiter
 	lockout      *lockout      // failed logins, per account
 	hashSlot     chan struct{} // bounds concurrent argon2id runs (19 MiB each)
+
+	imageWork *semaphore.Weighted // pixels being decoded at once (imagework.go)
 }
 
 // New builds the service.
@@ -105,6 +109,7 @@ func New(d Deps) *Service {
 		s.lockout = newLockout(0, loginFailureWindow)
 	}
 	s.hashSlot = make(chan struct{}, hashConcurrency)
+	s.imageWork = semaphore.NewWeighted(imagePixelBudget)
 	return s
 }
 

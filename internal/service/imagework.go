@@ -1,0 +1,74 @@
+package service
+
+import (
+	"context"
+	"image/jpeg"
+	"io"
+	"net/http"
+	"runtime"
+
+	"beian/internal/httpx"
+)
+
+// Decoding a picture costs memory in proportion to its pixels (about 3
+// bytes a pixel while it is decoded, turned and re-encoded; 130 MB for the
+// 40 MP the limits let through). Uploads therefore share a budget of
+// pixels: many ordinary photos are processed side by side, the largest
+// ones one at a time, and a burst of uploads queues instead of growing the
+// heap past what a small server has.
+const (
+	// imagePixelBudget is the pixels decoded at once across all uploads:
+	// one picture at the 40 MP limit, or several phone photos.
+	imagePixelBudget = 48_000_000
+	// imageMinWeight is what any upload costs, even one refused from its
+	// first bytes (its bytes are read into memory too).
+	imageMinWeight = 2_000_000
+)
+
+// withImageWork runs fn holding weight pixels of the budget. The doors
+// hand the service uploads already spooled by the multipart parser (to
+// memory or a temporary file), so a slow client never holds the budget
+// while it is still sending.
+func (s *Service) withImageWork(ctx context.Context, weight int64, fn func() error) error {
+	weight = min(max(weight, imageMinWeight), imagePixelBudget)
+	if err := s.imageWork.Acquire(ctx, weight); err != nil {
+		e := httpx.Errorf(http.StatusServiceUnavailable, httpx.CodeUnavailable, "服务繁忙，请稍后重试", "the service is busy; try again shortly")
+		e.RetryAfter, e.Err = 5, err
+		return e
+	}
+	defer func() {
+		s.imageWork.Release(weight)
+		if weight >= imagePixelBudget/4 {
+			// A big picture's buffers are garbage now. Collecting them at
+			// once keeps the next big one from stacking on top of them
+			// (the collector's pacing would let the heap double first).
+			runtime.GC()
+		}
+	}()
+	return fn()
+}
+
+// pixelWeight is the pixel count an upload's frame header claims, read
+// without decoding when the upload can be rewound (multipart files can).
+// A header the images package will refuse anyway (not a JPEG, beyond the
+// pixel limit) weighs the minimum; an upload that cannot be rewound
+// weighs the whole budget.
+func (s *Service) pixelWeight(r io.Reader) int64 {
+	rs, ok := r.(io.ReadSeeker)
+	if !ok {
+		return imagePixelBudget
+	}
+	start, err := rs.Seek(0, io.SeekCurrent)
+	if err != nil {
+		return imagePixelBudget
+	}
+	cfg, err := jpeg.DecodeConfig(rs)
+	if _, serr := rs.Seek(start, io.SeekStart); serr != nil {
+		return imagePixelBudget
+	}
+	px := int64(cfg.Width) * int64(cfg.Height)
+	if err != nil || px <= 0 || px > int64(s.limits.MaxPixels) {
+		return imageMinWeight
+	}
+	return px
+}
