@@ -90,7 +90,7 @@ func (a *API) routes() []route {
 		{"GET /api/v1/applications/{id}/attachments/{aid}", false, a.attachment},
 		{"DELETE /api/v1/applications/{id}/attachments/{aid}", false, a.deleteAttachment},
 		{"POST /api/v1/id-merge", false, a.idMerge},
-	}, append(a.lifecycleRoutes(), a.filingRoutes()...)...) // review.go: verification, SMS, review, admin; filings.go: records, public lookup
+	}, append(append(a.lifecycleRoutes(), a.filingRoutes()...), a.securityRoutes()...)...) // review.go: verification, SMS, review, admin; filings.go: records, public lookup; revoke.go: session revocation
 }
 
 // Routes mounts every implemented endpoint of api.md on mux.
