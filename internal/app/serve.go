@@ -81,11 +81,9 @@ func serve(ctx context.Context, cfg config.Config, stdout, stderr io.Writer) err
 	go func() { sys.runner.Run(wctx); close(workersDone) }()
 	go housekeeping(wctx, sys, log)
 	defer func() { stopWorkers(); <-workersDone }()
-	mux := sys.mux
-
 	srv := &http.Server{
 		Addr:              cfg.Addr,
-		Handler:           mux,
+		Handler:           sys.handler(), // headers.go: security headers on every answer
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       60 * time.Second,
 		WriteTimeout:      60 * time.Second,
