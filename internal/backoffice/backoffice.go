@@ -211,7 +211,7 @@ func (p *page) IsAdmin() bool { return p.Account != nil && p.Account.Role == ser
 
 func (b *Backoffice) newPage(r *http.Request, title, nav string, data any) *page {
 	v := viewerOf(r)
-	p := &page{Lang: httpx.Lang(r), Nav: nav, Account: v.Account, Path: r.URL.Path, Data: data}
+	p := &page{Lang: httpx.PageLang(r), Nav: nav, Account: v.Account, Path: r.URL.Path, Data: data}
 	p.Title = p.T(title)
 	if v.Token != "" {
 		p.CSRF = sessionCSRF(v.Token)

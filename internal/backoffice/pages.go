@@ -211,7 +211,7 @@ func (b *Backoffice) createStaff(w http.ResponseWriter, r *http.Request) error {
 		Phone: form["phone"], Password: r.PostFormValue("password")}, form["role"])
 	var he *httpx.Error
 	if errors.As(err, &he) && (he.Status == http.StatusUnprocessableEntity || he.Status == http.StatusConflict) {
-		lang := httpx.Lang(r)
+		lang := httpx.PageLang(r)
 		msg := he.Message.In(lang)
 		for _, v := range he.Violations {
 			msg += "；" + v.Message.In(lang)
@@ -312,7 +312,7 @@ func (b *Backoffice) bureauDecision(w http.ResponseWriter, r *http.Request) erro
 	_, err := b.svc.BureauDecide(r.Context(), viewerOf(r).Account, r.PathValue("id"), approve, r.PostFormValue("reason"))
 	var he *httpx.Error
 	if errors.As(err, &he) && (he.Status == http.StatusUnprocessableEntity || he.Status == http.StatusConflict) {
-		return b.renderBureau(w, r, he.Status, he.Message.In(httpx.Lang(r)))
+		return b.renderBureau(w, r, he.Status, he.Message.In(httpx.PageLang(r)))
 	}
 	if err != nil {
 		return err

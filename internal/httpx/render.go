@@ -73,3 +73,14 @@ func Lang(r *http.Request) string {
 	}
 	return "zh"
 }
+
+// PageLang is the language of HTML pages: Chinese unless the visitor chose
+// English with the switch (the lang cookie). Unlike the API it ignores
+// Accept-Language, because a browser's English default is not a choice and
+// the product's customers expect the Chinese console.
+func PageLang(r *http.Request) string {
+	if c, err := r.Cookie("lang"); err == nil && c.Value == "en" {
+		return "en"
+	}
+	return "zh"
+}

@@ -27,7 +27,7 @@ func (p *authPage) Err(field string) []string { return p.Errors[field] }
 
 func newAuthPage(r *http.Request, titleKey string) *authPage {
 	p := &authPage{Values: map[string]string{}, Errors: map[string][]string{}}
-	p.Title = tr(httpx.Lang(r), titleKey)
+	p.Title = tr(httpx.PageLang(r), titleKey)
 	return p
 }
 
@@ -68,7 +68,7 @@ func (wb *Web) loginPage(w http.ResponseWriter, r *http.Request) error {
 
 func (wb *Web) loginPost(w http.ResponseWriter, r *http.Request) error {
 	p := newAuthPage(r, "login.title")
-	p.Lang = httpx.Lang(r)
+	p.Lang = httpx.PageLang(r)
 	email := strings.TrimSpace(r.PostFormValue("email"))
 	p.Values["email"] = email
 	p.Next = localPath(r.PostFormValue("next"), "/")
@@ -110,7 +110,7 @@ func (wb *Web) registerPage(w http.ResponseWriter, r *http.Request) error {
 
 func (wb *Web) registerPost(w http.ResponseWriter, r *http.Request) error {
 	p := newAuthPage(r, "register.title")
-	p.Lang = httpx.Lang(r)
+	p.Lang = httpx.PageLang(r)
 	in := service.RegisterInput{
 		Email: strings.TrimSpace(r.PostFormValue("email")),
 		Phone: strings.TrimSpace(r.PostFormValue("phone")),
@@ -157,7 +157,7 @@ func (wb *Web) resetPage(w http.ResponseWriter, r *http.Request) error {
 
 func (wb *Web) resetPost(w http.ResponseWriter, r *http.Request) error {
 	p := newAuthPage(r, "reset.title")
-	p.Lang = httpx.Lang(r)
+	p.Lang = httpx.PageLang(r)
 	p.Token = r.PostFormValue("token")
 	pw := r.PostFormValue("password")
 	if pw != r.PostFormValue("password2") {

@@ -85,7 +85,7 @@ func (wb *Web) filingsPage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	p := &filingsPage{Records: recs}
-	p.Lang = httpx.Lang(r)
+	p.Lang = httpx.PageLang(r)
 	p.Title, p.Nav, p.Wide = tr(p.Lang, "filings.title"), "filings", true
 	return wb.render(w, r, http.StatusOK, "filings", p)
 }
@@ -120,7 +120,7 @@ func (wb *Web) newCancelPage(r *http.Request, a *service.Account, record string)
 		return nil, err
 	}
 	p := &cancelPage{Record: strings.TrimSpace(record)}
-	p.Lang = httpx.Lang(r)
+	p.Lang = httpx.PageLang(r)
 	p.Title, p.Nav = tr(p.Lang, "cancel.title"), "filings"
 	for _, s := range recs {
 		if s.Status != "active" {
@@ -187,7 +187,7 @@ func (p *lookupPage) Nature(key string) string { return natureName(p.Lang, key) 
 
 func (wb *Web) lookup(w http.ResponseWriter, r *http.Request) error {
 	p := &lookupPage{Q: strings.TrimSpace(r.URL.Query().Get("q"))}
-	p.Lang = httpx.Lang(r)
+	p.Lang = httpx.PageLang(r)
 	p.Title, p.Nav = tr(p.Lang, "lookup.title"), "lookup"
 	status := http.StatusOK
 	if p.Q != "" {

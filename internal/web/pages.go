@@ -59,7 +59,7 @@ func (wb *Web) home(w http.ResponseWriter, r *http.Request) error {
 		p.Tab = "apply"
 	}
 	p.Nav = "home"
-	p.Lang = httpx.Lang(r)
+	p.Lang = httpx.PageLang(r)
 	p.Title = tr(p.Lang, "home.title")
 	count := map[string]int{}
 	for _, s := range list {
@@ -116,7 +116,7 @@ func (p *precheckPage) Err(f string) []string { return p.Errors[f] }
 
 func (wb *Web) newPrecheckPage(r *http.Request) *precheckPage {
 	p := &precheckPage{Errors: map[string][]string{}}
-	p.Lang = httpx.Lang(r)
+	p.Lang = httpx.PageLang(r)
 	p.Nav = "apply"
 	p.Title = tr(p.Lang, "precheck.title")
 	for _, c := range wb.ref.CertTypes() {

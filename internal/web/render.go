@@ -167,7 +167,7 @@ func (wb *Web) render(w http.ResponseWriter, r *http.Request, status int, name s
 		return fmt.Errorf("web: no page %q", name)
 	}
 	b := p.base()
-	b.Lang = httpx.Lang(r)
+	b.Lang = httpx.PageLang(r)
 	b.Account = viewerOf(r).Account
 	b.CSRF = wb.csrfToken(w, r)
 	if b.Flash == "" {
@@ -201,7 +201,7 @@ type errorPage struct {
 // renderError is the UI's error renderer: a visitor who must log in goes
 // to the login page; everyone else gets a page in their language.
 func (wb *Web) renderError(w http.ResponseWriter, r *http.Request, e *httpx.Error) {
-	lang := httpx.Lang(r)
+	lang := httpx.PageLang(r)
 	if e.Status == http.StatusUnauthorized {
 		// Back to this page after logging in; for a form post, the page
 		// the form was on.

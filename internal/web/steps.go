@@ -66,7 +66,7 @@ type reasonView struct {
 func (p *appPage) FlowName() string { return p.Flow(p.App.Flow) }
 
 func (wb *Web) newAppPage(r *http.Request, app *service.Application, step string, problems []filing.Violation) appPage {
-	lang := httpx.Lang(r)
+	lang := httpx.PageLang(r)
 	p := appPage{App: app, Step: step, Editable: editableStates[app.State]}
 	p.Lang = lang
 	p.Wide = true

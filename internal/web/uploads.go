@@ -313,7 +313,7 @@ func (wb *Web) verificationForm(w http.ResponseWriter, r *http.Request) error {
 	}
 	p := &verificationPage{App: app, Subject: app.Document.Subject.Name, Domain: app.Document.Websites[n].Domain,
 		Provider: wb.cfg.Provider.Name}
-	p.Title = tr(httpx.Lang(r), "verform.title")
+	p.Title = tr(httpx.PageLang(r), "verform.title")
 	return wb.render(w, r, http.StatusOK, "verification", p)
 }
 
