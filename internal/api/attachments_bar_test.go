@@ -373,3 +373,37 @@ func solidJPEG(t testing.TB, w, h int, c color.RGBA) []byte {
 
 // Every attachment test of this file also runs on PostgreSQL when set.
 var _ = storagetest.URLs
+
+// TestVerificationFormDate: the verification form carries the date the
+// website leader signed it: required, a real date, not after today
+// (China Standard Time: the test clock is 2026-11-30 10:00 CST, which is
+// still the 30th in UTC too, so "tomorrow" must be refused by date).
+func TestVerificationFormDate(t *testing.T) {
+	e := newBlobEnv(t, "sqlite:"+filepath.Join(t.TempDir(), "beian.db"), blobBackends()["local"](t))
+	tok, appPath := e.applicant("date@example.com", "13900002222")
+	jpg := photo(t, 800, 600)
+	for _, tc := range []struct {
+		signedOn string
+		status   int
+		code     string
+	}{
+		{"", 422, "attachment.signed_on.required"},
+		{"30/11/2026", 422, "attachment.signed_on.invalid"},
+		{"2026-02-30", 422, "attachment.signed_on.invalid"},
+		{"2026-12-01", 422, "attachment.signed_on.future"},
+		{"2026-11-30", 201, ""},
+		{"2026-08-01", 201, ""},
+	} {
+		a := e.upload(appPath+"/attachments", tok, map[string]string{"kind": "verification_form", "website": "0", "signed_on": tc.signedOn}, jpg)
+		if a.status != tc.status || (tc.code != "" && !hasViolation(a.json(t), "", tc.code, "signed_on")) {
+			t.Errorf("signed_on %q: %d %s, want %d %s", tc.signedOn, a.status, a.body, tc.status, tc.code)
+		}
+		if a.status == 201 && a.json(t)["signed_on"] != tc.signedOn {
+			t.Errorf("signed_on %q not kept: %s", tc.signedOn, a.body)
+		}
+	}
+	// Other kinds carry no date.
+	if a := e.upload(appPath+"/attachments", tok, map[string]string{"kind": "site_photo", "website": "0", "signed_on": "2026-11-01"}, jpg); a.status != 201 || a.json(t)["signed_on"] != nil {
+		t.Errorf("site photo with a date: %d %s", a.status, a.body)
+	}
+}

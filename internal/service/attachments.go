@@ -18,6 +18,7 @@ import (
 	"beian/internal/images"
 	"beian/internal/refdata"
 	"beian/internal/storage"
+	"beian/internal/workdays"
 	"beian/internal/workflow"
 )
 
@@ -124,12 +125,10 @@ func (s *Service) AddAttachment(ctx context.Context, a *Account, id string, in A
 			"say which website (index from 0) this attachment belongs to")
 	}
 	in.SignedOn = strings.TrimSpace(in.SignedOn)
-	if in.SignedOn != "" {
-		d, err := time.Parse(time.DateOnly, in.SignedOn)
-		if err != nil || d.After(s.now().Add(24*time.Hour)) {
-			return nil, badAttachment("attachment.signed_on.invalid", "signed_on", "签字日期须为 YYYY-MM-DD 格式且不晚于今天",
-				"signed_on must be a YYYY-MM-DD date not after today")
-		}
+	if kind.Key != KindVerificationForm {
+		in.SignedOn = "" // only the verification form carries a signature date
+	} else if err := s.checkSignedOn(in.SignedOn); err != nil {
+		return nil, err
 	}
 	if in.File == nil {
 		return nil, badAttachment("attachment.missing", "file", "请选择要上传的 JPEG 文件", "choose a JPEG file to upload")
@@ -203,6 +202,24 @@ func (s *Service) AddAttachment(ctx context.Context, a *Account, id string, in A
 	}
 	v := attachmentView(att)
 	return &v, nil
+}
+
+// checkSignedOn: a verification form carries the date the website leader
+// signed it, a real calendar date not after today (China Standard Time).
+func (s *Service) checkSignedOn(d string) error {
+	if d == "" {
+		return badAttachment("attachment.signed_on.required", "signed_on", "请填写网站负责人在核验单上签字的日期（YYYY-MM-DD）",
+			"enter the date the website leader signed the verification form (YYYY-MM-DD)")
+	}
+	t, err := time.Parse(time.DateOnly, d)
+	if err != nil || t.Year() < 2000 {
+		return badAttachment("attachment.signed_on.invalid", "signed_on", "签字日期须为 YYYY-MM-DD 格式的有效日期",
+			"signed_on must be a valid YYYY-MM-DD date")
+	}
+	if d > workdays.Date(s.now()) {
+		return badAttachment("attachment.signed_on.future", "signed_on", "签字日期不能晚于今天", "signed_on cannot be after today")
+	}
+	return nil
 }
 
 func errTooLarge(limit int64) error {
@@ -321,6 +338,22 @@ func RequiredAttachmentsMissing(doc filing.Document, atts []Attachment) []filing
 		out = append(out, filing.Violation{Rule: "attachment.missing", Field: field, Severity: filing.SeverityError,
 			Message: filing.Text{ZH: "缺少附件：" + k.Name.ZH + where.ZH + extra.ZH, EN: "missing attachment: " + k.Name.EN + where.EN + extra.EN}})
 	}
+	// The form's signature date decides whether a change is verified again
+	// (workflow.NeedsVerification), so a form without one does not count.
+	verificationForm := func(website int) {
+		if count(KindVerificationForm, website) == 0 {
+			miss(KindVerificationForm, website, filing.Text{})
+			return
+		}
+		for _, a := range atts {
+			if a.Kind == KindVerificationForm && a.Website == website && a.SignedOn != "" {
+				return
+			}
+		}
+		out = append(out, filing.Violation{Rule: "attachment.signed_on.required", Field: fmt.Sprintf("attachments.%s[%d]", KindVerificationForm, website),
+			Severity: filing.SeverityError, Message: filing.Text{ZH: fmt.Sprintf("第 %d 个网站的核验单缺少网站负责人签字日期，请重新上传并填写签字日期", website+1),
+				EN: fmt.Sprintf("the verification form of website %d has no signature date; upload it again with the date the leader signed", website+1)}})
+	}
 	switch {
 	case filingFlow(doc.Flow):
 		if doc.Subject.Nature != refdata.NatureIndividual {
@@ -335,9 +368,7 @@ func RequiredAttachmentsMissing(doc filing.Document, atts []Attachment) []filing
 			if !filing.SamePerson(w.Leader, doc.Subject.Leader) && count(KindWebsiteLeaderID, i) == 0 {
 				miss(KindWebsiteLeaderID, i, filing.Text{})
 			}
-			if count(KindVerificationForm, i) == 0 {
-				miss(KindVerificationForm, i, filing.Text{})
-			}
+			verificationForm(i)
 			if count(KindSitePhoto, i) == 0 && count(KindDomainCertificate, i) == 0 {
 				miss(KindSitePhoto, i, filing.Text{ZH: "，或上传域名证书代替", EN: ", or a domain certificate instead"})
 			}
@@ -347,9 +378,7 @@ func RequiredAttachmentsMissing(doc filing.Document, atts []Attachment) []filing
 		}
 	case strings.HasPrefix(doc.Flow, "change_"):
 		for i := range doc.Websites {
-			if count(KindVerificationForm, i) == 0 {
-				miss(KindVerificationForm, i, filing.Text{})
-			}
+			verificationForm(i)
 		}
 	}
 	return out
