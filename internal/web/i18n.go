@@ -8,6 +8,7 @@ import "fmt"
 var catalog = map[string][2]string{
 	"product":         {"备案系统", "ICP Filing"},
 	"nav.home":        {"首页", "Home"},
+	"nav.backoffice":  {"审核后台", "Back office"},
 	"nav.apply":       {"申请备案", "New filing"},
 	"nav.logout":      {"退出", "Log out"},
 	"nav.lang":        {"English", "中文"},
