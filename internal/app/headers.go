@@ -1,11 +1,18 @@
 package app
 
-import "net/http"
+import (
+	"net"
+	"net/http"
+	"strings"
+
+	"beian/internal/storage"
+)
 
 // secureHeaders gives every answer of the server a strict baseline of
 // security headers, including those no door writes itself (/healthz, the
 // mux's own 404/405 and redirects). The API, the web UI and the back office
-// set their own policy on top; Header().Set replaces the baseline.
+// set their own policy on top; Header().Set replaces the baseline. It also
+// records the client's address for the audit log.
 func secureHeaders(h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		hd := w.Header()
@@ -14,8 +21,25 @@ func secureHeaders(h http.Handler) http.Handler {
 		hd.Set("X-Frame-Options", "DENY")
 		hd.Set("Referrer-Policy", "no-referrer")
 		hd.Set("Cross-Origin-Opener-Policy", "same-origin")
-		h.ServeHTTP(w, r)
+		h.ServeHTTP(w, r.WithContext(storage.WithClientIP(r.Context(), auditIP(r))))
 	})
+}
+
+// auditIP is where a request came from, for the audit log: the peer, or
+// behind a reverse proxy on this host the hop it appended to
+// X-Forwarded-For (the same trust rule as the rate limits' clientIP).
+func auditIP(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		host = r.RemoteAddr
+	}
+	if ip := net.ParseIP(host); ip != nil && ip.IsLoopback() {
+		if xff := r.Header.Get("X-Forwarded-For"); xff != "" {
+			parts := strings.Split(xff, ",")
+			return strings.TrimSpace(parts[len(parts)-1])
+		}
+	}
+	return host
 }
 
 // handler is what the HTTP server serves: every route, behind the baseline headers.

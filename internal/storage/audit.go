@@ -27,6 +27,9 @@ func (t *Tx) Audit(ctx context.Context, e *AuditEntry) error {
 	if e.ID == "" {
 		e.ID = uuid.Must(uuid.NewV7()).String()
 	}
+	if e.IP == "" {
+		e.IP = ClientIP(ctx) // the request's address (clientip.go)
+	}
 	_, err := t.exec(ctx, `INSERT INTO audit_log (id, at, actor_id, actor_role, action, object_type, object_id, ip, detail)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, e.ID, ms(e.At), e.ActorID, e.ActorRole, e.Action, e.ObjectType, e.ObjectID, e.IP, e.Detail)
 	if err != nil {
