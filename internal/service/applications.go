@@ -655,12 +655,16 @@ func (s *Service) Withdraw(ctx context.Context, a *Account, id string) (*Applica
 			return err
 		}
 		sa = cur
+		if err := queueWithdrawnCleanup(ctx, tx, cur.ID); err != nil { // blobjobs.go
+			return err
+		}
 		return tx.Audit(ctx, &storage.AuditEntry{At: now, ActorID: a.ID, ActorRole: a.Role, Action: "application.withdraw",
 			ObjectType: "application", ObjectID: cur.ID})
 	})
 	if err != nil {
 		return nil, storeErr(err)
 	}
+	s.poke()
 	return s.view(ctx, sa)
 }
 

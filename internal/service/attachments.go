@@ -183,6 +183,9 @@ func (s *Service) AddAttachment(ctx context.Context, a *Account, id string, in A
 				if err := tx.DeleteAttachment(ctx, sa.ID, old.ID); err != nil {
 					return err
 				}
+				if err := queueBlobDelete(ctx, tx, old.BlobKey); err != nil { // blobjobs.go
+					return err
+				}
 			}
 		}
 		if err := tx.CreateAttachment(ctx, att); err != nil {
@@ -195,10 +198,8 @@ func (s *Service) AddAttachment(ctx context.Context, a *Account, id string, in A
 		_ = s.blobs.Delete(context.WithoutCancel(ctx), att.BlobKey)
 		return nil, storeErr(err)
 	}
-	for _, old := range replaced {
-		if err := s.blobs.Delete(context.WithoutCancel(ctx), old.BlobKey); err != nil {
-			s.log.Warn("replaced attachment not deleted", "key", old.BlobKey, "err", err)
-		}
+	if len(replaced) > 0 {
+		s.poke()
 	}
 	v := attachmentView(att)
 	return &v, nil
@@ -287,15 +288,16 @@ func (s *Service) DeleteAttachment(ctx context.Context, a *Account, id, aid stri
 		if err := tx.DeleteAttachment(ctx, sa.ID, at.ID); err != nil {
 			return err
 		}
+		if err := queueBlobDelete(ctx, tx, at.BlobKey); err != nil { // blobjobs.go
+			return err
+		}
 		return tx.Audit(ctx, &storage.AuditEntry{At: s.now(), ActorID: a.ID, ActorRole: a.Role, Action: "attachment.delete",
 			ObjectType: "application", ObjectID: sa.ID, Detail: at.Kind})
 	})
 	if err != nil {
 		return storeErr(err)
 	}
-	if err := s.blobs.Delete(context.WithoutCancel(ctx), at.BlobKey); err != nil {
-		s.log.Warn("attachment blob not deleted", "key", at.BlobKey, "err", err)
-	}
+	s.poke()
 	return nil
 }
 

@@ -1,0 +1,106 @@
+package service
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"beian/internal/blob"
+	"beian/internal/jobs"
+	"beian/internal/storage"
+	"beian/internal/workflow"
+)
+
+// Attachment bytes are removed by background jobs queued in the same
+// transaction as the change that orphans them: a deleted or replaced
+// attachment, a withdrawn application. The database commit is the
+// decision; the job (retried until the store answers) makes the bytes
+// follow, so neither a crash nor an unreachable object store leaves blobs
+// behind or deletes bytes a row still points to.
+const (
+	// JobBlobDelete removes one blob whose attachment row is gone.
+	JobBlobDelete = "blob.delete"
+	// JobBlobsOfWithdrawn removes the attachments (rows and blobs) of a
+	// withdrawn application.
+	JobBlobsOfWithdrawn = "blob.delete_withdrawn"
+)
+
+type blobDeletePayload struct {
+	Key string `json:"key"`
+}
+
+type withdrawnPayload struct {
+	ApplicationID string `json:"application_id"`
+}
+
+// JobHandlers are the attachment cleanup handlers for the jobs.Runner.
+func (s *Service) JobHandlers() map[string]jobs.Handler {
+	return map[string]jobs.Handler{
+		JobBlobDelete:       s.runBlobDelete,
+		JobBlobsOfWithdrawn: s.runBlobsOfWithdrawn,
+	}
+}
+
+// queueBlobDelete schedules the removal of a blob whose row this
+// transaction deletes.
+func queueBlobDelete(ctx context.Context, tx *storage.Tx, key string) error {
+	return tx.Enqueue(ctx, JobBlobDelete, blobDeletePayload{Key: key}, "blob.delete:"+key, time.Time{})
+}
+
+// queueWithdrawnCleanup schedules the removal of a withdrawn
+// application's attachments (called in the withdrawal's transaction).
+func queueWithdrawnCleanup(ctx context.Context, tx *storage.Tx, applicationID string) error {
+	return tx.Enqueue(ctx, JobBlobsOfWithdrawn, withdrawnPayload{ApplicationID: applicationID}, "blob.delete_withdrawn:"+applicationID, time.Time{})
+}
+
+func (s *Service) runBlobDelete(ctx context.Context, j storage.Job) error {
+	var p blobDeletePayload
+	if err := json.Unmarshal(j.Payload, &p); err != nil {
+		return jobs.Permanent(fmt.Errorf("blob.delete payload: %w", err))
+	}
+	if err := s.blobs.Delete(ctx, p.Key); err != nil {
+		if errors.Is(err, blob.ErrInvalidKey) {
+			return jobs.Permanent(err)
+		}
+		return fmt.Errorf("delete blob: %w", err)
+	}
+	return nil
+}
+
+// runBlobsOfWithdrawn deletes the blobs first and the rows after, so a
+// failure half-way leaves rows to retry with, never unreferenced bytes.
+func (s *Service) runBlobsOfWithdrawn(ctx context.Context, j storage.Job) error {
+	var p withdrawnPayload
+	if err := json.Unmarshal(j.Payload, &p); err != nil {
+		return jobs.Permanent(fmt.Errorf("blob.delete_withdrawn payload: %w", err))
+	}
+	sa, err := s.st.Application(ctx, p.ApplicationID)
+	if errors.Is(err, storage.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if sa.State != string(workflow.Withdrawn) {
+		return nil // not withdrawn (any more): keep everything
+	}
+	atts, err := s.st.Attachments(ctx, sa.ID)
+	if err != nil {
+		return err
+	}
+	for _, at := range atts {
+		if err := s.blobs.Delete(ctx, at.BlobKey); err != nil && !errors.Is(err, blob.ErrInvalidKey) {
+			return fmt.Errorf("delete blob of withdrawn application: %w", err)
+		}
+	}
+	return s.st.Tx(ctx, func(tx *storage.Tx) error {
+		for _, at := range atts {
+			if err := tx.DeleteAttachment(ctx, sa.ID, at.ID); err != nil && !errors.Is(err, storage.ErrNotFound) {
+				return err
+			}
+		}
+		return nil
+	})
+}
