@@ -5,7 +5,9 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
+	"runtime/pprof"
 	"time"
 
 	"beian/internal/config"
@@ -20,13 +22,25 @@ func runSeed(ctx context.Context, cfg config.Config, args []string, stdout, stde
 	n := fs.Int("subjects", 0, "how many subjects (organizations and individuals) to generate")
 	sample := fs.String("sample", filepath.Join(cfg.DataDir, "seed-sample.json"), "where to write the load benchmark's sample file (personal data in clear; keep it private)")
 	sampleSize := fs.Int("sample-size", 10000, "subjects listed in the sample file")
-	perTx := fs.Int("per-tx", 600, "subjects per transaction (about 12 rows each)")
+	perTx := fs.Int("per-tx", 800, "subjects per transaction (about 12 rows each)")
 	offset := fs.Int("offset", -1, "index of the first subject; -1 continues after the records in the database")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if *n <= 0 {
 		return fmt.Errorf("seed: --subjects N is required")
+	}
+	if path := os.Getenv("BEIAN_SEED_CPUPROFILE"); path != "" {
+		// where the seed's time goes, for `go tool pprof`
+		f, err := os.Create(path)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
 	}
 	fmt.Fprintf(stdout, "seeding %d subjects into %s\n", *n, redactURL(cfg.DatabaseURL))
 	rep, err := seed.Run(ctx, cfg, seed.Options{Subjects: *n, Offset: *offset, PerTx: *perTx, SamplePath: *sample,

@@ -147,19 +147,9 @@ func (b *builder) sealJSON(v any) string {
 	return b.seal.SealBytes(j)
 }
 
-func newID(t time.Time) string {
-	// Version 7 ids carry their time: rows land in key order, as in a real
-	// history, and the B-trees fill at their right edge.
-	var u uuid.UUID
-	ms := uint64(t.UnixMilli())
-	u[0], u[1], u[2], u[3], u[4], u[5] = byte(ms>>40), byte(ms>>32), byte(ms>>24), byte(ms>>16), byte(ms>>8), byte(ms)
-	if _, err := rand.Read(u[6:]); err != nil {
-		panic("seed: no randomness: " + err.Error())
-	}
-	u[6] = u[6]&0x0f | 0x70
-	u[8] = u[8]&0x3f | 0x80
-	return u.String()
-}
+// newID is a version 7 id of the seeding moment, as an import would
+// assign: ids grow, so rows land at the right edge of the primary key.
+func newID(time.Time) string { return uuid.Must(uuid.NewV7()).String() }
 
 func ms(t time.Time) int64 {
 	if t.IsZero() {
@@ -287,13 +277,12 @@ func passwordHash(pw string) string {
 // the schema up to date, then writes from parallel generators through one
 // writer, one transaction per opts.PerTx subjects, with multi-row prepared
 // INSERTs.
-func Run(ctx context.Context, cfg config.Config, opts Options) (Report, error) {
-	var rep Report
+func Run(ctx context.Context, cfg config.Config, opts Options) (rep Report, err error) {
 	if opts.Subjects <= 0 {
 		return rep, errors.New("seed: --subjects must be positive")
 	}
 	if opts.PerTx <= 0 {
-		opts.PerTx = 600
+		opts.PerTx = 800
 	}
 	if opts.SampleSize <= 0 {
 		opts.SampleSize = 10_000
@@ -307,6 +296,10 @@ func Run(ctx context.Context, cfg config.Config, opts Options) (Report, error) {
 	}
 	err = st.Migrate(ctx)
 	st.Close()
+	if err != nil {
+		return rep, err
+	}
+	st0, _, err := openBulk(cfg.DatabaseURL, false)
 	if err != nil {
 		return rep, err
 	}
@@ -326,20 +319,51 @@ func Run(ctx context.Context, cfg config.Config, opts Options) (Report, error) {
 	if err != nil {
 		return rep, err
 	}
-	db, pg, err := openBulk(cfg.DatabaseURL)
+	var existing int
+	if err := st0.QueryRowContext(ctx, `SELECT COUNT(*) FROM subject_records`).Scan(&existing); err != nil {
+		st0.Close()
+		return rep, fmt.Errorf("seed: count records: %w", err)
+	}
+	st0.Close()
+	if opts.Offset < 0 {
+		opts.Offset = existing
+	}
+	db, pg, err := openBulk(cfg.DatabaseURL, existing == 0)
 	if err != nil {
 		return rep, err
 	}
 	defer db.Close()
-	if opts.Offset < 0 {
-		if err := db.QueryRowContext(ctx, `SELECT COUNT(*) FROM subject_records`).Scan(&opts.Offset); err != nil {
-			return rep, fmt.Errorf("seed: count records: %w", err)
-		}
-	}
 	if opts.Offset+opts.Subjects > g.Capacity() {
 		return rep, fmt.Errorf("seed: at most %d subjects can be generated without repeating mobiles", g.Capacity())
 	}
 	rep.First = opts.Offset
+	rebuild := func() error { return nil }
+	if existing == 0 {
+		// A fresh database: load without the secondary indexes and build
+		// them once at the end (a sort instead of millions of random
+		// inserts). An interrupted run rebuilds them on its way out.
+		saved, err := dropIndexes(ctx, db, pg)
+		if err != nil {
+			return rep, err
+		}
+		defer func() {
+			if saved == nil {
+				return
+			}
+			if rerr := createIndexes(context.WithoutCancel(ctx), db, saved); rerr != nil && err == nil {
+				err = rerr
+			}
+		}()
+		rebuild = func() error {
+			t0 := time.Now()
+			err := createIndexes(ctx, db, saved)
+			saved = nil
+			if opts.Progress != nil {
+				fmt.Fprintf(opts.Progress, "seed: indexes built in %s\n", time.Since(t0).Round(time.Millisecond))
+			}
+			return err
+		}
+	}
 	b := &builder{g: g, seal: sealer, cal: cal, pwHash: passwordHash(Password), now: opts.Now,
 		stride: max(1, opts.Subjects/opts.SampleSize)}
 	w := &writer{db: db, pg: pg, stmts: map[string]*sql.Stmt{}}
@@ -396,10 +420,13 @@ func Run(ctx context.Context, cfg config.Config, opts Options) (Report, error) {
 				done, opts.Subjects, rep.Rows, el.Round(time.Second), float64(done)/el.Seconds())
 		}
 	}
-	rep.Subjects, rep.Elapsed = done, time.Since(start)
+	if err := rebuild(); err != nil {
+		return rep, err
+	}
 	if err := w.finish(ctx); err != nil {
 		return rep, err
 	}
+	rep.Subjects, rep.Elapsed = done, time.Since(start)
 	if opts.SamplePath != "" {
 		sample.Subjects = done
 		if err := writeSample(opts.SamplePath, &sample); err != nil {
@@ -440,11 +467,67 @@ func ReadSample(path string) (*Sample, error) {
 	return &s, nil
 }
 
-// openBulk opens the database for loading: on SQLite a connection of its
-// own with durability relaxed for the run (synchronous OFF; a crash means
-// seeding again) and foreign keys unchecked (the rows are consistent by
-// construction).
-func openBulk(url string) (*sql.DB, bool, error) {
+// secondaryIndexes lists the indexes of the seeded tables that no
+// constraint needs (not primary keys, not UNIQUE columns), with their SQL.
+func secondaryIndexes(ctx context.Context, db *sql.DB, pg bool) ([][2]string, error) {
+	names := make([]any, len(tables))
+	for i, t := range tables {
+		names[i] = t.name
+	}
+	in := strings.TrimSuffix(strings.Repeat("?, ", len(names)), ", ")
+	q := `SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN (` + in + `) ORDER BY name`
+	if pg {
+		ph := make([]string, len(names))
+		for i := range ph {
+			ph[i] = "$" + strconv.Itoa(i+1)
+		}
+		q = `SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema() AND tablename IN (` + strings.Join(ph, ", ") + `)
+			AND indexname NOT IN (SELECT conname FROM pg_constraint) ORDER BY indexname`
+	}
+	rows, err := db.QueryContext(ctx, q, names...)
+	if err != nil {
+		return nil, fmt.Errorf("seed: list indexes: %w", err)
+	}
+	defer rows.Close()
+	var out [][2]string
+	for rows.Next() {
+		var n, def string
+		if err := rows.Scan(&n, &def); err != nil {
+			return nil, err
+		}
+		out = append(out, [2]string{n, def})
+	}
+	return out, rows.Err()
+}
+
+func dropIndexes(ctx context.Context, db *sql.DB, pg bool) ([][2]string, error) {
+	idx, err := secondaryIndexes(ctx, db, pg)
+	if err != nil {
+		return nil, err
+	}
+	for i, x := range idx {
+		if _, err := db.ExecContext(ctx, "DROP INDEX "+x[0]); err != nil {
+			_ = createIndexes(ctx, db, idx[:i])
+			return nil, fmt.Errorf("seed: drop index %s: %w", x[0], err)
+		}
+	}
+	return idx, nil
+}
+
+func createIndexes(ctx context.Context, db *sql.DB, idx [][2]string) error {
+	var errs []error
+	for _, x := range idx {
+		if _, err := db.ExecContext(ctx, x[1]); err != nil {
+			errs = append(errs, fmt.Errorf("seed: recreate index %s: %w", x[0], err))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// openBulk opens the database for loading: on SQLite one connection of its
+// own with durability relaxed for the run and foreign keys unchecked (the
+// rows are consistent by construction).
+func openBulk(url string, fresh bool) (*sql.DB, bool, error) {
 	if strings.HasPrefix(url, "postgres://") || strings.HasPrefix(url, "postgresql://") {
 		db, err := sql.Open("pgx", url)
 		if err != nil {
@@ -454,8 +537,18 @@ func openBulk(url string) (*sql.DB, bool, error) {
 		return db, true, nil
 	}
 	path := strings.TrimPrefix(strings.TrimPrefix(url, "sqlite:"), "//")
-	db, err := sql.Open("sqlite", "file:"+path+"?_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=foreign_keys(0)"+
-		"&_pragma=synchronous(OFF)&_pragma=cache_size(-262144)&_pragma=temp_store(MEMORY)&_txlock=immediate")
+	pragmas := os.Getenv("BEIAN_SEED_SQLITE_PRAGMAS") // for experiments
+	if pragmas == "" && fresh {
+		// No journal and an exclusive lock: the loader alone writes every
+		// page once, three times faster than through the WAL. A crash
+		// leaves a broken file: delete it and seed again.
+		pragmas = "_pragma=journal_mode(OFF)&_pragma=synchronous(OFF)&_pragma=locking_mode(EXCLUSIVE)&_pragma=cache_size(-524288)"
+	} else if pragmas == "" {
+		// Adding to a database that holds other data: keep the WAL, which
+		// survives a crash of this process.
+		pragmas = "_pragma=journal_mode(WAL)&_pragma=synchronous(OFF)&_pragma=cache_size(-262144)"
+	}
+	db, err := sql.Open("sqlite", "file:"+path+"?_pragma=busy_timeout(10000)&_pragma=foreign_keys(0)&_pragma=temp_store(MEMORY)&_txlock=immediate&"+pragmas)
 	if err != nil {
 		return nil, false, err
 	}
@@ -550,6 +643,10 @@ func (w *writer) write(ctx context.Context, c *chunk) error {
 // large load use the indexes.
 func (w *writer) finish(ctx context.Context) error {
 	if !w.pg {
+		// back to the WAL the server runs with
+		if _, err := w.db.ExecContext(ctx, "PRAGMA journal_mode = WAL"); err != nil {
+			return fmt.Errorf("seed: journal mode: %w", err)
+		}
 		// a bounded sample per index: seconds, not minutes, on millions of rows
 		if _, err := w.db.ExecContext(ctx, "PRAGMA analysis_limit = 2000"); err != nil {
 			return fmt.Errorf("seed: analysis_limit: %w", err)
