@@ -42,5 +42,6 @@ func auditIP(r *http.Request) string {
 	return host
 }
 
-// handler is what the HTTP server serves: every route, behind the baseline headers.
-func (s *system) handler() http.Handler { return secureHeaders(s.mux) }
+// handler is what the HTTP server serves: every route, behind the web
+// forms' per-IP limits (weblimits.go) and the baseline headers.
+func (s *system) handler() http.Handler { return secureHeaders(s.webLimits.wrap(s.mux)) }

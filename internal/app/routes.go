@@ -25,9 +25,10 @@ import (
 
 // system is everything `beian serve` runs, built once.
 type system struct {
-	svc    *service.Service
-	runner *jobs.Runner
-	mux    *http.ServeMux
+	svc       *service.Service
+	runner    *jobs.Runner
+	mux       *http.ServeMux
+	webLimits *webLimits // weblimits.go: per-IP budgets of the HTML forms
 }
 
 // build wires config → storage → services → HTTP → workers.
@@ -111,5 +112,5 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, st *storage
 		return nil, fmt.Errorf("backoffice: %w", err)
 	}
 	bo.Routes(mux)
-	return &system{svc: svc, runner: runner, mux: mux}, nil
+	return &system{svc: svc, runner: runner, mux: mux, webLimits: newWebLimits(cfg.RateLimits, time.Now)}, nil
 }

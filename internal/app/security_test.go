@@ -471,3 +471,45 @@ func TestAuditWhoWhatWhenWhere(t *testing.T) {
 		t.Errorf("an applicant reading the audit log: %d", r.status)
 	}
 }
+
+// TestWebFormLimits: the HTML registration, password reset and public
+// lookup have the API's per-IP budgets, so scripts cannot sidestep the
+// API's 429s through the forms; other addresses and local tools are served.
+func TestWebFormLimits(t *testing.T) {
+	e := newSecEnv(t)
+	send := func(ip, method, path string) reply {
+		req := httptest.NewRequest(method, path, strings.NewReader("email=x%40example.com"))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.RemoteAddr = ip + ":40000"
+		rec := httptest.NewRecorder()
+		e.handler.ServeHTTP(rec, req)
+		return reply{rec.Code, rec.Header(), rec.Body.Bytes()}
+	}
+	for k, c := range []struct {
+		method, path string
+		n            int
+	}{
+		{"POST", "/register", 30}, {"POST", "/password/forgot", 30}, {"POST", "/password/reset", 30}, {"GET", "/lookup?q=example.cn", 150},
+	} {
+		ip := fmt.Sprintf("198.51.100.%d", 60+k)
+		limited := 0
+		for range c.n {
+			r := send(ip, c.method, c.path)
+			if r.status == 429 {
+				if r.header.Get("Retry-After") == "" || r.header.Get("Content-Security-Policy") == "" || !strings.Contains(string(r.body), "Too many requests") {
+					t.Fatalf("%s %s: 429 without Retry-After, headers or message: %v %s", c.method, c.path, r.header, r.body)
+				}
+				limited++
+			}
+		}
+		if limited == 0 {
+			t.Errorf("%s %s: %d from one address, none refused", c.method, c.path, c.n)
+		}
+		if r := send("203.0.113.60", c.method, c.path); r.status == 429 {
+			t.Errorf("%s %s: another address refused", c.method, c.path)
+		}
+		if r := send("127.0.0.1", c.method, c.path); r.status == 429 {
+			t.Errorf("%s %s: a local tool refused", c.method, c.path)
+		}
+	}
+}
