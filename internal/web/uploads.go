@@ -85,7 +85,9 @@ func slotsFor(lang string, app *service.Application, missing []filing.Violation)
 			g.Slots = append(g.Slots, slot("subject_certificate", -1, true))
 		}
 		g.Slots = append(g.Slots, slot("subject_leader_id", -1, true))
-		g.Slots = append(g.Slots, slot("authorization_letter", -1, false), slot("security_letter", -1, false))
+		letter := slot("security_letter", -1, false)
+		letter.PrintURL = securityLetterURL(app.ID) // forms.go
+		g.Slots = append(g.Slots, slot("authorization_letter", -1, false), letter)
 		groups = append(groups, g)
 	}
 	for i, w := range doc.Websites {
@@ -100,7 +102,7 @@ func slotsFor(lang string, app *service.Application, missing []filing.Violation)
 		vf := slot("verification_form", i, true)
 		vf.NeedsDate = true
 		vf.Hint = tr(lang, "uploads.formhint")
-		vf.PrintURL = "/applications/" + app.ID + "/verification-form/" + strconv.Itoa(i)
+		vf.PrintURL = verificationFormURL(app.ID, i) // forms.go
 		g.Slots = append(g.Slots, vf)
 		if filingFlow {
 			photo := slot("site_photo", i, false)

@@ -93,7 +93,9 @@ func (wb *Web) Routes(mux *http.ServeMux) {
 	h("POST /applications/{id}/attachments/{aid}/delete", wb.attachmentDelete)
 	h("GET /applications/{id}/submit", wb.submitPage)
 	h("POST /applications/{id}/submit", wb.submitPost)
-	h("GET /applications/{id}/verification-form/{n}", wb.verificationForm)
+	h("GET /applications/{id}/verification-form/{n}", wb.legacyVerificationForm)
+	h("GET /applications/{id}/forms/verification/{website}", wb.verificationFormPage) // forms.go: printable A4 forms
+	h("GET /applications/{id}/forms/security-letter", wb.securityLetterPage)
 
 	// Anything else is a friendly 404 (the API's own prefix wins over this),
 	// whatever the method: no form check stands in front of it.
