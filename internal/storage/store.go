@@ -42,11 +42,20 @@ type Store struct {
 
 	rebindMu sync.RWMutex
 	rebinds  map[string]string
+
+	// stmts caches the read pool's prepared statements by query text
+	// (SQLite only: parsing and planning a query cost more than running
+	// an indexed lookup; pgx caches statements itself).
+	stmtMu sync.RWMutex
+	stmts  map[string]*sql.Stmt
 }
+
+// maxStmts bounds the statement cache; queries beyond it are prepared each time.
+const maxStmts = 512
 
 // Open connects to "sqlite:PATH" or "postgres://…".
 func Open(ctx context.Context, url string) (*Store, error) {
-	s := &Store{rebinds: map[string]string{}}
+	s := &Store{rebinds: map[string]string{}, stmts: map[string]*sql.Stmt{}}
 	switch {
 	case strings.HasPrefix(url, "postgres://"), strings.HasPrefix(url, "postgresql://"):
 		db, err := sql.Open("pgx", url)
@@ -105,6 +114,12 @@ func (s *Store) Postgres() bool { return s.pg }
 
 // Close closes both pools.
 func (s *Store) Close() error {
+	s.stmtMu.Lock()
+	for _, st := range s.stmts {
+		st.Close()
+	}
+	s.stmts = nil
+	s.stmtMu.Unlock()
 	err := s.w.Close()
 	if s.r != s.w {
 		err = errors.Join(err, s.r.Close())
@@ -202,12 +217,50 @@ func (t *Tx) query(ctx context.Context, query string, args ...any) (*sql.Rows, e
 
 // read helpers on the read pool.
 func (s *Store) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
+	if st := s.prepared(ctx, query); st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
 	return s.r.QueryRowContext(ctx, s.q(query), args...)
 }
 
 func (s *Store) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	if st := s.prepared(ctx, query); st != nil {
+		rows, err := st.QueryContext(ctx, args...)
+		return rows, translate(err)
+	}
 	rows, err := s.r.QueryContext(ctx, s.q(query), args...)
 	return rows, translate(err)
+}
+
+// prepared returns the read pool's prepared statement for query, preparing
+// it on first use; nil on PostgreSQL, when the cache is full or preparing
+// fails (the caller then runs the query unprepared and sees the error).
+func (s *Store) prepared(ctx context.Context, query string) *sql.Stmt {
+	if s.pg {
+		return nil
+	}
+	s.stmtMu.RLock()
+	st, ok := s.stmts[query]
+	s.stmtMu.RUnlock()
+	if ok {
+		return st
+	}
+	st, err := s.r.PrepareContext(ctx, query)
+	if err != nil {
+		return nil
+	}
+	s.stmtMu.Lock()
+	defer s.stmtMu.Unlock()
+	if prev, ok := s.stmts[query]; ok {
+		st.Close()
+		return prev
+	}
+	if s.stmts == nil || len(s.stmts) >= maxStmts {
+		st.Close()
+		return nil
+	}
+	s.stmts[query] = st
+	return st
 }
 
 // translate maps driver errors to the package's sentinels.
