@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"bytes"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -86,6 +87,30 @@ func TestPersonalDataNeverInClear(t *testing.T) {
 		}
 		check(l.who+" GET "+l.path, a.body)
 	}
+	// The same lists as HTML: the applicant's pages, the back office, the lookup page.
+	applicantWeb, adminWeb := s.browser(f.Email, f.Password), s.browser(adminEmail, adminPassword)
+	pages := []struct {
+		who  string
+		c    *http.Client
+		path string
+	}{
+		{"applicant", applicantWeb, "/"}, {"applicant", applicantWeb, "/filings"},
+		{"admin", adminWeb, "/review"}, {"admin", adminWeb, "/admin/outbox"}, {"admin", adminWeb, "/admin/audit"},
+		{"admin", adminWeb, "/admin/audit.csv"}, {"admin", adminWeb, "/admin/staff"}, {"admin", adminWeb, "/admin/bureau"},
+		{"anyone", http.DefaultClient, "/lookup?q=" + domain},
+	}
+	for _, p := range pages {
+		a := s.page(p.c, p.path)
+		if a.status != 200 {
+			t.Errorf("%s page %s: %d %.200s", p.who, p.path, a.status, a.body)
+			continue
+		}
+		check(p.who+" page "+p.path, a.body)
+	}
+	if a := s.page(applicantWeb, "/filings"); !bytes.Contains(a.body, []byte(numbers["subject"].(string))) {
+		t.Errorf("我的备案 does not show the record")
+	}
+
 	// The public lookup does find the filing (so the check above saw it).
 	if a := s.do("GET", "/api/v1/public/filings?q="+domain, "", nil); !bytes.Contains(a.body, []byte(domain)) {
 		t.Errorf("public lookup does not find %s: %s", domain, a.body)
