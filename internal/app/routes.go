@@ -87,8 +87,10 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, st *storage
 		// The pre-check consults the national registry, not only Beian's records.
 		Registry: service.BureauRegistry(sim),
 	})
-	for kind, h := range svc.Handlers() {
-		runner.Handlers[kind] = h
+	for _, hs := range []map[string]jobs.Handler{svc.Handlers(), svc.JobHandlers()} {
+		for kind, h := range hs {
+			runner.Handlers[kind] = h
+		}
 	}
 	// The bureau reports outcomes (SMS confirmed, approved …) to the service.
 	sim.Outcomes = svc
