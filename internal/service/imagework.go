@@ -36,13 +36,18 @@ func (s *Service) withImageWork(ctx context.Context, weight int64, fn func() err
 		e.RetryAfter, e.Err = 5, err
 		return e
 	}
+	big := weight >= imagePixelBudget/4
+	if big {
+		// Start a big picture from a freshly collected heap: the collector
+		// paces itself on the live heap of its last cycle, and a cycle that
+		// ran during another big picture would let this one stack its
+		// buffers on top of that one's garbage.
+		runtime.GC()
+	}
 	defer func() {
 		s.imageWork.Release(weight)
-		if weight >= imagePixelBudget/4 {
-			// A big picture's buffers are garbage now. Collecting them at
-			// once keeps the next big one from stacking on top of them
-			// (the collector's pacing would let the heap double first).
-			runtime.GC()
+		if big {
+			runtime.GC() // its buffers are garbage now; free them before the next
 		}
 	}()
 	return fn()
