@@ -318,6 +318,14 @@ func lifecycle(t *testing.T, url string) {
 	if a := e.do("GET", "/api/v1/review/queue?state=material_review", rev, nil); len(a.json(t)["items"].([]any)) != 0 {
 		t.Errorf("state filter: %s", a.body)
 	}
+	if a := e.do("GET", "/api/v1/review/queue?limit=1", rev, nil); a.status != 200 || len(a.json(t)["items"].([]any)) != 1 {
+		t.Errorf("a page of one: %d %s", a.status, a.body)
+	}
+	for _, bad := range []string{"0", "1001", "x"} {
+		if a := e.do("GET", "/api/v1/review/queue?limit="+bad, rev, nil); a.status != 422 || !strings.Contains(string(a.body), "review.limit.invalid") {
+			t.Errorf("limit=%s: %d %s", bad, a.status, a.body)
+		}
+	}
 
 	// A rejection needs a reason; one naming websites[0].name reaches the applicant.
 	decide := func(body map[string]any) answer {

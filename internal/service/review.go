@@ -53,6 +53,7 @@ type QueueFilter struct {
 	State    string // one state; empty: every state of ReviewStates
 	Province string // province code
 	Overdue  bool   // only overdue tasks
+	Limit    int    // a page of at most this many (1–1000); 0: 1000
 }
 
 // QueueItem is one line of the review queue.
@@ -87,7 +88,11 @@ func (s *Service) ReviewQueue(ctx context.Context, a *Account, f QueueFilter) ([
 				Message: filing.Text{ZH: "未知的省份代码", EN: "unknown province code"}}})
 		}
 	}
-	rows, err := s.st.ReviewQueue(ctx, storage.QueueFilter{States: states, Province: f.Province, Limit: 1000})
+	limit := 1000
+	if f.Limit > 0 && f.Limit < limit {
+		limit = f.Limit
+	}
+	rows, err := s.st.ReviewQueue(ctx, storage.QueueFilter{States: states, Province: f.Province, Limit: limit})
 	if err != nil {
 		return nil, storeErr(err)
 	}
