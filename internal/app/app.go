@@ -17,6 +17,7 @@ const usage = `usage: beian <command>
 commands:
   serve                 run the web UI, the API, job workers and the bureau simulator
   migrate               bring the database schema up to date
+  rekey                 re-seal personal data under the current key after a rotation
   validate FILE.json    print the violations of a filing document (exit 0 valid, 1 invalid, 2 unreadable)
   backup PATH           copy the SQLite database, attachments and key to PATH (safe while serving)
   restore PATH          restore a backup into an empty data dir
@@ -47,6 +48,8 @@ func Main(args []string, getenv func(string) string, stdout, stderr io.Writer) i
 		err = serve(ctx, cfg, stdout, stderr)
 	case "migrate":
 		err = migrate(ctx, cfg, stdout)
+	case "rekey":
+		err = rekey(ctx, cfg, stdout)
 	case "user":
 		err = userCmd(ctx, cfg, rest, stdout)
 	case "backup":

@@ -15,7 +15,6 @@ import (
 	"beian/internal/config"
 	"beian/internal/jobs"
 	"beian/internal/notify"
-	"beian/internal/pii"
 	"beian/internal/rules"
 	"beian/internal/service"
 	"beian/internal/storage"
@@ -33,11 +32,7 @@ type system struct {
 
 // build wires config → storage → services → HTTP → workers.
 func build(ctx context.Context, cfg config.Config, log *slog.Logger, st *storage.Store) (*system, error) {
-	key, err := pii.LoadOrCreateKey(cfg.SecretKey, cfg.DataDir)
-	if err != nil {
-		return nil, err
-	}
-	sealer, err := pii.New(key)
+	sealer, err := newSealer(cfg) // rekey.go: current key plus those before a rotation
 	if err != nil {
 		return nil, err
 	}

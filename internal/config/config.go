@@ -27,6 +27,7 @@ type Config struct {
 	AdminPassword   string  // BEIAN_ADMIN_PASSWORD
 	BaseURL         string  // BEIAN_BASE_URL: links in mails; default http://ADDR
 	SecretKey       string  // BEIAN_SECRET_KEY: hex 32 bytes for PII encryption; default a key file in the data dir
+	SecretKeysOld   string  // BEIAN_SECRET_KEY_OLD: earlier keys after a rotation, comma-separated hex, oldest first
 	LogLevel        string  // BEIAN_LOG_LEVEL: debug | info | warn | error
 	// RateLimits turns the abuse limits on (default). BEIAN_RATE_LIMITS=off
 	// is for load benchmarks driven from one client only.
@@ -101,6 +102,7 @@ func Load(getenv func(string) string) (Config, error) {
 		AdminEmail:    get("BEIAN_ADMIN_EMAIL", ""),
 		AdminPassword: get("BEIAN_ADMIN_PASSWORD", ""),
 		SecretKey:     get("BEIAN_SECRET_KEY", ""),
+		SecretKeysOld: get("BEIAN_SECRET_KEY_OLD", ""),
 		LogLevel:      get("BEIAN_LOG_LEVEL", "info"),
 		Provider:      DefaultProvider(),
 	}
