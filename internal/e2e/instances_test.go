@@ -174,10 +174,26 @@ func TestTwoInstances(t *testing.T) {
 			t.Errorf("job kind %s: %d %s after %d attempts", kind, count, state, attempts)
 		}
 	}
-	// Both instances did work (the queue is shared, not one-sided).
+	// Migrations ran once although both instances started together.
+	var twice int
+	if err := db.QueryRow(`SELECT COUNT(*) FROM (SELECT version_id FROM goose_db_version GROUP BY version_id HAVING COUNT(*) > 1) d`).Scan(&twice); err != nil {
+		t.Fatal(err)
+	}
+	if twice != 0 {
+		t.Errorf("%d migrations applied twice", twice)
+	}
 	for i, s := range servers {
 		if err := s.stop(); err != nil {
 			t.Errorf("instance %d did not stop cleanly: %v\n%s", i, err, s.log())
+		}
+		// Neither log shows anyone's certificate number or mobile.
+		logText := s.log()
+		for _, f := range filings {
+			for _, v := range []string{f.Secrets.Credit, f.Secrets.LeaderID, f.Secrets.Mobile, f.Secrets.Emergency, f.Phone} {
+				if strings.Contains(logText, v) {
+					t.Errorf("instance %d's log shows %s", i, v)
+				}
+			}
 		}
 	}
 }
