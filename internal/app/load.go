@@ -163,7 +163,7 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) error
 				}
 			}
 			targets = append(targets, loadgen.Target{Name: "review queue", Make: func(i int64) (*http.Request, error) {
-				return jsonRequest(http.MethodGet, api+"/review/queue?province="+list[i%int64(len(list))], rtok, nil)
+				return jsonRequest(http.MethodGet, api+"/review/queue?limit=50&province="+list[i%int64(len(list))], rtok, nil)
 			}})
 		}
 	}
