@@ -256,6 +256,23 @@ func TestSecurityHeadersEverywhere(t *testing.T) {
 		if r.status >= 500 {
 			t.Errorf("%s %s: %d", p.method, p.path, r.status)
 		}
+		if r.header.Get("Strict-Transport-Security") != "" {
+			t.Errorf("%s %s: HSTS over plain HTTP", p.method, p.path)
+		}
+	}
+	// Behind a TLS-terminating proxy on this host: HSTS too; a remote peer cannot claim it.
+	for _, c := range []struct {
+		peer string
+		want bool
+	}{{"127.0.0.1:1", true}, {"198.51.100.5:1", false}} {
+		req := httptest.NewRequest("GET", "/login", nil)
+		req.RemoteAddr = c.peer
+		req.Header.Set("X-Forwarded-Proto", "https")
+		rec := httptest.NewRecorder()
+		e.handler.ServeHTTP(rec, req)
+		if got := rec.Header().Get("Strict-Transport-Security") != ""; got != c.want {
+			t.Errorf("HSTS from %s with X-Forwarded-Proto https: %v, want %v", c.peer, got, c.want)
+		}
 	}
 }
 
