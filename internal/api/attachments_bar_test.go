@@ -407,3 +407,45 @@ func TestVerificationFormDate(t *testing.T) {
 		t.Errorf("site photo with a date: %d %s", a.status, a.body)
 	}
 }
+
+// FuzzUpload: whatever file, kind and date a client uploads, through either
+// endpoint, the answer is never a 5xx, and an accepted file is a stored
+// JPEG of at least the minimum size. Each run is an HTTP upload, so
+// minimizing a new input takes long: fuzz with a short minimize time,
+//
+//	go test -run '^$' -fuzz FuzzUpload -fuzztime 1m -fuzzminimizetime 2s ./internal/api
+func FuzzUpload(f *testing.F) {
+	// Small seeds only: the fuzzer minimizes every new input, which takes
+	// minutes for one of hundreds of kilobytes.
+	for _, hb := range heldBackFiles(f) {
+		if len(hb.data) < 16<<10 {
+			f.Add(hb.data, "subject_certificate", "")
+		}
+	}
+	f.Add(solidJPEG(f, 640, 480, color.RGBA{90, 120, 200, 255}), "verification_form", "2026-11-29")
+	f.Add(solidJPEG(f, 600, 400, color.RGBA{200, 200, 200, 255}), "site_photo", "2026-13-01")
+	f.Add([]byte{0xFF, 0xD8, 0xFF, 0xC0, 0, 0x11, 8, 0xFF, 0xFF, 0xFF, 0xFF, 3}, "website_leader_id", "x")
+	e := newBlobEnv(f, "sqlite:"+filepath.Join(f.TempDir(), "beian.db"), blobBackends()["local"](f))
+	tok, appPath := e.applicant("fuzz-upload@example.com", "13900007777")
+	good := photo(f, 640, 480)
+	f.Fuzz(func(t *testing.T, file []byte, kind, signedOn string) {
+		e.t = t
+		a := e.postFiles(appPath+"/attachments", tok, map[string]string{"kind": kind, "website": "0", "signed_on": signedOn},
+			map[string][]byte{"file": file}, "x.jpg")
+		if a.status >= 500 {
+			t.Fatalf("attachments: %d for %d bytes: %s", a.status, len(file), a.body)
+		}
+		if a.status == 201 {
+			if m := a.json(t); m["width"].(float64) < 600 || m["height"].(float64) < 400 {
+				t.Fatalf("accepted below the minimum size: %v", m)
+			}
+		}
+		if m := e.postFiles("/api/v1/id-merge", tok, nil, map[string][]byte{"front": file, "back": good}, "x.jpg"); m.status >= 500 {
+			t.Fatalf("id-merge: %d for %d bytes: %s", m.status, len(file), m.body)
+		} else if m.status == 200 {
+			if _, err := jpeg.DecodeConfig(bytes.NewReader(m.body)); err != nil {
+				t.Fatalf("id-merge answered 200 with no JPEG: %v", err)
+			}
+		}
+	})
+}
