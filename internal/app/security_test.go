@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"beian/internal/config"
 	"beian/internal/storage"
 )
 
@@ -31,8 +32,24 @@ type secEnv struct {
 
 func newSecEnv(t *testing.T) *secEnv {
 	t.Helper()
+	e := newSecEnvTB(t)
+	e.t = t
+	return e
+}
+
+func newSecEnvTB(t testing.TB) *secEnv {
+	t.Helper()
 	ctx := context.Background()
-	cfg := testConfig(t, t.TempDir())
+	dir := t.TempDir()
+	cfg, err := config.Load(func(k string) string {
+		if k == "BEIAN_DATA_DIR" {
+			return dir
+		}
+		return ""
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
 	cfg.AdminEmail, cfg.AdminPassword = "admin@beian.test", "Admin-pass-123"
 	st, err := openStore(ctx, cfg)
 	if err != nil {
@@ -46,7 +63,7 @@ func newSecEnv(t *testing.T) *secEnv {
 	if _, _, err := sys.svc.EnsureAdmin(ctx, cfg.AdminEmail, cfg.AdminPassword); err != nil {
 		t.Fatal(err)
 	}
-	return &secEnv{t: t, st: st, handler: sys.handler(), sys: sys, dbPath: strings.TrimPrefix(cfg.DatabaseURL, "sqlite:")}
+	return &secEnv{st: st, handler: sys.handler(), sys: sys, dbPath: strings.TrimPrefix(cfg.DatabaseURL, "sqlite:")}
 }
 
 type reply struct {
