@@ -92,6 +92,18 @@ func TestTwoInstances(t *testing.T) {
 				if r := other.do("GET", "/api/v1/applications", tok, nil); r.status != 200 || !strings.Contains(string(r.body), id) {
 					t.Fatalf("list on the other instance: %d %.200s", r.status, r.body)
 				}
+				// Its attachments, stored in S3 by one instance, are served by the other.
+				atts, _ := other.do("GET", "/api/v1/applications/"+id, tok, nil).json(t)["attachments"].([]any)
+				if len(atts) == 0 {
+					t.Fatalf("no attachments seen from the other instance")
+				}
+				for _, at := range atts {
+					aid := at.(map[string]any)["id"].(string)
+					r := other.do("GET", "/api/v1/applications/"+id+"/attachments/"+aid, tok, nil)
+					if r.status != 200 || len(r.body) < 1000 || r.body[0] != 0xFF || r.body[1] != 0xD8 {
+						t.Fatalf("attachment %s from the other instance: %d %d bytes", aid, r.status, len(r.body))
+					}
+				}
 				final := approveToBureau(t, other, rev, adminA, on, tok, id, f)
 				nums := final["numbers"].(map[string]any)
 				mu.Lock()
