@@ -80,7 +80,6 @@ func TestPagesRender(t *testing.T) {
 		cases["forgot"] = newAuthPage(req(), "forgot.title")
 		cases["reset"] = newAuthPage(req(), "reset.title")
 		cases["error"] = &errorPage{Status: 404, Message: "x"}
-		cases["verification"] = &verificationPage{App: app, Subject: "s", Domain: "d"}
 		for _, st := range []string{"verification", "bureau_sms", "approved"} {
 			a := sampleApp()
 			a.State = st

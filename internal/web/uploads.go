@@ -295,30 +295,6 @@ func (wb *Web) submitPost(w http.ResponseWriter, r *http.Request) error {
 	return redirect(w, r, "/applications/"+app.ID)
 }
 
-// verificationPage is a printable 网站备案信息真实性核验单 for one website.
-type verificationPage struct {
-	Base
-	App      *service.Application
-	Subject  string
-	Domain   string
-	Provider string
-}
-
-func (wb *Web) verificationForm(w http.ResponseWriter, r *http.Request) error {
-	_, app, err := wb.loadApp(r)
-	if err != nil {
-		return err
-	}
-	n, err := strconv.Atoi(r.PathValue("n"))
-	if err != nil || n < 0 || n >= len(app.Document.Websites) {
-		return httpx.ErrNotFound
-	}
-	p := &verificationPage{App: app, Subject: app.Document.Subject.Name, Domain: app.Document.Websites[n].Domain,
-		Provider: wb.cfg.Provider.Name}
-	p.Title = tr(httpx.PageLang(r), "verform.title")
-	return wb.render(w, r, http.StatusOK, "verification", p)
-}
-
 // slotAnchor points a missing attachment at its upload form:
 // attachments.verification_form[0] → #verification_form-0.
 func slotAnchor(field string) string {
