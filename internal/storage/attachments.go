@@ -51,7 +51,7 @@ func (s *Store) Attachments(ctx context.Context, applicationID string) ([]*Attac
 	if err != nil {
 		return nil, fmt.Errorf("attachments: %w", err)
 	}
-	return collectAttachments(rows)
+	return collect(rows, scanAttachment)
 }
 
 // AttachmentsOfKind lists, inside a transaction, an application's attachments of one kind and website.
@@ -61,27 +61,7 @@ func (t *Tx) AttachmentsOfKind(ctx context.Context, applicationID, kind string, 
 	if err != nil {
 		return nil, fmt.Errorf("attachments of kind: %w", err)
 	}
-	return collectAttachments(rows)
-}
-
-type rowsScanner interface {
-	Next() bool
-	Scan(...any) error
-	Close() error
-	Err() error
-}
-
-func collectAttachments(rows rowsScanner) ([]*Attachment, error) {
-	defer rows.Close()
-	var out []*Attachment
-	for rows.Next() {
-		a, err := scanAttachment(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, a)
-	}
-	return out, translate(rows.Err())
+	return collect(rows, scanAttachment)
 }
 
 // Attachment reads one attachment of one application; another

@@ -259,16 +259,7 @@ func (s *Store) subjects(ctx context.Context, q string, args ...any) ([]*Subject
 	if err != nil {
 		return nil, fmt.Errorf("subject records: %w", err)
 	}
-	defer rows.Close()
-	var out []*SubjectRecord
-	for rows.Next() {
-		r, err := scanSubject(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, r)
-	}
-	return out, translate(rows.Err())
+	return collect(rows, scanSubject)
 }
 
 // WebsiteRecordByNumber reads a website record by its number.
@@ -295,16 +286,7 @@ func (s *Store) websites(ctx context.Context, q string, args ...any) ([]*Website
 	if err != nil {
 		return nil, fmt.Errorf("website records: %w", err)
 	}
-	defer rows.Close()
-	var out []*WebsiteRecord
-	for rows.Next() {
-		r, err := scanWebsite(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, r)
-	}
-	return out, translate(rows.Err())
+	return collect(rows, scanWebsite)
 }
 
 // AccessRecordsByWebsite lists a website's access records, cancelled ones included.
@@ -313,16 +295,7 @@ func (s *Store) AccessRecordsByWebsite(ctx context.Context, websiteID string) ([
 	if err != nil {
 		return nil, fmt.Errorf("access records: %w", err)
 	}
-	defer rows.Close()
-	var out []*AccessRecord
-	for rows.Next() {
-		r, err := scanAccess(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, r)
-	}
-	return out, translate(rows.Err())
+	return collect(rows, scanAccess)
 }
 
 // RecordVersion is one kept version of a record.

@@ -38,16 +38,7 @@ func (t *Tx) SubjectRecordsByCert(ctx context.Context, certHash, status string) 
 	if err != nil {
 		return nil, fmt.Errorf("subject records: %w", err)
 	}
-	defer rows.Close()
-	var out []*SubjectRecord
-	for rows.Next() {
-		r, err := scanSubject(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, r)
-	}
-	return out, translate(rows.Err())
+	return collect(rows, scanSubject)
 }
 
 // WebsiteRecordByNumber reads a website record by number inside the transaction.
@@ -66,16 +57,7 @@ func (t *Tx) WebsiteRecordsBySubject(ctx context.Context, subjectID string) ([]*
 	if err != nil {
 		return nil, fmt.Errorf("website records: %w", err)
 	}
-	defer rows.Close()
-	var out []*WebsiteRecord
-	for rows.Next() {
-		r, err := scanWebsite(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, r)
-	}
-	return out, translate(rows.Err())
+	return collect(rows, scanWebsite)
 }
 
 // AccessRecordsByWebsite lists a website's access records inside the transaction.
@@ -84,16 +66,7 @@ func (t *Tx) AccessRecordsByWebsite(ctx context.Context, websiteID string) ([]*A
 	if err != nil {
 		return nil, fmt.Errorf("access records: %w", err)
 	}
-	defer rows.Close()
-	var out []*AccessRecord
-	for rows.Next() {
-		r, err := scanAccess(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, r)
-	}
-	return out, translate(rows.Err())
+	return collect(rows, scanAccess)
 }
 
 // PublicFiling is one line of the public lookup: nothing personal.

@@ -172,16 +172,7 @@ func (s *Store) AccountsByRole(ctx context.Context, roles ...string) ([]*Account
 	if err != nil {
 		return nil, fmt.Errorf("accounts by role: %w", err)
 	}
-	defer rows.Close()
-	var out []*Account
-	for rows.Next() {
-		a, err := scanAccount(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, a)
-	}
-	return out, translate(rows.Err())
+	return collect(rows, scanAccount)
 }
 
 // AddLeaderMobiles adds or replaces some mobile hashes of one owner, keeping
