@@ -418,6 +418,11 @@ func (s *Service) needsVerification(ctx context.Context, sa *storage.Application
 			oldest = d
 		}
 	}
+	// A subject change carries no website, so no verification form
+	// (model.md): there is no form to be outdated and no signing to repeat.
+	if sa.Flow == filing.FlowChangeSubject && oldest.IsZero() {
+		return false, nil
+	}
 	submitted := sa.SubmittedAt
 	if submitted.IsZero() {
 		submitted = s.now()
