@@ -40,5 +40,5 @@ func (s *Store) Migrate(ctx context.Context) error {
 	if _, err := p.Up(ctx); err != nil {
 		return fmt.Errorf("migrate: %w", err)
 	}
-	return nil
+	return s.guardAudit(ctx) // appendonly.go: audit_log refuses UPDATE and DELETE
 }
