@@ -34,6 +34,28 @@ func TestPersonalDataNeverInClear(t *testing.T) {
 	if queue.status != 200 || !bytes.Contains(queue.body, []byte(id)) {
 		t.Fatalf("review queue: %d %.300s", queue.status, queue.body)
 	}
+	// Attachments go to their owner and to staff only; another applicant gets 404, as for an unknown id.
+	other := newFiling(t, "pii", 8)
+	if a := s.do("POST", "/api/v1/accounts", "", map[string]any{"email": other.Email, "phone": other.Phone, "password": other.Password}); a.status != 201 {
+		t.Fatalf("register another applicant: %d %s", a.status, a.body)
+	}
+	otherTok := s.login(other.Email, other.Password)
+	atts, _ := s.do("GET", "/api/v1/applications/"+id, tok, nil).json(t)["attachments"].([]any)
+	if len(atts) == 0 {
+		t.Fatal("no attachments")
+	}
+	attPath := "/api/v1/applications/" + id + "/attachments/" + atts[0].(map[string]any)["id"].(string)
+	for _, c := range []struct {
+		who, token string
+		want       int
+	}{{"owner", tok, 200}, {"reviewer", rev, 200}, {"another applicant", otherTok, 404}, {"nobody", "", 401}} {
+		if a := s.do("GET", attPath, c.token, nil); a.status != c.want {
+			t.Errorf("%s fetching an attachment: %d, want %d", c.who, a.status, c.want)
+		}
+	}
+	if a := s.do("GET", "/api/v1/applications/"+id, otherTok, nil); a.status != 404 {
+		t.Errorf("another applicant reading the application: %d", a.status)
+	}
 	// Staff read the application in full (allowed, audited).
 	if a := s.do("GET", "/api/v1/review/applications/"+id, rev, nil); a.status != 200 || !bytes.Contains(a.body, []byte(f.Secrets.LeaderID)) {
 		t.Fatalf("reviewer view: %d %.300s", a.status, a.body)
