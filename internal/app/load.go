@@ -174,7 +174,7 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) error
 			id  string
 			doc []byte
 		}
-		pool := make([]draft, 2**conns)
+		pool := make([]draft, 8**conns) // large: two saves of one draft at once are a 409 (optimistic locking)
 		for k := range pool {
 			d := gen.Fresh(tag+"p", nextFresh())
 			id, err := createApplication(ctx, client, api, token, d)
