@@ -1,12 +1,14 @@
 package api_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"regexp"
 	"testing"
 	"time"
 
+	"beian/internal/pii"
 	"beian/internal/storage/storagetest"
 )
 
@@ -70,10 +72,21 @@ func TestPasswordReset(t *testing.T) {
 					continue
 				}
 				mails++
-				var p struct{ To, Subject, Body, Lang string }
+				var p struct {
+					To, Subject, Body, Lang string
+					ToSealed                string `json:"to_sealed"`
+					BodySealed              string `json:"body_sealed"`
+				}
 				if err := json.Unmarshal(j.Payload, &p); err != nil {
 					t.Fatal(err)
 				}
+				// The payload holds recipient and body sealed (the env's key).
+				if p.To != "" || p.Body != "" {
+					t.Errorf("mail job payload in clear: %s", j.Payload)
+				}
+				sealer, _ := pii.New(bytes.Repeat([]byte{7}, 32))
+				p.To, _ = sealer.Open(p.ToSealed)
+				p.Body, _ = sealer.Open(p.BodySealed)
 				if m := regexp.MustCompile(`/password/reset\?token=([A-Za-z0-9_-]+)`).FindStringSubmatch(p.Body); m != nil {
 					if p.To != "r@example.com" || p.Lang != "en" {
 						t.Errorf("reset mail to %q in %q", p.To, p.Lang)

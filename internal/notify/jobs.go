@@ -28,9 +28,12 @@ type Payload struct {
 	ToSealed string `json:"to_sealed,omitempty"`
 	Subject  string `json:"subject,omitempty"`
 	Body     string `json:"body,omitempty"`
-	Lang     string `json:"lang,omitempty"`
-	Template string `json:"template,omitempty"`
-	Data     *Data  `json:"data,omitempty"`
+	// BodySealed is Body sealed (Enqueue does it): bodies carry reset
+	// links and SMS codes, which the jobs table keeps after sending.
+	BodySealed string `json:"body_sealed,omitempty"`
+	Lang       string `json:"lang,omitempty"`
+	Template   string `json:"template,omitempty"`
+	Data       *Data  `json:"data,omitempty"`
 }
 
 // txDeliverer is a sender that can deliver inside the job's transaction
@@ -92,8 +95,11 @@ func (n *Notifier) Enqueue(ctx context.Context, tx *storage.Tx, channel, key str
 	if p.ToSealed == "" {
 		return fmt.Errorf("notify: %s without recipient", kind)
 	}
-	if p.Template == "" && p.Body == "" {
+	if p.Template == "" && p.Body == "" && p.BodySealed == "" {
 		return fmt.Errorf("notify: %s with neither template nor body", kind)
+	}
+	if p.Body != "" {
+		p.BodySealed, p.Body = n.Sealer.Seal(p.Body), ""
 	}
 	if p.Template != "" {
 		if _, ok := text[p.Template]; !ok {
@@ -122,6 +128,13 @@ func (n *Notifier) Message(channel string, p Payload) (Message, error) {
 	}
 	if to == "" {
 		return Message{}, errors.New("no recipient")
+	}
+	if p.BodySealed != "" {
+		b, err := n.Sealer.Open(p.BodySealed)
+		if err != nil {
+			return Message{}, fmt.Errorf("body: %w", err)
+		}
+		p.Body = b
 	}
 	m := Message{Channel: channel, To: to, Subject: p.Subject, Body: p.Body, Lang: p.Lang}
 	if p.Template != "" {

@@ -51,7 +51,7 @@ func (o *Outbox) DeliverTx(ctx context.Context, tx *storage.Tx, key string, m Me
 		RecipientHash:   o.Sealer.Hash(to),
 		RecipientMasked: mask(m.Channel, to),
 		Subject:         m.Subject,
-		Body:            m.Body,
+		Body:            o.Sealer.Seal(m.Body), // reset links and SMS codes are secrets too
 		Lang:            lang,
 		IdemKey:         key,
 		SentAt:          now(),
@@ -104,7 +104,11 @@ func (o *Outbox) List(ctx context.Context, q OutboxQuery) ([]OutboxItem, error) 
 	}
 	out := make([]OutboxItem, 0, len(rows))
 	for _, r := range rows {
-		out = append(out, OutboxItem{ID: r.ID, Channel: r.Channel, To: r.RecipientMasked, Subject: r.Subject, Body: r.Body, Lang: r.Lang, SentAt: r.SentAt})
+		body, err := o.Sealer.Open(r.Body)
+		if err != nil {
+			body = r.Body // stored in clear before bodies were sealed
+		}
+		out = append(out, OutboxItem{ID: r.ID, Channel: r.Channel, To: r.RecipientMasked, Subject: r.Subject, Body: body, Lang: r.Lang, SentAt: r.SentAt})
 	}
 	return out, nil
 }

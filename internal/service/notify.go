@@ -3,6 +3,7 @@ package service
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"beian/internal/filing"
 	"beian/internal/storage"
@@ -13,10 +14,14 @@ const JobNotifyEmail = "notify.email"
 
 // EmailPayload is the payload of a notify.email job.
 type EmailPayload struct {
-	To      string `json:"to"`
+	To      string `json:"to,omitempty"`
 	Subject string `json:"subject"`
-	Body    string `json:"body"`
+	Body    string `json:"body,omitempty"`
 	Lang    string `json:"lang"`
+	// Sealed recipient and body (queueEmail): the jobs table keeps payloads
+	// after sending, and bodies carry reset links.
+	ToSealed   string `json:"to_sealed,omitempty"`
+	BodySealed string `json:"body_sealed,omitempty"`
 }
 
 // message is an email in both languages.
@@ -26,7 +31,8 @@ type message struct{ Subject, Body filing.Text }
 // announces committed. key makes retried requests queue it once.
 func (s *Service) queueEmail(ctx context.Context, tx *storage.Tx, to, lang, key string, m message) error {
 	lang = normLang(lang)
-	return tx.Enqueue(ctx, JobNotifyEmail, EmailPayload{To: to, Subject: m.Subject.In(lang), Body: m.Body.In(lang), Lang: lang}, key, s.now())
+	return tx.Enqueue(ctx, JobNotifyEmail, EmailPayload{ToSealed: s.seal.Seal(strings.ToLower(strings.TrimSpace(to))), Subject: m.Subject.In(lang),
+		BodySealed: s.seal.Seal(m.Body.In(lang)), Lang: lang}, key, s.now())
 }
 
 func msgRegistered(name, baseURL string) message {
