@@ -547,3 +547,56 @@ func TestWebFormLimits(t *testing.T) {
 		}
 	}
 }
+
+// TestBodyLimits: oversized bodies are refused on every door — JSON (413
+// payload_too_large), HTML forms and the back office (4xx) and uploads
+// (413) — without a 5xx.
+func TestBodyLimits(t *testing.T) {
+	e := newSecEnv(t)
+	e.register("user@example.com", "13911110001")
+	tok := e.login("user@example.com", "Str0ng-pass!")
+	big := `{"email":"` + strings.Repeat("a", 2<<20) + `"}`
+	for _, path := range []string{"/api/v1/validate", "/api/v1/sessions", "/api/v1/accounts", "/api/v1/precheck", "/api/v1/password-resets"} {
+		req := httptest.NewRequest("POST", path, strings.NewReader(big))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Authorization", "Bearer "+tok)
+		req.RemoteAddr = "127.0.0.1:1"
+		rec := httptest.NewRecorder()
+		e.handler.ServeHTTP(rec, req)
+		if rec.Code != 413 || !strings.Contains(rec.Body.String(), "payload_too_large") {
+			t.Errorf("POST %s with 2 MiB: %d %.200s", path, rec.Code, rec.Body.String())
+		}
+	}
+	form := "email=" + strings.Repeat("a", 2<<20)
+	adminCookies := webLogin(t, e, "admin@beian.test", "Admin-pass-123") // the back office reads forms of staff only
+	for _, path := range []string{"/login", "/register", "/password/forgot", "/admin/staff", "/review/applications/x/decision"} {
+		req := httptest.NewRequest("POST", path, strings.NewReader(form))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.RemoteAddr = "127.0.0.1:1"
+		for _, c := range adminCookies {
+			req.AddCookie(c)
+		}
+		rec := httptest.NewRecorder()
+		e.handler.ServeHTTP(rec, req)
+		if rec.Code < 400 || rec.Code >= 500 {
+			t.Errorf("POST %s with a 2 MiB form: %d", path, rec.Code)
+		}
+	}
+	// An upload far over the attachment limit.
+	cr := e.do("", "POST", "/api/v1/applications", tok, map[string]any{"domain": "limits-example.cn", "cert_type": "business_license", "cert_number": "91110105MA0000009X"})
+	var app struct{ ID string }
+	json.Unmarshal(cr.body, &app)
+	var buf bytes.Buffer
+	buf.WriteString("--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"x.jpg\"\r\nContent-Type: image/jpeg\r\n\r\n")
+	buf.Write(bytes.Repeat([]byte{0xFF}, 25<<20))
+	buf.WriteString("\r\n--b--\r\n")
+	req := httptest.NewRequest("POST", "/api/v1/applications/"+app.ID+"/attachments", &buf)
+	req.Header.Set("Content-Type", "multipart/form-data; boundary=b")
+	req.Header.Set("Authorization", "Bearer "+tok)
+	req.RemoteAddr = "127.0.0.1:1"
+	rec := httptest.NewRecorder()
+	e.handler.ServeHTTP(rec, req)
+	if rec.Code != 413 {
+		t.Errorf("a 25 MiB upload: %d %.200s", rec.Code, rec.Body.String())
+	}
+}
