@@ -1,8 +1,6 @@
 package api
 
 import (
-	"bytes"
-	"encoding/json"
 	"errors"
 	"net/http"
 	"time"
@@ -24,25 +22,23 @@ type validateAnswer struct {
 // document without as_of.
 func ValidateHandler(v *rules.Validator, now func() time.Time) httpx.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		var raw json.RawMessage
-		if err := httpx.DecodeJSON(w, r, &raw); err != nil {
+		// One decoding pass (the body is parsed once, not kept raw and
+		// parsed again). A body of the wrong shape ([], "x", {"websites": 5})
+		// fails to decode: a 400 like malformed JSON; null leaves the
+		// pointer nil: the document must be an object.
+		var doc *filing.Document
+		if err := httpx.DecodeJSON(w, r, &doc); err != nil {
 			return err
 		}
-		// A body of the wrong shape ([], "x", null, {"websites": 5}) is a
-		// 400 like malformed JSON: the document must be an object.
-		if b := bytes.TrimSpace(raw); len(b) == 0 || b[0] != '{' {
+		if doc == nil {
 			return httpx.BadJSON(errors.New("the filing document must be a JSON object"))
-		}
-		var doc filing.Document
-		if err := json.Unmarshal(raw, &doc); err != nil {
-			return httpx.BadJSON(err)
 		}
 		today := now()
 		if _, err := rules.ParseAsOf(doc.AsOf, today); err != nil {
 			return httpx.Errorf(http.StatusBadRequest, httpx.CodeBadRequest,
 				"as_of 须为 YYYY-MM-DD 格式的日期", "as_of must be a YYYY-MM-DD date")
 		}
-		vs := v.Validate(&doc, today)
+		vs := v.Validate(doc, today)
 		return httpx.WriteJSON(w, http.StatusOK, validateAnswer{
 			Valid:      !filing.HasErrors(vs),
 			Violations: filing.Localize(vs, httpx.Lang(r)),
