@@ -79,6 +79,7 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, st *storage
 	svc := service.New(service.Deps{
 		Store: st, Sealer: sealer, Rules: validator, Blobs: blobs, Config: cfg, Log: log,
 		Now: time.Now, Wake: runner.Wake, Calendar: cal, Bureau: sim,
+		BlobGrace: time.Hour, // backups copy files after their snapshot: replaced files stay an hour
 		// The pre-check consults the national registry, not only Beian's records.
 		Registry: service.BureauRegistry(sim),
 	})

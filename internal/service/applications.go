@@ -655,7 +655,7 @@ func (s *Service) Withdraw(ctx context.Context, a *Account, id string) (*Applica
 			return err
 		}
 		sa = cur
-		if err := queueWithdrawnCleanup(ctx, tx, cur.ID); err != nil { // blobjobs.go
+		if err := queueWithdrawnCleanup(ctx, tx, cur.ID, s.blobDeleteAt()); err != nil { // blobjobs.go
 			return err
 		}
 		return tx.Audit(ctx, &storage.AuditEntry{At: now, ActorID: a.ID, ActorRole: a.Role, Action: "application.withdraw",

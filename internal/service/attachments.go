@@ -183,7 +183,7 @@ func (s *Service) AddAttachment(ctx context.Context, a *Account, id string, in A
 				if err := tx.DeleteAttachment(ctx, sa.ID, old.ID); err != nil {
 					return err
 				}
-				if err := queueBlobDelete(ctx, tx, old.BlobKey); err != nil { // blobjobs.go
+				if err := queueBlobDelete(ctx, tx, old.BlobKey, s.blobDeleteAt()); err != nil { // blobjobs.go
 					return err
 				}
 			}
@@ -288,7 +288,7 @@ func (s *Service) DeleteAttachment(ctx context.Context, a *Account, id, aid stri
 		if err := tx.DeleteAttachment(ctx, sa.ID, at.ID); err != nil {
 			return err
 		}
-		if err := queueBlobDelete(ctx, tx, at.BlobKey); err != nil { // blobjobs.go
+		if err := queueBlobDelete(ctx, tx, at.BlobKey, s.blobDeleteAt()); err != nil { // blobjobs.go
 			return err
 		}
 		return tx.Audit(ctx, &storage.AuditEntry{At: s.now(), ActorID: a.ID, ActorRole: a.Role, Action: "attachment.delete",

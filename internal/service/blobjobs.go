@@ -44,15 +44,25 @@ func (s *Service) JobHandlers() map[string]jobs.Handler {
 }
 
 // queueBlobDelete schedules the removal of a blob whose row this
-// transaction deletes.
-func queueBlobDelete(ctx context.Context, tx *storage.Tx, key string) error {
-	return tx.Enqueue(ctx, JobBlobDelete, blobDeletePayload{Key: key}, "blob.delete:"+key, time.Time{})
+// transaction deletes, at (zero: now).
+func queueBlobDelete(ctx context.Context, tx *storage.Tx, key string, at time.Time) error {
+	return tx.Enqueue(ctx, JobBlobDelete, blobDeletePayload{Key: key}, "blob.delete:"+key, at)
 }
 
 // queueWithdrawnCleanup schedules the removal of a withdrawn
 // application's attachments (called in the withdrawal's transaction).
-func queueWithdrawnCleanup(ctx context.Context, tx *storage.Tx, applicationID string) error {
-	return tx.Enqueue(ctx, JobBlobsOfWithdrawn, withdrawnPayload{ApplicationID: applicationID}, "blob.delete_withdrawn:"+applicationID, time.Time{})
+func queueWithdrawnCleanup(ctx context.Context, tx *storage.Tx, applicationID string, at time.Time) error {
+	return tx.Enqueue(ctx, JobBlobsOfWithdrawn, withdrawnPayload{ApplicationID: applicationID}, "blob.delete_withdrawn:"+applicationID, at)
+}
+
+// blobDeleteAt is when orphaned bytes may go: after the grace period, so a
+// backup whose database snapshot still references them finds them when it
+// copies the files (issue 8: a backup taken during a running filing).
+func (s *Service) blobDeleteAt() time.Time {
+	if s.blobGrace <= 0 {
+		return time.Time{}
+	}
+	return s.now().Add(s.blobGrace)
 }
 
 func (s *Service) runBlobDelete(ctx context.Context, j storage.Job) error {

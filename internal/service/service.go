@@ -46,24 +46,29 @@ type Deps struct {
 	Wake func()
 	// Bureau is the bureau (the simulator); nil refuses submissions to it.
 	Bureau bureau.Bureau
+	// BlobGrace keeps the bytes of replaced, deleted and withdrawn
+	// attachments this long, so a backup running meanwhile finds every file
+	// its snapshot references; 0 deletes them at once.
+	BlobGrace time.Duration
 }
 
 // Service implements the service contract (accounts, sessions, pre-check,
 // applications, attachments).
 type Service struct {
-	st       *storage.Store
-	seal     *pii.Sealer
-	rules    *rules.Validator
-	blobs    blob.Store
-	cfg      config.Config
-	log      *slog.Logger
-	now      func() time.Time
-	registry Registry
-	cal      *workdays.Calendar
-	wake     func()
-	bureau   bureau.Bureau
-	ref      *refdata.Data
-	limits   images.Limits
+	st        *storage.Store
+	seal      *pii.Sealer
+	rules     *rules.Validator
+	blobs     blob.Store
+	cfg       config.Config
+	log       *slog.Logger
+	now       func() time.Time
+	registry  Registry
+	cal       *workdays.Calendar
+	wake      func()
+	bureau    bureau.Bureau
+	ref       *refdata.Data
+	limits    images.Limits
+	blobGrace time.Duration
 
 	loginIP *ratelimit.Limiter // every login attempt, per client IP
 	// precheckAcct bounds pre-checks per account: far above what a person
@@ -78,7 +83,8 @@ type Service struct {
 // New builds the service.
 func New(d Deps) *Service {
 	s := &Service{st: d.Store, seal: d.Sealer, rules: d.Rules, blobs: d.Blobs, cfg: d.Config, log: d.Log, now: d.Now,
-		registry: d.Registry, cal: d.Calendar, wake: d.Wake, bureau: d.Bureau, ref: refdata.Default(), limits: images.LimitsFrom(d.Config.Provider)}
+		registry: d.Registry, cal: d.Calendar, wake: d.Wake, bureau: d.Bureau, ref: refdata.Default(), limits: images.LimitsFrom(d.Config.Provider),
+		blobGrace: d.BlobGrace}
 	if s.registry == nil && d.Bureau != nil {
 		// The pre-check consults the bureau's national registry (records.go).
 		s.registry = BureauRegistry(d.Bureau)
