@@ -1,7 +1,6 @@
 package api
 
 import (
-	"errors"
 	"io"
 	"mime"
 	"mime/multipart"
@@ -47,11 +46,8 @@ func (a *API) parseMultipart(w http.ResponseWriter, r *http.Request, limit int64
 		return httpx.Errorf(http.StatusUnsupportedMediaType, httpx.CodeUnsupportedMedia,
 			"请以 multipart/form-data 上传文件", "upload the file as multipart/form-data")
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, limit)
-	// Up to 1 MiB in memory, the rest in a temporary file removed after the request.
-	if err := r.ParseMultipartForm(1 << 20); err != nil {
-		var mbe *http.MaxBytesError
-		if errors.As(err, &mbe) {
+	if tooLarge, err := httpx.ParseMultipart(w, r, limit); err != nil {
+		if tooLarge {
 			return a.svc.ErrAttachmentTooLarge()
 		}
 		e := httpx.Errorf(http.StatusBadRequest, httpx.CodeBadRequest, "上传的表单格式错误", "malformed multipart body")

@@ -1,11 +1,13 @@
 package httpx
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"io"
 	"mime"
 	"net/http"
+	"unicode/utf8"
 )
 
 // MaxJSONBody is the limit on JSON request bodies (api.md: 413 above it).
@@ -20,21 +22,25 @@ func DecodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
 		return Errorf(http.StatusUnsupportedMediaType, CodeUnsupportedMedia,
 			"请求体须为 JSON（Content-Type: application/json）", "the body must be JSON (Content-Type: application/json)")
 	}
-	body := http.MaxBytesReader(w, r.Body, MaxJSONBody)
-	dec := json.NewDecoder(body)
-	if err := dec.Decode(v); err != nil {
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxJSONBody))
+	if err != nil {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
 			return TooLarge()
 		}
 		return BadJSON(err)
 	}
+	// encoding/json would quietly turn invalid bytes into U+FFFD, and a
+	// name of replacement characters would then pass as text.
+	if !utf8.Valid(body) {
+		return BadJSON(errors.New("the body is not valid UTF-8"))
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	if err := dec.Decode(v); err != nil {
+		return BadJSON(err)
+	}
 	// Trailing garbage after the document is malformed too.
 	if _, err := dec.Token(); err != io.EOF {
-		var mbe *http.MaxBytesError
-		if errors.As(err, &mbe) {
-			return TooLarge()
-		}
 		return BadJSON(errors.New("unexpected data after the JSON value"))
 	}
 	return nil

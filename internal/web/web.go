@@ -116,12 +116,10 @@ func (wb *Web) handle(fn httpx.HandlerFunc) http.Handler {
 			}
 			if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
 				// Uploads: one attachment (or an ID card's two sides) plus the form fields.
-				r.Body = http.MaxBytesReader(w, r.Body, 2*wb.cfg.Provider.AttachmentMaxBytes+(1<<20))
 				// 1 MiB in memory, the rest spooled to a temporary file: a
 				// burst of 10 MB uploads costs disk, not heap.
-				if err := r.ParseMultipartForm(1 << 20); err != nil {
-					var mbe *http.MaxBytesError
-					if errors.As(err, &mbe) {
+				if tooLarge, err := httpx.ParseMultipart(w, r, 2*wb.cfg.Provider.AttachmentMaxBytes+(1<<20)); err != nil {
+					if tooLarge {
 						return httpx.Errorf(http.StatusRequestEntityTooLarge, "attachment.too_large",
 							catalog["error.toolarge"][0], catalog["error.toolarge"][1])
 					}
