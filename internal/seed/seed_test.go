@@ -148,6 +148,33 @@ func TestSeedThroughTheService(t *testing.T) {
 			if len(q) == 0 || q[0].DueAt.IsZero() {
 				t.Fatalf("review queue: %d items", len(q))
 			}
+			// Queue order over states with and without due times, in pages.
+			states := []string{"initial_review", "verification", "material_review", "ready_for_bureau"}
+			all, err := st.ReviewQueue(ctx, storage.QueueFilter{States: states, Limit: 1000})
+			if err != nil {
+				t.Fatal(err)
+			}
+			sawUndue := false
+			for i, a := range all {
+				if a.DueAt.IsZero() {
+					sawUndue = true
+				} else if sawUndue {
+					t.Fatalf("queue item %d has a due time after items without one", i)
+				}
+				if i > 0 {
+					p := all[i-1]
+					if !a.DueAt.IsZero() && a.DueAt.Before(p.DueAt) || a.DueAt.IsZero() && p.DueAt.IsZero() && a.SubmittedAt.Before(p.SubmittedAt) {
+						t.Fatalf("queue items %d and %d out of order", i-1, i)
+					}
+				}
+			}
+			if !sawUndue || len(all) < 10 {
+				t.Fatalf("queue of %d items, undue seen %v", len(all), sawUndue)
+			}
+			page, err := st.ReviewQueue(ctx, storage.QueueFilter{States: states, Limit: 7, Province: all[0].Province})
+			if err != nil || len(page) == 0 || page[0].ID != all[0].ID {
+				t.Fatalf("first page of %s: %v %d", all[0].Province, err, len(page))
+			}
 
 			if name == "sqlite" {
 				st.Close()

@@ -24,25 +24,39 @@ const queueCols = `id, flow, state, province, subject_name, due_at, submitted_at
 // first (tasks without a due time after those with one, by submission).
 // The applications carry only ID, Flow, State, Province, SubjectName,
 // DueAt and SubmittedAt (Open is true); read one with Application for more.
+//
+// Two index walks in queue order (migration 00006), the tasks with a due
+// time first, then if the page is not full those without: a page costs
+// its own length, however long the queue is.
 func (s *Store) ReviewQueue(ctx context.Context, f QueueFilter) ([]*Application, error) {
 	if len(f.States) == 0 {
 		return nil, errors.New("review queue: no states")
 	}
-	q := `SELECT ` + queueCols + ` FROM applications WHERE open = 1 AND state IN (` +
-		strings.TrimSuffix(strings.Repeat("?, ", len(f.States)), ", ") + `)`
-	args := make([]any, 0, len(f.States)+2)
-	for _, st := range f.States {
-		args = append(args, st)
+	if f.Limit <= 0 {
+		f.Limit = 200
 	}
+	limit := min(f.Limit, 1000)
+	out, err := s.queuePart(ctx, f, "due_at > 0", "due_at, submitted_at, id", limit)
+	if err != nil || len(out) == limit {
+		return out, err
+	}
+	rest, err := s.queuePart(ctx, f, "due_at = 0", "submitted_at, id", limit-len(out))
+	return append(out, rest...), err
+}
+
+func (s *Store) queuePart(ctx context.Context, f QueueFilter, due, order string, limit int) ([]*Application, error) {
+	q := `SELECT ` + queueCols + ` FROM applications WHERE open = 1`
+	args := make([]any, 0, len(f.States)+2)
 	if f.Province != "" {
 		q += ` AND province = ?`
 		args = append(args, f.Province)
 	}
-	if f.Limit <= 0 {
-		f.Limit = 200
+	q += ` AND ` + due + ` AND state IN (` + strings.TrimSuffix(strings.Repeat("?, ", len(f.States)), ", ") + `)`
+	for _, st := range f.States {
+		args = append(args, st)
 	}
-	q += ` ORDER BY CASE WHEN due_at = 0 THEN 1 ELSE 0 END, due_at, submitted_at, id LIMIT ?`
-	args = append(args, min(f.Limit, 1000))
+	q += ` ORDER BY ` + order + ` LIMIT ?`
+	args = append(args, limit)
 	rows, err := s.query(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("review queue: %w", err)
