@@ -32,7 +32,9 @@ type Runner struct {
 	Handlers map[string]Handler
 	// Poll is the longest sleep between looks at the queue.
 	Poll time.Duration
-	// Lease is how long a claimed job is ours before another worker may take it.
+	// Lease is how long a claimed job is ours before another worker may
+	// take it. It is renewed while the job runs, so it can be short: after
+	// a crash the dead worker's jobs come back within one lease.
 	Lease time.Duration
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
@@ -48,7 +50,7 @@ func (r *Runner) init() {
 			r.Poll = 500 * time.Millisecond
 		}
 		if r.Lease == 0 {
-			r.Lease = 2 * time.Minute
+			r.Lease = 15 * time.Second
 		}
 		if r.Now == nil {
 			r.Now = time.Now
@@ -89,15 +91,45 @@ func (r *Runner) Run(ctx context.Context) {
 // call it directly to drain the queue deterministically.
 func (r *Runner) RunDue(ctx context.Context) (int, error) {
 	r.init()
-	jobs, err := r.Store.ClaimJobs(ctx, r.Now(), 16, r.Lease)
-	if err != nil {
+	jobs, err := r.Store.ClaimJobs(ctx, r.Now(), 8, r.Lease)
+	if err != nil || len(jobs) == 0 {
 		return 0, err
 	}
 	// Jobs run to completion even when ctx is cancelled (graceful drain).
 	runCtx := context.WithoutCancel(ctx)
+	var mu sync.Mutex
+	pending := make([]string, 0, len(jobs))
+	for _, j := range jobs {
+		pending = append(pending, j.ID)
+	}
+	stop := make(chan struct{})
+	beat := make(chan struct{})
+	go func() {
+		defer close(beat)
+		t := time.NewTicker(r.Lease / 3)
+		defer t.Stop()
+		for {
+			select {
+			case <-stop:
+				return
+			case <-t.C:
+				mu.Lock()
+				ids := append([]string(nil), pending...)
+				mu.Unlock()
+				if err := r.Store.ExtendJobLease(runCtx, ids, r.Now().Add(r.Lease)); err != nil {
+					r.Log.Warn("extend job lease", "err", err)
+				}
+			}
+		}
+	}()
 	for _, j := range jobs {
 		r.runOne(runCtx, j)
+		mu.Lock()
+		pending = pending[1:] // jobs run in claim order
+		mu.Unlock()
 	}
+	close(stop)
+	<-beat
 	return len(jobs), nil
 }
 

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -143,4 +144,23 @@ func (s *Store) NextJobAt(ctx context.Context) (time.Time, error) {
 		return time.Time{}, translate(err)
 	}
 	return fromMS(v.Int64), nil
+}
+
+// ExtendJobLease keeps jobs that are still being worked on leased until
+// until, so a short lease can bring back a dead worker's jobs quickly
+// without a live worker's long job being claimed twice.
+func (s *Store) ExtendJobLease(ctx context.Context, ids []string, until time.Time) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	q := `UPDATE jobs SET locked_until = ? WHERE state = 'running' AND id IN (?` + strings.Repeat(", ?", len(ids)-1) + `)`
+	args := make([]any, 0, len(ids)+1)
+	args = append(args, ms(until))
+	for _, id := range ids {
+		args = append(args, id)
+	}
+	return s.Tx(ctx, func(tx *Tx) error {
+		_, err := tx.exec(ctx, q, args...)
+		return err
+	})
 }
