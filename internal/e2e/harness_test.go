@@ -318,12 +318,9 @@ type filing struct {
 // with its own credit code, domain, leader ID and mobiles.
 func newFiling(t testing.TB, tag string, n int) filing {
 	t.Helper()
-	raw, err := os.ReadFile("/work/shared/spec/examples/enterprise-first-filing.json")
+	raw, err := os.ReadFile("../api/testdata/enterprise-first-filing.json")
 	if err != nil {
-		raw, err = os.ReadFile("../api/testdata/enterprise-first-filing.json")
-		if err != nil {
-			t.Fatal(err)
-		}
+		t.Fatal(err)
 	}
 	var doc map[string]any
 	if err := json.Unmarshal(raw, &doc); err != nil {

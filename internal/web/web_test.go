@@ -24,10 +24,8 @@ import (
 // exampleDoc is the spec's valid enterprise filing.
 func exampleDoc(t testing.TB) filing.Document {
 	t.Helper()
-	b, err := os.ReadFile("../../../shared/spec/examples/enterprise-first-filing.json")
-	if err != nil {
-		b, err = os.ReadFile("testdata/enterprise-first-filing.json")
-	}
+	// The spec's example, kept in the repo so a clean clone tests alone.
+	b, err := os.ReadFile("../api/testdata/enterprise-first-filing.json")
 	if err != nil {
 		t.Fatal(err)
 	}
