@@ -32,7 +32,7 @@ type system struct {
 
 // build wires config → storage → services → HTTP → workers.
 func build(ctx context.Context, cfg config.Config, log *slog.Logger, st *storage.Store) (*system, error) {
-	sealer, err := newSealer(cfg) // rekey.go: current key plus those before a rotation
+	sealer, err := newSealer(ctx, cfg, st) // rekey.go: current key plus those before a rotation
 	if err != nil {
 		return nil, err
 	}

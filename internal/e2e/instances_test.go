@@ -35,6 +35,9 @@ func sharedStores(t *testing.T) (pgURL string, env map[string]string) {
 		"BEIAN_BLOB_URL":        "s3://beian-test?endpoint=" + u.Host + "&insecure=1&region=us-east-1",
 		"AWS_ACCESS_KEY_ID":     "test",
 		"AWS_SECRET_ACCESS_KEY": "test-secret",
+		// No configured key: separate data dirs, so the instances must
+		// agree on the personal-data key through the database.
+		"BEIAN_SECRET_KEY": "",
 	}
 }
 

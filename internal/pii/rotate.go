@@ -68,17 +68,3 @@ func ParseKeys(list string) ([][]byte, error) {
 	return out, nil
 }
 
-// Load builds the sealer every command uses from the configured keys:
-// hexKey (BEIAN_SECRET_KEY, or else the key file in dir) is current,
-// oldKeys (BEIAN_SECRET_KEY_OLD) lists the keys before it, oldest first.
-func Load(hexKey, oldKeys, dir string) (*Sealer, error) {
-	key, err := LoadOrCreateKey(hexKey, dir)
-	if err != nil {
-		return nil, err
-	}
-	old, err := ParseKeys(oldKeys)
-	if err != nil {
-		return nil, err
-	}
-	return NewRotated(append(old, key)...)
-}

@@ -296,19 +296,17 @@ func Run(ctx context.Context, cfg config.Config, opts Options) (rep Report, err 
 		return rep, err
 	}
 	err = st.Migrate(ctx)
+	if err != nil {
+		st.Close()
+		return rep, err
+	}
+	// The same key `beian serve` resolves for this database.
+	sealer, err := pii.Resolve(ctx, cfg.SecretKey, cfg.SecretKeysOld, cfg.DataDir, st, st.Postgres())
 	st.Close()
 	if err != nil {
 		return rep, err
 	}
 	st0, _, err := openBulk(cfg.DatabaseURL, false)
-	if err != nil {
-		return rep, err
-	}
-	key, err := pii.LoadOrCreateKey(cfg.SecretKey, cfg.DataDir)
-	if err != nil {
-		return rep, err
-	}
-	sealer, err := pii.New(key)
 	if err != nil {
 		return rep, err
 	}
