@@ -50,6 +50,11 @@ func serve(ctx context.Context, cfg config.Config, stdout, stderr io.Writer) err
 	}
 	defer st.Close()
 
+	stopPprof, err := startPprof(cfg.Pprof, stderr)
+	if err != nil {
+		return err
+	}
+	defer stopPprof()
 	sys, err := build(ctx, cfg, log, st)
 	if err != nil {
 		return err

@@ -29,6 +29,7 @@ type Config struct {
 	SecretKey       string  // BEIAN_SECRET_KEY: hex 32 bytes for PII encryption; default a key file in the data dir
 	SecretKeysOld   string  // BEIAN_SECRET_KEY_OLD: earlier keys after a rotation, comma-separated hex, oldest first
 	LogLevel        string  // BEIAN_LOG_LEVEL: debug | info | warn | error
+	Pprof           string  // BEIAN_PPROF: address of a separate profiler listener (benchmarks); empty: off
 	// RateLimits turns the abuse limits on (default). BEIAN_RATE_LIMITS=off
 	// is for load benchmarks driven from one client only.
 	RateLimits bool
@@ -104,6 +105,7 @@ func Load(getenv func(string) string) (Config, error) {
 		SecretKey:     get("BEIAN_SECRET_KEY", ""),
 		SecretKeysOld: get("BEIAN_SECRET_KEY_OLD", ""),
 		LogLevel:      get("BEIAN_LOG_LEVEL", "info"),
+		Pprof:         get("BEIAN_PPROF", ""),
 		Provider:      DefaultProvider(),
 	}
 	c.DatabaseURL = get("BEIAN_DATABASE_URL", "sqlite:"+filepath.Join(c.DataDir, "beian.db"))
