@@ -1,7 +1,9 @@
 package httpx
 
 import (
+	"context"
 	"encoding/json"
+	"errors"
 	"log/slog"
 	"net/http"
 	"strconv"
@@ -20,6 +22,12 @@ type ErrorRenderer func(w http.ResponseWriter, r *http.Request, e *Error)
 func Handle(log *slog.Logger, render ErrorRenderer, h HandlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if err := h(w, r); err != nil {
+			// The client went away: nobody reads the answer and it is no
+			// server fault worth an error line.
+			if r.Context().Err() != nil && errors.Is(err, context.Canceled) {
+				log.DebugContext(r.Context(), "request cancelled by the client", "method", r.Method, "path", r.URL.Path)
+				return
+			}
 			e := AsError(err)
 			if e.Status >= 500 {
 				log.ErrorContext(r.Context(), "request failed", "method", r.Method, "path", r.URL.Path, "err", err)
