@@ -304,7 +304,12 @@ func (s *Service) Authenticate(ctx context.Context, token string) (*Account, err
 	if token == "" || len(token) > 256 {
 		return nil, httpx.ErrUnauthorized
 	}
-	sa, _, err := s.st.SessionAccount(ctx, tokenHash(token), s.now())
+	hash, now := tokenHash(token), s.now()
+	if a, ok := s.sessions.get(hash, now); ok {
+		return a, nil
+	}
+	gen := s.sessions.generation()
+	sa, sess, err := s.st.SessionAccount(ctx, hash, now)
 	if err != nil {
 		if errors.Is(err, storage.ErrNotFound) {
 			return nil, httpx.ErrUnauthorized
@@ -314,7 +319,9 @@ func (s *Service) Authenticate(ctx context.Context, token string) (*Account, err
 	if sa.Disabled {
 		return nil, httpx.ErrUnauthorized
 	}
-	return s.account(sa), nil
+	a := s.account(sa)
+	s.sessions.put(hash, a, sess.ExpiresAt, gen)
+	return a, nil
 }
 
 // Logout ends the session of token; an unknown token is no error.
@@ -322,7 +329,10 @@ func (s *Service) Logout(ctx context.Context, token string) error {
 	if token == "" {
 		return nil
 	}
-	return storeErr(s.st.Tx(ctx, func(tx *storage.Tx) error { return tx.DeleteSession(ctx, tokenHash(token)) }))
+	hash := tokenHash(token)
+	err := s.st.Tx(ctx, func(tx *storage.Tx) error { return tx.DeleteSession(ctx, hash) })
+	s.sessions.forgetToken(hash) // even after an error: the next request asks the database
+	return storeErr(err)
 }
 
 // RequestPasswordReset queues an email with a single-use link when the
@@ -363,8 +373,10 @@ func (s *Service) ResetPassword(ctx context.Context, token, newPassword string) 
 	}
 	now := s.now()
 	hash := s.hashPassword(newPassword)
+	var accountID string
 	err := s.st.Tx(ctx, func(tx *storage.Tx) error {
 		id, err := tx.UsePasswordReset(ctx, tokenHash(token), now)
+		accountID = id
 		if errors.Is(err, storage.ErrNotFound) {
 			return httpx.Errorf(http.StatusUnprocessableEntity, "account.reset_token_invalid", "重置链接无效或已过期", "the reset link is invalid or has expired")
 		}
@@ -379,6 +391,9 @@ func (s *Service) ResetPassword(ctx context.Context, token, newPassword string) 
 		}
 		return tx.Audit(ctx, &storage.AuditEntry{At: now, ActorID: id, Action: "account.password_reset", ObjectType: "account", ObjectID: id})
 	})
+	if accountID != "" {
+		s.sessions.forgetAccount(accountID)
+	}
 	return storeErr(err)
 }
 

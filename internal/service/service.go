@@ -78,6 +78,8 @@ type Service struct {
 	hashSlot     chan struct{} // bounds concurrent argon2id runs (19 MiB each)
 
 	imageWork *semaphore.Weighted // pixels being decoded at once (imagework.go)
+
+	sessions *sessionCache // token hash → account, for sessionCacheTTL (sessioncache.go)
 }
 
 // New builds the service.
@@ -116,6 +118,7 @@ func New(d Deps) *Service {
 	}
 	s.hashSlot = make(chan struct{}, hashConcurrency)
 	s.imageWork = semaphore.NewWeighted(imagePixelBudget)
+	s.sessions = newSessionCache(sessionCacheTTL, sessionCacheSize)
 	return s
 }
 
