@@ -17,6 +17,12 @@ type publicFilingJSON struct {
 	ApprovedOn    string `json:"approved_on"`
 }
 
+// publicFilingsJSON is the lookup's answer (a struct, not a map: no
+// reflection over map keys on a hot path).
+type publicFilingsJSON struct {
+	Items []publicFilingJSON `json:"items"`
+}
+
 // publicFilings answers GET /api/v1/public/filings?q=<domain or number>, no account needed.
 func (a *API) publicFilings(w http.ResponseWriter, r *http.Request) error {
 	list, err := a.svc.PublicLookup(r.Context(), r.URL.Query().Get("q"))
@@ -30,5 +36,5 @@ func (a *API) publicFilings(w http.ResponseWriter, r *http.Request) error {
 	}
 	// Public data that changes with approvals: shareable, but not for long.
 	w.Header().Set("Cache-Control", "public, max-age=60")
-	return httpx.WriteJSON(w, http.StatusOK, map[string]any{"items": items})
+	return httpx.WriteJSON(w, http.StatusOK, publicFilingsJSON{Items: items})
 }

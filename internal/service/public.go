@@ -25,7 +25,7 @@ const maxPublicQuery = 256
 // PublicLookup answers a domain, a website number (<subject>-<n>) or a
 // subject number (its websites) from Beian's filing records. Cancelled
 // websites and subjects are not shown; no account is needed. Every query
-// is one indexed lookup.
+// is one indexed lookup; answers are cached for seconds (publiccache.go).
 func (s *Service) PublicLookup(ctx context.Context, q string) ([]PublicFiling, error) {
 	q = strings.TrimSpace(q)
 	if q == "" || utf8.RuneCountInString(q) > maxPublicQuery || !utf8.ValidString(q) {
@@ -33,11 +33,10 @@ func (s *Service) PublicLookup(ctx context.Context, q string) ([]PublicFiling, e
 			Message: filing.Text{ZH: "请输入域名（如 example.com）或备案号（如 京ICP备2026000001号-1）",
 				EN: "enter a domain (such as example.com) or a filing number (such as 京ICP备2026000001号-1)"}}})
 	}
-	var rows []storage.PublicFiling
-	var err error
+	key := ""
 	domain := ""
 	if strings.Contains(strings.ToUpper(q), "ICP") {
-		rows, err = s.st.PublicFilingsByNumber(ctx, strings.ReplaceAll(q, "icp", "ICP"))
+		key = "n:" + strings.ReplaceAll(q, "icp", "ICP")
 	} else {
 		host := strings.TrimPrefix(strings.TrimPrefix(strings.ToLower(q), "https://"), "http://")
 		host, _, _ = strings.Cut(host, "/")
@@ -50,21 +49,46 @@ func (s *Service) PublicLookup(ctx context.Context, q string) ([]PublicFiling, e
 		if domain == "" {
 			domain = n.Unicode
 		}
+		key = "d:" + domain
+	}
+	gen := s.st.PublicGeneration() // read before the data, so a change meanwhile invalidates the entry
+	if out, ok := s.public.get(key, gen); ok {
+		return out, nil
+	}
+	out, local, err := s.publicLookup(ctx, key[2:], domain)
+	if err != nil {
+		return nil, err
+	}
+	if local {
+		s.public.put(key, out, gen)
+	}
+	return out, nil
+}
+
+// publicLookup reads the answer for a number, or for domain when it is
+// set. local is false for an answer of the national registry: an external
+// system whose changes this instance does not see, so it is not cached.
+func (s *Service) publicLookup(ctx context.Context, number, domain string) (_ []PublicFiling, local bool, err error) {
+	var rows []storage.PublicFiling
+	if domain == "" {
+		rows, err = s.st.PublicFilingsByNumber(ctx, number)
+	} else {
 		rows, err = s.st.PublicFilingsByDomain(ctx, domain)
 	}
 	if err != nil {
-		return nil, storeErr(err)
+		return nil, false, storeErr(err)
 	}
 	if len(rows) == 0 && domain != "" && s.registry != nil {
 		// Not filed here: the national registry may know it (filed through another provider).
-		return s.registryLookup(ctx, domain)
+		out, err := s.registryLookup(ctx, domain)
+		return out, false, err
 	}
 	out := make([]PublicFiling, 0, len(rows))
 	for _, r := range rows {
 		out = append(out, PublicFiling{SubjectName: r.SubjectName, Nature: r.Nature, SubjectNumber: r.SubjectNumber,
 			WebsiteName: r.WebsiteName, Domain: r.Domain, WebsiteNumber: r.WebsiteNumber, ApprovedOn: r.ApprovedOn})
 	}
-	return out, nil
+	return out, true, nil
 }
 
 // registryLookup answers a domain from the national registry: its public

@@ -80,6 +80,7 @@ type Service struct {
 	imageWork *semaphore.Weighted // pixels being decoded at once (imagework.go)
 
 	sessions *sessionCache // token hash → account, for sessionCacheTTL (sessioncache.go)
+	public   *publicCache  // public lookup answers (publiccache.go)
 }
 
 // New builds the service.
@@ -119,6 +120,7 @@ func New(d Deps) *Service {
 	s.hashSlot = make(chan struct{}, hashConcurrency)
 	s.imageWork = semaphore.NewWeighted(imagePixelBudget)
 	s.sessions = newSessionCache(sessionCacheTTL, sessionCacheSize)
+	s.public = newPublicCache(publicCacheTTL, publicCacheSize)
 	return s
 }
 

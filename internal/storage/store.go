@@ -16,6 +16,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -48,6 +49,8 @@ type Store struct {
 	// an indexed lookup; pgx caches statements itself).
 	stmtMu sync.RWMutex
 	stmts  map[string]*sql.Stmt
+
+	publicGen atomic.Uint64 // see PublicGeneration
 }
 
 // maxStmts bounds the statement cache; queries beyond it are prepared each time.
@@ -184,6 +187,22 @@ type querier interface {
 type Tx struct {
 	s  *Store
 	tx *sql.Tx
+	// public: the transaction wrote a table the public lookup or the
+	// pre-check's registry reads (records, the bureau's registry).
+	public bool
+}
+
+// PublicGeneration counts committed transactions of this Store that wrote
+// filing records or the bureau's registry. Caches of public data compare
+// it to drop everything read before a change (another instance's writes
+// are not counted: those caches keep entries only for seconds).
+func (s *Store) PublicGeneration() uint64 { return s.publicGen.Load() }
+
+// writesPublic reports whether a statement touches the record or registry
+// tables (subject_records, website_records, access_records,
+// record_versions, bureau_*).
+func writesPublic(query string) bool {
+	return strings.Contains(query, "_records") || strings.Contains(query, "record_versions") || strings.Contains(query, "bureau_")
 }
 
 // Tx runs fn in a write transaction, committing when fn returns nil.
@@ -197,22 +216,36 @@ func (s *Store) Tx(ctx context.Context, fn func(tx *Tx) error) error {
 		_ = sqlTx.Rollback()
 		return err
 	}
-	if err := sqlTx.Commit(); err != nil {
+	err = sqlTx.Commit()
+	if t.public {
+		// Even after a failed commit: a stale cache entry costs more than a miss.
+		s.publicGen.Add(1)
+	}
+	if err != nil {
 		return translate(fmt.Errorf("commit: %w", err))
 	}
 	return nil
 }
 
 func (t *Tx) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	if !t.public && writesPublic(query) {
+		t.public = true
+	}
 	res, err := t.tx.ExecContext(ctx, t.s.q(query), args...)
 	return res, translate(err)
 }
 
 func (t *Tx) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
+	if !t.public && writesPublic(query) { // INSERT … RETURNING, SELECT … FOR UPDATE: count it as a write
+		t.public = true
+	}
 	return t.tx.QueryRowContext(ctx, t.s.q(query), args...)
 }
 
 func (t *Tx) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	if !t.public && writesPublic(query) {
+		t.public = true
+	}
 	rows, err := t.tx.QueryContext(ctx, t.s.q(query), args...)
 	return rows, translate(err)
 }
