@@ -3,6 +3,7 @@ package service
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"slices"
 	"strings"
@@ -131,42 +132,33 @@ func (s *Service) Precheck(ctx context.Context, a *Account, in PrecheckInput) (*
 	hash := s.certHash(in.CertType, in.CertNumber)
 	res := &PrecheckResult{domain: domain}
 
-	// One open application per subject, nationally; a subject change blocks the rest.
-	open, err := s.st.OpenApplicationsBySubject(ctx, hash)
+	// One open application per subject, nationally; a subject change blocks
+	// the rest; a domain is in one open application at a time. One query.
+	bySubject, byDomain, err := s.st.OpenApplicationsFor(ctx, hash, domain)
 	if err != nil {
 		return nil, storeErr(err)
 	}
-	for _, o := range open {
+	for _, o := range bySubject {
 		if o.Flow == filing.FlowChangeSubject {
 			return nil, errSubjectChangeInProgress()
 		}
 	}
-	if len(open) > 0 {
+	if len(bySubject) > 0 {
 		return nil, errSubjectInProgress()
 	}
-	if open, err := s.st.OpenApplicationsByDomain(ctx, domain); err != nil {
-		return nil, storeErr(err)
-	} else if len(open) > 0 {
+	if len(byDomain) > 0 {
 		return nil, errDomainInProgress()
 	}
 
 	// The subject, here first, then at the bureau. A subject without
 	// websites left (空壳) counts as unknown.
 	var subjectKnown bool
-	subs, err := s.st.SubjectRecordsByCert(ctx, hash, storage.RecordActive)
+	ownSubject, err := s.st.LiveSubjectRecordByCert(ctx, hash)
+	if errors.Is(err, storage.ErrNotFound) {
+		ownSubject, err = nil, nil
+	}
 	if err != nil {
 		return nil, storeErr(err)
-	}
-	var ownSubject *storage.SubjectRecord
-	for _, sr := range subs {
-		ws, err := s.st.WebsiteRecordsBySubject(ctx, sr.ID)
-		if err != nil {
-			return nil, storeErr(err)
-		}
-		if slices.ContainsFunc(ws, func(w *storage.WebsiteRecord) bool { return w.Status != storage.RecordCancelled }) {
-			ownSubject = sr
-			break
-		}
 	}
 	var regSubject *RegistrySubject
 	if ownSubject != nil {
