@@ -5,9 +5,7 @@ package api
 import (
 	"context"
 	"log/slog"
-	"net"
 	"net/http"
-	"net/netip"
 	"strings"
 	"time"
 
@@ -189,27 +187,8 @@ func account(r *http.Request) *service.Account {
 	return acc
 }
 
-// clientIP is the address per-IP limits count against. A peer on this host
-// (loopback) is either the operator's reverse proxy — then the last
-// X-Forwarded-For hop, which the proxy appended, is the client — or a local
-// tool such as a load benchmark, which gets "" and is not limited per IP
-// (per-account limits still apply). Forwarded headers from other peers are
-// ignored: any client can set them.
-func clientIP(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		host = r.RemoteAddr
-	}
-	if ip, err := netip.ParseAddr(host); err == nil && ip.IsLoopback() {
-		xff := r.Header.Get("X-Forwarded-For")
-		if xff == "" {
-			return ""
-		}
-		parts := strings.Split(xff, ",")
-		return strings.TrimSpace(parts[len(parts)-1])
-	}
-	return host
-}
+// clientIP is the address per-IP limits count against (httpx.LimitedIP).
+func clientIP(r *http.Request) string { return httpx.LimitedIP(r) }
 
 func rfc3339(t time.Time) *string {
 	if t.IsZero() {

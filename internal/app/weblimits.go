@@ -2,13 +2,12 @@ package app
 
 import (
 	"html"
-	"net"
 	"net/http"
-	"net/netip"
 	"strconv"
 	"strings"
 	"time"
 
+	"beian/internal/httpx"
 	"beian/internal/ratelimit"
 )
 
@@ -45,7 +44,7 @@ func (l *webLimits) wrap(h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		name, ok := l.routes[r.Method+" "+strings.TrimSuffix(r.URL.Path, "/")]
 		if ok && !(name == "public" && r.URL.Query().Get("q") == "") { // the empty lookup form is free
-			if ip := limitIP(r); ip != "" {
+			if ip := httpx.LimitedIP(r); ip != "" {
 				if allowed, wait := l.limits[name].Allow(ip, l.now()); !allowed {
 					tooMany(w, max(1, wait))
 					return
@@ -54,25 +53,6 @@ func (l *webLimits) wrap(h http.Handler) http.Handler {
 		}
 		h.ServeHTTP(w, r)
 	})
-}
-
-// limitIP follows the API's clientIP rule: a loopback peer is a local
-// proxy (then the hop it appended to X-Forwarded-For counts) or a local
-// tool without a per-IP budget ("").
-func limitIP(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		host = r.RemoteAddr
-	}
-	if ip, err := netip.ParseAddr(host); err == nil && ip.IsLoopback() {
-		xff := r.Header.Get("X-Forwarded-For")
-		if xff == "" {
-			return ""
-		}
-		parts := strings.Split(xff, ",")
-		return strings.TrimSpace(parts[len(parts)-1])
-	}
-	return host
 }
 
 // tooMany is a small bilingual 429 page.

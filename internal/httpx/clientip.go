@@ -1,0 +1,30 @@
+package httpx
+
+import (
+	"net"
+	"net/http"
+	"net/netip"
+	"strings"
+)
+
+// LimitedIP is the address per-IP limits count against. A peer on this host
+// (loopback) is either the operator's reverse proxy — then the last
+// X-Forwarded-For hop, which the proxy appended, is the client — or a local
+// tool such as a load benchmark, which gets "" and is not limited per IP
+// (per-account limits still apply). Forwarded headers from other peers are
+// ignored: any client can set them.
+func LimitedIP(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		host = r.RemoteAddr
+	}
+	if ip, err := netip.ParseAddr(host); err == nil && ip.IsLoopback() {
+		xff := r.Header.Get("X-Forwarded-For")
+		if xff == "" {
+			return ""
+		}
+		parts := strings.Split(xff, ",")
+		return strings.TrimSpace(parts[len(parts)-1])
+	}
+	return host
+}
