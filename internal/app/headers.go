@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strings"
 
+	"beian/internal/httpx"
 	"beian/internal/storage"
 )
 
@@ -32,15 +33,13 @@ func secureHeaders(h http.Handler) http.Handler {
 // behind a reverse proxy on this host the hop it appended to
 // X-Forwarded-For (the same trust rule as the rate limits' clientIP).
 func auditIP(r *http.Request) string {
+	if ip := httpx.LimitedIP(r); ip != "" {
+		return ip
+	}
+	// A local tool on this host: it has no per-IP budget but is still somewhere.
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
-		host = r.RemoteAddr
-	}
-	if ip := net.ParseIP(host); ip != nil && ip.IsLoopback() {
-		if xff := r.Header.Get("X-Forwarded-For"); xff != "" {
-			parts := strings.Split(xff, ",")
-			return strings.TrimSpace(parts[len(parts)-1])
-		}
+		return r.RemoteAddr
 	}
 	return host
 }
