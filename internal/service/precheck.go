@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"time"
 
 	"beian/internal/domainname"
 	"beian/internal/filing"
@@ -150,77 +151,31 @@ func (s *Service) Precheck(ctx context.Context, a *Account, in PrecheckInput) (*
 		return nil, errDomainInProgress()
 	}
 
-	// The subject, here first, then at the bureau. A subject without
-	// websites left (空壳) counts as unknown.
-	var subjectKnown bool
-	ownSubject, err := s.st.LiveSubjectRecordByCert(ctx, hash)
-	if errors.Is(err, storage.ErrNotFound) {
-		ownSubject, err = nil, nil
-	}
+	gen := s.st.PublicGeneration() // before the reads: a change meanwhile invalidates what they cache
+	sf, err := s.subjectFacts(ctx, in.CertType, in.CertNumber, hash, gen)
 	if err != nil {
-		return nil, storeErr(err)
+		return nil, err
 	}
-	var regSubject *RegistrySubject
-	if ownSubject != nil {
-		subjectKnown = true
-		res.subjectNumber = ownSubject.Number
-		res.ownRecord = ownSubject.OwnerID == a.ID
-		var sub filing.Subject
-		if err := s.openJSON(ownSubject.Data, &sub); err != nil {
-			return nil, err
-		}
+	subjectKnown := sf.known
+	if sf.known {
+		res.subjectNumber = sf.number
+		res.ownRecord = sf.ownerID != "" && sf.ownerID == a.ID
+		sub := *sf.subject // a copy: masked below
 		res.Subject = &sub
-	} else if s.registry != nil {
-		regSubject, err = s.registry.LookupSubject(ctx, in.CertType, in.CertNumber)
-		if err != nil {
-			return nil, storeErr(err)
-		}
-		if regSubject != nil && len(regSubject.Websites) > 0 {
-			subjectKnown = true
-			res.subjectNumber = regSubject.Number
-			sub := regSubject.Subject
-			res.Subject = &sub
-		}
 	}
-
-	// The domain, here first, then at the bureau.
-	domainKnown, belongs, accessedHere := false, false, false
-	ws, err := s.st.WebsiteRecordsByDomain(ctx, domain)
+	df, err := s.domainFacts(ctx, domain, gen)
 	if err != nil {
-		return nil, storeErr(err)
+		return nil, err
 	}
-	if len(ws) > 0 {
-		w := ws[0]
-		domainKnown = true
-		sr, err := s.st.SubjectRecord(ctx, w.SubjectID)
-		if err != nil {
-			return nil, storeErr(err)
-		}
-		belongs = sr.CertHash == hash
-		acc, err := s.st.AccessRecordsByWebsite(ctx, w.ID)
-		if err != nil {
-			return nil, storeErr(err)
-		}
-		accessedHere = slices.ContainsFunc(acc, func(r *storage.AccessRecord) bool { return r.Status == storage.RecordActive })
-		res.websiteNumber = w.Number
-		var site filing.Website
-		if err := s.openJSON(w.Data, &site); err != nil {
-			return nil, err
-		}
+	domainKnown := df.known
+	belongs := df.known && df.certHash == hash
+	accessedHere := df.accessedHere
+	if df.known {
+		res.websiteNumber = df.number
+		site := *df.website // a copy, slices too: the caller may pre-fill an application with it
+		site.ContentTypes, site.Languages = slices.Clone(site.ContentTypes), slices.Clone(site.Languages)
+		site.PreApprovals, site.Access.IPs = slices.Clone(site.PreApprovals), slices.Clone(site.Access.IPs)
 		res.Website = &site
-	} else if s.registry != nil {
-		rw, err := s.registry.LookupDomain(ctx, domain)
-		if err != nil {
-			return nil, storeErr(err)
-		}
-		if rw != nil {
-			domainKnown = true
-			belongs = s.certHash(rw.SubjectCertType, rw.SubjectCertNumber) == hash
-			accessedHere = slices.Contains(rw.Providers, s.cfg.Provider.Name)
-			res.websiteNumber = rw.Number
-			site := rw.Website
-			res.Website = &site
-		}
 	}
 
 	if !res.ownRecord {
@@ -248,6 +203,109 @@ func (s *Service) Precheck(ctx context.Context, a *Account, in PrecheckInput) (*
 		res.Flow = filing.FlowNewAccess
 	}
 	return res, nil
+}
+
+// subjectFacts is what the records and the registry say about a subject
+// certificate; domainFacts about a domain. Both are cached for seconds
+// (precheckCacheTTL), keyed by the certificate hash and the domain, and
+// dropped when this instance commits a record or registry change; the
+// open applications are read on every pre-check.
+type subjectFacts struct {
+	known   bool
+	number  string
+	ownerID string          // the account that filed it here; "" at the bureau
+	subject *filing.Subject // unmasked; never modified
+}
+
+type domainFacts struct {
+	known        bool
+	number       string
+	certHash     string // of the subject it is filed under
+	accessedHere bool
+	website      *filing.Website // unmasked; never modified
+}
+
+// precheckCacheTTL bounds how long another instance's record change may
+// go unseen by this instance's pre-check.
+const (
+	precheckCacheTTL  = 2 * time.Second
+	precheckCacheSize = 20000
+)
+
+// The subject, here first, then at the bureau. A subject without websites
+// left (空壳) counts as unknown.
+func (s *Service) subjectFacts(ctx context.Context, certType, certNumber, hash string, gen uint64) (subjectFacts, error) {
+	if f, ok := s.subjects.get(hash, gen); ok {
+		return f, nil
+	}
+	var f subjectFacts
+	own, err := s.st.LiveSubjectRecordByCert(ctx, hash)
+	switch {
+	case err == nil:
+		var sub filing.Subject
+		if err := s.openJSON(own.Data, &sub); err != nil {
+			return f, err
+		}
+		f = subjectFacts{known: true, number: own.Number, ownerID: own.OwnerID, subject: &sub}
+	case !errors.Is(err, storage.ErrNotFound):
+		return f, storeErr(err)
+	case s.registry != nil:
+		rs, err := s.registry.LookupSubject(ctx, certType, certNumber)
+		if err != nil {
+			return f, storeErr(err)
+		}
+		if rs != nil && len(rs.Websites) > 0 {
+			sub := rs.Subject
+			f = subjectFacts{known: true, number: rs.Number, subject: &sub}
+		}
+	}
+	if s.registryCacheable {
+		s.subjects.put(hash, f, gen)
+	}
+	return f, nil
+}
+
+// The domain, here first, then at the bureau.
+func (s *Service) domainFacts(ctx context.Context, domain string, gen uint64) (domainFacts, error) {
+	if f, ok := s.domains.get(domain, gen); ok {
+		return f, nil
+	}
+	var f domainFacts
+	ws, err := s.st.WebsiteRecordsByDomain(ctx, domain)
+	if err != nil {
+		return f, storeErr(err)
+	}
+	if len(ws) > 0 {
+		w := ws[0]
+		sr, err := s.st.SubjectRecord(ctx, w.SubjectID)
+		if err != nil {
+			return f, storeErr(err)
+		}
+		acc, err := s.st.AccessRecordsByWebsite(ctx, w.ID)
+		if err != nil {
+			return f, storeErr(err)
+		}
+		var site filing.Website
+		if err := s.openJSON(w.Data, &site); err != nil {
+			return f, err
+		}
+		f = domainFacts{known: true, number: w.Number, certHash: sr.CertHash, website: &site,
+			accessedHere: slices.ContainsFunc(acc, func(r *storage.AccessRecord) bool { return r.Status == storage.RecordActive })}
+	} else if s.registry != nil {
+		rw, err := s.registry.LookupDomain(ctx, domain)
+		if err != nil {
+			return f, storeErr(err)
+		}
+		if rw != nil {
+			site := rw.Website
+			f = domainFacts{known: true, number: rw.Number, certHash: s.certHash(rw.SubjectCertType, rw.SubjectCertNumber), website: &site,
+				accessedHere: slices.Contains(rw.Providers, s.cfg.Provider.Name)}
+		}
+	}
+	if s.registryCacheable {
+		s.domains.put(domain, f, gen)
+	}
+	return f, nil
 }
 
 // openJSON unseals a stored JSON value into v.

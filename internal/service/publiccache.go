@@ -17,54 +17,57 @@ const (
 	publicCacheSize = 20000
 )
 
-type publicEntry struct {
+type genEntry[V any] struct {
 	key   string
-	rows  []PublicFiling // shared, never modified
-	gen   uint64         // the store's PublicGeneration before the rows were read
+	val   V      // shared, never modified
+	gen   uint64 // the store's PublicGeneration before the value was read
 	until time.Time
 }
 
-type publicCache struct {
+// genCache is a bounded LRU of values read from the records, valid while
+// the store's PublicGeneration is unchanged and for at most ttl.
+type genCache[V any] struct {
 	mu    sync.Mutex
 	ttl   time.Duration
 	max   int
-	order *list.List // front: most recently used; values *publicEntry
+	order *list.List // front: most recently used; values *genEntry[V]
 	m     map[string]*list.Element
 }
 
-func newPublicCache(ttl time.Duration, max int) *publicCache {
-	return &publicCache{ttl: ttl, max: max, order: list.New(), m: make(map[string]*list.Element)}
+func newGenCache[V any](ttl time.Duration, max int) *genCache[V] {
+	return &genCache[V]{ttl: ttl, max: max, order: list.New(), m: make(map[string]*list.Element)}
 }
 
-// get returns the rows of key if they were read at generation gen and are
+// get returns the value of key if it was read at generation gen and is
 // younger than the TTL.
-func (c *publicCache) get(key string, gen uint64) ([]PublicFiling, bool) {
+func (c *genCache[V]) get(key string, gen uint64) (V, bool) {
+	var zero V
 	if c.ttl <= 0 {
-		return nil, false
+		return zero, false
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	el, ok := c.m[key]
 	if !ok {
-		return nil, false
+		return zero, false
 	}
-	e := el.Value.(*publicEntry)
+	e := el.Value.(*genEntry[V])
 	if e.gen != gen || time.Now().After(e.until) {
 		c.order.Remove(el)
 		delete(c.m, key)
-		return nil, false
+		return zero, false
 	}
 	c.order.MoveToFront(el)
-	return e.rows, true
+	return e.val, true
 }
 
-// put stores rows read at generation gen, evicting the least recently
+// put stores a value read at generation gen, evicting the least recently
 // used entry when full.
-func (c *publicCache) put(key string, rows []PublicFiling, gen uint64) {
+func (c *genCache[V]) put(key string, val V, gen uint64) {
 	if c.ttl <= 0 {
 		return
 	}
-	e := &publicEntry{key: key, rows: rows, gen: gen, until: time.Now().Add(c.ttl)}
+	e := &genEntry[V]{key: key, val: val, gen: gen, until: time.Now().Add(c.ttl)}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if el, ok := c.m[key]; ok {
@@ -76,6 +79,6 @@ func (c *publicCache) put(key string, rows []PublicFiling, gen uint64) {
 	for c.order.Len() > c.max {
 		last := c.order.Back()
 		c.order.Remove(last)
-		delete(c.m, last.Value.(*publicEntry).key)
+		delete(c.m, last.Value.(*genEntry[V]).key)
 	}
 }

@@ -2,9 +2,17 @@ package service_test
 
 import (
 	"testing"
+	"time"
 
+	"beian/internal/bureau"
+	"beian/internal/config"
+	"beian/internal/filing"
+	"beian/internal/notify"
+	"beian/internal/rules"
+	"beian/internal/service"
 	"beian/internal/storage"
 	"beian/internal/storage/storagetest"
+	"beian/internal/workdays"
 )
 
 // TestPublicLookupCacheInvalidation: an answer the lookup has just given
@@ -51,6 +59,51 @@ func TestPublicLookupCacheInvalidation(t *testing.T) {
 		}
 		if n := lookup(number + "-1"); n != 0 {
 			t.Errorf("a cancelled website by number: %d items", n)
+		}
+	})
+}
+
+// TestPrecheckCacheInvalidation: with the bureau simulator as the registry
+// the pre-check caches what the records say about a certificate and a
+// domain; a record committed on this instance is seen by the next
+// pre-check at once.
+func TestPrecheckCacheInvalidation(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, st *storage.Store) {
+		f := newFixture(t, st)
+		cfg := config.Config{Provider: config.DefaultProvider(), BaseURL: "http://beian.test"}
+		cal, err := workdays.New(nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		notifier, err := notify.New(cfg, st, f.seal)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sim, err := bureau.NewSimulator(bureau.Options{Store: st, Sealer: f.seal, Calendar: cal, Notifier: notifier, Mode: bureau.ModeAuto})
+		if err != nil {
+			t.Fatal(err)
+		}
+		v, err := rules.New(cfg.Provider)
+		if err != nil {
+			t.Fatal(err)
+		}
+		svc := service.New(service.Deps{Store: st, Sealer: f.seal, Rules: v, Config: cfg, Calendar: cal, Bureau: sim,
+			Registry: service.BureauRegistry(sim), Now: func() time.Time { return f.now }})
+		const cert = "91110105MA0000077X"
+		in := service.PrecheckInput{Domain: "pc-cache.cn", CertType: "business_license", CertNumber: cert}
+		for range 2 { // the second from the cache
+			res, err := svc.Precheck(f.ctx, f.owner, in)
+			if err != nil || res.Flow != filing.FlowFirstFiling {
+				t.Fatalf("before the record: %+v %v", res, err)
+			}
+		}
+		f.record(t, "京ICP备2026000077号", cert, f.owner.ID, storage.RecordActive, map[string][2]string{"pc-cache.cn": {storage.RecordActive, storage.RecordActive}})
+		if _, err := svc.Precheck(f.ctx, f.owner, in); code(err) != "precheck.already_filed_here" {
+			t.Errorf("a filed domain behind cached facts: %v", err)
+		}
+		in.Domain = "pc-cache-2.cn"
+		if res, err := svc.Precheck(f.ctx, f.owner, in); err != nil || res.Flow != filing.FlowNewWebsite || res.Subject == nil {
+			t.Errorf("a new website of the filed subject: %+v %v", res, err)
 		}
 	})
 }

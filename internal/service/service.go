@@ -79,8 +79,14 @@ type Service struct {
 
 	imageWork *semaphore.Weighted // pixels being decoded at once (imagework.go)
 
-	sessions *sessionCache // token hash → account, for sessionCacheTTL (sessioncache.go)
-	public   *publicCache  // public lookup answers (publiccache.go)
+	sessions *sessionCache             // token hash → account, for sessionCacheTTL (sessioncache.go)
+	public   *genCache[[]PublicFiling] // public lookup answers (publiccache.go)
+	subjects *genCache[subjectFacts]   // pre-check: by certificate hash (precheck.go)
+	domains  *genCache[domainFacts]    // pre-check: by domain
+	// registryCacheable: the registry is the bureau simulator, whose
+	// tables live in this store, so its changes count in PublicGeneration;
+	// answers of any other registry are not cached.
+	registryCacheable bool
 }
 
 // New builds the service.
@@ -120,7 +126,14 @@ func New(d Deps) *Service {
 	s.hashSlot = make(chan struct{}, hashConcurrency)
 	s.imageWork = semaphore.NewWeighted(imagePixelBudget)
 	s.sessions = newSessionCache(sessionCacheTTL, sessionCacheSize)
-	s.public = newPublicCache(publicCacheTTL, publicCacheSize)
+	s.public = newGenCache[[]PublicFiling](publicCacheTTL, publicCacheSize)
+	s.subjects = newGenCache[subjectFacts](precheckCacheTTL, precheckCacheSize)
+	s.domains = newGenCache[domainFacts](precheckCacheTTL, precheckCacheSize)
+	if br, ok := s.registry.(bureauRegistry); ok {
+		_, s.registryCacheable = br.b.(*bureau.Simulator)
+	} else {
+		s.registryCacheable = s.registry == nil
+	}
 	return s
 }
 
