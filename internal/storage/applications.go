@@ -245,13 +245,14 @@ func (s *Store) OpenApplicationsByDomain(ctx context.Context, domain string) ([]
 
 // OpenApplicationsFor answers the pre-check's two "in progress" questions
 // in one round trip: the open applications of a subject (by certificate
-// hash) and those that include a domain.
+// hash) and those that include a domain, in no particular order.
 func (s *Store) OpenApplicationsFor(ctx context.Context, certHash, domain string) (bySubject, byDomain []OpenApplication, err error) {
-	rows, err := s.query(ctx, `SELECT 's', id, owner_id, flow, state, created_at FROM applications WHERE subject_cert_hash = ? AND open = 1
+	// No ORDER BY: the pre-check asks whether any exist (and of which
+	// flow), not which comes first; sorting cost a temporary B-tree.
+	rows, err := s.query(ctx, `SELECT 's', id, owner_id, flow, state FROM applications WHERE subject_cert_hash = ? AND open = 1
 		UNION ALL
-		SELECT 'd', a.id, a.owner_id, a.flow, a.state, a.created_at FROM application_domains d JOIN applications a ON a.id = d.application_id
-		WHERE d.domain = ? AND d.open = 1 AND a.open = 1
-		ORDER BY 6`, certHash, domain)
+		SELECT 'd', a.id, a.owner_id, a.flow, a.state FROM application_domains d JOIN applications a ON a.id = d.application_id
+		WHERE d.domain = ? AND d.open = 1 AND a.open = 1`, certHash, domain)
 	if err != nil {
 		return nil, nil, fmt.Errorf("open applications: %w", err)
 	}
@@ -259,8 +260,7 @@ func (s *Store) OpenApplicationsFor(ctx context.Context, certHash, domain string
 	for rows.Next() {
 		var o OpenApplication
 		var by string
-		var created int64
-		if err := rows.Scan(&by, &o.ID, &o.OwnerID, &o.Flow, &o.State, &created); err != nil {
+		if err := rows.Scan(&by, &o.ID, &o.OwnerID, &o.Flow, &o.State); err != nil {
 			return nil, nil, translate(err)
 		}
 		if by == "s" {
