@@ -1,7 +1,6 @@
 package web
 
 import (
-	"net"
 	"net/http"
 	"strconv"
 	"strings"
@@ -72,7 +71,7 @@ func (wb *Web) loginPost(w http.ResponseWriter, r *http.Request) error {
 	email := strings.TrimSpace(r.PostFormValue("email"))
 	p.Values["email"] = email
 	p.Next = localPath(r.PostFormValue("next"), "/")
-	sess, err := wb.svc.Login(r.Context(), email, r.PostFormValue("password"), clientIP(r))
+	sess, err := wb.svc.Login(r.Context(), email, r.PostFormValue("password"), httpx.LimitedIP(r))
 	if err != nil {
 		e := httpx.AsError(err)
 		if e.Status >= 500 {
@@ -90,6 +89,9 @@ func (wb *Web) loginPost(w http.ResponseWriter, r *http.Request) error {
 	}
 	setSession(w, r, sess.Token, sess.ExpiresAt)
 	clearCookie(w, r, preCSRFCookie)
+	if p.Next == "/" && sess.Account.IsStaff() {
+		p.Next = "/review" // staff work from the queue
+	}
 	return redirect(w, r, p.Next)
 }
 
@@ -180,13 +182,3 @@ func (wb *Web) resetPost(w http.ResponseWriter, r *http.Request) error {
 	return redirect(w, r, "/login")
 }
 
-// clientIP is the peer address, for the login rate limit. Forwarded
-// headers are not trusted: a proxy in front must be configured to pass
-// the real address in a way this build does not assume.
-func clientIP(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
-}

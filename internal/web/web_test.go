@@ -157,6 +157,21 @@ func TestPortal(t *testing.T) {
 			}
 		})
 
+		t.Run("staff land on the review queue, applicants on the home page", func(t *testing.T) {
+			if _, err := h.svc.CreateStaff(t.Context(), nil, service.RegisterInput{Email: "rev@example.com", Phone: "13805815099",
+				Password: "Secret-pass-123", Name: "审核员"}, service.RoleReviewer); err != nil {
+				t.Fatal(err)
+			}
+			for email, want := range map[string]string{"rev@example.com": "/review", "alice@example.com": "/"} {
+				b := h.browser()
+				tok := b.csrfFrom("/login")
+				a := b.post("/login", url.Values{"email": {email}, "password": {"Secret-pass-123"}, "next": {"/"}}, tok)
+				if a.status != http.StatusSeeOther || a.location() != want {
+					t.Errorf("%s after login: %d %s, want %s", email, a.status, a.location(), want)
+				}
+			}
+		})
+
 		t.Run("duplicate email is shown beside the email field", func(t *testing.T) {
 			b := h.browser()
 			tok := b.csrfFrom("/register")
