@@ -226,10 +226,12 @@ type domainFacts struct {
 }
 
 // precheckCacheTTL bounds how long another instance's record change may
-// go unseen by this instance's pre-check.
+// go unseen by this instance's pre-check. The size bounds the memory: an
+// entry holds an unsealed subject or website (about a kilobyte), and the
+// heap grows by twice what stays live.
 const (
 	precheckCacheTTL  = 2 * time.Second
-	precheckCacheSize = 20000
+	precheckCacheSize = 8192
 )
 
 // The subject, here first, then at the bureau. A subject without websites

@@ -14,7 +14,7 @@ import (
 // another instance shows within publicCacheTTL.
 const (
 	publicCacheTTL  = 3 * time.Second
-	publicCacheSize = 20000
+	publicCacheSize = 16384
 )
 
 type genEntry[V any] struct {

@@ -16,7 +16,7 @@ import (
 // revocation takes effect everywhere within that time (docs/benchmarks.md).
 const (
 	sessionCacheTTL  = 2 * time.Second
-	sessionCacheSize = 20000
+	sessionCacheSize = 10000
 )
 
 type sessionEntry struct {
