@@ -76,8 +76,10 @@ func (c *genCache[V]) put(key string, val V, gen uint64) {
 		return
 	}
 	c.m[key] = c.order.PushFront(e)
-	for c.order.Len() > c.max {
-		last := c.order.Back()
+	// Drop the least recently used beyond the bound, and expired entries
+	// from the back, so a burst's answers do not stay in memory after it.
+	now := time.Now()
+	for last := c.order.Back(); last != nil && (c.order.Len() > c.max || now.After(last.Value.(*genEntry[V]).until)); last = c.order.Back() {
 		c.order.Remove(last)
 		delete(c.m, last.Value.(*genEntry[V]).key)
 	}
