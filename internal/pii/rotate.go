@@ -67,4 +67,3 @@ func ParseKeys(list string) ([][]byte, error) {
 	}
 	return out, nil
 }
-
