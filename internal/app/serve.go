@@ -8,6 +8,8 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
+	"runtime/debug"
 	"time"
 
 	"beian/internal/config"
@@ -44,6 +46,11 @@ func migrate(ctx context.Context, cfg config.Config, stdout io.Writer) error {
 
 func serve(ctx context.Context, cfg config.Config, stdout, stderr io.Writer) error {
 	log := newLogger(cfg, stderr)
+	// A soft memory limit makes the collector work harder before the heap
+	// grows past the server's budget (300 MB); GOMEMLIMIT overrides it.
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(200 << 20)
+	}
 	st, err := openStore(ctx, cfg)
 	if err != nil {
 		return err
