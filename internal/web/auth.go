@@ -181,4 +181,3 @@ func (wb *Web) resetPost(w http.ResponseWriter, r *http.Request) error {
 	setFlash(w, r, "reset.done")
 	return redirect(w, r, "/login")
 }
-
