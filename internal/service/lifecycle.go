@@ -198,24 +198,22 @@ func (s *Service) SMSConfirmed(ctx context.Context, tx *storage.Tx, appID string
 
 // SMSReturned implements bureau.Outcomes: 24 hours passed or 5 wrong codes.
 func (s *Service) SMSReturned(ctx context.Context, tx *storage.Tx, appID string, reason filing.Text) error {
-	cur, err := tx.ApplicationForUpdate(ctx, appID)
-	if err != nil {
-		return err
-	}
-	owner, err := s.st.AccountByID(ctx, cur.OwnerID)
-	if err != nil {
-		return err
-	}
-	lang := normLang(owner.Lang)
-	if _, err := s.apply(ctx, tx, cur, move{ev: workflow.SMSReturned, actor: workflow.Bureau,
-		reasons: []filing.Reason{{Field: "sms", Message: reason.In(lang)}}}); err != nil {
-		return err
-	}
-	return s.notifyOwner(ctx, tx, cur, notify.TplSMSReturned, notify.Data{Reason: reason.In(lang)})
+	return s.bureauSaysNo(ctx, tx, appID, reason, notify.TplSMSReturned, func(msg string) move {
+		return move{ev: workflow.SMSReturned, actor: workflow.Bureau, reasons: []filing.Reason{{Field: "sms", Message: msg}}}
+	})
 }
 
 // Rejected implements bureau.Outcomes: the bureau refused with a reason.
 func (s *Service) Rejected(ctx context.Context, tx *storage.Tx, appID string, reason filing.Text) error {
+	return s.bureauSaysNo(ctx, tx, appID, reason, notify.TplBureauRejected, func(msg string) move {
+		return move{ev: workflow.BureauReject, actor: workflow.Bureau, snapshot: true,
+			reasons: []filing.Reason{{Field: "", Rule: "bureau.rejected", Message: msg}}}
+	})
+}
+
+// bureauSaysNo moves an application back on the bureau's word, with the
+// reason in its owner's language, and tells the owner what to do.
+func (s *Service) bureauSaysNo(ctx context.Context, tx *storage.Tx, appID string, reason filing.Text, tpl string, mv func(msg string) move) error {
 	cur, err := tx.ApplicationForUpdate(ctx, appID)
 	if err != nil {
 		return err
@@ -224,12 +222,11 @@ func (s *Service) Rejected(ctx context.Context, tx *storage.Tx, appID string, re
 	if err != nil {
 		return err
 	}
-	lang := normLang(owner.Lang)
-	if _, err := s.apply(ctx, tx, cur, move{ev: workflow.BureauReject, actor: workflow.Bureau, snapshot: true,
-		reasons: []filing.Reason{{Field: "", Rule: "bureau.rejected", Message: reason.In(lang)}}}); err != nil {
+	msg := reason.In(normLang(owner.Lang))
+	if _, err := s.apply(ctx, tx, cur, mv(msg)); err != nil {
 		return err
 	}
-	return s.notifyOwner(ctx, tx, cur, notify.TplBureauRejected, notify.Data{Reason: reason.In(lang)})
+	return s.notifyOwner(ctx, tx, cur, tpl, notify.Data{Reason: msg})
 }
 
 // Approved implements bureau.Outcomes: the application is approved, its
