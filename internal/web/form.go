@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"beian/internal/filing"
 )
@@ -232,8 +233,10 @@ func mergeAccess(doc *filing.Document, form url.Values, l locker) {
 // splitIPs accepts addresses one a line, or separated by commas or spaces.
 func splitIPs(s string) []string {
 	out := []string{}
+	// Any Unicode space separates (a pasted list may hold U+3000 or a
+	// vertical tab), so no entry is blank.
 	for _, f := range strings.FieldsFunc(s, func(r rune) bool {
-		return r == '\n' || r == '\r' || r == ',' || r == '，' || r == ' ' || r == '\t' || r == ';'
+		return unicode.IsSpace(r) || r == ',' || r == '，' || r == ';' || r == '；'
 	}) {
 		out = append(out, f)
 	}
