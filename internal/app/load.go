@@ -57,6 +57,7 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	revPassword := fs.String("reviewer-password", "", "its password")
 	only := fs.String("only", "", "comma-separated targets to run (yardstick always runs): lookup,precheck,validate,read,queue,mix")
 	pid := fs.Int("server-pid", 0, "the server's process id, to report its peak memory (VmHWM)")
+	spread := fs.Bool("spread", false, "lookups and pre-checks over every seeded subject and unknown names, each input used about once (a crawler's pattern: the caches do not help)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -79,7 +80,12 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) error
 
 	var targets []loadgen.Target
 	items := sample.Items
-	if want("lookup") {
+	if want("lookup") && *spread {
+		qs := spreadLookups(gen, sample.Subjects, tag)
+		targets = append(targets, loadgen.Target{Name: "public lookup", Make: func(i int64) (*http.Request, error) {
+			return http.NewRequest(http.MethodGet, api+"/public/filings?q="+url.QueryEscape(qs[i%int64(len(qs))]), nil)
+		}})
+	} else if want("lookup") {
 		targets = append(targets, loadgen.Target{Name: "public lookup", Make: func(i int64) (*http.Request, error) {
 			it := items[i%int64(len(items))]
 			q := it.Domain
@@ -105,9 +111,19 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) error
 			}
 		}
 		bodies := make([][]byte, 4096)
+		if *spread {
+			bodies = make([][]byte, spreadInputs)
+		}
 		for k := range bodies {
 			var in map[string]string
-			if k%2 == 0 {
+			if *spread && k%2 == 0 {
+				// A seeded subject picked across the whole run, without an open application.
+				s := gen.Subject(spreadIndex(k, sample.Subjects))
+				for s.Open != nil {
+					s = gen.Subject((s.Index + 1) % sample.Subjects)
+				}
+				in = map[string]string{"domain": fmt.Sprintf("new-%d-%s.cn", k, tag), "cert_type": s.Doc.Subject.CertType, "cert_number": s.Doc.Subject.CertNumber}
+			} else if k%2 == 0 {
 				it := idle[(k*7919)%len(idle)]
 				in = map[string]string{"domain": fmt.Sprintf("new-%d-%s.cn", k, tag), "cert_type": it.CertType, "cert_number": it.CertNumber}
 			} else {
@@ -255,6 +271,38 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return errors.New("load: some targets were missed")
 	}
 	return nil
+}
+
+// spreadInputs is how many distinct inputs --spread prepares per target:
+// more than a 10-second run at these rates sends, so inputs do not repeat
+// within a cache's lifetime.
+const spreadInputs = 1 << 18
+
+// spreadIndex scatters input k over the seeded subjects 0..n-1.
+func spreadIndex(k, n int) int {
+	x := uint64(k) * 0x9e3779b97f4a7c15
+	return int((x ^ x>>29) % uint64(n))
+}
+
+// spreadLookups are public-lookup queries over the whole seeded range: in
+// every four, a domain, a website number, a subject number and a domain
+// nobody filed.
+func spreadLookups(gen *seed.Generator, n int, tag string) []string {
+	qs := make([]string, spreadInputs)
+	for k := range qs {
+		s := gen.Subject(spreadIndex(k, n))
+		switch k % 4 {
+		case 0:
+			qs[k] = s.Doc.Websites[0].Domain
+		case 1:
+			qs[k] = s.WebsiteNumbers[len(s.WebsiteNumbers)-1]
+		case 2:
+			qs[k] = s.SubjectNumber
+		default:
+			qs[k] = fmt.Sprintf("unknown-%d-%s.cn", k, tag)
+		}
+	}
+	return qs
 }
 
 func millis(d time.Duration) string { return fmt.Sprintf("%.2f ms", float64(d.Microseconds())/1000) }

@@ -37,8 +37,23 @@ func (s *Store) Migrate(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("migrations: %w", err)
 	}
-	if _, err := p.Up(ctx); err != nil {
+	res, err := p.Up(ctx)
+	if err != nil {
 		return fmt.Errorf("migrate: %w", err)
 	}
-	return s.guardAudit(ctx) // appendonly.go: audit_log refuses UPDATE and DELETE
+	if err := s.guardAudit(ctx); err != nil { // appendonly.go: audit_log refuses UPDATE and DELETE
+		return err
+	}
+	if len(res) > 0 && !s.pg {
+		// SQLite's planner needs statistics to prefer a covering index over a
+		// unique one (00008); new indexes have none. A bounded sample per
+		// index: a second on millions of rows. PostgreSQL's autovacuum
+		// analyzes by itself.
+		for _, q := range []string{"PRAGMA analysis_limit = 2000", "ANALYZE"} {
+			if _, err := s.w.ExecContext(ctx, q); err != nil {
+				return fmt.Errorf("migrate: %s: %w", q, err)
+			}
+		}
+	}
+	return nil
 }

@@ -2,8 +2,8 @@ package storage
 
 import (
 	"context"
-	"errors"
 	"fmt"
+	"strings"
 )
 
 // Reads of the filing records inside a transaction (the approval writes
@@ -80,35 +80,26 @@ type PublicFiling struct {
 	ApprovedOn    string
 }
 
-// The lookup reads websites by an indexed column, then each one's subject
-// by primary key: a fixed plan on both databases, whatever the planner's
-// statistics (a join lets PostgreSQL without fresh statistics hash every
-// active subject).
+// Each lookup is one query: the websites by an indexed column joined to
+// their subject by primary key. A website number ends in "-n", a subject
+// number in 号, so the number lookup knows which it is without a second try.
+
+// publicCols are the lookup's columns, website w joined to subject s.
+const publicCols = `s.name, s.nature, s.number, w.name, w.domain, w.number, w.approved_on
+	FROM website_records w JOIN subject_records s ON s.id = w.subject_id AND s.status = 'active'`
 
 // PublicFilingsByDomain answers the public lookup for a domain.
 func (s *Store) PublicFilingsByDomain(ctx context.Context, domain string) ([]PublicFiling, error) {
-	return s.publicFilings(ctx, `SELECT subject_id, name, domain, number, approved_on FROM website_records
-		WHERE domain = ? AND status <> 'cancelled' ORDER BY number`, domain)
+	return s.publicFilings(ctx, `SELECT `+publicCols+` WHERE w.domain = ? AND w.status <> 'cancelled' ORDER BY w.number`, domain)
 }
 
 // PublicFilingsByNumber answers the public lookup for a website number
 // (that website) or a subject number (its websites).
 func (s *Store) PublicFilingsByNumber(ctx context.Context, number string) ([]PublicFiling, error) {
-	out, err := s.publicFilings(ctx, `SELECT subject_id, name, domain, number, approved_on FROM website_records
-		WHERE number = ? AND status <> 'cancelled'`, number)
-	if err != nil || len(out) > 0 {
-		return out, err
+	if strings.HasSuffix(number, "号") {
+		return s.publicFilings(ctx, `SELECT `+publicCols+` WHERE s.number = ? AND w.status <> 'cancelled' ORDER BY w.number`, number)
 	}
-	var id string
-	err = translate(s.queryRow(ctx, `SELECT id FROM subject_records WHERE number = ? AND status = 'active'`, number).Scan(&id))
-	if errors.Is(err, ErrNotFound) {
-		return []PublicFiling{}, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("public filings: %w", err)
-	}
-	return s.publicFilings(ctx, `SELECT subject_id, name, domain, number, approved_on FROM website_records
-		WHERE subject_id = ? AND status <> 'cancelled' ORDER BY number`, id)
+	return s.publicFilings(ctx, `SELECT `+publicCols+` WHERE w.number = ? AND w.status <> 'cancelled'`, number)
 }
 
 func (s *Store) publicFilings(ctx context.Context, q string, args ...any) ([]PublicFiling, error) {
@@ -116,33 +107,17 @@ func (s *Store) publicFilings(ctx context.Context, q string, args ...any) ([]Pub
 	if err != nil {
 		return nil, fmt.Errorf("public filings: %w", err)
 	}
-	type site struct{ subjectID, name, domain, number, approvedOn string }
-	var sites []site
+	defer rows.Close()
+	out := []PublicFiling{}
 	for rows.Next() {
-		var w site
-		if err := rows.Scan(&w.subjectID, &w.name, &w.domain, &w.number, &w.approvedOn); err != nil {
-			rows.Close()
+		var p PublicFiling
+		if err := rows.Scan(&p.SubjectName, &p.Nature, &p.SubjectNumber, &p.WebsiteName, &p.Domain, &p.WebsiteNumber, &p.ApprovedOn); err != nil {
 			return nil, translate(err)
 		}
-		sites = append(sites, w)
+		out = append(out, p)
 	}
-	rows.Close()
 	if err := translate(rows.Err()); err != nil {
 		return nil, fmt.Errorf("public filings: %w", err)
-	}
-	out := []PublicFiling{}
-	for _, w := range sites {
-		p := PublicFiling{WebsiteName: w.name, Domain: w.domain, WebsiteNumber: w.number, ApprovedOn: w.approvedOn}
-		var status string
-		err := translate(s.queryRow(ctx, `SELECT name, nature, number, status FROM subject_records WHERE id = ?`, w.subjectID).
-			Scan(&p.SubjectName, &p.Nature, &p.SubjectNumber, &status))
-		if errors.Is(err, ErrNotFound) || status != RecordActive {
-			continue
-		}
-		if err != nil {
-			return nil, fmt.Errorf("public filings: %w", err)
-		}
-		out = append(out, p)
 	}
 	return out, nil
 }
