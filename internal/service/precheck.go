@@ -134,20 +134,15 @@ func (s *Service) Precheck(ctx context.Context, a *Account, in PrecheckInput) (*
 	res := &PrecheckResult{domain: domain}
 
 	// One open application per subject, nationally; a subject change blocks
-	// the rest; a domain is in one open application at a time. One query.
-	bySubject, byDomain, err := s.st.OpenApplicationsFor(ctx, hash, domain)
-	if err != nil {
-		return nil, storeErr(err)
-	}
-	for _, o := range bySubject {
-		if o.Flow == filing.FlowChangeSubject {
-			return nil, errSubjectChangeInProgress()
-		}
-	}
-	if len(bySubject) > 0 {
+	// the rest; a domain is in one open application at a time.
+	switch open, err := s.openFacts(ctx, hash, domain); {
+	case err != nil:
+		return nil, err
+	case open.subjectChange:
+		return nil, errSubjectChangeInProgress()
+	case open.subject:
 		return nil, errSubjectInProgress()
-	}
-	if len(byDomain) > 0 {
+	case open.domain:
 		return nil, errDomainInProgress()
 	}
 
@@ -208,8 +203,7 @@ func (s *Service) Precheck(ctx context.Context, a *Account, in PrecheckInput) (*
 // subjectFacts is what the records and the registry say about a subject
 // certificate; domainFacts about a domain. Both are cached for seconds
 // (precheckCacheTTL), keyed by the certificate hash and the domain, and
-// dropped when this instance commits a record or registry change; the
-// open applications are read on every pre-check.
+// dropped when this instance commits a record or registry change.
 type subjectFacts struct {
 	known   bool
 	number  string
@@ -233,6 +227,32 @@ const (
 	precheckCacheTTL  = 2 * time.Second
 	precheckCacheSize = 8192
 )
+
+// openFacts says whether a subject or a domain is in an open application.
+// The answer is cached like the facts below, against the applications'
+// generation (any application write of this instance drops it); another
+// instance's new application shows within precheckCacheTTL, and creating
+// an application checks again inside its transaction, so a stale "none"
+// can never open a second application.
+type openFacts struct{ subject, subjectChange, domain bool }
+
+func (s *Service) openFacts(ctx context.Context, hash, domain string) (openFacts, error) {
+	key := hash + "|" + domain
+	gen := s.st.ApplicationsGeneration() // before the read, like PublicGeneration
+	if f, ok := s.open.get(key, gen); ok {
+		return f, nil
+	}
+	bySubject, byDomain, err := s.st.OpenApplicationsFor(ctx, hash, domain)
+	if err != nil {
+		return openFacts{}, storeErr(err)
+	}
+	f := openFacts{subject: len(bySubject) > 0, domain: len(byDomain) > 0}
+	for _, o := range bySubject {
+		f.subjectChange = f.subjectChange || o.Flow == filing.FlowChangeSubject
+	}
+	s.open.put(key, f, gen)
+	return f, nil
+}
 
 // The subject, here first, then at the bureau. A subject without websites
 // left (空壳) counts as unknown.

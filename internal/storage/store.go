@@ -51,6 +51,7 @@ type Store struct {
 	stmts  map[string]*sql.Stmt
 
 	publicGen atomic.Uint64 // see PublicGeneration
+	openGen   atomic.Uint64 // see ApplicationsGeneration
 }
 
 // maxStmts bounds the statement cache; queries beyond it are prepared each time.
@@ -190,6 +191,8 @@ type Tx struct {
 	// public: the transaction wrote a table the public lookup or the
 	// pre-check's registry reads (records, the bureau's registry).
 	public bool
+	// apps: it wrote applications or their domains.
+	apps bool
 }
 
 // PublicGeneration counts committed transactions of this Store that wrote
@@ -197,6 +200,17 @@ type Tx struct {
 // it to drop everything read before a change (another instance's writes
 // are not counted: those caches keep entries only for seconds).
 func (s *Store) PublicGeneration() uint64 { return s.publicGen.Load() }
+
+// ApplicationsGeneration counts committed transactions of this Store that
+// wrote applications (created, saved, moved state, closed): the pre-check's
+// cache of which subjects and domains have an open application compares it.
+func (s *Store) ApplicationsGeneration() uint64 { return s.openGen.Load() }
+
+// writesApplications reports whether a statement touches applications or
+// application_domains.
+func writesApplications(query string) bool {
+	return strings.Contains(query, "applications") || strings.Contains(query, "application_domains")
+}
 
 // writesPublic reports whether a statement touches the record or registry
 // tables (subject_records, website_records, access_records,
@@ -217,9 +231,12 @@ func (s *Store) Tx(ctx context.Context, fn func(tx *Tx) error) error {
 		return err
 	}
 	err = sqlTx.Commit()
+	// Even after a failed commit: a stale cache entry costs more than a miss.
 	if t.public {
-		// Even after a failed commit: a stale cache entry costs more than a miss.
 		s.publicGen.Add(1)
+	}
+	if t.apps {
+		s.openGen.Add(1)
 	}
 	if err != nil {
 		return translate(fmt.Errorf("commit: %w", err))
@@ -231,6 +248,9 @@ func (t *Tx) exec(ctx context.Context, query string, args ...any) (sql.Result, e
 	if !t.public && writesPublic(query) {
 		t.public = true
 	}
+	if !t.apps && writesApplications(query) {
+		t.apps = true
+	}
 	res, err := t.tx.ExecContext(ctx, t.s.q(query), args...)
 	return res, translate(err)
 }
@@ -239,12 +259,18 @@ func (t *Tx) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
 	if !t.public && writesPublic(query) { // INSERT … RETURNING, SELECT … FOR UPDATE: count it as a write
 		t.public = true
 	}
+	if !t.apps && writesApplications(query) {
+		t.apps = true
+	}
 	return t.tx.QueryRowContext(ctx, t.s.q(query), args...)
 }
 
 func (t *Tx) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
 	if !t.public && writesPublic(query) {
 		t.public = true
+	}
+	if !t.apps && writesApplications(query) {
+		t.apps = true
 	}
 	rows, err := t.tx.QueryContext(ctx, t.s.q(query), args...)
 	return rows, translate(err)
