@@ -3,7 +3,6 @@ package service
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"net/http"
 	"slices"
 	"strings"
@@ -135,7 +134,8 @@ func (s *Service) Precheck(ctx context.Context, a *Account, in PrecheckInput) (*
 
 	// One open application per subject, nationally; a subject change blocks
 	// the rest; a domain is in one open application at a time.
-	switch open, err := s.openFacts(ctx, hash, domain); {
+	open, sf, df, err := s.precheckFacts(ctx, in.CertType, in.CertNumber, hash, domain)
+	switch {
 	case err != nil:
 		return nil, err
 	case open.subjectChange:
@@ -145,22 +145,12 @@ func (s *Service) Precheck(ctx context.Context, a *Account, in PrecheckInput) (*
 	case open.domain:
 		return nil, errDomainInProgress()
 	}
-
-	gen := s.st.PublicGeneration() // before the reads: a change meanwhile invalidates what they cache
-	sf, err := s.subjectFacts(ctx, in.CertType, in.CertNumber, hash, gen)
-	if err != nil {
-		return nil, err
-	}
 	subjectKnown := sf.known
 	if sf.known {
 		res.subjectNumber = sf.number
 		res.ownRecord = sf.ownerID != "" && sf.ownerID == a.ID
 		sub := *sf.subject // a copy: masked below
 		res.Subject = &sub
-	}
-	df, err := s.domainFacts(ctx, domain, gen)
-	if err != nil {
-		return nil, err
 	}
 	domainKnown := df.known
 	belongs := df.known && df.certHash == hash
@@ -201,9 +191,14 @@ func (s *Service) Precheck(ctx context.Context, a *Account, in PrecheckInput) (*
 }
 
 // subjectFacts is what the records and the registry say about a subject
-// certificate; domainFacts about a domain. Both are cached for seconds
-// (precheckCacheTTL), keyed by the certificate hash and the domain, and
-// dropped when this instance commits a record or registry change.
+// certificate; domainFacts about a domain; openFacts whether either is in
+// an open application. All three are cached for seconds
+// (precheckCacheTTL): the facts keyed by the certificate hash and the
+// domain, dropped when this instance commits a record or registry change;
+// the open applications keyed by both, dropped by any application write
+// of this instance. Another instance's changes show within the TTL, and
+// creating an application checks again inside its transaction, so a stale
+// "none open" can never open a second application.
 type subjectFacts struct {
 	known   bool
 	number  string
@@ -219,6 +214,8 @@ type domainFacts struct {
 	website      *filing.Website // unmasked; never modified
 }
 
+type openFacts struct{ subject, subjectChange, domain bool }
+
 // precheckCacheTTL bounds how long another instance's record change may
 // go unseen by this instance's pre-check. The size bounds the memory: an
 // entry holds an unsealed subject or website (about a kilobyte), and the
@@ -228,106 +225,101 @@ const (
 	precheckCacheSize = 8192
 )
 
-// openFacts says whether a subject or a domain is in an open application.
-// The answer is cached like the facts below, against the applications'
-// generation (any application write of this instance drops it); another
-// instance's new application shows within precheckCacheTTL, and creating
-// an application checks again inside its transaction, so a stale "none"
-// can never open a second application.
-type openFacts struct{ subject, subjectChange, domain bool }
-
-func (s *Service) openFacts(ctx context.Context, hash, domain string) (openFacts, error) {
-	key := hash + "|" + domain
-	gen := s.st.ApplicationsGeneration() // before the read, like PublicGeneration
-	if f, ok := s.open.get(key, gen); ok {
-		return f, nil
+// precheckFacts answers from the caches, or else reads Beian's own tables
+// in one query (storage.PrecheckFacts) and asks the registry only about a
+// subject or domain not filed here. A subject without websites left (空壳)
+// counts as unknown.
+func (s *Service) precheckFacts(ctx context.Context, certType, certNumber, hash, domain string) (openFacts, subjectFacts, domainFacts, error) {
+	var (
+		open openFacts
+		sf   subjectFacts
+		df   domainFacts
+	)
+	// Generations before the reads: a change meanwhile invalidates what they cache.
+	gen, agen := s.st.PublicGeneration(), s.st.ApplicationsGeneration()
+	openKey := hash + "|" + domain
+	open, okOpen := s.open.get(openKey, agen)
+	sf, okSubject := s.subjects.get(hash, gen)
+	df, okDomain := s.domains.get(domain, gen)
+	if okOpen && okSubject && okDomain {
+		return open, sf, df, nil
 	}
-	bySubject, byDomain, err := s.st.OpenApplicationsFor(ctx, hash, domain)
+	local, err := s.st.PrecheckFacts(ctx, hash, domain)
 	if err != nil {
-		return openFacts{}, storeErr(err)
+		return open, sf, df, storeErr(err)
 	}
-	f := openFacts{subject: len(bySubject) > 0, domain: len(byDomain) > 0}
-	for _, o := range bySubject {
-		f.subjectChange = f.subjectChange || o.Flow == filing.FlowChangeSubject
+	if !okOpen {
+		open = openFacts{subject: len(local.OpenFlows) > 0, domain: local.OpenDomain,
+			subjectChange: slices.Contains(local.OpenFlows, filing.FlowChangeSubject)}
+		s.open.put(openKey, open, agen)
 	}
-	s.open.put(key, f, gen)
-	return f, nil
+	if open.subject || open.domain {
+		return open, sf, df, nil // refused: the facts are not needed
+	}
+	if !okSubject {
+		if sf, err = s.subjectFacts(ctx, certType, certNumber, local.Subject); err != nil {
+			return open, sf, df, err
+		}
+		if s.registryCacheable {
+			s.subjects.put(hash, sf, gen)
+		}
+	}
+	if !okDomain {
+		if df, err = s.domainFacts(ctx, domain, local.Website); err != nil {
+			return open, sf, df, err
+		}
+		if s.registryCacheable {
+			s.domains.put(domain, df, gen)
+		}
+	}
+	return open, sf, df, nil
 }
 
-// The subject, here first, then at the bureau. A subject without websites
-// left (空壳) counts as unknown.
-func (s *Service) subjectFacts(ctx context.Context, certType, certNumber, hash string, gen uint64) (subjectFacts, error) {
-	if f, ok := s.subjects.get(hash, gen); ok {
-		return f, nil
-	}
-	var f subjectFacts
-	own, err := s.st.LiveSubjectRecordByCert(ctx, hash)
-	switch {
-	case err == nil:
+// subjectFacts unseals the subject record filed here, or asks the registry.
+func (s *Service) subjectFacts(ctx context.Context, certType, certNumber string, own *storage.PrecheckSubject) (subjectFacts, error) {
+	if own != nil {
 		var sub filing.Subject
 		if err := s.openJSON(own.Data, &sub); err != nil {
-			return f, err
+			return subjectFacts{}, err
 		}
-		f = subjectFacts{known: true, number: own.Number, ownerID: own.OwnerID, subject: &sub}
-	case !errors.Is(err, storage.ErrNotFound):
-		return f, storeErr(err)
-	case s.registry != nil:
-		rs, err := s.registry.LookupSubject(ctx, certType, certNumber)
-		if err != nil {
-			return f, storeErr(err)
-		}
-		if rs != nil && len(rs.Websites) > 0 {
-			sub := rs.Subject
-			f = subjectFacts{known: true, number: rs.Number, subject: &sub}
-		}
+		return subjectFacts{known: true, number: own.Number, ownerID: own.OwnerID, subject: &sub}, nil
 	}
-	if s.registryCacheable {
-		s.subjects.put(hash, f, gen)
+	if s.registry == nil {
+		return subjectFacts{}, nil
 	}
-	return f, nil
+	rs, err := s.registry.LookupSubject(ctx, certType, certNumber)
+	if err != nil {
+		return subjectFacts{}, storeErr(err)
+	}
+	if rs == nil || len(rs.Websites) == 0 {
+		return subjectFacts{}, nil
+	}
+	sub := rs.Subject
+	return subjectFacts{known: true, number: rs.Number, subject: &sub}, nil
 }
 
-// The domain, here first, then at the bureau.
-func (s *Service) domainFacts(ctx context.Context, domain string, gen uint64) (domainFacts, error) {
-	if f, ok := s.domains.get(domain, gen); ok {
-		return f, nil
-	}
-	var f domainFacts
-	ws, err := s.st.WebsiteRecordsByDomain(ctx, domain)
-	if err != nil {
-		return f, storeErr(err)
-	}
-	if len(ws) > 0 {
-		w := ws[0]
-		sr, err := s.st.SubjectRecord(ctx, w.SubjectID)
-		if err != nil {
-			return f, storeErr(err)
-		}
-		acc, err := s.st.AccessRecordsByWebsite(ctx, w.ID)
-		if err != nil {
-			return f, storeErr(err)
-		}
+// domainFacts unseals the website record filed here, or asks the registry.
+func (s *Service) domainFacts(ctx context.Context, domain string, w *storage.PrecheckWebsite) (domainFacts, error) {
+	if w != nil {
 		var site filing.Website
 		if err := s.openJSON(w.Data, &site); err != nil {
-			return f, err
+			return domainFacts{}, err
 		}
-		f = domainFacts{known: true, number: w.Number, certHash: sr.CertHash, website: &site,
-			accessedHere: slices.ContainsFunc(acc, func(r *storage.AccessRecord) bool { return r.Status == storage.RecordActive })}
-	} else if s.registry != nil {
-		rw, err := s.registry.LookupDomain(ctx, domain)
-		if err != nil {
-			return f, storeErr(err)
-		}
-		if rw != nil {
-			site := rw.Website
-			f = domainFacts{known: true, number: rw.Number, certHash: s.certHash(rw.SubjectCertType, rw.SubjectCertNumber), website: &site,
-				accessedHere: slices.Contains(rw.Providers, s.cfg.Provider.Name)}
-		}
+		return domainFacts{known: true, number: w.Number, certHash: w.CertHash, website: &site, accessedHere: w.AccessedHere}, nil
 	}
-	if s.registryCacheable {
-		s.domains.put(domain, f, gen)
+	if s.registry == nil {
+		return domainFacts{}, nil
 	}
-	return f, nil
+	rw, err := s.registry.LookupDomain(ctx, domain)
+	if err != nil {
+		return domainFacts{}, storeErr(err)
+	}
+	if rw == nil {
+		return domainFacts{}, nil
+	}
+	site := rw.Website
+	return domainFacts{known: true, number: rw.Number, certHash: s.certHash(rw.SubjectCertType, rw.SubjectCertNumber), website: &site,
+		accessedHere: slices.Contains(rw.Providers, s.cfg.Provider.Name)}, nil
 }
 
 // openJSON unseals a stored JSON value into v.

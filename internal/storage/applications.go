@@ -243,35 +243,6 @@ func (s *Store) OpenApplicationsByDomain(ctx context.Context, domain string) ([]
 		WHERE d.domain = ? AND d.open = 1 AND a.open = 1 ORDER BY a.created_at`, domain)
 }
 
-// OpenApplicationsFor answers the pre-check's two "in progress" questions
-// in one round trip: the open applications of a subject (by certificate
-// hash) and those that include a domain, in no particular order.
-func (s *Store) OpenApplicationsFor(ctx context.Context, certHash, domain string) (bySubject, byDomain []OpenApplication, err error) {
-	// No ORDER BY: the pre-check asks whether any exist (and of which
-	// flow), not which comes first; sorting cost a temporary B-tree.
-	rows, err := s.query(ctx, `SELECT 's', id, owner_id, flow, state FROM applications WHERE subject_cert_hash = ? AND open = 1
-		UNION ALL
-		SELECT 'd', a.id, a.owner_id, a.flow, a.state FROM application_domains d JOIN applications a ON a.id = d.application_id
-		WHERE d.domain = ? AND d.open = 1 AND a.open = 1`, certHash, domain)
-	if err != nil {
-		return nil, nil, fmt.Errorf("open applications: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var o OpenApplication
-		var by string
-		if err := rows.Scan(&by, &o.ID, &o.OwnerID, &o.Flow, &o.State); err != nil {
-			return nil, nil, translate(err)
-		}
-		if by == "s" {
-			bySubject = append(bySubject, o)
-		} else {
-			byDomain = append(byDomain, o)
-		}
-	}
-	return bySubject, byDomain, translate(rows.Err())
-}
-
 // OpenApplicationsByRecord lists open applications started from a record number.
 func (s *Store) OpenApplicationsByRecord(ctx context.Context, number string) ([]OpenApplication, error) {
 	return s.openApps(ctx, `SELECT id, owner_id, flow, state FROM applications WHERE record_number = ? AND open = 1 ORDER BY created_at`, number)

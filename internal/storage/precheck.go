@@ -1,0 +1,83 @@
+package storage
+
+import (
+	"context"
+	"fmt"
+)
+
+// PrecheckFacts is what Beian's own tables say about a certificate and a
+// domain, for the pre-check (workflow.md "Choosing the flow").
+type PrecheckFacts struct {
+	OpenFlows  []string // flows of the open applications of the subject
+	OpenDomain bool     // the domain is in an open application
+	// Subject is the oldest active subject record of the certificate that
+	// still has a website; nil when none.
+	Subject *PrecheckSubject
+	// Website is the oldest website record of the domain that is not
+	// cancelled; nil when none.
+	Website *PrecheckWebsite
+}
+
+// PrecheckSubject is a subject record as the pre-check needs it.
+type PrecheckSubject struct {
+	Number, OwnerID, Data string // Data: sealed filing.Subject
+}
+
+// PrecheckWebsite is a website record with its subject's certificate hash
+// and whether an active access of this provider hosts it.
+type PrecheckWebsite struct {
+	Number, CertHash, Data string // Data: sealed filing.Website
+	AccessedHere           bool
+}
+
+// precheckFactsQuery answers every question in one statement (one round
+// trip on PostgreSQL, one statement step loop on SQLite): four branches,
+// each an indexed lookup, tagged by their first column. The LIMIT 1
+// branches sit in subqueries, which both databases accept in a compound
+// SELECT.
+const precheckFactsQuery = `
+SELECT 'os', flow, '', '', '' FROM applications WHERE subject_cert_hash = ? AND open = 1
+UNION ALL
+SELECT 'od', a.flow, '', '', '' FROM application_domains d JOIN applications a ON a.id = d.application_id
+	WHERE d.domain = ? AND d.open = 1 AND a.open = 1
+UNION ALL
+SELECT * FROM (SELECT 'S', sr.number, sr.owner_id, sr.data, '' FROM subject_records sr
+	WHERE sr.cert_hash = ? AND sr.status = 'active'
+	AND EXISTS (SELECT 1 FROM website_records w WHERE w.subject_id = sr.id AND w.status <> 'cancelled')
+	ORDER BY sr.created_at LIMIT 1) s
+UNION ALL
+SELECT * FROM (SELECT 'W', w.number, sr.cert_hash, w.data,
+	CASE WHEN EXISTS (SELECT 1 FROM access_records ac WHERE ac.website_id = w.id AND ac.status = 'active') THEN 'y' ELSE '' END
+	FROM website_records w JOIN subject_records sr ON sr.id = w.subject_id
+	WHERE w.domain = ? AND w.status <> 'cancelled' ORDER BY w.created_at LIMIT 1) w`
+
+// PrecheckFacts reads the pre-check's facts for a certificate hash and a
+// normalized domain in one query.
+func (s *Store) PrecheckFacts(ctx context.Context, certHash, domain string) (*PrecheckFacts, error) {
+	rows, err := s.query(ctx, precheckFactsQuery, certHash, domain, certHash, domain)
+	if err != nil {
+		return nil, fmt.Errorf("pre-check facts: %w", err)
+	}
+	defer rows.Close()
+	f := &PrecheckFacts{}
+	for rows.Next() {
+		var tag, a, b, c, d string
+		if err := rows.Scan(&tag, &a, &b, &c, &d); err != nil {
+			return nil, translate(err)
+		}
+		switch tag {
+		case "os":
+			f.OpenFlows = append(f.OpenFlows, a)
+		case "od":
+			f.OpenDomain = true
+		case "S":
+			f.Subject = &PrecheckSubject{Number: a, OwnerID: b, Data: c}
+		case "W":
+			f.Website = &PrecheckWebsite{Number: a, CertHash: b, Data: c, AccessedHere: d != ""}
+		}
+	}
+	if err := translate(rows.Err()); err != nil {
+		return nil, fmt.Errorf("pre-check facts: %w", err)
+	}
+	return f, nil
+}

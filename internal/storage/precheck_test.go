@@ -1,0 +1,82 @@
+package storage_test
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	"beian/internal/storage"
+	"beian/internal/storage/storagetest"
+)
+
+// TestPrecheckFacts: the one query answers open applications by subject
+// and by domain, the live subject record and the website record with its
+// subject's hash and access, on both databases.
+func TestPrecheckFacts(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, s *storage.Store) {
+		ctx := context.Background()
+		fillRecords(t, s, 30) // subjects h0…h29, websites site<i>-<j>.cn; h9, h19, h29 cancelled
+		mkAccount(t, s, "u1", "u1@example.com", "p1")
+		now := time.Now()
+		w, err := s.WebsiteRecordsByDomain(ctx, "site1-1.cn")
+		if err != nil || len(w) != 1 {
+			t.Fatalf("site1-1.cn: %v %v", w, err)
+		}
+		err = s.Tx(ctx, func(tx *storage.Tx) error {
+			if err := tx.PutAccessRecord(ctx, &storage.AccessRecord{WebsiteID: w[0].ID, Status: storage.RecordActive, Data: "sealed", UpdatedAt: now}); err != nil {
+				return err
+			}
+			for i, a := range []struct{ flow, hash, domain string }{{"change_subject", "h2", "site2-1.cn"}, {"new_website", "h3", "fresh.cn"}} {
+				if err := tx.CreateApplication(ctx, &storage.Application{ID: fmt.Sprintf("a%d", i), OwnerID: "u1", Flow: a.flow, State: "draft", Open: true,
+					SubjectCertHash: a.hash, Document: "x", Domains: []string{a.domain}, CreatedAt: now, UpdatedAt: now}); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		cases := []struct {
+			hash, domain string
+			want         string
+		}{
+			{"nobody", "nowhere.cn", "open=[] domain=false subject=- website=-"},
+			{"h1", "site1-1.cn", "open=[] domain=false subject=京ICP备2026000002号 website=京ICP备2026000002号-1/h1/here"},
+			{"h1", "site4-1.cn", "open=[] domain=false subject=京ICP备2026000002号 website=京ICP备2026000005号-1/h4/elsewhere"},
+			{"h2", "x.cn", "open=[change_subject] domain=false subject=京ICP备2026000003号 website=-"},
+			{"h5", "fresh.cn", "open=[] domain=true subject=京ICP备2026000006号 website=-"},
+			{"h9", "site9-1.cn", "open=[] domain=false subject=- website=-"},                // cancelled subject and website
+			{"h0", "site0-2.cn", "open=[] domain=false subject=京ICP备2026000001号 website=-"}, // cancelled website of a live subject
+		}
+		for _, c := range cases {
+			f, err := s.PrecheckFacts(ctx, c.hash, c.domain)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := fmt.Sprintf("open=%v domain=%v subject=", f.OpenFlows, f.OpenDomain)
+			if f.Subject == nil {
+				got += "-"
+			} else {
+				got += f.Subject.Number
+				if f.Subject.OwnerID != "u" || f.Subject.Data != "sealed" {
+					t.Errorf("%s: subject %+v", c.hash, f.Subject)
+				}
+			}
+			got += " website="
+			if f.Website == nil {
+				got += "-"
+			} else {
+				where := "elsewhere"
+				if f.Website.AccessedHere {
+					where = "here"
+				}
+				got += f.Website.Number + "/" + f.Website.CertHash + "/" + where
+			}
+			if got != c.want {
+				t.Errorf("%s %s:\n got %s\nwant %s", c.hash, c.domain, got, c.want)
+			}
+		}
+	})
+}
