@@ -158,6 +158,8 @@ func TestValidateEndpointRefusals(t *testing.T) {
 		{"ips not strings", "application/json", []byte(`{"websites":[{"access":{"ips":[1,2]}}]}`), 400, "bad_request"},
 		{"flow a number", "application/json", []byte(`{"flow": 1}`), 400, "bad_request"},
 		{"trailing garbage", "application/json", []byte(`{} {}`), 400, "bad_request"},
+		{"duplicate names", "application/json", []byte(`{"flow":"first_filing","flow":"new_website"}`), 400, "bad_request"},
+		{"lone surrogate", "application/json", []byte(`{"subject":{"name":"\ud800"}}`), 400, "bad_request"},
 		{"bad as_of", "application/json", []byte(`{"as_of":"2026-02-30"}`), 400, "bad_request"},
 		{"text/plain", "text/plain", []byte(`{}`), 415, "unsupported_media_type"},
 		{"no content type", "", []byte(`{}`), 415, "unsupported_media_type"},
@@ -177,7 +179,7 @@ func TestValidateEndpointRefusals(t *testing.T) {
 		t.Errorf("{}: %d %+v", status, body)
 	}
 	// Unicode and odd values are judged, never crash.
-	odd := `{"flow":"first_filing","as_of":" 2026-11-28 ","subject":{"province":"\u0000","cert_number":"\ud800"},"websites":[{"domain":"xn--","access":{"ips":["::ffff:1.2.3.4%x"]},"content_types":[""],"pre_approvals":[{}]}]}`
+	odd := `{"flow":"first_filing","as_of":" 2026-11-28 ","subject":{"province":"\u0000","cert_number":"\u00a0"},"websites":[{"domain":"xn--","access":{"ips":["::ffff:1.2.3.4%x"]},"content_types":[""],"pre_approvals":[{}]}]}`
 	if status, _, _ := postValidate(t, srv, "application/json", "", []byte(odd)); status != 200 {
 		t.Errorf("odd values: %d", status)
 	}

@@ -2,7 +2,6 @@ package app
 
 import (
 	"bytes"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
@@ -11,6 +10,7 @@ import (
 
 	"beian/internal/config"
 	"beian/internal/filing"
+	"beian/internal/httpx"
 	"beian/internal/rules"
 )
 
@@ -40,7 +40,7 @@ func runValidate(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	var doc filing.Document
-	if err := json.Unmarshal(b, &doc); err != nil {
+	if err := httpx.ParseJSON(b, &doc); err != nil {
 		fmt.Fprintf(stderr, "validate: %s: %v\n", path, err)
 		return 2
 	}
