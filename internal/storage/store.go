@@ -91,9 +91,11 @@ func Open(ctx context.Context, url string) (*Store, error) {
 		w.SetMaxOpenConns(1) // SQLite has one writer; queue in Go, not in busy loops
 		w.SetMaxIdleConns(1)
 		w.SetConnMaxLifetime(0)
-		// 16 MiB of page cache per reader (SQLite's default is 2): the hot
-		// index pages stay in memory instead of being read again from the OS.
-		r, err := sql.Open("sqlite", base+"&_pragma=query_only(1)&_pragma=cache_size(-16384)")
+		// 8 MiB of page cache per reader (SQLite's default is 2): the hot
+		// index pages stay in memory instead of being read again from the
+		// OS. Each reader has its own cache outside the Go heap; 16 MiB
+		// took the server to 291 MB at 1,000,000 subjects (bound: 300).
+		r, err := sql.Open("sqlite", base+"&_pragma=query_only(1)&_pragma=cache_size(-8192)")
 		if err != nil {
 			w.Close()
 			return nil, fmt.Errorf("open sqlite readers: %w", err)
