@@ -102,6 +102,14 @@ func (s *Simulator) Mode() string { return s.o.Mode }
 
 func normCert(n string) string { return strings.ToUpper(strings.TrimSpace(n)) }
 
+// RegistryKeys are the keys under which the simulator's registry tables
+// (in Beian's own database) hold a subject and a domain: the pre-check's
+// one query asks them too (storage.RegistryProbe), so a certificate or a
+// domain the registry does not know costs no query of its own.
+func (s *Simulator) RegistryKeys(certType, certNumber, domain string) storage.RegistryProbe {
+	return storage.RegistryProbe{CertHash: s.certHash(certType, certNumber), Domain: normDomain(domain)}
+}
+
 func (s *Simulator) certHash(certType, number string) string {
 	return s.o.Sealer.Hash("bureau-cert|" + certType + "|" + normCert(number))
 }

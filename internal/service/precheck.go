@@ -244,7 +244,12 @@ func (s *Service) precheckFacts(ctx context.Context, certType, certNumber, hash,
 	if okOpen && okSubject && okDomain {
 		return open, sf, df, nil
 	}
-	local, err := s.st.PrecheckFacts(ctx, hash, domain)
+	var probe *storage.RegistryProbe
+	if s.registryKeys != nil {
+		p := s.registryKeys(certType, certNumber, domain)
+		probe = &p
+	}
+	local, err := s.st.PrecheckFacts(ctx, hash, domain, probe)
 	if err != nil {
 		return open, sf, df, storeErr(err)
 	}
@@ -257,7 +262,7 @@ func (s *Service) precheckFacts(ctx context.Context, certType, certNumber, hash,
 		return open, sf, df, nil // refused: the facts are not needed
 	}
 	if !okSubject {
-		if sf, err = s.subjectFacts(ctx, certType, certNumber, local.Subject); err != nil {
+		if sf, err = s.subjectFacts(ctx, certType, certNumber, local.Subject, probe == nil || local.RegistrySubject); err != nil {
 			return open, sf, df, err
 		}
 		if s.registryCacheable {
@@ -265,7 +270,7 @@ func (s *Service) precheckFacts(ctx context.Context, certType, certNumber, hash,
 		}
 	}
 	if !okDomain {
-		if df, err = s.domainFacts(ctx, domain, local.Website); err != nil {
+		if df, err = s.domainFacts(ctx, domain, local.Website, probe == nil || local.RegistryDomain); err != nil {
 			return open, sf, df, err
 		}
 		if s.registryCacheable {
@@ -275,8 +280,10 @@ func (s *Service) precheckFacts(ctx context.Context, certType, certNumber, hash,
 	return open, sf, df, nil
 }
 
-// subjectFacts unseals the subject record filed here, or asks the registry.
-func (s *Service) subjectFacts(ctx context.Context, certType, certNumber string, own *storage.PrecheckSubject) (subjectFacts, error) {
+// subjectFacts unseals the subject record filed here, or asks the
+// registry when it may know the subject (ask: always, but for the
+// simulator, whose answer came with the facts query).
+func (s *Service) subjectFacts(ctx context.Context, certType, certNumber string, own *storage.PrecheckSubject, ask bool) (subjectFacts, error) {
 	if own != nil {
 		var sub filing.Subject
 		if err := s.openJSON(own.Data, &sub); err != nil {
@@ -284,7 +291,7 @@ func (s *Service) subjectFacts(ctx context.Context, certType, certNumber string,
 		}
 		return subjectFacts{known: true, number: own.Number, ownerID: own.OwnerID, subject: &sub}, nil
 	}
-	if s.registry == nil {
+	if s.registry == nil || !ask {
 		return subjectFacts{}, nil
 	}
 	rs, err := s.registry.LookupSubject(ctx, certType, certNumber)
@@ -298,8 +305,9 @@ func (s *Service) subjectFacts(ctx context.Context, certType, certNumber string,
 	return subjectFacts{known: true, number: rs.Number, subject: &sub}, nil
 }
 
-// domainFacts unseals the website record filed here, or asks the registry.
-func (s *Service) domainFacts(ctx context.Context, domain string, w *storage.PrecheckWebsite) (domainFacts, error) {
+// domainFacts unseals the website record filed here, or asks the registry
+// when it may know the domain.
+func (s *Service) domainFacts(ctx context.Context, domain string, w *storage.PrecheckWebsite, ask bool) (domainFacts, error) {
 	if w != nil {
 		var site filing.Website
 		if err := s.openJSON(w.Data, &site); err != nil {
@@ -307,7 +315,7 @@ func (s *Service) domainFacts(ctx context.Context, domain string, w *storage.Pre
 		}
 		return domainFacts{known: true, number: w.Number, certHash: w.CertHash, website: &site, accessedHere: w.AccessedHere}, nil
 	}
-	if s.registry == nil {
+	if s.registry == nil || !ask {
 		return domainFacts{}, nil
 	}
 	rw, err := s.registry.LookupDomain(ctx, domain)

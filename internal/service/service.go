@@ -88,6 +88,9 @@ type Service struct {
 	// tables live in this store, so its changes count in PublicGeneration;
 	// answers of any other registry are not cached.
 	registryCacheable bool
+	// registryKeys, for the simulator only, names its registry's keys so
+	// the pre-check's facts query asks the registry too (precheck.go).
+	registryKeys func(certType, certNumber, domain string) storage.RegistryProbe
 }
 
 // New builds the service.
@@ -132,7 +135,11 @@ func New(d Deps) *Service {
 	s.domains = newGenCache[domainFacts](precheckCacheTTL, precheckCacheSize)
 	s.open = newGenCache[openFacts](precheckCacheTTL, precheckCacheSize)
 	if br, ok := s.registry.(bureauRegistry); ok {
-		_, s.registryCacheable = br.b.(*bureau.Simulator)
+		var sim *bureau.Simulator
+		sim, s.registryCacheable = br.b.(*bureau.Simulator)
+		if sim != nil {
+			s.registryKeys = sim.RegistryKeys
+		}
 	} else {
 		s.registryCacheable = s.registry == nil
 	}

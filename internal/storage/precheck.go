@@ -16,7 +16,15 @@ type PrecheckFacts struct {
 	// Website is the oldest website record of the domain that is not
 	// cancelled; nil when none.
 	Website *PrecheckWebsite
+	// With a RegistryProbe: whether the bureau simulator's registry holds
+	// an active subject of the certificate, and a website of the domain
+	// that is not cancelled.
+	RegistrySubject, RegistryDomain bool
 }
+
+// RegistryProbe are the bureau simulator's keys for a certificate and a
+// domain (its tables share this database).
+type RegistryProbe struct{ CertHash, Domain string }
 
 // PrecheckSubject is a subject record as the pre-check needs it.
 type PrecheckSubject struct {
@@ -51,10 +59,23 @@ SELECT * FROM (SELECT 'W', w.number, sr.cert_hash, w.data,
 	FROM website_records w JOIN subject_records sr ON sr.id = w.subject_id
 	WHERE w.domain = ? AND w.status <> 'cancelled' ORDER BY w.created_at LIMIT 1) w`
 
+// registryProbeQuery extends precheckFactsQuery with the bureau
+// simulator's registry: two existence tests on its indexes.
+const registryProbeQuery = `
+UNION ALL
+SELECT 'BS', '', '', '', '' WHERE EXISTS (SELECT 1 FROM bureau_subjects WHERE cert_hash = ? AND status = 'active')
+UNION ALL
+SELECT 'BW', '', '', '', '' WHERE EXISTS (SELECT 1 FROM bureau_websites WHERE domain = ? AND status <> 'cancelled')`
+
 // PrecheckFacts reads the pre-check's facts for a certificate hash and a
-// normalized domain in one query.
-func (s *Store) PrecheckFacts(ctx context.Context, certHash, domain string) (*PrecheckFacts, error) {
-	rows, err := s.query(ctx, precheckFactsQuery, certHash, domain, certHash, domain)
+// normalized domain in one query; with a probe, the registry's too.
+func (s *Store) PrecheckFacts(ctx context.Context, certHash, domain string, probe *RegistryProbe) (*PrecheckFacts, error) {
+	q, args := precheckFactsQuery, []any{certHash, domain, certHash, domain}
+	if probe != nil {
+		q += registryProbeQuery
+		args = append(args, probe.CertHash, probe.Domain)
+	}
+	rows, err := s.query(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("pre-check facts: %w", err)
 	}
@@ -74,6 +95,10 @@ func (s *Store) PrecheckFacts(ctx context.Context, certHash, domain string) (*Pr
 			f.Subject = &PrecheckSubject{Number: a, OwnerID: b, Data: c}
 		case "W":
 			f.Website = &PrecheckWebsite{Number: a, CertHash: b, Data: c, AccessedHere: d != ""}
+		case "BS":
+			f.RegistrySubject = true
+		case "BW":
+			f.RegistryDomain = true
 		}
 	}
 	if err := translate(rows.Err()); err != nil {

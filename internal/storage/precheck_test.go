@@ -51,7 +51,7 @@ func TestPrecheckFacts(t *testing.T) {
 			{"h0", "site0-2.cn", "open=[] domain=false subject=京ICP备2026000001号 website=-"}, // cancelled website of a live subject
 		}
 		for _, c := range cases {
-			f, err := s.PrecheckFacts(ctx, c.hash, c.domain)
+			f, err := s.PrecheckFacts(ctx, c.hash, c.domain, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -76,6 +76,48 @@ func TestPrecheckFacts(t *testing.T) {
 			}
 			if got != c.want {
 				t.Errorf("%s %s:\n got %s\nwant %s", c.hash, c.domain, got, c.want)
+			}
+			if f.RegistrySubject || f.RegistryDomain {
+				t.Errorf("%s %s: registry answered without a probe", c.hash, c.domain)
+			}
+		}
+
+		// The registry probe: an active subject, a live and a cancelled website.
+		err = s.Tx(ctx, func(tx *storage.Tx) error {
+			for _, b := range []*storage.BureauSubject{
+				{Number: "沪ICP备2020000001号", Province: "310000", CertType: "business_license", CertHash: "bh1", Name: "甲", Data: "x", Status: storage.BureauActive, Source: "seed"},
+				{Number: "沪ICP备2020000002号", Province: "310000", CertType: "business_license", CertHash: "bh2", Name: "乙", Data: "x", Status: storage.BureauCancelled, Source: "seed"},
+			} {
+				b.CreatedAt, b.UpdatedAt = now, now
+				if _, err := tx.InsertBureauSubject(ctx, b); err != nil {
+					return err
+				}
+			}
+			for _, w := range []*storage.BureauWebsite{
+				{Number: "沪ICP备2020000001号-1", SubjectNumber: "沪ICP备2020000001号", Domain: "elsewhere.cn", Name: "站", Data: "x", Status: storage.BureauActive, Source: "seed"},
+				{Number: "沪ICP备2020000001号-2", SubjectNumber: "沪ICP备2020000001号", Domain: "gone.cn", Name: "站", Data: "x", Status: storage.BureauCancelled, Source: "seed"},
+			} {
+				w.CreatedAt, w.UpdatedAt = now, now
+				if _, err := tx.InsertBureauWebsite(ctx, w); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range []struct {
+			cert, domain         string
+			wantSubject, wantDom bool
+		}{{"bh1", "elsewhere.cn", true, true}, {"bh2", "gone.cn", false, false}, {"bh3", "nowhere.cn", false, false}} {
+			f, err := s.PrecheckFacts(ctx, "h1", "site1-1.cn", &storage.RegistryProbe{CertHash: c.cert, Domain: c.domain})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if f.RegistrySubject != c.wantSubject || f.RegistryDomain != c.wantDom || f.Subject == nil || f.Website == nil {
+				t.Errorf("probe %s %s: subject %v domain %v (want %v %v); local %v %v", c.cert, c.domain,
+					f.RegistrySubject, f.RegistryDomain, c.wantSubject, c.wantDom, f.Subject != nil, f.Website != nil)
 			}
 		}
 	})
