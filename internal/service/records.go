@@ -79,30 +79,41 @@ func (s *Service) Filings(ctx context.Context, a *Account) ([]FilingSubject, err
 	if a == nil {
 		return nil, httpx.ErrUnauthorized
 	}
+	// Four queries for the whole list, however many records it holds.
 	subs, err := s.st.SubjectRecordsByOwner(ctx, a.ID)
 	if err != nil {
 		return nil, storeErr(err)
 	}
+	open, err := s.st.OpenApplicationsByOwner(ctx, a.ID)
+	if err != nil {
+		return nil, storeErr(err)
+	}
+	sites, err := s.st.WebsiteRecordsByOwner(ctx, a.ID)
+	if err != nil {
+		return nil, storeErr(err)
+	}
+	accs, err := s.st.AccessRecordsByOwner(ctx, a.ID)
+	if err != nil {
+		return nil, storeErr(err)
+	}
+	accessOf := map[string][]*storage.AccessRecord{}
+	for _, ar := range accs {
+		accessOf[ar.WebsiteID] = append(accessOf[ar.WebsiteID], ar)
+	}
+	sitesOf := map[string][]*storage.WebsiteRecord{}
+	for _, wr := range sites {
+		sitesOf[wr.SubjectID] = append(sitesOf[wr.SubjectID], wr)
+	}
 	out := make([]FilingSubject, 0, len(subs))
 	for _, sr := range subs {
 		fs := FilingSubject{Number: sr.Number, Status: sr.Status, Name: sr.Name, Nature: sr.Nature, Province: sr.Province,
-			ApprovedOn: sr.ApprovedOn, Version: sr.Version, UpdatedAt: sr.UpdatedAt, Websites: []FilingWebsite{}}
+			ApprovedOn: sr.ApprovedOn, Version: sr.Version, UpdatedAt: sr.UpdatedAt, Websites: []FilingWebsite{},
+			OpenApplication: open[sr.CertHash]}
 		if err := s.openJSON(sr.Data, &fs.Subject); err != nil {
 			return nil, err
 		}
 		maskSubject(&fs.Subject)
-		open, err := s.st.OpenApplicationsBySubject(ctx, sr.CertHash)
-		if err != nil {
-			return nil, storeErr(err)
-		}
-		if len(open) > 0 && open[0].OwnerID == a.ID {
-			fs.OpenApplication = open[0].ID
-		}
-		sites, err := s.st.WebsiteRecordsBySubject(ctx, sr.ID)
-		if err != nil {
-			return nil, storeErr(err)
-		}
-		for _, wr := range sites {
+		for _, wr := range sitesOf[sr.ID] {
 			fw := FilingWebsite{Number: wr.Number, Status: wr.Status, Domain: wr.Domain, Name: wr.Name, ApprovedOn: wr.ApprovedOn,
 				Version: wr.Version, UpdatedAt: wr.UpdatedAt}
 			if err := s.openJSON(wr.Data, &fw.Website); err != nil {
@@ -110,11 +121,7 @@ func (s *Service) Filings(ctx context.Context, a *Account) ([]FilingSubject, err
 			}
 			MaskPerson(&fw.Website.Leader)
 			fw.Website.Leader.Email = pii.MaskEmail(fw.Website.Leader.Email)
-			accs, err := s.st.AccessRecordsByWebsite(ctx, wr.ID)
-			if err != nil {
-				return nil, storeErr(err)
-			}
-			for _, ar := range accs {
+			for _, ar := range accessOf[wr.ID] {
 				fw.AccessStatus = ar.Status
 				if ar.Status == storage.RecordActive {
 					_ = json.Unmarshal([]byte(ar.Data), &fw.Website.Access)

@@ -318,3 +318,22 @@ func (t *Tx) OpenApplicationsFor(ctx context.Context, certHash, domain string) (
 	}
 	return bySubject, byDomain, nil
 }
+
+// OpenApplicationsByOwner maps the certificate hash of each subject with
+// an open application of the account to that application's id.
+func (s *Store) OpenApplicationsByOwner(ctx context.Context, ownerID string) (map[string]string, error) {
+	rows, err := s.query(ctx, `SELECT subject_cert_hash, id FROM applications WHERE owner_id = ? AND open = 1 ORDER BY created_at DESC`, ownerID)
+	if err != nil {
+		return nil, fmt.Errorf("open applications: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]string{}
+	for rows.Next() {
+		var hash, id string
+		if err := rows.Scan(&hash, &id); err != nil {
+			return nil, translate(err)
+		}
+		out[hash] = id // oldest last: it wins, as the first of OpenApplicationsBySubject did
+	}
+	return out, translate(rows.Err())
+}

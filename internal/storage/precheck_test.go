@@ -122,3 +122,45 @@ func TestPrecheckFacts(t *testing.T) {
 		}
 	})
 }
+
+// TestRecordsByOwner: "my filings" reads an account's websites, their
+// access records and its open applications in one query each.
+func TestRecordsByOwner(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, s *storage.Store) {
+		ctx := context.Background()
+		fillRecords(t, s, 5) // owner "u": 5 subjects, 10 websites
+		mkAccount(t, s, "u", "u@example.com", "p1")
+		sites, err := s.WebsiteRecordsByOwner(ctx, "u")
+		if err != nil || len(sites) != 10 || sites[0].Number > sites[1].Number {
+			t.Fatalf("websites: %d %v", len(sites), err)
+		}
+		now := time.Now()
+		err = s.Tx(ctx, func(tx *storage.Tx) error {
+			if err := tx.PutAccessRecord(ctx, &storage.AccessRecord{WebsiteID: sites[3].ID, Status: storage.RecordActive, Data: "{}", UpdatedAt: now}); err != nil {
+				return err
+			}
+			return tx.CreateApplication(ctx, &storage.Application{ID: "a1", OwnerID: "u", Flow: "change_subject", State: "draft", Open: true,
+				SubjectCertHash: "h2", Document: "x", Domains: []string{}, CreatedAt: now, UpdatedAt: now})
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		accs, err := s.AccessRecordsByOwner(ctx, "u")
+		if err != nil || len(accs) != 1 || accs[0].WebsiteID != sites[3].ID {
+			t.Errorf("access: %v %v", accs, err)
+		}
+		open, err := s.OpenApplicationsByOwner(ctx, "u")
+		if err != nil || len(open) != 1 || open["h2"] != "a1" {
+			t.Errorf("open: %v %v", open, err)
+		}
+		for _, f := range []func() (int, error){
+			func() (int, error) { x, err := s.WebsiteRecordsByOwner(ctx, "nobody"); return len(x), err },
+			func() (int, error) { x, err := s.AccessRecordsByOwner(ctx, "nobody"); return len(x), err },
+			func() (int, error) { x, err := s.OpenApplicationsByOwner(ctx, "nobody"); return len(x), err },
+		} {
+			if n, err := f(); n != 0 || err != nil {
+				t.Errorf("another owner sees %d (%v)", n, err)
+			}
+		}
+	})
+}

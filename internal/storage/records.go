@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -339,4 +340,31 @@ func (s *Store) RecordVersions(ctx context.Context, recordType, id string) ([]Re
 		out = append(out, v)
 	}
 	return out, translate(rows.Err())
+}
+
+// The records of one account in three queries, whatever their number ("my
+// filings"): its websites and their access records, joined through the
+// subject records it owns, and its open applications by subject.
+
+// WebsiteRecordsByOwner lists the website records under an account's
+// subject records, cancelled ones included, by number.
+func (s *Store) WebsiteRecordsByOwner(ctx context.Context, ownerID string) ([]*WebsiteRecord, error) {
+	return s.websites(ctx, `SELECT `+prefixCols("w.", websiteCols)+` FROM website_records w
+		JOIN subject_records s ON s.id = w.subject_id WHERE s.owner_id = ? ORDER BY w.number`, ownerID)
+}
+
+// AccessRecordsByOwner lists the access records of those websites, oldest first.
+func (s *Store) AccessRecordsByOwner(ctx context.Context, ownerID string) ([]*AccessRecord, error) {
+	rows, err := s.query(ctx, `SELECT `+prefixCols("a.", accessCols)+` FROM access_records a
+		JOIN website_records w ON w.id = a.website_id JOIN subject_records s ON s.id = w.subject_id
+		WHERE s.owner_id = ? ORDER BY a.created_at`, ownerID)
+	if err != nil {
+		return nil, fmt.Errorf("access records: %w", err)
+	}
+	return collect(rows, scanAccess)
+}
+
+// prefixCols qualifies a column list with a table alias.
+func prefixCols(alias, cols string) string {
+	return alias + strings.ReplaceAll(cols, ", ", ", "+alias)
 }
