@@ -91,7 +91,7 @@ func serve(ctx context.Context, cfg config.Config, stdout, stderr io.Writer) err
 	wctx, stopWorkers := context.WithCancel(context.WithoutCancel(ctx))
 	workersDone := make(chan struct{})
 	go func() { sys.runner.Run(wctx); close(workersDone) }()
-	go housekeeping(wctx, sys, log)
+	go housekeeping(wctx, sys, st, log)
 	defer func() { stopWorkers(); <-workersDone }()
 	srv := &http.Server{
 		Addr:              cfg.Addr,
@@ -123,12 +123,16 @@ func serve(ctx context.Context, cfg config.Config, stdout, stderr io.Writer) err
 	return srv.Shutdown(sctx)
 }
 
-// housekeeping removes expired sessions and reset tokens every hour.
-func housekeeping(ctx context.Context, sys *system, log *slog.Logger) {
+// housekeeping removes expired sessions and reset tokens every hour, and
+// keeps the planner's statistics current.
+func housekeeping(ctx context.Context, sys *system, st *storage.Store, log *slog.Logger) {
 	t := time.NewTicker(time.Hour)
 	defer t.Stop()
 	for {
 		if err := sys.svc.Cleanup(ctx); err != nil && ctx.Err() == nil {
+			log.Warn("housekeeping", "err", err)
+		}
+		if err := st.Optimize(ctx); err != nil && ctx.Err() == nil {
 			log.Warn("housekeeping", "err", err)
 		}
 		select {

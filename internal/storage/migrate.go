@@ -57,3 +57,20 @@ func (s *Store) Migrate(ctx context.Context) error {
 	}
 	return nil
 }
+
+// Optimize keeps SQLite's planner statistics current as the data grows
+// (PRAGMA optimize analyzes only the tables whose row counts changed a lot
+// since their last analysis, a bounded sample each): without them it may
+// prefer a unique index to a covering one. PostgreSQL's autovacuum does
+// this by itself.
+func (s *Store) Optimize(ctx context.Context) error {
+	if s.pg {
+		return nil
+	}
+	for _, q := range []string{"PRAGMA analysis_limit = 2000", "PRAGMA optimize"} {
+		if _, err := s.w.ExecContext(ctx, q); err != nil {
+			return fmt.Errorf("optimize: %s: %w", q, err)
+		}
+	}
+	return nil
+}
