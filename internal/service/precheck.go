@@ -237,31 +237,45 @@ func (s *Service) precheckFacts(ctx context.Context, certType, certNumber, hash,
 	)
 	// Generations before the reads: a change meanwhile invalidates what they cache.
 	gen, agen := s.st.PublicGeneration(), s.st.ApplicationsGeneration()
-	openKey := hash + "|" + domain
-	open, okOpen := s.open.get(openKey, agen)
+	openS, okOpenS := s.openSubjects.get(hash, agen)
+	openD, okOpenD := s.openDomains.get(domain, agen)
 	sf, okSubject := s.subjects.get(hash, gen)
 	df, okDomain := s.domains.get(domain, gen)
-	if okOpen && okSubject && okDomain {
+	open = openFacts{subject: openS.subject, subjectChange: openS.subjectChange, domain: openD.domain}
+	// Ask only what the caches do not know: a known applicant trying a new
+	// domain costs the domain's half of the query.
+	askSubject, askDomain := !okOpenS || !okSubject, !okOpenD || !okDomain
+	if !askSubject && !askDomain {
 		return open, sf, df, nil
+	}
+	qHash, qDomain := "", ""
+	if askSubject {
+		qHash = hash
+	}
+	if askDomain {
+		qDomain = domain
 	}
 	var probe *storage.RegistryProbe
 	if s.registryKeys != nil {
 		p := s.registryKeys(certType, certNumber, domain)
 		probe = &p
 	}
-	local, err := s.st.PrecheckFacts(ctx, hash, domain, probe)
+	local, err := s.st.PrecheckFacts(ctx, qHash, qDomain, probe)
 	if err != nil {
 		return open, sf, df, storeErr(err)
 	}
-	if !okOpen {
-		open = openFacts{subject: len(local.OpenFlows) > 0, domain: local.OpenDomain,
-			subjectChange: slices.Contains(local.OpenFlows, filing.FlowChangeSubject)}
-		s.open.put(openKey, open, agen)
+	if askSubject && !okOpenS {
+		open.subject, open.subjectChange = len(local.OpenFlows) > 0, slices.Contains(local.OpenFlows, filing.FlowChangeSubject)
+		s.openSubjects.put(hash, openFacts{subject: open.subject, subjectChange: open.subjectChange}, agen)
+	}
+	if askDomain && !okOpenD {
+		open.domain = local.OpenDomain
+		s.openDomains.put(domain, openFacts{domain: open.domain}, agen)
 	}
 	if open.subject || open.domain {
 		return open, sf, df, nil // refused: the facts are not needed
 	}
-	if !okSubject {
+	if askSubject && !okSubject {
 		if sf, err = s.subjectFacts(ctx, certType, certNumber, local.Subject, probe == nil || local.RegistrySubject); err != nil {
 			return open, sf, df, err
 		}
@@ -269,7 +283,7 @@ func (s *Service) precheckFacts(ctx context.Context, certType, certNumber, hash,
 			s.subjects.put(hash, sf, gen)
 		}
 	}
-	if !okDomain {
+	if askDomain && !okDomain {
 		if df, err = s.domainFacts(ctx, domain, local.Website, probe == nil || local.RegistryDomain); err != nil {
 			return open, sf, df, err
 		}

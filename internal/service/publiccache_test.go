@@ -105,5 +105,30 @@ func TestPrecheckCacheInvalidation(t *testing.T) {
 		if res, err := svc.Precheck(f.ctx, f.owner, in); err != nil || res.Flow != filing.FlowNewWebsite || res.Subject == nil {
 			t.Errorf("a new website of the filed subject: %+v %v", res, err)
 		}
+
+		// The open-application answers are cached too, and an application
+		// created on this instance is seen by the next pre-check at once:
+		// by its subject with another domain, by its domain with another subject.
+		const other = "91110105MA0000088X"
+		fresh := service.PrecheckInput{Domain: "pc-open.cn", CertType: "business_license", CertNumber: other}
+		for range 2 {
+			if res, err := svc.Precheck(f.ctx, f.owner, fresh); err != nil || res.Flow != filing.FlowFirstFiling {
+				t.Fatalf("before the application: %+v %v", res, err)
+			}
+		}
+		probe := service.PrecheckInput{Domain: "pc-open-2.cn", CertType: "business_license", CertNumber: other}
+		if _, err := svc.Precheck(f.ctx, f.owner, probe); err != nil {
+			t.Fatal(err) // caches "no open application" for the subject
+		}
+		if _, err := svc.CreateApplication(f.ctx, f.owner, service.CreateInput{Domain: fresh.Domain, CertType: fresh.CertType, CertNumber: fresh.CertNumber}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := svc.Precheck(f.ctx, f.owner, probe); code(err) != "precheck.subject_in_progress" {
+			t.Errorf("the subject's open application behind a cached answer: %v", err)
+		}
+		byDomain := service.PrecheckInput{Domain: fresh.Domain, CertType: "business_license", CertNumber: "91110105MA0000099X"}
+		if _, err := svc.Precheck(f.ctx, f.owner, byDomain); code(err) != "precheck.domain_in_progress" {
+			t.Errorf("the domain's open application: %v", err)
+		}
 	})
 }

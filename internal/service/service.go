@@ -83,7 +83,8 @@ type Service struct {
 	public   *genCache[[]PublicFiling] // public lookup answers (publiccache.go)
 	subjects *genCache[subjectFacts]   // pre-check: by certificate hash (precheck.go)
 	domains  *genCache[domainFacts]    // pre-check: by domain
-	open     *genCache[openFacts]      // pre-check: open applications by certificate hash and domain
+	// pre-check: whether a subject (by certificate hash) or a domain is in an open application
+	openSubjects, openDomains *genCache[openFacts]
 	// registryCacheable: the registry is the bureau simulator, whose
 	// tables live in this store, so its changes count in PublicGeneration;
 	// answers of any other registry are not cached.
@@ -133,7 +134,8 @@ func New(d Deps) *Service {
 	s.public = newGenCache[[]PublicFiling](publicCacheTTL, publicCacheSize)
 	s.subjects = newGenCache[subjectFacts](precheckCacheTTL, precheckCacheSize)
 	s.domains = newGenCache[domainFacts](precheckCacheTTL, precheckCacheSize)
-	s.open = newGenCache[openFacts](precheckCacheTTL, precheckCacheSize)
+	s.openSubjects = newGenCache[openFacts](precheckCacheTTL, precheckCacheSize)
+	s.openDomains = newGenCache[openFacts](precheckCacheTTL, precheckCacheSize)
 	if br, ok := s.registry.(bureauRegistry); ok {
 		var sim *bureau.Simulator
 		sim, s.registryCacheable = br.b.(*bureau.Simulator)

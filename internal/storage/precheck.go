@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"fmt"
+	"strings"
 )
 
 // PrecheckFacts is what Beian's own tables say about a certificate and a
@@ -38,43 +39,56 @@ type PrecheckWebsite struct {
 	AccessedHere           bool
 }
 
-// precheckFactsQuery answers every question in one statement (one round
-// trip on PostgreSQL, one statement step loop on SQLite): four branches,
-// each an indexed lookup, tagged by their first column. The LIMIT 1
-// branches sit in subqueries, which both databases accept in a compound
-// SELECT.
-const precheckFactsQuery = `
-SELECT 'os', flow, '', '', '' FROM applications WHERE subject_cert_hash = ? AND open = 1
-UNION ALL
-SELECT 'od', a.flow, '', '', '' FROM application_domains d JOIN applications a ON a.id = d.application_id
-	WHERE d.domain = ? AND d.open = 1 AND a.open = 1
-UNION ALL
-SELECT * FROM (SELECT 'S', sr.number, sr.owner_id, sr.data, '' FROM subject_records sr
+// The pre-check's questions are branches of one statement (one round trip
+// on PostgreSQL, one statement step loop on SQLite), each an indexed
+// lookup tagged by its first column; a question the caller has answered
+// from its cache is left out. The LIMIT 1 branches sit in subqueries,
+// which both databases accept in a compound SELECT.
+const (
+	openBySubject = `SELECT 'os', flow, '', '', '' FROM applications WHERE subject_cert_hash = ? AND open = 1`
+	openByDomain  = `SELECT 'od', a.flow, '', '', '' FROM application_domains d JOIN applications a ON a.id = d.application_id
+	WHERE d.domain = ? AND d.open = 1 AND a.open = 1`
+	liveSubject = `SELECT * FROM (SELECT 'S', sr.number, sr.owner_id, sr.data, '' FROM subject_records sr
 	WHERE sr.cert_hash = ? AND sr.status = 'active'
 	AND EXISTS (SELECT 1 FROM website_records w WHERE w.subject_id = sr.id AND w.status <> 'cancelled')
-	ORDER BY sr.created_at LIMIT 1) s
-UNION ALL
-SELECT * FROM (SELECT 'W', w.number, sr.cert_hash, w.data,
+	ORDER BY sr.created_at LIMIT 1) s`
+	liveWebsite = `SELECT * FROM (SELECT 'W', w.number, sr.cert_hash, w.data,
 	CASE WHEN EXISTS (SELECT 1 FROM access_records ac WHERE ac.website_id = w.id AND ac.status = 'active') THEN 'y' ELSE '' END
 	FROM website_records w JOIN subject_records sr ON sr.id = w.subject_id
 	WHERE w.domain = ? AND w.status <> 'cancelled' ORDER BY w.created_at LIMIT 1) w`
+	// The bureau simulator's registry: existence tests on its indexes.
+	registrySubject = `SELECT 'BS', '', '', '', '' WHERE EXISTS (SELECT 1 FROM bureau_subjects WHERE cert_hash = ? AND status = 'active')`
+	registryDomain  = `SELECT 'BW', '', '', '', '' WHERE EXISTS (SELECT 1 FROM bureau_websites WHERE domain = ? AND status <> 'cancelled')`
+)
 
-// registryProbeQuery extends precheckFactsQuery with the bureau
-// simulator's registry: two existence tests on its indexes.
-const registryProbeQuery = `
-UNION ALL
-SELECT 'BS', '', '', '', '' WHERE EXISTS (SELECT 1 FROM bureau_subjects WHERE cert_hash = ? AND status = 'active')
-UNION ALL
-SELECT 'BW', '', '', '', '' WHERE EXISTS (SELECT 1 FROM bureau_websites WHERE domain = ? AND status <> 'cancelled')`
-
-// PrecheckFacts reads the pre-check's facts for a certificate hash and a
-// normalized domain in one query; with a probe, the registry's too.
+// PrecheckFacts reads the pre-check's facts in one query: about the
+// subject of certHash and about the normalized domain (either "" to leave
+// it out), and with a probe what the simulator's registry holds.
 func (s *Store) PrecheckFacts(ctx context.Context, certHash, domain string, probe *RegistryProbe) (*PrecheckFacts, error) {
-	q, args := precheckFactsQuery, []any{certHash, domain, certHash, domain}
-	if probe != nil {
-		q += registryProbeQuery
-		args = append(args, probe.CertHash, probe.Domain)
+	var branches []string
+	var args []any
+	add := func(q string, arg any) {
+		branches = append(branches, q)
+		args = append(args, arg)
 	}
+	if certHash != "" {
+		add(openBySubject, certHash)
+		add(liveSubject, certHash)
+		if probe != nil {
+			add(registrySubject, probe.CertHash)
+		}
+	}
+	if domain != "" {
+		add(openByDomain, domain)
+		add(liveWebsite, domain)
+		if probe != nil {
+			add(registryDomain, probe.Domain)
+		}
+	}
+	if len(branches) == 0 {
+		return &PrecheckFacts{}, nil
+	}
+	q := strings.Join(branches, "\nUNION ALL\n")
 	rows, err := s.query(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("pre-check facts: %w", err)

@@ -82,6 +82,17 @@ func TestPrecheckFacts(t *testing.T) {
 			}
 		}
 
+		// Half questions: the subject's or the domain's branches only.
+		if f, err := s.PrecheckFacts(ctx, "h2", "", nil); err != nil || f.Subject == nil || f.Website != nil || len(f.OpenFlows) != 1 || f.OpenDomain {
+			t.Errorf("subject only: %+v %v", f, err)
+		}
+		if f, err := s.PrecheckFacts(ctx, "", "fresh.cn", nil); err != nil || f.Subject != nil || len(f.OpenFlows) != 0 || !f.OpenDomain {
+			t.Errorf("domain only: %+v %v", f, err)
+		}
+		if f, err := s.PrecheckFacts(ctx, "", "site1-1.cn", &storage.RegistryProbe{Domain: "x.cn"}); err != nil || f.Website == nil || f.Subject != nil {
+			t.Errorf("domain only, probed: %+v %v", f, err)
+		}
+
 		// The registry probe: an active subject, a live and a cancelled website.
 		err = s.Tx(ctx, func(tx *storage.Tx) error {
 			for _, b := range []*storage.BureauSubject{
