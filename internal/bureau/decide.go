@@ -43,7 +43,10 @@ func permanentIfTransition(err error) error {
 	return err
 }
 
-func (s *Simulator) runSMSExpire(ctx context.Context, j storage.Job) error {
+// onSubmission runs a job about one submission: it locks the submission,
+// lets act decide what to do in its state, and completes the job in the
+// same transaction.
+func (s *Simulator) onSubmission(ctx context.Context, j storage.Job, act func(tx *storage.Tx, sub *storage.BureauSubmission) error) error {
 	id, err := decodeJob(j)
 	if err != nil {
 		return err
@@ -56,41 +59,34 @@ func (s *Simulator) runSMSExpire(ctx context.Context, j storage.Job) error {
 		if err != nil {
 			return err
 		}
-		if sub.State == storage.SubmissionSMS {
-			if s.o.Now().Before(sub.SMSDeadline) {
-				return fmt.Errorf("sms deadline %s not reached", sub.SMSDeadline.Format(time.RFC3339))
-			}
-			if err := s.returnSubmission(ctx, tx, sub, reasonTimeout); err != nil {
-				return err
-			}
+		if err := act(tx, sub); err != nil {
+			return err
 		}
 		return tx.CompleteJob(ctx, j.ID)
 	})
 	return permanentIfTransition(err)
 }
 
-func (s *Simulator) runDecide(ctx context.Context, j storage.Job) error {
-	id, err := decodeJob(j)
-	if err != nil {
-		return err
-	}
-	if s.Outcomes == nil {
-		return ErrNoOutcomes
-	}
-	err = s.o.Store.Tx(ctx, func(tx *storage.Tx) error {
-		sub, err := tx.BureauSubmissionForUpdate(ctx, id)
-		if err != nil {
-			return err
+func (s *Simulator) runSMSExpire(ctx context.Context, j storage.Job) error {
+	return s.onSubmission(ctx, j, func(tx *storage.Tx, sub *storage.BureauSubmission) error {
+		if sub.State != storage.SubmissionSMS {
+			return nil
 		}
-		// Decided meanwhile (an admin in the console): nothing to do.
-		if sub.State == storage.SubmissionReview {
-			if err := s.decide(ctx, tx, sub, Decision{Approve: true}, false); err != nil {
-				return err
-			}
+		if s.o.Now().Before(sub.SMSDeadline) {
+			return fmt.Errorf("sms deadline %s not reached", sub.SMSDeadline.Format(time.RFC3339))
 		}
-		return tx.CompleteJob(ctx, j.ID)
+		return s.returnSubmission(ctx, tx, sub, reasonTimeout)
 	})
-	return permanentIfTransition(err)
+}
+
+func (s *Simulator) runDecide(ctx context.Context, j storage.Job) error {
+	return s.onSubmission(ctx, j, func(tx *storage.Tx, sub *storage.BureauSubmission) error {
+		// Decided meanwhile (an admin in the console): nothing to do.
+		if sub.State != storage.SubmissionReview {
+			return nil
+		}
+		return s.decide(ctx, tx, sub, Decision{Approve: true}, false)
+	})
 }
 
 // Decision is a manual decision from the admin console.

@@ -250,19 +250,6 @@ func (s *Store) SubjectRecordsByCert(ctx context.Context, certHash, status strin
 		certHash, status, status)
 }
 
-// LiveSubjectRecordByCert returns the oldest active subject record of a
-// certificate that still has a website not cancelled (a subject without
-// one, 空壳, counts as unknown), in one query; ErrNotFound when none.
-func (s *Store) LiveSubjectRecordByCert(ctx context.Context, certHash string) (*SubjectRecord, error) {
-	r, err := scanSubject(s.queryRow(ctx, `SELECT `+subjectCols+` FROM subject_records sr WHERE cert_hash = ? AND status = 'active'
-		AND EXISTS (SELECT 1 FROM website_records w WHERE w.subject_id = sr.id AND w.status <> 'cancelled')
-		ORDER BY created_at LIMIT 1`, certHash))
-	if err != nil {
-		return nil, fmt.Errorf("live subject record: %w", err)
-	}
-	return r, nil
-}
-
 // SubjectRecordsByOwner lists the subject records an account filed here.
 func (s *Store) SubjectRecordsByOwner(ctx context.Context, ownerID string) ([]*SubjectRecord, error) {
 	return s.subjects(ctx, `SELECT `+subjectCols+` FROM subject_records WHERE owner_id = ? ORDER BY created_at`, ownerID)
