@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"beian/internal/clock"
 	"beian/internal/httpx"
 	"beian/internal/ratelimit"
 	"beian/internal/rules"
@@ -44,7 +45,10 @@ func New(d Deps) *API {
 		a.log = slog.New(slog.DiscardHandler)
 	}
 	if a.now == nil {
-		a.now = time.Now
+		a.now = clock.Wall // rate limits only: the validator has no business clock
+		if a.svc != nil {
+			a.now = a.svc.Now
+		}
 	}
 	a.limits = map[string]*ratelimit.Limiter{}
 	for name, l := range ipLimits {

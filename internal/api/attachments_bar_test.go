@@ -23,6 +23,7 @@ import (
 
 	"beian/internal/api"
 	"beian/internal/blob"
+	"beian/internal/clock"
 	"beian/internal/config"
 	"beian/internal/pii"
 	"beian/internal/rules"
@@ -67,7 +68,8 @@ type blobEnv struct {
 func newBlobEnv(t testing.TB, dbURL string, blobs blob.Store) *blobEnv {
 	t.Helper()
 	ctx := context.Background()
-	st, err := storage.Open(ctx, dbURL)
+	e := &env{t: t, url: dbURL, dir: t.TempDir(), now: clock.TestNow()}
+	st, err := storage.Open(ctx, dbURL, func() time.Time { return e.now })
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -84,7 +86,6 @@ func newBlobEnv(t testing.TB, dbURL string, blobs blob.Store) *blobEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := &env{t: t, url: dbURL, dir: t.TempDir(), now: time.Date(2026, 11, 30, 10, 0, 0, 0, time.FixedZone("CST", 8*3600))}
 	now := func() time.Time { return e.now }
 	svc := service.New(service.Deps{Store: st, Sealer: sealer, Rules: v, Blobs: blobs, Config: cfg, Now: now})
 	mux := http.NewServeMux()
@@ -376,8 +377,8 @@ var _ = storagetest.URLs
 
 // TestVerificationFormDate: the verification form carries the date the
 // website leader signed it: required, a real date, not after today
-// (China Standard Time: the test clock is 2026-11-30 10:00 CST, which is
-// still the 30th in UTC too, so "tomorrow" must be refused by date).
+// (China Standard Time: at 10:00 CST it is the same date in UTC, so
+// "tomorrow" must be refused by date).
 func TestVerificationFormDate(t *testing.T) {
 	e := newBlobEnv(t, "sqlite:"+filepath.Join(t.TempDir(), "beian.db"), blobBackends()["local"](t))
 	tok, appPath := e.applicant("date@example.com", "13900002222")
@@ -390,9 +391,9 @@ func TestVerificationFormDate(t *testing.T) {
 		{"", 422, "attachment.signed_on.required"},
 		{"30/11/2026", 422, "attachment.signed_on.invalid"},
 		{"2026-02-30", 422, "attachment.signed_on.invalid"},
-		{"2026-12-01", 422, "attachment.signed_on.future"},
-		{"2026-11-30", 201, ""},
-		{"2026-08-01", 201, ""},
+		{e.day(1), 422, "attachment.signed_on.future"},
+		{e.day(0), 201, ""},
+		{e.day(-121), 201, ""},
 	} {
 		a := e.upload(appPath+"/attachments", tok, map[string]string{"kind": "verification_form", "website": "0", "signed_on": tc.signedOn}, jpg)
 		if a.status != tc.status || (tc.code != "" && !hasViolation(a.json(t), "", tc.code, "signed_on")) {
@@ -403,7 +404,7 @@ func TestVerificationFormDate(t *testing.T) {
 		}
 	}
 	// Other kinds carry no date.
-	if a := e.upload(appPath+"/attachments", tok, map[string]string{"kind": "site_photo", "website": "0", "signed_on": "2026-11-01"}, jpg); a.status != 201 || a.json(t)["signed_on"] != nil {
+	if a := e.upload(appPath+"/attachments", tok, map[string]string{"kind": "site_photo", "website": "0", "signed_on": e.day(-29)}, jpg); a.status != 201 || a.json(t)["signed_on"] != nil {
 		t.Errorf("site photo with a date: %d %s", a.status, a.body)
 	}
 }

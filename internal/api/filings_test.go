@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -15,6 +16,7 @@ import (
 	"beian/internal/api"
 	"beian/internal/blob"
 	"beian/internal/bureau"
+	"beian/internal/clock"
 	"beian/internal/config"
 	"beian/internal/jobs"
 	"beian/internal/notify"
@@ -66,9 +68,9 @@ type fullEnv struct {
 
 func newFullEnv(t *testing.T, url string) *fullEnv {
 	t.Helper()
-	e := &env{t: t, url: url, dir: t.TempDir(), now: time.Date(2026, 11, 30, 10, 0, 0, 0, time.FixedZone("CST", 8*3600))}
+	e := &env{t: t, url: url, dir: t.TempDir(), now: clock.TestNow()}
 	ctx := context.Background()
-	st, err := storage.Open(ctx, url)
+	st, err := storage.Open(ctx, url, func() time.Time { return e.now })
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -510,7 +512,7 @@ func changesScenario(t *testing.T, url string) {
 	app = f.toApprovalAs(tok, id, true, mobile, leaderCert)
 	subjectNumber := app["numbers"].(map[string]any)["subject"].(string)
 	siteNumber := subjectNumber + "-1"
-	if !strings.HasPrefix(subjectNumber, "浙ICP备2026") || app["numbers"].(map[string]any)["websites"].([]any)[0] != siteNumber {
+	if !strings.HasPrefix(subjectNumber, "浙ICP备"+strconv.Itoa(f.now.In(workdays.CST).Year())) || app["numbers"].(map[string]any)["websites"].([]any)[0] != siteNumber {
 		t.Fatalf("first filing numbers: %v", app["numbers"])
 	}
 	if a := f.do("POST", "/api/v1/precheck", tok, pc); a.status != 409 || a.code(t) != "precheck.already_filed_here" {
@@ -578,7 +580,7 @@ func changesScenario(t *testing.T, url string) {
 	if a := f.do("POST", "/api/v1/applications/"+id+"/submit", tok, nil); a.status != 422 || !hasViolation(a.json(t), "", "attachment.missing", "attachments.verification_form[0]") {
 		t.Errorf("change_website without a verification form: %d %s", a.status, a.body)
 	}
-	f.uploadAll(tok, id, map[string]string{"kind": "verification_form", "website": "0", "signed_on": "2026-07-01"},
+	f.uploadAll(tok, id, map[string]string{"kind": "verification_form", "website": "0", "signed_on": f.day(-150)},
 		map[string]string{"kind": "site_photo", "website": "0"})
 	f.must(f.do("POST", "/api/v1/applications/"+id+"/submit", tok, nil), 200, "submit change_website")
 	f.toApprovalAs(tok, id, true, mobile, leaderCert)

@@ -19,11 +19,13 @@ import (
 
 	"beian/internal/api"
 	"beian/internal/blob"
+	"beian/internal/clock"
 	"beian/internal/config"
 	"beian/internal/pii"
 	"beian/internal/rules"
 	"beian/internal/service"
 	"beian/internal/storage"
+	"beian/internal/workdays"
 )
 
 // env is one Beian instance over a database URL and a data dir; reopen
@@ -38,7 +40,7 @@ type env struct {
 }
 
 func newEnv(t testing.TB, url string) *env {
-	e := &env{t: t, url: url, dir: t.TempDir(), now: time.Date(2026, 11, 30, 10, 0, 0, 0, time.FixedZone("CST", 8*3600))}
+	e := &env{t: t, url: url, dir: t.TempDir(), now: clock.TestNow()}
 	e.open()
 	t.Cleanup(func() { e.store.Close() })
 	return e
@@ -48,7 +50,7 @@ func (e *env) open() {
 	t := e.t
 	t.Helper()
 	ctx := context.Background()
-	st, err := storage.Open(ctx, e.url)
+	st, err := storage.Open(ctx, e.url, func() time.Time { return e.now })
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -189,3 +191,33 @@ func exampleDocument(t testing.TB) map[string]any {
 }
 
 func itoa(i int) string { return strconv.Itoa(i) }
+
+// testCal is the official working-day calendar the tests compute their
+// expected deadlines with (workdays has its own tests on fixed dates).
+var testCal, _ = workdays.New(nil)
+
+// day is the CST calendar date offset days from the env's clock, so a
+// test's dates follow BEIAN_TEST_NOW.
+func (e *env) day(offset int) string {
+	return e.now.In(workdays.CST).AddDate(0, 0, offset).Format(time.DateOnly)
+}
+
+// workday is the first working day after the env's clock; offday the first
+// day that is not one.
+func (e *env) workday() string { return e.nextDay(true) }
+func (e *env) offday() string  { return e.nextDay(false) }
+
+func (e *env) nextDay(work bool) string {
+	d := e.now.In(workdays.CST)
+	for {
+		d = d.AddDate(0, 0, 1)
+		if testCal.IsWorkday(d) == work {
+			return d.Format(time.DateOnly)
+		}
+	}
+}
+
+// dueAfter is the API's rendering of the instant h working hours after at.
+func dueAfter(at time.Time, h float64) string {
+	return testCal.AddWorkingHours(at, h).UTC().Format(time.RFC3339)
+}

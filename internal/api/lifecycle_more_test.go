@@ -39,7 +39,7 @@ func readyForBureau(t *testing.T, e *lcEnv) (tok, rev, id string) {
 		t.Fatalf("save: %d %v", a.status, errorViolations(a.json(t)))
 	}
 	for _, f := range []map[string]string{{"kind": "subject_certificate"}, {"kind": "subject_leader_id"},
-		{"kind": "verification_form", "website": "0", "signed_on": "2026-11-29"}, {"kind": "site_photo", "website": "0"}} {
+		{"kind": "verification_form", "website": "0", "signed_on": e.day(-1)}, {"kind": "site_photo", "website": "0"}} {
 		if a := e.upload(path+"/attachments", tok, f, photo(t, 800, 600)); a.status != 201 {
 			t.Fatalf("upload %v: %d %s", f, a.status, a.body)
 		}
@@ -270,12 +270,12 @@ func TestVerificationReupload(t *testing.T) {
 	path, review := "/api/v1/applications/"+id, "/api/v1/review/applications/"+id
 	e.do("PUT", path, tok, doc)
 	for _, f := range []map[string]string{{"kind": "subject_certificate"}, {"kind": "subject_leader_id"},
-		{"kind": "verification_form", "website": "0", "signed_on": "2026-11-29"}, {"kind": "site_photo", "website": "0"}} {
+		{"kind": "verification_form", "website": "0", "signed_on": e.day(-1)}, {"kind": "site_photo", "website": "0"}} {
 		e.upload(path+"/attachments", tok, f, photo(t, 800, 600))
 	}
 	e.do("POST", path+"/submit", tok, nil)
 	e.do("POST", review+"/decision", rev, map[string]any{"decision": "approve"})
-	if a := e.do("POST", path+"/verification", tok, map[string]any{"method": "onsite", "office": "beijing", "date": "2026-12-01"}); a.status != 200 {
+	if a := e.do("POST", path+"/verification", tok, map[string]any{"method": "onsite", "office": "beijing", "date": e.workday()}); a.status != 200 {
 		t.Fatalf("book signing: %d %s", a.status, a.body)
 	}
 	e.do("POST", review+"/materials-received", rev, map[string]any{})

@@ -18,6 +18,7 @@ import (
 	"beian/internal/api"
 	"beian/internal/blob"
 	"beian/internal/bureau"
+	"beian/internal/clock"
 	"beian/internal/config"
 	"beian/internal/ident"
 	"beian/internal/jobs"
@@ -44,8 +45,8 @@ type lcEnv struct {
 func newLifecycleEnv(t *testing.T, url string, mode ...string) *lcEnv {
 	t.Helper()
 	ctx := context.Background()
-	e := &env{t: t, url: url, dir: t.TempDir(), now: time.Date(2026, 11, 30, 10, 0, 0, 0, workdays.CST)}
-	st, err := storage.Open(ctx, url)
+	e := &env{t: t, url: url, dir: t.TempDir(), now: clock.TestNow()}
+	st, err := storage.Open(ctx, url, func() time.Time { return e.now })
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -271,7 +272,7 @@ func lifecycle(t *testing.T, url string) {
 			fields["website"] = m[2]
 		}
 		if m[1] == "verification_form" {
-			fields["signed_on"] = "2026-11-29"
+			fields["signed_on"] = e.day(-1)
 		}
 		if a := e.upload(appPath+"/attachments", tok, fields, photo(t, 800, 600)); a.status != 201 {
 			t.Fatalf("upload %v: %d %s", fields, a.status, a.body)
@@ -309,7 +310,7 @@ func lifecycle(t *testing.T, url string) {
 	if len(items) != 1 || items[0].(map[string]any)["id"] != id || items[0].(map[string]any)["overdue"] != false {
 		t.Fatalf("queue items: %v", items)
 	}
-	if due := items[0].(map[string]any)["due_at"]; due != "2026-12-02T02:00:00Z" {
+	if due := items[0].(map[string]any)["due_at"]; due != dueAfter(e.now, 2*workdays.HoursPerDay) {
 		t.Errorf("initial review due %v, want 2 working days later (Wed 10:00 CST)", due)
 	}
 	if a := e.do("GET", "/api/v1/review/queue?province=310000", rev, nil); len(a.json(t)["items"].([]any)) != 0 {
@@ -384,19 +385,20 @@ func lifecycle(t *testing.T, url string) {
 	if a := e.do("POST", appPath+"/verification", tok, map[string]any{"method": "carrier_pigeon"}); a.status != 422 {
 		t.Errorf("unknown method: %d %s", a.status, a.body)
 	}
-	if a := e.do("POST", appPath+"/verification", tok, map[string]any{"method": "onsite", "office": "beijing", "date": "2026-12-05"}); a.status != 422 {
-		t.Errorf("signing on a Saturday: %d %s", a.status, a.body)
+	if a := e.do("POST", appPath+"/verification", tok, map[string]any{"method": "onsite", "office": "beijing", "date": e.offday()}); a.status != 422 {
+		t.Errorf("signing on a day off: %d %s", a.status, a.body)
 	}
 	vr := e.do("POST", appPath+"/verification", tok, map[string]any{"method": "mail", "tracking_number": "SF1234567890"})
 	if vr.status != 200 || vr.json(t)["verification"].(map[string]any)["tracking_number"] != "SF1234567890" || len(vr.json(t)["offices"].([]any)) != 2 {
 		t.Fatalf("verification by mail: %d %s", vr.status, vr.body)
 	}
 	e.now = e.now.Add(26 * time.Hour) // the originals arrive the next day, 12:00
+	received := e.now
 	mr := e.do("POST", "/api/v1/review/applications/"+id+"/materials-received", rev, map[string]any{"note": "顺丰已签收"})
 	if mr.status != 200 || mr.json(t)["state"] != "material_review" {
 		t.Fatalf("materials received: %d %s", mr.status, mr.body)
 	}
-	if due := mr.json(t)["due_at"]; due != "2026-12-02T08:30:00Z" {
+	if due := mr.json(t)["due_at"]; due != dueAfter(received, 1.5*workdays.HoursPerDay) {
 		t.Errorf("material review due %v, want 1.5 working days after receipt (Wed 16:30 CST)", due)
 	}
 	if a := decide(map[string]any{"decision": "approve"}); a.status != 200 || a.json(t)["state"] != "ready_for_bureau" {

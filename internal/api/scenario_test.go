@@ -187,7 +187,7 @@ func journey(t *testing.T, url string, sqlite bool) {
 	for _, up := range []map[string]string{
 		{"kind": "subject_certificate"},
 		{"kind": "subject_leader_id"},
-		{"kind": "verification_form", "website": "0", "signed_on": "2026-11-29"},
+		{"kind": "verification_form", "website": "0", "signed_on": e.day(-1)},
 		{"kind": "site_photo", "website": "0"},
 	} {
 		a := e.upload(appPath+"/attachments", tok, up, photo(t, 800, 600))

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"beian/internal/clock"
 	"beian/internal/config"
 	"beian/internal/storage"
 )
@@ -30,7 +31,7 @@ func backup(ctx context.Context, cfg config.Config, args []string, stdout io.Wri
 	if err := os.MkdirAll(dst, 0o700); err != nil {
 		return err
 	}
-	st, err := storage.Open(ctx, cfg.DatabaseURL)
+	st, err := storage.Open(ctx, cfg.DatabaseURL, clock.Wall)
 	if err != nil {
 		return err
 	}
@@ -88,7 +89,7 @@ func restore(ctx context.Context, cfg config.Config, args []string, stdout io.Wr
 		}
 	}
 	// Bring the schema up to date in case the backup is older than this binary.
-	st, err := openStore(ctx, cfg)
+	st, err := openStore(ctx, cfg, clock.Wall)
 	if err != nil {
 		return err
 	}

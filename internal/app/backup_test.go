@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"beian/internal/clock"
 	"beian/internal/config"
 	"beian/internal/storage"
 )
@@ -29,13 +30,13 @@ func testConfig(t *testing.T, dir string) config.Config {
 func TestBackupRestoreIntoFreshDataDir(t *testing.T) {
 	ctx := context.Background()
 	src := testConfig(t, t.TempDir())
-	st, err := openStore(ctx, src)
+	st, err := openStore(ctx, src, clock.Running(clock.TestNow()))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer st.Close()
 	err = st.Tx(ctx, func(tx *storage.Tx) error {
-		return tx.Enqueue(ctx, "probe", map[string]int{"n": 1}, "backup-probe", time.Now())
+		return tx.Enqueue(ctx, "probe", map[string]int{"n": 1}, "backup-probe", time.Time{})
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -56,7 +57,7 @@ func TestBackupRestoreIntoFreshDataDir(t *testing.T) {
 	if err := restore(ctx, dst, []string{bdir}, &out); err != nil {
 		t.Fatal(err)
 	}
-	st2, err := storage.Open(ctx, dst.DatabaseURL)
+	st2, err := storage.Open(ctx, dst.DatabaseURL, clock.Fixed(clock.TestNow()))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 
+	"beian/internal/clock"
 	"beian/internal/config"
 	"beian/internal/pii"
 	"beian/internal/storage"
@@ -19,7 +20,7 @@ func newSealer(ctx context.Context, cfg config.Config, st *storage.Store) (*pii.
 
 // rekey re-seals every sealed value under the current key after a rotation.
 func rekey(ctx context.Context, cfg config.Config, stdout io.Writer) error {
-	st, err := openStore(ctx, cfg)
+	st, err := openStore(ctx, cfg, clock.Wall)
 	if err != nil {
 		return err
 	}

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"beian/internal/clock"
 	"beian/internal/config"
 	"beian/internal/storage/storagetest"
 )
@@ -29,7 +30,7 @@ func TestKeyRotation(t *testing.T) {
 			cfg.DatabaseURL, cfg.SecretKey = u, keyA
 			serveWith := func(cfg config.Config) (func(method, path, token string, body any) (int, map[string]any), func()) {
 				t.Helper()
-				st, err := openStore(ctx, cfg)
+				st, err := openStore(ctx, cfg, clock.Running(clock.TestNow()))
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -79,7 +80,7 @@ func TestKeyRotation(t *testing.T) {
 				t.Fatalf("rekey: %s", out.String())
 			}
 			// Nothing sealed is left under k1.
-			st, err := openStore(ctx, rotated)
+			st, err := openStore(ctx, rotated, clock.Running(clock.TestNow()))
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -31,7 +31,10 @@ type system struct {
 }
 
 // build wires config → storage → services → HTTP → workers.
+// Business time is the store's clock (the wall clock in `serve`, a pinned
+// one in tests): every component gets that one.
 func build(ctx context.Context, cfg config.Config, log *slog.Logger, st *storage.Store) (*system, error) {
+	now := st.Now
 	sealer, err := newSealer(ctx, cfg, st) // rekey.go: current key plus those before a rotation
 	if err != nil {
 		return nil, err
@@ -53,6 +56,7 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, st *storage
 	if err != nil {
 		return nil, fmt.Errorf("holiday overrides: %w", err)
 	}
+	cal.WithLog(log)
 
 	// The bureau simulator: its registry is seeded once (idempotently) from
 	// BEIAN_BUREAU_SEED or the built-in demo seed.
@@ -61,7 +65,7 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, st *storage
 		return nil, fmt.Errorf("bureau seed: %w", err)
 	}
 	sim, err := bureau.NewSimulator(bureau.Options{Store: st, Sealer: sealer, Calendar: cal, Notifier: notifier,
-		Mode: cfg.BureauMode, TimeScale: cfg.BureauTimeScale, Now: time.Now, Log: log})
+		Mode: cfg.BureauMode, TimeScale: cfg.BureauTimeScale, Now: now, Log: log})
 	if err != nil {
 		return nil, fmt.Errorf("bureau: %w", err)
 	}
@@ -69,7 +73,7 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, st *storage
 		return nil, fmt.Errorf("bureau seed: %w", err)
 	}
 
-	runner := &jobs.Runner{Store: st, Log: log, Handlers: map[string]jobs.Handler{}}
+	runner := &jobs.Runner{Store: st, Log: log, Now: now, Handlers: map[string]jobs.Handler{}}
 	for _, hs := range []map[string]jobs.Handler{notifier.Handlers(), sim.Handlers()} {
 		for kind, h := range hs {
 			runner.Handlers[kind] = h
@@ -78,7 +82,7 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, st *storage
 
 	svc := service.New(service.Deps{
 		Store: st, Sealer: sealer, Rules: validator, Blobs: blobs, Config: cfg, Log: log,
-		Now: time.Now, Wake: runner.Wake, Calendar: cal, Bureau: sim,
+		Now: now, Wake: runner.Wake, Calendar: cal, Bureau: sim,
 		BlobGrace: time.Hour, // backups copy files after their snapshot: replaced files stay an hour
 		// The pre-check consults the national registry, not only Beian's records.
 		Registry: service.BureauRegistry(sim),
@@ -99,16 +103,16 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, st *storage
 		}
 		io.WriteString(w, "ok\n")
 	})
-	api.New(api.Deps{Service: svc, Validator: validator, Log: log, Now: time.Now, DisableRateLimits: !cfg.RateLimits}).Routes(mux)
-	ui, err := web.New(web.Deps{Service: svc, Config: cfg, Log: log, Now: time.Now})
+	api.New(api.Deps{Service: svc, Validator: validator, Log: log, Now: now, DisableRateLimits: !cfg.RateLimits}).Routes(mux)
+	ui, err := web.New(web.Deps{Service: svc, Config: cfg, Log: log, Now: now})
 	if err != nil {
 		return nil, fmt.Errorf("web: %w", err)
 	}
 	ui.Routes(mux)
-	bo, err := backoffice.New(backoffice.Deps{Service: svc, Log: log, Now: time.Now})
+	bo, err := backoffice.New(backoffice.Deps{Service: svc, Log: log, Now: now})
 	if err != nil {
 		return nil, fmt.Errorf("backoffice: %w", err)
 	}
 	bo.Routes(mux)
-	return &system{svc: svc, runner: runner, mux: mux, webLimits: newWebLimits(cfg.RateLimits, time.Now)}, nil
+	return &system{svc: svc, runner: runner, mux: mux, webLimits: newWebLimits(cfg.RateLimits, now)}, nil
 }

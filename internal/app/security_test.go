@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"beian/internal/clock"
 	"beian/internal/config"
 	"beian/internal/storage"
 )
@@ -51,7 +52,7 @@ func newSecEnvTB(t testing.TB) *secEnv {
 		t.Fatal(err)
 	}
 	cfg.AdminEmail, cfg.AdminPassword = "admin@beian.test", "Admin-pass-123"
-	st, err := openStore(ctx, cfg)
+	st, err := openStore(ctx, cfg, clock.Running(clock.TestNow()))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -341,7 +342,7 @@ func TestSessionsExpireAndAdminsRevoke(t *testing.T) {
 
 	// Expiry: a session past its expires_at is refused.
 	t3 := e.login("user@example.com", "Str0ng-pass!")
-	e.exec(`UPDATE sessions SET expires_at = ? WHERE account_id = ?`, time.Now().Add(-time.Minute).UnixMilli(), me.ID)
+	e.exec(`UPDATE sessions SET expires_at = ? WHERE account_id = ?`, e.st.Now().Add(-time.Minute).UnixMilli(), me.ID)
 	if r := e.do("", "GET", "/api/v1/me", t3, nil); r.status != 401 {
 		t.Errorf("an expired session: %d", r.status)
 	}
@@ -396,7 +397,7 @@ func TestPasswordResetTokens(t *testing.T) {
 	if tok2 == tok {
 		t.Fatal("the outbox still shows the old link")
 	}
-	e.exec(`UPDATE password_resets SET expires_at = ?`, time.Now().Add(-time.Second).UnixMilli())
+	e.exec(`UPDATE password_resets SET expires_at = ?`, e.st.Now().Add(-time.Second).UnixMilli())
 	if r := confirm(tok2, "Other-passw0rd!"); r.status != 422 || r.code() != "account.reset_token_invalid" {
 		t.Errorf("an expired token: %d %s", r.status, r.body)
 	}
@@ -474,7 +475,7 @@ func TestAuditWhoWhatWhenWhere(t *testing.T) {
 	req.Header.Set("Authorization", "Bearer "+admin)
 	e.handler.ServeHTTP(httptest.NewRecorder(), req)
 
-	before := time.Now().Add(-time.Minute)
+	before := e.st.Now().Add(-time.Minute)
 	r := e.do("", "GET", "/api/v1/admin/audit?object_id="+app.ID, admin, nil)
 	var log struct {
 		Items []struct {

@@ -12,6 +12,7 @@ import (
 	"runtime/debug"
 	"time"
 
+	"beian/internal/clock"
 	"beian/internal/config"
 	"beian/internal/storage"
 )
@@ -22,8 +23,8 @@ func newLogger(cfg config.Config, w io.Writer) *slog.Logger {
 	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: lvl}))
 }
 
-func openStore(ctx context.Context, cfg config.Config) (*storage.Store, error) {
-	st, err := storage.Open(ctx, cfg.DatabaseURL)
+func openStore(ctx context.Context, cfg config.Config, now clock.Clock) (*storage.Store, error) {
+	st, err := storage.Open(ctx, cfg.DatabaseURL, now)
 	if err != nil {
 		return nil, err
 	}
@@ -35,7 +36,7 @@ func openStore(ctx context.Context, cfg config.Config) (*storage.Store, error) {
 }
 
 func migrate(ctx context.Context, cfg config.Config, stdout io.Writer) error {
-	st, err := openStore(ctx, cfg)
+	st, err := openStore(ctx, cfg, clock.Wall)
 	if err != nil {
 		return err
 	}
@@ -51,7 +52,7 @@ func serve(ctx context.Context, cfg config.Config, stdout, stderr io.Writer) err
 	if os.Getenv("GOMEMLIMIT") == "" {
 		debug.SetMemoryLimit(200 << 20)
 	}
-	st, err := openStore(ctx, cfg)
+	st, err := openStore(ctx, cfg, clock.Wall)
 	if err != nil {
 		return err
 	}

@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 
+	"beian/internal/clock"
 	"beian/internal/config"
 	"beian/internal/filing"
 	"beian/internal/httpx"
@@ -30,7 +31,7 @@ func userCmd(ctx context.Context, cfg config.Config, args []string, stdout io.Wr
 	if err := fs.Parse(args[1:]); err != nil {
 		return fmt.Errorf("user add: %w", err)
 	}
-	st, err := openStore(ctx, cfg)
+	st, err := openStore(ctx, cfg, clock.Wall)
 	if err != nil {
 		return err
 	}

@@ -60,7 +60,7 @@ func New(d Deps) (*Backoffice, error) {
 		d.Log = slog.Default()
 	}
 	if d.Now == nil {
-		d.Now = time.Now
+		d.Now = d.Service.Now
 	}
 	b := &Backoffice{svc: d.Service, log: d.Log, now: d.Now, pages: map[string]*template.Template{}}
 	names, err := fs.Glob(files, "templates/*.html")

@@ -21,6 +21,7 @@ import (
 
 	"beian/internal/blob"
 	"beian/internal/bureau"
+	"beian/internal/clock"
 	"beian/internal/config"
 	"beian/internal/filing"
 	"beian/internal/jobs"
@@ -102,7 +103,7 @@ func newHarness(t testing.TB, withBureau ...bool) *harness {
 		}
 		bu = sim
 	}
-	svc := service.New(service.Deps{Store: st, Sealer: seal, Rules: val, Blobs: blobs, Config: cfg, Log: log, Now: time.Now, Bureau: bu})
+	svc := service.New(service.Deps{Store: st, Sealer: seal, Rules: val, Blobs: blobs, Config: cfg, Log: log, Now: st.Now, Bureau: bu})
 	runner := &jobs.Runner{Store: st, Log: log, Handlers: notifier.Handlers()}
 	if sim != nil {
 		sim.Outcomes = svc
@@ -110,7 +111,7 @@ func newHarness(t testing.TB, withBureau ...bool) *harness {
 			runner.Handlers[k] = h
 		}
 	}
-	wb, err := web.New(web.Deps{Service: svc, Config: cfg, Log: log, Now: time.Now})
+	wb, err := web.New(web.Deps{Service: svc, Config: cfg, Log: log, Now: st.Now})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -179,7 +180,7 @@ func (h *harness) submitted(email string) (*service.Session, string) {
 			in.Website = int(m[2][0] - '0')
 		}
 		if m[1] == service.KindVerificationForm {
-			in.SignedOn = time.Now().Format(time.DateOnly)
+			in.SignedOn = clock.TestNow().In(workdays.CST).Format(time.DateOnly)
 		}
 		if _, err := h.svc.AddAttachment(ctx, sess.Account, app.ID, in); err != nil {
 			t.Fatal(err)

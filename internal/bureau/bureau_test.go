@@ -93,14 +93,15 @@ type env struct {
 	clock  *clock
 }
 
-// clock runs with real time (jobs are stamped with it) plus an offset the
-// test moves forward.
+// clock runs with the store's clock (jobs are stamped with it) plus an
+// offset the test moves forward.
 type clock struct {
-	mu  sync.Mutex
-	off time.Duration
+	mu   sync.Mutex
+	base func() time.Time
+	off  time.Duration
 }
 
-func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return time.Now().Add(c.off) }
+func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.base().Add(c.off) }
 func (c *clock) Add(d time.Duration) {
 	c.mu.Lock()
 	c.off += d
@@ -108,7 +109,7 @@ func (c *clock) Add(d time.Duration) {
 }
 func (c *clock) Set(t time.Time) {
 	c.mu.Lock()
-	c.off = time.Until(t)
+	c.off = t.Sub(c.base())
 	c.mu.Unlock()
 }
 
@@ -123,7 +124,7 @@ func newEnv(t *testing.T, s *storage.Store, mode string, scale float64) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := &clock{}
+	c := &clock{base: s.Now}
 	sim, err := NewSimulator(Options{Store: s, Sealer: sealer, Calendar: cal, Notifier: n, Mode: mode, TimeScale: scale, Now: c.Now,
 		Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
@@ -353,7 +354,7 @@ func TestFirstFilingApproved(t *testing.T) {
 			t.Fatalf("after decision: %s (%v)", st, e.beian.reasons["app1"])
 		}
 		n := e.beian.numbers["app1"]
-		year := time.Now().In(workdays.CST).Year()
+		year := e.clock.Now().In(workdays.CST).Year()
 		if !regexp.MustCompile(fmt.Sprintf(`^京ICP备%d\d{6}号$`, year)).MatchString(n.Subject) {
 			t.Errorf("subject number %q", n.Subject)
 		}
@@ -656,7 +657,7 @@ func TestSubjectNumbersUnique(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, s *storage.Store) {
 		ctx := context.Background()
 		e := newEnv(t, s, ModeAuto, 0)
-		year := time.Now().In(workdays.CST).Year()
+		year := e.clock.Now().In(workdays.CST).Year()
 		taken := fmt.Sprintf("京ICP备%d000002号", year)
 		seed := &Seed{Subjects: []SeedSubject{{Number: taken, Subject: filing.Subject{Province: "110000", CertType: "business_license", CertNumber: "91110000MA00000001", Name: "占位"}}}}
 		if err := e.sim.LoadSeed(ctx, seed); err != nil {

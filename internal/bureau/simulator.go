@@ -50,7 +50,7 @@ type Options struct {
 	// TimeScale multiplies the province's review time in auto mode: 0
 	// decides at once, 1 is real time.
 	TimeScale float64
-	Now       func() time.Time // nil: time.Now
+	Now       func() time.Time // nil: the store's clock
 	Log       *slog.Logger     // nil: slog.Default()
 	Refdata   *refdata.Data    // nil: refdata.Default()
 }
@@ -84,7 +84,7 @@ func NewSimulator(o Options) (*Simulator, error) {
 		return nil, errors.New("bureau: time scale must be ≥ 0")
 	}
 	if o.Now == nil {
-		o.Now = time.Now
+		o.Now = o.Store.Now
 	}
 	if o.Log == nil {
 		o.Log = slog.Default()

@@ -22,7 +22,7 @@ func TestShutdownDrainsJobs(t *testing.T) {
 		const n = 3
 		err := st.Tx(ctx, func(tx *storage.Tx) error {
 			for i := range n {
-				if err := tx.Enqueue(ctx, "slow", map[string]int{"i": i}, fmt.Sprintf("slow-%d", i), time.Now()); err != nil {
+				if err := tx.Enqueue(ctx, "slow", map[string]int{"i": i}, fmt.Sprintf("slow-%d", i), time.Time{}); err != nil {
 					return err
 				}
 			}

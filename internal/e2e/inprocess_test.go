@@ -10,10 +10,10 @@ import (
 	"net/http/httptest"
 	"path/filepath"
 	"testing"
-	"time"
 
 	"beian/internal/api"
 	"beian/internal/blob"
+	"beian/internal/clock"
 	"beian/internal/config"
 	"beian/internal/pii"
 	"beian/internal/rules"
@@ -33,7 +33,7 @@ type instance struct {
 func newInstance(t testing.TB, dbURL string, blobs blob.Store) *instance {
 	t.Helper()
 	ctx := context.Background()
-	st, err := storage.Open(ctx, dbURL)
+	st, err := storage.Open(ctx, dbURL, clock.Running(clock.TestNow()))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -57,9 +57,9 @@ func newInstance(t testing.TB, dbURL string, blobs blob.Store) *instance {
 	}
 	logs := &syncBuffer{}
 	log := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	svc := service.New(service.Deps{Store: st, Sealer: sealer, Rules: v, Blobs: blobs, Config: cfg, Log: log, Now: time.Now})
+	svc := service.New(service.Deps{Store: st, Sealer: sealer, Rules: v, Blobs: blobs, Config: cfg, Log: log, Now: st.Now})
 	mux := http.NewServeMux()
-	api.New(api.Deps{Service: svc, Validator: v, Log: log, Now: time.Now}).Routes(mux)
+	api.New(api.Deps{Service: svc, Validator: v, Log: log, Now: st.Now}).Routes(mux)
 	return &instance{st: st, svc: svc, handler: mux, log: logs}
 }
 

@@ -36,7 +36,7 @@ type Runner struct {
 	// take it. It is renewed while the job runs, so it can be short: after
 	// a crash the dead worker's jobs come back within one lease.
 	Lease time.Duration
-	// Now is the clock; nil means time.Now.
+	// Now is the business clock; nil means the store's.
 	Now func() time.Time
 
 	wake chan struct{}
@@ -53,7 +53,7 @@ func (r *Runner) init() {
 			r.Lease = 15 * time.Second
 		}
 		if r.Now == nil {
-			r.Now = time.Now
+			r.Now = r.Store.Now
 		}
 	})
 }

@@ -60,7 +60,7 @@ func TestDeadWorkersJobComesBackAfterOneLease(t *testing.T) {
 		ctx := context.Background()
 		s.Tx(ctx, func(tx *storage.Tx) error { return tx.Enqueue(ctx, "mail", nil, "m-1", time.Time{}) })
 		// Claimed by a worker that then dies without completing or renewing.
-		if jobs, err := s.ClaimJobs(ctx, time.Now(), 8, 200*time.Millisecond); err != nil || len(jobs) != 1 {
+		if jobs, err := s.ClaimJobs(ctx, s.Now(), 8, 200*time.Millisecond); err != nil || len(jobs) != 1 {
 			t.Fatalf("claim: %v %v", jobs, err)
 		}
 		var runs atomic.Int32

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"beian/internal/clock"
 	"beian/internal/config"
 	"beian/internal/storage"
 	"beian/internal/storage/storagetest"
@@ -22,7 +23,7 @@ const killChildEnv = "BEIAN_NOTIFY_KILL_CHILD_DB"
 func runKillChild() {
 	url := os.Getenv(killChildEnv)
 	ctx := context.Background()
-	s, err := storage.Open(ctx, url)
+	s, err := storage.Open(ctx, url, clock.Fixed(clock.TestNow()))
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(3)
@@ -46,7 +47,7 @@ func TestKillNineSendsOnce(t *testing.T) {
 	for name, url := range urls {
 		t.Run(name, func(t *testing.T) {
 			ctx := context.Background()
-			s, err := storage.Open(ctx, url)
+			s, err := storage.Open(ctx, url, clock.Fixed(clock.TestNow()))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -94,7 +95,7 @@ func TestKillNineSendsOnce(t *testing.T) {
 
 			// Restart: a new worker, after the dead one's lease ran out.
 			r := runner(s, n)
-			r.Now = func() time.Time { return time.Now().Add(3 * time.Minute) }
+			r.Now = clock.Fixed(clock.TestNow().Add(3 * time.Minute))
 			for i := 0; i < 100; i++ {
 				if ran, err := r.RunDue(ctx); err != nil || ran == 0 {
 					break

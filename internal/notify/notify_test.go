@@ -80,7 +80,7 @@ func TestOutboxThroughJobs(t *testing.T) {
 		enqueue(t, s, n, SMS, "sms-2", Payload{To: "13900139000", Subject: "Beian", Body: "plain text"})
 
 		// The jobs table holds no recipient in clear.
-		jobsSeen, _ := s.ClaimJobs(ctx, time.Now(), 10, time.Nanosecond) // lease ends at once: the runner re-claims them
+		jobsSeen, _ := s.ClaimJobs(ctx, s.Now(), 10, time.Nanosecond) // lease ends at once: the runner re-claims them
 		for _, j := range jobsSeen {
 			if pl := strings.ToLower(string(j.Payload)); strings.Contains(pl, "13800138000") || strings.Contains(pl, "zhang@example.cn") {
 				t.Errorf("payload in clear: %s", j.Payload)
@@ -124,7 +124,7 @@ func TestKilledWorkerSendsOnce(t *testing.T) {
 		enqueue(t, s, n, SMS, "code-app1-1", Payload{To: "13800138000", Template: TplSMSCode, Data: &Data{Code: "654321", ValidHours: 24}})
 		enqueue(t, s, n, Email, "mail-app1-1", Payload{To: "a@example.cn", Template: TplSubmitted, Data: &Data{SubjectName: "某公司"}})
 
-		now := time.Now()
+		now := s.Now()
 		claimed, err := s.ClaimJobs(ctx, now, 10, time.Minute)
 		if err != nil || len(claimed) != 2 {
 			t.Fatalf("claim: %v %d", err, len(claimed))
@@ -303,7 +303,7 @@ func TestSMTPDelivery(t *testing.T) {
 			Numbers: &Numbers{Subject: "京ICP备2026000007号", Websites: []WebsiteNumber{{Domain: "example.cn", Number: "京ICP备2026000007号-1"}}}}})
 
 		r := runner(s, n)
-		start := time.Now()
+		start := s.Now()
 		r.Now = func() time.Time { return start }
 		r.RunDue(ctx)
 		if len(srv.received) != 0 {
@@ -452,7 +452,7 @@ func TestSMSGateway(t *testing.T) {
 		n := notifier(t, s, config.Config{SMSURL: gw.URL + "/send"})
 		enqueue(t, s, n, SMS, "sms-code-7", Payload{To: "13800138000", Template: TplSMSCode, Data: &Data{Code: "112233", ValidHours: 24}})
 		r := runner(s, n)
-		start := time.Now()
+		start := s.Now()
 		r.Now = func() time.Time { return start }
 		r.RunDue(ctx)
 		r.Now = func() time.Time { return start.Add(time.Minute) }

@@ -15,7 +15,7 @@ import (
 type Outbox struct {
 	Store  *storage.Store
 	Sealer *pii.Sealer
-	Now    func() time.Time // nil: time.Now
+	Now    func() time.Time // nil: the store's clock
 }
 
 // SendEmail stores an email in its own transaction.
@@ -33,7 +33,7 @@ func (o *Outbox) SendSMS(ctx context.Context, key string, m Message) error {
 // DeliverTx stores m in tx, once per key: the job handler calls it in the
 // transaction that completes the job, which makes the delivery exactly once.
 func (o *Outbox) DeliverTx(ctx context.Context, tx *storage.Tx, key string, m Message) error {
-	now := time.Now
+	now := o.Store.Now
 	if o.Now != nil {
 		now = o.Now
 	}

@@ -20,6 +20,7 @@ import (
 	"github.com/google/uuid"
 	"golang.org/x/crypto/argon2"
 
+	"beian/internal/clock"
 	"beian/internal/config"
 	"beian/internal/filing"
 	"beian/internal/pii"
@@ -291,7 +292,7 @@ func Run(ctx context.Context, cfg config.Config, opts Options) (rep Report, err 
 	if opts.Now.IsZero() {
 		opts.Now = time.Now()
 	}
-	st, err := storage.Open(ctx, cfg.DatabaseURL)
+	st, err := storage.Open(ctx, cfg.DatabaseURL, clock.Fixed(opts.Now))
 	if err != nil {
 		return rep, err
 	}

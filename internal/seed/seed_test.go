@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"beian/internal/blob"
+	"beian/internal/clock"
 	"beian/internal/config"
 	"beian/internal/httpx"
 	"beian/internal/pii"
@@ -58,7 +59,7 @@ func TestSeedThroughTheService(t *testing.T) {
 				t.Fatalf("sample has %d items", len(sample.Items))
 			}
 
-			st, err := storage.Open(ctx, url)
+			st, err := storage.Open(ctx, url, clock.Fixed(clock.TestNow()))
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -17,6 +17,7 @@ import (
 	"github.com/johannesboyne/gofakes3/backend/s3mem"
 
 	"beian/internal/blob"
+	"beian/internal/clock"
 	"beian/internal/config"
 	"beian/internal/jobs"
 	"beian/internal/pii"
@@ -79,7 +80,8 @@ func TestBlobCleanupJobs(t *testing.T) {
 
 func blobCleanup(t *testing.T, url string, blobs blob.Store) {
 	ctx := context.Background()
-	st, err := storage.Open(ctx, url)
+	now := clock.TestNow()
+	st, err := storage.Open(ctx, url, func() time.Time { return now })
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -93,7 +95,6 @@ func blobCleanup(t *testing.T, url string, blobs blob.Store) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	now := time.Date(2026, 11, 30, 2, 0, 0, 0, time.UTC)
 	svc := service.New(service.Deps{Store: st, Sealer: seal, Rules: v, Blobs: blobs, Config: cfg, Now: func() time.Time { return now }})
 	owner, err := svc.Register(ctx, service.RegisterInput{Email: "owner@example.com", Phone: "13700001111", Password: "Str0ng-pass!"})
 	if err != nil {

@@ -27,6 +27,10 @@ import (
 	"beian/internal/workdays"
 )
 
+// Now is the service's business clock, for the doors that show or compare
+// times (they never read the wall clock for business time themselves).
+func (s *Service) Now() time.Time { return s.now() }
+
 // Deps is what the service needs; the wiring builds it once.
 type Deps struct {
 	Store  *storage.Store
@@ -35,7 +39,7 @@ type Deps struct {
 	Blobs  blob.Store       // attachment bytes
 	Config config.Config    // provider settings, BaseURL, rate-limit switch
 	Log    *slog.Logger     // never given personal data
-	Now    func() time.Time // the clock; tests pass a fixed one
+	Now    func() time.Time // the business clock; nil means the store's
 	// Registry is the bureau's national registry for the pre-check; nil
 	// means Beian knows only its own records.
 	Registry Registry
@@ -107,7 +111,7 @@ func New(d Deps) *Service {
 		s.log = slog.New(slog.DiscardHandler)
 	}
 	if s.now == nil {
-		s.now = time.Now
+		s.now = d.Store.Now
 	}
 	if s.cal == nil {
 		cal, err := workdays.New(d.Config.Provider.HolidayOverrides)
@@ -116,7 +120,7 @@ func New(d Deps) *Service {
 			s.log.Warn("holiday overrides ignored", "err", err)
 			cal, _ = workdays.New(nil)
 		}
-		s.cal = cal
+		s.cal = cal.WithLog(s.log)
 	}
 	if d.Config.RateLimits {
 		// A person mistyping stays far below 20 tries in a burst; a script does not.

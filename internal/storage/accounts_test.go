@@ -53,7 +53,7 @@ func TestAccounts(t *testing.T) {
 			if err != nil || e || !p {
 				t.Errorf("taken phone: %v %v %v", e, p, err)
 			}
-			return tx.SetPassword(ctx, "a1", "h2", time.Now())
+			return tx.SetPassword(ctx, "a1", "h2", s.Now())
 		})
 		if err != nil {
 			t.Fatal(err)
@@ -68,7 +68,7 @@ func TestSessionsAndResets(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, s *storage.Store) {
 		ctx := context.Background()
 		mkAccount(t, s, "a1", "a@example.com", "ph1")
-		now := time.Now().UTC()
+		now := s.Now().UTC()
 		err := s.Tx(ctx, func(tx *storage.Tx) error {
 			if err := tx.CreateSession(ctx, &storage.Session{TokenHash: "live", AccountID: "a1", Kind: "api", CreatedAt: now, ExpiresAt: now.Add(time.Hour)}); err != nil {
 				return err

@@ -5,8 +5,8 @@ import (
 	"database/sql"
 	"strings"
 	"testing"
-	"time"
 
+	"beian/internal/clock"
 	"beian/internal/storage"
 	"beian/internal/storage/storagetest"
 )
@@ -18,7 +18,7 @@ func TestAuditAppendOnly(t *testing.T) {
 	for name, u := range storagetest.URLs(t) {
 		t.Run(name, func(t *testing.T) {
 			ctx := context.Background()
-			s, err := storage.Open(ctx, u)
+			s, err := storage.Open(ctx, u, clock.Fixed(clock.TestNow()))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -29,7 +29,7 @@ func TestAuditAppendOnly(t *testing.T) {
 				}
 			}
 			if err := s.Tx(ctx, func(tx *storage.Tx) error {
-				return tx.Audit(ctx, &storage.AuditEntry{At: time.Now(), ActorID: "a", ActorRole: "admin", Action: "probe", ObjectType: "account", ObjectID: "x"})
+				return tx.Audit(ctx, &storage.AuditEntry{At: s.Now(), ActorID: "a", ActorRole: "admin", Action: "probe", ObjectType: "account", ObjectID: "x"})
 			}); err != nil {
 				t.Fatal(err)
 			}

@@ -133,7 +133,7 @@ func TestOpenApplicationsForInTx(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, s *storage.Store) {
 		ctx := context.Background()
 		mkAccount(t, s, "u1", "u1@example.com", "p1")
-		now := time.Now()
+		now := s.Now()
 		err := s.Tx(ctx, func(tx *storage.Tx) error {
 			if err := tx.LockKey(ctx, "subject:c1"); err != nil {
 				return err

@@ -173,7 +173,7 @@ func collectBureau[T any](rows *sql.Rows, scan func(bureauScanner) (*T, error)) 
 // InsertBureauSubject adds a subject; false when its number exists already
 // (seeding twice, or two instances seeding at once, keeps one row).
 func (t *Tx) InsertBureauSubject(ctx context.Context, b *BureauSubject) (bool, error) {
-	now := time.Now()
+	now := t.s.now()
 	if b.NextWebsite < 1 {
 		b.NextWebsite = 1
 	}
@@ -190,7 +190,7 @@ func (t *Tx) InsertBureauSubject(ctx context.Context, b *BureauSubject) (bool, e
 // or its website counter).
 func (t *Tx) UpdateBureauSubject(ctx context.Context, b *BureauSubject) error {
 	res, err := t.exec(ctx, `UPDATE bureau_subjects SET cert_type = ?, cert_hash = ?, name = ?, data = ?, status = ?, application_id = ?, updated_at = ? WHERE number = ?`,
-		b.CertType, b.CertHash, b.Name, b.Data, b.Status, b.ApplicationID, ms(time.Now()), b.Number)
+		b.CertType, b.CertHash, b.Name, b.Data, b.Status, b.ApplicationID, ms(t.s.now()), b.Number)
 	if err != nil {
 		return fmt.Errorf("update bureau subject: %w", err)
 	}
@@ -272,7 +272,7 @@ func (t *Tx) NextBureauCounter(ctx context.Context, name string) (int64, error) 
 
 // InsertBureauWebsite adds a website; false when its number exists already.
 func (t *Tx) InsertBureauWebsite(ctx context.Context, b *BureauWebsite) (bool, error) {
-	now := time.Now()
+	now := t.s.now()
 	providers, err := json.Marshal(nonNil(b.Providers))
 	if err != nil {
 		return false, err
@@ -293,7 +293,7 @@ func (t *Tx) UpdateBureauWebsite(ctx context.Context, b *BureauWebsite) error {
 		return err
 	}
 	res, err := t.exec(ctx, `UPDATE bureau_websites SET domain = ?, name = ?, data = ?, providers = ?, status = ?, application_id = ?, updated_at = ? WHERE number = ?`,
-		b.Domain, b.Name, b.Data, string(providers), b.Status, b.ApplicationID, ms(time.Now()), b.Number)
+		b.Domain, b.Name, b.Data, string(providers), b.Status, b.ApplicationID, ms(t.s.now()), b.Number)
 	if err != nil {
 		return fmt.Errorf("update bureau website: %w", err)
 	}

@@ -117,7 +117,7 @@ func TestBureauCounterConcurrent(t *testing.T) {
 func TestBureauSubmissionsAndSMS(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, s *storage.Store) {
 		ctx := context.Background()
-		now := time.Now().Truncate(time.Millisecond)
+		now := s.Now().Truncate(time.Millisecond)
 		err := s.Tx(ctx, func(tx *storage.Tx) error {
 			for i, id := range []string{"s1", "s2"} {
 				if err := tx.CreateBureauSubmission(ctx, &storage.BureauSubmission{ID: id, ApplicationID: "app", Flow: "first_filing", Province: "110000",

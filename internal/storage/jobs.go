@@ -29,7 +29,7 @@ func (t *Tx) Enqueue(ctx context.Context, kind string, payload any, key string, 
 	if err != nil {
 		return fmt.Errorf("job payload: %w", err)
 	}
-	now := time.Now()
+	now := t.s.now()
 	if runAt.IsZero() {
 		runAt = now
 	}
@@ -98,7 +98,7 @@ func (s *Store) CompleteJob(ctx context.Context, id string) error {
 
 // CompleteJob marks a job done inside tx.
 func (t *Tx) CompleteJob(ctx context.Context, id string) error {
-	_, err := t.exec(ctx, `UPDATE jobs SET state = 'done', finished_at = ?, last_error = '' WHERE id = ?`, ms(time.Now()), id)
+	_, err := t.exec(ctx, `UPDATE jobs SET state = 'done', finished_at = ?, last_error = '' WHERE id = ?`, ms(t.s.now()), id)
 	return err
 }
 

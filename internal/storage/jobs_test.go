@@ -12,7 +12,7 @@ import (
 func TestJobQueue(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, s *storage.Store) {
 		ctx := context.Background()
-		now := time.Now()
+		now := s.Now()
 		err := s.Tx(ctx, func(tx *storage.Tx) error {
 			if err := tx.Enqueue(ctx, "mail", map[string]string{"to": "a"}, "k1", now); err != nil {
 				return err

@@ -35,7 +35,7 @@ func (t *Tx) InsertOutbox(ctx context.Context, m OutboxMessage) (bool, error) {
 		m.ID = uuid.Must(uuid.NewV7()).String()
 	}
 	if m.SentAt.IsZero() {
-		m.SentAt = time.Now()
+		m.SentAt = t.s.now()
 	}
 	res, err := t.exec(ctx, `INSERT INTO outbox (id, channel, recipient_sealed, recipient_hash, recipient_masked, subject, body, lang, idem_key, sent_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (idem_key) DO NOTHING`,
@@ -108,7 +108,7 @@ type SentMessage struct {
 // twice keeps the first record.
 func (t *Tx) RecordSent(ctx context.Context, m SentMessage) error {
 	if m.SentAt.IsZero() {
-		m.SentAt = time.Now()
+		m.SentAt = t.s.now()
 	}
 	_, err := t.exec(ctx, `INSERT INTO sent_messages (idem_key, channel, recipient_masked, subject, sent_at)
 		VALUES (?, ?, ?, ?, ?) ON CONFLICT (idem_key) DO NOTHING`, m.IdemKey, m.Channel, m.RecipientMasked, m.Subject, ms(m.SentAt))

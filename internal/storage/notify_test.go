@@ -12,7 +12,7 @@ import (
 func TestOutbox(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, s *storage.Store) {
 		ctx := context.Background()
-		base := time.Now().Add(-time.Hour)
+		base := s.Now().Add(-time.Hour)
 		msgs := []storage.OutboxMessage{
 			{Channel: "email", RecipientSealed: "k1:a", RecipientHash: "ha", RecipientMasked: "a***@x.cn", Subject: "one", Body: "b1", Lang: "zh", IdemKey: "m1", SentAt: base},
 			{Channel: "sms", RecipientSealed: "k1:m", RecipientHash: "hm", RecipientMasked: "138****8000", Body: "code 123456", Lang: "zh", IdemKey: "m2", SentAt: base.Add(time.Minute)},

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"testing"
-	"time"
 
 	"beian/internal/storage"
 	"beian/internal/storage/storagetest"
@@ -18,7 +17,7 @@ func TestPrecheckFacts(t *testing.T) {
 		ctx := context.Background()
 		fillRecords(t, s, 30) // subjects h0…h29, websites site<i>-<j>.cn; h9, h19, h29 cancelled
 		mkAccount(t, s, "u1", "u1@example.com", "p1")
-		now := time.Now()
+		now := s.Now()
 		w, err := s.WebsiteRecordsByDomain(ctx, "site1-1.cn")
 		if err != nil || len(w) != 1 {
 			t.Fatalf("site1-1.cn: %v %v", w, err)
@@ -145,7 +144,7 @@ func TestRecordsByOwner(t *testing.T) {
 		if err != nil || len(sites) != 10 || sites[0].Number > sites[1].Number {
 			t.Fatalf("websites: %d %v", len(sites), err)
 		}
-		now := time.Now()
+		now := s.Now()
 		err = s.Tx(ctx, func(tx *storage.Tx) error {
 			if err := tx.PutAccessRecord(ctx, &storage.AccessRecord{WebsiteID: sites[3].ID, Status: storage.RecordActive, Data: "{}", UpdatedAt: now}); err != nil {
 				return err

@@ -4,8 +4,8 @@ import (
 	"context"
 	"fmt"
 	"testing"
-	"time"
 
+	"beian/internal/clock"
 	"beian/internal/storage"
 	"beian/internal/storage/storagetest"
 )
@@ -15,7 +15,7 @@ import (
 func fillRecords(tb testing.TB, s *storage.Store, n int) {
 	tb.Helper()
 	ctx := context.Background()
-	now := time.Now().UTC()
+	now := s.Now().UTC()
 	err := s.Tx(ctx, func(tx *storage.Tx) error {
 		for i := range n {
 			status := storage.RecordActive
@@ -98,7 +98,7 @@ func BenchmarkPublicFilings(b *testing.B) {
 	for name, url := range storagetest.URLs(b) {
 		b.Run(name, func(b *testing.B) {
 			ctx := context.Background()
-			s, err := storage.Open(ctx, url)
+			s, err := storage.Open(ctx, url, clock.Fixed(clock.TestNow()))
 			if err != nil {
 				b.Fatal(err)
 			}

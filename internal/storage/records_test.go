@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"testing"
-	"time"
 
 	"beian/internal/storage"
 	"beian/internal/storage/storagetest"
@@ -13,7 +12,7 @@ import (
 func TestRecords(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, s *storage.Store) {
 		ctx := context.Background()
-		now := time.Now().UTC()
+		now := s.Now().UTC()
 		sub := &storage.SubjectRecord{Number: "京ICP备2026000001号", OwnerID: "u1", Province: "110000", Nature: "enterprise",
 			CertType: "business_license", CertHash: "ch", Name: "示例", Status: storage.RecordActive, Data: "sealed", ApplicationID: "a1", UpdatedAt: now}
 		var serials []int

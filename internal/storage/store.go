@@ -22,6 +22,8 @@ import (
 
 	"github.com/jackc/pgx/v5/pgconn"
 
+	"beian/internal/clock"
+
 	_ "github.com/jackc/pgx/v5/stdlib" // registers "pgx"
 	_ "modernc.org/sqlite"             // registers "sqlite"
 )
@@ -40,6 +42,7 @@ var (
 type Store struct {
 	w, r *sql.DB
 	pg   bool
+	now  clock.Clock // business time: every stamp storage writes itself
 
 	rebindMu sync.RWMutex
 	rebinds  map[string]string
@@ -57,9 +60,14 @@ type Store struct {
 // maxStmts bounds the statement cache; queries beyond it are prepared each time.
 const maxStmts = 512
 
-// Open connects to "sqlite:PATH" or "postgres://…".
-func Open(ctx context.Context, url string) (*Store, error) {
-	s := &Store{rebinds: map[string]string{}, stmts: map[string]*sql.Stmt{}}
+// Open connects to "sqlite:PATH" or "postgres://…". now is the business
+// clock: the times storage stamps itself (job creation, outbox, registry
+// rows) come from it, never from the wall clock.
+func Open(ctx context.Context, url string, now clock.Clock) (*Store, error) {
+	if now == nil {
+		return nil, errors.New("storage: no clock")
+	}
+	s := &Store{rebinds: map[string]string{}, stmts: map[string]*sql.Stmt{}, now: now}
 	switch {
 	case strings.HasPrefix(url, "postgres://"), strings.HasPrefix(url, "postgresql://"):
 		db, err := sql.Open("pgx", url)
@@ -116,6 +124,9 @@ func Open(ctx context.Context, url string) (*Store, error) {
 	}
 	return s, nil
 }
+
+// Now is the business clock the store was opened with.
+func (s *Store) Now() time.Time { return s.now() }
 
 // Postgres reports whether the store runs on PostgreSQL.
 func (s *Store) Postgres() bool { return s.pg }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"beian/internal/clock"
 	"beian/internal/service"
 	"beian/internal/storage/storagetest"
 	"beian/internal/workdays"
@@ -259,7 +260,7 @@ func TestBrowserJourney(t *testing.T) {
 	j.do("back to the uploads", chromedp.Click(chromedp.CSS(`.steps li:nth-child(4) a`)), waitFor(`.upload-form`))
 
 	// 上传资料: one picture per required kind.
-	today := time.Now().Format("2006-01-02")
+	today := clock.TestNow().In(workdays.CST).Format("2006-01-02")
 	for _, slot := range []string{"subject_certificate--1", "subject_leader_id--1", "verification_form-0", "domain_certificate-0"} {
 		steps := []chromedp.Action[chromedp.Void]{chromedp.SetUploadFiles(chromedp.CSS(`#`+slot+` input[type=file]`), []string{jpg})}
 		if strings.HasPrefix(slot, "verification_form") {
@@ -295,7 +296,7 @@ func TestBrowserJourney(t *testing.T) {
 		t.Fatal(err)
 	}
 	cal, _ := workdays.New(nil)
-	day := time.Now().In(workdays.CST).AddDate(0, 0, 1)
+	day := clock.TestNow().In(workdays.CST).AddDate(0, 0, 1)
 	for !cal.IsWorkday(day) {
 		day = day.AddDate(0, 0, 1)
 	}

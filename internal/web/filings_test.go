@@ -7,7 +7,6 @@ import (
 	"net/url"
 	"strings"
 	"testing"
-	"time"
 
 	"beian/internal/filing"
 	"beian/internal/pii"
@@ -37,7 +36,7 @@ func fileRecords(t *testing.T, st *storage.Store, email, number, certNumber stri
 		b, _ := json.Marshal(v)
 		return seal.SealBytes(b)
 	}
-	now := time.Now()
+	now := st.Now()
 	leader := filing.Person{Name: "王建国", CertType: "resident_id", CertNumber: "110108198503152312", Mobile: "13910001234"}
 	err = st.Tx(ctx, func(tx *storage.Tx) error {
 		sub := filing.Subject{Province: "110000", Nature: "enterprise", CertType: "business_license", CertNumber: certNumber, Name: "北京星河云图科技有限公司", Leader: leader}

@@ -50,8 +50,8 @@ func newHarness(t testing.TB, st *storage.Store) *harness {
 		t.Fatal(err)
 	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	svc := service.New(service.Deps{Store: st, Sealer: seal, Rules: val, Blobs: blobs, Config: cfg, Log: log, Now: time.Now})
-	wb, err := New(Deps{Service: svc, Config: cfg, Log: log, Now: time.Now})
+	svc := service.New(service.Deps{Store: st, Sealer: seal, Rules: val, Blobs: blobs, Config: cfg, Log: log, Now: st.Now})
+	wb, err := New(Deps{Service: svc, Config: cfg, Log: log, Now: st.Now})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"beian/internal/clock"
 	"beian/internal/config"
 	"beian/internal/filing"
 	"beian/internal/refdata"
@@ -49,7 +50,7 @@ func testWeb(t *testing.T) *Web {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &Web{cfg: config.Config{Provider: config.DefaultProvider()}, ref: refdata.Default(), pages: p, now: time.Now}
+	return &Web{cfg: config.Config{Provider: config.DefaultProvider()}, ref: refdata.Default(), pages: p, now: clock.Fixed(clock.TestNow())}
 }
 
 // TestPagesRender executes every template with realistic data, so a

@@ -44,7 +44,7 @@ func New(d Deps) (*Web, error) {
 		d.Log = slog.Default()
 	}
 	if d.Now == nil {
-		d.Now = time.Now
+		d.Now = d.Service.Now
 	}
 	p, err := parsePages()
 	if err != nil {

@@ -12,8 +12,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
+	"beian/internal/clock"
 	"beian/internal/filing"
 	"beian/internal/service"
 	"beian/internal/storage"
@@ -289,7 +289,7 @@ func TestPortal(t *testing.T) {
 				t.Fatalf("submit without attachments = %d", a.status)
 			}
 			jpg := testJPEG(t, 800, 600)
-			today := time.Now().Format("2006-01-02")
+			today := clock.TestNow().In(workdays.CST).Format("2006-01-02")
 			for _, up := range []struct {
 				kind    string
 				website int
@@ -410,7 +410,7 @@ func TestPortal(t *testing.T) {
 				t.Fatal("the progress page offers no verification choice in 待核验")
 			}
 			cal, _ := workdays.New(nil)
-			day := time.Now().In(workdays.CST).AddDate(0, 0, 1)
+			day := clock.TestNow().In(workdays.CST).AddDate(0, 0, 1)
 			for !cal.IsWorkday(day) {
 				day = day.AddDate(0, 0, 1)
 			}
@@ -485,7 +485,7 @@ func TestRemoveWebsiteKeepsAttachmentsRight(t *testing.T) {
 		if a := b.post(base+"/websites", stepForm(two, "save"), tok); a.status != http.StatusSeeOther {
 			t.Fatalf("save two websites = %d", a.status)
 		}
-		if a := b.upload(id, "verification_form", 1, time.Now().Format("2006-01-02"), testJPEG(t, 800, 600), tok); a.status != http.StatusSeeOther {
+		if a := b.upload(id, "verification_form", 1, clock.TestNow().In(workdays.CST).Format("2006-01-02"), testJPEG(t, 800, 600), tok); a.status != http.StatusSeeOther {
 			t.Fatalf("upload = %d\n%s", a.status, a.body)
 		}
 		b.post(base+"/websites", stepForm(two, "remove_website:1"), tok)

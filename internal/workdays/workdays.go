@@ -8,6 +8,7 @@ package workdays
 
 import (
 	"fmt"
+	"log/slog"
 	"math"
 	"sort"
 	"sync"
@@ -68,7 +69,10 @@ func loadOfficial() {
 // Calendar answers working-day questions. The zero value is not usable;
 // build one with New. A Calendar is safe for concurrent use.
 type Calendar struct {
-	overrides map[int]bool // dateKey → is a working day
+	overrides     map[int]bool // dateKey → is a working day
+	overrideYears map[int]bool // years the operator table speaks for
+	log           *slog.Logger
+	warned        sync.Map // year → struct{}: the fallback was logged
 }
 
 // dateKey is the CST calendar date of t as yyyymmdd, a cheap map key.
@@ -82,7 +86,7 @@ func dateKey(t time.Time) int {
 // wins over the library's official data for its date.
 func New(overrides map[string]string) (*Calendar, error) {
 	loadOfficial()
-	c := &Calendar{overrides: make(map[int]bool, len(overrides))}
+	c := &Calendar{overrides: make(map[int]bool, len(overrides)), overrideYears: map[int]bool{}, log: slog.Default()}
 	keys := make([]string, 0, len(overrides))
 	for k := range overrides {
 		keys = append(keys, k)
@@ -93,6 +97,7 @@ func New(overrides map[string]string) (*Calendar, error) {
 		if err != nil {
 			return nil, fmt.Errorf("holiday override %q: not a YYYY-MM-DD date", k)
 		}
+		c.overrideYears[t.Year()] = true
 		switch overrides[k] {
 		case Holiday:
 			c.overrides[dateKey(t)] = false
@@ -103,6 +108,15 @@ func New(overrides map[string]string) (*Calendar, error) {
 		}
 	}
 	return c, nil
+}
+
+// WithLog sets where the calendar says that it fell back to weekends only
+// for a year without official data; it returns c for chaining.
+func (c *Calendar) WithLog(log *slog.Logger) *Calendar {
+	if log != nil {
+		c.log = log
+	}
+	return c
 }
 
 // CoveredThrough is the last year for which the library has official data;
@@ -124,8 +138,22 @@ func (c *Calendar) IsWorkday(t time.Time) bool {
 	if d, ok := official[key]; ok {
 		return d.work
 	}
+	if y := key / 10000; y > officialLast && !c.overrideYears[y] {
+		c.uncovered(y)
+	}
 	wd := t.In(CST).Weekday()
 	return wd != time.Saturday && wd != time.Sunday
+}
+
+// uncovered says once per year and calendar that the year's holidays are
+// unknown, so only weekends are days off: SLAs and ETAs there ignore
+// holidays until an operator adds them (config holiday_overrides).
+func (c *Calendar) uncovered(year int) {
+	if _, seen := c.warned.LoadOrStore(year, struct{}{}); seen {
+		return
+	}
+	c.log.Warn("working-day calendar: no official holidays for this year; counting weekends only (add holiday_overrides to the provider file)",
+		"year", year, "official_data_through", officialLast)
 }
 
 // HolidayName names the official holiday or make-up day of t's CST date

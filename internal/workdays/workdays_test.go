@@ -1,8 +1,11 @@
 package workdays
 
 import (
+	"fmt"
+	"log/slog"
 	"math"
 	"math/rand/v2"
+	"strings"
 	"testing"
 	"time"
 
@@ -231,5 +234,42 @@ func BenchmarkAddWorkingDays(b *testing.B) {
 	from := at("2026-09-15 10:00")
 	for b.Loop() {
 		c.AddWorkingDays(from, 20)
+	}
+}
+
+// A year without official data counts weekends only and says so once per
+// year in the log; a year the operator table covers says nothing.
+func TestUncoveredYearLoggedOnce(t *testing.T) {
+	var buf strings.Builder
+	log := slog.New(slog.NewTextHandler(&buf, nil))
+	c, err := New(map[string]string{fmt.Sprintf("%d-01-01", CoveredThrough()+2): Holiday})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.WithLog(log)
+	y := CoveredThrough() + 1
+	monday := time.Date(y, 3, 1, 10, 0, 0, 0, CST)
+	for monday.Weekday() != time.Monday {
+		monday = monday.AddDate(0, 0, 1)
+	}
+	for i := range 14 {
+		d := monday.AddDate(0, 0, i)
+		want := d.Weekday() != time.Saturday && d.Weekday() != time.Sunday
+		if got := c.IsWorkday(d); got != want {
+			t.Errorf("%s: workday %v, want %v", Date(d), got, want)
+		}
+	}
+	if n := strings.Count(buf.String(), "no official holidays"); n != 1 {
+		t.Fatalf("logged %d times, want once:\n%s", n, buf.String())
+	}
+	if !strings.Contains(buf.String(), fmt.Sprintf("year=%d", y)) {
+		t.Errorf("log does not name the year: %s", buf.String())
+	}
+	// The year the operator covers, and a covered official year, log nothing.
+	buf.Reset()
+	c.IsWorkday(time.Date(y+1, 6, 3, 10, 0, 0, 0, CST))
+	c.IsWorkday(time.Date(CoveredThrough(), 6, 3, 10, 0, 0, 0, CST))
+	if buf.Len() != 0 {
+		t.Errorf("logged for covered years: %s", buf.String())
 	}
 }

@@ -7,14 +7,15 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"math/rand/v2"
 	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"testing"
-	"time"
 
+	"beian/internal/clock"
 	"beian/internal/storage"
 )
 
@@ -43,7 +44,7 @@ func PostgresURL(t testing.TB) string {
 		t.Logf("PostgreSQL tests skipped: set %s=postgres://… to run them", PostgresEnv)
 		return ""
 	}
-	schema := fmt.Sprintf("t_%d_%d", time.Now().UnixNano(), seq.Add(1))
+	schema := fmt.Sprintf("t_%d_%d_%d", os.Getpid(), rand.Uint64(), seq.Add(1))
 	db, err := sql.Open("pgx", base)
 	if err != nil {
 		t.Fatalf("postgres: %v", err)
@@ -69,12 +70,19 @@ func PostgresURL(t testing.TB) string {
 	return u.String()
 }
 
-// Open returns migrated stores keyed by database name.
+// Open returns migrated stores keyed by database name, their clock
+// starting at clock.TestNow() and running on with real time (leases and
+// timeouts expire as they would in production).
 func Open(t testing.TB) map[string]*storage.Store {
+	return OpenAt(t, clock.Running(clock.TestNow()))
+}
+
+// OpenAt is Open with the stores' business clock.
+func OpenAt(t testing.TB, now clock.Clock) map[string]*storage.Store {
 	t.Helper()
 	out := map[string]*storage.Store{}
 	for name, u := range URLs(t) {
-		s, err := storage.Open(context.Background(), u)
+		s, err := storage.Open(context.Background(), u, now)
 		if err != nil {
 			t.Fatalf("open %s: %v", name, err)
 		}
