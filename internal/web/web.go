@@ -117,8 +117,21 @@ func (wb *Web) handle(fn httpx.HandlerFunc) http.Handler {
 			if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
 				// Uploads: one attachment (or an ID card's two sides) plus the form fields.
 				// 1 MiB in memory, the rest spooled to a temporary file: a
-				// burst of 10 MB uploads costs disk, not heap.
-				if tooLarge, err := httpx.ParseMultipart(w, r, 2*wb.cfg.Provider.AttachmentMaxBytes+(1<<20)); err != nil {
+				// burst of 10 MB uploads costs disk, not heap. Only the upload
+				// form takes files; any other form is small.
+				limit := int64(1 << 20)
+				if strings.HasSuffix(r.Pattern, "/attachments") {
+					limit = 2*wb.cfg.Provider.AttachmentMaxBytes + (1 << 20)
+				}
+				// net/http removes the spooled files of the request it
+				// handed out, not of this copy (identify's WithContext):
+				// remove them here, on every path.
+				defer func() {
+					if r.MultipartForm != nil {
+						r.MultipartForm.RemoveAll()
+					}
+				}()
+				if tooLarge, err := httpx.ParseMultipart(w, r, limit); err != nil {
 					if tooLarge {
 						return httpx.Errorf(http.StatusRequestEntityTooLarge, "attachment.too_large",
 							catalog["error.toolarge"][0], catalog["error.toolarge"][1])
@@ -128,6 +141,9 @@ func (wb *Web) handle(fn httpx.HandlerFunc) http.Handler {
 			} else {
 				r.Body = http.MaxBytesReader(w, r.Body, 1<<20)
 				if err := r.ParseForm(); err != nil {
+					if mbe := (*http.MaxBytesError)(nil); errors.As(err, &mbe) {
+						return httpx.TooLarge()
+					}
 					return httpx.Errorf(http.StatusBadRequest, httpx.CodeBadRequest, "表单无效", "malformed form")
 				}
 			}
