@@ -8,6 +8,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/go-json-experiment/json"
+
+	"beian/internal/fault"
 )
 
 // MaxJSONBody is the limit on JSON request bodies (api.md: 413 above it).
@@ -19,7 +21,7 @@ func DecodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
 	ct := r.Header.Get("Content-Type")
 	mt, _, err := mime.ParseMediaType(ct)
 	if err != nil || (mt != "application/json" && !(len(mt) > 5 && mt[len(mt)-5:] == "+json")) {
-		return Errorf(http.StatusUnsupportedMediaType, CodeUnsupportedMedia,
+		return fault.New(fault.Unsupported, fault.CodeUnsupportedMedia,
 			"请求体须为 JSON（Content-Type: application/json）", "the body must be JSON (Content-Type: application/json)")
 	}
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxJSONBody))
@@ -51,14 +53,17 @@ func ParseJSON(b []byte, v any) error {
 	return json.Unmarshal(b, v, json.MatchCaseInsensitiveNames(true))
 }
 
-// TooLarge is the 413 answer.
-func TooLarge() *Error {
-	return Errorf(http.StatusRequestEntityTooLarge, CodePayloadTooLarge, "请求体过大", "request body too large")
+// TooLarge is the refusal of a body over its limit.
+func TooLarge() *fault.Error {
+	return fault.New(fault.TooLarge, fault.CodePayloadTooLarge, "请求体过大", "request body too large")
 }
 
-// BadJSON is the 400 answer for a body that is not the expected JSON.
-func BadJSON(err error) *Error {
-	e := Errorf(http.StatusBadRequest, CodeBadRequest, "请求体不是有效的 JSON："+err.Error(), "malformed JSON: "+err.Error())
-	e.Err = err
-	return e
+// BadJSON is the refusal of a body that is not the expected JSON.
+func BadJSON(err error) *fault.Error {
+	return fault.NewBadRequest("请求体不是有效的 JSON："+err.Error(), "malformed JSON: "+err.Error()).Wrap(err)
+}
+
+// BadForm is the refusal of a form body that cannot be parsed.
+func BadForm(err error) *fault.Error {
+	return fault.NewBadRequest("表单无效", "malformed form").Wrap(err)
 }
