@@ -38,8 +38,11 @@ var loadTargets = map[string]struct {
 }{
 	"public lookup": {0.50, 20 * time.Millisecond},
 	"pre-check":     {0.40, 20 * time.Millisecond},
-	"validate":      {0.30, 30 * time.Millisecond},
-	"review queue":  {0, 50 * time.Millisecond},
+	// An applicant trying domain names for a known subject: every domain
+	// new, so no answer cache helps (issue 17's pattern).
+	"pre-check new domains": {0.50, 20 * time.Millisecond},
+	"validate":              {0.30, 30 * time.Millisecond},
+	"review queue":          {0, 50 * time.Millisecond},
 }
 
 // runLoad is `beian load`: it measures, in one run, the bare net/http
@@ -55,7 +58,7 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	samplePath := fs.String("sample", "./data/seed-sample.json", "sample file written by beian seed")
 	revEmail := fs.String("reviewer-email", "", "a reviewer or admin account, for the review queue")
 	revPassword := fs.String("reviewer-password", "", "its password")
-	only := fs.String("only", "", "comma-separated targets to run (yardstick always runs): lookup,precheck,validate,read,queue,mix")
+	only := fs.String("only", "", "comma-separated targets to run (yardstick always runs): lookup,precheck,trydomains,validate,read,queue,mix")
 	pid := fs.Int("server-pid", 0, "the server's process id, to report its peak memory (VmHWM)")
 	spread := fs.Bool("spread", false, "lookups and pre-checks over every seeded subject and unknown names, each input used about once (a crawler's pattern: the caches do not help)")
 	if err := fs.Parse(args); err != nil {
@@ -96,7 +99,7 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		}})
 	}
 	var token string
-	if want("precheck") || want("mix") {
+	if want("precheck") || want("trydomains") || want("mix") {
 		token, err = registerAndLogin(ctx, client, api)
 		if err != nil {
 			return fmt.Errorf("load: applicant account: %w", err)
@@ -134,6 +137,24 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		}
 		targets = append(targets, loadgen.Target{Name: "pre-check", Make: func(i int64) (*http.Request, error) {
 			return jsonRequest(http.MethodPost, api+"/precheck", token, bodies[i%int64(len(bodies))])
+		}})
+	}
+	if want("trydomains") {
+		// A few known subjects without an open application, as a handful of
+		// applicants would be; each request a domain nobody has seen.
+		var known []seed.SampleItem
+		for _, it := range items {
+			if it.ApplicationID == "" && len(known) < 16 {
+				known = append(known, it)
+			}
+		}
+		if len(known) == 0 {
+			return errors.New("load: the sample lists no subject without an open application")
+		}
+		targets = append(targets, loadgen.Target{Name: "pre-check new domains", Make: func(i int64) (*http.Request, error) {
+			it := known[i%int64(len(known))]
+			b, _ := json.Marshal(map[string]string{"domain": fmt.Sprintf("try-%d-%s.cn", i, tag), "cert_type": it.CertType, "cert_number": it.CertNumber})
+			return jsonRequest(http.MethodPost, api+"/precheck", token, b)
 		}})
 	}
 	if want("validate") {

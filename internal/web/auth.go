@@ -88,7 +88,7 @@ func (wb *Web) loginPost(w http.ResponseWriter, r *http.Request) error {
 		}
 		return wb.render(w, r, httpx.Status(e), "login", p)
 	}
-	setSession(w, r, sess.Token, sess.ExpiresAt)
+	setSession(w, r, sess.Token, sess.ExpiresAt.Sub(wb.now()))
 	clearCookie(w, r, preCSRFCookie)
 	if p.Next == "/" && sess.Account.IsStaff() {
 		p.Next = "/review" // staff work from the queue

@@ -103,11 +103,14 @@ func checkCSRF(r *http.Request) error {
 	return nil
 }
 
-func setSession(w http.ResponseWriter, r *http.Request, token string, expires time.Time) {
+// setSession sets the session cookie for the session's remaining life.
+// Max-Age, not Expires: the browser counts it from its own clock, so the
+// cookie lives exactly as long as the session whatever the two clocks say.
+func setSession(w http.ResponseWriter, r *http.Request, token string, life time.Duration) {
 	c := &http.Cookie{Name: sessionCookie, Value: token, Path: "/", HttpOnly: true,
 		SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil}
-	if !expires.IsZero() {
-		c.Expires = expires
+	if secs := int(life / time.Second); secs > 0 {
+		c.MaxAge = secs
 	}
 	http.SetCookie(w, c)
 }
