@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"time"
 
+	"beian/internal/fault"
 	"beian/internal/filing"
 	"beian/internal/httpx"
 	"beian/internal/rules"
@@ -30,7 +31,7 @@ func ValidateHandler(v *rules.Validator, now func() time.Time) httpx.HandlerFunc
 		}
 		today := now()
 		if _, err := rules.ParseAsOf(doc.AsOf, today); err != nil {
-			return httpx.Errorf(http.StatusBadRequest, httpx.CodeBadRequest,
+			return fault.New(fault.BadRequest, fault.CodeBadRequest,
 				"as_of 须为 YYYY-MM-DD 格式的日期", "as_of must be a YYYY-MM-DD date")
 		}
 		vs := v.Validate(doc, today)

@@ -5,11 +5,11 @@ import (
 	"io"
 	"mime"
 	"net/http"
-	"slices"
 	"unicode/utf8"
 
 	"github.com/go-json-experiment/json"
 
+	"beian/internal/fault"
 	"beian/internal/filing"
 )
 
@@ -35,7 +35,7 @@ func readJSONBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
 	ct := r.Header.Get("Content-Type")
 	mt, _, err := mime.ParseMediaType(ct)
 	if err != nil || (mt != "application/json" && !(len(mt) > 5 && mt[len(mt)-5:] == "+json")) {
-		return nil, Errorf(http.StatusUnsupportedMediaType, CodeUnsupportedMedia,
+		return nil, fault.New(fault.Unsupported, fault.CodeUnsupportedMedia,
 			"请求体须为 JSON（Content-Type: application/json）", "the body must be JSON (Content-Type: application/json)")
 	}
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxJSONBody))
@@ -47,6 +47,26 @@ func readJSONBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
 		return nil, BadJSON(err)
 	}
 	return body, nil
+}
+
+// DecodeDocument reads a filing document body with its bounds checked
+// while decoding (rules.md "Bounds"): 413 payload_too_large for a list over
+// its bound, 422 field.too_long or field.control_character naming the
+// field, 400 for null or anything but an object; 415 and 413 as DecodeJSON.
+func DecodeDocument(w http.ResponseWriter, r *http.Request, maxWebsites int) (*filing.Document, error) {
+	body, err := readJSONBody(w, r)
+	if err != nil {
+		return nil, err
+	}
+	doc, err := filing.ParseDocument(body, maxWebsites)
+	if err != nil {
+		var be *filing.BoundsError
+		if errors.As(err, &be) {
+			return nil, fault.NewBounds(be.Violations)
+		}
+		return nil, BadJSON(err)
+	}
+	return doc, nil
 }
 
 // ParseJSON decodes one JSON document, the way every door reads one (the
@@ -64,55 +84,17 @@ func ParseJSON(b []byte, v any) error {
 	return json.Unmarshal(b, v, json.MatchCaseInsensitiveNames(true))
 }
 
-// TooLarge is the 413 answer.
-func TooLarge() *Error {
-	return Errorf(http.StatusRequestEntityTooLarge, CodePayloadTooLarge, "请求体过大", "request body too large")
+// TooLarge is the refusal of a body over its limit.
+func TooLarge() *fault.Error {
+	return fault.New(fault.TooLarge, fault.CodePayloadTooLarge, "请求体过大", "request body too large")
 }
 
-// BadJSON is the 400 answer for a body that is not the expected JSON.
-func BadJSON(err error) *Error {
-	e := Errorf(http.StatusBadRequest, CodeBadRequest, "请求体不是有效的 JSON："+err.Error(), "malformed JSON: "+err.Error())
-	e.Err = err
-	return e
+// BadJSON is the refusal of a body that is not the expected JSON.
+func BadJSON(err error) *fault.Error {
+	return fault.NewBadRequest("请求体不是有效的 JSON："+err.Error(), "malformed JSON: "+err.Error()).Wrap(err)
 }
 
-// DecodeDocument reads a filing document body with its bounds checked
-// while decoding (rules.md "Bounds"): 413 payload_too_large for a list over
-// its bound, 422 field.too_long or field.control_character naming the
-// field, 400 for null or anything but an object; 415 and 413 as DecodeJSON.
-func DecodeDocument(w http.ResponseWriter, r *http.Request, maxWebsites int) (*filing.Document, error) {
-	body, err := readJSONBody(w, r)
-	if err != nil {
-		return nil, err
-	}
-	doc, err := filing.ParseDocument(body, maxWebsites)
-	if err != nil {
-		return nil, DocumentError(err)
-	}
-	return doc, nil
-}
-
-// DocumentError is the answer to a document refused by
-// filing.ParseDocument or filing.CheckBounds.
-func DocumentError(err error) error {
-	var be *filing.BoundsError
-	if !errors.As(err, &be) {
-		return BadJSON(err)
-	}
-	return BoundsRefusal(be.Violations)
-}
-
-// BoundsRefusal is 413 payload_too_large when a list is over its bound,
-// else 422 with the rule as code when one rule is broken (field.too_long).
-func BoundsRefusal(vs []filing.Violation) *Error {
-	if filing.OverBound(vs) {
-		e := TooLarge()
-		e.Violations = vs
-		return e
-	}
-	e := Invalid(vs)
-	if len(vs) > 0 && !slices.ContainsFunc(vs, func(v filing.Violation) bool { return v.Rule != vs[0].Rule }) {
-		e.Code = vs[0].Rule
-	}
-	return e
+// BadForm is the refusal of a form body that cannot be parsed.
+func BadForm(err error) *fault.Error {
+	return fault.NewBadRequest("表单无效", "malformed form").Wrap(err)
 }

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"beian/internal/fault"
 	"beian/internal/filing"
 	"beian/internal/httpx"
 	"beian/internal/refdata"
@@ -161,8 +162,9 @@ func (wb *Web) uploadPost(w http.ResponseWriter, r *http.Request) error {
 	website, err := strconv.Atoi(strings.TrimSpace(r.FormValue("website")))
 	if err != nil {
 		website = -1
-		err = &httpx.Error{Status: http.StatusBadRequest, Code: httpx.CodeBadRequest, Message: badWebsite,
-			Violations: []filing.Violation{{Rule: "attachment.website.invalid", Field: "website", Severity: filing.SeverityError, Message: badWebsite}}}
+		e := fault.NewBadRequest(badWebsite.ZH, badWebsite.EN)
+		e.Violations = []filing.Violation{{Rule: "attachment.website.invalid", Field: "website", Severity: filing.SeverityError, Message: badWebsite}}
+		err = e
 	}
 	in := service.AttachmentInput{Kind: kind, Website: website, SignedOn: strings.TrimSpace(r.FormValue("signed_on"))}
 	file, _, ferr := r.FormFile("file")
@@ -184,14 +186,14 @@ func (wb *Web) uploadPost(w http.ResponseWriter, r *http.Request) error {
 			in.File = bytes.NewReader(merged)
 		}
 	default:
-		err = httpx.Errorf(http.StatusBadRequest, httpx.CodeBadRequest, catalog["uploads.choosefirst"][0], catalog["uploads.choosefirst"][1])
+		err = fault.New(fault.BadRequest, fault.CodeBadRequest, catalog["uploads.choosefirst"][0], catalog["uploads.choosefirst"][1])
 	}
 	if err == nil {
 		_, err = wb.svc.AddAttachment(r.Context(), a, app.ID, in)
 	}
 	if err != nil {
-		e := httpx.AsError(err)
-		if e.Status >= 500 || e.Status == http.StatusNotFound {
+		e := fault.As(err)
+		if e.Ours() || e.Kind == fault.NotFound {
 			return err
 		}
 		if app, err = wb.svc.GetApplication(r.Context(), a, app.ID); err != nil {
@@ -214,7 +216,7 @@ func (wb *Web) uploadPost(w http.ResponseWriter, r *http.Request) error {
 		if !placedErr {
 			p.Flash = msg
 		}
-		return wb.render(w, r, e.Status, "uploads", p)
+		return wb.render(w, r, httpx.Status(e), "uploads", p)
 	}
 	setFlash(w, r, "uploads.uploaded")
 	return redirect(w, r, "/applications/"+app.ID+"/uploads#"+kind+"-"+strconv.Itoa(website))
@@ -292,11 +294,11 @@ func (wb *Web) submitPost(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if _, err := wb.svc.Submit(r.Context(), a, app.ID); err != nil {
-		e := httpx.AsError(err)
-		if e.Status != http.StatusUnprocessableEntity {
+		e := fault.As(err)
+		if e.Kind != fault.Invalid {
 			return err
 		}
-		return wb.render(w, r, e.Status, "submit", wb.buildSubmit(r, app, e.Violations))
+		return wb.render(w, r, httpx.Status(e), "submit", wb.buildSubmit(r, app, e.Violations))
 	}
 	setFlash(w, r, "submit.done")
 	return redirect(w, r, "/applications/"+app.ID)

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"beian/internal/config"
+	"beian/internal/fault"
 	"beian/internal/httpx"
 	"beian/internal/refdata"
 	"beian/internal/service"
@@ -100,7 +101,7 @@ func (wb *Web) Routes(mux *http.ServeMux) {
 	// Anything else is a friendly 404 (the API's own prefix wins over this),
 	// whatever the method: no form check stands in front of it.
 	mux.Handle("/", wb.secure(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		wb.renderError(w, wb.identify(r), httpx.ErrNotFound)
+		wb.renderError(w, wb.identify(r), fault.NewNotFound())
 	})))
 }
 
@@ -112,7 +113,7 @@ func (wb *Web) handle(fn httpx.HandlerFunc) http.Handler {
 			// A session that ended while the form was open: log in again
 			// rather than a CSRF refusal.
 			if c, err := r.Cookie(sessionCookie); err == nil && c.Value != "" && viewerOf(r).Account == nil {
-				return httpx.ErrUnauthorized
+				return fault.NewUnauthorized()
 			}
 			if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
 				// Uploads: one attachment (or an ID card's two sides) plus the form fields.
@@ -133,10 +134,10 @@ func (wb *Web) handle(fn httpx.HandlerFunc) http.Handler {
 				}()
 				if tooLarge, err := httpx.ParseMultipart(w, r, limit); err != nil {
 					if tooLarge {
-						return httpx.Errorf(http.StatusRequestEntityTooLarge, "attachment.too_large",
+						return fault.New(fault.TooLarge, "attachment.too_large",
 							catalog["error.toolarge"][0], catalog["error.toolarge"][1])
 					}
-					return httpx.Errorf(http.StatusBadRequest, httpx.CodeBadRequest, "表单无效", "malformed form")
+					return fault.New(fault.BadRequest, fault.CodeBadRequest, "表单无效", "malformed form")
 				}
 			} else {
 				r.Body = http.MaxBytesReader(w, r.Body, 1<<20)
@@ -144,7 +145,7 @@ func (wb *Web) handle(fn httpx.HandlerFunc) http.Handler {
 					if mbe := (*http.MaxBytesError)(nil); errors.As(err, &mbe) {
 						return httpx.TooLarge()
 					}
-					return httpx.Errorf(http.StatusBadRequest, httpx.CodeBadRequest, "表单无效", "malformed form")
+					return fault.New(fault.BadRequest, fault.CodeBadRequest, "表单无效", "malformed form")
 				}
 			}
 			if err := checkCSRF(r); err != nil {
@@ -179,7 +180,7 @@ func account(r *http.Request) (*service.Account, error) {
 	if v := viewerOf(r); v.Account != nil {
 		return v.Account, nil
 	}
-	return nil, httpx.ErrUnauthorized
+	return nil, fault.NewUnauthorized()
 }
 
 // redirect answers a form post (PRG) or sends a visitor elsewhere.
