@@ -171,7 +171,7 @@ const OverdueAlertEvery = time.Hour
 
 // Handlers are the service's job handlers for the jobs.Runner.
 func (s *Service) Handlers() map[string]jobs.Handler {
-	return map[string]jobs.Handler{JobOverdueAlerts: s.runOverdueAlerts}
+	return map[string]jobs.Handler{JobOverdueAlerts: s.runOverdueAlerts, JobDraftExpiry: s.runDraftExpiry}
 }
 
 // ScheduleOverdueAlerts queues the first overdue alert run (idempotent:
