@@ -308,8 +308,8 @@ func (b *Backoffice) renderBureau(w http.ResponseWriter, r *http.Request, status
 }
 
 func (b *Backoffice) bureauDecision(w http.ResponseWriter, r *http.Request) error {
-	approve := r.PostFormValue("decision") == "approve"
-	_, err := b.svc.BureauDecide(r.Context(), viewerOf(r).Account, r.PathValue("id"), approve, r.PostFormValue("reason"))
+	_, err := b.svc.BureauDecide(r.Context(), viewerOf(r).Account, r.PathValue("id"), service.BureauDecisionInput{
+		Decision: r.PostFormValue("decision"), Reason: r.PostFormValue("reason")})
 	var he *httpx.Error
 	if errors.As(err, &he) && (he.Status == http.StatusUnprocessableEntity || he.Status == http.StatusConflict) {
 		return b.renderBureau(w, r, he.Status, he.Message.In(httpx.PageLang(r)))
