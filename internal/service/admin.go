@@ -8,13 +8,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
 	"strings"
 	"time"
 
 	"beian/internal/bureau"
+	"beian/internal/fault"
 	"beian/internal/filing"
-	"beian/internal/httpx"
 	"beian/internal/jobs"
 	"beian/internal/notify"
 	"beian/internal/storage"
@@ -50,7 +49,7 @@ func (s *Service) Outbox(ctx context.Context, a *Account, q OutboxQuery) ([]Outb
 		return nil, err
 	}
 	if q.Channel != "" && q.Channel != notify.Email && q.Channel != notify.SMS {
-		return nil, httpx.Invalid([]filing.Violation{verificationViolation("outbox.channel.invalid", "channel", "渠道须为 email 或 sms", "channel must be email or sms")})
+		return nil, fault.NewInvalid([]filing.Violation{verificationViolation("outbox.channel.invalid", "channel", "渠道须为 email 或 sms", "channel must be email or sms")})
 	}
 	ob := &notify.Outbox{Store: s.st, Sealer: s.seal}
 	items, err := ob.List(ctx, q)
@@ -86,7 +85,7 @@ func (s *Service) AuditLog(ctx context.Context, a *Account, f AuditFilter) ([]*A
 }
 
 func errNoConsole() error {
-	return httpx.Errorf(http.StatusNotFound, httpx.CodeNotFound, "当前管局接口没有控制台", "the bureau in use has no console")
+	return fault.New(fault.NotFound, fault.CodeNotFound, "当前管局接口没有控制台", "the bureau in use has no console")
 }
 
 // BureauUnderReview lists what awaits the bureau's outcome (admin only),
@@ -131,20 +130,18 @@ func (s *Service) BureauDecide(ctx context.Context, a *Account, id string, in Bu
 	switch d.Kind {
 	case bureau.DecisionApprove, bureau.DecisionReject, bureau.DecisionSMSExpired:
 	default:
-		return nil, httpx.Invalid([]filing.Violation{verificationViolation("bureau.decision.invalid", "decision",
+		return nil, fault.NewInvalid([]filing.Violation{verificationViolation("bureau.decision.invalid", "decision",
 			"决定须为 approve、reject 或 sms_expired", "decision must be approve, reject or sms_expired")})
 	}
 	if d.Kind == bureau.DecisionReject && d.Reason == "" {
-		return nil, httpx.Invalid([]filing.Violation{verificationViolation("bureau.reason.required", "reason", "驳回时须填写原因", "a rejection needs a reason")})
+		return nil, fault.NewInvalid([]filing.Violation{verificationViolation("bureau.reason.required", "reason", "驳回时须填写原因", "a rejection needs a reason")})
 	}
 	err = s.console.Decide(ctx, sa.ID, d)
 	switch {
 	case errors.Is(err, bureau.ErrNotUnderReview):
 		return nil, invalidTransition(fmt.Errorf("%w: %w", workflow.ErrInvalidTransition, err))
 	case errors.Is(err, bureau.ErrChecksFailed):
-		e := httpx.Errorf(http.StatusConflict, "bureau.checks_failed", "管局核查未通过，请驳回："+err.Error(), "the bureau's checks failed; reject instead: "+err.Error())
-		e.Err = err
-		return nil, e
+		return nil, fault.New(fault.Conflict, "bureau.checks_failed", "管局核查未通过，请驳回："+err.Error(), "the bureau's checks failed; reject instead: "+err.Error()).Wrap(err)
 	case err != nil:
 		return nil, storeErr(err)
 	}

@@ -10,7 +10,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net/http"
 	"strings"
 	"time"
 
@@ -18,8 +17,8 @@ import (
 
 	"beian/internal/bureau"
 	"beian/internal/domainname"
+	"beian/internal/fault"
 	"beian/internal/filing"
-	"beian/internal/httpx"
 	"beian/internal/jobs"
 	"beian/internal/notify"
 	"beian/internal/storage"
@@ -140,7 +139,7 @@ func (s *Service) lifecycleView(ctx context.Context, sa *storage.Application, ap
 }
 
 func errNoBureau() error {
-	return httpx.Errorf(http.StatusServiceUnavailable, "bureau.unavailable", "管局接口暂不可用，请稍后重试", "the bureau is not reachable; try again later")
+	return fault.New(fault.Unavailable, "bureau.unavailable", "管局接口暂不可用，请稍后重试", "the bureau is not reachable; try again later")
 }
 
 // Jobs of the bureau boundary: the hand-over of an application to the
