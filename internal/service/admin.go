@@ -119,7 +119,7 @@ func (s *Service) BureauDecide(ctx context.Context, a *Account, id string, in Bu
 	if err := requireAdmin(a); err != nil {
 		return nil, err
 	}
-	sa, err := s.loadStaff(ctx, a, id)
+	sa, err := s.loadStaffAction(ctx, a, id)
 	if err != nil {
 		return nil, err
 	}

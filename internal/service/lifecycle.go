@@ -172,7 +172,7 @@ func (s *Service) smsAtBeian(flow string, doc filing.Document) bool {
 // commit (and again from the job if it fails). Staff only (an applicant
 // gets 404).
 func (s *Service) SubmitToBureau(ctx context.Context, a *Account, id string) (*Application, error) {
-	sa, err := s.loadStaff(ctx, a, id)
+	sa, err := s.loadStaffAction(ctx, a, id)
 	if err != nil {
 		return nil, err
 	}
