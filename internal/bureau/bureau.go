@@ -14,6 +14,7 @@ package bureau
 import (
 	"context"
 	"errors"
+	"time"
 
 	"beian/internal/filing"
 	"beian/internal/storage"
@@ -115,6 +116,7 @@ type SMSState struct {
 	Mobile       string // masked
 	Status       string // pending | confirmed | expired
 	AttemptsLeft int
+	Deadline     time.Time // when the codes of this submission lapse
 }
 
 // SMSResult answers a confirmation attempt.

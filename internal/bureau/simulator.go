@@ -464,7 +464,7 @@ func smsStates(sub *storage.BureauSubmission, rows []*storage.BureauSMS) []SMSSt
 	}
 	out := make([]SMSState, 0, len(rows))
 	for _, r := range rows {
-		out = append(out, SMSState{Role: r.Role, Website: r.Website, Mobile: r.MobileMasked, Status: r.Status, AttemptsLeft: left})
+		out = append(out, SMSState{Role: r.Role, Website: r.Website, Mobile: r.MobileMasked, Status: r.Status, AttemptsLeft: left, Deadline: sub.SMSDeadline})
 	}
 	return out
 }
