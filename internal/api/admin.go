@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"time"
 
+	"beian/internal/fault"
 	"beian/internal/filing"
 	"beian/internal/httpx"
 	"beian/internal/pii"
@@ -29,7 +30,7 @@ func (a *API) createStaff(w http.ResponseWriter, r *http.Request) error {
 	}
 	acc := account(r)
 	if !acc.IsStaff() {
-		return httpx.ErrNotFound
+		return fault.NewNotFound()
 	}
 	created, err := a.svc.CreateStaff(r.Context(), acc, service.RegisterInput{Email: in.Email, Phone: in.Phone, Password: in.Password,
 		Name: in.Name, Lang: in.Lang}, in.Role)
@@ -60,7 +61,7 @@ func limitParam(r *http.Request) (int, error) {
 	}
 	n, err := strconv.Atoi(v)
 	if err != nil || n < 1 || n > 1000 {
-		return 0, httpx.Invalid([]filing.Violation{{Rule: "limit.invalid", Field: "limit", Severity: filing.SeverityError,
+		return 0, fault.NewInvalid([]filing.Violation{{Rule: "limit.invalid", Field: "limit", Severity: filing.SeverityError,
 			Message: filing.Text{ZH: "limit 须为 1–1000 的整数", EN: "limit must be an integer from 1 to 1000"}}})
 	}
 	return n, nil
@@ -118,14 +119,14 @@ func (a *API) audit(w http.ResponseWriter, r *http.Request) error {
 	if b := q.Get("before"); b != "" {
 		t, err := time.Parse(time.RFC3339, b)
 		if err != nil {
-			return httpx.Invalid([]filing.Violation{{Rule: "before.invalid", Field: "before", Severity: filing.SeverityError,
+			return fault.NewInvalid([]filing.Violation{{Rule: "before.invalid", Field: "before", Severity: filing.SeverityError,
 				Message: filing.Text{ZH: "before 须为 RFC 3339 时间", EN: "before must be an RFC 3339 time"}}})
 		}
 		f.Before = t
 	}
 	format := q.Get("format")
 	if format != "" && format != "json" && format != "csv" {
-		return httpx.Invalid([]filing.Violation{{Rule: "format.invalid", Field: "format", Severity: filing.SeverityError,
+		return fault.NewInvalid([]filing.Violation{{Rule: "format.invalid", Field: "format", Severity: filing.SeverityError,
 			Message: filing.Text{ZH: "format 须为 json 或 csv", EN: "format must be json or csv"}}})
 	}
 	list, err := a.svc.AuditLog(r.Context(), account(r), f)
@@ -197,9 +198,9 @@ func (a *API) bureauDecision(w http.ResponseWriter, r *http.Request) error {
 	}
 	if in.Decision != "approve" && in.Decision != "reject" {
 		if acc := account(r); !acc.IsStaff() {
-			return httpx.ErrNotFound
+			return fault.NewNotFound()
 		}
-		return httpx.Invalid([]filing.Violation{{Rule: "bureau.decision.invalid", Field: "decision", Severity: filing.SeverityError,
+		return fault.NewInvalid([]filing.Violation{{Rule: "bureau.decision.invalid", Field: "decision", Severity: filing.SeverityError,
 			Message: filing.Text{ZH: "决定须为 approve 或 reject", EN: "decision must be approve or reject"}}})
 	}
 	app, err := a.svc.BureauDecide(r.Context(), account(r), r.PathValue("id"), in.Decision == "approve", in.Reason)

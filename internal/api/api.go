@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"beian/internal/clock"
+	"beian/internal/fault"
 	"beian/internal/httpx"
 	"beian/internal/ratelimit"
 	"beian/internal/rules"
@@ -105,7 +106,7 @@ func (a *API) Routes(mux *http.ServeMux) {
 		mux.Handle(rt.pattern, a.wrap(h))
 	}
 	// Anything else under /api/v1 is a JSON 404, not the mux's text page.
-	mux.Handle("/api/v1/", a.wrap(func(w http.ResponseWriter, r *http.Request) error { return httpx.ErrNotFound }))
+	mux.Handle("/api/v1/", a.wrap(func(w http.ResponseWriter, r *http.Request) error { return fault.NewNotFound() }))
 }
 
 // ipLimits are the per-IP budgets: generous for people (a whole office
@@ -129,7 +130,7 @@ func (a *API) limited(name string, h httpx.HandlerFunc) httpx.HandlerFunc {
 			return h(w, r)
 		}
 		if ok, wait := a.limits[name].Allow(ip, a.now()); !ok {
-			e := httpx.Errorf(http.StatusTooManyRequests, httpx.CodeRateLimited, "请求过于频繁，请稍后再试", "too many requests; try again later")
+			e := fault.New(fault.RateLimited, fault.CodeRateLimited, "请求过于频繁，请稍后再试", "too many requests; try again later")
 			e.RetryAfter = max(1, wait)
 			return e
 		}
@@ -165,7 +166,7 @@ func (a *API) authed(h httpx.HandlerFunc) httpx.HandlerFunc {
 		tok := bearer(r)
 		if tok == "" {
 			w.Header().Set("WWW-Authenticate", `Bearer realm="beian"`)
-			return httpx.ErrUnauthorized
+			return fault.NewUnauthorized()
 		}
 		acc, err := a.svc.Authenticate(r.Context(), tok)
 		if err != nil {

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"beian/internal/fault"
 	"beian/internal/filing"
 	"beian/internal/httpx"
 	"beian/internal/service"
@@ -43,14 +44,14 @@ const multipartSlack = 1 << 20
 func (a *API) parseMultipart(w http.ResponseWriter, r *http.Request, limit int64) error {
 	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if err != nil || mt != "multipart/form-data" {
-		return httpx.Errorf(http.StatusUnsupportedMediaType, httpx.CodeUnsupportedMedia,
+		return fault.New(fault.Unsupported, fault.CodeUnsupportedMedia,
 			"请以 multipart/form-data 上传文件", "upload the file as multipart/form-data")
 	}
 	if tooLarge, err := httpx.ParseMultipart(w, r, limit); err != nil {
 		if tooLarge {
 			return a.svc.ErrAttachmentTooLarge()
 		}
-		e := httpx.Errorf(http.StatusBadRequest, httpx.CodeBadRequest, "上传的表单格式错误", "malformed multipart body")
+		e := fault.New(fault.BadRequest, fault.CodeBadRequest, "上传的表单格式错误", "malformed multipart body")
 		e.Err = err
 		return e
 	}
@@ -60,7 +61,7 @@ func (a *API) parseMultipart(w http.ResponseWriter, r *http.Request, limit int64
 func formFile(r *http.Request, name string) (multipart.File, error) {
 	fhs := r.MultipartForm.File[name]
 	if len(fhs) == 0 {
-		return nil, httpx.Invalid([]filing.Violation{{Rule: "attachment.missing", Field: name, Severity: filing.SeverityError,
+		return nil, fault.NewInvalid([]filing.Violation{{Rule: "attachment.missing", Field: name, Severity: filing.SeverityError,
 			Message: filing.Text{ZH: "请选择要上传的 JPEG 文件（字段 " + name + "）", EN: "choose a JPEG file to upload (field " + name + ")"}}})
 	}
 	return fhs[0].Open()
@@ -75,7 +76,7 @@ func (a *API) upload(w http.ResponseWriter, r *http.Request) error {
 	if s := strings.TrimSpace(r.FormValue("website")); s != "" {
 		n, err := strconv.Atoi(s)
 		if err != nil || n < 0 {
-			return httpx.Invalid([]filing.Violation{{Rule: "attachment.website.invalid", Field: "website", Severity: filing.SeverityError,
+			return fault.NewInvalid([]filing.Violation{{Rule: "attachment.website.invalid", Field: "website", Severity: filing.SeverityError,
 				Message: filing.Text{ZH: "website 须为网站序号（从 0 开始）", EN: "website must be a website index (from 0)"}}})
 		}
 		website = n

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strconv"
 
+	"beian/internal/fault"
 	"beian/internal/filing"
 	"beian/internal/httpx"
 	"beian/internal/service"
@@ -32,14 +33,14 @@ func (a *API) reviewQueue(w http.ResponseWriter, r *http.Request) error {
 	case "true", "1":
 		f.Overdue = true
 	default:
-		return httpx.Invalid([]filing.Violation{{Rule: "review.overdue.invalid", Field: "overdue", Severity: filing.SeverityError,
+		return fault.NewInvalid([]filing.Violation{{Rule: "review.overdue.invalid", Field: "overdue", Severity: filing.SeverityError,
 			Message: filing.Text{ZH: "overdue 须为 true 或 false", EN: "overdue must be true or false"}}})
 	}
 	if l := q.Get("limit"); l != "" {
 		// a page: the reviewer's screen shows the first few dozen
 		n, err := strconv.Atoi(l)
 		if err != nil || n < 1 || n > 1000 {
-			return httpx.Invalid([]filing.Violation{{Rule: "review.limit.invalid", Field: "limit", Severity: filing.SeverityError,
+			return fault.NewInvalid([]filing.Violation{{Rule: "review.limit.invalid", Field: "limit", Severity: filing.SeverityError,
 				Message: filing.Text{ZH: "limit 须为 1 到 1000 之间的整数", EN: "limit must be a whole number from 1 to 1000"}}})
 		}
 		f.Limit = n

@@ -3,6 +3,7 @@ package api
 import (
 	"net/http"
 
+	"beian/internal/fault"
 	"beian/internal/httpx"
 	"beian/internal/service"
 )
@@ -28,7 +29,7 @@ func (a *API) confirmSMS(w http.ResponseWriter, r *http.Request) error {
 	}
 	list, err := a.svc.ConfirmSMS(r.Context(), account(r), r.PathValue("id"), service.SMSInput{Mobile: in.Mobile, CertLast6: in.CertLast6, Code: in.Code})
 	if err != nil {
-		if he, ok := err.(*httpx.Error); ok && list != nil {
+		if he, ok := err.(*fault.Error); ok && list != nil {
 			if he.Extra == nil {
 				he.Extra = map[string]any{}
 			}

@@ -10,8 +10,8 @@ import (
 
 	"beian/internal/clock"
 	"beian/internal/config"
+	"beian/internal/fault"
 	"beian/internal/filing"
-	"beian/internal/httpx"
 	"beian/internal/service"
 )
 
@@ -42,7 +42,7 @@ func userCmd(ctx context.Context, cfg config.Config, args []string, stdout io.Wr
 	}
 	a, err := sys.svc.CreateStaff(ctx, nil, in, *role)
 	if err != nil {
-		var he *httpx.Error
+		var he *fault.Error
 		if errors.As(err, &he) {
 			msg := he.Message.EN
 			for _, v := range filing.Localize(he.Violations, "en") {

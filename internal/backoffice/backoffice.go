@@ -22,6 +22,7 @@ import (
 	"strings"
 	"time"
 
+	"beian/internal/fault"
 	"beian/internal/httpx"
 	"beian/internal/service"
 	"beian/internal/workdays"
@@ -104,8 +105,8 @@ func (b *Backoffice) Routes(mux *http.ServeMux) {
 	h("GET /admin/bureau", b.bureau)
 	h("POST /admin/bureau/applications/{id}/decision", b.bureauDecision)
 	// Anything else under the two prefixes is a 404 of the back office.
-	h("/review/", func(http.ResponseWriter, *http.Request) error { return httpx.ErrNotFound })
-	h("/admin/", func(http.ResponseWriter, *http.Request) error { return httpx.ErrNotFound })
+	h("/review/", func(http.ResponseWriter, *http.Request) error { return fault.NewNotFound() })
+	h("/admin/", func(http.ResponseWriter, *http.Request) error { return fault.NewNotFound() })
 }
 
 type ctxKey struct{}
@@ -147,19 +148,19 @@ func (b *Backoffice) handle(fn httpx.HandlerFunc) http.Handler {
 				http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
 				return nil
 			}
-			return httpx.ErrUnauthorized
+			return fault.NewUnauthorized()
 		}
 		if !v.Account.IsStaff() {
-			return httpx.ErrNotFound
+			return fault.NewNotFound()
 		}
 		if r.Method == http.MethodPost {
 			r.Body = http.MaxBytesReader(w, r.Body, 1<<20)
 			if err := r.ParseForm(); err != nil {
-				return httpx.Errorf(http.StatusBadRequest, httpx.CodeBadRequest, "表单无效", "malformed form")
+				return fault.New(fault.BadRequest, fault.CodeBadRequest, "表单无效", "malformed form")
 			}
 			got, want := r.PostFormValue(csrfField), sessionCSRF(v.Token)
 			if got == "" || subtle.ConstantTimeCompare([]byte(got), []byte(want)) != 1 {
-				return httpx.Errorf(http.StatusForbidden, "csrf_failed", "页面已过期，请刷新后重试", "the page expired; reload and try again")
+				return fault.New(fault.Forbidden, "csrf_failed", "页面已过期，请刷新后重试", "the page expired; reload and try again")
 			}
 		}
 		return fn(w, r)
@@ -240,13 +241,13 @@ func (b *Backoffice) render(w http.ResponseWriter, status int, name string, p *p
 }
 
 // renderError shows an error page in the viewer's language.
-func (b *Backoffice) renderError(w http.ResponseWriter, r *http.Request, e *httpx.Error) {
+func (b *Backoffice) renderError(w http.ResponseWriter, r *http.Request, e *fault.Error) {
 	p := b.newPage(r, "error.title", "", nil)
-	if e.Status == http.StatusUnauthorized {
+	if e.Kind == fault.Unauthorized {
 		http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
 		return
 	}
-	if e.Status == http.StatusNotFound {
+	if e.Kind == fault.NotFound {
 		// A non-staff visitor learns nothing about the back office.
 		p.Account = nil
 		p.CSRF = ""
@@ -255,9 +256,9 @@ func (b *Backoffice) renderError(w http.ResponseWriter, r *http.Request, e *http
 	for _, v := range e.Violations {
 		p.Error += "；" + v.Message.In(p.Lang)
 	}
-	if err := b.render(w, e.Status, "error", p); err != nil {
+	if err := b.render(w, httpx.Status(e), "error", p); err != nil {
 		b.log.Error("render error page", "err", err)
-		http.Error(w, e.Message.In(p.Lang), e.Status)
+		http.Error(w, e.Message.In(p.Lang), httpx.Status(e))
 	}
 }
 

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"beian/internal/bureau"
+	"beian/internal/fault"
 	"beian/internal/filing"
 	"beian/internal/httpx"
 	"beian/internal/refdata"
@@ -132,8 +133,8 @@ func (b *Backoffice) decision(w http.ResponseWriter, r *http.Request) error {
 		in.Reasons = rows
 	}
 	_, err := b.svc.Decide(r.Context(), viewerOf(r).Account, r.PathValue("id"), in)
-	var he *httpx.Error
-	if errors.As(err, &he) && he.Status == http.StatusUnprocessableEntity {
+	var he *fault.Error
+	if errors.As(err, &he) && he.Kind == fault.Invalid {
 		// Show the form again with what was typed and what is wrong.
 		p, lerr := b.loadApp(r, rows, "", decision)
 		if lerr != nil {
@@ -209,14 +210,14 @@ func (b *Backoffice) createStaff(w http.ResponseWriter, r *http.Request) error {
 		"role": r.PostFormValue("role")}
 	_, err := b.svc.CreateStaff(r.Context(), viewerOf(r).Account, service.RegisterInput{Email: form["email"], Name: form["name"],
 		Phone: form["phone"], Password: r.PostFormValue("password")}, form["role"])
-	var he *httpx.Error
-	if errors.As(err, &he) && (he.Status == http.StatusUnprocessableEntity || he.Status == http.StatusConflict) {
+	var he *fault.Error
+	if errors.As(err, &he) && (he.Kind == fault.Invalid || he.Kind == fault.Conflict) {
 		lang := httpx.PageLang(r)
 		msg := he.Message.In(lang)
 		for _, v := range he.Violations {
 			msg += "；" + v.Message.In(lang)
 		}
-		return b.renderStaff(w, r, he.Status, form, msg)
+		return b.renderStaff(w, r, httpx.Status(he), form, msg)
 	}
 	if err != nil {
 		return err
@@ -310,9 +311,9 @@ func (b *Backoffice) renderBureau(w http.ResponseWriter, r *http.Request, status
 func (b *Backoffice) bureauDecision(w http.ResponseWriter, r *http.Request) error {
 	approve := r.PostFormValue("decision") == "approve"
 	_, err := b.svc.BureauDecide(r.Context(), viewerOf(r).Account, r.PathValue("id"), approve, r.PostFormValue("reason"))
-	var he *httpx.Error
-	if errors.As(err, &he) && (he.Status == http.StatusUnprocessableEntity || he.Status == http.StatusConflict) {
-		return b.renderBureau(w, r, he.Status, he.Message.In(httpx.PageLang(r)))
+	var he *fault.Error
+	if errors.As(err, &he) && (he.Kind == fault.Invalid || he.Kind == fault.Conflict || he.Kind == fault.Locked) {
+		return b.renderBureau(w, r, httpx.Status(he), he.Message.In(httpx.PageLang(r)))
 	}
 	if err != nil {
 		return err

@@ -6,6 +6,8 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+
+	"beian/internal/fault"
 )
 
 func TestDecodeJSONAnswers(t *testing.T) {
@@ -33,7 +35,7 @@ func TestDecodeJSONAnswers(t *testing.T) {
 				}
 				return
 			}
-			if err == nil || AsError(err).Status != c.status {
+			if err == nil || Status(fault.As(err)) != c.status {
 				t.Fatalf("got %v, want %d", err, c.status)
 			}
 		})

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 
+	"beian/internal/fault"
 	"beian/internal/filing"
 )
 
@@ -16,7 +17,7 @@ import (
 type HandlerFunc func(w http.ResponseWriter, r *http.Request) error
 
 // ErrorRenderer writes an error; the JSON API and the HTML UI each have one.
-type ErrorRenderer func(w http.ResponseWriter, r *http.Request, e *Error)
+type ErrorRenderer func(w http.ResponseWriter, r *http.Request, e *fault.Error)
 
 // Handle adapts a HandlerFunc, sending any error through render.
 func Handle(log *slog.Logger, render ErrorRenderer, h HandlerFunc) http.Handler {
@@ -28,8 +29,8 @@ func Handle(log *slog.Logger, render ErrorRenderer, h HandlerFunc) http.Handler 
 				log.DebugContext(r.Context(), "request cancelled by the client", "method", r.Method, "path", r.URL.Path)
 				return
 			}
-			e := AsError(err)
-			if e.Status >= 500 {
+			e := fault.As(err)
+			if e.Ours() {
 				log.ErrorContext(r.Context(), "request failed", "method", r.Method, "path", r.URL.Path, "err", err)
 			}
 			render(w, r, e)
@@ -43,7 +44,7 @@ type errorBody struct {
 }
 
 // RenderJSONError is the API's error renderer.
-func RenderJSONError(w http.ResponseWriter, r *http.Request, e *Error) {
+func RenderJSONError(w http.ResponseWriter, r *http.Request, e *fault.Error) {
 	lang := Lang(r)
 	obj := map[string]any{"code": e.Code, "message": e.Message.In(lang)}
 	if len(e.Violations) > 0 {
@@ -55,7 +56,7 @@ func RenderJSONError(w http.ResponseWriter, r *http.Request, e *Error) {
 	if e.RetryAfter > 0 {
 		w.Header().Set("Retry-After", strconv.Itoa(e.RetryAfter))
 	}
-	WriteJSON(w, e.Status, errorBody{Error: obj})
+	WriteJSON(w, Status(e), errorBody{Error: obj})
 }
 
 // WriteJSON writes v as a JSON answer.

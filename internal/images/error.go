@@ -9,9 +9,9 @@ import (
 
 // Stable error codes of api.md.
 const (
-	CodeNotJPEG  = "attachment.not_jpeg"  // 415
-	CodeTooLarge = "attachment.too_large" // 413
-	CodeTooSmall = "attachment.too_small" // 422
+	CodeNotJPEG  = "attachment.not_jpeg"
+	CodeTooLarge = "attachment.too_large"
+	CodeTooSmall = "attachment.too_small"
 )
 
 // Error is an upload refused for a reason the applicant can fix. Anything
@@ -38,18 +38,6 @@ func (e *Error) Error() string {
 }
 
 func (e *Error) Unwrap() error { return e.Err }
-
-// HTTPStatus is the status api.md gives the code: 415, 413 or 422.
-func (e *Error) HTTPStatus() int {
-	switch e.Code {
-	case CodeNotJPEG:
-		return 415 // Unsupported Media Type
-	case CodeTooLarge:
-		return 413 // Content Too Large
-	default:
-		return 422 // Unprocessable Content
-	}
-}
 
 // AsError returns the *Error inside err, if any.
 func AsError(err error) (*Error, bool) {

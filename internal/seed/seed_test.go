@@ -14,7 +14,7 @@ import (
 	"beian/internal/blob"
 	"beian/internal/clock"
 	"beian/internal/config"
-	"beian/internal/httpx"
+	"beian/internal/fault"
 	"beian/internal/pii"
 	"beian/internal/rules"
 	"beian/internal/service"
@@ -199,7 +199,7 @@ func TestSeedThroughTheService(t *testing.T) {
 
 func wantCode(t *testing.T, err error, code string) {
 	t.Helper()
-	var he *httpx.Error
+	var he *fault.Error
 	if !errors.As(err, &he) || he.Code != code {
 		t.Fatalf("got %v, want %s", err, code)
 	}

@@ -5,15 +5,14 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
-	"net/http"
 	"net/url"
 	"strings"
 	"time"
 
 	"github.com/google/uuid"
 
+	"beian/internal/fault"
 	"beian/internal/filing"
-	"beian/internal/httpx"
 	"beian/internal/notify"
 	"beian/internal/phone"
 	"beian/internal/rules"
@@ -115,10 +114,10 @@ func (s *Service) Register(ctx context.Context, in RegisterInput) (*Account, err
 // (actor nil is the command line, trusted).
 func (s *Service) CreateStaff(ctx context.Context, actor *Account, in RegisterInput, role string) (*Account, error) {
 	if actor != nil && actor.Role != RoleAdmin {
-		return nil, httpx.ErrForbidden
+		return nil, fault.NewForbidden()
 	}
 	if role != RoleReviewer && role != RoleAdmin {
-		return nil, httpx.Invalid([]filing.Violation{{Rule: "account.role.invalid", Field: "role", Severity: filing.SeverityError,
+		return nil, fault.NewInvalid([]filing.Violation{{Rule: "account.role.invalid", Field: "role", Severity: filing.SeverityError,
 			Message: filing.Text{ZH: "角色须为 reviewer 或 admin", EN: "role must be reviewer or admin"}}})
 	}
 	return s.createAccount(ctx, actor, in, role)
@@ -126,7 +125,7 @@ func (s *Service) CreateStaff(ctx context.Context, actor *Account, in RegisterIn
 
 func (s *Service) createAccount(ctx context.Context, actor *Account, in RegisterInput, role string) (*Account, error) {
 	if vs := checkRegistration(&in, role != RoleApplicant); len(vs) > 0 {
-		return nil, httpx.Invalid(vs)
+		return nil, fault.NewInvalid(vs)
 	}
 	now := s.now()
 	a := &storage.Account{ID: uuid.Must(uuid.NewV7()).String(), Email: in.Email, PhoneSealed: s.seal.Seal(in.Phone),
@@ -177,11 +176,11 @@ func roleOf(actor *Account, fallback string) string {
 }
 
 func errEmailTaken() error {
-	return httpx.Errorf(http.StatusConflict, "account.email_taken", "该邮箱已注册，请直接登录或找回密码", "this email is already registered; log in or reset the password")
+	return fault.New(fault.Conflict, "account.email_taken", "该邮箱已注册，请直接登录或找回密码", "this email is already registered; log in or reset the password")
 }
 
 func errPhoneTaken() error {
-	return httpx.Errorf(http.StatusConflict, "account.phone_taken", "该手机号已被其他账号使用", "this mobile number is already used by another account")
+	return fault.New(fault.Conflict, "account.phone_taken", "该手机号已被其他账号使用", "this mobile number is already used by another account")
 }
 
 // EnsureAdmin creates the first admin when there is none. Empty email or
@@ -195,7 +194,7 @@ func (s *Service) EnsureAdmin(ctx context.Context, email, password string) (bool
 	if password == "" {
 		password = randomPassword()
 	} else if passwordWeak(password) {
-		return false, "", httpx.Invalid(checkRegistration(&RegisterInput{Email: email, Password: password}, true))
+		return false, "", fault.NewInvalid(checkRegistration(&RegisterInput{Email: email, Password: password}, true))
 	}
 	now := s.now()
 	a := &storage.Account{ID: uuid.Must(uuid.NewV7()).String(), Email: email, Name: "Administrator", Role: RoleAdmin, Lang: "zh",
@@ -291,19 +290,17 @@ func (s *Service) openSession(ctx context.Context, sa *storage.Account, kind, ip
 }
 
 func errBadLogin() error {
-	return httpx.Errorf(http.StatusUnauthorized, httpx.CodeUnauthorized, "邮箱或密码错误", "wrong email or password")
+	return fault.New(fault.Unauthorized, fault.CodeUnauthorized, "邮箱或密码错误", "wrong email or password")
 }
 
 func rateLimited(wait int) error {
-	e := httpx.Errorf(http.StatusTooManyRequests, httpx.CodeRateLimited, "尝试次数过多，请稍后再试", "too many attempts; try again later")
-	e.RetryAfter = max(1, wait)
-	return e
+	return fault.New(fault.RateLimited, fault.CodeRateLimited, "尝试次数过多，请稍后再试", "too many attempts; try again later").Retry(wait)
 }
 
 // Authenticate returns the account of a live session token; 401 otherwise.
 func (s *Service) Authenticate(ctx context.Context, token string) (*Account, error) {
 	if token == "" || len(token) > 256 {
-		return nil, httpx.ErrUnauthorized
+		return nil, fault.NewUnauthorized()
 	}
 	hash, now := tokenHash(token), s.now()
 	if a, ok := s.sessions.get(hash, now); ok {
@@ -313,12 +310,12 @@ func (s *Service) Authenticate(ctx context.Context, token string) (*Account, err
 	sa, sess, err := s.st.SessionAccount(ctx, hash, now)
 	if err != nil {
 		if errors.Is(err, storage.ErrNotFound) {
-			return nil, httpx.ErrUnauthorized
+			return nil, fault.NewUnauthorized()
 		}
 		return nil, storeErr(err)
 	}
 	if sa.Disabled {
-		return nil, httpx.ErrUnauthorized
+		return nil, fault.NewUnauthorized()
 	}
 	a := s.account(sa)
 	s.sessions.put(hash, a, sess.ExpiresAt, gen)
@@ -370,7 +367,7 @@ func (s *Service) RequestPasswordReset(ctx context.Context, email string) error 
 // session of the account.
 func (s *Service) ResetPassword(ctx context.Context, token, newPassword string) error {
 	if passwordWeak(newPassword) {
-		return httpx.Invalid(checkRegistration(&RegisterInput{Email: "x@example.com", Phone: "13800138000", Password: newPassword}, true))
+		return fault.NewInvalid(checkRegistration(&RegisterInput{Email: "x@example.com", Phone: "13800138000", Password: newPassword}, true))
 	}
 	now := s.now()
 	hash := s.hashPassword(newPassword)
@@ -379,7 +376,7 @@ func (s *Service) ResetPassword(ctx context.Context, token, newPassword string) 
 		id, err := tx.UsePasswordReset(ctx, tokenHash(token), now)
 		accountID = id
 		if errors.Is(err, storage.ErrNotFound) {
-			return httpx.Errorf(http.StatusUnprocessableEntity, "account.reset_token_invalid", "重置链接无效或已过期", "the reset link is invalid or has expired")
+			return fault.New(fault.Invalid, "account.reset_token_invalid", "重置链接无效或已过期", "the reset link is invalid or has expired")
 		}
 		if err != nil {
 			return err

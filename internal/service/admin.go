@@ -8,13 +8,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
 	"strings"
 	"time"
 
 	"beian/internal/bureau"
+	"beian/internal/fault"
 	"beian/internal/filing"
-	"beian/internal/httpx"
 	"beian/internal/jobs"
 	"beian/internal/notify"
 	"beian/internal/storage"
@@ -50,7 +49,7 @@ func (s *Service) Outbox(ctx context.Context, a *Account, q OutboxQuery) ([]Outb
 		return nil, err
 	}
 	if q.Channel != "" && q.Channel != notify.Email && q.Channel != notify.SMS {
-		return nil, httpx.Invalid([]filing.Violation{verificationViolation("outbox.channel.invalid", "channel", "渠道须为 email 或 sms", "channel must be email or sms")})
+		return nil, fault.NewInvalid([]filing.Violation{verificationViolation("outbox.channel.invalid", "channel", "渠道须为 email 或 sms", "channel must be email or sms")})
 	}
 	ob := &notify.Outbox{Store: s.st, Sealer: s.seal}
 	items, err := ob.List(ctx, q)
@@ -95,7 +94,7 @@ type BureauConsole interface {
 func (s *Service) console() (BureauConsole, error) {
 	c, ok := s.bureau.(BureauConsole)
 	if !ok || s.bureau == nil {
-		return nil, httpx.Errorf(http.StatusNotFound, httpx.CodeNotFound, "当前管局接口没有模拟器控制台", "the bureau in use has no simulator console")
+		return nil, fault.New(fault.NotFound, fault.CodeNotFound, "当前管局接口没有模拟器控制台", "the bureau in use has no simulator console")
 	}
 	return c, nil
 }
@@ -134,7 +133,7 @@ func (s *Service) BureauDecide(ctx context.Context, a *Account, id string, appro
 	}
 	reason = strings.TrimSpace(reason)
 	if !approve && reason == "" {
-		return nil, httpx.Invalid([]filing.Violation{verificationViolation("bureau.reason.required", "reason", "驳回时须填写原因", "a rejection needs a reason")})
+		return nil, fault.NewInvalid([]filing.Violation{verificationViolation("bureau.reason.required", "reason", "驳回时须填写原因", "a rejection needs a reason")})
 	}
 	err = s.st.Tx(ctx, func(tx *storage.Tx) error {
 		err := c.Decide(ctx, tx, sa.ID, bureau.Decision{Approve: approve, Reason: reason})
@@ -142,9 +141,7 @@ func (s *Service) BureauDecide(ctx context.Context, a *Account, id string, appro
 		case errors.Is(err, bureau.ErrNotUnderReview):
 			return invalidTransition(fmt.Errorf("%w: %w", workflow.ErrInvalidTransition, err))
 		case errors.Is(err, bureau.ErrChecksFailed):
-			e := httpx.Errorf(http.StatusConflict, "bureau.checks_failed", "管局核查未通过，请驳回："+err.Error(), "the bureau's checks failed; reject instead: "+err.Error())
-			e.Err = err
-			return e
+			return fault.New(fault.Conflict, "bureau.checks_failed", "管局核查未通过，请驳回："+err.Error(), "the bureau's checks failed; reject instead: "+err.Error()).Wrap(err)
 		case err != nil:
 			return err
 		}

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net/http"
 	"slices"
 	"strings"
 	"time"
@@ -13,8 +12,8 @@ import (
 	"github.com/google/uuid"
 
 	"beian/internal/domainname"
+	"beian/internal/fault"
 	"beian/internal/filing"
-	"beian/internal/httpx"
 	"beian/internal/notify"
 	"beian/internal/pii"
 	"beian/internal/rules"
@@ -79,13 +78,13 @@ type CreateInput struct {
 }
 
 func errLocked() error {
-	return httpx.Errorf(http.StatusConflict, "application.locked",
+	return fault.New(fault.Locked, "application.locked",
 		"申请已提交，当前状态下不能修改；如需修改请等待审核结果或撤回申请",
 		"the application is locked in its current state; wait for the review or withdraw it")
 }
 
 func errLockedField(field string) error {
-	e := httpx.Errorf(http.StatusConflict, "application.locked_field",
+	e := fault.New(fault.Locked, "application.locked_field",
 		"预检信息（域名、主办单位证件类型和号码）不能修改；如填写有误，请撤回后重新申请",
 		"the pre-check inputs (domain, subject certificate type and number) cannot change; withdraw and start again if they are wrong")
 	e.Violations = []filing.Violation{{Rule: "application.locked_field", Field: field, Severity: filing.SeverityError, Message: e.Message}}
@@ -93,9 +92,8 @@ func errLockedField(field string) error {
 }
 
 func invalidTransition(err error) error {
-	e := httpx.Errorf(http.StatusConflict, httpx.CodeInvalidTransition, "当前状态下不能执行此操作", "this action is not possible in the application's current state")
-	e.Err = err
-	return e
+	return fault.New(fault.Locked, fault.CodeInvalidTransition, "当前状态下不能执行此操作",
+		"this action is not possible in the application's current state").Wrap(err)
 }
 
 // filingFlow reports whether flow starts from the pre-check.
@@ -108,11 +106,11 @@ func filingFlow(flow string) bool {
 // the account's records.
 func (s *Service) CreateApplication(ctx context.Context, a *Account, in CreateInput) (*Application, error) {
 	if a == nil {
-		return nil, httpx.ErrUnauthorized
+		return nil, fault.NewUnauthorized()
 	}
 	in.Flow = strings.TrimSpace(in.Flow)
 	if in.Flow != "" && !slices.Contains(filing.Flows, in.Flow) {
-		return nil, httpx.Invalid([]filing.Violation{{Rule: "application.flow.invalid", Field: "flow", Severity: filing.SeverityError,
+		return nil, fault.NewInvalid([]filing.Violation{{Rule: "application.flow.invalid", Field: "flow", Severity: filing.SeverityError,
 			Message: filing.Text{ZH: "未知的备案类型", EN: "unknown flow"}}})
 	}
 	if in.Flow != "" && !filingFlow(in.Flow) {
@@ -123,7 +121,7 @@ func (s *Service) CreateApplication(ctx context.Context, a *Account, in CreateIn
 		return nil, err
 	}
 	if in.Flow != "" && in.Flow != pc.Flow {
-		return nil, httpx.Errorf(http.StatusConflict, "precheck.flow_mismatch",
+		return nil, fault.New(fault.Conflict, "precheck.flow_mismatch",
 			"预检结果为“"+flowLabel(pc.Flow, "zh")+"”，与所选备案类型不符", "the pre-check chose "+pc.Flow+", not "+in.Flow)
 	}
 	doc := filing.Document{Flow: pc.Flow}
@@ -223,7 +221,7 @@ func (s *Service) createFromRecord(ctx context.Context, a *Account, in CreateInp
 		return nil, storeErr(err)
 	}
 	if subj.Status != storage.RecordActive || (site != nil && site.Status == storage.RecordCancelled) {
-		return nil, httpx.Errorf(http.StatusConflict, "record.cancelled", "该备案已注销", "this filing is cancelled")
+		return nil, fault.New(fault.Conflict, "record.cancelled", "该备案已注销", "this filing is cancelled")
 	}
 	open, err := s.st.OpenApplicationsBySubject(ctx, subj.CertHash)
 	if err != nil {
@@ -258,7 +256,7 @@ func (s *Service) createFromRecord(ctx context.Context, a *Account, in CreateInp
 // load reads an application the account may see: its own (staff: any).
 func (s *Service) load(ctx context.Context, a *Account, id string) (*storage.Application, error) {
 	if a == nil {
-		return nil, httpx.ErrUnauthorized
+		return nil, fault.NewUnauthorized()
 	}
 	if _, err := uuid.Parse(id); err != nil {
 		return nil, notFound()
@@ -294,7 +292,7 @@ func (s *Service) GetApplication(ctx context.Context, a *Account, id string) (*A
 // ListApplications lists the account's own applications, newest first.
 func (s *Service) ListApplications(ctx context.Context, a *Account) ([]ApplicationSummary, error) {
 	if a == nil {
-		return nil, httpx.ErrUnauthorized
+		return nil, fault.NewUnauthorized()
 	}
 	list, err := s.st.ApplicationsByOwner(ctx, a.ID)
 	if err != nil {
@@ -321,6 +319,11 @@ func (s *Service) SaveDocument(ctx context.Context, a *Account, id string, doc f
 	}
 	if !workflow.Editable(workflow.State(sa.State)) {
 		return nil, errLocked()
+	}
+	// The bounds before any other work (rules.md "Bounds"): the API
+	// checked them while decoding; the HTML door builds documents from forms.
+	if vs := filing.CheckBounds(&doc, s.rules.MaxWebsites()); len(vs) > 0 {
+		return nil, fault.NewBounds(vs)
 	}
 	var old filing.Document
 	if err := s.openJSON(sa.Document, &old); err != nil {
@@ -597,7 +600,7 @@ func (s *Service) Submit(ctx context.Context, a *Account, id string) (*Applicati
 		return nil, err
 	}
 	if missing := s.Missing(app); len(missing) > 0 {
-		return nil, httpx.Invalid(missing)
+		return nil, fault.NewInvalid(missing)
 	}
 	now := s.now()
 	due, _ := workflow.DueAt(s.cal, to, now)

@@ -6,15 +6,14 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net/http"
 	"strings"
 	"time"
 
 	"github.com/google/uuid"
 
 	"beian/internal/blob"
+	"beian/internal/fault"
 	"beian/internal/filing"
-	"beian/internal/httpx"
 	"beian/internal/images"
 	"beian/internal/refdata"
 	"beian/internal/storage"
@@ -92,7 +91,7 @@ type AttachmentInput struct {
 }
 
 func badAttachment(rule, field, zh, en string) error {
-	return httpx.Invalid([]filing.Violation{{Rule: rule, Field: field, Severity: filing.SeverityError, Message: filing.Text{ZH: zh, EN: en}}})
+	return fault.NewInvalid([]filing.Violation{{Rule: rule, Field: field, Severity: filing.SeverityError, Message: filing.Text{ZH: zh, EN: en}}})
 }
 
 // AddAttachment checks and stores one JPEG of an editable application.
@@ -140,13 +139,7 @@ func (s *Service) AddAttachment(ctx context.Context, a *Account, id string, in A
 	})
 	if err != nil {
 		if ie, ok := images.AsError(err); ok {
-			e := &httpx.Error{Status: ie.HTTPStatus(), Code: ie.Code, Message: ie.Message, Err: err,
-				Violations: []filing.Violation{{Rule: ie.Code, Field: "file", Severity: filing.SeverityError, Message: ie.Message}}}
-			return nil, e
-		}
-		var mbe *http.MaxBytesError
-		if errors.As(err, &mbe) {
-			return nil, errTooLarge(s.limits.MaxBytes)
+			return nil, imageRefusal(ie, err)
 		}
 		return nil, fmt.Errorf("process upload: %w", err)
 	}
@@ -156,15 +149,13 @@ func (s *Service) AddAttachment(ctx context.Context, a *Account, id string, in A
 		SHA256: res.SHA256, SignedOn: in.SignedOn, CreatedAt: now}
 	att.BlobKey = "app/" + sa.ID + "/" + att.ID + ".jpg"
 	if err := s.blobs.Put(ctx, att.BlobKey, bytes.NewReader(res.JPEG), int64(len(res.JPEG))); err != nil {
-		e := httpx.Errorf(http.StatusServiceUnavailable, httpx.CodeUnavailable, "文件保存失败，请稍后重试", "the file could not be stored; try again shortly")
+		e := fault.New(fault.Unavailable, fault.CodeUnavailable, "文件保存失败，请稍后重试", "the file could not be stored; try again shortly")
 		if errors.Is(err, blob.ErrNoSpace) {
 			// Nothing was stored (blob.Store writes all or nothing); the operator must free space.
-			e = httpx.Errorf(http.StatusServiceUnavailable, httpx.CodeUnavailable, "存储空间不足，文件未保存，请稍后重试",
+			e = fault.New(fault.Unavailable, fault.CodeUnavailable, "存储空间不足，文件未保存，请稍后重试",
 				"the storage is full; the file was not saved, try again later")
 		}
-		e.RetryAfter = 60
-		e.Err = err
-		return nil, e
+		return nil, e.Retry(60).Wrap(err)
 	}
 	var replaced []*storage.Attachment
 	err = s.st.Tx(ctx, func(tx *storage.Tx) error {
@@ -223,8 +214,26 @@ func (s *Service) checkSignedOn(d string) error {
 	return nil
 }
 
+// imageRefusal is an upload the applicant can fix: a file that is not a
+// JPEG, too large or too small, with the part of the form it concerns.
+func imageRefusal(ie *images.Error, cause error) error {
+	kind := fault.Invalid
+	switch ie.Code {
+	case images.CodeNotJPEG:
+		kind = fault.Unsupported
+	case images.CodeTooLarge:
+		kind = fault.TooLarge
+	}
+	field := ie.Field
+	if field == "" {
+		field = "file"
+	}
+	return &fault.Error{Kind: kind, Code: ie.Code, Message: ie.Message, Err: cause,
+		Violations: []filing.Violation{{Rule: ie.Code, Field: field, Severity: filing.SeverityError, Message: ie.Message}}}
+}
+
 func errTooLarge(limit int64) error {
-	return httpx.Errorf(http.StatusRequestEntityTooLarge, images.CodeTooLarge,
+	return fault.New(fault.TooLarge, images.CodeTooLarge,
 		fmt.Sprintf("文件过大，最大 %d MB", limit>>20), fmt.Sprintf("the file is too large; at most %d MB", limit>>20))
 }
 
@@ -390,7 +399,7 @@ func RequiredAttachmentsMissing(doc filing.Document, atts []Attachment) []filing
 // and back photos (model.md); nothing is stored.
 func (s *Service) MergeIDCard(ctx context.Context, a *Account, front, back io.Reader) ([]byte, error) {
 	if a == nil {
-		return nil, httpx.ErrUnauthorized
+		return nil, fault.NewUnauthorized()
 	}
 	var res *images.Result
 	err := s.withImageWork(ctx, s.pixelWeight(front)+s.pixelWeight(back), func() (err error) {
@@ -399,16 +408,7 @@ func (s *Service) MergeIDCard(ctx context.Context, a *Account, front, back io.Re
 	})
 	if err != nil {
 		if ie, ok := images.AsError(err); ok {
-			field := ie.Field
-			if field == "" {
-				field = "file"
-			}
-			return nil, &httpx.Error{Status: ie.HTTPStatus(), Code: ie.Code, Message: ie.Message, Err: err,
-				Violations: []filing.Violation{{Rule: ie.Code, Field: field, Severity: filing.SeverityError, Message: ie.Message}}}
-		}
-		var mbe *http.MaxBytesError
-		if errors.As(err, &mbe) {
-			return nil, errTooLarge(s.limits.MaxBytes)
+			return nil, imageRefusal(ie, err)
 		}
 		return nil, fmt.Errorf("merge id card: %w", err)
 	}

@@ -4,8 +4,8 @@ import (
 	"context"
 	"strings"
 
+	"beian/internal/fault"
 	"beian/internal/filing"
-	"beian/internal/httpx"
 )
 
 // Cancellations (注销主体 / 注销网站 / 取消接入) follow the seed provider's
@@ -47,12 +47,12 @@ const maxCancelReason = 500
 // save"); submitting it is Submit.
 func (s *Service) StartCancellation(ctx context.Context, a *Account, flow, record, reason string) (*Application, error) {
 	if CancelReasonField(flow) == "" {
-		return nil, httpx.Invalid([]filing.Violation{{Rule: "application.flow.invalid", Field: "flow", Severity: filing.SeverityError,
+		return nil, fault.NewInvalid([]filing.Violation{{Rule: "application.flow.invalid", Field: "flow", Severity: filing.SeverityError,
 			Message: filing.Text{ZH: "请选择注销类型：注销主体、注销网站或取消接入", EN: "choose what to cancel: the subject, a website or this provider's access"}}})
 	}
 	reason = strings.TrimSpace(reason)
 	if reason == "" || len([]rune(reason)) > maxCancelReason {
-		return nil, httpx.Invalid([]filing.Violation{{Rule: "cancel.reason.missing", Field: "reason", Severity: filing.SeverityError,
+		return nil, fault.NewInvalid([]filing.Violation{{Rule: "cancel.reason.missing", Field: "reason", Severity: filing.SeverityError,
 			Message: filing.Text{ZH: "请填写注销原因（不超过 500 字）", EN: "give the reason for the cancellation (at most 500 characters)"}}})
 	}
 	app, err := s.CreateApplication(ctx, a, CreateInput{Flow: flow, Record: record})

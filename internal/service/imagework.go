@@ -4,10 +4,9 @@ import (
 	"context"
 	"image/jpeg"
 	"io"
-	"net/http"
 	"runtime"
 
-	"beian/internal/httpx"
+	"beian/internal/fault"
 )
 
 // Decoding a picture costs memory in proportion to its pixels (about 3
@@ -32,9 +31,7 @@ const (
 func (s *Service) withImageWork(ctx context.Context, weight int64, fn func() error) error {
 	weight = min(max(weight, imageMinWeight), imagePixelBudget)
 	if err := s.imageWork.Acquire(ctx, weight); err != nil {
-		e := httpx.Errorf(http.StatusServiceUnavailable, httpx.CodeUnavailable, "服务繁忙，请稍后重试", "the service is busy; try again shortly")
-		e.RetryAfter, e.Err = 5, err
-		return e
+		return fault.New(fault.Unavailable, fault.CodeUnavailable, "服务繁忙，请稍后重试", "the service is busy; try again shortly").Retry(5).Wrap(err)
 	}
 	big := weight >= imagePixelBudget/4
 	if big {

@@ -10,14 +10,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net/http"
 	"strings"
 	"time"
 
 	"beian/internal/bureau"
 	"beian/internal/domainname"
+	"beian/internal/fault"
 	"beian/internal/filing"
-	"beian/internal/httpx"
 	"beian/internal/notify"
 	"beian/internal/storage"
 	"beian/internal/workdays"
@@ -137,7 +136,7 @@ func (s *Service) lifecycleView(ctx context.Context, sa *storage.Application, ap
 }
 
 func errNoBureau() error {
-	return httpx.Errorf(http.StatusServiceUnavailable, "bureau.unavailable", "管局接口暂不可用，请稍后重试", "the bureau is not reachable; try again later")
+	return fault.New(fault.Unavailable, "bureau.unavailable", "管局接口暂不可用，请稍后重试", "the bureau is not reachable; try again later")
 }
 
 // SubmitToBureau hands an application in ready_for_bureau to the bureau:

@@ -3,14 +3,13 @@ package service
 import (
 	"context"
 	"encoding/json"
-	"net/http"
 	"slices"
 	"strings"
 	"time"
 
 	"beian/internal/domainname"
+	"beian/internal/fault"
 	"beian/internal/filing"
-	"beian/internal/httpx"
 	"beian/internal/pii"
 	"beian/internal/storage"
 )
@@ -64,7 +63,7 @@ func (s *Service) certHash(certType, certNumber string) string {
 }
 
 func precheckRefusal(code, zh, en string) error {
-	e := httpx.Errorf(http.StatusConflict, code, zh, en)
+	e := fault.New(fault.Conflict, code, zh, en)
 	e.Violations = []filing.Violation{{Rule: code, Field: "domain", Severity: filing.SeverityError, Message: e.Message}}
 	return e
 }
@@ -103,7 +102,7 @@ func errDomainFiledByOther() error {
 // (workflow.md decision table), consulting Beian's own records and the registry.
 func (s *Service) Precheck(ctx context.Context, a *Account, in PrecheckInput) (*PrecheckResult, error) {
 	if a == nil {
-		return nil, httpx.ErrUnauthorized
+		return nil, fault.NewUnauthorized()
 	}
 	// Per account, in both doors: the pre-check looks into the registry, so a
 	// script must not use it to enumerate filings.
@@ -127,7 +126,7 @@ func (s *Service) Precheck(ctx context.Context, a *Account, in PrecheckInput) (*
 			Message: filing.Text{ZH: "请输入主办单位证件号码", EN: "enter the subject's certificate number"}})
 	}
 	if len(vs) > 0 {
-		return nil, httpx.Invalid(vs)
+		return nil, fault.NewInvalid(vs)
 	}
 	hash := s.certHash(in.CertType, in.CertNumber)
 	res := &PrecheckResult{domain: domain}

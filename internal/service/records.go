@@ -6,8 +6,8 @@ import (
 	"time"
 
 	"beian/internal/bureau"
+	"beian/internal/fault"
 	"beian/internal/filing"
-	"beian/internal/httpx"
 	"beian/internal/pii"
 	"beian/internal/storage"
 )
@@ -77,7 +77,7 @@ type FilingWebsite struct {
 // their websites and access, personal data masked.
 func (s *Service) Filings(ctx context.Context, a *Account) ([]FilingSubject, error) {
 	if a == nil {
-		return nil, httpx.ErrUnauthorized
+		return nil, fault.NewUnauthorized()
 	}
 	// Four queries for the whole list, however many records it holds.
 	subs, err := s.st.SubjectRecordsByOwner(ctx, a.ID)

@@ -19,8 +19,8 @@ import (
 
 	"github.com/google/uuid"
 
+	"beian/internal/fault"
 	"beian/internal/filing"
-	"beian/internal/httpx"
 	"beian/internal/notify"
 	"beian/internal/storage"
 	"beian/internal/workflow"
@@ -33,7 +33,7 @@ var ReviewStates = []string{string(workflow.InitialReview), string(workflow.Veri
 // loadStaff reads any application for a reviewer or admin; 404 for everyone else.
 func (s *Service) loadStaff(ctx context.Context, a *Account, id string) (*storage.Application, error) {
 	if a == nil {
-		return nil, httpx.ErrUnauthorized
+		return nil, fault.NewUnauthorized()
 	}
 	if !a.IsStaff() {
 		return nil, notFound()
@@ -69,7 +69,7 @@ type QueueItem struct {
 // review 1.5) and a task past its due time is overdue.
 func (s *Service) ReviewQueue(ctx context.Context, a *Account, f QueueFilter) ([]QueueItem, error) {
 	if a == nil {
-		return nil, httpx.ErrUnauthorized
+		return nil, fault.NewUnauthorized()
 	}
 	if !a.IsStaff() {
 		return nil, notFound()
@@ -77,14 +77,14 @@ func (s *Service) ReviewQueue(ctx context.Context, a *Account, f QueueFilter) ([
 	states := ReviewStates
 	if f.State != "" {
 		if !workflow.Valid(workflow.State(f.State)) || !workflow.Open(workflow.State(f.State)) {
-			return nil, httpx.Invalid([]filing.Violation{{Rule: "review.state.invalid", Field: "state", Severity: filing.SeverityError,
+			return nil, fault.NewInvalid([]filing.Violation{{Rule: "review.state.invalid", Field: "state", Severity: filing.SeverityError,
 				Message: filing.Text{ZH: "未知或已结束的状态", EN: "unknown or closed state"}}})
 		}
 		states = []string{f.State}
 	}
 	if f.Province != "" {
 		if _, ok := s.ref.Province(f.Province); !ok {
-			return nil, httpx.Invalid([]filing.Violation{{Rule: "review.province.invalid", Field: "province", Severity: filing.SeverityError,
+			return nil, fault.NewInvalid([]filing.Violation{{Rule: "review.province.invalid", Field: "province", Severity: filing.SeverityError,
 				Message: filing.Text{ZH: "未知的省份代码", EN: "unknown province code"}}})
 		}
 	}
@@ -312,6 +312,9 @@ func reasonViolation(rule, field string, zh, en string) filing.Violation {
 	return filing.Violation{Rule: rule, Field: field, Severity: filing.SeverityError, Message: filing.Text{ZH: zh, EN: en}}
 }
 
+// maxReasons bounds the reasons of one decision.
+const maxReasons = 100
+
 // checkReasons trims the reasons and lists what is wrong with them.
 func checkReasons(rs []filing.Reason) ([]filing.Reason, []filing.Violation) {
 	var out []filing.Reason
@@ -344,8 +347,12 @@ func (s *Service) Decide(ctx context.Context, a *Account, id string, in Decision
 	}
 	ev, ok := decisionEvents[strings.TrimSpace(in.Decision)]
 	if !ok {
-		return nil, httpx.Invalid([]filing.Violation{reasonViolation("review.decision.invalid", "decision",
+		return nil, fault.NewInvalid([]filing.Violation{reasonViolation("review.decision.invalid", "decision",
 			"决定须为 approve、reject 或 reject_materials", "decision must be approve, reject or reject_materials")})
+	}
+	// A rejection names fields of one document: a few dozen at most.
+	if len(in.Reasons) > maxReasons {
+		return nil, fault.NewBounds([]filing.Violation{filing.ListViolation("reasons", maxReasons)})
 	}
 	reasons, bad := checkReasons(in.Reasons)
 	err = s.st.Tx(ctx, func(tx *storage.Tx) error {
@@ -359,13 +366,13 @@ func (s *Service) Decide(ctx context.Context, a *Account, id string, in Decision
 			return invalidTransition(err)
 		}
 		if workflow.RequiresReasons(ev) && len(reasons) == 0 {
-			e := httpx.Invalid([]filing.Violation{reasonViolation("review.reasons.required", "reasons",
+			e := fault.NewInvalid([]filing.Violation{reasonViolation("review.reasons.required", "reasons",
 				"驳回时至少需要填写一条原因（字段和说明）", "a rejection needs at least one reason (a field and a message)")})
 			e.Code = "review.reasons_required"
 			return e
 		}
 		if len(bad) > 0 {
-			return httpx.Invalid(bad)
+			return fault.NewInvalid(bad)
 		}
 		if !workflow.RequiresReasons(ev) {
 			reasons = nil // an approval carries no reasons
@@ -448,7 +455,7 @@ func (s *Service) MaterialsReceived(ctx context.Context, a *Account, id, note st
 	}
 	note = strings.TrimSpace(note)
 	if utf8.RuneCountInString(note) > 500 {
-		return nil, httpx.Invalid([]filing.Violation{reasonViolation("review.note.too_long", "note", "备注不超过 500 字", "the note is at most 500 characters")})
+		return nil, fault.NewInvalid([]filing.Violation{reasonViolation("review.note.too_long", "note", "备注不超过 500 字", "the note is at most 500 characters")})
 	}
 	err = s.st.Tx(ctx, func(tx *storage.Tx) error {
 		cur, err := tx.ApplicationForUpdate(ctx, sa.ID)
@@ -472,15 +479,12 @@ func (s *Service) MaterialsReceived(ctx context.Context, a *Account, id, note st
 }
 
 // errForbidden is the answer to staff acting beyond their role.
-func errForbidden() error {
-	e := *httpx.ErrForbidden
-	return &e
-}
+func errForbidden() error { return fault.NewForbidden() }
 
 // requireAdmin: applicants get 404 (nothing to probe), reviewers 403.
 func requireAdmin(a *Account) error {
 	if a == nil {
-		return httpx.ErrUnauthorized
+		return fault.NewUnauthorized()
 	}
 	if !a.IsStaff() {
 		return notFound()

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"beian/internal/config"
+	"beian/internal/fault"
 	"beian/internal/filing"
 	"beian/internal/jobs"
 	"beian/internal/notify"
@@ -122,7 +123,7 @@ func TestReviewQueue(t *testing.T) {
 			if _, err := f.svc.ReviewQueue(ctx, rev, service.QueueFilter{State: "approved"}); err == nil {
 				t.Errorf("a closed state as filter accepted")
 			}
-			if _, err := f.svc.ReviewQueue(ctx, f.owner, service.QueueFilter{}); err == nil || !strings.Contains(err.Error(), "404") {
+			if _, err := f.svc.ReviewQueue(ctx, f.owner, service.QueueFilter{}); !fault.Is(err, fault.NotFound) {
 				t.Errorf("applicant: %v", err)
 			}
 		})

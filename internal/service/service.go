@@ -1,15 +1,15 @@
 // Package service is where Beian's business orchestration lives. The JSON
 // API (internal/api) and the HTML UI (internal/web) are two thin doors into
-// it. Every method returns errors as *httpx.Error so both doors render them
-// alike, and every method touching an application takes the acting account
+// it. Every method returns errors as *fault.Error — a kind, a stable code,
+// a message and violations — so both doors render them alike, and every method touching an application takes the acting account
 // and enforces authorization itself: another applicant's object is 404.
 package service
 
 import (
+	"beian/internal/fault"
 	"errors"
 	"fmt"
 	"log/slog"
-	"net/http"
 	"time"
 
 	"golang.org/x/sync/semaphore"
@@ -17,7 +17,6 @@ import (
 	"beian/internal/blob"
 	"beian/internal/bureau"
 	"beian/internal/config"
-	"beian/internal/httpx"
 	"beian/internal/images"
 	"beian/internal/pii"
 	"beian/internal/ratelimit"
@@ -164,30 +163,21 @@ func storeErr(err error) error {
 	if err == nil {
 		return nil
 	}
-	var he *httpx.Error
-	if errors.As(err, &he) {
-		return he
+	var fe *fault.Error
+	if errors.As(err, &fe) {
+		return fe
 	}
 	switch {
 	case errors.Is(err, storage.ErrNotFound):
-		e := *httpx.ErrNotFound
-		e.Err = err
-		return &e
+		return fault.NewNotFound().Wrap(err)
 	case errors.Is(err, storage.ErrConflict):
-		e := httpx.Errorf(http.StatusConflict, httpx.CodeConflict, "数据已被其他操作修改，请刷新后重试", "the data was changed meanwhile; reload and try again")
-		e.Err = err
-		return e
+		return fault.New(fault.Conflict, fault.CodeConflict, "数据已被其他操作修改，请刷新后重试", "the data was changed meanwhile; reload and try again").Wrap(err)
 	case errors.Is(err, storage.ErrUnavailable):
-		e := httpx.Errorf(http.StatusServiceUnavailable, httpx.CodeUnavailable, "服务暂时不可用，请稍后重试", "service temporarily unavailable, try again shortly")
-		e.RetryAfter = 5
-		e.Err = err
-		return e
+		return fault.New(fault.Unavailable, fault.CodeUnavailable, "服务暂时不可用，请稍后重试", "service temporarily unavailable, try again shortly").Retry(5).Wrap(err)
 	}
 	return fmt.Errorf("storage: %w", err)
 }
 
-// notFound is the 404 every unauthorized object answers.
-func notFound() error {
-	e := *httpx.ErrNotFound
-	return &e
-}
+// notFound is what every unauthorized object answers: the same as a
+// missing one, so ids cannot be probed.
+func notFound() error { return fault.NewNotFound() }

@@ -4,14 +4,13 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"net/http"
 	"testing"
 	"time"
 
 	"beian/internal/blob"
 	"beian/internal/config"
+	"beian/internal/fault"
 	"beian/internal/filing"
-	"beian/internal/httpx"
 	"beian/internal/pii"
 	"beian/internal/rules"
 	"beian/internal/service"
@@ -112,7 +111,7 @@ func code(err error) string {
 	if err == nil {
 		return ""
 	}
-	return httpx.AsError(err).Code
+	return fault.As(err).Code
 }
 
 // TestPrecheckDecisionTable follows workflow.md "Choosing the flow" against
@@ -217,10 +216,10 @@ func TestAdminAndStaff(t *testing.T) {
 			t.Fatalf("admin login: %+v %v", sess, err)
 		}
 		in := service.RegisterInput{Email: "rev@example.com", Password: "Str0ng-pass!", Name: "审核员"}
-		if _, err := f.svc.CreateStaff(f.ctx, f.owner, in, service.RoleReviewer); httpx.AsError(err).Status != http.StatusForbidden {
+		if _, err := f.svc.CreateStaff(f.ctx, f.owner, in, service.RoleReviewer); !fault.Is(err, fault.Forbidden) {
 			t.Errorf("applicant creating staff: %v", err)
 		}
-		if _, err := f.svc.CreateStaff(f.ctx, sess.Account, in, "superuser"); httpx.AsError(err).Status != http.StatusUnprocessableEntity {
+		if _, err := f.svc.CreateStaff(f.ctx, sess.Account, in, "superuser"); !fault.Is(err, fault.Invalid) {
 			t.Errorf("bad role: %v", err)
 		}
 		rev, err := f.svc.CreateStaff(f.ctx, sess.Account, in, service.RoleReviewer)

@@ -1,11 +1,10 @@
 package service_test
 
 import (
-	"errors"
 	"testing"
 	"time"
 
-	"beian/internal/httpx"
+	"beian/internal/fault"
 	"beian/internal/service"
 	"beian/internal/storage"
 	"beian/internal/storage/storagetest"
@@ -38,7 +37,7 @@ func TestSessionCacheInvalidation(t *testing.T) {
 		}
 		unauthorized := func(what, tok string, svc *service.Service) {
 			t.Helper()
-			if _, err := svc.Authenticate(f.ctx, tok); !errors.Is(err, httpx.ErrUnauthorized) && httpx.AsError(err).Status != 401 {
+			if _, err := svc.Authenticate(f.ctx, tok); !fault.Is(err, fault.Unauthorized) {
 				t.Errorf("%s: still authenticated (%v)", what, err)
 			}
 		}

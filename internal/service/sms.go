@@ -7,13 +7,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
 	"regexp"
 	"strings"
 
 	"beian/internal/bureau"
+	"beian/internal/fault"
 	"beian/internal/filing"
-	"beian/internal/httpx"
 	"beian/internal/storage"
 	"beian/internal/workflow"
 )
@@ -55,7 +54,7 @@ func (s *Service) ConfirmSMS(ctx context.Context, a *Account, id string, in SMSI
 		vs = append(vs, verificationViolation("sms.code.format", "code", "验证码为 6 位数字", "the code has 6 digits"))
 	}
 	if len(vs) > 0 {
-		return nil, httpx.Invalid(vs)
+		return nil, fault.NewInvalid(vs)
 	}
 	if sa.State != string(workflow.BureauSMS) {
 		return nil, invalidTransition(fmt.Errorf("%w: no SMS check in state %s", workflow.ErrInvalidTransition, sa.State))
@@ -84,13 +83,13 @@ func (s *Service) ConfirmSMS(ctx context.Context, a *Account, id string, in SMSI
 	}
 	switch {
 	case res.Returned:
-		e := httpx.Errorf(http.StatusUnprocessableEntity, "sms.code_wrong",
+		e := fault.New(fault.Invalid, "sms.code_wrong",
 			"验证码错误次数过多或已超过 24 小时，申请已被管局退回，重新提交管局后会发送新的验证码",
 			"too many wrong codes or more than 24 hours: the bureau returned the application; resubmitting sends new codes")
 		e.Extra = map[string]any{"attempts_left": 0, "returned": true}
 		return out, e
 	case !res.Correct:
-		e := httpx.Errorf(http.StatusUnprocessableEntity, "sms.code_wrong",
+		e := fault.New(fault.Invalid, "sms.code_wrong",
 			fmt.Sprintf("手机号、证件号码后 6 位或验证码不正确，还可尝试 %d 次", res.AttemptsLeft),
 			fmt.Sprintf("the mobile, the last 6 certificate characters or the code is wrong; %d attempts left", res.AttemptsLeft))
 		e.Extra = map[string]any{"attempts_left": res.AttemptsLeft}

@@ -15,8 +15,8 @@ import (
 	"time"
 
 	"beian/internal/config"
+	"beian/internal/fault"
 	"beian/internal/filing"
-	"beian/internal/httpx"
 	"beian/internal/storage"
 	"beian/internal/workdays"
 	"beian/internal/workflow"
@@ -132,7 +132,7 @@ func (s *Service) ChooseVerification(ctx context.Context, a *Account, id string,
 			"the method must be onsite (face-to-face signing) or mail"))
 	}
 	if len(vs) > 0 {
-		return nil, httpx.Invalid(vs)
+		return nil, fault.NewInvalid(vs)
 	}
 	err = s.st.Tx(ctx, func(tx *storage.Tx) error {
 		cur, err := tx.ApplicationForUpdate(ctx, sa.ID)

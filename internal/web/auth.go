@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 
+	"beian/internal/fault"
 	"beian/internal/httpx"
 	"beian/internal/service"
 )
@@ -33,7 +34,7 @@ func newAuthPage(r *http.Request, titleKey string) *authPage {
 // addError places a service error beside the field it concerns. Rule codes
 // such as account.email.format or account.phone_taken name the field.
 func (p *authPage) addError(err error, fields ...string) {
-	e := httpx.AsError(err)
+	e := fault.As(err)
 	place := func(code, msg string) {
 		for _, f := range fields {
 			if strings.HasPrefix(code, "account."+f) {
@@ -73,11 +74,11 @@ func (wb *Web) loginPost(w http.ResponseWriter, r *http.Request) error {
 	p.Next = localPath(r.PostFormValue("next"), "/")
 	sess, err := wb.svc.Login(r.Context(), email, r.PostFormValue("password"), httpx.LimitedIP(r))
 	if err != nil {
-		e := httpx.AsError(err)
-		if e.Status >= 500 {
+		e := fault.As(err)
+		if e.Ours() {
 			return err
 		}
-		if e.Status == http.StatusUnauthorized {
+		if e.Kind == fault.Unauthorized {
 			p.Top = append(p.Top, tr(p.Lang, "login.failed"))
 		} else {
 			p.Top = append(p.Top, e.Message.In(p.Lang))
@@ -85,7 +86,7 @@ func (wb *Web) loginPost(w http.ResponseWriter, r *http.Request) error {
 		if e.RetryAfter > 0 {
 			w.Header().Set("Retry-After", strconv.Itoa(e.RetryAfter))
 		}
-		return wb.render(w, r, e.Status, "login", p)
+		return wb.render(w, r, httpx.Status(e), "login", p)
 	}
 	setSession(w, r, sess.Token, sess.ExpiresAt.Sub(wb.now()))
 	clearCookie(w, r, preCSRFCookie)
@@ -97,7 +98,7 @@ func (wb *Web) loginPost(w http.ResponseWriter, r *http.Request) error {
 
 func (wb *Web) logout(w http.ResponseWriter, r *http.Request) error {
 	if v := viewerOf(r); v.Token != "" {
-		if err := wb.svc.Logout(r.Context(), v.Token); err != nil && httpx.AsError(err).Status >= 500 {
+		if err := wb.svc.Logout(r.Context(), v.Token); err != nil && fault.As(err).Ours() {
 			return err
 		}
 	}
@@ -127,12 +128,12 @@ func (wb *Web) registerPost(w http.ResponseWriter, r *http.Request) error {
 		return wb.render(w, r, http.StatusUnprocessableEntity, "register", p)
 	}
 	if _, err := wb.svc.Register(r.Context(), in); err != nil {
-		e := httpx.AsError(err)
-		if e.Status >= 500 {
+		e := fault.As(err)
+		if e.Ours() {
 			return err
 		}
 		p.addError(e, "email", "phone", "password", "name")
-		return wb.render(w, r, e.Status, "register", p)
+		return wb.render(w, r, httpx.Status(e), "register", p)
 	}
 	setFlash(w, r, "register.done")
 	return redirect(w, r, "/login")
@@ -144,7 +145,7 @@ func (wb *Web) forgotPage(w http.ResponseWriter, r *http.Request) error {
 
 func (wb *Web) forgotPost(w http.ResponseWriter, r *http.Request) error {
 	// Always the same answer, whether or not the email is registered.
-	if err := wb.svc.RequestPasswordReset(r.Context(), strings.TrimSpace(r.PostFormValue("email"))); err != nil && httpx.AsError(err).Status >= 500 {
+	if err := wb.svc.RequestPasswordReset(r.Context(), strings.TrimSpace(r.PostFormValue("email"))); err != nil && fault.As(err).Ours() {
 		return err
 	}
 	setFlash(w, r, "forgot.sent")
@@ -167,16 +168,16 @@ func (wb *Web) resetPost(w http.ResponseWriter, r *http.Request) error {
 		return wb.render(w, r, http.StatusUnprocessableEntity, "reset", p)
 	}
 	if err := wb.svc.ResetPassword(r.Context(), p.Token, pw); err != nil {
-		e := httpx.AsError(err)
-		if e.Status >= 500 {
+		e := fault.As(err)
+		if e.Ours() {
 			return err
 		}
-		if len(e.Violations) == 0 && e.Status != http.StatusUnprocessableEntity {
+		if len(e.Violations) == 0 && e.Kind != fault.Invalid {
 			p.Top = append(p.Top, tr(p.Lang, "reset.badtoken"))
 		} else {
 			p.addError(e, "password")
 		}
-		return wb.render(w, r, e.Status, "reset", p)
+		return wb.render(w, r, httpx.Status(e), "reset", p)
 	}
 	setFlash(w, r, "reset.done")
 	return redirect(w, r, "/login")

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strings"
 
+	"beian/internal/fault"
 	"beian/internal/filing"
 	"beian/internal/httpx"
 	"beian/internal/refdata"
@@ -137,7 +138,7 @@ func (wb *Web) newCancelPage(r *http.Request, a *service.Account, record string)
 			}
 		}
 	}
-	return nil, httpx.ErrNotFound
+	return nil, fault.NewNotFound()
 }
 
 func (wb *Web) cancelPost(w http.ResponseWriter, r *http.Request) error {
@@ -160,8 +161,8 @@ func (wb *Web) cancelPost(w http.ResponseWriter, r *http.Request) error {
 	}
 	app, err := wb.svc.StartCancellation(r.Context(), a, p.Flow, p.Record, p.Reason)
 	if err != nil {
-		he := httpx.AsError(err)
-		if he.Status == http.StatusUnprocessableEntity {
+		he := fault.As(err)
+		if he.Kind == fault.Invalid {
 			for _, v := range he.Violations {
 				p.Errors = append(p.Errors, v.Message.In(p.Lang))
 			}
@@ -194,8 +195,8 @@ func (wb *Web) lookup(w http.ResponseWriter, r *http.Request) error {
 		p.Asked = true
 		items, err := wb.svc.PublicLookup(r.Context(), p.Q)
 		if err != nil {
-			he := httpx.AsError(err)
-			if he.Status != http.StatusUnprocessableEntity {
+			he := fault.As(err)
+			if he.Kind != fault.Invalid {
 				return err
 			}
 			for _, v := range he.Violations {

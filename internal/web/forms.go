@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"beian/internal/fault"
 	"beian/internal/filing"
 	"beian/internal/httpx"
 	"beian/internal/refdata"
@@ -107,7 +108,7 @@ func (wb *Web) verificationFormPage(w http.ResponseWriter, r *http.Request) erro
 	}
 	n, err := strconv.Atoi(r.PathValue("website"))
 	if err != nil || n < 0 || n >= len(app.Document.Websites) {
-		return httpx.ErrNotFound
+		return fault.NewNotFound()
 	}
 	doc := app.Document
 	site := doc.Websites[n]
@@ -155,7 +156,7 @@ func (wb *Web) legacyVerificationForm(w http.ResponseWriter, r *http.Request) er
 	}
 	n, err := strconv.Atoi(r.PathValue("n"))
 	if err != nil || n < 0 || n >= len(app.Document.Websites) {
-		return httpx.ErrNotFound
+		return fault.NewNotFound()
 	}
 	return redirect(w, r, verificationFormURL(app.ID, n))
 }

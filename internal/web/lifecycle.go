@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strings"
 
+	"beian/internal/fault"
 	"beian/internal/httpx"
 	"beian/internal/service"
 )
@@ -20,8 +21,8 @@ func (wb *Web) verificationPost(w http.ResponseWriter, r *http.Request) error {
 	in := service.VerificationInput{Method: r.PostFormValue("method"), Office: r.PostFormValue("office"),
 		Date: strings.TrimSpace(r.PostFormValue("date")), TrackingNumber: strings.TrimSpace(r.PostFormValue("tracking_number"))}
 	if _, err := wb.svc.ChooseVerification(r.Context(), a, app.ID, in); err != nil {
-		e := httpx.AsError(err)
-		if e.Status != http.StatusUnprocessableEntity {
+		e := fault.As(err)
+		if e.Kind != fault.Invalid {
 			return err
 		}
 		p, perr := wb.buildProgress(r, a, app)
@@ -36,7 +37,7 @@ func (wb *Web) verificationPost(w http.ResponseWriter, r *http.Request) error {
 			}
 			p.VErrors[v.Field] = append(p.VErrors[v.Field], v.Message.In(p.Lang))
 		}
-		return wb.render(w, r, e.Status, "progress", p)
+		return wb.render(w, r, httpx.Status(e), "progress", p)
 	}
 	setFlash(w, r, "verify.saved")
 	return redirect(w, r, "/applications/"+app.ID)
@@ -50,8 +51,8 @@ func (wb *Web) smsPost(w http.ResponseWriter, r *http.Request) error {
 	in := service.SMSInput{Mobile: strings.TrimSpace(r.PostFormValue("mobile")), CertLast6: strings.TrimSpace(r.PostFormValue("cert_last6")),
 		Code: strings.TrimSpace(r.PostFormValue("code"))}
 	if _, err := wb.svc.ConfirmSMS(r.Context(), a, app.ID, in); err != nil {
-		e := httpx.AsError(err)
-		if e.Status != http.StatusUnprocessableEntity {
+		e := fault.As(err)
+		if e.Kind != fault.Invalid {
 			return err
 		}
 		if app, err = wb.svc.GetApplication(r.Context(), a, app.ID); err != nil {
@@ -68,7 +69,7 @@ func (wb *Web) smsPost(w http.ResponseWriter, r *http.Request) error {
 		for _, v := range e.Violations {
 			p.SMSErrors[v.Field] = append(p.SMSErrors[v.Field], v.Message.In(p.Lang))
 		}
-		return wb.render(w, r, e.Status, "progress", p)
+		return wb.render(w, r, httpx.Status(e), "progress", p)
 	}
 	setFlash(w, r, "sms.confirmed")
 	return redirect(w, r, "/applications/"+app.ID)

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"beian/internal/config"
+	"beian/internal/fault"
 	"beian/internal/filing"
 	"beian/internal/httpx"
 	"beian/internal/service"
@@ -158,19 +159,19 @@ func (wb *Web) precheckPost(w http.ResponseWriter, r *http.Request) error {
 			CertNumber: p.CertNumber, Flow: res.Flow})
 	}
 	if err != nil {
-		e := httpx.AsError(err)
-		if e.Status >= 500 || e.Status == http.StatusUnauthorized || e.Status == http.StatusForbidden {
+		e := fault.As(err)
+		if e.Ours() || e.Kind == fault.Unauthorized || e.Kind == fault.Forbidden {
 			return err
 		}
 		p.place(e)
-		return wb.render(w, r, e.Status, "precheck", p)
+		return wb.render(w, r, httpx.Status(e), "precheck", p)
 	}
 	setFlash(w, r, "precheck.created", app.Flow)
 	return redirect(w, r, "/applications/"+app.ID+"/"+firstStep(app.Flow))
 }
 
 // place puts a pre-check refusal beside the input it is about.
-func (p *precheckPage) place(e *httpx.Error) {
+func (p *precheckPage) place(e *fault.Error) {
 	put := func(key, msg string) {
 		switch {
 		case strings.Contains(key, "domain"):
@@ -426,7 +427,7 @@ func (wb *Web) startFromRecord(w http.ResponseWriter, r *http.Request) error {
 	}
 	flow := r.PostFormValue("flow")
 	if !strings.HasPrefix(flow, "change_") && !strings.HasPrefix(flow, "cancel_") {
-		return httpx.Errorf(http.StatusBadRequest, httpx.CodeBadRequest, "未知的备案类型", "unknown filing type")
+		return fault.New(fault.BadRequest, fault.CodeBadRequest, "未知的备案类型", "unknown filing type")
 	}
 	app, err := wb.svc.CreateApplication(r.Context(), a, service.CreateInput{Flow: flow, Record: r.PostFormValue("record")})
 	if err != nil {

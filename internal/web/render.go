@@ -12,6 +12,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"beian/internal/fault"
 	"beian/internal/httpx"
 	"beian/internal/service"
 )
@@ -201,9 +202,9 @@ type errorPage struct {
 
 // renderError is the UI's error renderer: a visitor who must log in goes
 // to the login page; everyone else gets a page in their language.
-func (wb *Web) renderError(w http.ResponseWriter, r *http.Request, e *httpx.Error) {
+func (wb *Web) renderError(w http.ResponseWriter, r *http.Request, e *fault.Error) {
 	lang := httpx.PageLang(r)
-	if e.Status == http.StatusUnauthorized {
+	if e.Kind == fault.Unauthorized {
 		// Back to this page after logging in; for a form post, the page
 		// the form was on.
 		next := r.URL.RequestURI()
@@ -218,14 +219,14 @@ func (wb *Web) renderError(w http.ResponseWriter, r *http.Request, e *httpx.Erro
 		redirect(w, r, "/login?next="+url.QueryEscape(next))
 		return
 	}
-	p := &errorPage{Status: e.Status, Code: e.Code, Message: e.Message.In(lang)}
+	p := &errorPage{Status: httpx.Status(e), Code: e.Code, Message: e.Message.In(lang)}
 	switch {
 	case e.Code == errCSRF.Code:
 		// Whoever hit it may not read the page's language: say it in both.
 		p.Message = e.Message.ZH + " / " + e.Message.EN
-	case e.Status == http.StatusNotFound:
+	case e.Kind == fault.NotFound:
 		p.Message = tr(lang, "error.notfound")
-	case e.Status == http.StatusUnauthorized:
+	case e.Kind == fault.Unauthorized:
 		p.Message = tr(lang, "auth.required")
 	}
 	for _, v := range e.Violations {
@@ -235,9 +236,9 @@ func (wb *Web) renderError(w http.ResponseWriter, r *http.Request, e *httpx.Erro
 	if e.RetryAfter > 0 {
 		w.Header().Set("Retry-After", fmt.Sprint(e.RetryAfter))
 	}
-	if err := wb.render(w, r, e.Status, "error", p); err != nil {
+	if err := wb.render(w, r, httpx.Status(e), "error", p); err != nil {
 		wb.log.ErrorContext(r.Context(), "error page failed", "err", err)
-		http.Error(w, p.Message, e.Status)
+		http.Error(w, p.Message, httpx.Status(e))
 	}
 }
 
@@ -265,7 +266,7 @@ func (wb *Web) static() http.Handler {
 func (wb *Web) divisions(w http.ResponseWriter, r *http.Request) error {
 	code := r.PathValue("code")
 	if _, ok := wb.ref.Division(code); !ok {
-		return httpx.ErrNotFound
+		return fault.NewNotFound()
 	}
 	type item struct {
 		Code string `json:"code"`

@@ -11,7 +11,7 @@ import (
 	"strings"
 	"time"
 
-	"beian/internal/httpx"
+	"beian/internal/fault"
 	"beian/internal/service"
 )
 
@@ -79,7 +79,7 @@ func (wb *Web) csrfToken(w http.ResponseWriter, r *http.Request) string {
 }
 
 // errCSRF is the refusal of a forged or stale form.
-var errCSRF = httpx.Errorf(http.StatusForbidden, "csrf_failed",
+var errCSRF = fault.New(fault.Forbidden, "csrf_failed",
 	catalog["csrf.failed"][0], catalog["csrf.failed"][1])
 
 // checkCSRF verifies a posted form. A logged-in viewer's form carries the

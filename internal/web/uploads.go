@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"beian/internal/fault"
 	"beian/internal/filing"
 	"beian/internal/httpx"
 	"beian/internal/refdata"
@@ -146,6 +147,8 @@ func (wb *Web) uploadsPage(w http.ResponseWriter, r *http.Request) error {
 	return wb.render(w, r, http.StatusOK, "uploads", wb.buildUploads(r, app))
 }
 
+var badWebsite = filing.Text{ZH: "表单缺少网站序号（website），请刷新页面后重新上传", EN: "the form lacks the website index (website); reload the page and upload again"}
+
 // uploadPost stores one attachment. A refused file (not a JPEG, too large,
 // too small) is shown beside its upload form.
 func (wb *Web) uploadPost(w http.ResponseWriter, r *http.Request) error {
@@ -154,9 +157,14 @@ func (wb *Web) uploadPost(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	kind := r.FormValue("kind")
-	website, err := strconv.Atoi(r.FormValue("website"))
+	// The form always says which website (-1: none); anything else is a
+	// malformed post, answered as such with the field named.
+	website, err := strconv.Atoi(strings.TrimSpace(r.FormValue("website")))
 	if err != nil {
 		website = -1
+		e := fault.NewBadRequest(badWebsite.ZH, badWebsite.EN)
+		e.Violations = []filing.Violation{{Rule: "attachment.website.invalid", Field: "website", Severity: filing.SeverityError, Message: badWebsite}}
+		err = e
 	}
 	in := service.AttachmentInput{Kind: kind, Website: website, SignedOn: strings.TrimSpace(r.FormValue("signed_on"))}
 	file, _, ferr := r.FormFile("file")
@@ -168,6 +176,7 @@ func (wb *Web) uploadPost(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	switch {
+	case err != nil:
 	case ferr == nil:
 		in.File = file
 	case frontErr == nil && backErr == nil:
@@ -177,14 +186,14 @@ func (wb *Web) uploadPost(w http.ResponseWriter, r *http.Request) error {
 			in.File = bytes.NewReader(merged)
 		}
 	default:
-		err = httpx.Errorf(http.StatusBadRequest, httpx.CodeBadRequest, catalog["uploads.choosefirst"][0], catalog["uploads.choosefirst"][1])
+		err = fault.New(fault.BadRequest, fault.CodeBadRequest, catalog["uploads.choosefirst"][0], catalog["uploads.choosefirst"][1])
 	}
 	if err == nil {
 		_, err = wb.svc.AddAttachment(r.Context(), a, app.ID, in)
 	}
 	if err != nil {
-		e := httpx.AsError(err)
-		if e.Status >= 500 || e.Status == http.StatusNotFound {
+		e := fault.As(err)
+		if e.Ours() || e.Kind == fault.NotFound {
 			return err
 		}
 		if app, err = wb.svc.GetApplication(r.Context(), a, app.ID); err != nil {
@@ -207,7 +216,7 @@ func (wb *Web) uploadPost(w http.ResponseWriter, r *http.Request) error {
 		if !placedErr {
 			p.Flash = msg
 		}
-		return wb.render(w, r, e.Status, "uploads", p)
+		return wb.render(w, r, httpx.Status(e), "uploads", p)
 	}
 	setFlash(w, r, "uploads.uploaded")
 	return redirect(w, r, "/applications/"+app.ID+"/uploads#"+kind+"-"+strconv.Itoa(website))
@@ -285,11 +294,11 @@ func (wb *Web) submitPost(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if _, err := wb.svc.Submit(r.Context(), a, app.ID); err != nil {
-		e := httpx.AsError(err)
-		if e.Status != http.StatusUnprocessableEntity {
+		e := fault.As(err)
+		if e.Kind != fault.Invalid {
 			return err
 		}
-		return wb.render(w, r, e.Status, "submit", wb.buildSubmit(r, app, e.Violations))
+		return wb.render(w, r, httpx.Status(e), "submit", wb.buildSubmit(r, app, e.Violations))
 	}
 	setFlash(w, r, "submit.done")
 	return redirect(w, r, "/applications/"+app.ID)

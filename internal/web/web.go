@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"beian/internal/config"
+	"beian/internal/fault"
 	"beian/internal/httpx"
 	"beian/internal/refdata"
 	"beian/internal/service"
@@ -100,7 +101,7 @@ func (wb *Web) Routes(mux *http.ServeMux) {
 	// Anything else is a friendly 404 (the API's own prefix wins over this),
 	// whatever the method: no form check stands in front of it.
 	mux.Handle("/", wb.secure(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		wb.renderError(w, wb.identify(r), httpx.ErrNotFound)
+		wb.renderError(w, wb.identify(r), fault.NewNotFound())
 	})))
 }
 
@@ -112,23 +113,39 @@ func (wb *Web) handle(fn httpx.HandlerFunc) http.Handler {
 			// A session that ended while the form was open: log in again
 			// rather than a CSRF refusal.
 			if c, err := r.Cookie(sessionCookie); err == nil && c.Value != "" && viewerOf(r).Account == nil {
-				return httpx.ErrUnauthorized
+				return fault.NewUnauthorized()
 			}
 			if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
 				// Uploads: one attachment (or an ID card's two sides) plus the form fields.
 				// 1 MiB in memory, the rest spooled to a temporary file: a
-				// burst of 10 MB uploads costs disk, not heap.
-				if tooLarge, err := httpx.ParseMultipart(w, r, 2*wb.cfg.Provider.AttachmentMaxBytes+(1<<20)); err != nil {
+				// burst of 10 MB uploads costs disk, not heap. Only the upload
+				// form takes files; any other form is small.
+				limit := int64(1 << 20)
+				if strings.HasSuffix(r.Pattern, "/attachments") {
+					limit = 2*wb.cfg.Provider.AttachmentMaxBytes + (1 << 20)
+				}
+				// net/http removes the spooled files of the request it
+				// handed out, not of this copy (identify's WithContext):
+				// remove them here, on every path.
+				defer func() {
+					if r.MultipartForm != nil {
+						r.MultipartForm.RemoveAll()
+					}
+				}()
+				if tooLarge, err := httpx.ParseMultipart(w, r, limit); err != nil {
 					if tooLarge {
-						return httpx.Errorf(http.StatusRequestEntityTooLarge, "attachment.too_large",
+						return fault.New(fault.TooLarge, "attachment.too_large",
 							catalog["error.toolarge"][0], catalog["error.toolarge"][1])
 					}
-					return httpx.Errorf(http.StatusBadRequest, httpx.CodeBadRequest, "表单无效", "malformed form")
+					return fault.New(fault.BadRequest, fault.CodeBadRequest, "表单无效", "malformed form")
 				}
 			} else {
 				r.Body = http.MaxBytesReader(w, r.Body, 1<<20)
 				if err := r.ParseForm(); err != nil {
-					return httpx.Errorf(http.StatusBadRequest, httpx.CodeBadRequest, "表单无效", "malformed form")
+					if mbe := (*http.MaxBytesError)(nil); errors.As(err, &mbe) {
+						return httpx.TooLarge()
+					}
+					return fault.New(fault.BadRequest, fault.CodeBadRequest, "表单无效", "malformed form")
 				}
 			}
 			if err := checkCSRF(r); err != nil {
@@ -163,7 +180,7 @@ func account(r *http.Request) (*service.Account, error) {
 	if v := viewerOf(r); v.Account != nil {
 		return v.Account, nil
 	}
-	return nil, httpx.ErrUnauthorized
+	return nil, fault.NewUnauthorized()
 }
 
 // redirect answers a form post (PRG) or sends a visitor elsewhere.
