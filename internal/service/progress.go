@@ -29,8 +29,8 @@ type Progress struct {
 	Numbers []IssuedNumber
 }
 
-// SituationNumbersCancelled is an approved filing whose numbers have all
-// been cancelled since.
+// SituationNumbersCancelled is an approved filing whose website numbers
+// have all been cancelled since.
 const SituationNumbersCancelled = "numbers_cancelled"
 
 // Deadline kinds.
@@ -114,9 +114,10 @@ func (s *Service) progress(ctx context.Context, sa *storage.Application, hist []
 		if p.Numbers, err = s.issuedNumbers(ctx, app); err != nil {
 			return err
 		}
-		// A filing whose numbers were all cancelled since: no footer to show.
+		// A filing whose website numbers were all cancelled since: no
+		// footer to show (a subject left without websites is a shell).
 		if p.Situation == string(workflow.Approved) && !slices.ContainsFunc(p.Numbers, func(n IssuedNumber) bool {
-			return n.Status == storage.RecordActive
+			return !n.Subject && n.Status == storage.RecordActive
 		}) {
 			p.Situation = SituationNumbersCancelled
 		}

@@ -260,10 +260,11 @@ func (p *progressPage) Deadline() string {
 // NumberStatus names an issued number's status now.
 func (p *progressPage) NumberStatus(status string) string { return p.T("record." + status) }
 
-// ActiveNumbers reports whether a number of the approval is still active.
+// ActiveNumbers reports whether a website number of the approval is still
+// active (what the footer advice is about).
 func (p *progressPage) ActiveNumbers() bool {
 	for _, n := range p.App.Progress.Numbers {
-		if n.Status == "active" {
+		if !n.Subject && n.Status == "active" {
 			return true
 		}
 	}
