@@ -26,6 +26,9 @@ type Deps struct {
 	// DisableRateLimits turns the per-IP abuse limits off (BEIAN_RATE_LIMITS=off,
 	// load benchmarks from one client only). The zero value keeps them on.
 	DisableRateLimits bool
+	// IPLimits are the per-IP budgets shared with the HTML forms; nil
+	// builds the API's own.
+	IPLimits *ratelimit.Set
 }
 
 // API mounts the /api/v1 endpoints.
@@ -36,7 +39,7 @@ type API struct {
 	now func() time.Time
 
 	// Per client IP: the unauthenticated and lookup endpoints (issue 8).
-	limits map[string]*ratelimit.Limiter
+	limits *ratelimit.Set
 }
 
 // New builds the API.
@@ -51,13 +54,9 @@ func New(d Deps) *API {
 			a.now = a.svc.Now
 		}
 	}
-	a.limits = map[string]*ratelimit.Limiter{}
-	for name, l := range ipLimits {
-		if d.DisableRateLimits {
-			a.limits[name] = ratelimit.Disabled()
-		} else {
-			a.limits[name] = ratelimit.New(l.perMinute, l.burst)
-		}
+	a.limits = d.IPLimits
+	if a.limits == nil {
+		a.limits = ratelimit.NewSet(d.DisableRateLimits)
 	}
 	return a
 }
@@ -109,19 +108,6 @@ func (a *API) Routes(mux *http.ServeMux) {
 	mux.Handle("/api/v1/", a.wrap(func(w http.ResponseWriter, r *http.Request) error { return fault.NewNotFound() }))
 }
 
-// ipLimits are the per-IP budgets: generous for people (a whole office
-// behind one address), tight for scripts.
-var ipLimits = map[string]struct {
-	perMinute float64
-	burst     int
-}{
-	"validate": {120, 60},
-	"register": {10, 10},
-	"reset":    {10, 10},
-	"precheck": {120, 60},
-	"public":   {120, 60}, // the public filing lookup (filings.go)
-}
-
 // limited refuses a client IP over the named budget with 429 and Retry-After.
 func (a *API) limited(name string, h httpx.HandlerFunc) httpx.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
@@ -129,7 +115,7 @@ func (a *API) limited(name string, h httpx.HandlerFunc) httpx.HandlerFunc {
 		if ip == "" {
 			return h(w, r)
 		}
-		if ok, wait := a.limits[name].Allow(ip, a.now()); !ok {
+		if ok, wait := a.limits.Get(name).Allow(ip, a.now()); !ok {
 			e := fault.New(fault.RateLimited, fault.CodeRateLimited, "请求过于频繁，请稍后再试", "too many requests; try again later")
 			e.RetryAfter = max(1, wait)
 			return e

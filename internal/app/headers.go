@@ -3,7 +3,6 @@ package app
 import (
 	"net"
 	"net/http"
-	"strings"
 
 	"beian/internal/httpx"
 	"beian/internal/storage"
@@ -22,7 +21,7 @@ func secureHeaders(h http.Handler) http.Handler {
 		hd.Set("X-Frame-Options", "DENY")
 		hd.Set("Referrer-Policy", "no-referrer")
 		hd.Set("Cross-Origin-Opener-Policy", "same-origin")
-		if overTLS(r) {
+		if httpx.OverTLS(r) {
 			hd.Set("Strict-Transport-Security", "max-age=31536000")
 		}
 		h.ServeHTTP(w, r.WithContext(storage.WithClientIP(r.Context(), auditIP(r))))
@@ -42,20 +41,6 @@ func auditIP(r *http.Request) string {
 		return r.RemoteAddr
 	}
 	return host
-}
-
-// overTLS reports whether the client used HTTPS: directly, or through a
-// reverse proxy on this host that says so (X-Forwarded-Proto).
-func overTLS(r *http.Request) bool {
-	if r.TLS != nil {
-		return true
-	}
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		host = r.RemoteAddr
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback() && strings.EqualFold(r.Header.Get("X-Forwarded-Proto"), "https")
 }
 
 // handler is what the HTTP server serves: every route, behind the web

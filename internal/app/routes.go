@@ -15,6 +15,7 @@ import (
 	"beian/internal/config"
 	"beian/internal/jobs"
 	"beian/internal/notify"
+	"beian/internal/ratelimit"
 	"beian/internal/rules"
 	"beian/internal/service"
 	"beian/internal/storage"
@@ -103,7 +104,8 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, st *storage
 		}
 		io.WriteString(w, "ok\n")
 	})
-	api.New(api.Deps{Service: svc, Validator: validator, Log: log, Now: now, DisableRateLimits: !cfg.RateLimits}).Routes(mux)
+	ipLimits := ratelimit.NewSet(!cfg.RateLimits) // one set of per-IP budgets for both doors
+	api.New(api.Deps{Service: svc, Validator: validator, Log: log, Now: now, IPLimits: ipLimits}).Routes(mux)
 	ui, err := web.New(web.Deps{Service: svc, Config: cfg, Log: log, Now: now})
 	if err != nil {
 		return nil, fmt.Errorf("web: %w", err)
@@ -114,5 +116,5 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, st *storage
 		return nil, fmt.Errorf("backoffice: %w", err)
 	}
 	bo.Routes(mux)
-	return &system{svc: svc, runner: runner, mux: mux, webLimits: newWebLimits(cfg.RateLimits, now)}, nil
+	return &system{svc: svc, runner: runner, mux: mux, webLimits: newWebLimits(ipLimits, now)}, nil
 }

@@ -11,31 +11,25 @@ import (
 	"beian/internal/ratelimit"
 )
 
-// webLimits puts the API's per-IP budgets in front of the HTML forms that
-// reach the same services without them: registration, password reset and
-// the public lookup. (Login and pre-check are limited inside the service,
-// per account and per IP, for both doors.) Without this a script could
-// sidestep the API's 429s by posting the web forms instead.
+// webLimits puts the per-IP budgets in front of the HTML forms that reach
+// the same services as the API's limited endpoints: registration, password
+// reset, the pre-check and the public lookup. (Login is limited inside the
+// service, per account and per IP, for both doors.) The limiters are the
+// API's own (one ratelimit.Set), so a script can neither sidestep the
+// API's 429s by posting the web forms nor double its budget.
 type webLimits struct {
 	now    func() time.Time
-	limits map[string]*ratelimit.Limiter // by budget name
-	routes map[string]string             // "METHOD /path" → budget name
+	limits *ratelimit.Set
+	routes map[string]string // "METHOD /path" → budget name
 }
 
-func newWebLimits(on bool, now func() time.Time) *webLimits {
-	mk := func(perMinute float64, burst int) *ratelimit.Limiter {
-		if !on {
-			return ratelimit.Disabled()
-		}
-		return ratelimit.New(perMinute, burst)
-	}
-	// The same budgets as the API's (internal/api ipLimits).
-	return &webLimits{now: now,
-		limits: map[string]*ratelimit.Limiter{"register": mk(10, 10), "reset": mk(10, 10), "public": mk(120, 60)},
+func newWebLimits(limits *ratelimit.Set, now func() time.Time) *webLimits {
+	return &webLimits{now: now, limits: limits,
 		routes: map[string]string{
 			"POST /register":        "register",
 			"POST /password/forgot": "reset",
 			"POST /password/reset":  "reset",
+			"POST /apply":           "precheck",
 			"GET /lookup":           "public",
 		}}
 }
@@ -45,7 +39,7 @@ func (l *webLimits) wrap(h http.Handler) http.Handler {
 		name, ok := l.routes[r.Method+" "+strings.TrimSuffix(r.URL.Path, "/")]
 		if ok && !(name == "public" && r.URL.Query().Get("q") == "") { // the empty lookup form is free
 			if ip := httpx.LimitedIP(r); ip != "" {
-				if allowed, wait := l.limits[name].Allow(ip, l.now()); !allowed {
+				if allowed, wait := l.limits.Get(name).Allow(ip, l.now()); !allowed {
 					tooMany(w, max(1, wait))
 					return
 				}

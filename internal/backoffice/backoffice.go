@@ -85,7 +85,11 @@ func New(d Deps) (*Backoffice, error) {
 // Routes mounts the back office on mux.
 func (b *Backoffice) Routes(mux *http.ServeMux) {
 	h := func(pattern string, fn httpx.HandlerFunc) { mux.Handle(pattern, b.handle(fn)) }
-	mux.Handle("GET /review/static/", secure(http.StripPrefix("/review/", http.FileServerFS(files))))
+	static, err := fs.Sub(files, "static")
+	if err != nil {
+		panic(err) // the embed directive guarantees the folder
+	}
+	mux.Handle("GET /review/static/", secure(httpx.StaticFiles("/review/static/", static)))
 
 	h("GET /review", b.queue)
 	h("GET /review/{$}", b.queue)

@@ -123,7 +123,7 @@ func (s *Service) BureauDecide(ctx context.Context, a *Account, id string, appro
 	if err := requireAdmin(a); err != nil {
 		return nil, err
 	}
-	sa, err := s.loadStaff(ctx, a, id)
+	sa, err := s.loadStaffAction(ctx, a, id)
 	if err != nil {
 		return nil, err
 	}

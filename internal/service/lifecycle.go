@@ -143,7 +143,7 @@ func errNoBureau() error {
 // bureau_sms when leaders must confirm codes, bureau_review otherwise.
 // Staff only (an applicant gets 404).
 func (s *Service) SubmitToBureau(ctx context.Context, a *Account, id string) (*Application, error) {
-	sa, err := s.loadStaff(ctx, a, id)
+	sa, err := s.loadStaffAction(ctx, a, id)
 	if err != nil {
 		return nil, err
 	}

@@ -71,3 +71,52 @@ func TestFormBounds(t *testing.T) {
 		}
 	})
 }
+
+// TestSmallHoles replays issue 12's small holes in the HTML door.
+func TestSmallHoles(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, st *storage.Store) {
+		h := newHarness(t, st)
+		anon := h.browser()
+
+		// Redirects stay on the site: browsers drop a tab or a line break
+		// inside a URL, so /\t/evil.example was //evil.example.
+		for _, back := range []string{"/%09/evil.example", "/%0a/evil.example", "//evil.example", "/%5Cevil.example",
+			"https://evil.example/", "/%20/evil.example", "/\u00e9"} {
+			a := anon.get("/lang?to=en&back=" + back)
+			if a.status != http.StatusSeeOther || a.location() != "/" {
+				t.Errorf("/lang?back=%s → %d %q", back, a.status, a.location())
+			}
+			a = anon.get("/login?next=" + back)
+			if !strings.Contains(a.body, `name="next" value="/"`) {
+				t.Errorf("/login?next=%s keeps the address in the form", back)
+			}
+		}
+		if a := anon.get("/lang?to=en&back=/lookup%3Fq%3Dexample.cn"); a.location() != "/lookup?q=example.cn" {
+			t.Errorf("a clean path: %q", a.location())
+		}
+
+		// Behind a TLS proxy on this host (X-Forwarded-Proto: https, which
+		// HSTS already trusts) the session cookie is Secure.
+		h.browser().registerAndLogin("tls@example.com", "13805815014")
+		b := h.browser()
+		tok := b.csrfFrom("/login")
+		form := url.Values{"email": {"tls@example.com"}, "password": {"Secret-pass-123"}, "csrf": {tok}}
+		req, _ := http.NewRequest("POST", h.srv.URL+"/login", strings.NewReader(form.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("X-Forwarded-Proto", "https")
+		a := b.do(req)
+		if sc := strings.Join(a.header.Values("Set-Cookie"), "\n"); !strings.Contains(sc, sessionCookie+"=") || !strings.Contains(sc, "Secure") {
+			t.Errorf("Set-Cookie behind a TLS proxy = %s", sc)
+		}
+
+		// /static/ serves files, not listings.
+		for _, p := range []string{"/static/", "/static/fonts/", "/static"} {
+			if a := anon.get(p); a.status == http.StatusOK {
+				t.Errorf("GET %s = 200 (a listing?)", p)
+			}
+		}
+		if a := anon.get("/static/app.css"); a.status != http.StatusOK {
+			t.Errorf("a static file = %d", a.status)
+		}
+	})
+}

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"beian/internal/fault"
+	"beian/internal/httpx"
 	"beian/internal/service"
 )
 
@@ -72,7 +73,7 @@ func (wb *Web) csrfToken(w http.ResponseWriter, r *http.Request) string {
 	_, _ = rand.Read(b)
 	tok := hex.EncodeToString(b)
 	http.SetCookie(w, &http.Cookie{Name: preCSRFCookie, Value: tok, Path: "/", HttpOnly: true,
-		SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil, MaxAge: 24 * 3600})
+		SameSite: http.SameSiteLaxMode, Secure: httpx.OverTLS(r), MaxAge: 24 * 3600})
 	// Later reads in this request see it too.
 	r.AddCookie(&http.Cookie{Name: preCSRFCookie, Value: tok})
 	return tok
@@ -108,7 +109,7 @@ func checkCSRF(r *http.Request) error {
 // cookie lives exactly as long as the session whatever the two clocks say.
 func setSession(w http.ResponseWriter, r *http.Request, token string, life time.Duration) {
 	c := &http.Cookie{Name: sessionCookie, Value: token, Path: "/", HttpOnly: true,
-		SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil}
+		SameSite: http.SameSiteLaxMode, Secure: httpx.OverTLS(r)}
 	if secs := int(life / time.Second); secs > 0 {
 		c.MaxAge = secs
 	}
@@ -117,7 +118,7 @@ func setSession(w http.ResponseWriter, r *http.Request, token string, life time.
 
 func clearCookie(w http.ResponseWriter, r *http.Request, name string) {
 	http.SetCookie(w, &http.Cookie{Name: name, Value: "", Path: "/", MaxAge: -1, HttpOnly: true,
-		SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil})
+		SameSite: http.SameSiteLaxMode, Secure: httpx.OverTLS(r)})
 }
 
 // flash keeps one message for the next page: a catalog key and an
@@ -128,7 +129,7 @@ func setFlash(w http.ResponseWriter, r *http.Request, key string, arg ...string)
 		v += "|" + arg[0]
 	}
 	http.SetCookie(w, &http.Cookie{Name: flashCookie, Value: url.QueryEscape(v), Path: "/", HttpOnly: true,
-		SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil, MaxAge: 60})
+		SameSite: http.SameSiteLaxMode, Secure: httpx.OverTLS(r), MaxAge: 60})
 }
 
 func takeFlash(w http.ResponseWriter, r *http.Request, lang string) string {
@@ -154,10 +155,21 @@ func takeFlash(w http.ResponseWriter, r *http.Request, lang string) string {
 	return tr(lang, key)
 }
 
-// localPath accepts only a path on this site, so redirects cannot be
-// turned into an open redirect.
+// localPath accepts only a clean path on this site, so redirects cannot be
+// turned into an open redirect: printable ASCII without spaces or
+// backslashes (browsers drop a tab or a line break inside a URL, so
+// "/\t/evil.example" would become "//evil.example"), not "//", no scheme
+// or host.
 func localPath(p, fallback string) string {
-	if p == "" || !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") || strings.HasPrefix(p, "/\\") || strings.ContainsAny(p, "\r\n") {
+	if p == "" || p[0] != '/' || len(p) > 2048 || strings.HasPrefix(p, "//") {
+		return fallback
+	}
+	for i := 0; i < len(p); i++ {
+		if c := p[i]; c <= ' ' || c >= 0x7f || c == '\\' {
+			return fallback
+		}
+	}
+	if u, err := url.Parse(p); err != nil || u.Scheme != "" || u.Host != "" || u.User != nil {
 		return fallback
 	}
 	return p

@@ -196,6 +196,6 @@ func (wb *Web) switchLang(w http.ResponseWriter, r *http.Request) error {
 		to = "zh"
 	}
 	http.SetCookie(w, &http.Cookie{Name: langCookie, Value: to, Path: "/", MaxAge: 365 * 24 * 3600,
-		SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil})
+		SameSite: http.SameSiteLaxMode, Secure: httpx.OverTLS(r)})
 	return redirect(w, r, localPath(r.URL.Query().Get("back"), "/"))
 }
