@@ -18,6 +18,7 @@ package bureau
 import (
 	"context"
 	"errors"
+	"time"
 
 	"beian/internal/filing"
 )
@@ -185,6 +186,7 @@ type SMSState struct {
 	Mobile       string // masked
 	Status       string // pending | confirmed | expired
 	AttemptsLeft int
+	Deadline     time.Time // when the codes of this submission lapse
 }
 
 // SMSResult answers a confirmation attempt.

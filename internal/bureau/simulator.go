@@ -242,7 +242,7 @@ func smsStates(sub *storage.BureauSubmission, rows []*storage.BureauSMS) []SMSSt
 		if sub.State == storage.SubmissionReturned {
 			left = 0
 		}
-		out = append(out, SMSState{Role: r.Role, Website: r.Website, Mobile: r.MobileMasked, Status: r.Status, AttemptsLeft: left})
+		out = append(out, SMSState{Role: r.Role, Website: r.Website, Mobile: r.MobileMasked, Status: r.Status, AttemptsLeft: left, Deadline: sub.SMSDeadline})
 	}
 	return out
 }

@@ -188,7 +188,7 @@ Record your verification: {{link .URL}}
 		"zh": {`{{if eq .Stage "materials"}}核验材料需要补正{{else}}备案申请被驳回，请修改后重新提交{{end}}（{{.SubjectName}}）`, `{{hello .Name "zh"}}
 
 {{if eq .Stage "materials"}}您提交的核验材料（幕布照片或纸质材料）未通过审核，原因如下：{{else if eq .Stage "material"}}材料审核中发现备案信息有误，申请已退回修改，原因如下：{{else}}您的备案申请（编号 {{.ApplicationID}}）未通过初审，原因如下：{{end}}
-{{range $i, $r := .Reasons}}{{inc $i}}. {{fieldName $r.Field "zh"}}：{{$r.Message}}
+{{range $i, $r := .Reasons}}{{inc $i}}. {{if $r.Field}}{{fieldName $r.Field "zh"}}：{{end}}{{$r.Message}}
 {{end}}
 下一步：{{if eq .Stage "materials"}}请按上述原因重新拍摄幕布照片或重新寄送材料，并在系统中重新登记。{{else}}请登录系统，按上述原因修改标注的字段后重新提交；修改后的申请将重新进入初审（2 个工作日）。{{end}}
 修改申请：{{link .URL}}
@@ -196,7 +196,7 @@ Record your verification: {{link .URL}}
 		"en": {`{{if eq .Stage "materials"}}Verification materials need correcting{{else}}Filing application rejected: please correct and resubmit{{end}} ({{.SubjectName}})`, `{{hello .Name "en"}}
 
 {{if eq .Stage "materials"}}Your verification materials (backdrop photo or paper originals) were not accepted, for these reasons:{{else if eq .Stage "material"}}The material review found errors in the filing data; the application is returned for correction, for these reasons:{{else}}Your filing application ({{.ApplicationID}}) did not pass the initial review, for these reasons:{{end}}
-{{range $i, $r := .Reasons}}{{inc $i}}. {{fieldName $r.Field "en"}}: {{$r.Message}}
+{{range $i, $r := .Reasons}}{{inc $i}}. {{if $r.Field}}{{fieldName $r.Field "en"}}: {{end}}{{$r.Message}}
 {{end}}
 Next: {{if eq .Stage "materials"}}retake the backdrop photo or mail the materials again as described, and record it in the system.{{else}}sign in, correct the fields named above and resubmit; the application then goes through the initial review again (2 working days).{{end}}
 Correct the application: {{link .URL}}
@@ -511,33 +511,42 @@ var stateNames = map[string]filing.Text{
 	"verification":    {ZH: "待核验", EN: "awaiting verification"},
 }
 
-// fieldName turns a field path like "websites[0].name" into words for the
-// reader, keeping the path in brackets so it matches the form.
+// fieldName turns a field path like "websites[0].leader.mobile" into the
+// words the reader sees on the form ("网站 1 · 负责人 · 手机号码"); the path
+// itself is an internal name and never shown.
 func fieldName(path, lang string) string {
-	parts := strings.Split(path, ".")
 	var words []string
-	for _, p := range parts {
+	for _, p := range strings.Split(path, ".") {
 		base, idx, hasIdx := strings.Cut(p, "[")
-		w, ok := fieldWords[base]
 		label := base
-		if ok {
+		if w, ok := fieldWords[base]; ok {
 			label = w.In(lang)
 		}
 		if hasIdx {
-			n := strings.TrimSuffix(idx, "]")
 			var i int
-			if _, err := fmt.Sscanf(n, "%d", &i); err == nil {
-				if lang == "en" {
-					label = fmt.Sprintf("%s %d", label, i+1)
-				} else {
-					label = fmt.Sprintf("%s%d", label, i+1)
-				}
+			if _, err := fmt.Sscanf(strings.TrimSuffix(idx, "]"), "%d", &i); err == nil {
+				label = fmt.Sprintf("%s %d", label, i+1)
 			}
 		}
 		words = append(words, label)
 	}
-	sep := " › "
-	return strings.Join(words, sep) + " (" + path + ")"
+	// An attachment reads as its kind, per website where it has one:
+	// "网站 1 · 现场核验照片", not "附件 · site_photo 1".
+	if len(words) == 2 && strings.HasPrefix(path, "attachments.") {
+		kind, idx, hasIdx := strings.Cut(strings.TrimPrefix(path, "attachments."), "[")
+		label := kind
+		if w, ok := fieldWords[kind]; ok {
+			label = w.In(lang)
+		}
+		if hasIdx {
+			var i int
+			if _, err := fmt.Sscanf(strings.TrimSuffix(idx, "]"), "%d", &i); err == nil {
+				return fieldWords["websites"].In(lang) + fmt.Sprintf(" %d · ", i+1) + label
+			}
+		}
+		return label
+	}
+	return strings.Join(words, " · ")
 }
 
 var fieldWords = map[string]filing.Text{
@@ -571,4 +580,15 @@ var fieldWords = map[string]filing.Text{
 	"server_location":  {ZH: "服务器所在地", EN: "server location"},
 	"method":           {ZH: "接入方式", EN: "access method"},
 	"attachments":      {ZH: "附件", EN: "attachments"},
+	"sms":              {ZH: "短信核验", EN: "SMS verification"},
+	// Attachment kinds (model.md).
+	"subject_certificate":   {ZH: "主办单位证件", EN: "subject certificate"},
+	"subject_leader_id":     {ZH: "主体负责人证件", EN: "subject leader's ID"},
+	"website_leader_id":     {ZH: "网站负责人证件", EN: "website leader's ID"},
+	"verification_form":     {ZH: "网站备案信息真实性核验单", EN: "verification form"},
+	"site_photo":            {ZH: "现场核验照片（幕布照）", EN: "backdrop photo"},
+	"domain_certificate":    {ZH: "域名证书", EN: "domain certificate"},
+	"pre_approval_document": {ZH: "前置审批文件", EN: "pre-approval document"},
+	"authorization_letter":  {ZH: "授权书", EN: "letter of authorization"},
+	"security_letter":       {ZH: "网络安全责任书", EN: "security responsibility letter"},
 }

@@ -123,7 +123,7 @@ func (s *Service) lifecycleView(ctx context.Context, sa *storage.Application, ap
 			return storeErr(err)
 		}
 		for _, c := range st {
-			app.SMS = append(app.SMS, SMSStatus{Role: c.Role, Mobile: c.Mobile, Status: c.Status, AttemptsLeft: c.AttemptsLeft})
+			app.SMS = append(app.SMS, SMSStatus{Role: c.Role, Mobile: c.Mobile, Status: c.Status, AttemptsLeft: c.AttemptsLeft, Deadline: c.Deadline})
 		}
 	}
 	if sa.State == string(workflow.Approved) {
