@@ -414,6 +414,9 @@ func (s *Service) Decide(ctx context.Context, a *Account, id string, in Decision
 			}
 			return s.notifyOwner(ctx, tx, cur, notify.TplRejected, notify.Data{Stage: stage, Reasons: reasons})
 		case ev == workflow.RejectMaterials:
+			if err := tx.ClearVerificationReceipt(ctx, cur.ID); err != nil {
+				return err
+			}
 			return s.notifyOwner(ctx, tx, cur, notify.TplRejected, notify.Data{Stage: "materials", Reasons: reasons})
 		}
 		return nil
@@ -432,6 +435,11 @@ func (s *Service) needsVerification(ctx context.Context, sa *storage.Application
 	if err != nil {
 		return false, err
 	}
+	return s.verificationNeeded(sa, atts), nil
+}
+
+// verificationNeeded is needsVerification with the attachments at hand.
+func (s *Service) verificationNeeded(sa *storage.Application, atts []*storage.Attachment) bool {
 	var oldest time.Time
 	for _, at := range atts {
 		if at.Kind != KindVerificationForm || at.SignedOn == "" {
@@ -445,13 +453,13 @@ func (s *Service) needsVerification(ctx context.Context, sa *storage.Application
 	// A subject change carries no website, so no verification form
 	// (model.md): there is no form to be outdated and no signing to repeat.
 	if sa.Flow == filing.FlowChangeSubject && oldest.IsZero() {
-		return false, nil
+		return false
 	}
 	submitted := sa.SubmittedAt
 	if submitted.IsZero() {
 		submitted = s.now()
 	}
-	return workflow.NeedsVerification(sa.Flow, oldest, submitted), nil
+	return workflow.NeedsVerification(sa.Flow, oldest, submitted)
 }
 
 // MaterialsReceived records that the mailed originals arrived or the
