@@ -52,6 +52,7 @@ func scanApplication(row interface{ Scan(...any) error }) (*Application, error) 
 
 // CreateApplication inserts a with version 1.
 func (t *Tx) CreateApplication(ctx context.Context, a *Application) error {
+	t.changed(changesApplications)
 	a.Version = 1
 	_, err := t.exec(ctx, `INSERT INTO applications (`+appCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		a.ID, a.OwnerID, a.Flow, a.State, boolInt(a.Open), a.Province, a.SubjectName, a.SubjectCertType, a.SubjectCertHash,
@@ -65,6 +66,7 @@ func (t *Tx) CreateApplication(ctx context.Context, a *Application) error {
 // UpdateApplication writes a if its stored version is still a.Version (the
 // one read), then bumps a.Version. A concurrent change makes it ErrConflict.
 func (t *Tx) UpdateApplication(ctx context.Context, a *Application) error {
+	t.changed(changesApplications)
 	res, err := t.exec(ctx, `UPDATE applications SET flow = ?, state = ?, open = ?, province = ?, subject_name = ?,
 		subject_cert_type = ?, subject_cert_hash = ?, record_number = ?, document = ?, version = version + 1,
 		due_at = ?, submitted_at = ?, updated_at = ? WHERE id = ? AND version = ?`,
@@ -82,6 +84,7 @@ func (t *Tx) UpdateApplication(ctx context.Context, a *Application) error {
 
 // writeLookups replaces the domain and mobile lookup rows of a.
 func (t *Tx) writeLookups(ctx context.Context, a *Application) error {
+	t.changed(changesApplications)
 	if _, err := t.exec(ctx, `DELETE FROM application_domains WHERE application_id = ?`, a.ID); err != nil {
 		return fmt.Errorf("application domains: %w", err)
 	}

@@ -173,6 +173,7 @@ func collectBureau[T any](rows *sql.Rows, scan func(bureauScanner) (*T, error)) 
 // InsertBureauSubject adds a subject; false when its number exists already
 // (seeding twice, or two instances seeding at once, keeps one row).
 func (t *Tx) InsertBureauSubject(ctx context.Context, b *BureauSubject) (bool, error) {
+	t.changed(changesPublic)
 	now := t.s.now()
 	if b.NextWebsite < 1 {
 		b.NextWebsite = 1
@@ -189,6 +190,7 @@ func (t *Tx) InsertBureauSubject(ctx context.Context, b *BureauSubject) (bool, e
 // UpdateBureauSubject rewrites a subject's data and status (never its number
 // or its website counter).
 func (t *Tx) UpdateBureauSubject(ctx context.Context, b *BureauSubject) error {
+	t.changed(changesPublic)
 	res, err := t.exec(ctx, `UPDATE bureau_subjects SET cert_type = ?, cert_hash = ?, name = ?, data = ?, status = ?, application_id = ?, updated_at = ? WHERE number = ?`,
 		b.CertType, b.CertHash, b.Name, b.Data, b.Status, b.ApplicationID, ms(t.s.now()), b.Number)
 	if err != nil {
@@ -236,6 +238,7 @@ func (t *Tx) BureauSubjectsByCert(ctx context.Context, certHash string) ([]*Bure
 // TakeBureauWebsiteSerial returns the next "-n" of a subject and advances
 // it atomically (UPDATE … RETURNING on both databases).
 func (t *Tx) TakeBureauWebsiteSerial(ctx context.Context, subjectNumber string) (int, error) {
+	t.changed(changesPublic)
 	var n int
 	err := t.queryRow(ctx, `UPDATE bureau_subjects SET next_website = next_website + 1 WHERE number = ? RETURNING next_website - 1`, subjectNumber).Scan(&n)
 	if err != nil {
@@ -247,6 +250,7 @@ func (t *Tx) TakeBureauWebsiteSerial(ctx context.Context, subjectNumber string) 
 // RaiseBureauWebsiteSerial makes sure the subject's next "-n" is above n
 // (for seeded websites whose numbers were given).
 func (t *Tx) RaiseBureauWebsiteSerial(ctx context.Context, subjectNumber string, n int) error {
+	t.changed(changesPublic)
 	_, err := t.exec(ctx, `UPDATE bureau_subjects SET next_website = ? WHERE number = ? AND next_website <= ?`, n+1, subjectNumber, n)
 	if err != nil {
 		return fmt.Errorf("raise bureau website serial: %w", err)
@@ -272,6 +276,7 @@ func (t *Tx) NextBureauCounter(ctx context.Context, name string) (int64, error) 
 
 // InsertBureauWebsite adds a website; false when its number exists already.
 func (t *Tx) InsertBureauWebsite(ctx context.Context, b *BureauWebsite) (bool, error) {
+	t.changed(changesPublic)
 	now := t.s.now()
 	providers, err := json.Marshal(nonNil(b.Providers))
 	if err != nil {
@@ -288,6 +293,7 @@ func (t *Tx) InsertBureauWebsite(ctx context.Context, b *BureauWebsite) (bool, e
 
 // UpdateBureauWebsite rewrites a website's data, providers and status.
 func (t *Tx) UpdateBureauWebsite(ctx context.Context, b *BureauWebsite) error {
+	t.changed(changesPublic)
 	providers, err := json.Marshal(nonNil(b.Providers))
 	if err != nil {
 		return err
@@ -347,6 +353,7 @@ func (t *Tx) BureauWebsiteByNumber(ctx context.Context, number string) (*BureauW
 
 // AddBureauBlacklist adds a certificate hash to the blacklist (idempotent).
 func (t *Tx) AddBureauBlacklist(ctx context.Context, certHash string) error {
+	t.changed(changesPublic)
 	_, err := t.exec(ctx, `INSERT INTO bureau_blacklist (cert_hash) VALUES (?) ON CONFLICT (cert_hash) DO NOTHING`, certHash)
 	if err != nil {
 		return fmt.Errorf("bureau blacklist: %w", err)

@@ -118,6 +118,7 @@ func (t *Tx) currentVersion(ctx context.Context, table, id string) (int, error) 
 }
 
 func (t *Tx) addVersion(ctx context.Context, typ, id string, version int, status, data, appID string, at time.Time) error {
+	t.changed(changesPublic)
 	_, err := t.exec(ctx, `INSERT INTO record_versions (record_type, record_id, version, status, data, application_id, at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
 		typ, id, version, status, data, appID, ms(at))
 	if err != nil {
@@ -129,6 +130,7 @@ func (t *Tx) addVersion(ctx context.Context, typ, id string, version int, status
 // PutSubjectRecord inserts r (version 1) or writes it as the next version,
 // keeping every version in record_versions. A taken number is ErrConflict.
 func (t *Tx) PutSubjectRecord(ctx context.Context, r *SubjectRecord) error {
+	t.changed(changesPublic)
 	if r.ID == "" {
 		r.ID = uuid.Must(uuid.NewV7()).String()
 	}
@@ -163,6 +165,7 @@ func (t *Tx) PutSubjectRecord(ctx context.Context, r *SubjectRecord) error {
 
 // PutWebsiteRecord inserts r or writes it as the next version.
 func (t *Tx) PutWebsiteRecord(ctx context.Context, r *WebsiteRecord) error {
+	t.changed(changesPublic)
 	if r.ID == "" {
 		r.ID = uuid.Must(uuid.NewV7()).String()
 	}
@@ -191,6 +194,7 @@ func (t *Tx) PutWebsiteRecord(ctx context.Context, r *WebsiteRecord) error {
 
 // PutAccessRecord inserts r or writes it as the next version.
 func (t *Tx) PutAccessRecord(ctx context.Context, r *AccessRecord) error {
+	t.changed(changesPublic)
 	if r.ID == "" {
 		r.ID = uuid.Must(uuid.NewV7()).String()
 	}
@@ -218,6 +222,7 @@ func (t *Tx) PutAccessRecord(ctx context.Context, r *AccessRecord) error {
 // TakeWebsiteSerial returns the next "-n" of a subject's website numbers
 // and advances it, so concurrent approvals never share one.
 func (t *Tx) TakeWebsiteSerial(ctx context.Context, subjectID string) (int, error) {
+	t.changed(changesPublic)
 	var n int
 	err := t.queryRow(ctx, `UPDATE subject_records SET next_website = next_website + 1 WHERE id = ? RETURNING next_website - 1`, subjectID).Scan(&n)
 	if err != nil {

@@ -8,8 +8,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"io"
-	"net"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -17,23 +15,12 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"time"
-
-	"github.com/jackc/pgx/v5/pgconn"
 
 	"beian/internal/clock"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers "pgx"
 	_ "modernc.org/sqlite"             // registers "sqlite"
-)
-
-// Sentinel errors every caller can test with errors.Is.
-var (
-	ErrNotFound = errors.New("not found")
-	ErrConflict = errors.New("conflict")
-	// ErrUnavailable means the database cannot be reached right now.
-	ErrUnavailable = errors.New("database unavailable")
 )
 
 // Store is the database. Writes go through Tx on the writer pool; reads use
@@ -201,12 +188,26 @@ type querier interface {
 type Tx struct {
 	s  *Store
 	tx *sql.Tx
-	// public: the transaction wrote a table the public lookup or the
-	// pre-check's registry reads (records, the bureau's registry).
-	public bool
-	// apps: it wrote applications or their domains.
-	apps bool
+	// changes are what the transaction wrote that caches keep: each write
+	// method says so itself (Tx.changed), and the commit counts it.
+	changes changes
 }
+
+// changes name the data that caches outside storage keep copies of.
+type changes uint8
+
+const (
+	// changesPublic: filing records or the bureau's registry, which the
+	// public lookup and the pre-check read (PublicGeneration).
+	changesPublic changes = 1 << iota
+	// changesApplications: applications or their domains, which the
+	// pre-check's open-application answers read (ApplicationsGeneration).
+	changesApplications
+)
+
+// changed records that the transaction wrote data a cache keeps. Every
+// write method of those tables calls it (a test checks they do).
+func (t *Tx) changed(c changes) { t.changes |= c }
 
 // PublicGeneration counts committed transactions of this Store that wrote
 // filing records or the bureau's registry. Caches of public data compare
@@ -218,19 +219,6 @@ func (s *Store) PublicGeneration() uint64 { return s.publicGen.Load() }
 // wrote applications (created, saved, moved state, closed): the pre-check's
 // cache of which subjects and domains have an open application compares it.
 func (s *Store) ApplicationsGeneration() uint64 { return s.openGen.Load() }
-
-// writesApplications reports whether a statement touches applications or
-// application_domains.
-func writesApplications(query string) bool {
-	return strings.Contains(query, "applications") || strings.Contains(query, "application_domains")
-}
-
-// writesPublic reports whether a statement touches the record or registry
-// tables (subject_records, website_records, access_records,
-// record_versions, bureau_*).
-func writesPublic(query string) bool {
-	return strings.Contains(query, "_records") || strings.Contains(query, "record_versions") || strings.Contains(query, "bureau_")
-}
 
 // Tx runs fn in a write transaction, committing when fn returns nil.
 func (s *Store) Tx(ctx context.Context, fn func(tx *Tx) error) error {
@@ -245,10 +233,10 @@ func (s *Store) Tx(ctx context.Context, fn func(tx *Tx) error) error {
 	}
 	err = sqlTx.Commit()
 	// Even after a failed commit: a stale cache entry costs more than a miss.
-	if t.public {
+	if t.changes&changesPublic != 0 {
 		s.publicGen.Add(1)
 	}
-	if t.apps {
+	if t.changes&changesApplications != 0 {
 		s.openGen.Add(1)
 	}
 	if err != nil {
@@ -258,33 +246,15 @@ func (s *Store) Tx(ctx context.Context, fn func(tx *Tx) error) error {
 }
 
 func (t *Tx) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	if !t.public && writesPublic(query) {
-		t.public = true
-	}
-	if !t.apps && writesApplications(query) {
-		t.apps = true
-	}
 	res, err := t.tx.ExecContext(ctx, t.s.q(query), args...)
 	return res, translate(err)
 }
 
 func (t *Tx) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
-	if !t.public && writesPublic(query) { // INSERT … RETURNING, SELECT … FOR UPDATE: count it as a write
-		t.public = true
-	}
-	if !t.apps && writesApplications(query) {
-		t.apps = true
-	}
 	return t.tx.QueryRowContext(ctx, t.s.q(query), args...)
 }
 
 func (t *Tx) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	if !t.public && writesPublic(query) {
-		t.public = true
-	}
-	if !t.apps && writesApplications(query) {
-		t.apps = true
-	}
 	rows, err := t.tx.QueryContext(ctx, t.s.q(query), args...)
 	return rows, translate(err)
 }
@@ -335,36 +305,6 @@ func (s *Store) prepared(ctx context.Context, query string) *sql.Stmt {
 	}
 	s.stmts[query] = st
 	return st
-}
-
-// translate maps driver errors to the package's sentinels.
-func translate(err error) error {
-	if err == nil {
-		return nil
-	}
-	if errors.Is(err, sql.ErrNoRows) {
-		return fmt.Errorf("%w: %w", ErrNotFound, err)
-	}
-	msg := err.Error()
-	var connErr *pgconn.ConnectError
-	var netErr net.Error
-	switch {
-	case strings.Contains(msg, "UNIQUE constraint failed"), strings.Contains(msg, "SQLSTATE 23505"):
-		return fmt.Errorf("%w: %w", ErrConflict, err)
-	// The connection to PostgreSQL broke or cannot be made: a pooled
-	// connection cut mid-query (unexpected EOF, reset), a refused dial, a
-	// network timeout. The pool redials on the next request, so the outage
-	// heals by itself once the server is back.
-	case errors.As(err, &connErr), errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, syscall.ECONNRESET),
-		errors.Is(err, syscall.ECONNREFUSED), errors.Is(err, syscall.EPIPE), errors.As(err, &netErr),
-		strings.Contains(msg, "unexpected EOF"), strings.Contains(msg, "conn closed"), strings.Contains(msg, "connection reset"):
-		return fmt.Errorf("%w: %w", ErrUnavailable, err)
-	case strings.Contains(msg, "connection refused"), strings.Contains(msg, "SQLSTATE 57P"),
-		strings.Contains(msg, "broken pipe"), strings.Contains(msg, "bad connection"),
-		strings.Contains(msg, "SQLITE_FULL"), strings.Contains(msg, "database or disk is full"):
-		return fmt.Errorf("%w: %w", ErrUnavailable, err)
-	}
-	return err
 }
 
 // ms converts a time to the stored form: Unix milliseconds, portable across both databases.
