@@ -2,7 +2,6 @@ package storage
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -93,21 +92,12 @@ type BureauSMS struct {
 	ConfirmedAt  time.Time
 }
 
-// bureauReader is what both Store (read pool) and Tx offer for queries, so each
-// read below exists once and runs in or outside a transaction.
-type bureauReader interface {
-	queryRow(ctx context.Context, query string, args ...any) *sql.Row
-	query(ctx context.Context, query string, args ...any) (*sql.Rows, error)
-}
-
 const bureauSubjectCols = `number, province, cert_type, cert_hash, name, data, status, next_website, source, application_id, approved_on, created_at, updated_at`
 const bureauWebsiteCols = `number, subject_number, domain, name, data, providers, status, source, application_id, approved_on, created_at, updated_at`
 const bureauSubmissionCols = `id, application_id, flow, province, payload, state, wrong_attempts, submitted_at, sms_deadline, review_started_at, decided_at, reason, numbers`
 const bureauSMSCols = `submission_id, idx, role, website, mobile_sealed, mobile_hash, mobile_masked, cert_hashes, code_hash, status, confirmed_at`
 
-type bureauScanner interface{ Scan(...any) error }
-
-func scanBureauSubject(r bureauScanner) (*BureauSubject, error) {
+func scanBureauSubject(r scanner) (*BureauSubject, error) {
 	var b BureauSubject
 	var c, u int64
 	if err := r.Scan(&b.Number, &b.Province, &b.CertType, &b.CertHash, &b.Name, &b.Data, &b.Status, &b.NextWebsite, &b.Source, &b.ApplicationID, &b.ApprovedOn, &c, &u); err != nil {
@@ -117,7 +107,7 @@ func scanBureauSubject(r bureauScanner) (*BureauSubject, error) {
 	return &b, nil
 }
 
-func scanBureauWebsite(r bureauScanner) (*BureauWebsite, error) {
+func scanBureauWebsite(r scanner) (*BureauWebsite, error) {
 	var b BureauWebsite
 	var providers string
 	var c, u int64
@@ -131,7 +121,7 @@ func scanBureauWebsite(r bureauScanner) (*BureauWebsite, error) {
 	return &b, nil
 }
 
-func scanBureauSubmission(r bureauScanner) (*BureauSubmission, error) {
+func scanBureauSubmission(r scanner) (*BureauSubmission, error) {
 	var b BureauSubmission
 	var sub, dl, rs, dec int64
 	if err := r.Scan(&b.ID, &b.ApplicationID, &b.Flow, &b.Province, &b.Payload, &b.State, &b.WrongAttempts, &sub, &dl, &rs, &dec, &b.Reason, &b.Numbers); err != nil {
@@ -141,7 +131,7 @@ func scanBureauSubmission(r bureauScanner) (*BureauSubmission, error) {
 	return &b, nil
 }
 
-func scanBureauSMS(r bureauScanner) (*BureauSMS, error) {
+func scanBureauSMS(r scanner) (*BureauSMS, error) {
 	var b BureauSMS
 	var certs string
 	var at int64
@@ -153,19 +143,6 @@ func scanBureauSMS(r bureauScanner) (*BureauSMS, error) {
 	}
 	b.ConfirmedAt = fromMS(at)
 	return &b, nil
-}
-
-func collectBureau[T any](rows *sql.Rows, scan func(bureauScanner) (*T, error)) ([]*T, error) {
-	defer rows.Close()
-	var out []*T
-	for rows.Next() {
-		v, err := scan(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, v)
-	}
-	return out, translate(rows.Err())
 }
 
 // --- registry: subjects ---
@@ -202,37 +179,19 @@ func (t *Tx) UpdateBureauSubject(ctx context.Context, b *BureauSubject) error {
 	return nil
 }
 
-func bureauSubjectByNumber(ctx context.Context, r bureauReader, number string) (*BureauSubject, error) {
-	return scanBureauSubject(r.queryRow(ctx, `SELECT `+bureauSubjectCols+` FROM bureau_subjects WHERE number = ?`, number))
-}
-
 // BureauSubjectByNumber reads a registry subject; ErrNotFound when absent.
-func (s *Store) BureauSubjectByNumber(ctx context.Context, number string) (*BureauSubject, error) {
-	return bureauSubjectByNumber(ctx, s, number)
-}
-
-// BureauSubjectByNumber reads a registry subject inside the transaction.
-func (t *Tx) BureauSubjectByNumber(ctx context.Context, number string) (*BureauSubject, error) {
-	return bureauSubjectByNumber(ctx, t, number)
-}
-
-func bureauSubjectsByCert(ctx context.Context, r bureauReader, certHash string) ([]*BureauSubject, error) {
-	rows, err := r.query(ctx, `SELECT `+bureauSubjectCols+` FROM bureau_subjects WHERE cert_hash = ? ORDER BY created_at DESC`, certHash)
-	if err != nil {
-		return nil, fmt.Errorf("bureau subjects by cert: %w", err)
-	}
-	return collectBureau(rows, scanBureauSubject)
+func (rd Reader) BureauSubjectByNumber(ctx context.Context, number string) (*BureauSubject, error) {
+	return scanBureauSubject(rd.db.queryRow(ctx, `SELECT `+bureauSubjectCols+` FROM bureau_subjects WHERE number = ?`, number))
 }
 
 // BureauSubjectsByCert lists the registry subjects with this certificate
 // hash, whatever their status, newest first.
-func (s *Store) BureauSubjectsByCert(ctx context.Context, certHash string) ([]*BureauSubject, error) {
-	return bureauSubjectsByCert(ctx, s, certHash)
-}
-
-// BureauSubjectsByCert inside the transaction.
-func (t *Tx) BureauSubjectsByCert(ctx context.Context, certHash string) ([]*BureauSubject, error) {
-	return bureauSubjectsByCert(ctx, t, certHash)
+func (rd Reader) BureauSubjectsByCert(ctx context.Context, certHash string) ([]*BureauSubject, error) {
+	rows, err := rd.db.query(ctx, `SELECT `+bureauSubjectCols+` FROM bureau_subjects WHERE cert_hash = ? ORDER BY created_at DESC`, certHash)
+	if err != nil {
+		return nil, fmt.Errorf("bureau subjects by cert: %w", err)
+	}
+	return collect(rows, scanBureauSubject)
 }
 
 // TakeBureauWebsiteSerial returns the next "-n" of a subject and advances
@@ -316,37 +275,27 @@ func nonNil(s []string) []string {
 	return s
 }
 
-func bureauWebsites(ctx context.Context, r bureauReader, where string, arg any) ([]*BureauWebsite, error) {
-	rows, err := r.query(ctx, `SELECT `+bureauWebsiteCols+` FROM bureau_websites WHERE `+where+` ORDER BY created_at, number`, arg)
+func (rd Reader) bureauWebsites(ctx context.Context, where string, arg any) ([]*BureauWebsite, error) {
+	rows, err := rd.db.query(ctx, `SELECT `+bureauWebsiteCols+` FROM bureau_websites WHERE `+where+` ORDER BY created_at, number`, arg)
 	if err != nil {
 		return nil, fmt.Errorf("bureau websites: %w", err)
 	}
-	return collectBureau(rows, scanBureauWebsite)
+	return collect(rows, scanBureauWebsite)
 }
 
 // BureauWebsitesByDomain lists the registry websites of a domain, any status.
-func (s *Store) BureauWebsitesByDomain(ctx context.Context, domain string) ([]*BureauWebsite, error) {
-	return bureauWebsites(ctx, s, `domain = ?`, domain)
-}
-
-// BureauWebsitesByDomain inside the transaction.
-func (t *Tx) BureauWebsitesByDomain(ctx context.Context, domain string) ([]*BureauWebsite, error) {
-	return bureauWebsites(ctx, t, `domain = ?`, domain)
+func (rd Reader) BureauWebsitesByDomain(ctx context.Context, domain string) ([]*BureauWebsite, error) {
+	return rd.bureauWebsites(ctx, `domain = ?`, domain)
 }
 
 // BureauWebsitesBySubject lists a subject's websites, any status.
-func (s *Store) BureauWebsitesBySubject(ctx context.Context, subjectNumber string) ([]*BureauWebsite, error) {
-	return bureauWebsites(ctx, s, `subject_number = ?`, subjectNumber)
+func (rd Reader) BureauWebsitesBySubject(ctx context.Context, subjectNumber string) ([]*BureauWebsite, error) {
+	return rd.bureauWebsites(ctx, `subject_number = ?`, subjectNumber)
 }
 
-// BureauWebsitesBySubject inside the transaction.
-func (t *Tx) BureauWebsitesBySubject(ctx context.Context, subjectNumber string) ([]*BureauWebsite, error) {
-	return bureauWebsites(ctx, t, `subject_number = ?`, subjectNumber)
-}
-
-// BureauWebsiteByNumber reads one website inside the transaction.
-func (t *Tx) BureauWebsiteByNumber(ctx context.Context, number string) (*BureauWebsite, error) {
-	return scanBureauWebsite(t.queryRow(ctx, `SELECT `+bureauWebsiteCols+` FROM bureau_websites WHERE number = ?`, number))
+// BureauWebsiteByNumber reads one registry website; ErrNotFound when absent.
+func (rd Reader) BureauWebsiteByNumber(ctx context.Context, number string) (*BureauWebsite, error) {
+	return scanBureauWebsite(rd.db.queryRow(ctx, `SELECT `+bureauWebsiteCols+` FROM bureau_websites WHERE number = ?`, number))
 }
 
 // --- blacklist ---
@@ -408,13 +357,13 @@ func (t *Tx) BureauSubmissionForUpdate(ctx context.Context, id string) (*BureauS
 	return scanBureauSubmission(t.queryRow(ctx, `SELECT `+bureauSubmissionCols+` FROM bureau_submissions WHERE id = ?`+lock, id))
 }
 
-func latestBureauSubmission(ctx context.Context, r bureauReader, appID, lock string) (*BureauSubmission, error) {
+func latestBureauSubmission(ctx context.Context, r reader, appID, lock string) (*BureauSubmission, error) {
 	return scanBureauSubmission(r.queryRow(ctx, `SELECT `+bureauSubmissionCols+` FROM bureau_submissions WHERE application_id = ? ORDER BY submitted_at DESC, id DESC LIMIT 1`+lock, appID))
 }
 
 // LatestBureauSubmission is an application's most recent submission; ErrNotFound when none.
-func (s *Store) LatestBureauSubmission(ctx context.Context, appID string) (*BureauSubmission, error) {
-	return latestBureauSubmission(ctx, s, appID, "")
+func (rd Reader) LatestBureauSubmission(ctx context.Context, appID string) (*BureauSubmission, error) {
+	return latestBureauSubmission(ctx, rd.db, appID, "")
 }
 
 // LatestBureauSubmissionForUpdate reads and (on PostgreSQL) locks an
@@ -428,12 +377,12 @@ func (t *Tx) LatestBureauSubmissionForUpdate(ctx context.Context, appID string) 
 }
 
 // BureauSubmissionsInState lists submissions in a state, oldest first (the admin console).
-func (s *Store) BureauSubmissionsInState(ctx context.Context, state string) ([]*BureauSubmission, error) {
-	rows, err := s.query(ctx, `SELECT `+bureauSubmissionCols+` FROM bureau_submissions WHERE state = ? ORDER BY submitted_at`, state)
+func (rd Reader) BureauSubmissionsInState(ctx context.Context, state string) ([]*BureauSubmission, error) {
+	rows, err := rd.db.query(ctx, `SELECT `+bureauSubmissionCols+` FROM bureau_submissions WHERE state = ? ORDER BY submitted_at`, state)
 	if err != nil {
 		return nil, fmt.Errorf("bureau submissions: %w", err)
 	}
-	return collectBureau(rows, scanBureauSubmission)
+	return collect(rows, scanBureauSubmission)
 }
 
 // InsertBureauSMS stores one texted code.
@@ -465,28 +414,19 @@ func (t *Tx) SetBureauSMSStatus(ctx context.Context, submissionID string, idx in
 	return nil
 }
 
-func bureauSMSList(ctx context.Context, r bureauReader, submissionID string) ([]*BureauSMS, error) {
-	rows, err := r.query(ctx, `SELECT `+bureauSMSCols+` FROM bureau_sms WHERE submission_id = ? ORDER BY idx`, submissionID)
+// BureauSMSList lists a submission's codes in order.
+func (rd Reader) BureauSMSList(ctx context.Context, submissionID string) ([]*BureauSMS, error) {
+	rows, err := rd.db.query(ctx, `SELECT `+bureauSMSCols+` FROM bureau_sms WHERE submission_id = ? ORDER BY idx`, submissionID)
 	if err != nil {
 		return nil, fmt.Errorf("bureau sms: %w", err)
 	}
-	return collectBureau(rows, scanBureauSMS)
-}
-
-// BureauSMSList lists a submission's codes in order.
-func (s *Store) BureauSMSList(ctx context.Context, submissionID string) ([]*BureauSMS, error) {
-	return bureauSMSList(ctx, s, submissionID)
-}
-
-// BureauSMSList inside the transaction.
-func (t *Tx) BureauSMSList(ctx context.Context, submissionID string) ([]*BureauSMS, error) {
-	return bureauSMSList(ctx, t, submissionID)
+	return collect(rows, scanBureauSMS)
 }
 
 // DebugDump renders every row of the named tables as text, for tests that
 // prove no personal data is stored in clear. Table names must be plain
 // identifiers.
-func (s *Store) DebugDump(ctx context.Context, tables ...string) (string, error) {
+func (rd Reader) DebugDump(ctx context.Context, tables ...string) (string, error) {
 	var b strings.Builder
 	for _, t := range tables {
 		for _, r := range t {
@@ -494,7 +434,7 @@ func (s *Store) DebugDump(ctx context.Context, tables ...string) (string, error)
 				return "", fmt.Errorf("debug dump: bad table name %q", t)
 			}
 		}
-		rows, err := s.query(ctx, `SELECT * FROM `+t)
+		rows, err := rd.db.query(ctx, `SELECT * FROM `+t)
 		if err != nil {
 			return "", fmt.Errorf("debug dump %s: %w", t, err)
 		}

@@ -16,7 +16,7 @@ var cachedTables = map[string]string{
 	"subject_records": "changesPublic", "website_records": "changesPublic", "access_records": "changesPublic",
 	"record_versions": "changesPublic", "bureau_subjects": "changesPublic", "bureau_websites": "changesPublic",
 	"bureau_blacklist": "changesPublic",
-	"applications": "changesApplications", "application_domains": "changesApplications",
+	"applications":     "changesApplications", "application_domains": "changesApplications",
 }
 
 var writeSQL = regexp.MustCompile(`(?i)\b(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+([a-z_]+)`)

@@ -27,9 +27,10 @@ import (
 // the read pool (on SQLite a separate set of connections beside the single
 // writer, so readers never wait behind a write).
 type Store struct {
-	w, r *sql.DB
-	pg   bool
-	now  clock.Clock // business time: every stamp storage writes itself
+	Reader // the read queries, on the read pool
+	w, r   *sql.DB
+	pg     bool
+	now    clock.Clock // business time: every stamp storage writes itself
 
 	rebindMu sync.RWMutex
 	rebinds  map[string]string
@@ -55,6 +56,7 @@ func Open(ctx context.Context, url string, now clock.Clock) (*Store, error) {
 		return nil, errors.New("storage: no clock")
 	}
 	s := &Store{rebinds: map[string]string{}, stmts: map[string]*sql.Stmt{}, now: now}
+	s.Reader = Reader{db: s}
 	switch {
 	case strings.HasPrefix(url, "postgres://"), strings.HasPrefix(url, "postgresql://"):
 		db, err := sql.Open("pgx", url)
@@ -176,18 +178,24 @@ func (s *Store) q(query string) string {
 	return out
 }
 
-// querier is what both *sql.DB and *sql.Tx offer.
-type querier interface {
-	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
-	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
-	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+// reader runs the read queries: the read pool outside a transaction, the
+// transaction itself inside one (so it sees its own writes and locks).
+type reader interface {
+	queryRow(ctx context.Context, query string, args ...any) *sql.Row
+	query(ctx context.Context, query string, args ...any) (*sql.Rows, error)
 }
+
+// Reader holds every read query, each written once. Store and Tx embed
+// it: s.SubjectRecord reads from the read pool, tx.SubjectRecord inside
+// the transaction, with the same SQL.
+type Reader struct{ db reader }
 
 // Tx is a write transaction. Methods that change data hang off Tx so a
 // state change and the jobs announcing it commit together.
 type Tx struct {
-	s  *Store
-	tx *sql.Tx
+	Reader // the read queries, inside the transaction
+	s      *Store
+	tx     *sql.Tx
 	// changes are what the transaction wrote that caches keep: each write
 	// method says so itself (Tx.changed), and the commit counts it.
 	changes changes
@@ -227,6 +235,7 @@ func (s *Store) Tx(ctx context.Context, fn func(tx *Tx) error) error {
 		return translate(fmt.Errorf("begin: %w", err))
 	}
 	t := &Tx{s: s, tx: sqlTx}
+	t.Reader = Reader{db: t}
 	if err := fn(t); err != nil {
 		_ = sqlTx.Rollback()
 		return err
@@ -323,8 +332,11 @@ func fromMS(v int64) time.Time {
 	return time.UnixMilli(v).UTC()
 }
 
+// scanner is a row to scan: *sql.Row or *sql.Rows.
+type scanner interface{ Scan(...any) error }
+
 // collect reads every row with scan and closes the rows.
-func collect[T any](rows *sql.Rows, scan func(interface{ Scan(...any) error }) (T, error)) ([]T, error) {
+func collect[T any](rows *sql.Rows, scan func(scanner) (T, error)) ([]T, error) {
 	defer rows.Close()
 	var out []T
 	for rows.Next() {
