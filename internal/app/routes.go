@@ -14,6 +14,7 @@ import (
 	"beian/internal/bureau"
 	"beian/internal/config"
 	"beian/internal/jobs"
+	"beian/internal/middleware"
 	"beian/internal/notify"
 	"beian/internal/rules"
 	"beian/internal/service"
@@ -24,10 +25,9 @@ import (
 
 // system is everything `beian serve` runs, built once.
 type system struct {
-	svc       *service.Service
-	runner    *jobs.Runner
-	mux       *http.ServeMux
-	webLimits *webLimits // weblimits.go: per-IP budgets of the HTML forms
+	svc    *service.Service
+	runner *jobs.Runner
+	mux    *http.ServeMux
 }
 
 // build wires config → storage → services → HTTP → workers.
@@ -103,8 +103,11 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, st *storage
 		}
 		io.WriteString(w, "ok\n")
 	})
-	api.New(api.Deps{Service: svc, Validator: validator, Log: log, Now: now, DisableRateLimits: !cfg.RateLimits}).Routes(mux)
-	ui, err := web.New(web.Deps{Service: svc, Config: cfg, Log: log, Now: now})
+	// One set of per-IP budgets for both doors: a script cannot sidestep
+	// the API's 429s through the HTML forms.
+	budgets := middleware.NewBudgets(cfg.RateLimits, now)
+	api.New(api.Deps{Service: svc, Validator: validator, Log: log, Now: now, Budgets: budgets}).Routes(mux)
+	ui, err := web.New(web.Deps{Service: svc, Config: cfg, Log: log, Now: now, Budgets: budgets})
 	if err != nil {
 		return nil, fmt.Errorf("web: %w", err)
 	}
@@ -114,5 +117,5 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, st *storage
 		return nil, fmt.Errorf("backoffice: %w", err)
 	}
 	bo.Routes(mux)
-	return &system{svc: svc, runner: runner, mux: mux, webLimits: newWebLimits(cfg.RateLimits, now)}, nil
+	return &system{svc: svc, runner: runner, mux: mux}, nil
 }
