@@ -163,11 +163,12 @@ func (a *API) getApplication(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (a *API) saveApplication(w http.ResponseWriter, r *http.Request) error {
-	var doc filing.Document
-	if err := httpx.DecodeJSON(w, r, &doc); err != nil {
+	// null or anything but an object is a 400, never an emptied draft.
+	doc, err := httpx.DecodeDocument(w, r, a.v.MaxWebsites())
+	if err != nil {
 		return err
 	}
-	app, err := a.svc.SaveDocument(r.Context(), account(r), r.PathValue("id"), doc)
+	app, err := a.svc.SaveDocument(r.Context(), account(r), r.PathValue("id"), *doc)
 	if err != nil {
 		return err
 	}

@@ -1,7 +1,6 @@
 package api
 
 import (
-	"errors"
 	"net/http"
 	"time"
 
@@ -23,16 +22,12 @@ type validateAnswer struct {
 // document without as_of.
 func ValidateHandler(v *rules.Validator, now func() time.Time) httpx.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		// One decoding pass (the body is parsed once, not kept raw and
-		// parsed again). A body of the wrong shape ([], "x", {"websites": 5})
-		// fails to decode: a 400 like malformed JSON; null leaves the
-		// pointer nil: the document must be an object.
-		var doc *filing.Document
-		if err := httpx.DecodeJSON(w, r, &doc); err != nil {
+		// One decoding pass with the bounds checked as it goes (413/422
+		// before any work). A body of the wrong shape ([], "x", null,
+		// {"websites": 5}) is a 400 like malformed JSON.
+		doc, err := httpx.DecodeDocument(w, r, v.MaxWebsites())
+		if err != nil {
 			return err
-		}
-		if doc == nil {
-			return httpx.BadJSON(errors.New("the filing document must be a JSON object"))
 		}
 		today := now()
 		if _, err := rules.ParseAsOf(doc.AsOf, today); err != nil {

@@ -178,10 +178,15 @@ func TestValidateEndpointRefusals(t *testing.T) {
 	if status, body, _ := postValidate(t, srv, "application/json", "", []byte(`{}`)); status != 200 || body.Valid {
 		t.Errorf("{}: %d %+v", status, body)
 	}
-	// Unicode and odd values are judged, never crash.
-	odd := `{"flow":"first_filing","as_of":" 2026-11-28 ","subject":{"province":"\u0000","cert_number":"\u00a0"},"websites":[{"domain":"xn--","access":{"ips":["::ffff:1.2.3.4%x"]},"content_types":[""],"pre_approvals":[{}]}]}`
+	// Unicode and odd values are judged, never crash; a control character
+	// is refused before any work (rules.md "Bounds").
+	odd := `{"flow":"first_filing","as_of":" 2026-11-28 ","subject":{"province":"\u00a0","cert_number":"\u00a0"},"websites":[{"domain":"xn--","access":{"ips":["::ffff:1.2.3.4%x"]},"content_types":[""],"pre_approvals":[{}]}]}`
 	if status, _, _ := postValidate(t, srv, "application/json", "", []byte(odd)); status != 200 {
 		t.Errorf("odd values: %d", status)
+	}
+	nul := strings.Replace(odd, `"province":"\u00a0"`, `"province":"\u0000"`, 1)
+	if status, body, _ := postValidate(t, srv, "application/json", "", []byte(nul)); status != 422 || body.Error == nil || body.Error.Code != "field.control_character" {
+		t.Errorf("a NUL in a field: %d %+v", status, body.Error)
 	}
 }
 

@@ -377,9 +377,17 @@ func TestPasswordResetTokens(t *testing.T) {
 		tok, _ := url.QueryUnescape(m[1])
 		return tok
 	}
-	tok := token()
 	confirm := func(tok, pw string) reply {
 		return e.do("", "POST", "/api/v1/password-resets/confirm", "", map[string]any{"token": tok, "password": pw})
+	}
+	// A newer link ends the older one (issue 12 item 7).
+	older := token()
+	tok := token()
+	if tok == older {
+		t.Fatal("the outbox still shows the older link")
+	}
+	if r := confirm(older, "Older-passw0rd!"); r.status != 422 || r.code() != "account.reset_token_invalid" {
+		t.Errorf("the older link after a newer one: %d %s", r.status, r.body)
 	}
 	if r := confirm(tok, "New-passw0rd!"); r.status >= 300 {
 		t.Fatalf("reset: %d %s", r.status, r.body)
@@ -529,6 +537,7 @@ func TestWebFormLimits(t *testing.T) {
 		n            int
 	}{
 		{"POST", "/register", 30}, {"POST", "/password/forgot", 30}, {"POST", "/password/reset", 30}, {"GET", "/lookup?q=example.cn", 150},
+		{"POST", "/apply", 150}, // the pre-check form (issue 12: it had no per-IP budget)
 	} {
 		ip := fmt.Sprintf("198.51.100.%d", 60+k)
 		limited := 0

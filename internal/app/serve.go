@@ -124,14 +124,17 @@ func serve(ctx context.Context, cfg config.Config, stdout, stderr io.Writer) err
 	return srv.Shutdown(sctx)
 }
 
-// housekeeping removes expired sessions and reset tokens every hour, and
-// keeps the planner's statistics current.
+// housekeeping removes expired sessions and reset tokens every hour,
+// sweeps orphaned attachment files, and keeps the planner's statistics current.
 func housekeeping(ctx context.Context, sys *system, st *storage.Store, log *slog.Logger) {
 	t := time.NewTicker(time.Hour)
 	defer t.Stop()
 	for {
 		if err := sys.svc.Cleanup(ctx); err != nil && ctx.Err() == nil {
 			log.Warn("housekeeping", "err", err)
+		}
+		if _, err := sys.svc.SweepBlobs(ctx); err != nil && ctx.Err() == nil {
+			log.Warn("housekeeping: sweep attachment files", "err", err)
 		}
 		if err := st.Optimize(ctx); err != nil && ctx.Err() == nil {
 			log.Warn("housekeeping", "err", err)

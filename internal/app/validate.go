@@ -1,7 +1,7 @@
 package app
 
 import (
-	"bytes"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -10,7 +10,6 @@ import (
 
 	"beian/internal/config"
 	"beian/internal/filing"
-	"beian/internal/httpx"
 	"beian/internal/rules"
 )
 
@@ -35,12 +34,23 @@ func runValidate(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "validate:", err)
 		return 2
 	}
-	if t := bytes.TrimSpace(b); len(t) == 0 || t[0] != '{' {
-		fmt.Fprintf(stderr, "validate: %s: not a JSON object\n", path)
+	v, err := rules.New(config.DefaultProvider())
+	if err != nil {
+		fmt.Fprintln(stderr, "validate:", err)
 		return 2
 	}
-	var doc filing.Document
-	if err := httpx.ParseJSON(b, &doc); err != nil {
+	// The same decoding as the API's, bounds included: a list over its
+	// bound stops the reading; texts over theirs are reported as violations.
+	doc, err := filing.ParseDocument(b, v.MaxWebsites())
+	var be *filing.BoundsError
+	switch {
+	case errors.As(err, &be):
+		printViolations(stdout, be.Violations, *lang)
+		return 1
+	case errors.Is(err, filing.ErrNotObject):
+		fmt.Fprintf(stderr, "validate: %s: not a JSON object\n", path)
+		return 2
+	case err != nil:
 		fmt.Fprintf(stderr, "validate: %s: %v\n", path, err)
 		return 2
 	}
@@ -49,15 +59,8 @@ func runValidate(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "validate: %s: %v\n", path, err)
 		return 2
 	}
-	v, err := rules.New(config.DefaultProvider())
-	if err != nil {
-		fmt.Fprintln(stderr, "validate:", err)
-		return 2
-	}
-	vs := v.Validate(&doc, now)
-	for _, x := range filing.Localize(vs, *lang) {
-		fmt.Fprintf(stdout, "%s\t%s\t%s\t%s\n", x.Severity, x.Rule, x.Field, x.Message)
-	}
+	vs := v.Validate(doc, now)
+	printViolations(stdout, vs, *lang)
 	if filing.HasErrors(vs) {
 		return 1
 	}
@@ -65,4 +68,10 @@ func runValidate(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stdout, "ok")
 	}
 	return 0
+}
+
+func printViolations(w io.Writer, vs []filing.Violation, lang string) {
+	for _, x := range filing.Localize(vs, lang) {
+		fmt.Fprintf(w, "%s\t%s\t%s\t%s\n", x.Severity, x.Rule, x.Field, x.Message)
+	}
 }

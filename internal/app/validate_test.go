@@ -37,6 +37,13 @@ func TestRunValidate(t *testing.T) {
 		{"array", []string{write("arr.json", "[]")}, 2, ""},
 		{"wrong shape", []string{write("shape.json", `{"websites":5}`)}, 2, ""},
 		{"bad as_of", []string{write("asof.json", `{"as_of":"tomorrow"}`)}, 2, ""},
+		{"null", []string{write("null.json", "null")}, 2, ""},
+		// Bounds, as in the API: a list over its bound stops the reading,
+		// texts over theirs are named.
+		{"too many websites", []string{write("many.json", `{"websites":[`+strings.Repeat(`{},`, 100_000)+`{}]}`)}, 1,
+			"error\tpayload_too_large\twebsites\t"},
+		{"name too long", []string{write("long.json", strings.Replace(string(example), `"name": "`, `"name": "`+strings.Repeat("长", 120), 1))}, 1,
+			"\tfield.too_long\tsubject.name\t"},
 		{"no argument", nil, 2, ""},
 		{"two arguments", []string{valid, valid}, 2, ""},
 	}

@@ -77,7 +77,11 @@ func New(d Deps) (*Backoffice, error) {
 // Routes mounts the back office on mux.
 func (b *Backoffice) Routes(mux *http.ServeMux) {
 	h := func(pattern string, fn httpx.HandlerFunc) { mux.Handle(pattern, b.handle(fn)) }
-	mux.Handle("GET /review/static/", middleware.Secure(middleware.StaffPages, http.StripPrefix("/review/", http.FileServerFS(files))))
+	static, err := fs.Sub(files, "static")
+	if err != nil {
+		panic(err) // the embed directive guarantees the folder
+	}
+	mux.Handle("GET /review/static/", middleware.Secure(middleware.StaffPages, httpx.StaticFiles("/review/static/", static)))
 
 	h("GET /review", b.queue)
 	h("GET /review/{$}", b.queue)

@@ -10,6 +10,7 @@ package fault
 import (
 	"errors"
 	"fmt"
+	"slices"
 
 	"beian/internal/filing"
 )
@@ -162,3 +163,19 @@ func KindOf(err error) Kind {
 
 // Is reports whether err carries kind.
 func Is(err error, kind Kind) bool { return err != nil && KindOf(err) == kind }
+
+// NewBounds refuses a filing document past its bounds (rules.md "Bounds"):
+// TooLarge (payload_too_large) when a list is over its bound, else Invalid
+// with the rule as code when one rule is broken (field.too_long).
+func NewBounds(vs []filing.Violation) *Error {
+	if filing.OverBound(vs) {
+		e := New(TooLarge, CodePayloadTooLarge, "请求体过大", "request body too large")
+		e.Violations = vs
+		return e
+	}
+	e := NewInvalid(vs)
+	if len(vs) > 0 && !slices.ContainsFunc(vs, func(v filing.Violation) bool { return v.Rule != vs[0].Rule }) {
+		e.Code = vs[0].Rule
+	}
+	return e
+}

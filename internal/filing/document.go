@@ -1,6 +1,6 @@
 // Package filing holds the filing document of spec/model.md: the JSON an
 // application carries, what the validator checks and what the forms edit.
-// It is plain data: no rules, no storage, no HTTP.
+// It is plain data with its size bounds: no rules, no storage, no HTTP.
 package filing
 
 // Flows (spec/workflow.md "Filing types").

@@ -28,3 +28,18 @@ func LimitedIP(r *http.Request) string {
 	}
 	return host
 }
+
+// OverTLS reports whether the client used HTTPS: directly, or through a
+// reverse proxy on this host that says so (X-Forwarded-Proto) — the same
+// trust rule as LimitedIP. HSTS and the cookies' Secure flag follow it.
+func OverTLS(r *http.Request) bool {
+	if r.TLS != nil {
+		return true
+	}
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		host = r.RemoteAddr
+	}
+	ip, err := netip.ParseAddr(host)
+	return err == nil && ip.IsLoopback() && strings.EqualFold(strings.TrimSpace(r.Header.Get("X-Forwarded-Proto")), "https")
+}

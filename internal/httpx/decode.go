@@ -10,6 +10,7 @@ import (
 	"github.com/go-json-experiment/json"
 
 	"beian/internal/fault"
+	"beian/internal/filing"
 )
 
 // MaxJSONBody is the limit on JSON request bodies (api.md: 413 above it).
@@ -18,24 +19,54 @@ const MaxJSONBody = 1 << 20
 // DecodeJSON reads a JSON body into v, answering 415 for another content
 // type, 413 for a body over MaxJSONBody and 400 for malformed JSON.
 func DecodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
+	body, err := readJSONBody(w, r)
+	if err != nil {
+		return err
+	}
+	if err := ParseJSON(body, v); err != nil {
+		return BadJSON(err)
+	}
+	return nil
+}
+
+// readJSONBody reads a JSON body of at most MaxJSONBody bytes: 415 for
+// another content type, 413 beyond the limit.
+func readJSONBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
 	ct := r.Header.Get("Content-Type")
 	mt, _, err := mime.ParseMediaType(ct)
 	if err != nil || (mt != "application/json" && !(len(mt) > 5 && mt[len(mt)-5:] == "+json")) {
-		return fault.New(fault.Unsupported, fault.CodeUnsupportedMedia,
+		return nil, fault.New(fault.Unsupported, fault.CodeUnsupportedMedia,
 			"请求体须为 JSON（Content-Type: application/json）", "the body must be JSON (Content-Type: application/json)")
 	}
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxJSONBody))
 	if err != nil {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
-			return TooLarge()
+			return nil, TooLarge()
 		}
-		return BadJSON(err)
+		return nil, BadJSON(err)
 	}
-	if err := ParseJSON(body, v); err != nil {
-		return BadJSON(err)
+	return body, nil
+}
+
+// DecodeDocument reads a filing document body with its bounds checked
+// while decoding (rules.md "Bounds"): 413 payload_too_large for a list over
+// its bound, 422 field.too_long or field.control_character naming the
+// field, 400 for null or anything but an object; 415 and 413 as DecodeJSON.
+func DecodeDocument(w http.ResponseWriter, r *http.Request, maxWebsites int) (*filing.Document, error) {
+	body, err := readJSONBody(w, r)
+	if err != nil {
+		return nil, err
 	}
-	return nil
+	doc, err := filing.ParseDocument(body, maxWebsites)
+	if err != nil {
+		var be *filing.BoundsError
+		if errors.As(err, &be) {
+			return nil, fault.NewBounds(be.Violations)
+		}
+		return nil, BadJSON(err)
+	}
+	return doc, nil
 }
 
 // ParseJSON decodes one JSON document, the way every door reads one (the

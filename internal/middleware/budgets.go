@@ -10,54 +10,27 @@ import (
 	"beian/internal/ratelimit"
 )
 
-// budget is one per-IP limit: generous for people (a whole office behind
-// one address), tight for scripts.
-type budget struct {
-	perMinute float64
-	burst     int
-}
-
-// budgets are the per-IP limits of the endpoints anyone can reach without
-// an account, and of the pre-check. The API and the HTML forms draw on the
-// same budget, so a script cannot sidestep one door's 429s through the
-// other. (Logins and pre-checks are also limited per account inside the
-// service, for every door.)
-var budgets = map[string]budget{
-	"validate": {120, 60},
-	"register": {10, 10},
-	"reset":    {10, 10},
-	"precheck": {120, 60},
-	"public":   {120, 60}, // the public filing lookup
-}
-
-// Budgets holds the per-IP limiters, one per budget, shared by every door.
+// Budgets spends the per-IP budgets of ratelimit.IPBudgets — the
+// endpoints anyone can reach without an account, and the pre-check — with
+// one set of limiters that every door shares, so a script can neither
+// sidestep one door's 429s through the other nor double its budget.
+// (Logins and pre-checks are also limited per account inside the service.)
 type Budgets struct {
 	now    func() time.Time
-	limits map[string]*ratelimit.Limiter
+	limits *ratelimit.Set
 }
 
 // NewBudgets builds the limiters; off (BEIAN_RATE_LIMITS=off, single-client
 // load benchmarks only) lets everything through.
 func NewBudgets(on bool, now func() time.Time) *Budgets {
-	b := &Budgets{now: now, limits: map[string]*ratelimit.Limiter{}}
-	for name, l := range budgets {
-		if on {
-			b.limits[name] = ratelimit.New(l.perMinute, l.burst)
-		} else {
-			b.limits[name] = ratelimit.Disabled()
-		}
-	}
-	return b
+	return &Budgets{now: now, limits: ratelimit.NewSet(!on)}
 }
 
 // Check spends one request of the named budget for the request's client
 // address; over the budget it answers RateLimited with the wait. A local
 // tool (no client address, httpx.LimitedIP) has no per-IP budget.
 func (b *Budgets) Check(r *http.Request, name string) error {
-	l, ok := b.limits[name]
-	if !ok {
-		panic("middleware: no budget " + name) // a typo in a route table, found at the first request of a test
-	}
+	l := b.limits.Get(name) // an unknown name panics: a typo in a route table
 	ip := httpx.LimitedIP(r)
 	if ip == "" {
 		return nil

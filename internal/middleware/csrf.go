@@ -34,7 +34,8 @@ var ErrCSRF = fault.New(fault.Forbidden, "csrf_failed",
 // visitor. A post from a session that ended while the form was open asks
 // for a login instead of a CSRF refusal.
 type Forms struct {
-	// MaxUpload is the limit of a multipart body; 0 refuses uploads.
+	// MaxUpload is the limit of a multipart body; 0 allows a small form's
+	// 1 MiB, as for any other form.
 	MaxUpload int64
 	// TooLarge is the answer for an upload over MaxUpload (the attachment
 	// limit, in the applicant's words); nil answers payload_too_large.
@@ -50,6 +51,14 @@ func (f Forms) Check(h httpx.HandlerFunc) httpx.HandlerFunc {
 		if c, err := r.Cookie(SessionCookie); err == nil && c.Value != "" && Account(r) == nil {
 			return fault.NewUnauthorized()
 		}
+		// net/http removes the spooled files of the request it handed out,
+		// not of this copy (the viewer's WithContext): remove them here, on
+		// every path.
+		defer func() {
+			if r.MultipartForm != nil {
+				r.MultipartForm.RemoveAll()
+			}
+		}()
 		if err := f.parse(w, r); err != nil {
 			return err
 		}
@@ -65,7 +74,11 @@ func (f Forms) Check(h httpx.HandlerFunc) httpx.HandlerFunc {
 
 func (f Forms) parse(w http.ResponseWriter, r *http.Request) error {
 	if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
-		big, err := httpx.ParseMultipart(w, r, max(f.MaxUpload, 0))
+		limit := f.MaxUpload
+		if limit <= 0 {
+			limit = maxForm
+		}
+		big, err := httpx.ParseMultipart(w, r, limit)
 		switch {
 		case big && f.TooLarge != nil:
 			return f.TooLarge()
@@ -114,7 +127,7 @@ func Token(w http.ResponseWriter, r *http.Request) string {
 	}
 	tok := hex.EncodeToString(randomBytes(32))
 	http.SetCookie(w, &http.Cookie{Name: PreCSRFCookie, Value: tok, Path: "/", HttpOnly: true,
-		SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil, MaxAge: 24 * 3600})
+		SameSite: http.SameSiteLaxMode, Secure: httpx.OverTLS(r), MaxAge: 24 * 3600})
 	r.AddCookie(&http.Cookie{Name: PreCSRFCookie, Value: tok}) // later reads in this request see it
 	return tok
 }

@@ -6,9 +6,9 @@
 package middleware
 
 import (
-	"net"
 	"net/http"
-	"strings"
+
+	"beian/internal/httpx"
 )
 
 // Policy is a door's security headers. Every policy also sends nosniff,
@@ -57,23 +57,9 @@ func Secure(p Policy, h http.Handler) http.Handler {
 		if p.CacheControl != "" {
 			hd.Set("Cache-Control", p.CacheControl)
 		}
-		if overTLS(r) {
+		if httpx.OverTLS(r) {
 			hd.Set("Strict-Transport-Security", "max-age=31536000")
 		}
 		h.ServeHTTP(w, r)
 	})
-}
-
-// overTLS reports whether the client used HTTPS: directly, or through a
-// reverse proxy on this host that says so (X-Forwarded-Proto).
-func overTLS(r *http.Request) bool {
-	if r.TLS != nil {
-		return true
-	}
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		host = r.RemoteAddr
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback() && strings.EqualFold(r.Header.Get("X-Forwarded-Proto"), "https")
 }

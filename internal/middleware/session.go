@@ -90,7 +90,7 @@ func bearerToken(r *http.Request) string {
 // cookie lives exactly as long as the session whatever the two clocks say.
 func SetSession(w http.ResponseWriter, r *http.Request, token string, life time.Duration) {
 	c := &http.Cookie{Name: SessionCookie, Value: token, Path: "/", HttpOnly: true,
-		SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil}
+		SameSite: http.SameSiteLaxMode, Secure: httpx.OverTLS(r)}
 	if secs := int(life / time.Second); secs > 0 {
 		c.MaxAge = secs
 	}
@@ -101,5 +101,5 @@ func SetSession(w http.ResponseWriter, r *http.Request, token string, life time.
 // ClearCookie removes a cookie of ours.
 func ClearCookie(w http.ResponseWriter, r *http.Request, name string) {
 	http.SetCookie(w, &http.Cookie{Name: name, Value: "", Path: "/", MaxAge: -1, HttpOnly: true,
-		SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil})
+		SameSite: http.SameSiteLaxMode, Secure: httpx.OverTLS(r)})
 }

@@ -245,6 +245,9 @@ func (v *Validator) Validate(doc *filing.Document, today time.Time) []filing.Vio
 	if doc == nil {
 		doc = &filing.Document{}
 	}
+	// The bounds first (rules.md "Bounds"), on the document as given: the
+	// doors refuse these before building a document; here they are reported.
+	bounds := filing.CheckBounds(doc, v.maxWebsites)
 	norm := normalizedCopy(doc, false)
 	asOf, err := ParseAsOf(norm.AsOf, today)
 	if err != nil {
@@ -270,8 +273,11 @@ func (v *Validator) Validate(doc *filing.Document, today time.Time) []filing.Vio
 		}
 		c.website(i, seen)
 	}
-	return r.vs
+	return append(bounds, r.vs...)
 }
+
+// MaxWebsites is the provider's maximum of websites in one application.
+func (v *Validator) MaxWebsites() int { return v.maxWebsites }
 
 // Normalize trims every string of doc in place and brings its domains to
 // their storage form (lower case, Unicode) where they parse; an unparseable

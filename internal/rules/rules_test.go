@@ -134,7 +134,8 @@ func TestMutations(t *testing.T) {
 				w.HomepageURL = w.Domain
 				d.Websites = append(d.Websites, w)
 			}
-		}, []want{{"application.websites.too_many", "websites"}}},
+			// The bound (rules.md "Bounds") as the doors refuse it, beside the rule.
+		}, []want{{"application.websites.too_many", "websites"}, {"payload_too_large", "websites"}}},
 		{"ten websites", enterprise, func(d *filing.Document) {
 			w := d.Websites[0]
 			d.Websites = nil
@@ -591,7 +592,8 @@ func TestNewProvider(t *testing.T) {
 	d.Websites[1].Access.IPs = []string{"2402:4e00::8"}
 	g := got(v.Validate(d, today))
 	w := wants([]want{{"access.ips.not_provider", "websites[0].access.ips[0]"}, {"access.ips.not_provider", "websites[0].access.ips[1]"},
-		{"website.domain.tld_not_approved", "websites[0].domain"}, {"application.websites.too_many", "websites"}})
+		{"website.domain.tld_not_approved", "websites[0].domain"}, {"application.websites.too_many", "websites"},
+		{"payload_too_large", "websites"}}) // a provider maximum under 10 is the bound
 	if !slices.Equal(g, w) {
 		t.Errorf("got  %v\nwant %v", g, w)
 	}

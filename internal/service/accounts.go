@@ -350,6 +350,9 @@ func (s *Service) RequestPasswordReset(ctx context.Context, email string) error 
 	token, hash := newToken()
 	link := strings.TrimRight(s.cfg.BaseURL, "/") + "/password/reset?token=" + url.QueryEscape(token)
 	err = s.st.Tx(ctx, func(tx *storage.Tx) error {
+		if err := tx.EndPasswordResets(ctx, sa.ID, now); err != nil { // only the newest link works
+			return err
+		}
 		if err := tx.CreatePasswordReset(ctx, &storage.PasswordReset{TokenHash: hash, AccountID: sa.ID, CreatedAt: now, ExpiresAt: now.Add(PasswordResetTTL)}); err != nil {
 			return err
 		}
@@ -381,6 +384,9 @@ func (s *Service) ResetPassword(ctx context.Context, token, newPassword string) 
 			return err
 		}
 		if err := tx.SetPassword(ctx, id, hash, now); err != nil {
+			return err
+		}
+		if err := tx.EndPasswordResets(ctx, id, now); err != nil { // a new password ends every older link
 			return err
 		}
 		if err := tx.DeleteAccountSessions(ctx, id); err != nil {

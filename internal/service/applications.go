@@ -316,6 +316,11 @@ func (s *Service) SaveDocument(ctx context.Context, a *Account, id string, doc f
 	if !workflow.Editable(workflow.State(sa.State)) {
 		return nil, errLocked()
 	}
+	// The bounds before any other work (rules.md "Bounds"): the API
+	// checked them while decoding; the HTML door builds documents from forms.
+	if vs := filing.CheckBounds(&doc, s.rules.MaxWebsites()); len(vs) > 0 {
+		return nil, fault.NewBounds(vs)
+	}
 	var old filing.Document
 	if err := s.openJSON(sa.Document, &old); err != nil {
 		return nil, err

@@ -46,7 +46,61 @@ func (s *Service) JobHandlers() map[string]jobs.Handler {
 // queueBlobDelete schedules the removal of a blob whose row this
 // transaction deletes, at (zero: now).
 func queueBlobDelete(ctx context.Context, tx *storage.Tx, key string, at time.Time) error {
-	return tx.Enqueue(ctx, JobBlobDelete, blobDeletePayload{Key: key}, "blob.delete:"+key, at)
+	return tx.Enqueue(ctx, JobBlobDelete, blobDeletePayload{Key: key}, blobDeleteKey(key), at)
+}
+
+func blobDeleteKey(key string) string { return "blob.delete:" + key }
+
+// SweepBlobs removes blobs no row wants that are older than the grace
+// period: a process killed between writing a blob and committing its row
+// leaves one, and one killed while writing leaves a local ".tmp-*" file.
+// The grace keeps files a running upload has written but not committed
+// yet, and those a backup taken within it still references (blobDeleteAt).
+// The wiring calls it now and then, like Cleanup. It reports how many
+// blobs and temporary files it removed.
+func (s *Service) SweepBlobs(ctx context.Context) (int, error) {
+	before := s.now().Add(-max(s.blobGrace, time.Hour))
+	n := 0
+	if l, ok := s.blobs.(interface {
+		SweepTemp(context.Context, time.Time) (int, error)
+	}); ok {
+		m, err := l.SweepTemp(ctx, before)
+		if err != nil {
+			return n, err
+		}
+		n += m
+	}
+	lister, ok := s.blobs.(blob.Lister)
+	if !ok {
+		return n, nil
+	}
+	var orphans []string
+	err := lister.List(ctx, func(key string, modified time.Time) error {
+		if !modified.Before(before) {
+			return nil
+		}
+		wanted, err := s.st.BlobReferenced(ctx, key, blobDeleteKey(key))
+		if err != nil {
+			return err
+		}
+		if !wanted {
+			orphans = append(orphans, key)
+		}
+		return nil
+	})
+	if err != nil {
+		return n, fmt.Errorf("sweep blobs: %w", err)
+	}
+	for _, key := range orphans {
+		if err := s.blobs.Delete(ctx, key); err != nil && !errors.Is(err, blob.ErrInvalidKey) {
+			return n, fmt.Errorf("sweep blob: %w", err)
+		}
+		n++
+	}
+	if n > 0 {
+		s.log.Info("swept orphaned attachment files", "count", n)
+	}
+	return n, nil
 }
 
 // queueWithdrawnCleanup schedules the removal of a withdrawn

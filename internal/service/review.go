@@ -312,6 +312,9 @@ func reasonViolation(rule, field string, zh, en string) filing.Violation {
 	return filing.Violation{Rule: rule, Field: field, Severity: filing.SeverityError, Message: filing.Text{ZH: zh, EN: en}}
 }
 
+// maxReasons bounds the reasons of one decision.
+const maxReasons = 100
+
 // checkReasons trims the reasons and lists what is wrong with them.
 func checkReasons(rs []filing.Reason) ([]filing.Reason, []filing.Violation) {
 	var out []filing.Reason
@@ -346,6 +349,10 @@ func (s *Service) Decide(ctx context.Context, a *Account, id string, in Decision
 	if !ok {
 		return nil, fault.NewInvalid([]filing.Violation{reasonViolation("review.decision.invalid", "decision",
 			"决定须为 approve、reject 或 reject_materials", "decision must be approve, reject or reject_materials")})
+	}
+	// A rejection names fields of one document: a few dozen at most.
+	if len(in.Reasons) > maxReasons {
+		return nil, fault.NewBounds([]filing.Violation{filing.ListViolation("reasons", maxReasons)})
 	}
 	reasons, bad := checkReasons(in.Reasons)
 	err = s.st.Tx(ctx, func(tx *storage.Tx) error {

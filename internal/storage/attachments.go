@@ -82,3 +82,16 @@ func (t *Tx) DeleteAttachment(ctx context.Context, applicationID, id string) err
 	}
 	return mustAffect(res, "attachment "+id)
 }
+
+// BlobReferenced reports whether a blob is still wanted: an attachment row
+// points to it, or the job that removes it later (jobKey) is pending (a
+// replaced or deleted file is kept for the backups' grace period).
+func (s *Store) BlobReferenced(ctx context.Context, key, jobKey string) (bool, error) {
+	var n int
+	err := s.queryRow(ctx, `SELECT (SELECT COUNT(*) FROM attachments WHERE blob_key = ?)
+		+ (SELECT COUNT(*) FROM jobs WHERE idem_key = ? AND state IN ('queued', 'running'))`, key, jobKey).Scan(&n)
+	if err != nil {
+		return false, fmt.Errorf("blob referenced: %w", translate(err))
+	}
+	return n > 0, nil
+}

@@ -94,6 +94,15 @@ func (t *Tx) CreatePasswordReset(ctx context.Context, p *PasswordReset) error {
 	return nil
 }
 
+// EndPasswordResets ends every unused reset link of an account: a new link
+// or a new password makes the older links worthless.
+func (t *Tx) EndPasswordResets(ctx context.Context, accountID string, now time.Time) error {
+	if _, err := t.exec(ctx, `UPDATE password_resets SET used_at = ? WHERE account_id = ? AND used_at = 0`, ms(now), accountID); err != nil {
+		return fmt.Errorf("end password resets: %w", err)
+	}
+	return nil
+}
+
 // UsePasswordReset marks a token used and returns its account, if the token
 // exists, is unused and has not expired at now; otherwise ErrNotFound. Marking
 // and checking in one statement makes the token single-use under races.

@@ -183,13 +183,15 @@ func mergeWebsites(doc *filing.Document, form url.Values, l locker, max int) {
 			setStr(f.ptr(w), form, p+"."+f.name, l)
 		}
 		if !l.locked(p + ".content_types") {
-			w.ContentTypes = cleanList(form[p+".content_types"])
+			w.ContentTypes = cleanList(form[p+".content_types"], filing.MaxContentTypes)
 		}
 		if !l.locked(p + ".languages") {
-			w.Languages = cleanList(form[p+".languages"])
+			w.Languages = cleanList(form[p+".languages"], filing.MaxLanguages)
 		}
 		if !l.locked(p + ".pre_approvals") {
-			rows := formInt(form, p+".pre_approvals.count", 20)
+			// One row past the bound, so the service refuses the list rather than
+			// the form losing what was typed.
+			rows := formInt(form, p+".pre_approvals.count", filing.MaxPreApprovals+1)
 			w.PreApprovals = []filing.PreApproval{}
 			for j := 0; j < rows; j++ {
 				q := p + ".pre_approvals[" + strconv.Itoa(j) + "]"
@@ -225,29 +227,39 @@ func mergeAccess(doc *filing.Document, form url.Values, l locker) {
 		setStr(&a.Method, form, p+".method", l)
 		setStr(&a.ServerLocation, form, p+".server_location", l)
 		if !l.locked(p + ".ips") {
-			a.IPs = splitIPs(form.Get(p + ".ips"))
+			a.IPs = splitIPs(form.Get(p+".ips"), filing.MaxIPs)
 		}
 	}
 }
 
-// splitIPs accepts addresses one a line, or separated by commas or spaces.
-func splitIPs(s string) []string {
+// splitIPs accepts addresses one a line, or separated by commas or
+// spaces; it keeps one past max, for the service to refuse the list.
+func splitIPs(s string, max int) []string {
 	out := []string{}
 	// Any Unicode space separates (a pasted list may hold U+3000 or a
 	// vertical tab), so no entry is blank.
-	for _, f := range strings.FieldsFunc(s, func(r rune) bool {
+	for f := range strings.FieldsFuncSeq(s, func(r rune) bool {
 		return unicode.IsSpace(r) || r == ',' || r == '，' || r == ';' || r == '；'
 	}) {
+		if len(out) > max {
+			break
+		}
 		out = append(out, f)
 	}
 	return out
 }
 
-func cleanList(in []string) []string {
+// cleanList trims and deduplicates a posted list, keeping one entry past
+// max so the service refuses the list (and a form of 100,000 values costs
+// no more than one of max).
+func cleanList(in []string, max int) []string {
 	out := []string{}
 	for _, s := range in {
 		s = strings.TrimSpace(s)
 		if s != "" && !slices.Contains(out, s) {
+			if len(out) > max {
+				break
+			}
 			out = append(out, s)
 		}
 	}

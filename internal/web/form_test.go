@@ -35,7 +35,7 @@ func TestSplitIPs(t *testing.T) {
 		"":                              {},
 	}
 	for in, want := range cases {
-		if got := splitIPs(in); !reflect.DeepEqual(got, want) {
+		if got := splitIPs(in, 32); !reflect.DeepEqual(got, want) {
 			t.Errorf("splitIPs(%q) = %q, want %q", in, got, want)
 		}
 	}

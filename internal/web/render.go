@@ -10,7 +10,6 @@ import (
 	"net/url"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"beian/internal/fault"
 	"beian/internal/httpx"
@@ -250,17 +249,7 @@ func (wb *Web) static() http.Handler {
 	if err != nil {
 		panic(err) // the embed directive guarantees the folder
 	}
-	fsrv := http.StripPrefix("/static/", http.FileServerFS(sub))
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		// embed's FS refuses names that are not valid UTF-8 and the file
-		// server turns that into a 500; such a name is simply not a file here.
-		if !utf8.ValidString(r.URL.Path) {
-			http.NotFound(w, r)
-			return
-		}
-		w.Header().Set("Cache-Control", "public, max-age=3600")
-		fsrv.ServeHTTP(w, r)
-	})
+	return httpx.StaticFiles("/static/", sub)
 }
 
 // divisions answers the cities of a province or the counties of a city,

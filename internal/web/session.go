@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"strings"
 
+	"beian/internal/httpx"
 	"beian/internal/middleware"
 )
 
@@ -23,7 +24,7 @@ func setFlash(w http.ResponseWriter, r *http.Request, key string, arg ...string)
 		v += "|" + arg[0]
 	}
 	http.SetCookie(w, &http.Cookie{Name: flashCookie, Value: url.QueryEscape(v), Path: "/", HttpOnly: true,
-		SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil, MaxAge: 60})
+		SameSite: http.SameSiteLaxMode, Secure: httpx.OverTLS(r), MaxAge: 60})
 }
 
 func takeFlash(w http.ResponseWriter, r *http.Request, lang string) string {
@@ -49,10 +50,21 @@ func takeFlash(w http.ResponseWriter, r *http.Request, lang string) string {
 	return tr(lang, key)
 }
 
-// localPath accepts only a path on this site, so redirects cannot be
-// turned into an open redirect.
+// localPath accepts only a clean path on this site, so redirects cannot be
+// turned into an open redirect: printable ASCII without spaces or
+// backslashes (browsers drop a tab or a line break inside a URL, so
+// "/\t/evil.example" would become "//evil.example"), not "//", no scheme
+// or host.
 func localPath(p, fallback string) string {
-	if p == "" || !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") || strings.HasPrefix(p, "/\\") || strings.ContainsAny(p, "\r\n") {
+	if p == "" || p[0] != '/' || len(p) > 2048 || strings.HasPrefix(p, "//") {
+		return fallback
+	}
+	for i := 0; i < len(p); i++ {
+		if c := p[i]; c <= ' ' || c >= 0x7f || c == '\\' {
+			return fallback
+		}
+	}
+	if u, err := url.Parse(p); err != nil || u.Scheme != "" || u.Host != "" || u.User != nil {
 		return fallback
 	}
 	return p

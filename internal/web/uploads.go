@@ -147,6 +147,8 @@ func (wb *Web) uploadsPage(w http.ResponseWriter, r *http.Request) error {
 	return wb.render(w, r, http.StatusOK, "uploads", wb.buildUploads(r, app))
 }
 
+var badWebsite = filing.Text{ZH: "表单缺少网站序号（website），请刷新页面后重新上传", EN: "the form lacks the website index (website); reload the page and upload again"}
+
 // uploadPost stores one attachment. A refused file (not a JPEG, too large,
 // too small) is shown beside its upload form.
 func (wb *Web) uploadPost(w http.ResponseWriter, r *http.Request) error {
@@ -155,9 +157,14 @@ func (wb *Web) uploadPost(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	kind := r.FormValue("kind")
-	website, err := strconv.Atoi(r.FormValue("website"))
+	// The form always says which website (-1: none); anything else is a
+	// malformed post, answered as such with the field named.
+	website, err := strconv.Atoi(strings.TrimSpace(r.FormValue("website")))
 	if err != nil {
 		website = -1
+		e := fault.NewBadRequest(badWebsite.ZH, badWebsite.EN)
+		e.Violations = []filing.Violation{{Rule: "attachment.website.invalid", Field: "website", Severity: filing.SeverityError, Message: badWebsite}}
+		err = e
 	}
 	in := service.AttachmentInput{Kind: kind, Website: website, SignedOn: strings.TrimSpace(r.FormValue("signed_on"))}
 	file, _, ferr := r.FormFile("file")
@@ -169,6 +176,7 @@ func (wb *Web) uploadPost(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	switch {
+	case err != nil:
 	case ferr == nil:
 		in.File = file
 	case frontErr == nil && backErr == nil:

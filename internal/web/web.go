@@ -38,7 +38,8 @@ type Web struct {
 	ref     *refdata.Data
 	pages   *pages
 	budgets *middleware.Budgets
-	forms   middleware.Forms
+	forms   middleware.Forms // every other form: small, no files
+	uploads middleware.Forms // the upload form
 }
 
 // New parses the templates (failing fast on a broken one) and returns the UI.
@@ -61,9 +62,9 @@ func New(d Deps) (*Web, error) {
 	}
 	// Uploads: one attachment (or an ID card's two sides) plus the form
 	// fields; 1 MiB in memory, the rest spooled to a temporary file.
-	forms := middleware.Forms{MaxUpload: 2*d.Service.AttachmentMaxBytes() + (1 << 20), TooLarge: d.Service.ErrAttachmentTooLarge}
+	uploads := middleware.Forms{MaxUpload: 2*d.Service.AttachmentMaxBytes() + (1 << 20), TooLarge: d.Service.ErrAttachmentTooLarge}
 	return &Web{svc: d.Service, cfg: d.Config, log: d.Log, now: d.Now, ref: refdata.Default(), pages: p,
-		budgets: d.Budgets, forms: forms}, nil
+		budgets: d.Budgets, uploads: uploads}, nil
 }
 
 // Routes mounts every page. The JSON API owns /api/v1/; everything else is here.
@@ -95,7 +96,7 @@ func (wb *Web) Routes(mux *http.ServeMux) {
 	h("POST /records/cancel", wb.cancelPost)
 	h("GET /lookup", wb.lookup) // the public lookup, no account needed
 	h("GET /apply", wb.precheckPage)
-	h("POST /apply", wb.precheckPost)
+	limited("POST /apply", "precheck", wb.precheckPost)
 	h("GET /applications/{id}", wb.progress)
 	h("POST /applications/{id}/withdraw", wb.withdraw)
 	h("POST /applications/{id}/verification", wb.verificationPost)
@@ -105,7 +106,9 @@ func (wb *Web) Routes(mux *http.ServeMux) {
 		h("POST /applications/{id}/"+s, wb.stepPost)
 	}
 	h("GET /applications/{id}/uploads", wb.uploadsPage)
-	h("POST /applications/{id}/attachments", wb.uploadPost)
+	// The upload form alone takes files: an attachment, or an ID card's two
+	// sides, spooled to disk beyond 1 MiB.
+	mux.Handle("POST /applications/{id}/attachments", wb.handle(wb.uploads.Check(wb.uploadPost)))
 	h("GET /applications/{id}/attachments/{aid}", wb.attachmentFile)
 	h("POST /applications/{id}/attachments/{aid}/delete", wb.attachmentDelete)
 	h("GET /applications/{id}/submit", wb.submitPage)
@@ -127,7 +130,6 @@ func (wb *Web) handle(fn httpx.HandlerFunc) http.Handler {
 	return middleware.Secure(middleware.Pages, middleware.Cookie(wb.svc.Authenticate,
 		httpx.Handle(wb.log, wb.renderError, fn)))
 }
-
 
 // account returns the logged-in account or the 401 that sends the visitor
 // to the login page.
@@ -151,6 +153,6 @@ func (wb *Web) switchLang(w http.ResponseWriter, r *http.Request) error {
 		to = "zh"
 	}
 	http.SetCookie(w, &http.Cookie{Name: langCookie, Value: to, Path: "/", MaxAge: 365 * 24 * 3600,
-		SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil})
+		SameSite: http.SameSiteLaxMode, Secure: httpx.OverTLS(r)})
 	return redirect(w, r, localPath(r.URL.Query().Get("back"), "/"))
 }

@@ -1,0 +1,144 @@
+package filing
+
+import (
+	"errors"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
+)
+
+// BoundsError is a document refused for its bounds while decoding: a list
+// over its bound (TooLarge: 413) or texts too long or with control
+// characters (422), each named by its field.
+type BoundsError struct {
+	TooLarge   bool
+	Violations []Violation
+}
+
+func (e *BoundsError) Error() string {
+	if len(e.Violations) == 0 {
+		return "filing document out of bounds"
+	}
+	return e.Violations[0].Rule + " at " + e.Violations[0].Field
+}
+
+// ErrNotObject is a body that is JSON but not an object (null, [], "x").
+var ErrNotObject = errors.New("the filing document must be a JSON object")
+
+// ParseDocument decodes one filing document, the way every door reads one
+// (API, HTML-free `beian validate`), checking the bounds while decoding: a
+// list stops at its bound plus one entry, so a body of 349,000 websites
+// costs no more than one of eleven. Invalid UTF-8, duplicate names and
+// trailing data are refused (Decode's rules); null and non-objects are
+// ErrNotObject. A *BoundsError reports the bounds broken.
+func ParseDocument(b []byte, maxWebsites int) (*Document, error) {
+	if !utf8.Valid(b) {
+		return nil, errors.New("the body is not valid UTF-8")
+	}
+	var texts []Violation
+	wrapped := func(path string, dec *jsontext.Decoder, each func() error) error {
+		if _, err := dec.ReadToken(); err != nil { // '['
+			return err
+		}
+		max := ListBound(path, maxWebsites)
+		for i := 0; dec.PeekKind() != ']'; i++ {
+			if i == max {
+				return &BoundsError{TooLarge: true, Violations: []Violation{ListViolation(path, max)}}
+			}
+			if err := each(); err != nil {
+				return err
+			}
+		}
+		_, err := dec.ReadToken()
+		return err
+	}
+	listOf := func(dec *jsontext.Decoder) string { return docPath(dec.StackPointer()) }
+	opts := json.WithUnmarshalers(json.JoinUnmarshalers(
+		json.UnmarshalFromFunc(func(dec *jsontext.Decoder, v *[]Website) error {
+			if dec.PeekKind() != '[' {
+				return json.SkipFunc // the default: null is nil, anything else an error
+			}
+			*v = (*v)[:0]
+			return wrapped(listOf(dec), dec, func() error {
+				var w Website
+				err := json.UnmarshalDecode(dec, &w)
+				*v = append(*v, w)
+				return err
+			})
+		}),
+		json.UnmarshalFromFunc(func(dec *jsontext.Decoder, v *[]PreApproval) error {
+			if dec.PeekKind() != '[' {
+				return json.SkipFunc // the default: null is nil, anything else an error
+			}
+			*v = (*v)[:0]
+			return wrapped(listOf(dec), dec, func() error {
+				var p PreApproval
+				err := json.UnmarshalDecode(dec, &p)
+				*v = append(*v, p)
+				return err
+			})
+		}),
+		json.UnmarshalFromFunc(func(dec *jsontext.Decoder, v *[]string) error {
+			if dec.PeekKind() != '[' {
+				return json.SkipFunc // the default: null is nil, anything else an error
+			}
+			*v = (*v)[:0]
+			return wrapped(listOf(dec), dec, func() error {
+				var s string
+				err := json.UnmarshalDecode(dec, &s)
+				*v = append(*v, s)
+				return err
+			})
+		}),
+		json.UnmarshalFromFunc(func(dec *jsontext.Decoder, v *string) error {
+			if dec.PeekKind() != '"' {
+				return json.SkipFunc // the default: null leaves it, a number is an error
+			}
+			tok, err := dec.ReadToken()
+			if err != nil {
+				return err
+			}
+			*v = tok.String()
+			if vi, ok := TextViolation(docPath(dec.StackPointer()), *v); !ok {
+				texts = append(texts, vi)
+			}
+			return nil
+		}),
+	))
+	var doc *Document
+	if err := json.Unmarshal(b, &doc, opts, json.MatchCaseInsensitiveNames(true)); err != nil {
+		var be *BoundsError
+		if errors.As(err, &be) {
+			return nil, be
+		}
+		return nil, err
+	}
+	if doc == nil {
+		return nil, ErrNotObject
+	}
+	if len(texts) > 0 {
+		return nil, &BoundsError{Violations: texts}
+	}
+	return doc, nil
+}
+
+// docPath turns a JSON Pointer (/websites/0/access/ips/3) into the
+// document path the rules use (websites[0].access.ips[3]); names are
+// lower-cased, as they match case-insensitively.
+func docPath(p jsontext.Pointer) string {
+	var b strings.Builder
+	for tok := range p.Tokens() {
+		if _, err := strconv.Atoi(tok); err == nil {
+			b.WriteString("[" + tok + "]")
+			continue
+		}
+		if b.Len() > 0 {
+			b.WriteByte('.')
+		}
+		b.WriteString(strings.ToLower(tok))
+	}
+	return b.String()
+}
