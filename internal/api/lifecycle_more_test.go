@@ -293,7 +293,9 @@ func TestVerificationReupload(t *testing.T) {
 		t.Errorf("document edit in verification: %d", a.status)
 	}
 	v := e.do("GET", path+"/verification", tok, nil).json(t)["verification"].(map[string]any)
-	if v["method"] != "onsite" || v["received_at"] == nil {
+	// The refused round's receipt is forgotten: the progress page must not
+	// say 资料已签收 while the applicant is asked for new materials.
+	if v["method"] != "onsite" || v["received_at"] != nil {
 		t.Errorf("verification after rejection: %v", v)
 	}
 	if a := e.do("POST", path+"/verification", tok, map[string]any{"method": "mail", "tracking_number": "YT99887766"}); a.status != 200 || a.json(t)["verification"].(map[string]any)["received_at"] != nil {

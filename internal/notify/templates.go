@@ -49,7 +49,10 @@ type Data struct {
 	// Reason is the bureau's rejection text, or why the SMS step returned.
 	Reason string `json:"reason,omitempty"`
 	// SMS step: whether codes are coming, and a code with its validity.
-	SMSRequired bool   `json:"sms_required,omitempty"`
+	SMSRequired bool `json:"sms_required,omitempty"`
+	// SMSAtBureau: the real bureau texts the codes and the leaders confirm
+	// them at its site (relay mode); Beian sends none.
+	SMSAtBureau bool   `json:"sms_at_bureau,omitempty"`
 	Code        string `json:"code,omitempty"`
 	ValidHours  int    `json:"valid_hours,omitempty"`
 	// Approved: the numbers issued.
@@ -185,7 +188,7 @@ Record your verification: {{link .URL}}
 		"zh": {`{{if eq .Stage "materials"}}核验材料需要补正{{else}}备案申请被驳回，请修改后重新提交{{end}}（{{.SubjectName}}）`, `{{hello .Name "zh"}}
 
 {{if eq .Stage "materials"}}您提交的核验材料（幕布照片或纸质材料）未通过审核，原因如下：{{else if eq .Stage "material"}}材料审核中发现备案信息有误，申请已退回修改，原因如下：{{else}}您的备案申请（编号 {{.ApplicationID}}）未通过初审，原因如下：{{end}}
-{{range $i, $r := .Reasons}}{{inc $i}}. {{fieldName $r.Field "zh"}}：{{$r.Message}}
+{{range $i, $r := .Reasons}}{{inc $i}}. {{if $r.Field}}{{fieldName $r.Field "zh"}}：{{end}}{{$r.Message}}
 {{end}}
 下一步：{{if eq .Stage "materials"}}请按上述原因重新拍摄幕布照片或重新寄送材料，并在系统中重新登记。{{else}}请登录系统，按上述原因修改标注的字段后重新提交；修改后的申请将重新进入初审（2 个工作日）。{{end}}
 修改申请：{{link .URL}}
@@ -193,7 +196,7 @@ Record your verification: {{link .URL}}
 		"en": {`{{if eq .Stage "materials"}}Verification materials need correcting{{else}}Filing application rejected: please correct and resubmit{{end}} ({{.SubjectName}})`, `{{hello .Name "en"}}
 
 {{if eq .Stage "materials"}}Your verification materials (backdrop photo or paper originals) were not accepted, for these reasons:{{else if eq .Stage "material"}}The material review found errors in the filing data; the application is returned for correction, for these reasons:{{else}}Your filing application ({{.ApplicationID}}) did not pass the initial review, for these reasons:{{end}}
-{{range $i, $r := .Reasons}}{{inc $i}}. {{fieldName $r.Field "en"}}: {{$r.Message}}
+{{range $i, $r := .Reasons}}{{inc $i}}. {{if $r.Field}}{{fieldName $r.Field "en"}}: {{end}}{{$r.Message}}
 {{end}}
 Next: {{if eq .Stage "materials"}}retake the backdrop photo or mail the materials again as described, and record it in the system.{{else}}sign in, correct the fields named above and resubmit; the application then goes through the initial review again (2 working days).{{end}}
 Correct the application: {{link .URL}}
@@ -223,6 +226,10 @@ Progress: {{link .URL}}
 下一步：工信部将从 {{bureauSender}} 向负责人手机发送 6 位短信验证码。请在 24 小时内登录系统（或工信部备案管理系统 https://beian.miit.gov.cn），输入手机号、负责人证件号码后 6 位和验证码完成核验。
 超过 24 小时未核验或输错 5 次，申请将被退回，需要重新提交管局。
 短信核验：{{link .URL}}
+{{else if .SMSAtBureau}}
+下一步：工信部将从 {{bureauSender}} 向负责人手机发送短信验证码（本系统不发送验证码）。请负责人在 24 小时内登录工信部备案管理系统 https://beian.miit.gov.cn ，进入“短信核验”，输入手机号、负责人证件号码后 6 位和验证码完成核验。
+超过 24 小时未核验或输错 5 次，管局将退回申请，我们需要重新提交。
+查看进度：{{link .URL}}
 {{else}}
 下一步：无需操作，请等待管局审核。
 {{end}}{{if .ETA}}预计备案完成日期：{{.ETA}}（以管局审核为准）。
@@ -234,6 +241,10 @@ Your filing application ({{.ApplicationID}}) has been submitted to the communica
 Next: the MIIT will text a 6-digit code from {{bureauSender}} to the leaders' mobiles. Within 24 hours, enter the mobile number, the last 6 characters of the leader's certificate number and the code in the system (or at https://beian.miit.gov.cn).
 After 24 hours, or 5 wrong attempts, the application is returned and must be submitted to the bureau again.
 SMS verification: {{link .URL}}
+{{else if .SMSAtBureau}}
+Next: the MIIT will text a code from {{bureauSender}} to the leaders' mobiles (this system sends none). Within 24 hours, each leader signs in at the MIIT filing system https://beian.miit.gov.cn, opens "SMS verification" (短信核验) and enters the mobile number, the last 6 characters of the leader's certificate number and the code.
+After 24 hours, or 5 wrong attempts, the bureau returns the application and we must submit it again.
+Progress: {{link .URL}}
 {{else}}
 Next: nothing to do; the bureau reviews the application.
 {{end}}{{if .ETA}}Estimated approval date: {{.ETA}} (the bureau has the final word).
@@ -500,33 +511,42 @@ var stateNames = map[string]filing.Text{
 	"verification":    {ZH: "待核验", EN: "awaiting verification"},
 }
 
-// fieldName turns a field path like "websites[0].name" into words for the
-// reader, keeping the path in brackets so it matches the form.
+// fieldName turns a field path like "websites[0].leader.mobile" into the
+// words the reader sees on the form ("网站 1 · 负责人 · 手机号码"); the path
+// itself is an internal name and never shown.
 func fieldName(path, lang string) string {
-	parts := strings.Split(path, ".")
 	var words []string
-	for _, p := range parts {
+	for _, p := range strings.Split(path, ".") {
 		base, idx, hasIdx := strings.Cut(p, "[")
-		w, ok := fieldWords[base]
 		label := base
-		if ok {
+		if w, ok := fieldWords[base]; ok {
 			label = w.In(lang)
 		}
 		if hasIdx {
-			n := strings.TrimSuffix(idx, "]")
 			var i int
-			if _, err := fmt.Sscanf(n, "%d", &i); err == nil {
-				if lang == "en" {
-					label = fmt.Sprintf("%s %d", label, i+1)
-				} else {
-					label = fmt.Sprintf("%s%d", label, i+1)
-				}
+			if _, err := fmt.Sscanf(strings.TrimSuffix(idx, "]"), "%d", &i); err == nil {
+				label = fmt.Sprintf("%s %d", label, i+1)
 			}
 		}
 		words = append(words, label)
 	}
-	sep := " › "
-	return strings.Join(words, sep) + " (" + path + ")"
+	// An attachment reads as its kind, per website where it has one:
+	// "网站 1 · 现场核验照片", not "附件 · site_photo 1".
+	if len(words) == 2 && strings.HasPrefix(path, "attachments.") {
+		kind, idx, hasIdx := strings.Cut(strings.TrimPrefix(path, "attachments."), "[")
+		label := kind
+		if w, ok := fieldWords[kind]; ok {
+			label = w.In(lang)
+		}
+		if hasIdx {
+			var i int
+			if _, err := fmt.Sscanf(strings.TrimSuffix(idx, "]"), "%d", &i); err == nil {
+				return fieldWords["websites"].In(lang) + fmt.Sprintf(" %d · ", i+1) + label
+			}
+		}
+		return label
+	}
+	return strings.Join(words, " · ")
 }
 
 var fieldWords = map[string]filing.Text{
@@ -560,4 +580,15 @@ var fieldWords = map[string]filing.Text{
 	"server_location":  {ZH: "服务器所在地", EN: "server location"},
 	"method":           {ZH: "接入方式", EN: "access method"},
 	"attachments":      {ZH: "附件", EN: "attachments"},
+	"sms":              {ZH: "短信核验", EN: "SMS verification"},
+	// Attachment kinds (model.md).
+	"subject_certificate":   {ZH: "主办单位证件", EN: "subject certificate"},
+	"subject_leader_id":     {ZH: "主体负责人证件", EN: "subject leader's ID"},
+	"website_leader_id":     {ZH: "网站负责人证件", EN: "website leader's ID"},
+	"verification_form":     {ZH: "网站备案信息真实性核验单", EN: "verification form"},
+	"site_photo":            {ZH: "现场核验照片（幕布照）", EN: "backdrop photo"},
+	"domain_certificate":    {ZH: "域名证书", EN: "domain certificate"},
+	"pre_approval_document": {ZH: "前置审批文件", EN: "pre-approval document"},
+	"authorization_letter":  {ZH: "授权书", EN: "letter of authorization"},
+	"security_letter":       {ZH: "网络安全责任书", EN: "security responsibility letter"},
 }

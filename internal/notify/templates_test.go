@@ -27,6 +27,8 @@ func sample() Data {
 		Reasons: []filing.Reason{
 			{Field: "websites[0].name", Rule: "website.name.generic", Message: "网站名称不能只用“博客”"},
 			{Field: "subject.leader.mobile", Message: "电话无法接通"},
+			{Field: "attachments.site_photo[0]", Message: "照片模糊"},
+			{Field: "attachments.subject_certificate", Message: "请上传彩色扫描件"},
 		},
 		Reason: "主体证件与登记信息不符", SMSRequired: true, Code: "482913", ValidHours: 24,
 		Numbers: &Numbers{Subject: "京ICP备2026000001号", Websites: []WebsiteNumber{
@@ -37,6 +39,9 @@ func sample() Data {
 		Overdue: []OverdueTask{{ApplicationID: "A-7", SubjectName: "某公司", State: "initial_review", DueAt: "2026-11-27 18:00"}},
 	}
 }
+
+// internalName matches a document path or a snake_case key.
+var internalName = regexp.MustCompile(`\b[a-z]+(_[a-z]+)+\b|\[[0-9]+\]|\b(subject|websites|attachments)\.[a-z]`)
 
 func TestEveryTemplateRendersInBothLanguages(t *testing.T) {
 	tpl := templates(t)
@@ -55,6 +60,17 @@ func TestEveryTemplateRendersInBothLanguages(t *testing.T) {
 			}
 			if subj == "" || len(body) < 40 {
 				t.Errorf("%s.%s: empty subject or body: %q / %q", name, lang, subj, body)
+			}
+			// Field paths and keys are internal names: the reader sees words.
+			if m := internalName.FindString(subj + body); m != "" {
+				t.Errorf("%s.%s shows the internal name %q:\n%s", name, lang, m, body)
+			}
+			// Every mail greets and signs in the provider's name, never "Beian".
+			if name != TplSMSCode && (!strings.Contains(body, config.DefaultProvider().Name) || strings.Contains(subj+body, "Beian")) {
+				t.Errorf("%s.%s is not signed by the provider:\n%s", name, lang, body)
+			}
+			if name != TplSMSCode && !strings.Contains(body, "张三") {
+				t.Errorf("%s.%s does not greet the reader:\n%s", name, lang, body)
 			}
 			if strings.Contains(subj+body, "<no value>") {
 				t.Errorf("%s.%s: unfilled value:\n%s", name, lang, body)
@@ -86,8 +102,9 @@ func TestTemplateContents(t *testing.T) {
 	}{
 		{TplInitialApproved, "zh", []string{p.Offices[0].Address, p.Offices[1].Address, p.Offices[1].Phone, p.MailingAddress, "快递单号", "https://beian.example.cn/applications/A-1001"}},
 		{TplInitialApproved, "en", []string{p.Offices[0].Address, p.MailingAddress, "tracking number"}},
-		{TplRejected, "zh", []string{"websites[0].name", "网站1", "网站名称不能只用“博客”", "subject.leader.mobile", "电话无法接通", "重新提交"}},
-		{TplRejected, "en", []string{"Website 1 › name (websites[0].name)", "电话无法接通", "resubmit"}},
+		{TplRejected, "zh", []string{"网站 1 · 名称：网站名称不能只用“博客”", "主办单位 · 负责人 · 手机号码：电话无法接通",
+			"网站 1 · 现场核验照片（幕布照）：照片模糊", "主办单位证件：请上传彩色扫描件", "重新提交", "上海蓝云网络科技有限公司"}},
+		{TplRejected, "en", []string{"Website 1 · name: ", "Subject · leader · mobile: 电话无法接通", "Website 1 · backdrop photo: 照片模糊", "resubmit"}},
 		{TplBureauSubmitted, "zh", []string{"24 小时内", "12381", "后 6 位"}},
 		{TplBureauSubmitted, "en", []string{"within 24 hours", "12381", "last 6 characters"}},
 		{TplSMSCode, "zh", []string{"482913", "24 小时"}},

@@ -13,6 +13,7 @@ import (
 
 	"beian/internal/fault"
 	"beian/internal/filing"
+	"beian/internal/notify"
 	"beian/internal/phone"
 	"beian/internal/rules"
 	"beian/internal/storage"
@@ -158,7 +159,7 @@ func (s *Service) createAccount(ctx context.Context, actor *Account, in Register
 		if role != RoleApplicant {
 			return nil
 		}
-		return s.queueEmail(ctx, tx, a.Email, a.Lang, "account.registered:"+a.ID, msgRegistered(a.Name, s.cfg.BaseURL))
+		return s.queueTemplate(ctx, tx, a.Email, a.Lang, "account.registered:"+a.ID, notify.TplAccountRegistered, notify.Data{Name: a.Name})
 	})
 	if err != nil {
 		return nil, storeErr(err)
@@ -356,7 +357,7 @@ func (s *Service) RequestPasswordReset(ctx context.Context, email string) error 
 		if err := tx.CreatePasswordReset(ctx, &storage.PasswordReset{TokenHash: hash, AccountID: sa.ID, CreatedAt: now, ExpiresAt: now.Add(PasswordResetTTL)}); err != nil {
 			return err
 		}
-		return s.queueEmail(ctx, tx, sa.Email, sa.Lang, "account.password_reset:"+hash[:16], msgPasswordReset(sa.Name, link))
+		return s.queueEmail(ctx, tx, sa.Email, sa.Lang, "account.password_reset:"+hash[:16], msgPasswordReset(sa.Name, link, s.cfg.Provider.Name))
 	})
 	if err != nil {
 		return storeErr(err)

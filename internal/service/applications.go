@@ -14,6 +14,7 @@ import (
 	"beian/internal/domainname"
 	"beian/internal/fault"
 	"beian/internal/filing"
+	"beian/internal/notify"
 	"beian/internal/pii"
 	"beian/internal/rules"
 	"beian/internal/storage"
@@ -35,6 +36,7 @@ type Application struct {
 	CreatedAt, UpdatedAt, SubmittedAt  time.Time
 	Rejection                          []filing.Reason // reasons of the last rejection, while it stands
 	RecordNumber                       string          // change/cancel: the record it started from
+	Progress                           Progress        // progress.go: where it stands, as the applicant is told
 
 	version int
 }
@@ -43,6 +45,7 @@ type Application struct {
 type Transition struct {
 	At       time.Time
 	Actor    string // the role that acted: applicant, reviewer, admin, bureau, scheduler
+	Event    string // the workflow event (submit, approve, reject_materials …)
 	From, To string
 	Reasons  []filing.Reason
 }
@@ -51,6 +54,7 @@ type Transition struct {
 type SMSStatus struct {
 	Role, Mobile, Status string // Mobile masked
 	AttemptsLeft         int
+	Deadline             time.Time // when the codes lapse (24 hours after the submission to the bureau)
 }
 
 // Numbers are the ICP numbers issued on approval.
@@ -536,14 +540,16 @@ func (s *Service) view(ctx context.Context, sa *storage.Application) (*Applicati
 		return nil, storeErr(err)
 	}
 	for _, tr := range hist {
-		app.History = append(app.History, Transition{At: tr.At, Actor: tr.ActorRole, From: tr.From, To: tr.To, Reasons: tr.Reasons})
+		app.History = append(app.History, Transition{At: tr.At, Actor: tr.ActorRole, Event: tr.Event, From: tr.From, To: tr.To, Reasons: tr.Reasons})
 	}
-	if n := len(hist); n > 0 && hist[n-1].To == sa.State &&
-		(sa.State == string(workflow.InitialRejected) || sa.State == string(workflow.BureauRejected)) {
+	if n := len(hist); n > 0 && hist[n-1].To == sa.State && rejectedBy(hist[n-1].Event) {
 		app.Rejection = hist[n-1].Reasons
 	}
 	app.ETA = s.eta(sa, hist)
 	if err := s.lifecycleView(ctx, sa, app); err != nil { // SMS codes and numbers (lifecycle.go)
+		return nil, err
+	}
+	if err := s.progress(ctx, sa, hist, atts, app); err != nil { // progress.go
 		return nil, err
 	}
 	if err := s.maskFiledElsewhere(ctx, sa, &app.Document); err != nil { // changes.go
@@ -619,8 +625,7 @@ func (s *Service) Submit(ctx context.Context, a *Account, id string) (*Applicati
 			return err
 		}
 		sa = cur
-		return s.queueEmail(ctx, tx, a.Email, a.Lang, fmt.Sprintf("application.submitted:%s:%d", cur.ID, cur.Version),
-			msgSubmitted(cur.ID, cur.SubjectName, due.In(workdays.CST).Format("2006-01-02 15:04"), strings.TrimRight(s.cfg.BaseURL, "/")))
+		return s.notifyOwner(ctx, tx, cur, notify.TplSubmitted, notify.Data{DueAt: formatDue(due), ETA: s.eta(cur, nil)})
 	})
 	if err != nil {
 		return nil, storeErr(err)

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"beian/internal/filing"
+	"beian/internal/notify"
 	"beian/internal/storage"
 )
 
@@ -35,35 +36,22 @@ func (s *Service) queueEmail(ctx context.Context, tx *storage.Tx, to, lang, key 
 		BodySealed: s.seal.Seal(m.Body.In(lang)), Lang: lang}, key, s.now())
 }
 
-func msgRegistered(name, baseURL string) message {
+func msgPasswordReset(name, link, provider string) message {
 	return message{
-		Subject: filing.Text{ZH: "欢迎注册 Beian 备案系统", EN: "Welcome to Beian"},
+		Subject: filing.Text{ZH: "重置您的" + provider + "备案账号密码", EN: "Reset your " + provider + " filing account password"},
 		Body: filing.Text{
-			ZH: fmt.Sprintf("%s，您好：\n\n您的账号已注册成功。登录后即可在首页点击“申请备案”开始 ICP 备案：\n%s\n", nameOr(name, "您好"), baseURL),
-			EN: fmt.Sprintf("Hello %s,\n\nyour account is ready. Log in and choose \"Apply\" on the home page to start an ICP filing:\n%s\n", nameOr(name, ""), baseURL),
+			ZH: fmt.Sprintf("%s，您好：\n\n我们收到了重置密码的请求。请在 1 小时内打开以下链接设置新密码（仅可使用一次）：\n%s\n\n如果不是您本人操作，请忽略本邮件，您的密码不会改变。\n%s\n", nameOr(name, "用户"), link, provider),
+			EN: fmt.Sprintf("Hello %s,\n\nWe received a request to reset your password. Open this link within one hour to choose a new one (it works once):\n%s\n\nIf you did not ask for this, ignore this email; your password stays the same.\n%s\n", nameOr(name, "there"), link, provider),
 		},
 	}
 }
 
-func msgPasswordReset(name, link string) message {
-	return message{
-		Subject: filing.Text{ZH: "重置您的 Beian 密码", EN: "Reset your Beian password"},
-		Body: filing.Text{
-			ZH: fmt.Sprintf("%s，您好：\n\n请在 1 小时内打开以下链接设置新密码（仅可使用一次）：\n%s\n\n如果不是您本人操作，请忽略本邮件。\n", nameOr(name, "用户"), link),
-			EN: fmt.Sprintf("Hello %s,\n\nopen this link within one hour to set a new password (it works once):\n%s\n\nIf you did not ask for this, ignore this email.\n", nameOr(name, ""), link),
-		},
-	}
-}
-
-func msgSubmitted(appID, subjectName, due, baseURL string) message {
-	link := baseURL + "/applications/" + appID
-	return message{
-		Subject: filing.Text{ZH: "备案申请已提交，进入初审", EN: "Filing application submitted for initial review"},
-		Body: filing.Text{
-			ZH: fmt.Sprintf("您为“%s”提交的备案申请已进入初审，预计在 %s 前完成初审。进度：\n%s\n", subjectName, due, link),
-			EN: fmt.Sprintf("Your filing application for \"%s\" is in initial review, due by %s. Progress:\n%s\n", subjectName, due, link),
-		},
-	}
+// queueTemplate queues a templated email (notify/templates.go) to one
+// account in tx; the template adds the greeting, the provider's name and
+// the signature.
+func (s *Service) queueTemplate(ctx context.Context, tx *storage.Tx, to, lang, key, tpl string, d notify.Data) error {
+	p := notify.Payload{ToSealed: s.seal.Seal(strings.ToLower(strings.TrimSpace(to))), Template: tpl, Data: &d, Lang: normLang(lang)}
+	return tx.Enqueue(ctx, notify.JobEmail, p, key, s.now())
 }
 
 func nameOr(n, def string) string {

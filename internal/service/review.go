@@ -48,6 +48,23 @@ func (s *Service) loadStaff(ctx context.Context, a *Account, id string) (*storag
 	return sa, nil
 }
 
+// loadStaffAction reads an application a staff member is about to act on
+// (review, verify, submit to the bureau, decide for it): never one their
+// own account owns (workflow.md "Notifications", last paragraph: 403
+// review.own_application), so nobody approves their own filing.
+func (s *Service) loadStaffAction(ctx context.Context, a *Account, id string) (*storage.Application, error) {
+	sa, err := s.loadStaff(ctx, a, id)
+	if err != nil {
+		return nil, err
+	}
+	if sa.OwnerID == a.ID {
+		return nil, fault.New(fault.Forbidden, "review.own_application",
+			"不能审核、核验或报送自己账号名下的备案申请，请由其他工作人员处理",
+			"staff never review, verify or submit an application their own account owns; another member of staff must act")
+	}
+	return sa, nil
+}
+
 // QueueFilter narrows the review queue.
 type QueueFilter struct {
 	State    string // one state; empty: every state of ReviewStates
@@ -341,7 +358,7 @@ func checkReasons(rs []filing.Reason) ([]filing.Reason, []filing.Violation) {
 // reject sends it back to the applicant with field-level reasons (at least
 // one: 422 otherwise), reject_materials back to verification.
 func (s *Service) Decide(ctx context.Context, a *Account, id string, in DecisionInput) (*Application, error) {
-	sa, err := s.loadStaff(ctx, a, id)
+	sa, err := s.loadStaffAction(ctx, a, id)
 	if err != nil {
 		return nil, err
 	}
@@ -397,6 +414,9 @@ func (s *Service) Decide(ctx context.Context, a *Account, id string, in Decision
 			}
 			return s.notifyOwner(ctx, tx, cur, notify.TplRejected, notify.Data{Stage: stage, Reasons: reasons})
 		case ev == workflow.RejectMaterials:
+			if err := tx.ClearVerificationReceipt(ctx, cur.ID); err != nil {
+				return err
+			}
 			return s.notifyOwner(ctx, tx, cur, notify.TplRejected, notify.Data{Stage: "materials", Reasons: reasons})
 		}
 		return nil
@@ -415,6 +435,11 @@ func (s *Service) needsVerification(ctx context.Context, sa *storage.Application
 	if err != nil {
 		return false, err
 	}
+	return s.verificationNeeded(sa, atts), nil
+}
+
+// verificationNeeded is needsVerification with the attachments at hand.
+func (s *Service) verificationNeeded(sa *storage.Application, atts []*storage.Attachment) bool {
 	var oldest time.Time
 	for _, at := range atts {
 		if at.Kind != KindVerificationForm || at.SignedOn == "" {
@@ -428,20 +453,20 @@ func (s *Service) needsVerification(ctx context.Context, sa *storage.Application
 	// A subject change carries no website, so no verification form
 	// (model.md): there is no form to be outdated and no signing to repeat.
 	if sa.Flow == filing.FlowChangeSubject && oldest.IsZero() {
-		return false, nil
+		return false
 	}
 	submitted := sa.SubmittedAt
 	if submitted.IsZero() {
 		submitted = s.now()
 	}
-	return workflow.NeedsVerification(sa.Flow, oldest, submitted), nil
+	return workflow.NeedsVerification(sa.Flow, oldest, submitted)
 }
 
 // MaterialsReceived records that the mailed originals arrived or the
 // face-to-face signing took place: material_review, due 1.5 working days
 // after now.
 func (s *Service) MaterialsReceived(ctx context.Context, a *Account, id, note string) (*Application, error) {
-	sa, err := s.loadStaff(ctx, a, id)
+	sa, err := s.loadStaffAction(ctx, a, id)
 	if err != nil {
 		return nil, err
 	}

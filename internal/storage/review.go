@@ -116,6 +116,16 @@ func (t *Tx) MarkVerificationReceived(ctx context.Context, appID, by, note strin
 	return nil
 }
 
+// ClearVerificationReceipt forgets the receipt of a round of materials the
+// reviewer refused: the next round is received anew (the transitions keep
+// the history).
+func (t *Tx) ClearVerificationReceipt(ctx context.Context, appID string) error {
+	if _, err := t.exec(ctx, `UPDATE verifications SET received_at = 0, received_by = '', note = '' WHERE application_id = ?`, appID); err != nil {
+		return fmt.Errorf("clear verification receipt: %w", err)
+	}
+	return nil
+}
+
 // Verification reads an application's verification; ErrNotFound when none was recorded.
 func (rd Reader) Verification(ctx context.Context, appID string) (*Verification, error) {
 	var v Verification

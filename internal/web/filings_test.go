@@ -3,8 +3,10 @@ package web
 import (
 	"context"
 	"encoding/json"
+	"html"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -14,6 +16,8 @@ import (
 	"beian/internal/storage"
 	"beian/internal/storage/storagetest"
 )
+
+var cancelLink = regexp.MustCompile(`href="(/records/cancel\?[^"]+)"`)
 
 // fileRecords writes a filed subject with two websites (one hosted here,
 // one cancelled) for the account with email, sealed with the harness's key.
@@ -110,6 +114,21 @@ func TestFilingPages(t *testing.T) {
 		}
 		if strings.Contains(a.body, "13910001234") {
 			t.Errorf("my filings shows a mobile in clear")
+		}
+
+		// The 注销 links as the pages render them lead to the cancellation
+		// page (they once carried the number encoded twice and answered 404).
+		for _, page := range []string{"/filings", "/?tab=cancel"} {
+			links := cancelLink.FindAllStringSubmatch(b.get(page).body, -1)
+			if len(links) < 2 {
+				t.Fatalf("%s: %d cancellation links", page, len(links))
+			}
+			for _, m := range links {
+				href := html.UnescapeString(m[1])
+				if a := b.get(href); a.status != http.StatusOK || !strings.Contains(a.body, `action="/records/cancel"`) {
+					t.Errorf("%s: the link %s answers %d", page, href, a.status)
+				}
+			}
 		}
 
 		// Cancelling a website: choose the type, give the reason, save.

@@ -197,11 +197,14 @@ func (p *precheckPage) place(e *fault.Error) {
 	put(e.Code, e.Message.In(p.Lang))
 }
 
-// progressPage is 备案进度: state, timeline, due date, ETA, numbers.
+// progressPage is 备案进度: the stage tracker and the situation the
+// service decided (progress.go there), the reasons and the deadline that
+// apply now, the numbers with their status, the timeline.
 type progressPage struct {
 	appPage
 	Events      []event
-	Next        string
+	Stages      []stageView
+	Reasons     []reasonView
 	CanEdit     bool
 	CanWithdraw bool
 	EditURL     string
@@ -222,10 +225,58 @@ type progressPage struct {
 	SMSValues map[string]string
 }
 
+type stageView struct {
+	Label, Status string
+}
+
 type sitePhoto struct {
 	Index  int
 	Domain string
 	Has    bool
+}
+
+// Situation is the service's word for where the application stands.
+func (p *progressPage) Situation() string { return p.App.Progress.Situation }
+
+// SituationName names the situation for the badge: a state's name, or a
+// returned or approved variant's.
+func (p *progressPage) SituationName() string { return situationName(p.Lang, p.App.Progress.Situation) }
+
+// Headline and Next say what happened and what comes next.
+func (p *progressPage) Headline() string { return p.T("progress.head." + p.App.Progress.Situation) }
+
+// Next is the next action, in the main card.
+func (p *progressPage) Next() string { return p.T("progress.next." + p.App.Progress.Situation) }
+
+// Deadline says who must act by when, or "".
+func (p *progressPage) Deadline() string {
+	pr := p.App.Progress
+	if pr.Deadline.IsZero() {
+		return ""
+	}
+	return p.T("progress.deadline."+pr.DeadlineKind, p.DateTime(pr.Deadline))
+}
+
+// NumberStatus names an issued number's status now.
+func (p *progressPage) NumberStatus(status string) string { return p.T("record." + status) }
+
+// ActiveNumbers reports whether a website number of the approval is still
+// active (what the footer advice is about).
+func (p *progressPage) ActiveNumbers() bool {
+	for _, n := range p.App.Progress.Numbers {
+		if !n.Subject && n.Status == "active" {
+			return true
+		}
+	}
+	return false
+}
+
+// situationName names a situation: the state's name for a state key.
+func situationName(lang, situation string) string {
+	if _, ok := catalog["situation."+situation]; ok {
+		return tr(lang, "situation."+situation)
+	}
+	return stateName(lang, situation)
 }
 
 // VErr lists a verification form field's errors.
@@ -265,15 +316,47 @@ func (wb *Web) progress(w http.ResponseWriter, r *http.Request) error {
 	return wb.render(w, r, http.StatusOK, "progress", p)
 }
 
+// reasonViews shows reasons with the field they concern, linked to the
+// step that edits it while the applicant can act on it there.
+func reasonViews(lang string, app *service.Application, rs []filing.Reason) []reasonView {
+	var out []reasonView
+	for _, r := range rs {
+		v := reasonView{Field: r.Field, Message: r.Message}
+		if r.Field != "" && r.Field != "sms" {
+			v.Label = fieldLabel(lang, r.Field)
+			st := stepOf(r.Field)
+			if editableStates[app.State] || (st == "uploads" && app.State == "verification") {
+				v.URL = "/applications/" + app.ID + "/" + st + slotAnchor(r.Field)
+			}
+		}
+		out = append(out, v)
+	}
+	return out
+}
+
 func (wb *Web) buildProgress(r *http.Request, a *service.Account, app *service.Application) (*progressPage, error) {
 	p := &progressPage{appPage: wb.newAppPage(r, app, "", app.Violations), VErrors: map[string][]string{}, SMSErrors: map[string][]string{}}
 	p.Nav = "home"
 	p.Title = tr(p.Lang, "progress.title")
-	p.Next = tr(p.Lang, "progress.next."+app.State)
 	p.CanEdit = p.Editable
 	p.CanWithdraw = withdrawable[app.State]
 	p.EditURL = "/applications/" + app.ID + "/" + firstStep(app.Flow)
 	p.Today = wb.now().In(cst).Format("2006-01-02")
+	kind := "filing"
+	switch {
+	case strings.HasPrefix(app.Flow, "change_"):
+		kind = "change"
+	case strings.HasPrefix(app.Flow, "cancel_"):
+		kind = "cancel"
+	}
+	for _, st := range app.Progress.Stages {
+		key := "stage." + string(st.Stage)
+		if st.Stage == "done" {
+			key += "." + kind
+		}
+		p.Stages = append(p.Stages, stageView{Label: tr(p.Lang, key), Status: st.Status})
+	}
+	p.Reasons = reasonViews(p.Lang, app, app.Progress.Reasons)
 	for i, ws := range app.Document.Websites {
 		p.Domains = append(p.Domains, ws.Domain)
 		photo := false
@@ -292,12 +375,15 @@ func (wb *Web) buildProgress(r *http.Request, a *service.Account, app *service.A
 	}
 	p.Events = append(p.Events, event{At: app.CreatedAt, Label: tr(p.Lang, "progress.created.event"), Actor: tr(p.Lang, "progress.actor.applicant")})
 	for _, h := range app.History {
-		ev := event{At: h.At, Label: stateName(p.Lang, h.To), Actor: actorName(p.Lang, h.Actor)}
-		for _, rs := range h.Reasons {
-			ev.Reasons = append(ev.Reasons, reasonView{Field: rs.Field, Label: fieldLabel(p.Lang, rs.Field), Message: rs.Message,
-				URL: "/applications/" + app.ID + "/" + stepOf(rs.Field)})
+		label := stateName(p.Lang, h.To)
+		if _, ok := catalog["event."+h.Event]; ok {
+			label = tr(p.Lang, "event."+h.Event)
 		}
-		p.Events = append(p.Events, ev)
+		if h.Event == "approve" && h.From == "material_review" {
+			label = tr(p.Lang, "event.approve.material")
+		}
+		p.Events = append(p.Events, event{At: h.At, Label: label, Actor: actorName(p.Lang, h.Actor),
+			Reasons: reasonViews(p.Lang, app, h.Reasons)})
 	}
 	p.Events[len(p.Events)-1].Current = true
 	// Newest first reads like a parcel tracker.

@@ -86,6 +86,8 @@ func TestPagesRender(t *testing.T) {
 			a.State = st
 			a.SMS = []service.SMSStatus{{Role: "subject_leader", Mobile: "138****5678", Status: "pending", AttemptsLeft: 5}}
 			a.Numbers = &service.Numbers{Subject: "浙ICP备2026000001号", Websites: []string{"浙ICP备2026000001号-1"}}
+			a.Progress = service.Progress{Situation: st, Numbers: []service.IssuedNumber{{Number: "浙ICP备2026000001号", Subject: true, Status: "active"},
+				{Number: "浙ICP备2026000001号-1", Domain: "example-hz.cn", Status: "active"}}}
 			pp := &progressPage{appPage: wb.newAppPage(req(), a, "", nil), Events: []event{{Label: "x", Current: true}},
 				VOptions: service.VerificationOptions{Offices: config.DefaultProvider().Offices, MailingAddress: "北京"},
 				VErrors:  map[string][]string{"date": {"面签日期须为工作日"}}, SMSErrors: map[string][]string{"code": {"验证码为 6 位数字"}},
