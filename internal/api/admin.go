@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"time"
 
+	"beian/internal/bureau"
 	"beian/internal/fault"
 	"beian/internal/filing"
 	"beian/internal/httpx"
@@ -192,18 +193,16 @@ func (a *API) bureauDecision(w http.ResponseWriter, r *http.Request) error {
 	var in struct {
 		Decision string `json:"decision"`
 		Reason   string `json:"reason"`
+		Numbers  struct {
+			Subject  string   `json:"subject"`
+			Websites []string `json:"websites"`
+		} `json:"numbers"`
 	}
 	if err := httpx.DecodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	if in.Decision != "approve" && in.Decision != "reject" {
-		if acc := account(r); !acc.IsStaff() {
-			return fault.NewNotFound()
-		}
-		return fault.NewInvalid([]filing.Violation{{Rule: "bureau.decision.invalid", Field: "decision", Severity: filing.SeverityError,
-			Message: filing.Text{ZH: "决定须为 approve 或 reject", EN: "decision must be approve or reject"}}})
-	}
-	app, err := a.svc.BureauDecide(r.Context(), account(r), r.PathValue("id"), in.Decision == "approve", in.Reason)
+	app, err := a.svc.BureauDecide(r.Context(), account(r), r.PathValue("id"), service.BureauDecisionInput{Decision: in.Decision,
+		Reason: in.Reason, Numbers: bureau.Numbers{Subject: in.Numbers.Subject, Websites: in.Numbers.Websites}})
 	if err != nil {
 		return err
 	}

@@ -118,13 +118,16 @@ func newFullEnv(t *testing.T, url string) *fullEnv {
 		t.Fatal(err)
 	}
 	svc := service.New(service.Deps{Store: st, Sealer: sealer, Rules: v, Blobs: blobs, Config: cfg, Now: now, Calendar: cal,
-		Registry: service.BureauRegistry(sim), Bureau: sim})
+		Registry: service.BureauRegistry(sim), Bureau: sim, BureauMode: bureau.ModeAuto, SMS: sim, Console: sim})
 	sim.Outcomes = svc
 	runner := &jobs.Runner{Store: st, Handlers: map[string]jobs.Handler{}, Now: now}
 	for k, h := range notifier.Handlers() {
 		runner.Handlers[k] = h
 	}
 	for k, h := range sim.Handlers() {
+		runner.Handlers[k] = h
+	}
+	for k, h := range svc.Handlers() {
 		runner.Handlers[k] = h
 	}
 	mux := http.NewServeMux()

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -12,6 +13,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -38,8 +40,32 @@ type lcEnv struct {
 	*env
 	svc    *service.Service
 	sim    *bureau.Simulator
+	flaky  *flakyBureau // the adapter the service calls: the simulator, whose hand-overs a test may make fail
 	runner *jobs.Runner
 	admin  string // admin token
+}
+
+// flakyBureau is the simulator with hand-overs a test can make fail, as a
+// bureau that is briefly unreachable does.
+type flakyBureau struct {
+	*bureau.Simulator
+	mu       sync.Mutex
+	failNext int // hand-overs still to fail
+	calls    int
+}
+
+func (f *flakyBureau) Submit(ctx context.Context, sub bureau.Submission) error {
+	f.mu.Lock()
+	f.calls++
+	fail := f.failNext > 0
+	if fail {
+		f.failNext--
+	}
+	f.mu.Unlock()
+	if fail {
+		return errors.New("the bureau is unreachable")
+	}
+	return f.Simulator.Submit(ctx, sub)
 }
 
 func newLifecycleEnv(t *testing.T, url string, mode ...string) *lcEnv {
@@ -91,8 +117,9 @@ func newLifecycleEnv(t *testing.T, url string, mode ...string) *lcEnv {
 		t.Fatal(err)
 	}
 	runner := &jobs.Runner{Store: st, Log: log, Handlers: map[string]jobs.Handler{}, Now: now}
+	flaky := &flakyBureau{Simulator: sim}
 	svc := service.New(service.Deps{Store: st, Sealer: sealer, Rules: v, Blobs: blobs, Config: cfg, Log: log, Now: now,
-		Calendar: cal, Bureau: sim, Registry: service.BureauRegistry(sim), Wake: runner.Wake})
+		Calendar: cal, Bureau: flaky, BureauMode: bmode, SMS: sim, Console: sim, Registry: service.BureauRegistry(sim), Wake: runner.Wake})
 	sim.Outcomes = svc
 	for _, hs := range []map[string]jobs.Handler{notifier.Handlers(), sim.Handlers(), svc.Handlers()} {
 		for k, h := range hs {
@@ -102,7 +129,7 @@ func newLifecycleEnv(t *testing.T, url string, mode ...string) *lcEnv {
 	mux := http.NewServeMux()
 	api.New(api.Deps{Service: svc, Validator: v, Now: now}).Routes(mux)
 	e.store, e.handler = st, mux
-	lc := &lcEnv{env: e, svc: svc, sim: sim, runner: runner}
+	lc := &lcEnv{env: e, svc: svc, sim: sim, flaky: flaky, runner: runner}
 	if _, _, err := svc.EnsureAdmin(ctx, "admin@beian.test", "Admin-pass-123"); err != nil {
 		t.Fatal(err)
 	}

@@ -11,7 +11,6 @@ import (
 	"beian/internal/api"
 	"beian/internal/backoffice"
 	"beian/internal/blob"
-	"beian/internal/bureau"
 	"beian/internal/config"
 	"beian/internal/jobs"
 	"beian/internal/notify"
@@ -59,23 +58,16 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, st *storage
 	}
 	cal.WithLog(log)
 
-	// The bureau simulator: its registry is seeded once (idempotently) from
-	// BEIAN_BUREAU_SEED or the built-in demo seed.
-	seed, err := bureau.LoadSeed(cfg.BureauSeed)
+	// The bureau adapter of the mode: the simulator (its registry seeded
+	// once, idempotently, from BEIAN_BUREAU_SEED or the built-in demo
+	// seed) or the relay to the real bureau.
+	bp, err := newBureau(ctx, cfg, st, sealer, cal, notifier, now, log)
 	if err != nil {
-		return nil, fmt.Errorf("bureau seed: %w", err)
-	}
-	sim, err := bureau.NewSimulator(bureau.Options{Store: st, Sealer: sealer, Calendar: cal, Notifier: notifier,
-		Mode: cfg.BureauMode, TimeScale: cfg.BureauTimeScale, Now: now, Log: log})
-	if err != nil {
-		return nil, fmt.Errorf("bureau: %w", err)
-	}
-	if err := sim.LoadSeed(ctx, seed); err != nil {
-		return nil, fmt.Errorf("bureau seed: %w", err)
+		return nil, err
 	}
 
 	runner := &jobs.Runner{Store: st, Log: log, Now: now, Handlers: map[string]jobs.Handler{}}
-	for _, hs := range []map[string]jobs.Handler{notifier.Handlers(), sim.Handlers()} {
+	for _, hs := range []map[string]jobs.Handler{notifier.Handlers(), bp.handlers} {
 		for kind, h := range hs {
 			runner.Handlers[kind] = h
 		}
@@ -83,10 +75,11 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, st *storage
 
 	svc := service.New(service.Deps{
 		Store: st, Sealer: sealer, Rules: validator, Blobs: blobs, Config: cfg, Log: log,
-		Now: now, Wake: runner.Wake, Calendar: cal, Bureau: sim,
+		Now: now, Wake: runner.Wake, Calendar: cal,
+		Bureau: bp.bureau, BureauMode: cfg.BureauMode, SMS: bp.sms, Console: bp.console,
 		BlobGrace: time.Hour, // backups copy files after their snapshot: replaced files stay an hour
 		// The pre-check consults the national registry, not only Beian's records.
-		Registry: service.BureauRegistry(sim),
+		Registry: bp.registry(st), RegistryKeys: bp.keys,
 	})
 	for _, hs := range []map[string]jobs.Handler{svc.Handlers(), svc.JobHandlers()} {
 		for kind, h := range hs {
@@ -94,7 +87,7 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, st *storage
 		}
 	}
 	// The bureau reports outcomes (SMS confirmed, approved …) to the service.
-	sim.Outcomes = svc
+	bp.connect(svc)
 
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {

@@ -319,7 +319,11 @@ func (tr *tour) confirmSMS(acc *service.Account, id string) {
 
 func (tr *tour) bureau(id string, approve bool, reason string) {
 	tr.t.Helper()
-	_, err := tr.sys.svc.BureauDecide(tr.ctx, tr.admin, id, approve, reason)
+	decision := "reject"
+	if approve {
+		decision = "approve"
+	}
+	_, err := tr.sys.svc.BureauDecide(tr.ctx, tr.admin, id, service.BureauDecisionInput{Decision: decision, Reason: reason})
 	tr.must(err, "bureau decides "+id)
 	tr.drain()
 }

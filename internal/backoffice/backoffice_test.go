@@ -103,8 +103,15 @@ func newHarness(t testing.TB, withBureau ...bool) *harness {
 		}
 		bu = sim
 	}
-	svc := service.New(service.Deps{Store: st, Sealer: seal, Rules: val, Blobs: blobs, Config: cfg, Log: log, Now: st.Now, Bureau: bu})
+	deps := service.Deps{Store: st, Sealer: seal, Rules: val, Blobs: blobs, Config: cfg, Log: log, Now: st.Now, Bureau: bu}
+	if sim != nil {
+		deps.BureauMode, deps.SMS, deps.Console = bureau.ModeManual, sim, sim
+	}
+	svc := service.New(deps)
 	runner := &jobs.Runner{Store: st, Log: log, Handlers: notifier.Handlers()}
+	for k, h := range svc.Handlers() {
+		runner.Handlers[k] = h
+	}
 	if sim != nil {
 		sim.Outcomes = svc
 		for k, h := range sim.Handlers() {

@@ -367,8 +367,8 @@ func (b *Backoffice) renderBureau(w http.ResponseWriter, r *http.Request, status
 }
 
 func (b *Backoffice) bureauDecision(w http.ResponseWriter, r *http.Request) error {
-	approve := r.PostFormValue("decision") == "approve"
-	_, err := b.svc.BureauDecide(r.Context(), viewerOf(r).Account, r.PathValue("id"), approve, r.PostFormValue("reason"))
+	_, err := b.svc.BureauDecide(r.Context(), viewerOf(r).Account, r.PathValue("id"), service.BureauDecisionInput{
+		Decision: r.PostFormValue("decision"), Reason: r.PostFormValue("reason")})
 	var he *fault.Error
 	if errors.As(err, &he) && (he.Kind == fault.Invalid || he.Kind == fault.Conflict || he.Kind == fault.Locked) {
 		return b.renderBureau(w, r, httpx.Status(he), he.Message.In(httpx.PageLang(r)))

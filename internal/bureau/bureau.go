@@ -1,14 +1,18 @@
 // Package bureau is Beian's door to the communications administration (管局)
 // and the national filing registry (workflow.md "The bureau"): look up a
-// certificate number or a domain, submit an application, confirm the SMS
-// codes the bureau texts to the leaders, and receive its results. The
-// shipped implementation is a Simulator; a real adapter to a bureau's
-// interface can replace it without touching the workflow.
+// certificate number, a domain or a number in the registry, submit an
+// application, confirm the SMS codes the bureau texts to the leaders, and
+// receive its results.
 //
-// Results flow back through Outcomes, which the service layer implements:
-// the bureau calls it inside a storage transaction, so its own records,
-// the application's state change and the job that carried the result
-// commit together.
+// The adapters never see a transaction of Beian's: the service hands an
+// application over from a job ("bureau.submit", queued in the transaction
+// that moves it to the bureau), and an adapter reports what the bureau
+// decided through Outcomes.Report, which Beian records as a job of its own
+// and applies in its transaction. Two adapters ship: the Simulator (a
+// bureau run inside Beian, BEIAN_BUREAU_MODE auto or manual) and the Relay
+// (the real bureau, worked by hand: staff file at its system and record
+// here what it answered). A real interface to a bureau can replace either
+// without touching the workflow.
 package bureau
 
 import (
@@ -17,47 +21,109 @@ import (
 	"time"
 
 	"beian/internal/filing"
-	"beian/internal/storage"
 )
 
-// Bureau is what Beian needs from the bureau.
-type Bureau interface {
-	// LookupSubject finds an active subject by certificate type and number
-	// in the national registry; nil, nil when it is not filed.
+// Modes (BEIAN_BUREAU_MODE).
+const (
+	ModeAuto   = "auto"   // the simulator decides when the province's review time has passed
+	ModeManual = "manual" // the simulator waits for an admin's decision
+	ModeRelay  = "relay"  // the real bureau: staff record its outcomes
+)
+
+// Registry is the national registry as Beian reads it.
+type Registry interface {
+	// LookupSubject finds an active subject by certificate type and number,
+	// with its websites; nil, nil when it is not filed.
 	LookupSubject(ctx context.Context, certType, certNumber string) (*Subject, error)
 	// LookupDomain finds the filed website of a domain (active or without
 	// access); nil, nil when it is not filed.
 	LookupDomain(ctx context.Context, domain string) (*Website, error)
-	// Submit hands an application to the bureau inside tx, the transaction
-	// that moves it to bureau_sms or bureau_review, and returns the
-	// submission id. It queues the SMS codes (or the review) as jobs in tx.
-	Submit(ctx context.Context, tx *storage.Tx, sub Submission) (string, error)
-	// ConfirmSMS checks a code inside tx. A wrong code is not an error: the
-	// result says so and counts the attempt, and the caller must commit tx
-	// (then answer 422) so the count sticks. When the last code is
-	// confirmed, or the fifth wrong attempt returns the application, the
-	// bureau calls Outcomes in tx. ErrNoPendingSMS when nothing awaits a code.
-	ConfirmSMS(ctx context.Context, tx *storage.Tx, appID string, in SMSInput) (*SMSResult, error)
+	// LookupNumber finds the subject holding a subject or website number,
+	// whatever its status (numbers are never reused), without its websites
+	// but with Website set for a website number; nil, nil when no subject
+	// holds it.
+	LookupNumber(ctx context.Context, number string) (*Subject, error)
+}
+
+// Bureau is what Beian needs from the bureau.
+type Bureau interface {
+	Registry
+	// Submit hands an application to the bureau. Beian calls it from a job,
+	// outside any transaction of its own, and again when the job is
+	// retried: a second call with the same Submission.ID changes nothing.
+	Submit(ctx context.Context, sub Submission) error
+}
+
+// SMSCheck is the bureau's SMS verification where Beian hosts the page the
+// leaders confirm their codes on (the simulator). The real bureau has its
+// own page; the relay has none.
+type SMSCheck interface {
+	// ConfirmSMS checks a code. A wrong code is not an error: the result
+	// says so and the attempt counts. ErrNoPendingSMS when nothing awaits
+	// a code.
+	ConfirmSMS(ctx context.Context, appID string, in SMSInput) (*SMSResult, error)
 	// SMSStatus is the state of the codes of the application's latest
 	// submission (empty when it has none).
 	SMSStatus(ctx context.Context, appID string) ([]SMSState, error)
 }
 
-// Outcomes receives the bureau's results. Every call runs inside tx; an
-// error rolls the bureau's side back too (and the job carrying it retries).
-type Outcomes interface {
-	// SMSConfirmed: every required code is confirmed; the application goes
-	// to bureau_review.
-	SMSConfirmed(ctx context.Context, tx *storage.Tx, appID string) error
-	// SMSReturned: 24 hours passed or 5 wrong attempts; the application
-	// goes back to ready_for_bureau.
-	SMSReturned(ctx context.Context, tx *storage.Tx, appID string, reason filing.Text) error
-	// Approved: the bureau approved and issued numbers; the application is
-	// approved and the filing records are written.
-	Approved(ctx context.Context, tx *storage.Tx, appID string, n Numbers) error
-	// Rejected: the bureau refused, with a reason for the applicant.
-	Rejected(ctx context.Context, tx *storage.Tx, appID string, reason filing.Text) error
+// Console is where staff act for the bureau: the simulator's decisions in
+// manual mode, the real bureau's outcomes in relay mode.
+type Console interface {
+	// Decide decides (simulator) or records (relay) the outcome of the
+	// application's current submission. ErrNotUnderReview when it has none
+	// awaiting one.
+	Decide(ctx context.Context, appID string, d Decision) error
+	// ListUnderReview lists the submissions awaiting an outcome, oldest first.
+	ListUnderReview(ctx context.Context) ([]UnderReview, error)
 }
+
+// Outcome kinds.
+const (
+	OutcomeSMSConfirmed = "sms_confirmed" // every required code confirmed: bureau_review
+	OutcomeSMSReturned  = "sms_returned"  // 24 hours passed, 5 wrong attempts, or (relay) the SMS lapsed: ready_for_bureau
+	OutcomeApproved     = "approved"      // approved with numbers: the filing records are written
+	OutcomeRejected     = "rejected"      // refused with a reason
+)
+
+// Outcome is one result of the bureau about one submission.
+type Outcome struct {
+	ApplicationID string      `json:"application_id"`
+	SubmissionID  string      `json:"submission_id"`
+	Kind          string      `json:"kind"`
+	Reason        filing.Text `json:"reason,omitzero"`
+	Numbers       Numbers     `json:"numbers,omitzero"`
+}
+
+// Key identifies an outcome: one of each kind per submission.
+func (o Outcome) Key() string { return o.SubmissionID + ":" + o.Kind }
+
+// Outcomes receives the bureau's results (the service implements it).
+// Report is durable when it returns nil: Beian has recorded the outcome
+// and applies it (at once, or from a job if that fails). Reporting the same
+// outcome again changes nothing, so an adapter reports from a retried job
+// without fear.
+type Outcomes interface {
+	Report(ctx context.Context, o Outcome) error
+}
+
+// Decision is staff's word on a submission under review.
+type Decision struct {
+	// Kind is approve, reject or sms_expired.
+	Kind string
+	// Reason is required to reject; shown to the applicant as written.
+	Reason string
+	// Numbers are the real bureau's numbers of an approval (relay mode; the
+	// simulator issues its own). The service has checked them.
+	Numbers Numbers
+}
+
+// Decision kinds.
+const (
+	DecisionApprove    = "approve"
+	DecisionReject     = "reject"
+	DecisionSMSExpired = "sms_expired"
+)
 
 // Subject is a filed subject with its websites (the registry's full record).
 type Subject struct {
@@ -65,6 +131,8 @@ type Subject struct {
 	Status   string // active | cancelled
 	Subject  filing.Subject
 	Websites []Website
+	// Website is the website a LookupNumber of a website number found.
+	Website *Website
 }
 
 // Website is a filed website, with the subject it belongs to.
@@ -88,6 +156,8 @@ type Numbers struct {
 
 // Submission is what Beian sends the bureau.
 type Submission struct {
+	// ID is chosen by Beian, one per handing over: the adapter's key.
+	ID            string
 	ApplicationID string
 	Flow          string
 	Document      filing.Document
@@ -145,8 +215,8 @@ const (
 var (
 	// ErrNoPendingSMS: the application has no submission waiting for codes.
 	ErrNoPendingSMS = errors.New("no SMS verification pending")
-	// ErrNotUnderReview: a manual decision for an application the bureau is
-	// not reviewing.
+	// ErrNotUnderReview: a decision for an application the bureau is not
+	// reviewing (or, for sms_expired, not awaiting codes).
 	ErrNotUnderReview = errors.New("the bureau is not reviewing this application")
 	// ErrChecksFailed: a manual approval that the registry cannot take
 	// (a conflict or a blacklisted certificate); reject it instead.

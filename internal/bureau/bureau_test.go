@@ -7,11 +7,15 @@ import (
 	"io"
 	"log/slog"
 	"maps"
+	"net/http"
+	"net/http/httptest"
 	"regexp"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/google/uuid"
 
 	"beian/internal/config"
 	"beian/internal/filing"
@@ -35,6 +39,8 @@ type fakeBeian struct {
 	numbers map[string]Numbers
 	reasons map[string]filing.Text
 	calls   []string
+	// reported are the outcome keys applied.
+	reported map[string]bool
 }
 
 func newFake() *fakeBeian {
@@ -53,26 +59,45 @@ func (f *fakeBeian) move(appID string, ev workflow.Event) error {
 	return nil
 }
 
-func (f *fakeBeian) SMSConfirmed(ctx context.Context, tx *storage.Tx, appID string) error {
-	return f.move(appID, workflow.SMSConfirmed)
-}
-func (f *fakeBeian) SMSReturned(ctx context.Context, tx *storage.Tx, appID string, r filing.Text) error {
+// Report implements Outcomes as the service does: once per outcome key.
+func (f *fakeBeian) Report(ctx context.Context, o Outcome) error {
 	f.mu.Lock()
-	f.reasons[appID] = r
+	if f.reported == nil {
+		f.reported = map[string]bool{}
+	}
+	if f.reported[o.Key()] {
+		f.mu.Unlock()
+		return nil
+	}
 	f.mu.Unlock()
-	return f.move(appID, workflow.SMSReturned)
-}
-func (f *fakeBeian) Approved(ctx context.Context, tx *storage.Tx, appID string, n Numbers) error {
+	var ev workflow.Event
+	switch o.Kind {
+	case OutcomeSMSConfirmed:
+		ev = workflow.SMSConfirmed
+	case OutcomeSMSReturned:
+		ev = workflow.SMSReturned
+	case OutcomeApproved:
+		ev = workflow.BureauApprove
+	case OutcomeRejected:
+		ev = workflow.BureauReject
+	default:
+		return fmt.Errorf("unknown outcome %q", o.Kind)
+	}
 	f.mu.Lock()
-	f.numbers[appID] = n
+	if o.Kind == OutcomeApproved {
+		f.numbers[o.ApplicationID] = o.Numbers
+	}
+	if o.Reason != (filing.Text{}) {
+		f.reasons[o.ApplicationID] = o.Reason
+	}
 	f.mu.Unlock()
-	return f.move(appID, workflow.BureauApprove)
-}
-func (f *fakeBeian) Rejected(ctx context.Context, tx *storage.Tx, appID string, r filing.Text) error {
+	if err := f.move(o.ApplicationID, ev); err != nil {
+		return err
+	}
 	f.mu.Lock()
-	f.reasons[appID] = r
+	f.reported[o.Key()] = true
 	f.mu.Unlock()
-	return f.move(appID, workflow.BureauReject)
+	return nil
 }
 
 func (f *fakeBeian) get(appID string) workflow.State {
@@ -167,30 +192,26 @@ func (e *env) submit(appID string, sub Submission) {
 	e.beian.mu.Lock()
 	e.beian.flow[appID] = sub.Flow
 	e.beian.mu.Unlock()
-	err := e.store.Tx(context.Background(), func(tx *storage.Tx) error {
-		to, err := workflow.Apply(sub.Flow, workflow.ReadyForBureau, workflow.SubmitToBureau, workflow.Reviewer)
-		if err != nil {
-			return err
-		}
-		e.beian.mu.Lock()
-		e.beian.state[appID] = to
-		e.beian.mu.Unlock()
-		_, err = e.sim.Submit(context.Background(), tx, sub)
-		return err
-	})
+	sub.ID = uuid.Must(uuid.NewV7()).String()
+	to, err := workflow.Apply(sub.Flow, workflow.ReadyForBureau, workflow.SubmitToBureau, workflow.Reviewer,
+		workflow.WithSMS(len(workflow.SMSRecipients(sub.Flow, sub.Document)) > 0))
 	if err != nil {
+		e.t.Fatal(err)
+	}
+	e.beian.mu.Lock()
+	e.beian.state[appID] = to
+	e.beian.mu.Unlock()
+	if err := e.sim.Submit(context.Background(), sub); err != nil {
+		e.t.Fatal(err)
+	}
+	// A retried hand-over changes nothing.
+	if err := e.sim.Submit(context.Background(), sub); err != nil {
 		e.t.Fatal(err)
 	}
 }
 
 func (e *env) confirm(appID string, in SMSInput) (*SMSResult, error) {
-	var res *SMSResult
-	err := e.store.Tx(context.Background(), func(tx *storage.Tx) error {
-		var err error
-		res, err = e.sim.ConfirmSMS(context.Background(), tx, appID, in)
-		return err
-	})
-	return res, err
+	return e.sim.ConfirmSMS(context.Background(), appID, in)
 }
 
 // code reads the latest SMS code texted to mobile from the outbox.
@@ -570,25 +591,25 @@ func TestManualModeAndAccessFlows(t *testing.T) {
 			t.Fatalf("under review %+v", list)
 		}
 		decide := func(app string, d Decision) error {
-			return s.Tx(ctx, func(tx *storage.Tx) error { return e.sim.Decide(ctx, tx, app, d) })
+			return e.sim.Decide(ctx, app, d)
 		}
-		if err := decide("acc", Decision{Approve: false}); err == nil {
+		if err := decide("acc", Decision{Kind: DecisionReject}); err == nil {
 			t.Error("rejection without reason accepted")
 		}
-		if err := decide("acc", Decision{Approve: true}); err != nil {
+		if err := decide("acc", Decision{Kind: DecisionApprove}); err != nil {
 			t.Fatal(err)
 		}
 		if st := e.beian.get("acc"); st != workflow.Approved || e.beian.numbers["acc"].Websites[0] != seeded.Websites[0].Number {
 			t.Fatalf("manual approve: %s %+v", st, e.beian.numbers["acc"])
 		}
-		if err := decide("acc", Decision{Approve: true}); !errors.Is(err, ErrNotUnderReview) {
+		if err := decide("acc", Decision{Kind: DecisionApprove}); !errors.Is(err, ErrNotUnderReview) {
 			t.Errorf("second decision: %v", err)
 		}
 		// cancel_access of the only provider of chengming-docs.cn leaves it without access.
 		docs := seeded.Websites[1]
 		e.submit("cancel", Submission{Flow: filing.FlowCancelAccess, Provider: "杭州某某数据服务有限公司",
 			Document: filing.Document{Flow: filing.FlowCancelAccess, Subject: seeded.Subject, Websites: []filing.Website{docs.Website}}})
-		if err := decide("cancel", Decision{Approve: true}); err != nil {
+		if err := decide("cancel", Decision{Kind: DecisionApprove}); err != nil {
 			t.Fatal(err)
 		}
 		w, _ := e.sim.LookupDomain(ctx, "chengming-docs.cn")
@@ -600,7 +621,7 @@ func TestManualModeAndAccessFlows(t *testing.T) {
 			Document: filing.Document{Flow: filing.FlowNewAccess, Subject: seeded.Subject, Websites: []filing.Website{docs.Website}}})
 		e.drain()
 		e.confirm("newacc", SMSInput{Mobile: docs.Website.Leader.Mobile, CertLast6: "224021", Code: e.code(docs.Website.Leader.Mobile)})
-		if err := decide("newacc", Decision{Approve: true}); err != nil {
+		if err := decide("newacc", Decision{Kind: DecisionApprove}); err != nil {
 			t.Fatal(err)
 		}
 		w, _ = e.sim.LookupDomain(ctx, "chengming-docs.cn")
@@ -610,10 +631,10 @@ func TestManualModeAndAccessFlows(t *testing.T) {
 		// A manual approval that conflicts is refused; the admin rejects instead.
 		e.submit("bad", Submission{Flow: filing.FlowChangeAccess, Document: filing.Document{Flow: filing.FlowChangeAccess, Subject: seeded.Subject,
 			Websites: []filing.Website{{Domain: "not-filed-anywhere.cn"}}}})
-		if err := decide("bad", Decision{Approve: true}); !errors.Is(err, ErrChecksFailed) {
+		if err := decide("bad", Decision{Kind: DecisionApprove}); !errors.Is(err, ErrChecksFailed) {
 			t.Errorf("conflicting approval: %v", err)
 		}
-		if err := decide("bad", Decision{Approve: false, Reason: "网站不存在"}); err != nil {
+		if err := decide("bad", Decision{Kind: DecisionReject, Reason: "网站不存在"}); err != nil {
 			t.Fatal(err)
 		}
 		if st := e.beian.get("bad"); st != workflow.BureauRejected || e.beian.reasons["bad"].ZH != "网站不存在" {
@@ -714,7 +735,7 @@ func TestShellSubjectRefiles(t *testing.T) {
 		e := newEnv(t, s, ModeManual, 0)
 		seeded := DemoSeed().Subjects[2] // one website
 		decide := func(app string) {
-			if err := s.Tx(ctx, func(tx *storage.Tx) error { return e.sim.Decide(ctx, tx, app, Decision{Approve: true}) }); err != nil {
+			if err := e.sim.Decide(ctx, app, Decision{Kind: DecisionApprove}); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -740,6 +761,88 @@ func TestShellSubjectRefiles(t *testing.T) {
 		old, _ := s.BureauSubjectByNumber(ctx, seeded.Number)
 		if old.Status != storage.BureauCancelled {
 			t.Errorf("old subject %s", old.Status)
+		}
+	})
+}
+
+// TestSimulatedCodesStayInTheOutbox (issue 14): with a real SMS gateway
+// configured, the simulator's 12381 codes still go to the outbox only,
+// while Beian's own SMS reach the gateway.
+func TestSimulatedCodesStayInTheOutbox(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, s *storage.Store) {
+		var mu sync.Mutex
+		var hits []string
+		gw := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			b, _ := io.ReadAll(r.Body)
+			mu.Lock()
+			hits = append(hits, string(b))
+			mu.Unlock()
+			w.WriteHeader(http.StatusOK)
+		}))
+		defer gw.Close()
+		e := newEnv(t, s, ModeAuto, 0)
+		n, err := notify.New(config.Config{Provider: config.DefaultProvider(), BaseURL: "http://beian.test", SMSURL: gw.URL}, s, e.sim.o.Sealer)
+		if err != nil {
+			t.Fatal(err)
+		}
+		e.sim.o.Notifier, e.notify = n, n
+		maps.Copy(e.runner.Handlers, n.Handlers())
+		e.submit("app1", Submission{Flow: filing.FlowFirstFiling, Document: beijingDoc("gateway-test.cn")})
+		if err := s.Tx(context.Background(), func(tx *storage.Tx) error {
+			return n.Enqueue(context.Background(), tx, notify.SMS, "beian-own", notify.Payload{To: "13700137000", Body: "Beian's own message"})
+		}); err != nil {
+			t.Fatal(err)
+		}
+		e.drain()
+		mu.Lock()
+		defer mu.Unlock()
+		if len(hits) != 1 || !strings.Contains(hits[0], "Beian's own message") {
+			t.Fatalf("the gateway got %d requests: %v", len(hits), hits)
+		}
+		for _, mobile := range []string{"13800138000", "13900139000"} {
+			if code := e.code(mobile); len(code) != 6 {
+				t.Errorf("no code in the outbox for %s", mobile)
+			}
+		}
+	})
+}
+
+// TestSMSAttemptsPerLeader (issue 14): each leader's code has its own 5
+// tries; wrong tries of one leader do not use up the other's.
+func TestSMSAttemptsPerLeader(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, s *storage.Store) {
+		ctx := context.Background()
+		e := newEnv(t, s, ModeAuto, 0)
+		e.submit("app1", Submission{Flow: filing.FlowFirstFiling, Document: beijingDoc("per-leader.cn")})
+		e.drain()
+		boss, web := e.code("13800138000"), e.code("13900139000")
+		wrong := "000000"
+		if boss == wrong || web == wrong {
+			wrong = "111111"
+		}
+		for i := 1; i <= 4; i++ {
+			res, err := e.confirm("app1", SMSInput{Mobile: "13800138000", CertLast6: "31002X", Code: wrong})
+			if err != nil || res.Correct || res.AttemptsLeft != 5-i || res.Returned {
+				t.Fatalf("boss's wrong try %d: %+v %v", i, res, err)
+			}
+		}
+		st, _ := e.sim.SMSStatus(ctx, "app1")
+		if st[0].AttemptsLeft != 1 || st[1].AttemptsLeft != 5 {
+			t.Fatalf("attempts after the boss's 4 wrong tries: %+v", st)
+		}
+		// The website leader's own tries are untouched.
+		res, err := e.confirm("app1", SMSInput{Mobile: "13900139000", CertLast6: "123456", Code: web})
+		if err != nil || res.Correct || res.AttemptsLeft != 4 || res.Returned {
+			t.Fatalf("web leader's wrong try: %+v %v", res, err)
+		}
+		if res, err = e.confirm("app1", SMSInput{Mobile: "13900139000", CertLast6: "010011", Code: web}); err != nil || !res.Correct {
+			t.Fatalf("web leader confirms: %+v %v", res, err)
+		}
+		if res, err = e.confirm("app1", SMSInput{Mobile: "13800138000", CertLast6: "31002X", Code: boss}); err != nil || !res.Correct || !res.AllConfirmed {
+			t.Fatalf("boss confirms on the last try: %+v %v", res, err)
+		}
+		if st := e.beian.get("app1"); st != workflow.BureauReview {
+			t.Errorf("state %s", st)
 		}
 	})
 }

@@ -34,6 +34,10 @@ type Payload struct {
 	Lang       string `json:"lang,omitempty"`
 	Template   string `json:"template,omitempty"`
 	Data       *Data  `json:"data,omitempty"`
+	// Simulated marks a message of the bureau simulator (its 12381 codes):
+	// it always goes to the outbox, never through SMTP or the SMS gateway,
+	// so a simulated code cannot reach a real phone.
+	Simulated bool `json:"simulated,omitempty"`
 }
 
 // txDeliverer is a sender that can deliver inside the job's transaction
@@ -171,6 +175,12 @@ func (n *Notifier) run(ctx context.Context, channel string, j storage.Job) error
 	var sender any = n.Email
 	if channel == SMS {
 		sender = n.SMS
+	}
+	if p.Simulated {
+		if n.Outbox == nil {
+			return jobs.Permanent(fmt.Errorf("%s: a simulated message needs the outbox", j.Kind))
+		}
+		sender = n.Outbox
 	}
 	if d, ok := sender.(txDeliverer); ok {
 		return n.Store.Tx(ctx, func(tx *storage.Tx) error {

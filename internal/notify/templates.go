@@ -49,7 +49,10 @@ type Data struct {
 	// Reason is the bureau's rejection text, or why the SMS step returned.
 	Reason string `json:"reason,omitempty"`
 	// SMS step: whether codes are coming, and a code with its validity.
-	SMSRequired bool   `json:"sms_required,omitempty"`
+	SMSRequired bool `json:"sms_required,omitempty"`
+	// SMSAtBureau: the real bureau texts the codes and the leaders confirm
+	// them at its site (relay mode); Beian sends none.
+	SMSAtBureau bool   `json:"sms_at_bureau,omitempty"`
 	Code        string `json:"code,omitempty"`
 	ValidHours  int    `json:"valid_hours,omitempty"`
 	// Approved: the numbers issued.
@@ -223,6 +226,10 @@ Progress: {{link .URL}}
 下一步：工信部将从 {{bureauSender}} 向负责人手机发送 6 位短信验证码。请在 24 小时内登录系统（或工信部备案管理系统 https://beian.miit.gov.cn），输入手机号、负责人证件号码后 6 位和验证码完成核验。
 超过 24 小时未核验或输错 5 次，申请将被退回，需要重新提交管局。
 短信核验：{{link .URL}}
+{{else if .SMSAtBureau}}
+下一步：工信部将从 {{bureauSender}} 向负责人手机发送短信验证码（本系统不发送验证码）。请负责人在 24 小时内登录工信部备案管理系统 https://beian.miit.gov.cn ，进入“短信核验”，输入手机号、负责人证件号码后 6 位和验证码完成核验。
+超过 24 小时未核验或输错 5 次，管局将退回申请，我们需要重新提交。
+查看进度：{{link .URL}}
 {{else}}
 下一步：无需操作，请等待管局审核。
 {{end}}{{if .ETA}}预计备案完成日期：{{.ETA}}（以管局审核为准）。
@@ -234,6 +241,10 @@ Your filing application ({{.ApplicationID}}) has been submitted to the communica
 Next: the MIIT will text a 6-digit code from {{bureauSender}} to the leaders' mobiles. Within 24 hours, enter the mobile number, the last 6 characters of the leader's certificate number and the code in the system (or at https://beian.miit.gov.cn).
 After 24 hours, or 5 wrong attempts, the application is returned and must be submitted to the bureau again.
 SMS verification: {{link .URL}}
+{{else if .SMSAtBureau}}
+Next: the MIIT will text a code from {{bureauSender}} to the leaders' mobiles (this system sends none). Within 24 hours, each leader signs in at the MIIT filing system https://beian.miit.gov.cn, opens "SMS verification" (短信核验) and enters the mobile number, the last 6 characters of the leader's certificate number and the code.
+After 24 hours, or 5 wrong attempts, the bureau returns the application and we must submit it again.
+Progress: {{link .URL}}
 {{else}}
 Next: nothing to do; the bureau reviews the application.
 {{end}}{{if .ETA}}Estimated approval date: {{.ETA}} (the bureau has the final word).

@@ -110,42 +110,38 @@ func (s *Service) AuditLog(ctx context.Context, a *Account, f AuditFilter) ([]*A
 	return rows, nil
 }
 
-// BureauConsole is the manual side of the bureau simulator.
-type BureauConsole interface {
-	Mode() string
-	Decide(ctx context.Context, tx *storage.Tx, appID string, d bureau.Decision) error
-	ListUnderReview(ctx context.Context) ([]bureau.UnderReview, error)
+func errNoConsole() error {
+	return fault.New(fault.NotFound, fault.CodeNotFound, "当前管局接口没有控制台", "the bureau in use has no console")
 }
 
-func (s *Service) console() (BureauConsole, error) {
-	c, ok := s.bureau.(BureauConsole)
-	if !ok || s.bureau == nil {
-		return nil, fault.New(fault.NotFound, fault.CodeNotFound, "当前管局接口没有模拟器控制台", "the bureau in use has no simulator console")
-	}
-	return c, nil
-}
-
-// BureauUnderReview lists what the simulated bureau is reviewing (admin only), and its mode.
+// BureauUnderReview lists what awaits the bureau's outcome (admin only),
+// and the adapter's mode.
 func (s *Service) BureauUnderReview(ctx context.Context, a *Account) ([]bureau.UnderReview, string, error) {
 	if err := requireAdmin(a); err != nil {
 		return nil, "", err
 	}
-	c, err := s.console()
-	if err != nil {
-		return nil, "", err
+	if s.console == nil {
+		return nil, "", errNoConsole()
 	}
-	list, err := c.ListUnderReview(ctx)
+	list, err := s.console.ListUnderReview(ctx)
 	if err != nil {
 		return nil, "", storeErr(err)
 	}
-	return list, c.Mode(), nil
+	return list, s.mode, nil
+}
+
+// BureauDecisionInput is an admin's word for the bureau (api.md "Admin").
+type BureauDecisionInput struct {
+	Decision string // approve | reject | sms_expired
+	Reason   string
+	Numbers  bureau.Numbers
 }
 
 // BureauDecide is an admin's decision as the simulated bureau (manual
-// mode; in auto mode it pre-empts the scheduled decision). A rejection
-// needs a reason; an approval the bureau's checks refuse answers 409
-// bureau.checks_failed.
-func (s *Service) BureauDecide(ctx context.Context, a *Account, id string, approve bool, reason string) (*Application, error) {
+// mode; in auto mode it pre-empts the scheduled decision), or the real
+// bureau's outcome recorded in relay mode. A rejection needs a reason; an
+// approval the simulator's checks refuse answers 409 bureau.checks_failed.
+func (s *Service) BureauDecide(ctx context.Context, a *Account, id string, in BureauDecisionInput) (*Application, error) {
 	if err := requireAdmin(a); err != nil {
 		return nil, err
 	}
@@ -153,32 +149,32 @@ func (s *Service) BureauDecide(ctx context.Context, a *Account, id string, appro
 	if err != nil {
 		return nil, err
 	}
-	c, err := s.console()
-	if err != nil {
-		return nil, err
+	if s.console == nil {
+		return nil, errNoConsole()
 	}
-	reason = strings.TrimSpace(reason)
-	if !approve && reason == "" {
+	d := bureau.Decision{Kind: strings.TrimSpace(in.Decision), Reason: strings.TrimSpace(in.Reason), Numbers: in.Numbers}
+	switch d.Kind {
+	case bureau.DecisionApprove, bureau.DecisionReject, bureau.DecisionSMSExpired:
+	default:
+		return nil, fault.NewInvalid([]filing.Violation{verificationViolation("bureau.decision.invalid", "decision",
+			"决定须为 approve、reject 或 sms_expired", "decision must be approve, reject or sms_expired")})
+	}
+	if d.Kind == bureau.DecisionReject && d.Reason == "" {
 		return nil, fault.NewInvalid([]filing.Violation{verificationViolation("bureau.reason.required", "reason", "驳回时须填写原因", "a rejection needs a reason")})
 	}
-	err = s.st.Tx(ctx, func(tx *storage.Tx) error {
-		err := c.Decide(ctx, tx, sa.ID, bureau.Decision{Approve: approve, Reason: reason})
-		switch {
-		case errors.Is(err, bureau.ErrNotUnderReview):
-			return invalidTransition(fmt.Errorf("%w: %w", workflow.ErrInvalidTransition, err))
-		case errors.Is(err, bureau.ErrChecksFailed):
-			return fault.New(fault.Conflict, "bureau.checks_failed", "管局核查未通过，请驳回："+err.Error(), "the bureau's checks failed; reject instead: "+err.Error()).Wrap(err)
-		case err != nil:
-			return err
-		}
-		decision := "reject"
-		if approve {
-			decision = "approve"
-		}
+	err = s.console.Decide(ctx, sa.ID, d)
+	switch {
+	case errors.Is(err, bureau.ErrNotUnderReview):
+		return nil, invalidTransition(fmt.Errorf("%w: %w", workflow.ErrInvalidTransition, err))
+	case errors.Is(err, bureau.ErrChecksFailed):
+		return nil, fault.New(fault.Conflict, "bureau.checks_failed", "管局核查未通过，请驳回："+err.Error(), "the bureau's checks failed; reject instead: "+err.Error()).Wrap(err)
+	case err != nil:
+		return nil, storeErr(err)
+	}
+	if err := s.st.Tx(ctx, func(tx *storage.Tx) error {
 		return tx.Audit(ctx, &storage.AuditEntry{At: s.now(), ActorID: a.ID, ActorRole: a.Role, Action: "bureau.decide",
-			ObjectType: "application", ObjectID: sa.ID, Detail: decision})
-	})
-	if err != nil {
+			ObjectType: "application", ObjectID: sa.ID, Detail: d.Kind})
+	}); err != nil {
 		return nil, storeErr(err)
 	}
 	s.poke()
@@ -197,7 +193,7 @@ const OverdueAlertEvery = time.Hour
 
 // Handlers are the service's job handlers for the jobs.Runner.
 func (s *Service) Handlers() map[string]jobs.Handler {
-	return map[string]jobs.Handler{JobOverdueAlerts: s.runOverdueAlerts}
+	return map[string]jobs.Handler{JobOverdueAlerts: s.runOverdueAlerts, JobBureauSubmit: s.runBureauSubmit, JobBureauOutcome: s.runBureauOutcome}
 }
 
 // ScheduleOverdueAlerts queues the first overdue alert run (idempotent:

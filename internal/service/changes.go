@@ -3,6 +3,7 @@ package service
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 
 	"beian/internal/filing"
@@ -155,7 +156,8 @@ func (s *Service) filedSubjectAndSite(ctx context.Context, sa *storage.Applicati
 			return nil, nil, storeErr(err)
 		}
 		if rs != nil {
-			sub = &rs.Subject
+			filed := rs.Subject // a copy: the registry's answer may be cached
+			sub = &filed
 		}
 	}
 	if s.registry != nil && site == nil && domain != "" {
@@ -164,7 +166,9 @@ func (s *Service) filedSubjectAndSite(ctx context.Context, sa *storage.Applicati
 			return nil, nil, storeErr(err)
 		}
 		if rw != nil {
-			site = &rw.Website
+			filed := rw.Website
+			filed.ContentTypes, filed.Languages, filed.PreApprovals = slices.Clone(filed.ContentTypes), slices.Clone(filed.Languages), slices.Clone(filed.PreApprovals)
+			site = &filed
 		}
 	}
 	if sub != nil {

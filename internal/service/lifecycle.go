@@ -13,10 +13,13 @@ import (
 	"strings"
 	"time"
 
+	"github.com/google/uuid"
+
 	"beian/internal/bureau"
 	"beian/internal/domainname"
 	"beian/internal/fault"
 	"beian/internal/filing"
+	"beian/internal/jobs"
 	"beian/internal/notify"
 	"beian/internal/storage"
 	"beian/internal/workdays"
@@ -114,8 +117,8 @@ func formatDue(t time.Time) string {
 // lifecycleView adds what the bureau knows to an application view: the
 // SMS codes of the latest submission and the numbers of an approval.
 func (s *Service) lifecycleView(ctx context.Context, sa *storage.Application, app *Application) error {
-	if s.bureau != nil && sa.SubmittedAt.After(time.Time{}) {
-		st, err := s.bureau.SMSStatus(ctx, sa.ID)
+	if s.sms != nil && sa.SubmittedAt.After(time.Time{}) {
+		st, err := s.sms.SMSStatus(ctx, sa.ID)
 		if err != nil {
 			return storeErr(err)
 		}
@@ -139,9 +142,35 @@ func errNoBureau() error {
 	return fault.New(fault.Unavailable, "bureau.unavailable", "管局接口暂不可用，请稍后重试", "the bureau is not reachable; try again later")
 }
 
+// Jobs of the bureau boundary: the hand-over of an application to the
+// adapter, and an outcome the adapter reported that could not be applied
+// at once.
+const (
+	JobBureauSubmit  = "bureau.submit"
+	JobBureauOutcome = "bureau.outcome"
+)
+
+type handoffJob struct {
+	ApplicationID string `json:"application_id"`
+	SubmissionID  string `json:"submission_id"`
+}
+
+func handoffKey(submissionID string) string { return "bureau-submit:" + submissionID }
+
+// smsAtBeian reports whether the leaders confirm the bureau's codes on
+// Beian's pages (the simulator), so a submission waits in bureau_sms; with
+// the real bureau (relay) they confirm at its site and Beian sees only the
+// outcome, so the application waits in bureau_review.
+func (s *Service) smsAtBeian(flow string, doc filing.Document) bool {
+	return s.sms != nil && len(workflow.SMSRecipients(flow, doc)) > 0
+}
+
 // SubmitToBureau hands an application in ready_for_bureau to the bureau:
-// bureau_sms when leaders must confirm codes, bureau_review otherwise.
-// Staff only (an applicant gets 404).
+// bureau_sms when leaders must confirm codes here, bureau_review otherwise.
+// The state change, the new submission's id and the job that hands it to
+// the adapter commit together; the hand-over itself runs right after the
+// commit (and again from the job if it fails). Staff only (an applicant
+// gets 404).
 func (s *Service) SubmitToBureau(ctx context.Context, a *Account, id string) (*Application, error) {
 	sa, err := s.loadStaffAction(ctx, a, id)
 	if err != nil {
@@ -150,6 +179,7 @@ func (s *Service) SubmitToBureau(ctx context.Context, a *Account, id string) (*A
 	if s.bureau == nil {
 		return nil, errNoBureau()
 	}
+	job := handoffJob{ApplicationID: sa.ID, SubmissionID: uuid.Must(uuid.NewV7()).String()}
 	err = s.st.Tx(ctx, func(tx *storage.Tx) error {
 		cur, err := tx.ApplicationForUpdate(ctx, sa.ID)
 		if err != nil {
@@ -159,55 +189,158 @@ func (s *Service) SubmitToBureau(ctx context.Context, a *Account, id string) (*A
 		if err := s.openJSON(cur.Document, &doc); err != nil {
 			return err
 		}
-		sms := len(workflow.SMSRecipients(cur.Flow, doc)) > 0
-		to, err := s.apply(ctx, tx, cur, move{ev: workflow.SubmitToBureau, actor: actorOf(a), actorID: a.ID, opts: []workflow.Option{workflow.WithSMS(sms)}})
+		to, err := s.apply(ctx, tx, cur, move{ev: workflow.SubmitToBureau, actor: actorOf(a), actorID: a.ID,
+			opts: []workflow.Option{workflow.WithSMS(s.smsAtBeian(cur.Flow, doc))}})
 		if err != nil {
 			return err
 		}
-		sub := bureau.Submission{ApplicationID: cur.ID, Flow: cur.Flow, Document: doc, Provider: s.cfg.Provider.Name}
-		if n := cur.RecordNumber; n != "" {
-			if strings.HasSuffix(n, "号") {
-				sub.SubjectNumber = n
-			} else if len(doc.Websites) > 0 {
-				sub.WebsiteNumbers = []string{n}
-			}
+		if err := tx.SetSubmissionHandoff(ctx, cur.ID, job.SubmissionID, s.now()); err != nil {
+			return err
 		}
-		if _, err := s.bureau.Submit(ctx, tx, sub); err != nil {
-			return fmt.Errorf("bureau submit: %w", err)
+		if err := tx.Enqueue(ctx, JobBureauSubmit, job, handoffKey(job.SubmissionID), s.now()); err != nil {
+			return err
 		}
 		sa = cur
-		return s.notifyOwner(ctx, tx, cur, notify.TplBureauSubmitted, notify.Data{SMSRequired: to == workflow.BureauSMS, ETA: s.eta(cur, nil)})
+		return s.notifyOwner(ctx, tx, cur, notify.TplBureauSubmitted, notify.Data{SMSRequired: to == workflow.BureauSMS,
+			SMSAtBureau: s.mode == bureau.ModeRelay && len(workflow.SMSRecipients(cur.Flow, doc)) > 0, ETA: s.eta(cur, nil)})
 	})
 	if err != nil {
 		return nil, storeErr(err)
+	}
+	if err := s.handOver(ctx, job); err != nil {
+		s.log.Warn("bureau hand-over failed; its job retries", "application", job.ApplicationID, "err", err)
+	} else if err := s.st.CompleteJobByKey(ctx, handoffKey(job.SubmissionID)); err != nil {
+		s.log.Warn("bureau hand-over job not completed; it runs again harmlessly", "err", err)
 	}
 	s.poke()
 	return s.view(ctx, sa)
 }
 
-// SMSConfirmed implements bureau.Outcomes: every code confirmed.
-func (s *Service) SMSConfirmed(ctx context.Context, tx *storage.Tx, appID string) error {
-	cur, err := tx.ApplicationForUpdate(ctx, appID)
+// handOver gives the adapter the application's current submission. It
+// runs outside any transaction of Beian's and may run twice (the adapter
+// keys on the submission id); a submission no longer current is skipped.
+func (s *Service) handOver(ctx context.Context, job handoffJob) error {
+	current, err := s.st.SubmissionHandoff(ctx, job.ApplicationID)
 	if err != nil {
 		return err
 	}
-	_, err = s.apply(ctx, tx, cur, move{ev: workflow.SMSConfirmed, actor: workflow.Bureau})
+	if current != job.SubmissionID {
+		return nil
+	}
+	cur, err := s.st.Application(ctx, job.ApplicationID)
+	if err != nil {
+		return err
+	}
+	var doc filing.Document
+	if err := s.openJSON(cur.Document, &doc); err != nil {
+		return err
+	}
+	sub := bureau.Submission{ID: job.SubmissionID, ApplicationID: cur.ID, Flow: cur.Flow, Document: doc, Provider: s.cfg.Provider.Name}
+	if n := cur.RecordNumber; n != "" {
+		if strings.HasSuffix(n, "号") {
+			sub.SubjectNumber = n
+		} else if len(doc.Websites) > 0 {
+			sub.WebsiteNumbers = []string{n}
+		}
+	}
+	if err := s.bureau.Submit(ctx, sub); err != nil {
+		return fmt.Errorf("bureau submit: %w", err)
+	}
+	return nil
+}
+
+func (s *Service) runBureauSubmit(ctx context.Context, j storage.Job) error {
+	var job handoffJob
+	if err := json.Unmarshal(j.Payload, &job); err != nil || job.ApplicationID == "" || job.SubmissionID == "" {
+		return jobs.Permanent(fmt.Errorf("%s: bad payload %s", j.Kind, j.Payload))
+	}
+	if err := s.handOver(ctx, job); err != nil {
+		return err
+	}
+	return s.st.CompleteJob(ctx, j.ID)
+}
+
+func outcomeKey(o bureau.Outcome) string { return "bureau-outcome:" + o.Key() }
+
+// Report implements bureau.Outcomes. The outcome is recorded as a job and,
+// in the same transaction, applied to the application and the job
+// completed. When applying fails, the job stays queued and the runner
+// tries again; an outcome reported twice is applied once.
+func (s *Service) Report(ctx context.Context, o bureau.Outcome) error {
+	key := outcomeKey(o)
+	err := s.st.Tx(ctx, func(tx *storage.Tx) error {
+		jobID, fresh, err := tx.EnqueueNew(ctx, JobBureauOutcome, o, key, s.now())
+		if err != nil || !fresh {
+			return err // reported before: applied, or queued for the runner
+		}
+		if err := s.applyOutcome(ctx, tx, o); err != nil {
+			return err
+		}
+		return tx.CompleteJob(ctx, jobID)
+	})
+	if err != nil {
+		s.log.Warn("bureau outcome queued to apply later", "application", o.ApplicationID, "kind", o.Kind, "err", err)
+		if err := s.st.Tx(ctx, func(tx *storage.Tx) error { return tx.Enqueue(ctx, JobBureauOutcome, o, key, s.now()) }); err != nil {
+			return err
+		}
+	}
+	s.poke()
+	return nil
+}
+
+func (s *Service) runBureauOutcome(ctx context.Context, j storage.Job) error {
+	var o bureau.Outcome
+	if err := json.Unmarshal(j.Payload, &o); err != nil || o.ApplicationID == "" {
+		return jobs.Permanent(fmt.Errorf("%s: bad payload %s", j.Kind, j.Payload))
+	}
+	err := s.st.Tx(ctx, func(tx *storage.Tx) error {
+		if err := s.applyOutcome(ctx, tx, o); err != nil {
+			return err
+		}
+		return tx.CompleteJob(ctx, j.ID)
+	})
+	if errors.Is(err, workflow.ErrInvalidTransition) {
+		return jobs.Permanent(err) // trying again cannot make it valid
+	}
+	if err == nil {
+		s.poke()
+	}
 	return err
 }
 
-// SMSReturned implements bureau.Outcomes: 24 hours passed or 5 wrong codes.
-func (s *Service) SMSReturned(ctx context.Context, tx *storage.Tx, appID string, reason filing.Text) error {
-	return s.bureauSaysNo(ctx, tx, appID, reason, notify.TplSMSReturned, func(msg string) move {
-		return move{ev: workflow.SMSReturned, actor: workflow.Bureau, reasons: []filing.Reason{{Field: "sms", Message: msg}}}
-	})
-}
-
-// Rejected implements bureau.Outcomes: the bureau refused with a reason.
-func (s *Service) Rejected(ctx context.Context, tx *storage.Tx, appID string, reason filing.Text) error {
-	return s.bureauSaysNo(ctx, tx, appID, reason, notify.TplBureauRejected, func(msg string) move {
-		return move{ev: workflow.BureauReject, actor: workflow.Bureau, snapshot: true,
-			reasons: []filing.Reason{{Field: "", Rule: "bureau.rejected", Message: msg}}}
-	})
+// applyOutcome moves the application by the bureau's outcome in tx. An
+// outcome of a submission that is no longer the application's current
+// one changes nothing.
+func (s *Service) applyOutcome(ctx context.Context, tx *storage.Tx, o bureau.Outcome) error {
+	current, err := tx.SubmissionHandoff(ctx, o.ApplicationID)
+	if err != nil && !errors.Is(err, storage.ErrNotFound) {
+		return err
+	}
+	if current != o.SubmissionID {
+		s.log.Info("stale bureau outcome ignored", "application", o.ApplicationID, "kind", o.Kind)
+		return nil
+	}
+	switch o.Kind {
+	case bureau.OutcomeSMSConfirmed:
+		cur, err := tx.ApplicationForUpdate(ctx, o.ApplicationID)
+		if err != nil {
+			return err
+		}
+		_, err = s.apply(ctx, tx, cur, move{ev: workflow.SMSConfirmed, actor: workflow.Bureau})
+		return err
+	case bureau.OutcomeSMSReturned:
+		return s.bureauSaysNo(ctx, tx, o.ApplicationID, o.Reason, notify.TplSMSReturned, func(msg string) move {
+			return move{ev: workflow.SMSReturned, actor: workflow.Bureau, reasons: []filing.Reason{{Field: "sms", Message: msg}}}
+		})
+	case bureau.OutcomeRejected:
+		return s.bureauSaysNo(ctx, tx, o.ApplicationID, o.Reason, notify.TplBureauRejected, func(msg string) move {
+			return move{ev: workflow.BureauReject, actor: workflow.Bureau, snapshot: true,
+				reasons: []filing.Reason{{Field: "", Rule: "bureau.rejected", Message: msg}}}
+		})
+	case bureau.OutcomeApproved:
+		return s.approved(ctx, tx, o.ApplicationID, o.Numbers)
+	}
+	return jobs.Permanent(fmt.Errorf("unknown bureau outcome %q", o.Kind))
 }
 
 // bureauSaysNo moves an application back on the bureau's word, with the
@@ -228,9 +361,9 @@ func (s *Service) bureauSaysNo(ctx context.Context, tx *storage.Tx, appID string
 	return s.notifyOwner(ctx, tx, cur, tpl, notify.Data{Reason: msg})
 }
 
-// Approved implements bureau.Outcomes: the application is approved, its
-// numbers kept with it and the filing records written, all in tx.
-func (s *Service) Approved(ctx context.Context, tx *storage.Tx, appID string, n bureau.Numbers) error {
+// approved applies an approval: the application is approved, its numbers
+// kept with it and the filing records written, all in tx.
+func (s *Service) approved(ctx context.Context, tx *storage.Tx, appID string, n bureau.Numbers) error {
 	cur, err := tx.ApplicationForUpdate(ctx, appID)
 	if err != nil {
 		return err

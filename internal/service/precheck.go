@@ -274,19 +274,24 @@ func (s *Service) precheckFacts(ctx context.Context, certType, certNumber, hash,
 	if open.subject || open.domain {
 		return open, sf, df, nil // refused: the facts are not needed
 	}
+	// The facts are cached when they came from this store alone (its
+	// records, and the probe of the registry's tables); an answer the
+	// registry gave is its own decorator's to cache (CachedRegistry).
 	if askSubject && !okSubject {
-		if sf, err = s.subjectFacts(ctx, certType, certNumber, local.Subject, probe == nil || local.RegistrySubject); err != nil {
+		asked := false
+		if sf, asked, err = s.subjectFacts(ctx, certType, certNumber, local.Subject, probe == nil || local.RegistrySubject); err != nil {
 			return open, sf, df, err
 		}
-		if s.registryCacheable {
+		if !asked {
 			s.subjects.put(hash, sf, gen)
 		}
 	}
 	if askDomain && !okDomain {
-		if df, err = s.domainFacts(ctx, domain, local.Website, probe == nil || local.RegistryDomain); err != nil {
+		asked := false
+		if df, asked, err = s.domainFacts(ctx, domain, local.Website, probe == nil || local.RegistryDomain); err != nil {
 			return open, sf, df, err
 		}
-		if s.registryCacheable {
+		if !asked {
 			s.domains.put(domain, df, gen)
 		}
 	}
@@ -294,53 +299,53 @@ func (s *Service) precheckFacts(ctx context.Context, certType, certNumber, hash,
 }
 
 // subjectFacts unseals the subject record filed here, or asks the
-// registry when it may know the subject (ask: always, but for the
-// simulator, whose answer came with the facts query).
-func (s *Service) subjectFacts(ctx context.Context, certType, certNumber string, own *storage.PrecheckSubject, ask bool) (subjectFacts, error) {
+// registry when it may know the subject (ask: always, but when the probe
+// of its tables in this store said it does not); asked says it did.
+func (s *Service) subjectFacts(ctx context.Context, certType, certNumber string, own *storage.PrecheckSubject, ask bool) (subjectFacts, bool, error) {
 	if own != nil {
 		var sub filing.Subject
 		if err := s.openJSON(own.Data, &sub); err != nil {
-			return subjectFacts{}, err
+			return subjectFacts{}, false, err
 		}
-		return subjectFacts{known: true, number: own.Number, ownerID: own.OwnerID, subject: &sub}, nil
+		return subjectFacts{known: true, number: own.Number, ownerID: own.OwnerID, subject: &sub}, false, nil
 	}
 	if s.registry == nil || !ask {
-		return subjectFacts{}, nil
+		return subjectFacts{}, false, nil
 	}
 	rs, err := s.registry.LookupSubject(ctx, certType, certNumber)
 	if err != nil {
-		return subjectFacts{}, storeErr(err)
+		return subjectFacts{}, true, storeErr(err)
 	}
 	if rs == nil || len(rs.Websites) == 0 {
-		return subjectFacts{}, nil
+		return subjectFacts{}, true, nil
 	}
 	sub := rs.Subject
-	return subjectFacts{known: true, number: rs.Number, subject: &sub}, nil
+	return subjectFacts{known: true, number: rs.Number, subject: &sub}, true, nil
 }
 
 // domainFacts unseals the website record filed here, or asks the registry
-// when it may know the domain.
-func (s *Service) domainFacts(ctx context.Context, domain string, w *storage.PrecheckWebsite, ask bool) (domainFacts, error) {
+// when it may know the domain; asked says it did.
+func (s *Service) domainFacts(ctx context.Context, domain string, w *storage.PrecheckWebsite, ask bool) (domainFacts, bool, error) {
 	if w != nil {
 		var site filing.Website
 		if err := s.openJSON(w.Data, &site); err != nil {
-			return domainFacts{}, err
+			return domainFacts{}, false, err
 		}
-		return domainFacts{known: true, number: w.Number, certHash: w.CertHash, website: &site, accessedHere: w.AccessedHere}, nil
+		return domainFacts{known: true, number: w.Number, certHash: w.CertHash, website: &site, accessedHere: w.AccessedHere}, false, nil
 	}
 	if s.registry == nil || !ask {
-		return domainFacts{}, nil
+		return domainFacts{}, false, nil
 	}
 	rw, err := s.registry.LookupDomain(ctx, domain)
 	if err != nil {
-		return domainFacts{}, storeErr(err)
+		return domainFacts{}, true, storeErr(err)
 	}
 	if rw == nil {
-		return domainFacts{}, nil
+		return domainFacts{}, true, nil
 	}
 	site := rw.Website
 	return domainFacts{known: true, number: rw.Number, certHash: s.certHash(rw.SubjectCertType, rw.SubjectCertNumber), website: &site,
-		accessedHere: slices.Contains(rw.Providers, s.cfg.Provider.Name)}, nil
+		accessedHere: slices.Contains(rw.Providers, s.cfg.Provider.Name)}, true, nil
 }
 
 // openJSON unseals a stored JSON value into v.

@@ -87,8 +87,9 @@ func TestPrecheckCacheInvalidation(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		svc := service.New(service.Deps{Store: st, Sealer: f.seal, Rules: v, Config: cfg, Calendar: cal, Bureau: sim,
-			Registry: service.BureauRegistry(sim), Now: func() time.Time { return f.now }})
+		svc := service.New(service.Deps{Store: st, Sealer: f.seal, Rules: v, Config: cfg, Calendar: cal, Bureau: sim, SMS: sim, Console: sim,
+			Registry: service.CachedRegistry(service.BureauRegistry(sim), 2*time.Second, 64, st.PublicGeneration), RegistryKeys: sim.RegistryKeys,
+			Now: func() time.Time { return f.now }})
 		const cert = "91110105MA0000077X"
 		in := service.PrecheckInput{Domain: "pc-cache.cn", CertType: "business_license", CertNumber: cert}
 		for range 2 { // the second from the cache

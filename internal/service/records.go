@@ -17,11 +17,11 @@ import (
 // and changes and cancellations start from them. The pre-check consults
 // them and the bureau's national registry, adapted here.
 
-// BureauRegistry adapts the bureau (the simulator, or a real adapter) to
-// the pre-check's Registry.
-func BureauRegistry(b bureau.Bureau) Registry { return bureauRegistry{b} }
+// BureauRegistry adapts the bureau's registry (the simulator's, the
+// relay's mirror, or a real adapter's) to the pre-check's Registry.
+func BureauRegistry(b bureau.Registry) Registry { return bureauRegistry{b} }
 
-type bureauRegistry struct{ b bureau.Bureau }
+type bureauRegistry struct{ b bureau.Registry }
 
 func (r bureauRegistry) LookupSubject(ctx context.Context, certType, certNumber string) (*RegistrySubject, error) {
 	sub, err := r.b.LookupSubject(ctx, certType, certNumber)

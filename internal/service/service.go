@@ -40,15 +40,31 @@ type Deps struct {
 	Log    *slog.Logger     // never given personal data
 	Now    func() time.Time // the business clock; nil means the store's
 	// Registry is the bureau's national registry for the pre-check; nil
-	// means Beian knows only its own records.
+	// means Beian knows only its own records. Wrap a remote one in
+	// CachedRegistry.
 	Registry Registry
+	// RegistryKeys, when the registry's tables live in this store (the
+	// simulator and the relay's mirror), names a certificate's and a
+	// domain's keys there, so the pre-check's one query also says whether
+	// the registry could know them (storage.RegistryProbe); nil asks the
+	// registry every time.
+	RegistryKeys func(certType, certNumber, domain string) storage.RegistryProbe
 	// Calendar counts working days; nil builds one from the provider's
 	// holiday overrides.
 	Calendar *workdays.Calendar
 	// Wake nudges the job runner after a commit that queued jobs; may be nil.
 	Wake func()
-	// Bureau is the bureau (the simulator); nil refuses submissions to it.
+	// Bureau is the bureau adapter (the simulator or the relay); nil
+	// refuses submissions to it.
 	Bureau bureau.Bureau
+	// BureauMode is the adapter's mode (bureau.ModeAuto, ModeManual, ModeRelay).
+	BureauMode string
+	// SMS is the bureau's SMS check when Beian hosts it (the simulator);
+	// nil when the leaders confirm at the bureau's own site (relay).
+	SMS bureau.SMSCheck
+	// Console is where staff decide for the bureau (simulator) or record
+	// its outcomes (relay); nil hides the console.
+	Console bureau.Console
 	// BlobGrace keeps the bytes of replaced, deleted and withdrawn
 	// attachments this long, so a backup running meanwhile finds every file
 	// its snapshot references; 0 deletes them at once.
@@ -69,6 +85,9 @@ type Service struct {
 	cal       *workdays.Calendar
 	wake      func()
 	bureau    bureau.Bureau
+	mode      string
+	sms       bureau.SMSCheck
+	console   bureau.Console
 	ref       *refdata.Data
 	limits    images.Limits
 	blobGrace time.Duration
@@ -88,20 +107,16 @@ type Service struct {
 	domains  *genCache[domainFacts]    // pre-check: by domain
 	// pre-check: whether a subject (by certificate hash) or a domain is in an open application
 	openSubjects, openDomains *genCache[openFacts]
-	// registryCacheable: the registry is the bureau simulator, whose
-	// tables live in this store, so its changes count in PublicGeneration;
-	// answers of any other registry are not cached.
-	registryCacheable bool
-	// registryKeys, for the simulator only, names its registry's keys so
-	// the pre-check's facts query asks the registry too (precheck.go).
+	// registryKeys names the registry's keys in this store, so the
+	// pre-check's facts query asks the registry too (precheck.go).
 	registryKeys func(certType, certNumber, domain string) storage.RegistryProbe
 }
 
 // New builds the service.
 func New(d Deps) *Service {
 	s := &Service{st: d.Store, seal: d.Sealer, rules: d.Rules, blobs: d.Blobs, cfg: d.Config, log: d.Log, now: d.Now,
-		registry: d.Registry, cal: d.Calendar, wake: d.Wake, bureau: d.Bureau, ref: refdata.Default(), limits: images.LimitsFrom(d.Config.Provider),
-		blobGrace: d.BlobGrace}
+		registry: d.Registry, registryKeys: d.RegistryKeys, cal: d.Calendar, wake: d.Wake, bureau: d.Bureau, mode: d.BureauMode,
+		sms: d.SMS, console: d.Console, ref: refdata.Default(), limits: images.LimitsFrom(d.Config.Provider), blobGrace: d.BlobGrace}
 	if s.registry == nil && d.Bureau != nil {
 		// The pre-check consults the bureau's national registry (records.go).
 		s.registry = BureauRegistry(d.Bureau)
@@ -139,15 +154,6 @@ func New(d Deps) *Service {
 	s.domains = newGenCache[domainFacts](precheckCacheTTL, precheckCacheSize)
 	s.openSubjects = newGenCache[openFacts](precheckCacheTTL, precheckCacheSize)
 	s.openDomains = newGenCache[openFacts](precheckCacheTTL, precheckCacheSize)
-	if br, ok := s.registry.(bureauRegistry); ok {
-		var sim *bureau.Simulator
-		sim, s.registryCacheable = br.b.(*bureau.Simulator)
-		if sim != nil {
-			s.registryKeys = sim.RegistryKeys
-		}
-	} else {
-		s.registryCacheable = s.registry == nil
-	}
 	return s
 }
 

@@ -39,8 +39,9 @@ func (s *Service) ConfirmSMS(ctx context.Context, a *Account, id string, in SMSI
 	if sa.OwnerID != a.ID {
 		return nil, notFound()
 	}
-	if s.bureau == nil {
-		return nil, errNoBureau()
+	if s.sms == nil {
+		// The leaders confirm the real bureau's codes at its own site.
+		return nil, invalidTransition(fmt.Errorf("%w: the bureau's SMS is confirmed at its own site", workflow.ErrInvalidTransition))
 	}
 	in.Mobile, in.CertLast6, in.Code = strings.TrimSpace(in.Mobile), strings.ToUpper(strings.TrimSpace(in.CertLast6)), strings.TrimSpace(in.Code)
 	var vs []filing.Violation
@@ -59,21 +60,17 @@ func (s *Service) ConfirmSMS(ctx context.Context, a *Account, id string, in SMSI
 	if sa.State != string(workflow.BureauSMS) {
 		return nil, invalidTransition(fmt.Errorf("%w: no SMS check in state %s", workflow.ErrInvalidTransition, sa.State))
 	}
-	var res *bureau.SMSResult
-	err = s.st.Tx(ctx, func(tx *storage.Tx) error {
-		var err error
-		res, err = s.bureau.ConfirmSMS(ctx, tx, sa.ID, bureau.SMSInput{Mobile: in.Mobile, CertLast6: in.CertLast6, Code: in.Code})
-		if errors.Is(err, bureau.ErrNoPendingSMS) {
-			return invalidTransition(fmt.Errorf("%w: %w", workflow.ErrInvalidTransition, err))
-		}
-		if err != nil {
-			return err
-		}
-		// A wrong attempt commits too, so the count sticks.
+	res, err := s.sms.ConfirmSMS(ctx, sa.ID, bureau.SMSInput{Mobile: in.Mobile, CertLast6: in.CertLast6, Code: in.Code})
+	if errors.Is(err, bureau.ErrNoPendingSMS) {
+		return nil, invalidTransition(fmt.Errorf("%w: %w", workflow.ErrInvalidTransition, err))
+	}
+	if err != nil {
+		return nil, storeErr(err)
+	}
+	if err := s.st.Tx(ctx, func(tx *storage.Tx) error {
 		return tx.Audit(ctx, &storage.AuditEntry{At: s.now(), ActorID: a.ID, ActorRole: a.Role, Action: "application.sms_confirm",
 			ObjectType: "application", ObjectID: sa.ID, Detail: fmt.Sprintf("correct=%v returned=%v", res.Correct, res.Returned)})
-	})
-	if err != nil {
+	}); err != nil {
 		return nil, storeErr(err)
 	}
 	s.poke()

@@ -91,6 +91,8 @@ type BureauSMS struct {
 	CodeHash     string
 	Status       string // pending | confirmed | expired
 	ConfirmedAt  time.Time
+	// WrongAttempts counts the wrong tries charged to this leader's code.
+	WrongAttempts int
 }
 
 // bureauReader is what both Store (read pool) and Tx offer for queries, so each
@@ -103,7 +105,7 @@ type bureauReader interface {
 const bureauSubjectCols = `number, province, cert_type, cert_hash, name, data, status, next_website, source, application_id, approved_on, created_at, updated_at`
 const bureauWebsiteCols = `number, subject_number, domain, name, data, providers, status, source, application_id, approved_on, created_at, updated_at`
 const bureauSubmissionCols = `id, application_id, flow, province, payload, state, wrong_attempts, submitted_at, sms_deadline, review_started_at, decided_at, reason, numbers`
-const bureauSMSCols = `submission_id, idx, role, website, mobile_sealed, mobile_hash, mobile_masked, cert_hashes, code_hash, status, confirmed_at`
+const bureauSMSCols = `submission_id, idx, role, website, mobile_sealed, mobile_hash, mobile_masked, cert_hashes, code_hash, status, confirmed_at, wrong_attempts`
 
 type bureauScanner interface{ Scan(...any) error }
 
@@ -145,7 +147,7 @@ func scanBureauSMS(r bureauScanner) (*BureauSMS, error) {
 	var b BureauSMS
 	var certs string
 	var at int64
-	if err := r.Scan(&b.SubmissionID, &b.Idx, &b.Role, &b.Website, &b.MobileSealed, &b.MobileHash, &b.MobileMasked, &certs, &b.CodeHash, &b.Status, &at); err != nil {
+	if err := r.Scan(&b.SubmissionID, &b.Idx, &b.Role, &b.Website, &b.MobileSealed, &b.MobileHash, &b.MobileMasked, &certs, &b.CodeHash, &b.Status, &at, &b.WrongAttempts); err != nil {
 		return nil, translate(err)
 	}
 	if err := json.Unmarshal([]byte(certs), &b.CertHashes); err != nil {
@@ -435,8 +437,8 @@ func (t *Tx) InsertBureauSMS(ctx context.Context, b *BureauSMS) error {
 	if err != nil {
 		return err
 	}
-	_, err = t.exec(ctx, `INSERT INTO bureau_sms (`+bureauSMSCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		b.SubmissionID, b.Idx, b.Role, b.Website, b.MobileSealed, b.MobileHash, b.MobileMasked, string(certs), b.CodeHash, b.Status, ms(b.ConfirmedAt))
+	_, err = t.exec(ctx, `INSERT INTO bureau_sms (`+bureauSMSCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		b.SubmissionID, b.Idx, b.Role, b.Website, b.MobileSealed, b.MobileHash, b.MobileMasked, string(certs), b.CodeHash, b.Status, ms(b.ConfirmedAt), b.WrongAttempts)
 	if err != nil {
 		return fmt.Errorf("insert bureau sms: %w", err)
 	}
@@ -456,6 +458,19 @@ func (t *Tx) SetBureauSMSStatus(ctx context.Context, submissionID string, idx in
 		return fmt.Errorf("bureau sms status: %w", err)
 	}
 	return nil
+}
+
+// SetBureauSMSWrongAttempts records how many wrong tries one code has been charged.
+func (t *Tx) SetBureauSMSWrongAttempts(ctx context.Context, submissionID string, idx, n int) error {
+	if _, err := t.exec(ctx, `UPDATE bureau_sms SET wrong_attempts = ? WHERE submission_id = ? AND idx = ?`, n, submissionID, idx); err != nil {
+		return fmt.Errorf("bureau sms attempts: %w", err)
+	}
+	return nil
+}
+
+// BureauSubmission reads one submission; ErrNotFound when none has the id.
+func (s *Store) BureauSubmission(ctx context.Context, id string) (*BureauSubmission, error) {
+	return scanBureauSubmission(s.queryRow(ctx, `SELECT `+bureauSubmissionCols+` FROM bureau_submissions WHERE id = ?`, id))
 }
 
 func bureauSMSList(ctx context.Context, r bureauReader, submissionID string) ([]*BureauSMS, error) {

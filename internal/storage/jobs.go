@@ -46,6 +46,44 @@ func (t *Tx) Enqueue(ctx context.Context, kind string, payload any, key string, 
 	return nil
 }
 
+// EnqueueNew adds a job like Enqueue and says whether it is new: false
+// when a job with key existed already (whatever its state), so a caller
+// that must act once per key acts only on a fresh one. key is required.
+func (t *Tx) EnqueueNew(ctx context.Context, kind string, payload any, key string, runAt time.Time) (id string, created bool, err error) {
+	if key == "" {
+		return "", false, fmt.Errorf("enqueue %s: EnqueueNew needs a key", kind)
+	}
+	b, err := json.Marshal(payload)
+	if err != nil {
+		return "", false, fmt.Errorf("job payload: %w", err)
+	}
+	now := t.s.now()
+	if runAt.IsZero() {
+		runAt = now
+	}
+	id = uuid.Must(uuid.NewV7()).String()
+	res, err := t.exec(ctx, `INSERT INTO jobs (id, kind, payload, idem_key, run_at, created_at)
+		VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (idem_key) DO NOTHING`, id, kind, string(b), key, ms(runAt), ms(now))
+	if err != nil {
+		return "", false, fmt.Errorf("enqueue %s: %w", kind, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return "", false, nil
+	}
+	return id, true, nil
+}
+
+// CompleteJobByKey marks the job with key done, whatever runs it: a caller
+// that did a job's work at once (and idempotently) spares the runner a
+// second run. No job with the key is no error.
+func (s *Store) CompleteJobByKey(ctx context.Context, key string) error {
+	return s.Tx(ctx, func(tx *Tx) error {
+		_, err := tx.exec(ctx, `UPDATE jobs SET state = 'done', finished_at = ?, last_error = '' WHERE idem_key = ? AND state <> 'done'`,
+			ms(s.now()), key)
+		return err
+	})
+}
+
 // ClaimJobs takes up to n due jobs, leasing them for lease. A job whose
 // lease ran out (its worker died) is due again. On PostgreSQL, SKIP LOCKED
 // lets several instances claim side by side without taking the same job.
