@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"beian/internal/bureau"
@@ -15,6 +16,7 @@ import (
 	"beian/internal/middleware"
 	"beian/internal/refdata"
 	"beian/internal/service"
+	"beian/internal/workflow"
 )
 
 // --- review queue ---
@@ -55,8 +57,11 @@ type appData struct {
 
 // Label names a field path.
 func (d *appData) Label(path string) string {
-	if path == "" || path == "sms" {
-		return "—"
+	switch path {
+	case "":
+		return ""
+	case "sms":
+		return tr(d.Lang, "app.sms")
 	}
 	return FieldLabel(d.Lang, path)
 }
@@ -247,6 +252,49 @@ type auditData struct {
 	Items  []*service.AuditEntry
 	Object string
 	Actor  string
+	Names  map[string]string // account id → name
+	Lang   string
+}
+
+// Who names the actor of an entry: the account's name and role.
+func (d *auditData) Who(e *service.AuditEntry) string {
+	role := tr(d.Lang, "role."+e.ActorRole)
+	if n := d.Names[e.ActorID]; n != "" {
+		return n + " · " + role
+	}
+	return role
+}
+
+// Action names what an entry records.
+func (d *auditData) Action(e *service.AuditEntry) string {
+	if _, ok := catalog["audit.do."+e.Action]; ok {
+		return tr(d.Lang, "audit.do."+e.Action)
+	}
+	return e.Action
+}
+
+// ObjectKind names the kind of object.
+func (d *auditData) ObjectKind(e *service.AuditEntry) string {
+	if _, ok := catalog["audit.on."+e.ObjectType]; ok {
+		return tr(d.Lang, "audit.on."+e.ObjectType)
+	}
+	return e.ObjectType
+}
+
+// Detail shows an entry's detail: a state change in state names.
+func (d *auditData) Detail(e *service.AuditEntry) string {
+	if from, to, ok := strings.Cut(e.Detail, "→"); ok && workflow.Valid(workflow.State(from)) && workflow.Valid(workflow.State(to)) {
+		return workflow.Label(workflow.State(from), d.Lang) + " → " + workflow.Label(workflow.State(to), d.Lang)
+	}
+	if k, ok := service.Kind(e.Detail); ok {
+		return k.Name.In(d.Lang)
+	}
+	for _, k := range []string{"detail." + e.Detail, "role." + e.Detail, "flow." + e.Detail} {
+		if _, ok := catalog[k]; ok && e.Detail != "" {
+			return tr(d.Lang, k)
+		}
+	}
+	return e.Detail
 }
 
 func (b *Backoffice) auditFilter(r *http.Request) service.AuditFilter {
@@ -264,7 +312,17 @@ func (b *Backoffice) audit(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return b.render(w, http.StatusOK, "audit", b.newPage(r, "audit.title", "audit", &auditData{Items: items, Object: f.ObjectID, Actor: f.ActorID}))
+	var ids []string
+	for _, e := range items {
+		ids = append(ids, e.ActorID)
+	}
+	names, err := b.svc.AccountNames(r.Context(), viewerOf(r).Account, ids)
+	if err != nil {
+		return err
+	}
+	p := b.newPage(r, "audit.title", "audit", nil)
+	p.Data = &auditData{Items: items, Object: f.ObjectID, Actor: f.ActorID, Names: names, Lang: p.Lang}
+	return b.render(w, http.StatusOK, "audit", p)
 }
 
 func (b *Backoffice) auditCSV(w http.ResponseWriter, r *http.Request) error {
