@@ -316,7 +316,7 @@ func (b *Backoffice) audit(w http.ResponseWriter, r *http.Request) error {
 	for _, e := range items {
 		ids = append(ids, e.ActorID)
 	}
-	names, err := b.svc.AccountNames(r.Context(), viewerOf(r).Account, ids)
+	names, err := b.svc.AccountNames(r.Context(), middleware.Account(r), ids)
 	if err != nil {
 		return err
 	}
