@@ -65,7 +65,7 @@ const (
 // PrecheckFacts reads the pre-check's facts in one query: about the
 // subject of certHash and about the normalized domain (either "" to leave
 // it out), and with a probe what the simulator's registry holds.
-func (s *Store) PrecheckFacts(ctx context.Context, certHash, domain string, probe *RegistryProbe) (*PrecheckFacts, error) {
+func (rd Reader) PrecheckFacts(ctx context.Context, certHash, domain string, probe *RegistryProbe) (*PrecheckFacts, error) {
 	var branches []string
 	var args []any
 	add := func(q string, arg any) {
@@ -90,7 +90,7 @@ func (s *Store) PrecheckFacts(ctx context.Context, certHash, domain string, prob
 		return &PrecheckFacts{}, nil
 	}
 	q := strings.Join(branches, "\nUNION ALL\n")
-	rows, err := s.query(ctx, q, args...)
+	rows, err := rd.db.query(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("pre-check facts: %w", err)
 	}
