@@ -3,9 +3,9 @@ package app
 import (
 	"context"
 	"fmt"
-	"io"
 	"log/slog"
 	"net/http"
+	"sync/atomic"
 	"time"
 
 	"beian/internal/api"
@@ -13,6 +13,7 @@ import (
 	"beian/internal/blob"
 	"beian/internal/config"
 	"beian/internal/jobs"
+	"beian/internal/metrics"
 	"beian/internal/middleware"
 	"beian/internal/notify"
 	"beian/internal/rules"
@@ -24,9 +25,15 @@ import (
 
 // system is everything `beian serve` runs, built once.
 type system struct {
-	svc    *service.Service
-	runner *jobs.Runner
-	mux    *http.ServeMux
+	svc     *service.Service
+	runner  *jobs.Runner
+	mux     *http.ServeMux
+	metrics *metrics.Metrics
+	// instrumented is mux behind the request metrics (what handler serves).
+	instrumented http.Handler
+	// ready is what /readyz reports beside the database: true once built,
+	// false again when shutdown begins.
+	ready atomic.Bool
 }
 
 // build wires config → storage → services → HTTP → workers.
@@ -66,6 +73,7 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, st *storage
 	}
 
 	runner := &jobs.Runner{Store: st, Log: log, Now: now, Handlers: map[string]jobs.Handler{}}
+	mets := metrics.New(log)
 	for _, hs := range []map[string]jobs.Handler{notifier.Handlers(), bp.handlers} {
 		for kind, h := range hs {
 			runner.Handlers[kind] = h
@@ -89,13 +97,10 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, st *storage
 	bp.connect(svc)
 
 	mux := http.NewServeMux()
-	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
-		if err := st.Ping(r.Context()); err != nil {
-			http.Error(w, "database unavailable", http.StatusServiceUnavailable)
-			return
-		}
-		io.WriteString(w, "ok\n")
-	})
+	sys := &system{svc: svc, runner: runner, mux: mux, metrics: mets}
+	if err := sys.opsRoutes(cfg, st, log); err != nil { // ops.go: /healthz, /readyz, /metrics
+		return nil, err
+	}
 	// One set of per-IP budgets for both doors: a script cannot sidestep
 	// the API's 429s through the HTML forms.
 	budgets := middleware.NewBudgets(cfg.RateLimits, now)
@@ -110,5 +115,7 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, st *storage
 		return nil, fmt.Errorf("backoffice: %w", err)
 	}
 	bo.Routes(mux)
-	return &system{svc: svc, runner: runner, mux: mux}, nil
+	sys.instrumentJobs()
+	sys.ready.Store(true)
+	return sys, nil
 }
