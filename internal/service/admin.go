@@ -182,7 +182,7 @@ func (s *Service) BureauDecide(ctx context.Context, a *Account, id string, in Bu
 	if err != nil {
 		return nil, storeErr(err)
 	}
-	return s.view(ctx, cur)
+	return s.view(ctx, a, cur)
 }
 
 // JobOverdueAlerts is the periodic job that mails reviewers their overdue tasks.

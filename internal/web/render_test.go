@@ -70,7 +70,8 @@ func TestPagesRender(t *testing.T) {
 			cases["step_"+s] = wb.buildStep(req(), app, s)
 		}
 		up := &uploadsPage{appPage: wb.newAppPage(req(), app, "uploads", app.Violations)}
-		up.Groups = slotsFor(lang, app, []filing.Violation{{Rule: "attachment.missing", Field: "attachments.verification_form[0]", Severity: "error"}})
+		app.Plan = service.AttachmentPlan(app.Document, app.Attachments, app.State)
+		up.Groups = slotsFor(lang, app)
 		cases["uploads"] = up
 		cases["submit"] = wb.buildSubmit(req(), app, app.Violations)
 		cases["progress"] = &progressPage{appPage: wb.newAppPage(req(), app, "", nil), Events: []event{{Label: "初审中", Current: true}}}
@@ -105,7 +106,9 @@ func TestPagesRender(t *testing.T) {
 		}
 		for _, tab := range []string{"change", "cancel"} {
 			hp := &homePage{Tab: tab, Records: []service.FilingSubject{{Number: "浙ICP备2026000001号", Status: "active", Name: "杭州示例",
-				Websites: []service.FilingWebsite{{Number: "浙ICP备2026000001号-1", Status: "active", Domain: "x.cn", AccessStatus: "active"}}}}}
+				Changes: []string{"change_subject"}, Cancels: []string{"cancel_subject"},
+				Websites: []service.FilingWebsite{{Number: "浙ICP备2026000001号-1", Status: "active", Domain: "x.cn", AccessStatus: "active",
+					Changes: []string{"change_website", "change_access"}, Cancels: []string{"cancel_website", "cancel_access"}}}}}}
 			rec := httptest.NewRecorder()
 			if err := wb.render(rec, req(), 200, "home", hp); err != nil {
 				t.Fatalf("home %s: %v", tab, err)
