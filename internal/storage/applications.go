@@ -295,19 +295,69 @@ func (t *Tx) LockKey(ctx context.Context, key string) error {
 	return nil
 }
 
-// OpenApplicationsFor counts, inside a write transaction, the open
-// applications of a subject (by certificate hash) and those including a domain.
-func (t *Tx) OpenApplicationsFor(ctx context.Context, certHash, domain string) (bySubject, byDomain int, err error) {
-	if err := t.queryRow(ctx, `SELECT COUNT(*) FROM applications WHERE subject_cert_hash = ? AND open = 1`, certHash).Scan(&bySubject); err != nil {
-		return 0, 0, fmt.Errorf("open by subject: %w", translate(err))
-	}
-	if domain != "" {
-		if err := t.queryRow(ctx, `SELECT COUNT(*) FROM application_domains d JOIN applications a ON a.id = d.application_id
-			WHERE d.domain = ? AND d.open = 1 AND a.open = 1`, domain).Scan(&byDomain); err != nil {
-			return 0, 0, fmt.Errorf("open by domain: %w", translate(err))
+// OpenApplicationsFor lists, inside a write transaction, the open
+// applications of a subject (by certificate hash) and those including any
+// of domains, drafts included (whom they block is the service's rule).
+func (t *Tx) OpenApplicationsFor(ctx context.Context, certHash string, domains []string) (bySubject, byDomain []OpenApplication, err error) {
+	scan := func(q string, args ...any) ([]OpenApplication, error) {
+		rows, err := t.query(ctx, q, args...)
+		if err != nil {
+			return nil, err
 		}
+		defer rows.Close()
+		var out []OpenApplication
+		for rows.Next() {
+			var o OpenApplication
+			if err := rows.Scan(&o.ID, &o.OwnerID, &o.Flow, &o.State); err != nil {
+				return nil, translate(err)
+			}
+			out = append(out, o)
+		}
+		return out, translate(rows.Err())
+	}
+	if bySubject, err = scan(`SELECT id, owner_id, flow, state FROM applications WHERE subject_cert_hash = ? AND open = 1 ORDER BY created_at`, certHash); err != nil {
+		return nil, nil, fmt.Errorf("open by subject: %w", err)
+	}
+	for _, d := range domains {
+		if d == "" {
+			continue
+		}
+		got, err := scan(`SELECT a.id, a.owner_id, a.flow, a.state FROM application_domains d JOIN applications a ON a.id = d.application_id
+			WHERE d.domain = ? AND d.open = 1 AND a.open = 1 ORDER BY a.created_at`, d)
+		if err != nil {
+			return nil, nil, fmt.Errorf("open by domain: %w", err)
+		}
+		byDomain = append(byDomain, got...)
 	}
 	return bySubject, byDomain, nil
+}
+
+// CountDrafts counts an account's drafts, inside a write transaction.
+func (t *Tx) CountDrafts(ctx context.Context, ownerID string) (int, error) {
+	var n int
+	if err := t.queryRow(ctx, `SELECT COUNT(*) FROM applications WHERE owner_id = ? AND state = 'draft' AND open = 1`, ownerID).Scan(&n); err != nil {
+		return 0, fmt.Errorf("count drafts: %w", translate(err))
+	}
+	return n, nil
+}
+
+// StaleDrafts lists up to limit drafts last changed before before, oldest first.
+func (s *Store) StaleDrafts(ctx context.Context, before time.Time, limit int) ([]*Application, error) {
+	rows, err := s.query(ctx, `SELECT `+appCols+` FROM applications WHERE state = 'draft' AND open = 1 AND updated_at < ?
+		ORDER BY updated_at LIMIT ?`, ms(before), limit)
+	if err != nil {
+		return nil, fmt.Errorf("stale drafts: %w", err)
+	}
+	defer rows.Close()
+	var out []*Application
+	for rows.Next() {
+		a, err := scanApplication(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, a)
+	}
+	return out, translate(rows.Err())
 }
 
 // OpenApplicationsByOwner maps the certificate hash of each subject with

@@ -384,7 +384,7 @@ func stepFromPath(r *http.Request) string {
 func (wb *Web) buildStep(r *http.Request, app *service.Application, step string) *stepPage {
 	p := &stepPage{appPage: wb.newAppPage(r, app, step, app.Violations)}
 	p.values = flatten(app.Document)
-	p.lock = locker{flow: app.Flow, editable: p.Editable}
+	p.lock = locker{flow: app.Flow, editable: p.Editable, own: app.FromOwnRecord}
 	p.ref = wb.ref
 	p.viols = app.Violations
 	p.provider = providerOptions{methods: wb.cfg.Provider.AccessMethods, locations: wb.cfg.Provider.ServerLocations,
@@ -394,9 +394,9 @@ func (wb *Web) buildStep(r *http.Request, app *service.Application, step string)
 	p.CanAdd = app.Actions.AddWebsite
 	switch step {
 	case "subject":
-		p.FromRecord = app.Flow == filing.FlowNewWebsite || app.Flow == filing.FlowNewAccess
+		p.FromRecord = app.FromOwnRecord
 	case "websites":
-		p.FromRecord = app.Flow == filing.FlowNewAccess
+		p.FromRecord = app.FromOwnRecord && app.Flow == filing.FlowNewAccess
 	}
 	for i, w := range doc.Websites {
 		title := w.Domain
@@ -492,7 +492,7 @@ func (wb *Web) stepPost(w http.ResponseWriter, r *http.Request) error {
 	}
 	step := stepFromPath(r)
 	act := app.Actions
-	l := locker{flow: app.Flow, editable: act.Edit}
+	l := locker{flow: app.Flow, editable: act.Edit, own: app.FromOwnRecord}
 	if !act.Edit {
 		setFlash(w, r, "step.locked")
 		return redirect(w, r, "/applications/"+app.ID)
