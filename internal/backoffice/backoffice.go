@@ -108,6 +108,7 @@ func (b *Backoffice) Routes(mux *http.ServeMux) {
 	h("GET /admin/audit.csv", b.auditCSV)
 	h("GET /admin/bureau", b.bureau)
 	h("POST /admin/bureau/applications/{id}/decision", b.bureauDecision)
+	h("POST /admin/bureau/outcomes", b.bureauImport)
 	// Anything else under the two prefixes is a 404 of the back office.
 	h("/review/", func(http.ResponseWriter, *http.Request) error { return fault.NewNotFound() })
 	h("/admin/", func(http.ResponseWriter, *http.Request) error { return fault.NewNotFound() })
@@ -158,8 +159,18 @@ func (b *Backoffice) handle(fn httpx.HandlerFunc) http.Handler {
 			return fault.NewNotFound()
 		}
 		if r.Method == http.MethodPost {
-			r.Body = http.MaxBytesReader(w, r.Body, 1<<20)
-			if err := r.ParseForm(); err != nil {
+			r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes(r))
+			var err error
+			if isMultipart(r) {
+				// Files beyond the memory bound go to temporary files, removed when the request ends.
+				err = r.ParseMultipartForm(1 << 20)
+				if r.MultipartForm != nil {
+					defer r.MultipartForm.RemoveAll()
+				}
+			} else {
+				err = r.ParseForm()
+			}
+			if err != nil {
 				return fault.New(fault.BadRequest, fault.CodeBadRequest, "表单无效", "malformed form")
 			}
 			got, want := r.PostFormValue(csrfField), sessionCSRF(v.Token)
@@ -170,6 +181,19 @@ func (b *Backoffice) handle(fn httpx.HandlerFunc) http.Handler {
 		return fn(w, r)
 	})
 	return secure(inner)
+}
+
+func isMultipart(r *http.Request) bool {
+	return strings.HasPrefix(strings.ToLower(r.Header.Get("Content-Type")), "multipart/form-data")
+}
+
+// maxFormBytes bounds a form's body: 1 MiB, and more for the one form that
+// carries a photo (the site photo staff take at signing).
+func maxFormBytes(r *http.Request) int64 {
+	if isMultipart(r) && strings.HasSuffix(r.URL.Path, "/attachments") {
+		return 12 << 20
+	}
+	return 1 << 20
 }
 
 // secure sets the same security headers as the applicant UI; staff pages
