@@ -4,8 +4,10 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"regexp"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -30,7 +32,7 @@ func (tr *tour) visitors() []visitor {
 	return []visitor{
 		{"applicant", tr.tokens[tr.applicant.Email], "zh", applicant},
 		{"second", tr.tokens[tr.second.Email], "en", applicant},
-		{"reviewer", tr.tokens[tr.reviewer.Email], "zh", staff[:2]},
+		{"reviewer", tr.tokens[tr.reviewer.Email], "en", staff[:2]},
 		{"admin", tr.tokens[tr.admin.Email], "zh", staff},
 		{"visitor", "", "zh", []string{"/login", "/register", "/password/forgot", "/lookup", "/nowhere"}},
 	}
@@ -117,6 +119,11 @@ func (tr *tour) walk(v visitor) (pages []walked, problems []string) {
 			problems = append(problems, path+": "+err.Error())
 			continue
 		}
+		if text := visibleText(doc); rawCode.MatchString(text) {
+			loc := rawCode.FindStringIndex(text)
+			around := strings.Join(strings.Fields(text[max(0, loc[0]-60):min(len(text), loc[1]+30)]), " ")
+			problems = append(problems, path+" shows the internal name "+strconv.Quote(text[loc[0]:loc[1]])+" in …"+around+"…")
+		}
 		links, forms := scan(doc)
 		for _, l := range links {
 			enqueue(path, l)
@@ -144,6 +151,34 @@ func (tr *tour) walk(v visitor) (pages []walked, problems []string) {
 	}
 	sort.Slice(pages, func(i, j int) bool { return pages[i].path < pages[j].path })
 	return pages, problems
+}
+
+// rawCode matches what a reader must never see: a reference key, a state,
+// flow or role key, a province code, a document path or a rule code.
+var rawCode = regexp.MustCompile(`\b(business_license|resident_id|corporate_portal|zh-Hans|long_term|` +
+	`first_filing|new_website|new_access|change_[a-z]+|cancel_[a-z]+|initial_review|initial_rejected|material_review|ready_for_bureau|` +
+	`bureau_sms|bureau_review|bureau_rejected|subject_leader|website_leader)\b|\b(applicant|reviewer|admin|bureau)：|` +
+	`\b[1-6][0-9]0000\b|\b(subject|websites|attachments)(\.|\[)[a-z0-9_\[\]]|` +
+	`\b(precheck|application|attachment|review|sms|verification|account|bureau|domain|person|website|access)\.[a-z_]+\b`)
+
+// visibleText is the text a reader sees: text nodes outside script and style.
+func visibleText(n *html.Node) string {
+	var b strings.Builder
+	var walk func(*html.Node)
+	walk = func(n *html.Node) {
+		if n.Type == html.ElementNode && (n.Data == "script" || n.Data == "style" || n.Data == "pre") {
+			return
+		}
+		if n.Type == html.TextNode {
+			b.WriteString(n.Data)
+			b.WriteByte(' ')
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c)
+		}
+	}
+	walk(n)
+	return b.String()
 }
 
 // localRef resolves ref against page and returns it as a local path with

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"beian/internal/filing"
+	"beian/internal/refdata"
 	"beian/internal/service"
 )
 
@@ -104,7 +105,7 @@ func fieldOptions(lang string, doc filing.Document) []fieldOption {
 	}
 	out := make([]fieldOption, 0, len(paths))
 	for _, p := range paths {
-		out = append(out, fieldOption{Path: p, Label: FieldLabel(lang, p) + " (" + p + ")"})
+		out = append(out, fieldOption{Path: p, Label: FieldLabel(lang, p)})
 	}
 	return out
 }
@@ -116,12 +117,13 @@ type docRow struct {
 	Section            string // a heading starts here
 }
 
-// flatten maps each leaf path of doc to its value (lists of plain values joined).
-func flatten(doc filing.Document) map[string]string {
+// flatten maps each leaf path of doc to its values (a list of plain
+// values, such as content_types, under one path).
+func flatten(doc filing.Document) map[string][]string {
 	raw, _ := json.Marshal(doc)
 	var tree any
 	_ = json.Unmarshal(raw, &tree)
-	out := map[string]string{}
+	out := map[string][]string{}
 	var walk func(v any, path string)
 	walk = func(v any, path string) {
 		switch x := v.(type) {
@@ -143,25 +145,36 @@ func flatten(doc filing.Document) map[string]string {
 				plain = append(plain, fmt.Sprint(c))
 			}
 			if len(plain) > 0 || len(x) == 0 {
-				out[path] = strings.Join(plain, ", ")
+				out[path] = plain
 			}
 		case nil:
-			out[path] = ""
+			out[path] = nil
 		default:
-			out[path] = fmt.Sprint(x)
+			out[path] = []string{fmt.Sprint(x)}
 		}
 	}
 	walk(tree, "")
 	return out
 }
 
-// documentRows lists the document's fields in form order with their values.
+// leaf is a path's last field name: websites[0].access.method → method.
+func leaf(path string) string {
+	l := path[strings.LastIndexByte(path, '.')+1:]
+	if i := strings.IndexByte(l, '['); i >= 0 {
+		l = l[:i]
+	}
+	return l
+}
+
+// documentRows lists the document's fields in form order with their
+// values in words: reference keys and codes by their names.
 func documentRows(lang string, doc filing.Document, changed map[string]bool) []docRow {
 	values := flatten(doc)
+	ref := refdata.Default()
 	pre := func(ps []filing.PreApproval) string {
 		var s []string
 		for _, p := range ps {
-			s = append(s, p.Category+" "+p.Number)
+			s = append(s, ref.ValueName(lang, "category", p.Category)+" "+p.Number)
 		}
 		return strings.Join(s, "; ")
 	}
@@ -172,7 +185,7 @@ func documentRows(lang string, doc filing.Document, changed map[string]bool) []d
 			continue
 		}
 		head := strings.SplitN(o.Path, ".", 2)[0]
-		r := docRow{Path: o.Path, Label: FieldLabel(lang, o.Path), Value: values[o.Path], Changed: changed[o.Path]}
+		r := docRow{Path: o.Path, Label: FieldLabel(lang, o.Path), Value: ref.ValueNames(lang, leaf(o.Path), values[o.Path]), Changed: changed[o.Path]}
 		if strings.HasSuffix(o.Path, ".pre_approvals") {
 			var i int
 			fmt.Sscanf(o.Path, "websites[%d]", &i)

@@ -6,14 +6,17 @@ import (
 	"io"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"beian/internal/bureau"
 	"beian/internal/fault"
 	"beian/internal/filing"
 	"beian/internal/httpx"
+	"beian/internal/middleware"
 	"beian/internal/refdata"
 	"beian/internal/service"
+	"beian/internal/workflow"
 )
 
 // --- review queue ---
@@ -31,7 +34,7 @@ func (b *Backoffice) queue(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	d := &queueData{State: q.Get("state"), Province: q.Get("province"), Overdue: q.Get("overdue") == "1",
 		States: service.ReviewStates, Provinces: refdata.Default().Provinces()}
-	items, err := b.svc.ReviewQueue(r.Context(), viewerOf(r).Account, service.QueueFilter{State: d.State, Province: d.Province, Overdue: d.Overdue})
+	items, err := b.svc.ReviewQueue(r.Context(), middleware.Account(r), service.QueueFilter{State: d.State, Province: d.Province, Overdue: d.Overdue})
 	if err != nil {
 		return err
 	}
@@ -54,8 +57,11 @@ type appData struct {
 
 // Label names a field path.
 func (d *appData) Label(path string) string {
-	if path == "" || path == "sms" {
-		return "—"
+	switch path {
+	case "":
+		return ""
+	case "sms":
+		return tr(d.Lang, "app.sms")
 	}
 	return FieldLabel(d.Lang, path)
 }
@@ -77,7 +83,7 @@ func (d *appData) Violations() []filing.LocalizedViolation {
 }
 
 func (b *Backoffice) loadApp(r *http.Request, rows []filing.Reason, reasonErr, decision string) (*page, error) {
-	acc := viewerOf(r).Account
+	acc := middleware.Account(r)
 	v, err := b.svc.ReviewApplication(r.Context(), acc, r.PathValue("id"))
 	if err != nil {
 		return nil, err
@@ -132,7 +138,7 @@ func (b *Backoffice) decision(w http.ResponseWriter, r *http.Request) error {
 	if decision != "approve" {
 		in.Reasons = rows
 	}
-	_, err := b.svc.Decide(r.Context(), viewerOf(r).Account, r.PathValue("id"), in)
+	_, err := b.svc.Decide(r.Context(), middleware.Account(r), r.PathValue("id"), in)
 	var he *fault.Error
 	if errors.As(err, &he) && he.Kind == fault.Invalid {
 		// Show the form again with what was typed and what is wrong.
@@ -154,21 +160,21 @@ func (b *Backoffice) decision(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (b *Backoffice) materialsReceived(w http.ResponseWriter, r *http.Request) error {
-	if _, err := b.svc.MaterialsReceived(r.Context(), viewerOf(r).Account, r.PathValue("id"), r.PostFormValue("note")); err != nil {
+	if _, err := b.svc.MaterialsReceived(r.Context(), middleware.Account(r), r.PathValue("id"), r.PostFormValue("note")); err != nil {
 		return err
 	}
 	return done(w, r, "/review/applications/"+r.PathValue("id"), "received")
 }
 
 func (b *Backoffice) submitToBureau(w http.ResponseWriter, r *http.Request) error {
-	if _, err := b.svc.SubmitToBureau(r.Context(), viewerOf(r).Account, r.PathValue("id")); err != nil {
+	if _, err := b.svc.SubmitToBureau(r.Context(), middleware.Account(r), r.PathValue("id")); err != nil {
 		return err
 	}
 	return done(w, r, "/review/applications/"+r.PathValue("id"), "submitted")
 }
 
 func (b *Backoffice) attachment(w http.ResponseWriter, r *http.Request) error {
-	acc := viewerOf(r).Account
+	acc := middleware.Account(r)
 	rc, _, err := b.svc.OpenAttachment(r.Context(), acc, r.PathValue("id"), r.PathValue("aid"))
 	if err != nil {
 		return err
@@ -198,7 +204,7 @@ func (b *Backoffice) staff(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (b *Backoffice) renderStaff(w http.ResponseWriter, r *http.Request, status int, form map[string]string, msg string) error {
-	list, err := b.svc.StaffAccounts(r.Context(), viewerOf(r).Account)
+	list, err := b.svc.StaffAccounts(r.Context(), middleware.Account(r))
 	if err != nil {
 		return err
 	}
@@ -208,7 +214,7 @@ func (b *Backoffice) renderStaff(w http.ResponseWriter, r *http.Request, status 
 func (b *Backoffice) createStaff(w http.ResponseWriter, r *http.Request) error {
 	form := map[string]string{"email": r.PostFormValue("email"), "name": r.PostFormValue("name"), "phone": r.PostFormValue("phone"),
 		"role": r.PostFormValue("role")}
-	_, err := b.svc.CreateStaff(r.Context(), viewerOf(r).Account, service.RegisterInput{Email: form["email"], Name: form["name"],
+	_, err := b.svc.CreateStaff(r.Context(), middleware.Account(r), service.RegisterInput{Email: form["email"], Name: form["name"],
 		Phone: form["phone"], Password: r.PostFormValue("password")}, form["role"])
 	var he *fault.Error
 	if errors.As(err, &he) && (he.Kind == fault.Invalid || he.Kind == fault.Conflict) {
@@ -234,7 +240,7 @@ type outboxData struct {
 func (b *Backoffice) outbox(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	d := &outboxData{Channel: q.Get("channel"), To: q.Get("to")}
-	items, err := b.svc.Outbox(r.Context(), viewerOf(r).Account, service.OutboxQuery{Channel: d.Channel, To: d.To, Limit: 200})
+	items, err := b.svc.Outbox(r.Context(), middleware.Account(r), service.OutboxQuery{Channel: d.Channel, To: d.To, Limit: 200})
 	if err != nil {
 		return err
 	}
@@ -246,6 +252,49 @@ type auditData struct {
 	Items  []*service.AuditEntry
 	Object string
 	Actor  string
+	Names  map[string]string // account id → name
+	Lang   string
+}
+
+// Who names the actor of an entry: the account's name and role.
+func (d *auditData) Who(e *service.AuditEntry) string {
+	role := tr(d.Lang, "role."+e.ActorRole)
+	if n := d.Names[e.ActorID]; n != "" {
+		return n + " · " + role
+	}
+	return role
+}
+
+// Action names what an entry records.
+func (d *auditData) Action(e *service.AuditEntry) string {
+	if _, ok := catalog["audit.do."+e.Action]; ok {
+		return tr(d.Lang, "audit.do."+e.Action)
+	}
+	return e.Action
+}
+
+// ObjectKind names the kind of object.
+func (d *auditData) ObjectKind(e *service.AuditEntry) string {
+	if _, ok := catalog["audit.on."+e.ObjectType]; ok {
+		return tr(d.Lang, "audit.on."+e.ObjectType)
+	}
+	return e.ObjectType
+}
+
+// Detail shows an entry's detail: a state change in state names.
+func (d *auditData) Detail(e *service.AuditEntry) string {
+	if from, to, ok := strings.Cut(e.Detail, "→"); ok && workflow.Valid(workflow.State(from)) && workflow.Valid(workflow.State(to)) {
+		return workflow.Label(workflow.State(from), d.Lang) + " → " + workflow.Label(workflow.State(to), d.Lang)
+	}
+	if k, ok := service.Kind(e.Detail); ok {
+		return k.Name.In(d.Lang)
+	}
+	for _, k := range []string{"detail." + e.Detail, "role." + e.Detail, "flow." + e.Detail} {
+		if _, ok := catalog[k]; ok && e.Detail != "" {
+			return tr(d.Lang, k)
+		}
+	}
+	return e.Detail
 }
 
 func (b *Backoffice) auditFilter(r *http.Request) service.AuditFilter {
@@ -259,11 +308,21 @@ func (b *Backoffice) auditFilter(r *http.Request) service.AuditFilter {
 
 func (b *Backoffice) audit(w http.ResponseWriter, r *http.Request) error {
 	f := b.auditFilter(r)
-	items, err := b.svc.AuditLog(r.Context(), viewerOf(r).Account, f)
+	items, err := b.svc.AuditLog(r.Context(), middleware.Account(r), f)
 	if err != nil {
 		return err
 	}
-	return b.render(w, http.StatusOK, "audit", b.newPage(r, "audit.title", "audit", &auditData{Items: items, Object: f.ObjectID, Actor: f.ActorID}))
+	var ids []string
+	for _, e := range items {
+		ids = append(ids, e.ActorID)
+	}
+	names, err := b.svc.AccountNames(r.Context(), middleware.Account(r), ids)
+	if err != nil {
+		return err
+	}
+	p := b.newPage(r, "audit.title", "audit", nil)
+	p.Data = &auditData{Items: items, Object: f.ObjectID, Actor: f.ActorID, Names: names, Lang: p.Lang}
+	return b.render(w, http.StatusOK, "audit", p)
 }
 
 func (b *Backoffice) auditCSV(w http.ResponseWriter, r *http.Request) error {
@@ -271,7 +330,7 @@ func (b *Backoffice) auditCSV(w http.ResponseWriter, r *http.Request) error {
 	if r.URL.Query().Get("limit") == "" {
 		f.Limit = 1000
 	}
-	items, err := b.svc.AuditLog(r.Context(), viewerOf(r).Account, f)
+	items, err := b.svc.AuditLog(r.Context(), middleware.Account(r), f)
 	if err != nil {
 		return err
 	}
@@ -306,7 +365,7 @@ func (b *Backoffice) bureau(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (b *Backoffice) renderBureau(w http.ResponseWriter, r *http.Request, status int, msg string, imported []service.OutcomeRow) error {
-	items, mode, err := b.svc.BureauUnderReview(r.Context(), viewerOf(r).Account)
+	items, mode, err := b.svc.BureauUnderReview(r.Context(), middleware.Account(r))
 	if err != nil {
 		return err
 	}
@@ -318,7 +377,7 @@ func (b *Backoffice) renderBureau(w http.ResponseWriter, r *http.Request, status
 }
 
 func (b *Backoffice) bureauDecision(w http.ResponseWriter, r *http.Request) error {
-	_, err := b.svc.BureauDecide(r.Context(), viewerOf(r).Account, r.PathValue("id"), service.BureauDecisionInput{
+	_, err := b.svc.BureauDecide(r.Context(), middleware.Account(r), r.PathValue("id"), service.BureauDecisionInput{
 		Decision: r.PostFormValue("decision"), Reason: r.PostFormValue("reason"),
 		Numbers: bureau.Numbers{Subject: r.PostFormValue("subject_number"), Websites: r.PostForm["website_numbers"]}})
 	var he *fault.Error
@@ -343,7 +402,7 @@ func (b *Backoffice) bureauImport(w http.ResponseWriter, r *http.Request) error 
 		return b.renderBureau(w, r, http.StatusUnprocessableEntity, tr(httpx.PageLang(r), "bureau.import.nofile"), nil)
 	}
 	defer f.Close()
-	rows, err := b.svc.ImportBureauOutcomes(r.Context(), viewerOf(r).Account, f)
+	rows, err := b.svc.ImportBureauOutcomes(r.Context(), middleware.Account(r), f)
 	var he *fault.Error
 	if errors.As(err, &he) && !he.Ours() {
 		msg := he.Message.In(httpx.PageLang(r))

@@ -28,8 +28,8 @@ var (
 		"负责人证件号码末位的 x 须为大写 X",
 		"the final x of the leader's certificate number must be an upper-case X")
 	rulePersonValidUntilRequired = def("person.cert_valid_until.required", sevError,
-		"请填写证件有效期截止日期（YYYY-MM-DD），长期有效填 long_term",
-		"enter the certificate's expiry date (YYYY-MM-DD), or long_term")
+		"请填写证件有效期截止日期（YYYY-MM-DD）；长期有效的证件选择“长期”",
+		"enter the certificate's expiry date (YYYY-MM-DD), or choose no end date for a long-term certificate")
 	rulePersonValidUntilSoon = def("person.cert_valid_until.too_soon", sevError,
 		"证件已过期或有效期不足 3 个月（截至 %s），请更换新证件后再备案",
 		"the certificate has expired or expires within 3 months (on %s): renew it before filing")

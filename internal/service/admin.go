@@ -65,6 +65,32 @@ type AuditFilter = storage.AuditFilter
 // AuditEntry is one line of the audit log.
 type AuditEntry = storage.AuditEntry
 
+// AccountNames names the accounts of ids for the audit log (admin only):
+// the account's name, else its email.
+func (s *Service) AccountNames(ctx context.Context, a *Account, ids []string) (map[string]string, error) {
+	if err := requireAdmin(a); err != nil {
+		return nil, err
+	}
+	out := map[string]string{}
+	for _, id := range ids {
+		if _, done := out[id]; done || id == "" {
+			continue
+		}
+		sa, err := s.st.AccountByID(ctx, id)
+		if errors.Is(err, storage.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return nil, storeErr(err)
+		}
+		out[id] = sa.Name
+		if out[id] == "" {
+			out[id] = sa.Email
+		}
+	}
+	return out, nil
+}
+
 // AuditLog lists the audit log, newest first (admin only). The listing is
 // itself audited, being a read of who looked at whose data.
 func (s *Service) AuditLog(ctx context.Context, a *Account, f AuditFilter) ([]*AuditEntry, error) {
@@ -205,7 +231,8 @@ const OverdueAlertEvery = time.Hour
 
 // Handlers are the service's job handlers for the jobs.Runner.
 func (s *Service) Handlers() map[string]jobs.Handler {
-	return map[string]jobs.Handler{JobOverdueAlerts: s.runOverdueAlerts, JobBureauSubmit: s.runBureauSubmit, JobBureauOutcome: s.runBureauOutcome}
+	return map[string]jobs.Handler{JobOverdueAlerts: s.runOverdueAlerts, JobBureauSubmit: s.runBureauSubmit, JobBureauOutcome: s.runBureauOutcome,
+		JobDraftExpiry: s.runDraftExpiry}
 }
 
 // ScheduleOverdueAlerts queues the first overdue alert run (idempotent:

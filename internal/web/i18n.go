@@ -1,6 +1,10 @@
 package web
 
-import "fmt"
+import (
+	"fmt"
+
+	"beian/internal/refdata"
+)
 
 // catalog holds every UI string in both languages: key → {zh, en}. Keys
 // are grouped by page; the wording of the Chinese follows the seed
@@ -396,47 +400,6 @@ var flows = map[string][2]string{
 	"cancel_access":  {"取消接入", "Access cancellation"},
 }
 
-// refEN gives English names for the small reference tables, whose data
-// files carry only Chinese. A key without an entry falls back to Chinese.
-var refEN = map[string]string{
-	// natures
-	"defense": "Defence body", "government": "Government agency", "institution": "Public institution",
-	"enterprise": "Enterprise", "individual": "Individual", "social_group": "Social organization",
-	"private_non_enterprise": "Private non-enterprise unit",
-	// certificate types
-	"business_license": "Business licence", "foreign_enterprise_rep_certificate": "Foreign enterprise representative office certificate",
-	"org_code_certificate": "Organization code certificate", "uscc_certificate": "Unified social credit code certificate",
-	"institution_certificate": "Public institution certificate", "military_code": "Military unit code",
-	"military_service_license": "Military paid-service licence", "social_group_certificate": "Social organization certificate",
-	"private_non_enterprise_certificate": "Private non-enterprise certificate", "social_service_certificate": "Social service organization certificate",
-	"private_school_license": "Private school licence", "foundation_certificate": "Foundation certificate",
-	"law_firm_license": "Law firm licence", "foreign_cultural_center_certificate": "Foreign cultural centre certificate",
-	"judicial_appraisal_license": "Judicial appraisal licence", "religious_venue_certificate": "Religious venue certificate",
-	"overseas_org_certificate": "Overseas organization certificate", "medical_institution_license": "Medical institution licence",
-	"notary_license": "Notary licence", "collective_economy_certificate": "Rural collective economy certificate",
-	"arbitration_certificate": "Arbitration commission certificate", "resident_id": "Resident ID card", "passport": "Passport",
-	"taiwan_travel_permit": "Taiwan travel permit", "hk_macao_travel_permit": "Hong Kong/Macao travel permit",
-	"foreign_permanent_residence": "Foreign permanent residence ID", "hk_macao_residence_permit": "Hong Kong/Macao residence permit",
-	"taiwan_residence_permit": "Taiwan residence permit",
-	// content types
-	"instant_messaging": "Instant messaging", "search_engine": "Search engine", "portal": "Portal", "email": "Email",
-	"news": "News", "blog": "Blog", "advertising": "Advertising", "corporate_portal": "Organization website",
-	"shopping": "Online shopping", "payment": "Online payment", "online_banking": "Online banking", "securities": "Securities",
-	"games": "Online games", "music": "Music", "video": "Video", "images": "Images", "software_download": "Software downloads",
-	"jobs": "Jobs", "dating": "Dating", "real_estate": "Real estate", "education": "Education", "web_building": "Web building",
-	"wap": "WAP", "other": "Other",
-	// languages
-	"zh-Hans": "Simplified Chinese", "zh-Hant": "Traditional Chinese", "ug": "Uyghur", "kk": "Kazakh", "ky": "Kyrgyz",
-	"mn": "Mongolian", "bo": "Tibetan", "za": "Zhuang", "ko": "Korean", "ii": "Yi", "hmn": "Miao", "en": "English",
-	"ja": "Japanese", "fr": "French", "ru": "Russian", "es": "Spanish", "ar": "Arabic",
-	// pre-approval categories (news, education, other share keys above)
-	"publishing": "Publishing", "medical": "Medical", "drugs_devices": "Drugs and medical devices",
-	"bbs": "Bulletin boards", "culture": "Culture", "broadcasting": "Radio, film and TV", "ride_hailing": "Ride hailing",
-	"internet_finance": "Internet finance", "tutoring": "Off-campus tutoring", "religion": "Religion",
-	// access methods
-	"dedicated_line": "Dedicated line", "colocation": "Colocation", "virtual_host": "Virtual hosting", "cloud": "Cloud",
-}
-
 // tr translates key into lang, formatting args when given. A missing key
 // shows itself, which the catalog test catches.
 func tr(lang, key string, args ...any) string {
@@ -470,13 +433,5 @@ func stateName(lang, state string) string { return pick(lang, states[state], sta
 // flowName is a flow's display name.
 func flowName(lang, flow string) string { return pick(lang, flows[flow], flow) }
 
-// refName is a reference-table item's display name: its Chinese name, or
-// in English the translation when the catalog has one.
-func refName(lang, key, zh string) string {
-	if lang == "en" {
-		if en, ok := refEN[key]; ok {
-			return en
-		}
-	}
-	return zh
-}
+// refName is a reference-table item's display name (refdata.Name).
+func refName(lang, key, zh string) string { return refdata.Name(lang, key, zh) }
