@@ -279,6 +279,9 @@ func situationName(lang, situation string) string {
 	return stateName(lang, situation)
 }
 
+// MIITPortal is where the real bureau's SMS codes are confirmed.
+func (p *progressPage) MIITPortal() string { return service.MIITPortal }
+
 // VErr lists a verification form field's errors.
 func (p *progressPage) VErr(f string) []string { return p.VErrors[f] }
 
