@@ -1,11 +1,11 @@
 package app
 
 import (
+	"beian/internal/api/apitest"
 	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -34,11 +34,11 @@ func TestKeyRotation(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				sys, err := build(ctx, cfg, slog.New(slog.DiscardHandler), st)
+				sys, err := New(ctx, cfg, WithStore(st))
 				if err != nil {
 					t.Fatal(err)
 				}
-				h := sys.handler()
+				h := apitest.Checked(t, sys.Handler())
 				return func(method, path, token string, body any) (int, map[string]any) {
 					var b []byte
 					if body != nil {

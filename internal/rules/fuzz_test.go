@@ -1,8 +1,9 @@
 package rules
 
 import (
+	"beian/internal/examples"
+
 	"encoding/json"
-	"os"
 	"strings"
 	"testing"
 
@@ -13,7 +14,7 @@ import (
 // panic, and every violation names a known rule, a field and a message.
 func FuzzValidate(f *testing.F) {
 	for _, name := range []string{enterprise, individual} {
-		b, err := os.ReadFile("testdata/" + name)
+		b, err := examples.Read(name)
 		if err != nil {
 			f.Fatal(err)
 		}
