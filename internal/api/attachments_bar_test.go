@@ -1,8 +1,6 @@
 package api_test
 
 import (
-	"beian/internal/app"
-	"beian/internal/testkit"
 	"bytes"
 	"context"
 	"crypto/sha256"
@@ -21,9 +19,11 @@ import (
 	"github.com/johannesboyne/gofakes3"
 	"github.com/johannesboyne/gofakes3/backend/s3mem"
 
+	"beian/internal/app"
 	"beian/internal/blob"
 	"beian/internal/service"
 	"beian/internal/storage/storagetest"
+	"beian/internal/testkit"
 )
 
 // blobBackends are the attachment stores every attachment test runs

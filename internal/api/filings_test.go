@@ -1,7 +1,6 @@
 package api_test
 
 import (
-	"beian/internal/testkit"
 	"context"
 	"encoding/json"
 	"os"
@@ -13,6 +12,7 @@ import (
 
 	"beian/internal/jobs"
 	"beian/internal/storage/storagetest"
+	"beian/internal/testkit"
 	"beian/internal/workdays"
 )
 

@@ -1,7 +1,6 @@
 package api_test
 
 import (
-	"beian/internal/testkit"
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
@@ -10,6 +9,7 @@ import (
 	"time"
 
 	"beian/internal/storage"
+	"beian/internal/testkit"
 	"beian/internal/workdays"
 )
 

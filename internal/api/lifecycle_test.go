@@ -1,8 +1,6 @@
 package api_test
 
 import (
-	"beian/internal/api/apitest"
-	"beian/internal/testkit"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -20,6 +18,7 @@ import (
 	"time"
 
 	"beian/internal/api"
+	"beian/internal/api/apitest"
 	"beian/internal/blob"
 	"beian/internal/bureau"
 	"beian/internal/clock"
@@ -32,6 +31,7 @@ import (
 	"beian/internal/service"
 	"beian/internal/storage"
 	"beian/internal/storage/storagetest"
+	"beian/internal/testkit"
 	"beian/internal/workdays"
 )
 

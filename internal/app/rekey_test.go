@@ -1,7 +1,6 @@
 package app
 
 import (
-	"beian/internal/api/apitest"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -11,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"beian/internal/api/apitest"
 	"beian/internal/clock"
 	"beian/internal/config"
 	"beian/internal/storage/storagetest"
