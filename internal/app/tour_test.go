@@ -1,7 +1,6 @@
 package app
 
 import (
-	"beian/internal/api/apitest"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -16,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"beian/internal/api/apitest"
 	"beian/internal/clock"
 	"beian/internal/config"
 	"beian/internal/filing"

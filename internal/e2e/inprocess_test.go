@@ -1,8 +1,6 @@
 package e2e
 
 import (
-	"beian/internal/app"
-	"beian/internal/testkit"
 	"bytes"
 	"encoding/json"
 	"io"
@@ -11,10 +9,12 @@ import (
 	"net/http/httptest"
 	"testing"
 
+	"beian/internal/app"
 	"beian/internal/blob"
 	"beian/internal/clock"
 	"beian/internal/service"
 	"beian/internal/storage"
+	"beian/internal/testkit"
 )
 
 // instance is an in-process Beian (service + API router) for tests that

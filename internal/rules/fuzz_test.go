@@ -1,12 +1,11 @@
 package rules
 
 import (
-	"beian/internal/examples"
-
 	"encoding/json"
 	"strings"
 	"testing"
 
+	"beian/internal/examples"
 	"beian/internal/filing"
 )
 
