@@ -30,8 +30,10 @@ type System struct {
 	Store   *storage.Store
 	Service *service.Service
 	Runner  *jobs.Runner // the job workers' handlers; Run or RunDue them
-	mux     *http.ServeMux
-	close   func() error
+	// Notifier sends mail and SMS through the outbox.
+	Notifier *notify.Notifier
+	mux      *http.ServeMux
+	close    func() error
 }
 
 // Option changes how New wires the system.
@@ -157,7 +159,7 @@ func New(ctx context.Context, cfg config.Config, opts ...Option) (_ *System, err
 		return nil, fmt.Errorf("backoffice: %w", err)
 	}
 	bo.Routes(mux)
-	return &System{Config: cfg, Store: st, Service: svc, Runner: runner, mux: mux, close: closeStore}, nil
+	return &System{Config: cfg, Store: st, Service: svc, Runner: runner, Notifier: notifier, mux: mux, close: closeStore}, nil
 }
 
 // Close closes the store New opened.
