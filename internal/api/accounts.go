@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"beian/internal/httpx"
+	"beian/internal/middleware"
 	"beian/internal/service"
 )
 
@@ -59,7 +60,7 @@ func (a *API) login(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (a *API) logout(w http.ResponseWriter, r *http.Request) error {
-	tok, _ := r.Context().Value(tokenKey).(string)
+	tok := middleware.ViewerOf(r).Token
 	if err := a.svc.Logout(r.Context(), tok); err != nil {
 		return err
 	}

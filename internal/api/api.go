@@ -3,16 +3,14 @@
 package api
 
 import (
-	"context"
 	"log/slog"
 	"net/http"
-	"strings"
 	"time"
 
 	"beian/internal/clock"
 	"beian/internal/fault"
 	"beian/internal/httpx"
-	"beian/internal/ratelimit"
+	"beian/internal/middleware"
 	"beian/internal/rules"
 	"beian/internal/service"
 )
@@ -23,12 +21,12 @@ type Deps struct {
 	Validator *rules.Validator
 	Log       *slog.Logger
 	Now       func() time.Time
-	// DisableRateLimits turns the per-IP abuse limits off (BEIAN_RATE_LIMITS=off,
-	// load benchmarks from one client only). The zero value keeps them on.
+	// Budgets are the per-IP limits the HTML forms draw on too; nil builds
+	// the API's own, on unless DisableRateLimits.
+	Budgets *middleware.Budgets
+	// DisableRateLimits turns the API's own per-IP limits off
+	// (BEIAN_RATE_LIMITS=off, load benchmarks from one client only).
 	DisableRateLimits bool
-	// IPLimits are the per-IP budgets shared with the HTML forms; nil
-	// builds the API's own.
-	IPLimits *ratelimit.Set
 }
 
 // API mounts the /api/v1 endpoints.
@@ -39,7 +37,7 @@ type API struct {
 	now func() time.Time
 
 	// Per client IP: the unauthenticated and lookup endpoints (issue 8).
-	limits *ratelimit.Set
+	budgets *middleware.Budgets
 }
 
 // New builds the API.
@@ -54,9 +52,9 @@ func New(d Deps) *API {
 			a.now = a.svc.Now
 		}
 	}
-	a.limits = d.IPLimits
-	if a.limits == nil {
-		a.limits = ratelimit.NewSet(d.DisableRateLimits)
+	a.budgets = d.Budgets
+	if a.budgets == nil {
+		a.budgets = middleware.NewBudgets(!d.DisableRateLimits, a.now)
 	}
 	return a
 }
@@ -108,75 +106,24 @@ func (a *API) Routes(mux *http.ServeMux) {
 	mux.Handle("/api/v1/", a.wrap(func(w http.ResponseWriter, r *http.Request) error { return fault.NewNotFound() }))
 }
 
-// limited refuses a client IP over the named budget with 429 and Retry-After.
+// limited puts h behind the named per-IP budget (shared with the HTML forms).
 func (a *API) limited(name string, h httpx.HandlerFunc) httpx.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) error {
-		ip := clientIP(r)
-		if ip == "" {
-			return h(w, r)
-		}
-		if ok, wait := a.limits.Get(name).Allow(ip, a.now()); !ok {
-			e := fault.New(fault.RateLimited, fault.CodeRateLimited, "请求过于频繁，请稍后再试", "too many requests; try again later")
-			e.RetryAfter = max(1, wait)
-			return e
-		}
-		return h(w, r)
-	}
+	return a.budgets.Limit(name, h)
 }
 
-// wrap adds the security headers and the JSON error renderer.
+// wrap is the API's middleware: its security headers and the JSON error
+// renderer.
 func (a *API) wrap(h httpx.HandlerFunc) http.Handler {
-	inner := httpx.Handle(a.log, httpx.RenderJSONError, h)
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		hd := w.Header()
-		hd.Set("X-Content-Type-Options", "nosniff")
-		hd.Set("X-Frame-Options", "DENY")
-		hd.Set("Referrer-Policy", "no-referrer")
-		hd.Set("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'")
-		hd.Set("Cache-Control", "no-store")
-		hd.Set("Cross-Origin-Resource-Policy", "same-origin")
-		inner.ServeHTTP(w, r)
-	})
+	return middleware.Secure(middleware.API, httpx.Handle(a.log, httpx.RenderJSONError, h))
 }
-
-type ctxKey int
-
-const (
-	accountKey ctxKey = iota
-	tokenKey
-)
 
 // authed requires a bearer token of a live session (401 otherwise).
 func (a *API) authed(h httpx.HandlerFunc) httpx.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) error {
-		tok := bearer(r)
-		if tok == "" {
-			w.Header().Set("WWW-Authenticate", `Bearer realm="beian"`)
-			return fault.NewUnauthorized()
-		}
-		acc, err := a.svc.Authenticate(r.Context(), tok)
-		if err != nil {
-			w.Header().Set("WWW-Authenticate", `Bearer realm="beian", error="invalid_token"`)
-			return err
-		}
-		ctx := context.WithValue(r.Context(), accountKey, acc)
-		ctx = context.WithValue(ctx, tokenKey, tok)
-		return h(w, r.WithContext(ctx))
-	}
+	return middleware.Bearer(a.svc.Authenticate, h)
 }
 
-func bearer(r *http.Request) string {
-	h := r.Header.Get("Authorization")
-	if len(h) > 7 && strings.EqualFold(h[:7], "bearer ") {
-		return strings.TrimSpace(h[7:])
-	}
-	return ""
-}
-
-func account(r *http.Request) *service.Account {
-	acc, _ := r.Context().Value(accountKey).(*service.Account)
-	return acc
-}
+// account is the caller of an authed endpoint.
+func account(r *http.Request) *service.Account { return middleware.Account(r) }
 
 // clientIP is the address per-IP limits count against (httpx.LimitedIP).
 func clientIP(r *http.Request) string { return httpx.LimitedIP(r) }

@@ -19,6 +19,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"beian/internal/images/jpegtest"
 )
 
 // TestServerPeakMemory starts the real `beian serve`, sends it every
@@ -32,45 +34,8 @@ func TestServerPeakMemory(t *testing.T) {
 	if runtime.GOOS != "linux" {
 		t.Skip("reads /proc/PID/status")
 	}
-	dir := t.TempDir()
-	bin := filepath.Join(dir, "beian")
-	build := exec.Command("go", "build", "-o", bin, "beian/cmd/beian")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
-	cmd := exec.Command(bin, "serve")
-	cmd.Env = append(os.Environ(), "BEIAN_ADDR="+addr, "BEIAN_DATA_DIR="+filepath.Join(dir, "data"),
-		"BEIAN_RATE_LIMITS=off", "BEIAN_LOG_LEVEL=warn", "BEIAN_DATABASE_URL=", "BEIAN_BLOB_URL=")
-	var logs bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &logs, &logs
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		cmd.Process.Kill()
-		cmd.Wait()
-		if t.Failed() {
-			t.Logf("server log:\n%s", logs.String())
-		}
-	})
-	base := "http://" + addr
-	for i := 0; ; i++ {
-		if r, err := http.Get(base + "/healthz"); err == nil && r.StatusCode == 200 {
-			r.Body.Close()
-			break
-		}
-		if i > 300 {
-			t.Fatalf("server did not start:\n%s", logs.String())
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-	hwm := func() int64 { return vmHWM(t, cmd.Process.Pid) }
+	base, pid := startServe(t)
+	hwm := func() int64 { return vmHWM(t, pid) }
 	startHWM := hwm()
 
 	c := &http.Client{Timeout: 2 * time.Minute}
@@ -126,7 +91,16 @@ func TestServerPeakMemory(t *testing.T) {
 	ups = append(ups,
 		upload{"normal", appPath + "/attachments", map[string]string{"kind": "site_photo", "website": "0"}, map[string][]byte{"file": normal}, 201},
 		upload{"40 MP", appPath + "/attachments", map[string]string{"kind": "domain_certificate", "website": "0"}, map[string][]byte{"file": huge}, 201},
-		upload{"40 MP id-merge", "/api/v1/id-merge", nil, map[string][]byte{"front": huge, "back": huge}, 200})
+		upload{"40 MP id-merge", "/api/v1/id-merge", nil, map[string][]byte{"front": huge, "back": huge}, 200},
+		// Progressive JPEGs cost 3 + 4 bytes a sample plane a pixel (issue 12):
+		// the 234 KB DC-only 40 MP one is refused from its headers, one at
+		// the budget (4:4:4, 8 MP weighing 40) is decoded.
+		upload{"progressive 40 MP", appPath + "/attachments", map[string]string{"kind": "domain_certificate", "website": "0"},
+			map[string][]byte{"file": jpegtest.ProgressiveDC(7296, 5472)}, 413},
+		upload{"progressive 8 MP", appPath + "/attachments", map[string]string{"kind": "domain_certificate", "website": "0"},
+			map[string][]byte{"file": jpegtest.ProgressiveDC(3264, 2448)}, 201},
+		upload{"progressive 8 MP id-merge", "/api/v1/id-merge", nil,
+			map[string][]byte{"front": jpegtest.ProgressiveDC(3264, 2448), "back": jpegtest.ProgressiveDC(3264, 2448)}, 200})
 
 	send := func(u upload) error {
 		body, ct := multipartBody(t, u.fields, u.files, "photo.jpg")
@@ -178,6 +152,53 @@ func TestServerPeakMemory(t *testing.T) {
 	if peak >= 300<<20 {
 		t.Errorf("peak memory %d MB, want < 300 MB", peak>>20)
 	}
+}
+
+// startServe builds and starts the real `beian serve` on a fresh data dir
+// (BEIAN_BIN names a prebuilt binary instead) and returns its base URL and
+// process id; the server is stopped when the test ends.
+func startServe(t *testing.T) (string, int) {
+	t.Helper()
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "beian")
+	if prebuilt := os.Getenv("BEIAN_BIN"); prebuilt != "" {
+		bin = prebuilt // another build (e.g. an older one, to compare)
+	} else if out, err := exec.Command("go", "build", "-o", bin, "beian/cmd/beian").CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	cmd := exec.Command(bin, "serve")
+	cmd.Env = append(os.Environ(), "BEIAN_ADDR="+addr, "BEIAN_DATA_DIR="+filepath.Join(dir, "data"),
+		"BEIAN_RATE_LIMITS=off", "BEIAN_LOG_LEVEL=warn", "BEIAN_DATABASE_URL=", "BEIAN_BLOB_URL=")
+	var logs bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &logs, &logs
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		cmd.Process.Kill()
+		cmd.Wait()
+		if t.Failed() {
+			t.Logf("server log:\n%s", logs.String())
+		}
+	})
+	base := "http://" + addr
+	for i := 0; ; i++ {
+		if r, err := http.Get(base + "/healthz"); err == nil && r.StatusCode == 200 {
+			r.Body.Close()
+			break
+		}
+		if i > 300 {
+			t.Fatalf("server did not start:\n%s", logs.String())
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	return base, cmd.Process.Pid
 }
 
 // vmHWM reads a process's peak resident set size in bytes.

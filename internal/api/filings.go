@@ -80,9 +80,8 @@ func filingSubjectView(s service.FilingSubject) filingSubjectJSON {
 
 // filingRoutes are the filing-records endpoints (issue 5), appended to the routes table.
 func (a *API) filingRoutes() []route {
-	public := a.limited("public", a.publicFilings) // per-IP budget
 	return []route{
 		{"GET /api/v1/filings", false, a.filings},
-		{"GET /api/v1/public/filings", true, public},
+		{"GET /api/v1/public/filings", true, a.limited("public", a.publicFilings)},
 	}
 }

@@ -615,13 +615,14 @@ func changesScenario(t *testing.T, url string) {
 		t.Errorf("access after change_access: %v", acc)
 	}
 
-	// cancel_access: the domain is in an open application meanwhile, then the site is left without access.
+	// cancel_access: the domain is in a submitted application meanwhile (a
+	// draft reserves nothing), then the site is left without access.
 	app = f.must(f.do("POST", "/api/v1/applications", tok, map[string]any{"flow": "cancel_access", "record": siteNumber}), 201, "create cancel_access")
 	id = app["id"].(string)
+	f.must(f.do("POST", "/api/v1/applications/"+id+"/submit", tok, nil), 200, "submit cancel_access")
 	if a := f.do("POST", "/api/v1/precheck", otherTok, map[string]any{"domain": domain, "cert_type": "business_license", "cert_number": "91310115MA1H7Q2R7C"}); a.status != 409 || a.code(t) != "precheck.domain_in_progress" {
 		t.Errorf("domain in an open cancellation: %d %s", a.status, a.body)
 	}
-	f.must(f.do("POST", "/api/v1/applications/"+id+"/submit", tok, nil), 200, "submit cancel_access")
 	f.toApprovalAs(tok, id, false, "", leaderCert)
 	w = websiteOf(f.must(f.do("GET", "/api/v1/filings", tok, nil), 200, "filings"), siteNumber)
 	if w["status"] != "no_access" || w["access"].(map[string]any)["status"] != "cancelled" {

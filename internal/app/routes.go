@@ -13,8 +13,8 @@ import (
 	"beian/internal/blob"
 	"beian/internal/config"
 	"beian/internal/jobs"
+	"beian/internal/middleware"
 	"beian/internal/notify"
-	"beian/internal/ratelimit"
 	"beian/internal/rules"
 	"beian/internal/service"
 	"beian/internal/storage"
@@ -24,10 +24,9 @@ import (
 
 // system is everything `beian serve` runs, built once.
 type system struct {
-	svc       *service.Service
-	runner    *jobs.Runner
-	mux       *http.ServeMux
-	webLimits *webLimits // weblimits.go: per-IP budgets of the HTML forms
+	svc    *service.Service
+	runner *jobs.Runner
+	mux    *http.ServeMux
 }
 
 // build wires config → storage → services → HTTP → workers.
@@ -97,9 +96,11 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, st *storage
 		}
 		io.WriteString(w, "ok\n")
 	})
-	ipLimits := ratelimit.NewSet(!cfg.RateLimits) // one set of per-IP budgets for both doors
-	api.New(api.Deps{Service: svc, Validator: validator, Log: log, Now: now, IPLimits: ipLimits}).Routes(mux)
-	ui, err := web.New(web.Deps{Service: svc, Config: cfg, Log: log, Now: now})
+	// One set of per-IP budgets for both doors: a script cannot sidestep
+	// the API's 429s through the HTML forms.
+	budgets := middleware.NewBudgets(cfg.RateLimits, now)
+	api.New(api.Deps{Service: svc, Validator: validator, Log: log, Now: now, Budgets: budgets}).Routes(mux)
+	ui, err := web.New(web.Deps{Service: svc, Config: cfg, Log: log, Now: now, Budgets: budgets})
 	if err != nil {
 		return nil, fmt.Errorf("web: %w", err)
 	}
@@ -109,5 +110,5 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, st *storage
 		return nil, fmt.Errorf("backoffice: %w", err)
 	}
 	bo.Routes(mux)
-	return &system{svc: svc, runner: runner, mux: mux, webLimits: newWebLimits(ipLimits, now)}, nil
+	return &system{svc: svc, runner: runner, mux: mux}, nil
 }

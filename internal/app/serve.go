@@ -87,6 +87,10 @@ func serve(ctx context.Context, cfg config.Config, stdout, stderr io.Writer) err
 	if err := sys.svc.ScheduleOverdueAlerts(ctx); err != nil {
 		return fmt.Errorf("overdue alerts: %w", err)
 	}
+	// One draft-expiry job per hourly slot too (workflow.md: 30 days).
+	if err := sys.svc.ScheduleDraftExpiry(ctx); err != nil {
+		return fmt.Errorf("draft expiry: %w", err)
+	}
 
 	// Workers drain on shutdown: Run returns after the jobs in flight finish.
 	wctx, stopWorkers := context.WithCancel(context.WithoutCancel(ctx))

@@ -8,10 +8,7 @@ package backoffice
 
 import (
 	"bytes"
-	"crypto/sha256"
-	"crypto/subtle"
 	"embed"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"html/template"
@@ -24,18 +21,13 @@ import (
 
 	"beian/internal/fault"
 	"beian/internal/httpx"
+	"beian/internal/middleware"
 	"beian/internal/service"
 	"beian/internal/workdays"
 )
 
 //go:embed templates/*.html static/*
 var files embed.FS
-
-// The cookie and form field names of package web's session and CSRF scheme.
-const (
-	sessionCookie = "beian_session"
-	csrfField     = "csrf"
-)
 
 // Deps is what the back office needs.
 type Deps struct {
@@ -89,7 +81,7 @@ func (b *Backoffice) Routes(mux *http.ServeMux) {
 	if err != nil {
 		panic(err) // the embed directive guarantees the folder
 	}
-	mux.Handle("GET /review/static/", secure(httpx.StaticFiles("/review/static/", static)))
+	mux.Handle("GET /review/static/", middleware.Secure(middleware.StaffPages, httpx.StaticFiles("/review/static/", static)))
 
 	h("GET /review", b.queue)
 	h("GET /review/{$}", b.queue)
@@ -113,78 +105,26 @@ func (b *Backoffice) Routes(mux *http.ServeMux) {
 	h("/admin/", func(http.ResponseWriter, *http.Request) error { return fault.NewNotFound() })
 }
 
-type ctxKey struct{}
-
-type viewer struct {
-	Account *service.Account
-	Token   string
-}
-
-func viewerOf(r *http.Request) *viewer {
-	v, _ := r.Context().Value(ctxKey{}).(*viewer)
-	if v == nil {
-		return &viewer{}
-	}
-	return v
-}
-
-// sessionCSRF is package web's derivation of a logged-in session's form
-// token, so a form rendered by either door posts to either.
-func sessionCSRF(token string) string {
-	sum := sha256.Sum256([]byte("beian csrf v1:" + token))
-	return hex.EncodeToString(sum[:])
-}
-
-// handle authenticates the session cookie, admits staff only (404 for
-// everyone else; the login page for a visitor without a session), checks
-// CSRF on every POST and renders errors as pages.
+// handle is the back office's middleware: security headers (never
+// cached), the viewer from the applicant pages' session cookie, staff only
+// (404 for everyone else; the login page for a visitor without a session),
+// the form guard on every POST (body limit, CSRF) and the error pages.
 func (b *Backoffice) handle(fn httpx.HandlerFunc) http.Handler {
-	inner := httpx.Handle(b.log, b.renderError, func(w http.ResponseWriter, r *http.Request) error {
-		v := &viewer{}
-		if c, err := r.Cookie(sessionCookie); err == nil && c.Value != "" {
-			if a, err := b.svc.Authenticate(r.Context(), c.Value); err == nil {
-				v.Account, v.Token = a, c.Value
-			}
-		}
-		r = r.WithContext(withViewer(r.Context(), v))
-		if v.Account == nil {
+	staff := func(w http.ResponseWriter, r *http.Request) error {
+		a := middleware.Account(r)
+		if a == nil {
 			if r.Method == http.MethodGet {
 				http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
 				return nil
 			}
 			return fault.NewUnauthorized()
 		}
-		if !v.Account.IsStaff() {
+		if !a.IsStaff() {
 			return fault.NewNotFound()
 		}
-		if r.Method == http.MethodPost {
-			r.Body = http.MaxBytesReader(w, r.Body, 1<<20)
-			if err := r.ParseForm(); err != nil {
-				return fault.New(fault.BadRequest, fault.CodeBadRequest, "表单无效", "malformed form")
-			}
-			got, want := r.PostFormValue(csrfField), sessionCSRF(v.Token)
-			if got == "" || subtle.ConstantTimeCompare([]byte(got), []byte(want)) != 1 {
-				return fault.New(fault.Forbidden, "csrf_failed", "页面已过期，请刷新后重试", "the page expired; reload and try again")
-			}
-		}
-		return fn(w, r)
-	})
-	return secure(inner)
-}
-
-// secure sets the same security headers as the applicant UI; staff pages
-// are never cached.
-func secure(h http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		hd := w.Header()
-		hd.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "+
-			"connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'")
-		hd.Set("X-Content-Type-Options", "nosniff")
-		hd.Set("Referrer-Policy", "same-origin")
-		hd.Set("X-Frame-Options", "DENY")
-		hd.Set("Cache-Control", "no-store")
-		h.ServeHTTP(w, r)
-	})
+		return middleware.Forms{}.Check(fn)(w, r)
+	}
+	return middleware.Secure(middleware.StaffPages, middleware.Cookie(b.svc.Authenticate, httpx.Handle(b.log, b.renderError, staff)))
 }
 
 // page is what every template gets.
@@ -215,12 +155,9 @@ func (p *page) Time(t time.Time) string {
 func (p *page) IsAdmin() bool { return p.Account != nil && p.Account.Role == service.RoleAdmin }
 
 func (b *Backoffice) newPage(r *http.Request, title, nav string, data any) *page {
-	v := viewerOf(r)
-	p := &page{Lang: httpx.PageLang(r), Nav: nav, Account: v.Account, Path: r.URL.Path, Data: data}
+	p := &page{Lang: httpx.PageLang(r), Nav: nav, Account: middleware.Account(r), Path: r.URL.Path, Data: data}
 	p.Title = p.T(title)
-	if v.Token != "" {
-		p.CSRF = sessionCSRF(v.Token)
-	}
+	p.CSRF = middleware.SessionToken(r)
 	if f := r.URL.Query().Get("done"); f != "" {
 		if _, ok := catalog["done."+f]; ok {
 			p.Flash = p.T("done." + f)

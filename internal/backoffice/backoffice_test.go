@@ -25,6 +25,7 @@ import (
 	"beian/internal/config"
 	"beian/internal/filing"
 	"beian/internal/jobs"
+	"beian/internal/middleware"
 	"beian/internal/notify"
 	"beian/internal/pii"
 	"beian/internal/rules"
@@ -224,7 +225,7 @@ func (h *harness) client(token string) *client {
 	jar, _ := cookiejar.New(nil)
 	u, _ := url.Parse(h.srv.URL)
 	if token != "" {
-		jar.SetCookies(u, []*http.Cookie{{Name: sessionCookie, Value: token, Path: "/"}})
+		jar.SetCookies(u, []*http.Cookie{{Name: middleware.SessionCookie, Value: token, Path: "/"}})
 	}
 	return &client{h: h, token: token, c: &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
 }
@@ -246,10 +247,22 @@ func (c *client) get(path string) answer {
 	return answer{resp.StatusCode, resp.Header, string(b)}
 }
 
+var csrfInput = regexp.MustCompile(`name="csrf" value="([0-9a-f]+)"`)
+
+// csrf is the form token a page of the back office gives its forms.
+func (c *client) csrf() string {
+	c.h.t.Helper()
+	m := csrfInput.FindStringSubmatch(c.get("/").body) // the token is the session's, the same on every door
+	if m == nil {
+		c.h.t.Fatal("no CSRF token on the home page")
+	}
+	return m[1]
+}
+
 func (c *client) post(path string, form url.Values, withCSRF bool) answer {
 	c.h.t.Helper()
 	if withCSRF {
-		form.Set("csrf", sessionCSRF(c.token))
+		form.Set("csrf", c.csrf())
 	}
 	resp, err := c.c.PostForm(c.h.srv.URL+path, form)
 	if err != nil {

@@ -1,7 +1,6 @@
 package backoffice
 
 import (
-	"context"
 	"fmt"
 	"html/template"
 	"strings"
@@ -9,10 +8,6 @@ import (
 	"beian/internal/refdata"
 	"beian/internal/workflow"
 )
-
-func withViewer(ctx context.Context, v *viewer) context.Context {
-	return context.WithValue(ctx, ctxKey{}, v)
-}
 
 // catalog holds every text of the back office in Chinese and English.
 var catalog = map[string][2]string{

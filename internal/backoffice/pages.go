@@ -13,6 +13,7 @@ import (
 	"beian/internal/fault"
 	"beian/internal/filing"
 	"beian/internal/httpx"
+	"beian/internal/middleware"
 	"beian/internal/refdata"
 	"beian/internal/service"
 	"beian/internal/workflow"
@@ -33,7 +34,7 @@ func (b *Backoffice) queue(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	d := &queueData{State: q.Get("state"), Province: q.Get("province"), Overdue: q.Get("overdue") == "1",
 		States: service.ReviewStates, Provinces: refdata.Default().Provinces()}
-	items, err := b.svc.ReviewQueue(r.Context(), viewerOf(r).Account, service.QueueFilter{State: d.State, Province: d.Province, Overdue: d.Overdue})
+	items, err := b.svc.ReviewQueue(r.Context(), middleware.Account(r), service.QueueFilter{State: d.State, Province: d.Province, Overdue: d.Overdue})
 	if err != nil {
 		return err
 	}
@@ -82,7 +83,7 @@ func (d *appData) Violations() []filing.LocalizedViolation {
 }
 
 func (b *Backoffice) loadApp(r *http.Request, rows []filing.Reason, reasonErr, decision string) (*page, error) {
-	acc := viewerOf(r).Account
+	acc := middleware.Account(r)
 	v, err := b.svc.ReviewApplication(r.Context(), acc, r.PathValue("id"))
 	if err != nil {
 		return nil, err
@@ -137,7 +138,7 @@ func (b *Backoffice) decision(w http.ResponseWriter, r *http.Request) error {
 	if decision != "approve" {
 		in.Reasons = rows
 	}
-	_, err := b.svc.Decide(r.Context(), viewerOf(r).Account, r.PathValue("id"), in)
+	_, err := b.svc.Decide(r.Context(), middleware.Account(r), r.PathValue("id"), in)
 	var he *fault.Error
 	if errors.As(err, &he) && he.Kind == fault.Invalid {
 		// Show the form again with what was typed and what is wrong.
@@ -159,21 +160,21 @@ func (b *Backoffice) decision(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (b *Backoffice) materialsReceived(w http.ResponseWriter, r *http.Request) error {
-	if _, err := b.svc.MaterialsReceived(r.Context(), viewerOf(r).Account, r.PathValue("id"), r.PostFormValue("note")); err != nil {
+	if _, err := b.svc.MaterialsReceived(r.Context(), middleware.Account(r), r.PathValue("id"), r.PostFormValue("note")); err != nil {
 		return err
 	}
 	return done(w, r, "/review/applications/"+r.PathValue("id"), "received")
 }
 
 func (b *Backoffice) submitToBureau(w http.ResponseWriter, r *http.Request) error {
-	if _, err := b.svc.SubmitToBureau(r.Context(), viewerOf(r).Account, r.PathValue("id")); err != nil {
+	if _, err := b.svc.SubmitToBureau(r.Context(), middleware.Account(r), r.PathValue("id")); err != nil {
 		return err
 	}
 	return done(w, r, "/review/applications/"+r.PathValue("id"), "submitted")
 }
 
 func (b *Backoffice) attachment(w http.ResponseWriter, r *http.Request) error {
-	acc := viewerOf(r).Account
+	acc := middleware.Account(r)
 	rc, _, err := b.svc.OpenAttachment(r.Context(), acc, r.PathValue("id"), r.PathValue("aid"))
 	if err != nil {
 		return err
@@ -203,7 +204,7 @@ func (b *Backoffice) staff(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (b *Backoffice) renderStaff(w http.ResponseWriter, r *http.Request, status int, form map[string]string, msg string) error {
-	list, err := b.svc.StaffAccounts(r.Context(), viewerOf(r).Account)
+	list, err := b.svc.StaffAccounts(r.Context(), middleware.Account(r))
 	if err != nil {
 		return err
 	}
@@ -213,7 +214,7 @@ func (b *Backoffice) renderStaff(w http.ResponseWriter, r *http.Request, status 
 func (b *Backoffice) createStaff(w http.ResponseWriter, r *http.Request) error {
 	form := map[string]string{"email": r.PostFormValue("email"), "name": r.PostFormValue("name"), "phone": r.PostFormValue("phone"),
 		"role": r.PostFormValue("role")}
-	_, err := b.svc.CreateStaff(r.Context(), viewerOf(r).Account, service.RegisterInput{Email: form["email"], Name: form["name"],
+	_, err := b.svc.CreateStaff(r.Context(), middleware.Account(r), service.RegisterInput{Email: form["email"], Name: form["name"],
 		Phone: form["phone"], Password: r.PostFormValue("password")}, form["role"])
 	var he *fault.Error
 	if errors.As(err, &he) && (he.Kind == fault.Invalid || he.Kind == fault.Conflict) {
@@ -239,7 +240,7 @@ type outboxData struct {
 func (b *Backoffice) outbox(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	d := &outboxData{Channel: q.Get("channel"), To: q.Get("to")}
-	items, err := b.svc.Outbox(r.Context(), viewerOf(r).Account, service.OutboxQuery{Channel: d.Channel, To: d.To, Limit: 200})
+	items, err := b.svc.Outbox(r.Context(), middleware.Account(r), service.OutboxQuery{Channel: d.Channel, To: d.To, Limit: 200})
 	if err != nil {
 		return err
 	}
@@ -307,7 +308,7 @@ func (b *Backoffice) auditFilter(r *http.Request) service.AuditFilter {
 
 func (b *Backoffice) audit(w http.ResponseWriter, r *http.Request) error {
 	f := b.auditFilter(r)
-	items, err := b.svc.AuditLog(r.Context(), viewerOf(r).Account, f)
+	items, err := b.svc.AuditLog(r.Context(), middleware.Account(r), f)
 	if err != nil {
 		return err
 	}
@@ -315,7 +316,7 @@ func (b *Backoffice) audit(w http.ResponseWriter, r *http.Request) error {
 	for _, e := range items {
 		ids = append(ids, e.ActorID)
 	}
-	names, err := b.svc.AccountNames(r.Context(), viewerOf(r).Account, ids)
+	names, err := b.svc.AccountNames(r.Context(), middleware.Account(r), ids)
 	if err != nil {
 		return err
 	}
@@ -329,7 +330,7 @@ func (b *Backoffice) auditCSV(w http.ResponseWriter, r *http.Request) error {
 	if r.URL.Query().Get("limit") == "" {
 		f.Limit = 1000
 	}
-	items, err := b.svc.AuditLog(r.Context(), viewerOf(r).Account, f)
+	items, err := b.svc.AuditLog(r.Context(), middleware.Account(r), f)
 	if err != nil {
 		return err
 	}
@@ -359,7 +360,7 @@ func (b *Backoffice) bureau(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (b *Backoffice) renderBureau(w http.ResponseWriter, r *http.Request, status int, msg string) error {
-	items, mode, err := b.svc.BureauUnderReview(r.Context(), viewerOf(r).Account)
+	items, mode, err := b.svc.BureauUnderReview(r.Context(), middleware.Account(r))
 	if err != nil {
 		return err
 	}
@@ -367,7 +368,7 @@ func (b *Backoffice) renderBureau(w http.ResponseWriter, r *http.Request, status
 }
 
 func (b *Backoffice) bureauDecision(w http.ResponseWriter, r *http.Request) error {
-	_, err := b.svc.BureauDecide(r.Context(), viewerOf(r).Account, r.PathValue("id"), service.BureauDecisionInput{
+	_, err := b.svc.BureauDecide(r.Context(), middleware.Account(r), r.PathValue("id"), service.BureauDecisionInput{
 		Decision: r.PostFormValue("decision"), Reason: r.PostFormValue("reason")})
 	var he *fault.Error
 	if errors.As(err, &he) && (he.Kind == fault.Invalid || he.Kind == fault.Conflict || he.Kind == fault.Locked) {

@@ -88,3 +88,10 @@ func errTooSmall(w, h, minW, minH int) *Error {
 		fmt.Sprintf("The picture is only %d×%d pixels; at least %d×%d are needed to be legible. Photograph or scan the original again.", w, h, minW, minH),
 		nil)
 }
+
+func errTooManyProgressive(w, h, max int) *Error {
+	return newError(CodeTooLarge,
+		fmt.Sprintf("图片尺寸 %d×%d 像素过大：渐进式（progressive）JPEG 解码所需内存更多，上限约 %d 万像素。请另存为普通（基线）JPEG 或缩小图片后重新上传。", w, h, max/10000),
+		fmt.Sprintf("The picture measures %d×%d pixels: a progressive JPEG takes more memory to decode, so its limit is about %d megapixels. Save it as a baseline JPEG or resize it, and upload it again.", w, h, max/1_000_000),
+		nil)
+}

@@ -116,6 +116,12 @@ func inspect(data []byte, lim Limits) (header, error) {
 	if int64(cfg.Width)*int64(cfg.Height) > max {
 		return header{}, errTooManyPixels(cfg.Width, cfg.Height, int(max))
 	}
+	// A progressive image is budgeted by its real cost (frame.go): its
+	// coefficients are kept for every pixel until the last scan.
+	if f, err := readFrame(bytes.NewReader(data)); err == nil && f.progressive && f.weight() > max {
+		px := float64(max) * float64(cfg.Width) * float64(cfg.Height) / float64(f.weight())
+		return header{}, errTooManyProgressive(cfg.Width, cfg.Height, int(px))
+	}
 	h := header{cfg: cfg, orient: exifOrientation(data), width: cfg.Width, height: cfg.Height}
 	if h.orient.swaps() {
 		h.width, h.height = h.height, h.width

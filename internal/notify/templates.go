@@ -26,6 +26,7 @@ const (
 	TplBureauRejected    = "bureau_rejected"
 	TplCancelled         = "cancellation_done"
 	TplReviewerOverdue   = "reviewer_overdue"
+	TplDraftExpiring     = "draft_expiring"
 )
 
 // BureauSMSSender is the number the bureau's verification codes come from.
@@ -332,6 +333,22 @@ Your {{flowName .Flow "en"}} ({{.ApplicationID}}) is complete; the number {{.Rec
 
 Next: remove the number from your web pages. {{if ne .Flow "cancel_access"}}To run the website again later, file it anew.{{else}}If no provider hosts the website any more, the bureau will cancel its filing.{{end}}
 Your filings: {{link .URL}}
+{{.ProviderName}}`},
+	},
+	TplDraftExpiring: {
+		"zh": {"草稿即将过期：{{.SubjectName}}", `{{hello .Name "zh"}}
+
+您的备案申请草稿（编号 {{.ApplicationID}}{{if .SubjectName}}，{{.SubjectName}}{{end}}）已很久没有修改，将于 {{.DueAt}} 自动撤回。草稿不会为您保留主体或域名：谁先提交，谁先办理。
+
+下一步：如仍要备案，请在此之前登录系统继续填写并提交；任何保存都会让草稿再保留 30 天。
+继续填写：{{link .URL}}
+{{.ProviderName}}`},
+		"en": {"Your draft expires soon: {{.SubjectName}}", `{{hello .Name "en"}}
+
+Your draft filing application ({{.ApplicationID}}{{if .SubjectName}}, {{.SubjectName}}{{end}}) has not been changed for a long time and will be withdrawn on {{.DueAt}}. A draft reserves neither the subject nor the domains: the first to submit goes first.
+
+Next: if you still want to file, sign in and complete and submit it before then; any save keeps the draft for another 30 days.
+Continue: {{link .URL}}
 {{.ProviderName}}`},
 	},
 	TplReviewerOverdue: {

@@ -47,7 +47,7 @@ func TestEveryTemplateRendersInBothLanguages(t *testing.T) {
 	tpl := templates(t)
 	want := []string{TplAccountRegistered, TplPasswordReset, TplSubmitted, TplInitialApproved, TplRejected,
 		TplMaterialsReceived, TplBureauSubmitted, TplSMSCode, TplSMSReturned, TplApproved, TplBureauRejected,
-		TplCancelled, TplReviewerOverdue}
+		TplCancelled, TplReviewerOverdue, TplDraftExpiring}
 	if got := tpl.Names(); len(got) != len(want) {
 		t.Fatalf("templates %v, want %d", got, len(want))
 	}

@@ -73,7 +73,8 @@ func TestSeedThroughTheService(t *testing.T) {
 			var withApp, withoutApp *SampleItem
 			for i := range sample.Items {
 				it := &sample.Items[i]
-				if it.ApplicationID != "" && withApp == nil {
+				// A submitted one: a draft reserves nothing (workflow.md).
+				if it.ApplicationID != "" && it.ApplicationOpen != "draft" && withApp == nil {
 					withApp = it
 				}
 				if it.ApplicationID == "" && withoutApp == nil {

@@ -37,6 +37,10 @@ type Application struct {
 	Rejection                          []filing.Reason // reasons of the last rejection, while it stands
 	RecordNumber                       string          // change/cancel: the record it started from
 	Progress                           Progress        // progress.go: where it stands, as the applicant is told
+	// FromOwnRecord: a new website or access of a subject this account
+	// filed here; its filed parts are pre-filled and read-only. Anyone
+	// else's filing is entered by the applicant (workflow.md).
+	FromOwnRecord bool
 
 	version int
 }
@@ -121,18 +125,13 @@ func (s *Service) CreateApplication(ctx context.Context, a *Account, in CreateIn
 		return nil, err
 	}
 	if in.Flow != "" && in.Flow != pc.Flow {
-		return nil, fault.New(fault.Conflict, "precheck.flow_mismatch",
-			"预检结果为“"+flowLabel(pc.Flow, "zh")+"”，与所选备案类型不符", "the pre-check chose "+pc.Flow+", not "+in.Flow)
+		return nil, errFlowMismatch(pc.Flow, in.Flow)
 	}
+	// Pre-filled as the pre-check showed it: the account's own record in
+	// full, anyone else's as the subject's name only (workflow.md).
 	doc := filing.Document{Flow: pc.Flow}
 	if pc.Subject != nil {
 		doc.Subject = *pc.Subject
-		if !pc.ownRecord {
-			// Records of other accounts or of the registry: the applicant
-			// proves knowledge of the leaders by entering them.
-			clearPersonPII(&doc.Subject.Leader)
-			doc.Subject.EmergencyPhone = ""
-		}
 	}
 	doc.Subject.CertType, doc.Subject.CertNumber = strings.TrimSpace(in.CertType), strings.TrimSpace(in.CertNumber)
 	site := filing.Website{Domain: pc.domain}
@@ -140,16 +139,39 @@ func (s *Service) CreateApplication(ctx context.Context, a *Account, in CreateIn
 		site = *pc.Website
 		site.Domain = pc.domain
 		site.Access = filing.Access{}
-		if !pc.ownRecord {
-			clearPersonPII(&site.Leader)
-		}
 	}
 	doc.Websites = []filing.Website{site}
 	return s.insertApplication(ctx, a, doc, pc.subjectNumber)
 }
 
-func clearPersonPII(p *filing.Person) {
-	p.CertNumber, p.Mobile = "", ""
+func errFlowMismatch(chosen, asked string) error {
+	return fault.New(fault.Conflict, "precheck.flow_mismatch",
+		"预检结果为“"+flowLabel(chosen, "zh")+"”，与所选备案类型不符", "the pre-check chose "+chosen+", not "+asked)
+}
+
+// MaxDrafts is the most drafts one account holds at once (workflow.md).
+const MaxDrafts = 5
+
+// reserve checks, inside a write transaction and under the subject's and
+// the domains' locks, that no open application blocks account's
+// application self (blocks): the pre-check's refusal codes otherwise.
+func (s *Service) reserve(ctx context.Context, tx *storage.Tx, accountID, self, certHash string, domains []string) error {
+	if err := tx.LockKey(ctx, "subject:"+certHash); err != nil {
+		return err
+	}
+	// In one order, so two transactions never wait on each other's locks.
+	for _, d := range slices.Sorted(slices.Values(domains)) {
+		if d != "" {
+			if err := tx.LockKey(ctx, "domain:"+d); err != nil {
+				return err
+			}
+		}
+	}
+	bySubject, byDomain, err := tx.OpenApplicationsFor(ctx, certHash, domains)
+	if err != nil {
+		return err
+	}
+	return openRefusal(openFacts{subject: bySubject, domain: byDomain}, accountID, self)
 }
 
 func (s *Service) insertApplication(ctx context.Context, a *Account, doc filing.Document, record string) (*Application, error) {
@@ -169,23 +191,20 @@ func (s *Service) insertApplication(ctx context.Context, a *Account, doc filing.
 		if filingFlow(doc.Flow) && len(sa.Domains) > 0 {
 			domain = sa.Domains[0]
 		}
-		if err := tx.LockKey(ctx, "subject:"+sa.SubjectCertHash); err != nil {
+		if err := s.reserve(ctx, tx, a.ID, sa.ID, sa.SubjectCertHash, []string{domain}); err != nil {
 			return err
 		}
-		if domain != "" {
-			if err := tx.LockKey(ctx, "domain:"+domain); err != nil {
-				return err
-			}
-		}
-		bySubject, byDomain, err := tx.OpenApplicationsFor(ctx, sa.SubjectCertHash, domain)
-		if err != nil {
+		// At most MaxDrafts drafts per account: drafts reserve nothing, so
+		// this bounds what one account can hold (workflow.md).
+		if err := tx.LockKey(ctx, "drafts:"+a.ID); err != nil {
 			return err
 		}
-		if bySubject > 0 {
-			return errSubjectInProgress()
-		}
-		if byDomain > 0 {
-			return errDomainInProgress()
+		if n, err := tx.CountDrafts(ctx, a.ID); err != nil {
+			return err
+		} else if n >= MaxDrafts {
+			return fault.New(fault.Conflict, "application.drafts.too_many",
+				fmt.Sprintf("您已有 %d 份草稿；一个账号最多同时保留 %d 份草稿，请先提交或撤回其中一份", n, MaxDrafts),
+				fmt.Sprintf("you have %d drafts; an account may hold at most %d at once: submit or withdraw one first", n, MaxDrafts))
 		}
 		if err := tx.CreateApplication(ctx, sa); err != nil {
 			return err
@@ -227,7 +246,7 @@ func (s *Service) createFromRecord(ctx context.Context, a *Account, in CreateInp
 	if err != nil {
 		return nil, storeErr(err)
 	}
-	if len(open) > 0 {
+	if slices.ContainsFunc(open, func(o storage.OpenApplication) bool { return blocks(o, a.ID, "") }) {
 		return nil, errSubjectInProgress()
 	}
 	doc := filing.Document{Flow: in.Flow}
@@ -444,7 +463,7 @@ func (s *Service) storedViolations(ctx context.Context, sa *storage.Application,
 		if err != nil {
 			return nil, storeErr(err)
 		}
-		if slices.ContainsFunc(open, func(o storage.OpenApplication) bool { return o.ID != sa.ID }) {
+		if slices.ContainsFunc(open, func(o storage.OpenApplication) bool { return blocks(o, sa.OwnerID, sa.ID) }) {
 			vs = append(vs, filing.Violation{Rule: "precheck.domain_in_progress", Field: field, Severity: filing.SeverityError,
 				Message: filing.Text{ZH: "域名 " + d + " 已在另一份备案申请中办理", EN: "the domain " + d + " is in another open application"}})
 			continue
@@ -546,13 +565,17 @@ func (s *Service) view(ctx context.Context, sa *storage.Application) (*Applicati
 		app.Rejection = hist[n-1].Reasons
 	}
 	app.ETA = s.eta(sa, hist)
+	if sa.Flow == filing.FlowNewWebsite || sa.Flow == filing.FlowNewAccess {
+		own, err := s.ownSubjectRecord(ctx, sa)
+		if err != nil {
+			return nil, err
+		}
+		app.FromOwnRecord = own != nil
+	}
 	if err := s.lifecycleView(ctx, sa, app); err != nil { // SMS codes and numbers (lifecycle.go)
 		return nil, err
 	}
 	if err := s.progress(ctx, sa, hist, atts, app); err != nil { // progress.go
-		return nil, err
-	}
-	if err := s.maskFiledElsewhere(ctx, sa, &app.Document); err != nil { // changes.go
 		return nil, err
 	}
 	return app, nil
@@ -595,6 +618,12 @@ func (s *Service) Submit(ctx context.Context, a *Account, id string) (*Applicati
 	if err != nil {
 		return nil, invalidTransition(err)
 	}
+	// Drafts reserve nothing: the first submission wins, and the pre-check
+	// decides again now (another account may have submitted, or filed, the
+	// subject or a domain since). The same refusal codes as the pre-check.
+	if err := s.stillChosen(ctx, a, sa); err != nil {
+		return nil, err
+	}
 	app, err := s.view(ctx, sa)
 	if err != nil {
 		return nil, err
@@ -605,6 +634,11 @@ func (s *Service) Submit(ctx context.Context, a *Account, id string) (*Applicati
 	now := s.now()
 	due, _ := workflow.DueAt(s.cal, to, now)
 	err = s.st.Tx(ctx, func(tx *storage.Tx) error {
+		// Under the locks: of two racing submissions one commits first and
+		// the other finds it here.
+		if err := s.reserve(ctx, tx, a.ID, sa.ID, sa.SubjectCertHash, sa.Domains); err != nil {
+			return err
+		}
 		cur, err := tx.ApplicationForUpdate(ctx, sa.ID)
 		if err != nil {
 			return err
@@ -634,6 +668,28 @@ func (s *Service) Submit(ctx context.Context, a *Account, id string) (*Applicati
 	return s.view(ctx, sa)
 }
 
+// stillChosen runs the pre-check again for a filing about to be submitted:
+// its refusal, or 409 precheck.flow_mismatch when the records now call for
+// another flow. Changes and cancellations start from the account's own
+// records and need no pre-check.
+func (s *Service) stillChosen(ctx context.Context, a *Account, sa *storage.Application) error {
+	if !filingFlow(sa.Flow) || len(sa.Domains) == 0 {
+		return nil
+	}
+	var doc filing.Document
+	if err := s.openJSON(sa.Document, &doc); err != nil {
+		return err
+	}
+	pc, err := s.precheck(ctx, a, PrecheckInput{Domain: sa.Domains[0], CertType: doc.Subject.CertType, CertNumber: doc.Subject.CertNumber}, sa.ID)
+	if err != nil {
+		return err
+	}
+	if pc.Flow != sa.Flow {
+		return errFlowMismatch(pc.Flow, sa.Flow)
+	}
+	return nil
+}
+
 // Withdraw gives an application up (any state before bureau_sms, and bureau_rejected).
 func (s *Service) Withdraw(ctx context.Context, a *Account, id string) (*Application, error) {
 	sa, err := s.load(ctx, a, id)
@@ -643,37 +699,44 @@ func (s *Service) Withdraw(ctx context.Context, a *Account, id string) (*Applica
 	if sa.OwnerID != a.ID {
 		return nil, notFound()
 	}
-	now := s.now()
 	err = s.st.Tx(ctx, func(tx *storage.Tx) error {
 		cur, err := tx.ApplicationForUpdate(ctx, sa.ID)
 		if err != nil {
 			return err
 		}
-		from := workflow.State(cur.State)
-		to, err := workflow.Apply(cur.Flow, from, workflow.Withdraw, workflow.Applicant)
-		if err != nil {
-			return invalidTransition(err)
-		}
-		cur.State, cur.Open, cur.DueAt, cur.UpdatedAt = string(to), false, time.Time{}, now
-		if err := tx.UpdateApplication(ctx, cur); err != nil {
-			return err
-		}
-		if err := tx.AddTransition(ctx, &storage.Transition{ApplicationID: cur.ID, At: now, ActorID: a.ID, ActorRole: a.Role,
-			Event: string(workflow.Withdraw), From: string(from), To: string(to)}); err != nil {
-			return err
-		}
 		sa = cur
-		if err := queueWithdrawnCleanup(ctx, tx, cur.ID, s.blobDeleteAt()); err != nil { // blobjobs.go
-			return err
-		}
-		return tx.Audit(ctx, &storage.AuditEntry{At: now, ActorID: a.ID, ActorRole: a.Role, Action: "application.withdraw",
-			ObjectType: "application", ObjectID: cur.ID})
+		return s.withdrawTx(ctx, tx, cur, workflow.Applicant, a.ID, a.Role)
 	})
 	if err != nil {
 		return nil, storeErr(err)
 	}
 	s.poke()
 	return s.view(ctx, sa)
+}
+
+// withdrawTx withdraws cur in tx for actor (the applicant, or the
+// scheduler for a stale draft): transition, the attachments' cleanup job,
+// audit.
+func (s *Service) withdrawTx(ctx context.Context, tx *storage.Tx, cur *storage.Application, actor workflow.Actor, actorID, actorRole string) error {
+	now := s.now()
+	from := workflow.State(cur.State)
+	to, err := workflow.Apply(cur.Flow, from, workflow.Withdraw, actor)
+	if err != nil {
+		return invalidTransition(err)
+	}
+	cur.State, cur.Open, cur.DueAt, cur.UpdatedAt = string(to), false, time.Time{}, now
+	if err := tx.UpdateApplication(ctx, cur); err != nil {
+		return err
+	}
+	if err := tx.AddTransition(ctx, &storage.Transition{ApplicationID: cur.ID, At: now, ActorID: actorID, ActorRole: actorRole,
+		Event: string(workflow.Withdraw), From: string(from), To: string(to)}); err != nil {
+		return err
+	}
+	if err := queueWithdrawnCleanup(ctx, tx, cur.ID, s.blobDeleteAt()); err != nil { // blobjobs.go
+		return err
+	}
+	return tx.Audit(ctx, &storage.AuditEntry{At: now, ActorID: actorID, ActorRole: actorRole, Action: "application.withdraw",
+		ObjectType: "application", ObjectID: cur.ID})
 }
 
 // flowLabel names a flow for people.

@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"beian/internal/filing"
-	"beian/internal/pii"
 	"beian/internal/storage"
 )
 
@@ -15,8 +14,10 @@ import (
 // "Filing types"; issue 5):
 //   - new_website: a subject filed here by the same account is read-only;
 //     one filed elsewhere is entered and must match the registry;
-//   - new_access: subject and website come from the filed records, read-only;
-//     only the access is entered;
+//   - new_access: subject and website filed here by the same account are
+//     read-only and only the access is entered; anyone else's filing (here
+//     or elsewhere) is entered and must match it (issue 12: the pre-check
+//     shows another account's filing as the flow and the subject's name);
 //   - change_subject: the subject (not its province, certificate type or
 //     number: lockPrecheckFields); no websites;
 //   - change_website: the website (not its domain); the subject and the
@@ -50,11 +51,15 @@ func (s *Service) lockRecordSections(ctx context.Context, sa *storage.Applicatio
 			doc.Subject = sub
 		}
 	case filing.FlowNewAccess:
+		one()
+		own, err := s.ownSubjectRecord(ctx, sa)
+		if err != nil || own == nil {
+			return err // another account's filing: the applicant enters it (workflow.md)
+		}
 		sub, site, err := s.filedSubjectAndSite(ctx, sa, old)
 		if err != nil {
 			return err
 		}
-		one()
 		if sub != nil {
 			doc.Subject = *sub
 		}
@@ -188,12 +193,30 @@ func (s *Service) filedSubjectAndSite(ctx context.Context, sa *storage.Applicati
 func (s *Service) recordViolations(ctx context.Context, sa *storage.Application, doc filing.Document, vs []filing.Violation) ([]filing.Violation, error) {
 	switch sa.Flow {
 	case filing.FlowNewAccess:
-		// Subject and website are the filed ones, read-only here: what the
-		// rules find in them cannot block this access (the applicant could
-		// not fix it); the reviewer still sees it.
-		return readOnlyAsWarnings(vs, func(field string) bool {
-			return strings.HasPrefix(field, "subject.") || (strings.HasPrefix(field, "websites[0].") && !strings.HasPrefix(field, "websites[0].access"))
-		}), nil
+		own, err := s.ownSubjectRecord(ctx, sa)
+		if err != nil {
+			return nil, err
+		}
+		if own != nil {
+			// The account's own filing, read-only here: what the rules find
+			// in it cannot block this access (the applicant could not fix
+			// it); the reviewer still sees it.
+			return readOnlyAsWarnings(vs, func(field string) bool {
+				return strings.HasPrefix(field, "subject.") || (strings.HasPrefix(field, "websites[0].") && !strings.HasPrefix(field, "websites[0].access"))
+			}), nil
+		}
+		// Someone else's filing (here or through another provider): the
+		// applicant entered it, and it must match what is filed.
+		sub, site, err := s.filedSubjectAndSite(ctx, sa, doc)
+		if err != nil {
+			return nil, err
+		}
+		if sub != nil {
+			vs = append(vs, subjectMismatches(doc.Subject, *sub)...)
+		}
+		if site != nil && len(doc.Websites) > 0 {
+			vs = append(vs, websiteMismatches(doc.Websites[0], *site)...)
+		}
 	case filing.FlowNewWebsite:
 		own, err := s.ownSubjectRecord(ctx, sa)
 		if err != nil || s.registry == nil {
@@ -224,23 +247,12 @@ func (s *Service) recordViolations(ctx context.Context, sa *storage.Application,
 }
 
 // subjectMismatches compares what the applicant entered for a subject
-// filed elsewhere with the registry's record: the bureau refuses a new
-// website whose subject data differs from its filing (the seed's advice:
+// filed elsewhere with its filing: the bureau refuses a new website or
+// access whose subject data differs from its filing (the seed's advice:
 // change the subject first, then add websites).
 func subjectMismatches(got, filed filing.Subject) []filing.Violation {
 	var out []filing.Violation
-	check := func(field, a, b string, fold bool) {
-		a, b = strings.TrimSpace(a), strings.TrimSpace(b)
-		if a == "" || b == "" {
-			return // empty: the required-field rules speak
-		}
-		if a == b || (fold && strings.EqualFold(a, b)) {
-			return
-		}
-		out = append(out, filing.Violation{Rule: "precheck.subject_mismatch", Field: field, Severity: filing.SeverityError,
-			Message: filing.Text{ZH: "与该主体在管局的备案信息不一致；如信息已变化，请先办理变更主体",
-				EN: "differs from the subject's filing at the bureau; if it changed, file a subject change first"}})
-	}
+	check := mismatch(&out)
 	check("subject.name", got.Name, filed.Name, false)
 	check("subject.nature", got.Nature, filed.Nature, false)
 	check("subject.province", got.Province, filed.Province, false)
@@ -249,26 +261,32 @@ func subjectMismatches(got, filed filing.Subject) []filing.Violation {
 	return out
 }
 
-// maskFiledElsewhere hides the leaders' certificate numbers and mobiles
-// that a new_access document took from someone else's filing (the
-// registry's, or a record another account filed here): knowing a
-// subject's certificate and a domain must not reveal its leaders. The
-// stored document keeps them (the bureau texts the leader's mobile), and a
-// document sent back masked is put right by lockRecordSections.
-func (s *Service) maskFiledElsewhere(ctx context.Context, sa *storage.Application, doc *filing.Document) error {
-	if sa.Flow != filing.FlowNewAccess {
-		return nil
+// websiteMismatches compares what the applicant entered for a website
+// filed elsewhere (a new access) with its filing.
+func websiteMismatches(got, filed filing.Website) []filing.Violation {
+	var out []filing.Violation
+	check := mismatch(&out)
+	check("websites[0].name", got.Name, filed.Name, false)
+	check("websites[0].leader.name", got.Leader.Name, filed.Leader.Name, false)
+	check("websites[0].leader.cert_number", got.Leader.CertNumber, filed.Leader.CertNumber, true)
+	return out
+}
+
+// mismatch returns a check that adds precheck.subject_mismatch to out for
+// a field whose entered value differs from the filed one.
+func mismatch(out *[]filing.Violation) func(field, a, b string, fold bool) {
+	return func(field, a, b string, fold bool) {
+		a, b = strings.TrimSpace(a), strings.TrimSpace(b)
+		if a == "" || b == "" {
+			return // empty: the required-field rules speak
+		}
+		if a == b || (fold && strings.EqualFold(a, b)) {
+			return
+		}
+		*out = append(*out, filing.Violation{Rule: "precheck.subject_mismatch", Field: field, Severity: filing.SeverityError,
+			Message: filing.Text{ZH: "与该备案在管局的信息不一致；如信息已变化，请先办理变更",
+				EN: "differs from the filing at the bureau; if it changed, file a change first"}})
 	}
-	own, err := s.ownSubjectRecord(ctx, sa)
-	if err != nil || own != nil {
-		return err
-	}
-	MaskPerson(&doc.Subject.Leader)
-	doc.Subject.EmergencyPhone = pii.MaskMobile(doc.Subject.EmergencyPhone)
-	for i := range doc.Websites {
-		MaskPerson(&doc.Websites[i].Leader)
-	}
-	return nil
 }
 
 // readOnlyAsWarnings turns the errors on read-only fields into warnings.

@@ -2,11 +2,11 @@ package service
 
 import (
 	"context"
-	"image/jpeg"
 	"io"
 	"runtime"
 
 	"beian/internal/fault"
+	"beian/internal/images"
 )
 
 // Decoding a picture costs memory in proportion to its pixels (about 3
@@ -50,11 +50,12 @@ func (s *Service) withImageWork(ctx context.Context, weight int64, fn func() err
 	return fn()
 }
 
-// pixelWeight is the pixel count an upload's frame header claims, read
-// without decoding when the upload can be rewound (multipart files can).
-// A header the images package will refuse anyway (not a JPEG, beyond the
-// pixel limit) weighs the minimum; an upload that cannot be rewound
-// weighs the whole budget.
+// pixelWeight is the decoding cost an upload's headers claim
+// (images.Weight: its pixels, more for a progressive JPEG), read without
+// decoding when the upload can be rewound (multipart files can). A header
+// the images package will refuse anyway (not a JPEG, beyond the limits)
+// weighs the minimum; an upload that cannot be rewound weighs the whole
+// budget.
 func (s *Service) pixelWeight(r io.Reader) int64 {
 	rs, ok := r.(io.ReadSeeker)
 	if !ok {
@@ -64,13 +65,12 @@ func (s *Service) pixelWeight(r io.Reader) int64 {
 	if err != nil {
 		return imagePixelBudget
 	}
-	cfg, err := jpeg.DecodeConfig(rs)
+	w, err := images.Weight(rs)
 	if _, serr := rs.Seek(start, io.SeekStart); serr != nil {
 		return imagePixelBudget
 	}
-	px := int64(cfg.Width) * int64(cfg.Height)
-	if err != nil || px <= 0 || px > int64(s.limits.MaxPixels) {
+	if err != nil || w <= 0 || w > int64(s.limits.MaxPixels) {
 		return imageMinWeight
 	}
-	return px
+	return w
 }

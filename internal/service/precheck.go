@@ -10,8 +10,8 @@ import (
 	"beian/internal/domainname"
 	"beian/internal/fault"
 	"beian/internal/filing"
-	"beian/internal/pii"
 	"beian/internal/storage"
+	"beian/internal/workflow"
 )
 
 // Registry is the bureau's national registry as the pre-check sees it
@@ -109,6 +109,22 @@ func (s *Service) Precheck(ctx context.Context, a *Account, in PrecheckInput) (*
 	if ok, wait := s.precheckAcct.Allow(a.ID, s.now()); !ok {
 		return nil, rateLimited(wait)
 	}
+	return s.precheck(ctx, a, in, "")
+}
+
+// blocks reports whether an open application reserves its subject and
+// domains against account (workflow.md "What reserves a subject or a
+// domain"): a submitted one always; a draft reserves nothing against other
+// accounts, but an account does not open a second application beside its
+// own draft (it continues that one). self, the application asking, never
+// blocks itself.
+func blocks(o storage.OpenApplication, accountID, self string) bool {
+	return o.ID != self && (o.State != string(workflow.Draft) || o.OwnerID == accountID)
+}
+
+// precheck is the decision without the rate limit; self is the application
+// it is made for again at submission ("" before one exists).
+func (s *Service) precheck(ctx context.Context, a *Account, in PrecheckInput, self string) (*PrecheckResult, error) {
 	in.CertType = strings.TrimSpace(in.CertType)
 	in.CertNumber = strings.TrimSpace(in.CertNumber)
 	var vs []filing.Violation
@@ -131,24 +147,20 @@ func (s *Service) Precheck(ctx context.Context, a *Account, in PrecheckInput) (*
 	hash := s.certHash(in.CertType, in.CertNumber)
 	res := &PrecheckResult{domain: domain}
 
-	// One open application per subject, nationally; a subject change blocks
-	// the rest; a domain is in one open application at a time.
+	// One reserving application per subject, nationally; a subject change
+	// blocks the rest; a domain is reserved by one application at a time.
 	open, sf, df, err := s.precheckFacts(ctx, in.CertType, in.CertNumber, hash, domain)
-	switch {
-	case err != nil:
+	if err != nil {
 		return nil, err
-	case open.subjectChange:
-		return nil, errSubjectChangeInProgress()
-	case open.subject:
-		return nil, errSubjectInProgress()
-	case open.domain:
-		return nil, errDomainInProgress()
+	}
+	if err := openRefusal(open, a.ID, self); err != nil {
+		return nil, err
 	}
 	subjectKnown := sf.known
 	if sf.known {
 		res.subjectNumber = sf.number
 		res.ownRecord = sf.ownerID != "" && sf.ownerID == a.ID
-		sub := *sf.subject // a copy: masked below
+		sub := *sf.subject // a copy: the caller may pre-fill an application with it
 		res.Subject = &sub
 	}
 	domainKnown := df.known
@@ -156,21 +168,20 @@ func (s *Service) Precheck(ctx context.Context, a *Account, in PrecheckInput) (*
 	accessedHere := df.accessedHere
 	if df.known {
 		res.websiteNumber = df.number
-		site := *df.website // a copy, slices too: the caller may pre-fill an application with it
+		site := *df.website // a copy, slices too
 		site.ContentTypes, site.Languages = slices.Clone(site.ContentTypes), slices.Clone(site.Languages)
 		site.PreApprovals, site.Access.IPs = slices.Clone(site.PreApprovals), slices.Clone(site.Access.IPs)
 		res.Website = &site
 	}
-
 	if !res.ownRecord {
-		// Only the account that filed a record here sees its leaders in full.
+		// Only the account that filed a record here sees it: anyone else
+		// (and everyone, for a record filed through another provider) gets
+		// the flow and the subject's name, and enters the rest itself
+		// (workflow.md). A public credit code must not reveal the leader.
 		if res.Subject != nil {
-			MaskPerson(&res.Subject.Leader)
-			res.Subject.EmergencyPhone = pii.MaskMobile(res.Subject.EmergencyPhone)
+			res.Subject = &filing.Subject{Name: res.Subject.Name}
 		}
-		if res.Website != nil {
-			MaskPerson(&res.Website.Leader)
-		}
+		res.Website = nil
 	}
 	switch {
 	case !domainKnown && !subjectKnown:
@@ -187,6 +198,31 @@ func (s *Service) Precheck(ctx context.Context, a *Account, in PrecheckInput) (*
 		res.Flow = filing.FlowNewAccess
 	}
 	return res, nil
+}
+
+// openRefusal is the refusal the open applications of a subject and of
+// domains make for account (nil when none blocks it): a subject change
+// first, then the subject, then a domain.
+func openRefusal(open openFacts, accountID, self string) error {
+	var subject, change, domain bool
+	for _, o := range open.subject {
+		if blocks(o, accountID, self) {
+			subject = true
+			change = change || o.Flow == filing.FlowChangeSubject
+		}
+	}
+	for _, o := range open.domain {
+		domain = domain || blocks(o, accountID, self)
+	}
+	switch {
+	case change:
+		return errSubjectChangeInProgress()
+	case subject:
+		return errSubjectInProgress()
+	case domain:
+		return errDomainInProgress()
+	}
+	return nil
 }
 
 // subjectFacts is what the records and the registry say about a subject
@@ -213,7 +249,9 @@ type domainFacts struct {
 	website      *filing.Website // unmasked; never modified
 }
 
-type openFacts struct{ subject, subjectChange, domain bool }
+// openFacts are the open applications, drafts included: whom they block
+// depends on who asks (blocks).
+type openFacts struct{ subject, domain []storage.OpenApplication }
 
 // precheckCacheTTL bounds how long another instance's record change may
 // go unseen by this instance's pre-check. The size bounds the memory: an
@@ -240,7 +278,7 @@ func (s *Service) precheckFacts(ctx context.Context, certType, certNumber, hash,
 	openD, okOpenD := s.openDomains.get(domain, agen)
 	sf, okSubject := s.subjects.get(hash, gen)
 	df, okDomain := s.domains.get(domain, gen)
-	open = openFacts{subject: openS.subject, subjectChange: openS.subjectChange, domain: openD.domain}
+	open = openFacts{subject: openS.subject, domain: openD.domain}
 	// Ask only what the caches do not know: a known applicant trying a new
 	// domain costs the domain's half of the query.
 	askSubject, askDomain := !okOpenS || !okSubject, !okOpenD || !okDomain
@@ -264,15 +302,12 @@ func (s *Service) precheckFacts(ctx context.Context, certType, certNumber, hash,
 		return open, sf, df, storeErr(err)
 	}
 	if askSubject && !okOpenS {
-		open.subject, open.subjectChange = len(local.OpenFlows) > 0, slices.Contains(local.OpenFlows, filing.FlowChangeSubject)
-		s.openSubjects.put(hash, openFacts{subject: open.subject, subjectChange: open.subjectChange}, agen)
+		open.subject = local.OpenBySubject
+		s.openSubjects.put(hash, openFacts{subject: open.subject}, agen)
 	}
 	if askDomain && !okOpenD {
-		open.domain = local.OpenDomain
+		open.domain = local.OpenByDomain
 		s.openDomains.put(domain, openFacts{domain: open.domain}, agen)
-	}
-	if open.subject || open.domain {
-		return open, sf, df, nil // refused: the facts are not needed
 	}
 	// The facts are cached when they came from this store alone (its
 	// records, and the probe of the registry's tables); an answer the

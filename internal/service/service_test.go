@@ -158,10 +158,33 @@ func TestPrecheckDecisionTable(t *testing.T) {
 			}
 		}
 
-		// Records of others and of the registry are shown masked.
+		// Records of others and of the registry are shown as the subject's
+		// name only (issue 12: the leader's name, email, phones, addresses
+		// and ID digits used to show).
 		res, err := f.svc.Precheck(f.ctx, f.owner, service.PrecheckInput{Domain: "brand-new.cn", CertType: "business_license", CertNumber: elsewhere})
-		if err != nil || res.Subject == nil || res.Subject.Leader.CertNumber != "1101**********1234" || res.Subject.Leader.Mobile != "138****8000" {
-			t.Errorf("registry subject not masked: %+v %v", res, err)
+		if err != nil || res.Subject == nil || res.Website != nil || res.Subject.Name == "" || *res.Subject != (filing.Subject{Name: res.Subject.Name}) {
+			t.Errorf("registry subject shown beyond its name: %+v %v", res, err)
+		}
+		// Another account's record filed here: the same — a stranger who
+		// knows a public credit code learns the flow and the name, not the
+		// leader's name, email, phones, addresses or ID digits (issue 12).
+		stranger, err := f.svc.Register(f.ctx, service.RegisterInput{Email: "stranger@example.com", Phone: "13700003333", Password: "Str0ng-pass!"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err = f.svc.Precheck(f.ctx, stranger, service.PrecheckInput{Domain: "left-here.cn", CertType: "business_license", CertNumber: here})
+		if err != nil || res.Flow != "new_access" || res.Website != nil || res.Subject == nil || *res.Subject != (filing.Subject{Name: "北京记录公司"}) {
+			t.Errorf("another account's record shown beyond the subject's name: %+v %v", res, err)
+		}
+		sapp, err := f.svc.CreateApplication(f.ctx, stranger, service.CreateInput{Domain: "left-here.cn", CertType: "business_license", CertNumber: here})
+		if err != nil || sapp.FromOwnRecord || sapp.Document.Subject.Leader != (filing.Person{}) || sapp.Document.Websites[0].Name != "" {
+			t.Errorf("another account's record pre-filled: %+v %v", sapp, err)
+		} else if _, err := f.svc.Withdraw(f.ctx, stranger, sapp.ID); err != nil {
+			t.Fatal(err)
+		}
+		if res, err := f.svc.Precheck(f.ctx, f.owner, service.PrecheckInput{Domain: "left-here.cn", CertType: "business_license", CertNumber: here}); err != nil ||
+			res.Subject == nil || res.Subject.Leader.Mobile != "13800138000" {
+			t.Errorf("the owner's own record: %+v %v", res, err)
 		}
 		// The own record's subject pre-fills a new_website application in full.
 		app, err := f.svc.CreateApplication(f.ctx, f.owner, service.CreateInput{Domain: "brand-new.cn", CertType: "business_license", CertNumber: here})

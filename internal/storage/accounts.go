@@ -25,7 +25,7 @@ type Account struct {
 
 const accountCols = `id, email, phone_sealed, COALESCE(phone_hash, ''), name, role, lang, password_hash, disabled, created_at, updated_at`
 
-func scanAccount(row interface{ Scan(...any) error }) (*Account, error) {
+func scanAccount(row scanner) (*Account, error) {
 	var a Account
 	var disabled int
 	var created, updated int64
@@ -65,8 +65,8 @@ func boolInt(b bool) int {
 }
 
 // AccountByID reads one account.
-func (s *Store) AccountByID(ctx context.Context, id string) (*Account, error) {
-	a, err := scanAccount(s.queryRow(ctx, `SELECT `+accountCols+` FROM accounts WHERE id = ?`, id))
+func (rd Reader) AccountByID(ctx context.Context, id string) (*Account, error) {
+	a, err := scanAccount(rd.db.queryRow(ctx, `SELECT `+accountCols+` FROM accounts WHERE id = ?`, id))
 	if err != nil {
 		return nil, fmt.Errorf("account %s: %w", id, err)
 	}
@@ -74,8 +74,8 @@ func (s *Store) AccountByID(ctx context.Context, id string) (*Account, error) {
 }
 
 // AccountByEmail reads the account with this (lower-case) email.
-func (s *Store) AccountByEmail(ctx context.Context, email string) (*Account, error) {
-	a, err := scanAccount(s.queryRow(ctx, `SELECT `+accountCols+` FROM accounts WHERE email = ?`, email))
+func (rd Reader) AccountByEmail(ctx context.Context, email string) (*Account, error) {
+	a, err := scanAccount(rd.db.queryRow(ctx, `SELECT `+accountCols+` FROM accounts WHERE email = ?`, email))
 	if err != nil {
 		return nil, fmt.Errorf("account by email: %w", err)
 	}

@@ -2,24 +2,29 @@ package storage
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
+
+	"github.com/pressly/goose/v3"
 )
 
-// guardAudit makes audit_log append-only in the database itself, so not
-// even a bug or a hijacked connection of the application can change or
-// remove history: UPDATE, DELETE (and on PostgreSQL TRUNCATE) are refused
-// by triggers. Idempotent; on PostgreSQL it runs under a transaction-scoped
-// advisory lock so instances starting at once do not race on the DDL.
-func (s *Store) guardAudit(ctx context.Context) error {
-	tx, err := s.w.BeginTx(ctx, nil)
-	if err != nil {
-		return translate(fmt.Errorf("audit guard: %w", err))
+// auditAppendOnly is migration 00020: the database itself keeps audit_log
+// append-only, so not even a bug or a hijacked connection of the
+// application can change or remove history — UPDATE, DELETE (and on
+// PostgreSQL TRUNCATE) are refused by triggers. Trigger syntax differs
+// between the two databases, so this migration is Go beside the SQL ones.
+// Its statements are idempotent: databases created before it already
+// carry the same triggers (Migrate used to install them on every start).
+func auditAppendOnly(pg bool) *goose.Migration {
+	stmts := []string{
+		`CREATE TRIGGER IF NOT EXISTS audit_log_no_update BEFORE UPDATE ON audit_log
+		 BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END`,
+		`CREATE TRIGGER IF NOT EXISTS audit_log_no_delete BEFORE DELETE ON audit_log
+		 BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END`,
 	}
-	defer tx.Rollback()
-	var stmts []string
-	if s.pg {
+	down := []string{`DROP TRIGGER IF EXISTS audit_log_no_update`, `DROP TRIGGER IF EXISTS audit_log_no_delete`}
+	if pg {
 		stmts = []string{
-			`SELECT pg_advisory_xact_lock(4232238125)`,
 			`CREATE OR REPLACE FUNCTION audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
 			 BEGIN RAISE EXCEPTION 'audit_log is append-only'; END $$`,
 			`DROP TRIGGER IF EXISTS audit_log_no_change ON audit_log`,
@@ -27,18 +32,18 @@ func (s *Store) guardAudit(ctx context.Context) error {
 			`DROP TRIGGER IF EXISTS audit_log_no_truncate ON audit_log`,
 			`CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log FOR EACH STATEMENT EXECUTE FUNCTION audit_log_append_only()`,
 		}
-	} else {
-		stmts = []string{
-			`CREATE TRIGGER IF NOT EXISTS audit_log_no_update BEFORE UPDATE ON audit_log
-			 BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END`,
-			`CREATE TRIGGER IF NOT EXISTS audit_log_no_delete BEFORE DELETE ON audit_log
-			 BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END`,
-		}
+		down = []string{`DROP TRIGGER IF EXISTS audit_log_no_change ON audit_log`,
+			`DROP TRIGGER IF EXISTS audit_log_no_truncate ON audit_log`, `DROP FUNCTION IF EXISTS audit_log_append_only()`}
 	}
-	for _, q := range stmts {
-		if _, err := tx.ExecContext(ctx, q); err != nil {
-			return translate(fmt.Errorf("audit guard: %w", err))
-		}
+	run := func(stmts []string) *goose.GoFunc {
+		return &goose.GoFunc{RunTx: func(ctx context.Context, tx *sql.Tx) error {
+			for _, q := range stmts {
+				if _, err := tx.ExecContext(ctx, q); err != nil {
+					return fmt.Errorf("audit log append-only: %w", err)
+				}
+			}
+			return nil
+		}}
 	}
-	return translate(tx.Commit())
+	return goose.NewGoMigration(20, run(stmts), run(down))
 }

@@ -42,6 +42,11 @@ func TestAuditAppendOnly(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer raw.Close()
+			// The guard is a migration of its own, recorded like the others.
+			var n int
+			if err := raw.QueryRowContext(ctx, `SELECT COUNT(*) FROM goose_db_version WHERE version_id = 20`).Scan(&n); err != nil || n != 1 {
+				t.Errorf("migration 00020 recorded %d times (%v)", n, err)
+			}
 			stmts := []string{`UPDATE audit_log SET action = 'forged'`, `DELETE FROM audit_log`}
 			if s.Postgres() {
 				stmts = append(stmts, `TRUNCATE audit_log`)

@@ -37,7 +37,7 @@ type Application struct {
 const appCols = `id, owner_id, flow, state, open, province, subject_name, subject_cert_type, subject_cert_hash,
 	record_number, document, version, due_at, submitted_at, created_at, updated_at`
 
-func scanApplication(row interface{ Scan(...any) error }) (*Application, error) {
+func scanApplication(row scanner) (*Application, error) {
 	var a Application
 	var open int
 	var due, submitted, created, updated int64
@@ -52,6 +52,7 @@ func scanApplication(row interface{ Scan(...any) error }) (*Application, error) 
 
 // CreateApplication inserts a with version 1.
 func (t *Tx) CreateApplication(ctx context.Context, a *Application) error {
+	t.changed(changesApplications)
 	a.Version = 1
 	_, err := t.exec(ctx, `INSERT INTO applications (`+appCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		a.ID, a.OwnerID, a.Flow, a.State, boolInt(a.Open), a.Province, a.SubjectName, a.SubjectCertType, a.SubjectCertHash,
@@ -65,6 +66,7 @@ func (t *Tx) CreateApplication(ctx context.Context, a *Application) error {
 // UpdateApplication writes a if its stored version is still a.Version (the
 // one read), then bumps a.Version. A concurrent change makes it ErrConflict.
 func (t *Tx) UpdateApplication(ctx context.Context, a *Application) error {
+	t.changed(changesApplications)
 	res, err := t.exec(ctx, `UPDATE applications SET flow = ?, state = ?, open = ?, province = ?, subject_name = ?,
 		subject_cert_type = ?, subject_cert_hash = ?, record_number = ?, document = ?, version = version + 1,
 		due_at = ?, submitted_at = ?, updated_at = ? WHERE id = ? AND version = ?`,
@@ -82,6 +84,7 @@ func (t *Tx) UpdateApplication(ctx context.Context, a *Application) error {
 
 // writeLookups replaces the domain and mobile lookup rows of a.
 func (t *Tx) writeLookups(ctx context.Context, a *Application) error {
+	t.changed(changesApplications)
 	if _, err := t.exec(ctx, `DELETE FROM application_domains WHERE application_id = ?`, a.ID); err != nil {
 		return fmt.Errorf("application domains: %w", err)
 	}
@@ -125,15 +128,8 @@ func (t *Tx) SetLeaderMobiles(ctx context.Context, ownerType, ownerID string, ha
 }
 
 // Application reads one application with its domains.
-func (s *Store) Application(ctx context.Context, id string) (*Application, error) {
-	a, err := scanApplication(s.queryRow(ctx, `SELECT `+appCols+` FROM applications WHERE id = ?`, id))
-	if err != nil {
-		return nil, fmt.Errorf("application %s: %w", id, err)
-	}
-	if a.Domains, err = s.applicationDomains(ctx, id); err != nil {
-		return nil, err
-	}
-	return a, nil
+func (rd Reader) Application(ctx context.Context, id string) (*Application, error) {
+	return rd.application(ctx, id, "")
 }
 
 // ApplicationForUpdate reads one application inside a write transaction,
@@ -143,27 +139,22 @@ func (t *Tx) ApplicationForUpdate(ctx context.Context, id string) (*Application,
 	if t.s.pg {
 		lock = " FOR UPDATE"
 	}
-	a, err := scanApplication(t.queryRow(ctx, `SELECT `+appCols+` FROM applications WHERE id = ?`+lock, id))
+	return t.application(ctx, id, lock)
+}
+
+func (rd Reader) application(ctx context.Context, id, lock string) (*Application, error) {
+	a, err := scanApplication(rd.db.queryRow(ctx, `SELECT `+appCols+` FROM applications WHERE id = ?`+lock, id))
 	if err != nil {
 		return nil, fmt.Errorf("application %s: %w", id, err)
 	}
-	rows, err := t.query(ctx, `SELECT domain FROM application_domains WHERE application_id = ? ORDER BY idx`, id)
-	if err != nil {
-		return nil, fmt.Errorf("application domains: %w", err)
+	if a.Domains, err = rd.applicationDomains(ctx, id); err != nil {
+		return nil, err
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var d string
-		if err := rows.Scan(&d); err != nil {
-			return nil, translate(err)
-		}
-		a.Domains = append(a.Domains, d)
-	}
-	return a, translate(rows.Err())
+	return a, nil
 }
 
-func (s *Store) applicationDomains(ctx context.Context, id string) ([]string, error) {
-	rows, err := s.query(ctx, `SELECT domain FROM application_domains WHERE application_id = ? ORDER BY idx`, id)
+func (rd Reader) applicationDomains(ctx context.Context, id string) ([]string, error) {
+	rows, err := rd.db.query(ctx, `SELECT domain FROM application_domains WHERE application_id = ? ORDER BY idx`, id)
 	if err != nil {
 		return nil, fmt.Errorf("application domains: %w", err)
 	}
@@ -181,14 +172,14 @@ func (s *Store) applicationDomains(ctx context.Context, id string) ([]string, er
 
 // ApplicationsByOwner lists an account's applications, newest first, with
 // their domains but without decoding anything sealed.
-func (s *Store) ApplicationsByOwner(ctx context.Context, ownerID string) ([]*Application, error) {
-	return s.listApplications(ctx, `SELECT `+appCols+` FROM applications WHERE owner_id = ? ORDER BY created_at DESC, id DESC`,
+func (rd Reader) ApplicationsByOwner(ctx context.Context, ownerID string) ([]*Application, error) {
+	return rd.listApplications(ctx, `SELECT `+appCols+` FROM applications WHERE owner_id = ? ORDER BY created_at DESC, id DESC`,
 		`SELECT d.application_id, d.domain FROM application_domains d JOIN applications a ON a.id = d.application_id
 		 WHERE a.owner_id = ? ORDER BY d.idx`, ownerID)
 }
 
-func (s *Store) listApplications(ctx context.Context, q, dq string, arg any) ([]*Application, error) {
-	rows, err := s.query(ctx, q, arg)
+func (rd Reader) listApplications(ctx context.Context, q, dq string, arg any) ([]*Application, error) {
+	rows, err := rd.db.query(ctx, q, arg)
 	if err != nil {
 		return nil, fmt.Errorf("list applications: %w", err)
 	}
@@ -207,7 +198,7 @@ func (s *Store) listApplications(ctx context.Context, q, dq string, arg any) ([]
 	if err := rows.Err(); err != nil {
 		return nil, translate(err)
 	}
-	drows, err := s.query(ctx, dq, arg)
+	drows, err := rd.db.query(ctx, dq, arg)
 	if err != nil {
 		return nil, fmt.Errorf("list application domains: %w", err)
 	}
@@ -233,23 +224,23 @@ type OpenApplication struct {
 }
 
 // OpenApplicationsBySubject lists open applications of a subject (by certificate hash).
-func (s *Store) OpenApplicationsBySubject(ctx context.Context, certHash string) ([]OpenApplication, error) {
-	return s.openApps(ctx, `SELECT id, owner_id, flow, state FROM applications WHERE subject_cert_hash = ? AND open = 1 ORDER BY created_at`, certHash)
+func (rd Reader) OpenApplicationsBySubject(ctx context.Context, certHash string) ([]OpenApplication, error) {
+	return rd.openApps(ctx, `SELECT id, owner_id, flow, state FROM applications WHERE subject_cert_hash = ? AND open = 1 ORDER BY created_at`, certHash)
 }
 
 // OpenApplicationsByDomain lists open applications that include a domain.
-func (s *Store) OpenApplicationsByDomain(ctx context.Context, domain string) ([]OpenApplication, error) {
-	return s.openApps(ctx, `SELECT a.id, a.owner_id, a.flow, a.state FROM application_domains d JOIN applications a ON a.id = d.application_id
+func (rd Reader) OpenApplicationsByDomain(ctx context.Context, domain string) ([]OpenApplication, error) {
+	return rd.openApps(ctx, `SELECT a.id, a.owner_id, a.flow, a.state FROM application_domains d JOIN applications a ON a.id = d.application_id
 		WHERE d.domain = ? AND d.open = 1 AND a.open = 1 ORDER BY a.created_at`, domain)
 }
 
 // OpenApplicationsByRecord lists open applications started from a record number.
-func (s *Store) OpenApplicationsByRecord(ctx context.Context, number string) ([]OpenApplication, error) {
-	return s.openApps(ctx, `SELECT id, owner_id, flow, state FROM applications WHERE record_number = ? AND open = 1 ORDER BY created_at`, number)
+func (rd Reader) OpenApplicationsByRecord(ctx context.Context, number string) ([]OpenApplication, error) {
+	return rd.openApps(ctx, `SELECT id, owner_id, flow, state FROM applications WHERE record_number = ? AND open = 1 ORDER BY created_at`, number)
 }
 
-func (s *Store) openApps(ctx context.Context, q string, arg any) ([]OpenApplication, error) {
-	rows, err := s.query(ctx, q, arg)
+func (rd Reader) openApps(ctx context.Context, q string, arg any) ([]OpenApplication, error) {
+	rows, err := rd.db.query(ctx, q, arg)
 	if err != nil {
 		return nil, fmt.Errorf("open applications: %w", err)
 	}
@@ -273,8 +264,8 @@ type MobileOwner struct {
 }
 
 // MobileOwners lists who uses a leader mobile (by its keyed hash).
-func (s *Store) MobileOwners(ctx context.Context, mobileHash string) ([]MobileOwner, error) {
-	rows, err := s.query(ctx, `SELECT owner_type, owner_id, role FROM leader_mobiles WHERE mobile_hash = ? ORDER BY owner_type, owner_id, role`, mobileHash)
+func (rd Reader) MobileOwners(ctx context.Context, mobileHash string) ([]MobileOwner, error) {
+	rows, err := rd.db.query(ctx, `SELECT owner_type, owner_id, role FROM leader_mobiles WHERE mobile_hash = ? ORDER BY owner_type, owner_id, role`, mobileHash)
 	if err != nil {
 		return nil, fmt.Errorf("mobile owners: %w", err)
 	}
@@ -304,25 +295,75 @@ func (t *Tx) LockKey(ctx context.Context, key string) error {
 	return nil
 }
 
-// OpenApplicationsFor counts, inside a write transaction, the open
-// applications of a subject (by certificate hash) and those including a domain.
-func (t *Tx) OpenApplicationsFor(ctx context.Context, certHash, domain string) (bySubject, byDomain int, err error) {
-	if err := t.queryRow(ctx, `SELECT COUNT(*) FROM applications WHERE subject_cert_hash = ? AND open = 1`, certHash).Scan(&bySubject); err != nil {
-		return 0, 0, fmt.Errorf("open by subject: %w", translate(err))
-	}
-	if domain != "" {
-		if err := t.queryRow(ctx, `SELECT COUNT(*) FROM application_domains d JOIN applications a ON a.id = d.application_id
-			WHERE d.domain = ? AND d.open = 1 AND a.open = 1`, domain).Scan(&byDomain); err != nil {
-			return 0, 0, fmt.Errorf("open by domain: %w", translate(err))
+// OpenApplicationsFor lists, inside a write transaction, the open
+// applications of a subject (by certificate hash) and those including any
+// of domains, drafts included (whom they block is the service's rule).
+func (t *Tx) OpenApplicationsFor(ctx context.Context, certHash string, domains []string) (bySubject, byDomain []OpenApplication, err error) {
+	scan := func(q string, args ...any) ([]OpenApplication, error) {
+		rows, err := t.query(ctx, q, args...)
+		if err != nil {
+			return nil, err
 		}
+		defer rows.Close()
+		var out []OpenApplication
+		for rows.Next() {
+			var o OpenApplication
+			if err := rows.Scan(&o.ID, &o.OwnerID, &o.Flow, &o.State); err != nil {
+				return nil, translate(err)
+			}
+			out = append(out, o)
+		}
+		return out, translate(rows.Err())
+	}
+	if bySubject, err = scan(`SELECT id, owner_id, flow, state FROM applications WHERE subject_cert_hash = ? AND open = 1 ORDER BY created_at`, certHash); err != nil {
+		return nil, nil, fmt.Errorf("open by subject: %w", err)
+	}
+	for _, d := range domains {
+		if d == "" {
+			continue
+		}
+		got, err := scan(`SELECT a.id, a.owner_id, a.flow, a.state FROM application_domains d JOIN applications a ON a.id = d.application_id
+			WHERE d.domain = ? AND d.open = 1 AND a.open = 1 ORDER BY a.created_at`, d)
+		if err != nil {
+			return nil, nil, fmt.Errorf("open by domain: %w", err)
+		}
+		byDomain = append(byDomain, got...)
 	}
 	return bySubject, byDomain, nil
 }
 
+// CountDrafts counts an account's drafts, inside a write transaction.
+func (t *Tx) CountDrafts(ctx context.Context, ownerID string) (int, error) {
+	var n int
+	if err := t.queryRow(ctx, `SELECT COUNT(*) FROM applications WHERE owner_id = ? AND state = 'draft' AND open = 1`, ownerID).Scan(&n); err != nil {
+		return 0, fmt.Errorf("count drafts: %w", translate(err))
+	}
+	return n, nil
+}
+
+// StaleDrafts lists up to limit drafts last changed before before, oldest first.
+func (s *Store) StaleDrafts(ctx context.Context, before time.Time, limit int) ([]*Application, error) {
+	rows, err := s.query(ctx, `SELECT `+appCols+` FROM applications WHERE state = 'draft' AND open = 1 AND updated_at < ?
+		ORDER BY updated_at LIMIT ?`, ms(before), limit)
+	if err != nil {
+		return nil, fmt.Errorf("stale drafts: %w", err)
+	}
+	defer rows.Close()
+	var out []*Application
+	for rows.Next() {
+		a, err := scanApplication(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, a)
+	}
+	return out, translate(rows.Err())
+}
+
 // OpenApplicationsByOwner maps the certificate hash of each subject with
 // an open application of the account to that application's id.
-func (s *Store) OpenApplicationsByOwner(ctx context.Context, ownerID string) (map[string]string, error) {
-	rows, err := s.query(ctx, `SELECT subject_cert_hash, id FROM applications WHERE owner_id = ? AND open = 1 ORDER BY created_at DESC`, ownerID)
+func (rd Reader) OpenApplicationsByOwner(ctx context.Context, ownerID string) (map[string]string, error) {
+	rows, err := rd.db.query(ctx, `SELECT subject_cert_hash, id FROM applications WHERE owner_id = ? AND open = 1 ORDER BY created_at DESC`, ownerID)
 	if err != nil {
 		return nil, fmt.Errorf("open applications: %w", err)
 	}

@@ -142,13 +142,16 @@ func TestOpenApplicationsForInTx(t *testing.T) {
 				SubjectCertHash: "c1", Document: "x", Domains: []string{"one.cn"}, CreatedAt: now, UpdatedAt: now}); err != nil {
 				return err
 			}
-			bs, bd, err := tx.OpenApplicationsFor(ctx, "c1", "one.cn")
-			if err != nil || bs != 1 || bd != 1 {
-				t.Errorf("in tx: %d %d %v", bs, bd, err)
+			bs, bd, err := tx.OpenApplicationsFor(ctx, "c1", []string{"one.cn"})
+			if err != nil || len(bs) != 1 || len(bd) != 1 || bs[0].ID != "a1" || bs[0].OwnerID != "u1" || bd[0].State != "draft" {
+				t.Errorf("in tx: %+v %+v %v", bs, bd, err)
 			}
-			bs, bd, err = tx.OpenApplicationsFor(ctx, "c2", "two.cn")
-			if err != nil || bs != 0 || bd != 0 {
-				t.Errorf("others: %d %d %v", bs, bd, err)
+			bs, bd, err = tx.OpenApplicationsFor(ctx, "c2", []string{"two.cn", ""})
+			if err != nil || len(bs) != 0 || len(bd) != 0 {
+				t.Errorf("others: %+v %+v %v", bs, bd, err)
+			}
+			if n, err := tx.CountDrafts(ctx, "u1"); err != nil || n != 1 {
+				t.Errorf("drafts of u1: %d %v", n, err)
 			}
 			return nil
 		})

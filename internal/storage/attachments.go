@@ -24,7 +24,7 @@ type Attachment struct {
 
 const attCols = `id, application_id, kind, website, blob_key, bytes, original_bytes, width, height, sha256, signed_on, created_at`
 
-func scanAttachment(row interface{ Scan(...any) error }) (*Attachment, error) {
+func scanAttachment(row scanner) (*Attachment, error) {
 	var a Attachment
 	var created int64
 	if err := row.Scan(&a.ID, &a.ApplicationID, &a.Kind, &a.Website, &a.BlobKey, &a.Bytes, &a.OriginalBytes,
@@ -46,8 +46,8 @@ func (t *Tx) CreateAttachment(ctx context.Context, a *Attachment) error {
 }
 
 // Attachments lists an application's attachments in upload order.
-func (s *Store) Attachments(ctx context.Context, applicationID string) ([]*Attachment, error) {
-	rows, err := s.query(ctx, `SELECT `+attCols+` FROM attachments WHERE application_id = ? ORDER BY created_at, id`, applicationID)
+func (rd Reader) Attachments(ctx context.Context, applicationID string) ([]*Attachment, error) {
+	rows, err := rd.db.query(ctx, `SELECT `+attCols+` FROM attachments WHERE application_id = ? ORDER BY created_at, id`, applicationID)
 	if err != nil {
 		return nil, fmt.Errorf("attachments: %w", err)
 	}
@@ -66,8 +66,8 @@ func (t *Tx) AttachmentsOfKind(ctx context.Context, applicationID, kind string, 
 
 // Attachment reads one attachment of one application; another
 // application's attachment is ErrNotFound.
-func (s *Store) Attachment(ctx context.Context, applicationID, id string) (*Attachment, error) {
-	a, err := scanAttachment(s.queryRow(ctx, `SELECT `+attCols+` FROM attachments WHERE id = ? AND application_id = ?`, id, applicationID))
+func (rd Reader) Attachment(ctx context.Context, applicationID, id string) (*Attachment, error) {
+	a, err := scanAttachment(rd.db.queryRow(ctx, `SELECT `+attCols+` FROM attachments WHERE id = ? AND application_id = ?`, id, applicationID))
 	if err != nil {
 		return nil, fmt.Errorf("attachment %s: %w", id, err)
 	}

@@ -48,7 +48,7 @@ type AuditFilter struct {
 }
 
 // AuditLog lists entries newest first.
-func (s *Store) AuditLog(ctx context.Context, f AuditFilter) ([]*AuditEntry, error) {
+func (rd Reader) AuditLog(ctx context.Context, f AuditFilter) ([]*AuditEntry, error) {
 	q := `SELECT id, at, actor_id, actor_role, action, object_type, object_id, ip, detail FROM audit_log WHERE 1 = 1`
 	var args []any
 	if f.ActorID != "" {
@@ -73,7 +73,7 @@ func (s *Store) AuditLog(ctx context.Context, f AuditFilter) ([]*AuditEntry, err
 	f.Limit = min(f.Limit, 1000)
 	q += ` ORDER BY at DESC, id DESC LIMIT ?`
 	args = append(args, f.Limit)
-	rows, err := s.query(ctx, q, args...)
+	rows, err := rd.db.query(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("audit log: %w", err)
 	}

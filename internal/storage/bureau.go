@@ -2,7 +2,6 @@ package storage
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -95,21 +94,12 @@ type BureauSMS struct {
 	WrongAttempts int
 }
 
-// bureauReader is what both Store (read pool) and Tx offer for queries, so each
-// read below exists once and runs in or outside a transaction.
-type bureauReader interface {
-	queryRow(ctx context.Context, query string, args ...any) *sql.Row
-	query(ctx context.Context, query string, args ...any) (*sql.Rows, error)
-}
-
 const bureauSubjectCols = `number, province, cert_type, cert_hash, name, data, status, next_website, source, application_id, approved_on, created_at, updated_at`
 const bureauWebsiteCols = `number, subject_number, domain, name, data, providers, status, source, application_id, approved_on, created_at, updated_at`
 const bureauSubmissionCols = `id, application_id, flow, province, payload, state, wrong_attempts, submitted_at, sms_deadline, review_started_at, decided_at, reason, numbers`
 const bureauSMSCols = `submission_id, idx, role, website, mobile_sealed, mobile_hash, mobile_masked, cert_hashes, code_hash, status, confirmed_at, wrong_attempts`
 
-type bureauScanner interface{ Scan(...any) error }
-
-func scanBureauSubject(r bureauScanner) (*BureauSubject, error) {
+func scanBureauSubject(r scanner) (*BureauSubject, error) {
 	var b BureauSubject
 	var c, u int64
 	if err := r.Scan(&b.Number, &b.Province, &b.CertType, &b.CertHash, &b.Name, &b.Data, &b.Status, &b.NextWebsite, &b.Source, &b.ApplicationID, &b.ApprovedOn, &c, &u); err != nil {
@@ -119,7 +109,7 @@ func scanBureauSubject(r bureauScanner) (*BureauSubject, error) {
 	return &b, nil
 }
 
-func scanBureauWebsite(r bureauScanner) (*BureauWebsite, error) {
+func scanBureauWebsite(r scanner) (*BureauWebsite, error) {
 	var b BureauWebsite
 	var providers string
 	var c, u int64
@@ -133,7 +123,7 @@ func scanBureauWebsite(r bureauScanner) (*BureauWebsite, error) {
 	return &b, nil
 }
 
-func scanBureauSubmission(r bureauScanner) (*BureauSubmission, error) {
+func scanBureauSubmission(r scanner) (*BureauSubmission, error) {
 	var b BureauSubmission
 	var sub, dl, rs, dec int64
 	if err := r.Scan(&b.ID, &b.ApplicationID, &b.Flow, &b.Province, &b.Payload, &b.State, &b.WrongAttempts, &sub, &dl, &rs, &dec, &b.Reason, &b.Numbers); err != nil {
@@ -143,7 +133,7 @@ func scanBureauSubmission(r bureauScanner) (*BureauSubmission, error) {
 	return &b, nil
 }
 
-func scanBureauSMS(r bureauScanner) (*BureauSMS, error) {
+func scanBureauSMS(r scanner) (*BureauSMS, error) {
 	var b BureauSMS
 	var certs string
 	var at int64
@@ -157,24 +147,12 @@ func scanBureauSMS(r bureauScanner) (*BureauSMS, error) {
 	return &b, nil
 }
 
-func collectBureau[T any](rows *sql.Rows, scan func(bureauScanner) (*T, error)) ([]*T, error) {
-	defer rows.Close()
-	var out []*T
-	for rows.Next() {
-		v, err := scan(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, v)
-	}
-	return out, translate(rows.Err())
-}
-
 // --- registry: subjects ---
 
 // InsertBureauSubject adds a subject; false when its number exists already
 // (seeding twice, or two instances seeding at once, keeps one row).
 func (t *Tx) InsertBureauSubject(ctx context.Context, b *BureauSubject) (bool, error) {
+	t.changed(changesPublic)
 	now := t.s.now()
 	if b.NextWebsite < 1 {
 		b.NextWebsite = 1
@@ -191,6 +169,7 @@ func (t *Tx) InsertBureauSubject(ctx context.Context, b *BureauSubject) (bool, e
 // UpdateBureauSubject rewrites a subject's data and status (never its number
 // or its website counter).
 func (t *Tx) UpdateBureauSubject(ctx context.Context, b *BureauSubject) error {
+	t.changed(changesPublic)
 	res, err := t.exec(ctx, `UPDATE bureau_subjects SET cert_type = ?, cert_hash = ?, name = ?, data = ?, status = ?, application_id = ?, updated_at = ? WHERE number = ?`,
 		b.CertType, b.CertHash, b.Name, b.Data, b.Status, b.ApplicationID, ms(t.s.now()), b.Number)
 	if err != nil {
@@ -202,42 +181,25 @@ func (t *Tx) UpdateBureauSubject(ctx context.Context, b *BureauSubject) error {
 	return nil
 }
 
-func bureauSubjectByNumber(ctx context.Context, r bureauReader, number string) (*BureauSubject, error) {
-	return scanBureauSubject(r.queryRow(ctx, `SELECT `+bureauSubjectCols+` FROM bureau_subjects WHERE number = ?`, number))
-}
-
 // BureauSubjectByNumber reads a registry subject; ErrNotFound when absent.
-func (s *Store) BureauSubjectByNumber(ctx context.Context, number string) (*BureauSubject, error) {
-	return bureauSubjectByNumber(ctx, s, number)
-}
-
-// BureauSubjectByNumber reads a registry subject inside the transaction.
-func (t *Tx) BureauSubjectByNumber(ctx context.Context, number string) (*BureauSubject, error) {
-	return bureauSubjectByNumber(ctx, t, number)
-}
-
-func bureauSubjectsByCert(ctx context.Context, r bureauReader, certHash string) ([]*BureauSubject, error) {
-	rows, err := r.query(ctx, `SELECT `+bureauSubjectCols+` FROM bureau_subjects WHERE cert_hash = ? ORDER BY created_at DESC`, certHash)
-	if err != nil {
-		return nil, fmt.Errorf("bureau subjects by cert: %w", err)
-	}
-	return collectBureau(rows, scanBureauSubject)
+func (rd Reader) BureauSubjectByNumber(ctx context.Context, number string) (*BureauSubject, error) {
+	return scanBureauSubject(rd.db.queryRow(ctx, `SELECT `+bureauSubjectCols+` FROM bureau_subjects WHERE number = ?`, number))
 }
 
 // BureauSubjectsByCert lists the registry subjects with this certificate
 // hash, whatever their status, newest first.
-func (s *Store) BureauSubjectsByCert(ctx context.Context, certHash string) ([]*BureauSubject, error) {
-	return bureauSubjectsByCert(ctx, s, certHash)
-}
-
-// BureauSubjectsByCert inside the transaction.
-func (t *Tx) BureauSubjectsByCert(ctx context.Context, certHash string) ([]*BureauSubject, error) {
-	return bureauSubjectsByCert(ctx, t, certHash)
+func (rd Reader) BureauSubjectsByCert(ctx context.Context, certHash string) ([]*BureauSubject, error) {
+	rows, err := rd.db.query(ctx, `SELECT `+bureauSubjectCols+` FROM bureau_subjects WHERE cert_hash = ? ORDER BY created_at DESC`, certHash)
+	if err != nil {
+		return nil, fmt.Errorf("bureau subjects by cert: %w", err)
+	}
+	return collect(rows, scanBureauSubject)
 }
 
 // TakeBureauWebsiteSerial returns the next "-n" of a subject and advances
 // it atomically (UPDATE … RETURNING on both databases).
 func (t *Tx) TakeBureauWebsiteSerial(ctx context.Context, subjectNumber string) (int, error) {
+	t.changed(changesPublic)
 	var n int
 	err := t.queryRow(ctx, `UPDATE bureau_subjects SET next_website = next_website + 1 WHERE number = ? RETURNING next_website - 1`, subjectNumber).Scan(&n)
 	if err != nil {
@@ -249,6 +211,7 @@ func (t *Tx) TakeBureauWebsiteSerial(ctx context.Context, subjectNumber string) 
 // RaiseBureauWebsiteSerial makes sure the subject's next "-n" is above n
 // (for seeded websites whose numbers were given).
 func (t *Tx) RaiseBureauWebsiteSerial(ctx context.Context, subjectNumber string, n int) error {
+	t.changed(changesPublic)
 	_, err := t.exec(ctx, `UPDATE bureau_subjects SET next_website = ? WHERE number = ? AND next_website <= ?`, n+1, subjectNumber, n)
 	if err != nil {
 		return fmt.Errorf("raise bureau website serial: %w", err)
@@ -274,6 +237,7 @@ func (t *Tx) NextBureauCounter(ctx context.Context, name string) (int64, error) 
 
 // InsertBureauWebsite adds a website; false when its number exists already.
 func (t *Tx) InsertBureauWebsite(ctx context.Context, b *BureauWebsite) (bool, error) {
+	t.changed(changesPublic)
 	now := t.s.now()
 	providers, err := json.Marshal(nonNil(b.Providers))
 	if err != nil {
@@ -290,6 +254,7 @@ func (t *Tx) InsertBureauWebsite(ctx context.Context, b *BureauWebsite) (bool, e
 
 // UpdateBureauWebsite rewrites a website's data, providers and status.
 func (t *Tx) UpdateBureauWebsite(ctx context.Context, b *BureauWebsite) error {
+	t.changed(changesPublic)
 	providers, err := json.Marshal(nonNil(b.Providers))
 	if err != nil {
 		return err
@@ -312,43 +277,34 @@ func nonNil(s []string) []string {
 	return s
 }
 
-func bureauWebsites(ctx context.Context, r bureauReader, where string, arg any) ([]*BureauWebsite, error) {
-	rows, err := r.query(ctx, `SELECT `+bureauWebsiteCols+` FROM bureau_websites WHERE `+where+` ORDER BY created_at, number`, arg)
+func (rd Reader) bureauWebsites(ctx context.Context, where string, arg any) ([]*BureauWebsite, error) {
+	rows, err := rd.db.query(ctx, `SELECT `+bureauWebsiteCols+` FROM bureau_websites WHERE `+where+` ORDER BY created_at, number`, arg)
 	if err != nil {
 		return nil, fmt.Errorf("bureau websites: %w", err)
 	}
-	return collectBureau(rows, scanBureauWebsite)
+	return collect(rows, scanBureauWebsite)
 }
 
 // BureauWebsitesByDomain lists the registry websites of a domain, any status.
-func (s *Store) BureauWebsitesByDomain(ctx context.Context, domain string) ([]*BureauWebsite, error) {
-	return bureauWebsites(ctx, s, `domain = ?`, domain)
-}
-
-// BureauWebsitesByDomain inside the transaction.
-func (t *Tx) BureauWebsitesByDomain(ctx context.Context, domain string) ([]*BureauWebsite, error) {
-	return bureauWebsites(ctx, t, `domain = ?`, domain)
+func (rd Reader) BureauWebsitesByDomain(ctx context.Context, domain string) ([]*BureauWebsite, error) {
+	return rd.bureauWebsites(ctx, `domain = ?`, domain)
 }
 
 // BureauWebsitesBySubject lists a subject's websites, any status.
-func (s *Store) BureauWebsitesBySubject(ctx context.Context, subjectNumber string) ([]*BureauWebsite, error) {
-	return bureauWebsites(ctx, s, `subject_number = ?`, subjectNumber)
+func (rd Reader) BureauWebsitesBySubject(ctx context.Context, subjectNumber string) ([]*BureauWebsite, error) {
+	return rd.bureauWebsites(ctx, `subject_number = ?`, subjectNumber)
 }
 
-// BureauWebsitesBySubject inside the transaction.
-func (t *Tx) BureauWebsitesBySubject(ctx context.Context, subjectNumber string) ([]*BureauWebsite, error) {
-	return bureauWebsites(ctx, t, `subject_number = ?`, subjectNumber)
-}
-
-// BureauWebsiteByNumber reads one website inside the transaction.
-func (t *Tx) BureauWebsiteByNumber(ctx context.Context, number string) (*BureauWebsite, error) {
-	return scanBureauWebsite(t.queryRow(ctx, `SELECT `+bureauWebsiteCols+` FROM bureau_websites WHERE number = ?`, number))
+// BureauWebsiteByNumber reads one registry website; ErrNotFound when absent.
+func (rd Reader) BureauWebsiteByNumber(ctx context.Context, number string) (*BureauWebsite, error) {
+	return scanBureauWebsite(rd.db.queryRow(ctx, `SELECT `+bureauWebsiteCols+` FROM bureau_websites WHERE number = ?`, number))
 }
 
 // --- blacklist ---
 
 // AddBureauBlacklist adds a certificate hash to the blacklist (idempotent).
 func (t *Tx) AddBureauBlacklist(ctx context.Context, certHash string) error {
+	t.changed(changesPublic)
 	_, err := t.exec(ctx, `INSERT INTO bureau_blacklist (cert_hash) VALUES (?) ON CONFLICT (cert_hash) DO NOTHING`, certHash)
 	if err != nil {
 		return fmt.Errorf("bureau blacklist: %w", err)
@@ -403,13 +359,13 @@ func (t *Tx) BureauSubmissionForUpdate(ctx context.Context, id string) (*BureauS
 	return scanBureauSubmission(t.queryRow(ctx, `SELECT `+bureauSubmissionCols+` FROM bureau_submissions WHERE id = ?`+lock, id))
 }
 
-func latestBureauSubmission(ctx context.Context, r bureauReader, appID, lock string) (*BureauSubmission, error) {
+func latestBureauSubmission(ctx context.Context, r reader, appID, lock string) (*BureauSubmission, error) {
 	return scanBureauSubmission(r.queryRow(ctx, `SELECT `+bureauSubmissionCols+` FROM bureau_submissions WHERE application_id = ? ORDER BY submitted_at DESC, id DESC LIMIT 1`+lock, appID))
 }
 
 // LatestBureauSubmission is an application's most recent submission; ErrNotFound when none.
-func (s *Store) LatestBureauSubmission(ctx context.Context, appID string) (*BureauSubmission, error) {
-	return latestBureauSubmission(ctx, s, appID, "")
+func (rd Reader) LatestBureauSubmission(ctx context.Context, appID string) (*BureauSubmission, error) {
+	return latestBureauSubmission(ctx, rd.db, appID, "")
 }
 
 // LatestBureauSubmissionForUpdate reads and (on PostgreSQL) locks an
@@ -423,12 +379,12 @@ func (t *Tx) LatestBureauSubmissionForUpdate(ctx context.Context, appID string) 
 }
 
 // BureauSubmissionsInState lists submissions in a state, oldest first (the admin console).
-func (s *Store) BureauSubmissionsInState(ctx context.Context, state string) ([]*BureauSubmission, error) {
-	rows, err := s.query(ctx, `SELECT `+bureauSubmissionCols+` FROM bureau_submissions WHERE state = ? ORDER BY submitted_at`, state)
+func (rd Reader) BureauSubmissionsInState(ctx context.Context, state string) ([]*BureauSubmission, error) {
+	rows, err := rd.db.query(ctx, `SELECT `+bureauSubmissionCols+` FROM bureau_submissions WHERE state = ? ORDER BY submitted_at`, state)
 	if err != nil {
 		return nil, fmt.Errorf("bureau submissions: %w", err)
 	}
-	return collectBureau(rows, scanBureauSubmission)
+	return collect(rows, scanBureauSubmission)
 }
 
 // InsertBureauSMS stores one texted code.
@@ -469,32 +425,23 @@ func (t *Tx) SetBureauSMSWrongAttempts(ctx context.Context, submissionID string,
 }
 
 // BureauSubmission reads one submission; ErrNotFound when none has the id.
-func (s *Store) BureauSubmission(ctx context.Context, id string) (*BureauSubmission, error) {
-	return scanBureauSubmission(s.queryRow(ctx, `SELECT `+bureauSubmissionCols+` FROM bureau_submissions WHERE id = ?`, id))
-}
-
-func bureauSMSList(ctx context.Context, r bureauReader, submissionID string) ([]*BureauSMS, error) {
-	rows, err := r.query(ctx, `SELECT `+bureauSMSCols+` FROM bureau_sms WHERE submission_id = ? ORDER BY idx`, submissionID)
-	if err != nil {
-		return nil, fmt.Errorf("bureau sms: %w", err)
-	}
-	return collectBureau(rows, scanBureauSMS)
+func (rd Reader) BureauSubmission(ctx context.Context, id string) (*BureauSubmission, error) {
+	return scanBureauSubmission(rd.db.queryRow(ctx, `SELECT `+bureauSubmissionCols+` FROM bureau_submissions WHERE id = ?`, id))
 }
 
 // BureauSMSList lists a submission's codes in order.
-func (s *Store) BureauSMSList(ctx context.Context, submissionID string) ([]*BureauSMS, error) {
-	return bureauSMSList(ctx, s, submissionID)
-}
-
-// BureauSMSList inside the transaction.
-func (t *Tx) BureauSMSList(ctx context.Context, submissionID string) ([]*BureauSMS, error) {
-	return bureauSMSList(ctx, t, submissionID)
+func (rd Reader) BureauSMSList(ctx context.Context, submissionID string) ([]*BureauSMS, error) {
+	rows, err := rd.db.query(ctx, `SELECT `+bureauSMSCols+` FROM bureau_sms WHERE submission_id = ? ORDER BY idx`, submissionID)
+	if err != nil {
+		return nil, fmt.Errorf("bureau sms: %w", err)
+	}
+	return collect(rows, scanBureauSMS)
 }
 
 // DebugDump renders every row of the named tables as text, for tests that
 // prove no personal data is stored in clear. Table names must be plain
 // identifiers.
-func (s *Store) DebugDump(ctx context.Context, tables ...string) (string, error) {
+func (rd Reader) DebugDump(ctx context.Context, tables ...string) (string, error) {
 	var b strings.Builder
 	for _, t := range tables {
 		for _, r := range t {
@@ -502,7 +449,7 @@ func (s *Store) DebugDump(ctx context.Context, tables ...string) (string, error)
 				return "", fmt.Errorf("debug dump: bad table name %q", t)
 			}
 		}
-		rows, err := s.query(ctx, `SELECT * FROM `+t)
+		rows, err := rd.db.query(ctx, `SELECT * FROM `+t)
 		if err != nil {
 			return "", fmt.Errorf("debug dump %s: %w", t, err)
 		}

@@ -155,8 +155,8 @@ func (s *Store) RetryJob(ctx context.Context, j Job, cause error, next time.Time
 }
 
 // JobCounts reports how many jobs are in each state (for tests and the admin page).
-func (s *Store) JobCounts(ctx context.Context) (map[string]int, error) {
-	rows, err := s.query(ctx, `SELECT state, COUNT(*) FROM jobs GROUP BY state`)
+func (rd Reader) JobCounts(ctx context.Context) (map[string]int, error) {
+	rows, err := rd.db.query(ctx, `SELECT state, COUNT(*) FROM jobs GROUP BY state`)
 	if err != nil {
 		return nil, err
 	}
@@ -175,9 +175,9 @@ func (s *Store) JobCounts(ctx context.Context) (map[string]int, error) {
 
 // NextJobAt tells when the next queued job is due (zero when none), so the
 // worker can sleep until then.
-func (s *Store) NextJobAt(ctx context.Context) (time.Time, error) {
+func (rd Reader) NextJobAt(ctx context.Context) (time.Time, error) {
 	var v sql.NullInt64
-	err := s.queryRow(ctx, `SELECT MIN(run_at) FROM jobs WHERE state = 'queued'`).Scan(&v)
+	err := rd.db.queryRow(ctx, `SELECT MIN(run_at) FROM jobs WHERE state = 'queued'`).Scan(&v)
 	if err != nil {
 		return time.Time{}, translate(err)
 	}

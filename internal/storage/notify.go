@@ -58,7 +58,7 @@ type OutboxFilter struct {
 }
 
 // ListOutbox returns outbox messages, newest first.
-func (s *Store) ListOutbox(ctx context.Context, f OutboxFilter) ([]OutboxMessage, error) {
+func (rd Reader) ListOutbox(ctx context.Context, f OutboxFilter) ([]OutboxMessage, error) {
 	limit := f.Limit
 	if limit <= 0 {
 		limit = 100
@@ -77,7 +77,7 @@ func (s *Store) ListOutbox(ctx context.Context, f OutboxFilter) ([]OutboxMessage
 	// id (UUIDv7) breaks ties between messages of the same millisecond.
 	q += ` ORDER BY sent_at DESC, id DESC LIMIT ?`
 	args = append(args, limit)
-	rows, err := s.query(ctx, q, args...)
+	rows, err := rd.db.query(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("list outbox: %w", err)
 	}
@@ -128,9 +128,9 @@ func (s *Store) WasSent(ctx context.Context, key string) (bool, error) {
 }
 
 // CountSent counts the messages handed to external channels (for tests and the admin page).
-func (s *Store) CountSent(ctx context.Context, channel string) (int, error) {
+func (rd Reader) CountSent(ctx context.Context, channel string) (int, error) {
 	var n int
-	if err := s.queryRow(ctx, `SELECT COUNT(*) FROM sent_messages WHERE channel = ?`, channel).Scan(&n); err != nil {
+	if err := rd.db.queryRow(ctx, `SELECT COUNT(*) FROM sent_messages WHERE channel = ?`, channel).Scan(&n); err != nil {
 		return 0, fmt.Errorf("count sent: %w", translate(err))
 	}
 	return n, nil

@@ -9,8 +9,9 @@ import (
 // PrecheckFacts is what Beian's own tables say about a certificate and a
 // domain, for the pre-check (workflow.md "Choosing the flow").
 type PrecheckFacts struct {
-	OpenFlows  []string // flows of the open applications of the subject
-	OpenDomain bool     // the domain is in an open application
+	// The open applications of the subject and those including the
+	// domain, drafts included: whom they block is the service's rule.
+	OpenBySubject, OpenByDomain []OpenApplication
 	// Subject is the oldest active subject record of the certificate that
 	// still has a website; nil when none.
 	Subject *PrecheckSubject
@@ -45,8 +46,8 @@ type PrecheckWebsite struct {
 // from its cache is left out. The LIMIT 1 branches sit in subqueries,
 // which both databases accept in a compound SELECT.
 const (
-	openBySubject = `SELECT 'os', flow, '', '', '' FROM applications WHERE subject_cert_hash = ? AND open = 1`
-	openByDomain  = `SELECT 'od', a.flow, '', '', '' FROM application_domains d JOIN applications a ON a.id = d.application_id
+	openBySubject = `SELECT 'os', flow, id, owner_id, state FROM applications WHERE subject_cert_hash = ? AND open = 1`
+	openByDomain  = `SELECT 'od', a.flow, a.id, a.owner_id, a.state FROM application_domains d JOIN applications a ON a.id = d.application_id
 	WHERE d.domain = ? AND d.open = 1 AND a.open = 1`
 	liveSubject = `SELECT * FROM (SELECT 'S', sr.number, sr.owner_id, sr.data, '' FROM subject_records sr
 	WHERE sr.cert_hash = ? AND sr.status = 'active'
@@ -64,7 +65,7 @@ const (
 // PrecheckFacts reads the pre-check's facts in one query: about the
 // subject of certHash and about the normalized domain (either "" to leave
 // it out), and with a probe what the simulator's registry holds.
-func (s *Store) PrecheckFacts(ctx context.Context, certHash, domain string, probe *RegistryProbe) (*PrecheckFacts, error) {
+func (rd Reader) PrecheckFacts(ctx context.Context, certHash, domain string, probe *RegistryProbe) (*PrecheckFacts, error) {
 	var branches []string
 	var args []any
 	add := func(q string, arg any) {
@@ -89,7 +90,7 @@ func (s *Store) PrecheckFacts(ctx context.Context, certHash, domain string, prob
 		return &PrecheckFacts{}, nil
 	}
 	q := strings.Join(branches, "\nUNION ALL\n")
-	rows, err := s.query(ctx, q, args...)
+	rows, err := rd.db.query(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("pre-check facts: %w", err)
 	}
@@ -102,9 +103,9 @@ func (s *Store) PrecheckFacts(ctx context.Context, certHash, domain string, prob
 		}
 		switch tag {
 		case "os":
-			f.OpenFlows = append(f.OpenFlows, a)
+			f.OpenBySubject = append(f.OpenBySubject, OpenApplication{Flow: a, ID: b, OwnerID: c, State: d})
 		case "od":
-			f.OpenDomain = true
+			f.OpenByDomain = append(f.OpenByDomain, OpenApplication{Flow: a, ID: b, OwnerID: c, State: d})
 		case "S":
 			f.Subject = &PrecheckSubject{Number: a, OwnerID: b, Data: c}
 		case "W":

@@ -54,7 +54,7 @@ func TestPrecheckFacts(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			got := fmt.Sprintf("open=%v domain=%v subject=", f.OpenFlows, f.OpenDomain)
+			got := fmt.Sprintf("open=%v domain=%v subject=", flows(f.OpenBySubject), (len(f.OpenByDomain) > 0))
 			if f.Subject == nil {
 				got += "-"
 			} else {
@@ -82,10 +82,10 @@ func TestPrecheckFacts(t *testing.T) {
 		}
 
 		// Half questions: the subject's or the domain's branches only.
-		if f, err := s.PrecheckFacts(ctx, "h2", "", nil); err != nil || f.Subject == nil || f.Website != nil || len(f.OpenFlows) != 1 || f.OpenDomain {
+		if f, err := s.PrecheckFacts(ctx, "h2", "", nil); err != nil || f.Subject == nil || f.Website != nil || len(flows(f.OpenBySubject)) != 1 || (len(f.OpenByDomain) > 0) {
 			t.Errorf("subject only: %+v %v", f, err)
 		}
-		if f, err := s.PrecheckFacts(ctx, "", "fresh.cn", nil); err != nil || f.Subject != nil || len(f.OpenFlows) != 0 || !f.OpenDomain {
+		if f, err := s.PrecheckFacts(ctx, "", "fresh.cn", nil); err != nil || f.Subject != nil || len(flows(f.OpenBySubject)) != 0 || !(len(f.OpenByDomain) > 0) {
 			t.Errorf("domain only: %+v %v", f, err)
 		}
 		if f, err := s.PrecheckFacts(ctx, "", "site1-1.cn", &storage.RegistryProbe{Domain: "x.cn"}); err != nil || f.Website == nil || f.Subject != nil {
@@ -173,4 +173,13 @@ func TestRecordsByOwner(t *testing.T) {
 			}
 		}
 	})
+}
+
+// flows are the flows of open applications.
+func flows(open []storage.OpenApplication) []string {
+	out := []string{}
+	for _, o := range open {
+		out = append(out, o.Flow)
+	}
+	return out
 }

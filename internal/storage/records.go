@@ -72,7 +72,7 @@ const subjectCols = `id, number, owner_id, province, nature, cert_type, cert_has
 const websiteCols = `id, subject_id, number, domain, name, status, version, data, application_id, approved_on, created_at, updated_at`
 const accessCols = `id, website_id, status, version, data, application_id, created_at, updated_at`
 
-func scanSubject(row interface{ Scan(...any) error }) (*SubjectRecord, error) {
+func scanSubject(row scanner) (*SubjectRecord, error) {
 	var r SubjectRecord
 	var c, u int64
 	if err := row.Scan(&r.ID, &r.Number, &r.OwnerID, &r.Province, &r.Nature, &r.CertType, &r.CertHash, &r.Name, &r.Status,
@@ -83,7 +83,7 @@ func scanSubject(row interface{ Scan(...any) error }) (*SubjectRecord, error) {
 	return &r, nil
 }
 
-func scanWebsite(row interface{ Scan(...any) error }) (*WebsiteRecord, error) {
+func scanWebsite(row scanner) (*WebsiteRecord, error) {
 	var r WebsiteRecord
 	var c, u int64
 	if err := row.Scan(&r.ID, &r.SubjectID, &r.Number, &r.Domain, &r.Name, &r.Status, &r.Version, &r.Data,
@@ -94,7 +94,7 @@ func scanWebsite(row interface{ Scan(...any) error }) (*WebsiteRecord, error) {
 	return &r, nil
 }
 
-func scanAccess(row interface{ Scan(...any) error }) (*AccessRecord, error) {
+func scanAccess(row scanner) (*AccessRecord, error) {
 	var r AccessRecord
 	var c, u int64
 	if err := row.Scan(&r.ID, &r.WebsiteID, &r.Status, &r.Version, &r.Data, &r.ApplicationID, &c, &u); err != nil {
@@ -118,6 +118,7 @@ func (t *Tx) currentVersion(ctx context.Context, table, id string) (int, error) 
 }
 
 func (t *Tx) addVersion(ctx context.Context, typ, id string, version int, status, data, appID string, at time.Time) error {
+	t.changed(changesPublic)
 	_, err := t.exec(ctx, `INSERT INTO record_versions (record_type, record_id, version, status, data, application_id, at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
 		typ, id, version, status, data, appID, ms(at))
 	if err != nil {
@@ -129,6 +130,7 @@ func (t *Tx) addVersion(ctx context.Context, typ, id string, version int, status
 // PutSubjectRecord inserts r (version 1) or writes it as the next version,
 // keeping every version in record_versions. A taken number is ErrConflict.
 func (t *Tx) PutSubjectRecord(ctx context.Context, r *SubjectRecord) error {
+	t.changed(changesPublic)
 	if r.ID == "" {
 		r.ID = uuid.Must(uuid.NewV7()).String()
 	}
@@ -163,6 +165,7 @@ func (t *Tx) PutSubjectRecord(ctx context.Context, r *SubjectRecord) error {
 
 // PutWebsiteRecord inserts r or writes it as the next version.
 func (t *Tx) PutWebsiteRecord(ctx context.Context, r *WebsiteRecord) error {
+	t.changed(changesPublic)
 	if r.ID == "" {
 		r.ID = uuid.Must(uuid.NewV7()).String()
 	}
@@ -191,6 +194,7 @@ func (t *Tx) PutWebsiteRecord(ctx context.Context, r *WebsiteRecord) error {
 
 // PutAccessRecord inserts r or writes it as the next version.
 func (t *Tx) PutAccessRecord(ctx context.Context, r *AccessRecord) error {
+	t.changed(changesPublic)
 	if r.ID == "" {
 		r.ID = uuid.Must(uuid.NewV7()).String()
 	}
@@ -218,6 +222,7 @@ func (t *Tx) PutAccessRecord(ctx context.Context, r *AccessRecord) error {
 // TakeWebsiteSerial returns the next "-n" of a subject's website numbers
 // and advances it, so concurrent approvals never share one.
 func (t *Tx) TakeWebsiteSerial(ctx context.Context, subjectID string) (int, error) {
+	t.changed(changesPublic)
 	var n int
 	err := t.queryRow(ctx, `UPDATE subject_records SET next_website = next_website + 1 WHERE id = ? RETURNING next_website - 1`, subjectID).Scan(&n)
 	if err != nil {
@@ -227,8 +232,8 @@ func (t *Tx) TakeWebsiteSerial(ctx context.Context, subjectID string) (int, erro
 }
 
 // SubjectRecord reads a subject record by id.
-func (s *Store) SubjectRecord(ctx context.Context, id string) (*SubjectRecord, error) {
-	r, err := scanSubject(s.queryRow(ctx, `SELECT `+subjectCols+` FROM subject_records WHERE id = ?`, id))
+func (rd Reader) SubjectRecord(ctx context.Context, id string) (*SubjectRecord, error) {
+	r, err := scanSubject(rd.db.queryRow(ctx, `SELECT `+subjectCols+` FROM subject_records WHERE id = ?`, id))
 	if err != nil {
 		return nil, fmt.Errorf("subject record %s: %w", id, err)
 	}
@@ -236,8 +241,8 @@ func (s *Store) SubjectRecord(ctx context.Context, id string) (*SubjectRecord, e
 }
 
 // SubjectRecordByNumber reads a subject record by its number.
-func (s *Store) SubjectRecordByNumber(ctx context.Context, number string) (*SubjectRecord, error) {
-	r, err := scanSubject(s.queryRow(ctx, `SELECT `+subjectCols+` FROM subject_records WHERE number = ?`, number))
+func (rd Reader) SubjectRecordByNumber(ctx context.Context, number string) (*SubjectRecord, error) {
+	r, err := scanSubject(rd.db.queryRow(ctx, `SELECT `+subjectCols+` FROM subject_records WHERE number = ?`, number))
 	if err != nil {
 		return nil, fmt.Errorf("subject record %s: %w", number, err)
 	}
@@ -245,18 +250,18 @@ func (s *Store) SubjectRecordByNumber(ctx context.Context, number string) (*Subj
 }
 
 // SubjectRecordsByCert lists the subject records with a certificate hash in one status ("" for any).
-func (s *Store) SubjectRecordsByCert(ctx context.Context, certHash, status string) ([]*SubjectRecord, error) {
-	return s.subjects(ctx, `SELECT `+subjectCols+` FROM subject_records WHERE cert_hash = ? AND (? = '' OR status = ?) ORDER BY created_at`,
+func (rd Reader) SubjectRecordsByCert(ctx context.Context, certHash, status string) ([]*SubjectRecord, error) {
+	return rd.subjects(ctx, `SELECT `+subjectCols+` FROM subject_records WHERE cert_hash = ? AND (? = '' OR status = ?) ORDER BY created_at`,
 		certHash, status, status)
 }
 
 // SubjectRecordsByOwner lists the subject records an account filed here.
-func (s *Store) SubjectRecordsByOwner(ctx context.Context, ownerID string) ([]*SubjectRecord, error) {
-	return s.subjects(ctx, `SELECT `+subjectCols+` FROM subject_records WHERE owner_id = ? ORDER BY created_at`, ownerID)
+func (rd Reader) SubjectRecordsByOwner(ctx context.Context, ownerID string) ([]*SubjectRecord, error) {
+	return rd.subjects(ctx, `SELECT `+subjectCols+` FROM subject_records WHERE owner_id = ? ORDER BY created_at`, ownerID)
 }
 
-func (s *Store) subjects(ctx context.Context, q string, args ...any) ([]*SubjectRecord, error) {
-	rows, err := s.query(ctx, q, args...)
+func (rd Reader) subjects(ctx context.Context, q string, args ...any) ([]*SubjectRecord, error) {
+	rows, err := rd.db.query(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("subject records: %w", err)
 	}
@@ -264,8 +269,8 @@ func (s *Store) subjects(ctx context.Context, q string, args ...any) ([]*Subject
 }
 
 // WebsiteRecordByNumber reads a website record by its number.
-func (s *Store) WebsiteRecordByNumber(ctx context.Context, number string) (*WebsiteRecord, error) {
-	r, err := scanWebsite(s.queryRow(ctx, `SELECT `+websiteCols+` FROM website_records WHERE number = ?`, number))
+func (rd Reader) WebsiteRecordByNumber(ctx context.Context, number string) (*WebsiteRecord, error) {
+	r, err := scanWebsite(rd.db.queryRow(ctx, `SELECT `+websiteCols+` FROM website_records WHERE number = ?`, number))
 	if err != nil {
 		return nil, fmt.Errorf("website record %s: %w", number, err)
 	}
@@ -273,17 +278,17 @@ func (s *Store) WebsiteRecordByNumber(ctx context.Context, number string) (*Webs
 }
 
 // WebsiteRecordsByDomain lists the website records of a domain that are not cancelled.
-func (s *Store) WebsiteRecordsByDomain(ctx context.Context, domain string) ([]*WebsiteRecord, error) {
-	return s.websites(ctx, `SELECT `+websiteCols+` FROM website_records WHERE domain = ? AND status <> 'cancelled' ORDER BY created_at`, domain)
+func (rd Reader) WebsiteRecordsByDomain(ctx context.Context, domain string) ([]*WebsiteRecord, error) {
+	return rd.websites(ctx, `SELECT `+websiteCols+` FROM website_records WHERE domain = ? AND status <> 'cancelled' ORDER BY created_at`, domain)
 }
 
 // WebsiteRecordsBySubject lists a subject's website records, cancelled ones included.
-func (s *Store) WebsiteRecordsBySubject(ctx context.Context, subjectID string) ([]*WebsiteRecord, error) {
-	return s.websites(ctx, `SELECT `+websiteCols+` FROM website_records WHERE subject_id = ? ORDER BY number`, subjectID)
+func (rd Reader) WebsiteRecordsBySubject(ctx context.Context, subjectID string) ([]*WebsiteRecord, error) {
+	return rd.websites(ctx, `SELECT `+websiteCols+` FROM website_records WHERE subject_id = ? ORDER BY number`, subjectID)
 }
 
-func (s *Store) websites(ctx context.Context, q string, args ...any) ([]*WebsiteRecord, error) {
-	rows, err := s.query(ctx, q, args...)
+func (rd Reader) websites(ctx context.Context, q string, args ...any) ([]*WebsiteRecord, error) {
+	rows, err := rd.db.query(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("website records: %w", err)
 	}
@@ -291,8 +296,8 @@ func (s *Store) websites(ctx context.Context, q string, args ...any) ([]*Website
 }
 
 // AccessRecordsByWebsite lists a website's access records, cancelled ones included.
-func (s *Store) AccessRecordsByWebsite(ctx context.Context, websiteID string) ([]*AccessRecord, error) {
-	rows, err := s.query(ctx, `SELECT `+accessCols+` FROM access_records WHERE website_id = ? ORDER BY created_at`, websiteID)
+func (rd Reader) AccessRecordsByWebsite(ctx context.Context, websiteID string) ([]*AccessRecord, error) {
+	rows, err := rd.db.query(ctx, `SELECT `+accessCols+` FROM access_records WHERE website_id = ? ORDER BY created_at`, websiteID)
 	if err != nil {
 		return nil, fmt.Errorf("access records: %w", err)
 	}
@@ -309,8 +314,8 @@ type RecordVersion struct {
 }
 
 // RecordVersions lists every version of one record ("subject", "website", "access"), oldest first.
-func (s *Store) RecordVersions(ctx context.Context, recordType, id string) ([]RecordVersion, error) {
-	rows, err := s.query(ctx, `SELECT version, status, data, application_id, at FROM record_versions
+func (rd Reader) RecordVersions(ctx context.Context, recordType, id string) ([]RecordVersion, error) {
+	rows, err := rd.db.query(ctx, `SELECT version, status, data, application_id, at FROM record_versions
 		WHERE record_type = ? AND record_id = ? ORDER BY version`, recordType, id)
 	if err != nil {
 		return nil, fmt.Errorf("record versions: %w", err)
@@ -335,14 +340,14 @@ func (s *Store) RecordVersions(ctx context.Context, recordType, id string) ([]Re
 
 // WebsiteRecordsByOwner lists the website records under an account's
 // subject records, cancelled ones included, by number.
-func (s *Store) WebsiteRecordsByOwner(ctx context.Context, ownerID string) ([]*WebsiteRecord, error) {
-	return s.websites(ctx, `SELECT `+prefixCols("w.", websiteCols)+` FROM website_records w
+func (rd Reader) WebsiteRecordsByOwner(ctx context.Context, ownerID string) ([]*WebsiteRecord, error) {
+	return rd.websites(ctx, `SELECT `+prefixCols("w.", websiteCols)+` FROM website_records w
 		JOIN subject_records s ON s.id = w.subject_id WHERE s.owner_id = ? ORDER BY w.number`, ownerID)
 }
 
 // AccessRecordsByOwner lists the access records of those websites, oldest first.
-func (s *Store) AccessRecordsByOwner(ctx context.Context, ownerID string) ([]*AccessRecord, error) {
-	rows, err := s.query(ctx, `SELECT `+prefixCols("a.", accessCols)+` FROM access_records a
+func (rd Reader) AccessRecordsByOwner(ctx context.Context, ownerID string) ([]*AccessRecord, error) {
+	rows, err := rd.db.query(ctx, `SELECT `+prefixCols("a.", accessCols)+` FROM access_records a
 		JOIN website_records w ON w.id = a.website_id JOIN subject_records s ON s.id = w.subject_id
 		WHERE s.owner_id = ? ORDER BY a.created_at`, ownerID)
 	if err != nil {

@@ -28,7 +28,7 @@ const queueCols = `id, flow, state, province, subject_name, due_at, submitted_at
 // Two index walks in queue order (migration 00006), the tasks with a due
 // time first, then if the page is not full those without: a page costs
 // its own length, however long the queue is.
-func (s *Store) ReviewQueue(ctx context.Context, f QueueFilter) ([]*Application, error) {
+func (rd Reader) ReviewQueue(ctx context.Context, f QueueFilter) ([]*Application, error) {
 	if len(f.States) == 0 {
 		return nil, errors.New("review queue: no states")
 	}
@@ -36,15 +36,15 @@ func (s *Store) ReviewQueue(ctx context.Context, f QueueFilter) ([]*Application,
 		f.Limit = 200
 	}
 	limit := min(f.Limit, 1000)
-	out, err := s.queuePart(ctx, f, "due_at > 0", "due_at, submitted_at, id", limit)
+	out, err := rd.queuePart(ctx, f, "due_at > 0", "due_at, submitted_at, id", limit)
 	if err != nil || len(out) == limit {
 		return out, err
 	}
-	rest, err := s.queuePart(ctx, f, "due_at = 0", "submitted_at, id", limit-len(out))
+	rest, err := rd.queuePart(ctx, f, "due_at = 0", "submitted_at, id", limit-len(out))
 	return append(out, rest...), err
 }
 
-func (s *Store) queuePart(ctx context.Context, f QueueFilter, due, order string, limit int) ([]*Application, error) {
+func (rd Reader) queuePart(ctx context.Context, f QueueFilter, due, order string, limit int) ([]*Application, error) {
 	q := `SELECT ` + queueCols + ` FROM applications WHERE open = 1`
 	args := make([]any, 0, len(f.States)+2)
 	if f.Province != "" {
@@ -57,7 +57,7 @@ func (s *Store) queuePart(ctx context.Context, f QueueFilter, due, order string,
 	}
 	q += ` ORDER BY ` + order + ` LIMIT ?`
 	args = append(args, limit)
-	rows, err := s.query(ctx, q, args...)
+	rows, err := rd.db.query(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("review queue: %w", err)
 	}
@@ -127,10 +127,10 @@ func (t *Tx) ClearVerificationReceipt(ctx context.Context, appID string) error {
 }
 
 // Verification reads an application's verification; ErrNotFound when none was recorded.
-func (s *Store) Verification(ctx context.Context, appID string) (*Verification, error) {
+func (rd Reader) Verification(ctx context.Context, appID string) (*Verification, error) {
 	var v Verification
 	var chosen, received int64
-	err := s.queryRow(ctx, `SELECT application_id, method, office, appointment_on, tracking_number, chosen_at, received_at, received_by, note
+	err := rd.db.queryRow(ctx, `SELECT application_id, method, office, appointment_on, tracking_number, chosen_at, received_at, received_by, note
 		FROM verifications WHERE application_id = ?`, appID).Scan(&v.ApplicationID, &v.Method, &v.Office, &v.AppointmentOn,
 		&v.TrackingNumber, &chosen, &received, &v.ReceivedBy, &v.Note)
 	if err != nil {
@@ -167,11 +167,11 @@ func (t *Tx) PutApplicationNumbers(ctx context.Context, appID string, n Applicat
 }
 
 // ApplicationNumbers reads the numbers of an approved application; ErrNotFound before approval.
-func (s *Store) ApplicationNumbers(ctx context.Context, appID string) (*ApplicationNumbers, error) {
+func (rd Reader) ApplicationNumbers(ctx context.Context, appID string) (*ApplicationNumbers, error) {
 	var n ApplicationNumbers
 	var ws string
 	var at int64
-	err := s.queryRow(ctx, `SELECT subject, websites, approved_at FROM application_numbers WHERE application_id = ?`, appID).Scan(&n.Subject, &ws, &at)
+	err := rd.db.queryRow(ctx, `SELECT subject, websites, approved_at FROM application_numbers WHERE application_id = ?`, appID).Scan(&n.Subject, &ws, &at)
 	if err != nil {
 		return nil, fmt.Errorf("application numbers %s: %w", appID, translate(err))
 	}
@@ -183,7 +183,7 @@ func (s *Store) ApplicationNumbers(ctx context.Context, appID string) (*Applicat
 }
 
 // AccountsByRole lists the accounts of the given roles, oldest first (staff lists, alerts).
-func (s *Store) AccountsByRole(ctx context.Context, roles ...string) ([]*Account, error) {
+func (rd Reader) AccountsByRole(ctx context.Context, roles ...string) ([]*Account, error) {
 	if len(roles) == 0 {
 		return nil, nil
 	}
@@ -191,7 +191,7 @@ func (s *Store) AccountsByRole(ctx context.Context, roles ...string) ([]*Account
 	for i, r := range roles {
 		args[i] = r
 	}
-	rows, err := s.query(ctx, `SELECT `+accountCols+` FROM accounts WHERE role IN (`+
+	rows, err := rd.db.query(ctx, `SELECT `+accountCols+` FROM accounts WHERE role IN (`+
 		strings.TrimSuffix(strings.Repeat("?, ", len(roles)), ", ")+`) ORDER BY created_at, id`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("accounts by role: %w", err)

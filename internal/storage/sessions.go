@@ -27,8 +27,8 @@ func (t *Tx) CreateSession(ctx context.Context, s *Session) error {
 }
 
 // SessionAccount returns the account of a session that has not expired at now.
-func (s *Store) SessionAccount(ctx context.Context, tokenHash string, now time.Time) (*Account, *Session, error) {
-	row := s.queryRow(ctx, `SELECT s.account_id, s.kind, s.ip, s.created_at, s.expires_at, a.id, a.email, a.phone_sealed, COALESCE(a.phone_hash, ''), a.name, a.role, a.lang, a.password_hash, a.disabled, a.created_at, a.updated_at
+func (rd Reader) SessionAccount(ctx context.Context, tokenHash string, now time.Time) (*Account, *Session, error) {
+	row := rd.db.queryRow(ctx, `SELECT s.account_id, s.kind, s.ip, s.created_at, s.expires_at, a.id, a.email, a.phone_sealed, COALESCE(a.phone_hash, ''), a.name, a.role, a.lang, a.password_hash, a.disabled, a.created_at, a.updated_at
 		FROM sessions s JOIN accounts a ON a.id = s.account_id
 		WHERE s.token_hash = ? AND s.expires_at > ?`, tokenHash, ms(now))
 	var sess Session

@@ -8,8 +8,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"io"
-	"net"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -17,10 +15,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"time"
-
-	"github.com/jackc/pgx/v5/pgconn"
 
 	"beian/internal/clock"
 
@@ -28,21 +23,14 @@ import (
 	_ "modernc.org/sqlite"             // registers "sqlite"
 )
 
-// Sentinel errors every caller can test with errors.Is.
-var (
-	ErrNotFound = errors.New("not found")
-	ErrConflict = errors.New("conflict")
-	// ErrUnavailable means the database cannot be reached right now.
-	ErrUnavailable = errors.New("database unavailable")
-)
-
 // Store is the database. Writes go through Tx on the writer pool; reads use
 // the read pool (on SQLite a separate set of connections beside the single
 // writer, so readers never wait behind a write).
 type Store struct {
-	w, r *sql.DB
-	pg   bool
-	now  clock.Clock // business time: every stamp storage writes itself
+	Reader // the read queries, on the read pool
+	w, r   *sql.DB
+	pg     bool
+	now    clock.Clock // business time: every stamp storage writes itself
 
 	rebindMu sync.RWMutex
 	rebinds  map[string]string
@@ -68,6 +56,7 @@ func Open(ctx context.Context, url string, now clock.Clock) (*Store, error) {
 		return nil, errors.New("storage: no clock")
 	}
 	s := &Store{rebinds: map[string]string{}, stmts: map[string]*sql.Stmt{}, now: now}
+	s.Reader = Reader{db: s}
 	switch {
 	case strings.HasPrefix(url, "postgres://"), strings.HasPrefix(url, "postgresql://"):
 		db, err := sql.Open("pgx", url)
@@ -189,24 +178,44 @@ func (s *Store) q(query string) string {
 	return out
 }
 
-// querier is what both *sql.DB and *sql.Tx offer.
-type querier interface {
-	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
-	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
-	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+// reader runs the read queries: the read pool outside a transaction, the
+// transaction itself inside one (so it sees its own writes and locks).
+type reader interface {
+	queryRow(ctx context.Context, query string, args ...any) *sql.Row
+	query(ctx context.Context, query string, args ...any) (*sql.Rows, error)
 }
+
+// Reader holds every read query, each written once. Store and Tx embed
+// it: s.SubjectRecord reads from the read pool, tx.SubjectRecord inside
+// the transaction, with the same SQL.
+type Reader struct{ db reader }
 
 // Tx is a write transaction. Methods that change data hang off Tx so a
 // state change and the jobs announcing it commit together.
 type Tx struct {
-	s  *Store
-	tx *sql.Tx
-	// public: the transaction wrote a table the public lookup or the
-	// pre-check's registry reads (records, the bureau's registry).
-	public bool
-	// apps: it wrote applications or their domains.
-	apps bool
+	Reader // the read queries, inside the transaction
+	s      *Store
+	tx     *sql.Tx
+	// changes are what the transaction wrote that caches keep: each write
+	// method says so itself (Tx.changed), and the commit counts it.
+	changes changes
 }
+
+// changes name the data that caches outside storage keep copies of.
+type changes uint8
+
+const (
+	// changesPublic: filing records or the bureau's registry, which the
+	// public lookup and the pre-check read (PublicGeneration).
+	changesPublic changes = 1 << iota
+	// changesApplications: applications or their domains, which the
+	// pre-check's open-application answers read (ApplicationsGeneration).
+	changesApplications
+)
+
+// changed records that the transaction wrote data a cache keeps. Every
+// write method of those tables calls it (a test checks they do).
+func (t *Tx) changed(c changes) { t.changes |= c }
 
 // PublicGeneration counts committed transactions of this Store that wrote
 // filing records or the bureau's registry. Caches of public data compare
@@ -219,19 +228,6 @@ func (s *Store) PublicGeneration() uint64 { return s.publicGen.Load() }
 // cache of which subjects and domains have an open application compares it.
 func (s *Store) ApplicationsGeneration() uint64 { return s.openGen.Load() }
 
-// writesApplications reports whether a statement touches applications or
-// application_domains.
-func writesApplications(query string) bool {
-	return strings.Contains(query, "applications") || strings.Contains(query, "application_domains")
-}
-
-// writesPublic reports whether a statement touches the record or registry
-// tables (subject_records, website_records, access_records,
-// record_versions, bureau_*).
-func writesPublic(query string) bool {
-	return strings.Contains(query, "_records") || strings.Contains(query, "record_versions") || strings.Contains(query, "bureau_")
-}
-
 // Tx runs fn in a write transaction, committing when fn returns nil.
 func (s *Store) Tx(ctx context.Context, fn func(tx *Tx) error) error {
 	sqlTx, err := s.w.BeginTx(ctx, nil)
@@ -239,16 +235,17 @@ func (s *Store) Tx(ctx context.Context, fn func(tx *Tx) error) error {
 		return translate(fmt.Errorf("begin: %w", err))
 	}
 	t := &Tx{s: s, tx: sqlTx}
+	t.Reader = Reader{db: t}
 	if err := fn(t); err != nil {
 		_ = sqlTx.Rollback()
 		return err
 	}
 	err = sqlTx.Commit()
 	// Even after a failed commit: a stale cache entry costs more than a miss.
-	if t.public {
+	if t.changes&changesPublic != 0 {
 		s.publicGen.Add(1)
 	}
-	if t.apps {
+	if t.changes&changesApplications != 0 {
 		s.openGen.Add(1)
 	}
 	if err != nil {
@@ -258,33 +255,15 @@ func (s *Store) Tx(ctx context.Context, fn func(tx *Tx) error) error {
 }
 
 func (t *Tx) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	if !t.public && writesPublic(query) {
-		t.public = true
-	}
-	if !t.apps && writesApplications(query) {
-		t.apps = true
-	}
 	res, err := t.tx.ExecContext(ctx, t.s.q(query), args...)
 	return res, translate(err)
 }
 
 func (t *Tx) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
-	if !t.public && writesPublic(query) { // INSERT … RETURNING, SELECT … FOR UPDATE: count it as a write
-		t.public = true
-	}
-	if !t.apps && writesApplications(query) {
-		t.apps = true
-	}
 	return t.tx.QueryRowContext(ctx, t.s.q(query), args...)
 }
 
 func (t *Tx) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	if !t.public && writesPublic(query) {
-		t.public = true
-	}
-	if !t.apps && writesApplications(query) {
-		t.apps = true
-	}
 	rows, err := t.tx.QueryContext(ctx, t.s.q(query), args...)
 	return rows, translate(err)
 }
@@ -337,36 +316,6 @@ func (s *Store) prepared(ctx context.Context, query string) *sql.Stmt {
 	return st
 }
 
-// translate maps driver errors to the package's sentinels.
-func translate(err error) error {
-	if err == nil {
-		return nil
-	}
-	if errors.Is(err, sql.ErrNoRows) {
-		return fmt.Errorf("%w: %w", ErrNotFound, err)
-	}
-	msg := err.Error()
-	var connErr *pgconn.ConnectError
-	var netErr net.Error
-	switch {
-	case strings.Contains(msg, "UNIQUE constraint failed"), strings.Contains(msg, "SQLSTATE 23505"):
-		return fmt.Errorf("%w: %w", ErrConflict, err)
-	// The connection to PostgreSQL broke or cannot be made: a pooled
-	// connection cut mid-query (unexpected EOF, reset), a refused dial, a
-	// network timeout. The pool redials on the next request, so the outage
-	// heals by itself once the server is back.
-	case errors.As(err, &connErr), errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, syscall.ECONNRESET),
-		errors.Is(err, syscall.ECONNREFUSED), errors.Is(err, syscall.EPIPE), errors.As(err, &netErr),
-		strings.Contains(msg, "unexpected EOF"), strings.Contains(msg, "conn closed"), strings.Contains(msg, "connection reset"):
-		return fmt.Errorf("%w: %w", ErrUnavailable, err)
-	case strings.Contains(msg, "connection refused"), strings.Contains(msg, "SQLSTATE 57P"),
-		strings.Contains(msg, "broken pipe"), strings.Contains(msg, "bad connection"),
-		strings.Contains(msg, "SQLITE_FULL"), strings.Contains(msg, "database or disk is full"):
-		return fmt.Errorf("%w: %w", ErrUnavailable, err)
-	}
-	return err
-}
-
 // ms converts a time to the stored form: Unix milliseconds, portable across both databases.
 func ms(t time.Time) int64 {
 	if t.IsZero() {
@@ -383,8 +332,11 @@ func fromMS(v int64) time.Time {
 	return time.UnixMilli(v).UTC()
 }
 
+// scanner is a row to scan: *sql.Row or *sql.Rows.
+type scanner interface{ Scan(...any) error }
+
 // collect reads every row with scan and closes the rows.
-func collect[T any](rows *sql.Rows, scan func(interface{ Scan(...any) error }) (T, error)) ([]T, error) {
+func collect[T any](rows *sql.Rows, scan func(scanner) (T, error)) ([]T, error) {
 	defer rows.Close()
 	var out []T
 	for rows.Next() {

@@ -51,8 +51,8 @@ func (t *Tx) AddTransition(ctx context.Context, tr *Transition) error {
 }
 
 // Transitions lists an application's history, oldest first.
-func (s *Store) Transitions(ctx context.Context, applicationID string) ([]*Transition, error) {
-	rows, err := s.query(ctx, `SELECT id, application_id, seq, at, actor_id, actor_role, event, from_state, to_state, reasons, document
+func (rd Reader) Transitions(ctx context.Context, applicationID string) ([]*Transition, error) {
+	rows, err := rd.db.query(ctx, `SELECT id, application_id, seq, at, actor_id, actor_role, event, from_state, to_state, reasons, document
 		FROM transitions WHERE application_id = ? ORDER BY seq`, applicationID)
 	if err != nil {
 		return nil, fmt.Errorf("transitions: %w", err)

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"beian/internal/middleware"
 	"beian/internal/storage"
 	"beian/internal/storage/storagetest"
 )
@@ -105,7 +106,7 @@ func TestSmallHoles(t *testing.T) {
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 		req.Header.Set("X-Forwarded-Proto", "https")
 		a := b.do(req)
-		if sc := strings.Join(a.header.Values("Set-Cookie"), "\n"); !strings.Contains(sc, sessionCookie+"=") || !strings.Contains(sc, "Secure") {
+		if sc := strings.Join(a.header.Values("Set-Cookie"), "\n"); !strings.Contains(sc, middleware.SessionCookie+"=") || !strings.Contains(sc, "Secure") {
 			t.Errorf("Set-Cookie behind a TLS proxy = %s", sc)
 		}
 

@@ -7,6 +7,7 @@ import (
 
 	"beian/internal/fault"
 	"beian/internal/httpx"
+	"beian/internal/middleware"
 	"beian/internal/service"
 )
 
@@ -58,7 +59,7 @@ func (p *authPage) addError(err error, fields ...string) {
 }
 
 func (wb *Web) loginPage(w http.ResponseWriter, r *http.Request) error {
-	if viewerOf(r).Account != nil {
+	if middleware.Account(r) != nil {
 		return redirect(w, r, "/")
 	}
 	p := newAuthPage(r, "login.title")
@@ -88,8 +89,7 @@ func (wb *Web) loginPost(w http.ResponseWriter, r *http.Request) error {
 		}
 		return wb.render(w, r, httpx.Status(e), "login", p)
 	}
-	setSession(w, r, sess.Token, sess.ExpiresAt.Sub(wb.now()))
-	clearCookie(w, r, preCSRFCookie)
+	middleware.SetSession(w, r, sess.Token, sess.ExpiresAt.Sub(wb.now()))
 	if p.Next == "/" && sess.Account.IsStaff() {
 		p.Next = "/review" // staff work from the queue
 	}
@@ -97,12 +97,12 @@ func (wb *Web) loginPost(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (wb *Web) logout(w http.ResponseWriter, r *http.Request) error {
-	if v := viewerOf(r); v.Token != "" {
+	if v := middleware.ViewerOf(r); v.Token != "" {
 		if err := wb.svc.Logout(r.Context(), v.Token); err != nil && fault.As(err).Ours() {
 			return err
 		}
 	}
-	clearCookie(w, r, sessionCookie)
+	middleware.ClearCookie(w, r, middleware.SessionCookie)
 	setFlash(w, r, "logout.done")
 	return redirect(w, r, "/login")
 }

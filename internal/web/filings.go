@@ -192,6 +192,10 @@ func (wb *Web) lookup(w http.ResponseWriter, r *http.Request) error {
 	p.Title, p.Nav = tr(p.Lang, "lookup.title"), "lookup"
 	status := http.StatusOK
 	if p.Q != "" {
+		// The empty form is free; each lookup spends the public budget.
+		if err := wb.budgets.Check(r, "public"); err != nil {
+			return err
+		}
 		p.Asked = true
 		items, err := wb.svc.PublicLookup(r.Context(), p.Q)
 		if err != nil {

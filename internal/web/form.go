@@ -95,6 +95,7 @@ func flattenPerson(v url.Values, prefix string, p filing.Person) {
 type locker struct {
 	flow     string
 	editable bool
+	own      bool // the service's FromOwnRecord: the filed parts are read-only
 }
 
 func (l locker) locked(path string) bool {
@@ -109,9 +110,9 @@ func (l locker) locked(path string) bool {
 	access := strings.Contains(path, ".access.")
 	switch l.flow {
 	case filing.FlowNewWebsite:
-		return subject
+		return subject && l.own
 	case filing.FlowNewAccess:
-		return subject || (strings.HasPrefix(path, "websites[0].") && !access)
+		return l.own && (subject || (strings.HasPrefix(path, "websites[0].") && !access))
 	case filing.FlowChangeSubject:
 		return path == "subject.province" || !subject
 	case filing.FlowChangeWebsite:

@@ -67,13 +67,18 @@ func TestLockedFieldsIgnored(t *testing.T) {
 	form.Set("subject.cert_number", "91110000000000000X")
 	form.Set("websites[0].domain", "other.cn")
 	form.Set("subject.name", "改过的名称")
+	// The filed parts of a new website or access are read-only only when
+	// the account filed them (the service's FromOwnRecord); anyone else
+	// enters them.
 	for _, c := range []struct {
 		flow     string
+		own      bool
 		nameKept bool
-	}{{filing.FlowFirstFiling, false}, {filing.FlowNewWebsite, true}, {filing.FlowNewAccess, true}} {
+	}{{filing.FlowFirstFiling, false, false}, {filing.FlowNewWebsite, true, true}, {filing.FlowNewAccess, true, true},
+		{filing.FlowNewWebsite, false, false}, {filing.FlowNewAccess, false, false}} {
 		got := doc
 		got.Websites = append([]filing.Website(nil), doc.Websites...)
-		l := locker{flow: c.flow, editable: true}
+		l := locker{flow: c.flow, editable: true, own: c.own}
 		mergeSubject(&got, form, l)
 		mergeWebsites(&got, form, l, 10)
 		if got.Subject.CertNumber != doc.Subject.CertNumber || got.Websites[0].Domain != doc.Websites[0].Domain {

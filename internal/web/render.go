@@ -13,6 +13,7 @@ import (
 
 	"beian/internal/fault"
 	"beian/internal/httpx"
+	"beian/internal/middleware"
 	"beian/internal/service"
 )
 
@@ -172,8 +173,8 @@ func (wb *Web) render(w http.ResponseWriter, r *http.Request, status int, name s
 	}
 	b := p.base()
 	b.Lang = httpx.PageLang(r)
-	b.Account = viewerOf(r).Account
-	b.CSRF = wb.csrfToken(w, r)
+	b.Account = middleware.Account(r)
+	b.CSRF = middleware.Token(w, r)
 	if b.Flash == "" {
 		b.FocusError = b.FocusError || flashKey(r) == "step.saved.fix"
 		b.Flash = takeFlash(w, r, b.Lang)
@@ -218,15 +219,16 @@ func (wb *Web) renderError(w http.ResponseWriter, r *http.Request, e *fault.Erro
 				next = localPath(ref.RequestURI(), "/")
 			}
 		}
-		clearCookie(w, r, sessionCookie)
+		middleware.ClearCookie(w, r, middleware.SessionCookie)
 		setFlash(w, r, "auth.required")
 		redirect(w, r, "/login?next="+url.QueryEscape(next))
 		return
 	}
 	p := &errorPage{Status: httpx.Status(e), Code: e.Code, Message: e.Message.In(lang)}
 	switch {
-	case e.Code == errCSRF.Code:
-		// Whoever hit it may not read the page's language: say it in both.
+	case e.Code == middleware.ErrCSRF.Code, e.Kind == fault.RateLimited:
+		// Whoever hit it (a stale form, a script) may not read the page's
+		// language: say it in both.
 		p.Message = e.Message.ZH + " / " + e.Message.EN
 	case e.Kind == fault.NotFound:
 		p.Message = tr(lang, "error.notfound")

@@ -400,7 +400,7 @@ func stepFromPath(r *http.Request) string {
 func (wb *Web) buildStep(r *http.Request, app *service.Application, step string) *stepPage {
 	p := &stepPage{appPage: wb.newAppPage(r, app, step, app.Violations)}
 	p.values = flatten(app.Document)
-	p.lock = locker{flow: app.Flow, editable: p.Editable}
+	p.lock = locker{flow: app.Flow, editable: p.Editable, own: app.FromOwnRecord}
 	p.ref = wb.ref
 	p.viols = app.Violations
 	p.provider = providerOptions{methods: wb.cfg.Provider.AccessMethods, locations: wb.cfg.Provider.ServerLocations,
@@ -410,9 +410,9 @@ func (wb *Web) buildStep(r *http.Request, app *service.Application, step string)
 	p.CanAdd = p.Editable && canAddWebsites(app.Flow) && (p.provider.maxWebsites <= 0 || len(doc.Websites) < p.provider.maxWebsites)
 	switch step {
 	case "subject":
-		p.FromRecord = app.Flow == filing.FlowNewWebsite || app.Flow == filing.FlowNewAccess
+		p.FromRecord = app.FromOwnRecord
 	case "websites":
-		p.FromRecord = app.Flow == filing.FlowNewAccess
+		p.FromRecord = app.FromOwnRecord && app.Flow == filing.FlowNewAccess
 	}
 	for i, w := range doc.Websites {
 		title := w.Domain
@@ -507,7 +507,7 @@ func (wb *Web) stepPost(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	step := stepFromPath(r)
-	l := locker{flow: app.Flow, editable: editableStates[app.State]}
+	l := locker{flow: app.Flow, editable: editableStates[app.State], own: app.FromOwnRecord}
 	if !l.editable {
 		setFlash(w, r, "step.locked")
 		return redirect(w, r, "/applications/"+app.ID)

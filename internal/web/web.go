@@ -8,12 +8,12 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
-	"strings"
 	"time"
 
 	"beian/internal/config"
 	"beian/internal/fault"
 	"beian/internal/httpx"
+	"beian/internal/middleware"
 	"beian/internal/refdata"
 	"beian/internal/service"
 )
@@ -24,16 +24,22 @@ type Deps struct {
 	Config  config.Config
 	Log     *slog.Logger
 	Now     func() time.Time
+	// Budgets are the per-IP limits the API draws on too; nil builds this
+	// door's own from Config.RateLimits.
+	Budgets *middleware.Budgets
 }
 
 // Web serves the HTML UI.
 type Web struct {
-	svc   *service.Service
-	cfg   config.Config
-	log   *slog.Logger
-	now   func() time.Time
-	ref   *refdata.Data
-	pages *pages
+	svc     *service.Service
+	cfg     config.Config
+	log     *slog.Logger
+	now     func() time.Time
+	ref     *refdata.Data
+	pages   *pages
+	budgets *middleware.Budgets
+	forms   middleware.Forms // every other form: small, no files
+	uploads middleware.Forms // the upload form
 }
 
 // New parses the templates (failing fast on a broken one) and returns the UI.
@@ -51,25 +57,36 @@ func New(d Deps) (*Web, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Web{svc: d.Service, cfg: d.Config, log: d.Log, now: d.Now, ref: refdata.Default(), pages: p}, nil
+	if d.Budgets == nil {
+		d.Budgets = middleware.NewBudgets(d.Config.RateLimits, d.Now)
+	}
+	// Uploads: one attachment (or an ID card's two sides) plus the form
+	// fields; 1 MiB in memory, the rest spooled to a temporary file.
+	uploads := middleware.Forms{MaxUpload: 2*d.Service.AttachmentMaxBytes() + (1 << 20), TooLarge: d.Service.ErrAttachmentTooLarge}
+	return &Web{svc: d.Service, cfg: d.Config, log: d.Log, now: d.Now, ref: refdata.Default(), pages: p,
+		budgets: d.Budgets, uploads: uploads}, nil
 }
 
 // Routes mounts every page. The JSON API owns /api/v1/; everything else is here.
 func (wb *Web) Routes(mux *http.ServeMux) {
-	h := func(pattern string, fn httpx.HandlerFunc) { mux.Handle(pattern, wb.handle(fn)) }
+	h := func(pattern string, fn httpx.HandlerFunc) { mux.Handle(pattern, wb.handle(wb.forms.Check(fn))) }
+	// Behind a per-IP budget (the API's too), spent before the form is read.
+	limited := func(pattern, budget string, fn httpx.HandlerFunc) {
+		mux.Handle(pattern, wb.handle(wb.budgets.Limit(budget, wb.forms.Check(fn))))
+	}
 
-	mux.Handle("GET /static/", wb.secure(wb.static()))
+	mux.Handle("GET /static/", middleware.Secure(middleware.Pages, wb.static()))
 	h("GET /refdata/divisions/{code}", wb.divisions)
 	h("GET /lang", wb.switchLang)
 
 	h("GET /login", wb.loginPage)
 	h("POST /login", wb.loginPost)
 	h("GET /register", wb.registerPage)
-	h("POST /register", wb.registerPost)
+	limited("POST /register", "register", wb.registerPost)
 	h("GET /password/forgot", wb.forgotPage)
-	h("POST /password/forgot", wb.forgotPost)
+	limited("POST /password/forgot", "reset", wb.forgotPost)
 	h("GET /password/reset", wb.resetPage)
-	h("POST /password/reset", wb.resetPost)
+	limited("POST /password/reset", "reset", wb.resetPost)
 	h("POST /logout", wb.logout)
 
 	h("GET /{$}", wb.home)
@@ -79,7 +96,7 @@ func (wb *Web) Routes(mux *http.ServeMux) {
 	h("POST /records/cancel", wb.cancelPost)
 	h("GET /lookup", wb.lookup) // the public lookup, no account needed
 	h("GET /apply", wb.precheckPage)
-	h("POST /apply", wb.precheckPost)
+	limited("POST /apply", "precheck", wb.precheckPost)
 	h("GET /applications/{id}", wb.progress)
 	h("POST /applications/{id}/withdraw", wb.withdraw)
 	h("POST /applications/{id}/verification", wb.verificationPost)
@@ -89,7 +106,9 @@ func (wb *Web) Routes(mux *http.ServeMux) {
 		h("POST /applications/{id}/"+s, wb.stepPost)
 	}
 	h("GET /applications/{id}/uploads", wb.uploadsPage)
-	h("POST /applications/{id}/attachments", wb.uploadPost)
+	// The upload form alone takes files: an attachment, or an ID card's two
+	// sides, spooled to disk beyond 1 MiB.
+	mux.Handle("POST /applications/{id}/attachments", wb.handle(wb.uploads.Check(wb.uploadPost)))
 	h("GET /applications/{id}/attachments/{aid}", wb.attachmentFile)
 	h("POST /applications/{id}/attachments/{aid}/delete", wb.attachmentDelete)
 	h("GET /applications/{id}/submit", wb.submitPage)
@@ -100,85 +119,23 @@ func (wb *Web) Routes(mux *http.ServeMux) {
 
 	// Anything else is a friendly 404 (the API's own prefix wins over this),
 	// whatever the method: no form check stands in front of it.
-	mux.Handle("/", wb.secure(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		wb.renderError(w, wb.identify(r), fault.NewNotFound())
-	})))
+	mux.Handle("/", middleware.Secure(middleware.Pages, middleware.Cookie(wb.svc.Authenticate,
+		httpx.Handle(wb.log, wb.renderError, func(http.ResponseWriter, *http.Request) error { return fault.NewNotFound() }))))
 }
 
-// handle wraps a page handler: security headers, the viewer, CSRF on
-// every POST, and the HTML error renderer.
+// handle wraps a page handler in the doors' middleware: security headers,
+// the viewer from the session cookie and the HTML error renderer. Routes
+// add the form guard (body limits, CSRF) and the per-IP budgets.
 func (wb *Web) handle(fn httpx.HandlerFunc) http.Handler {
-	inner := httpx.Handle(wb.log, wb.renderError, func(w http.ResponseWriter, r *http.Request) error {
-		if r.Method == http.MethodPost {
-			// A session that ended while the form was open: log in again
-			// rather than a CSRF refusal.
-			if c, err := r.Cookie(sessionCookie); err == nil && c.Value != "" && viewerOf(r).Account == nil {
-				return fault.NewUnauthorized()
-			}
-			if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
-				// Uploads: one attachment (or an ID card's two sides) plus the form fields.
-				// 1 MiB in memory, the rest spooled to a temporary file: a
-				// burst of 10 MB uploads costs disk, not heap. Only the upload
-				// form takes files; any other form is small.
-				limit := int64(1 << 20)
-				if strings.HasSuffix(r.Pattern, "/attachments") {
-					limit = 2*wb.cfg.Provider.AttachmentMaxBytes + (1 << 20)
-				}
-				// net/http removes the spooled files of the request it
-				// handed out, not of this copy (identify's WithContext):
-				// remove them here, on every path.
-				defer func() {
-					if r.MultipartForm != nil {
-						r.MultipartForm.RemoveAll()
-					}
-				}()
-				if tooLarge, err := httpx.ParseMultipart(w, r, limit); err != nil {
-					if tooLarge {
-						return fault.New(fault.TooLarge, "attachment.too_large",
-							catalog["error.toolarge"][0], catalog["error.toolarge"][1])
-					}
-					return fault.New(fault.BadRequest, fault.CodeBadRequest, "表单无效", "malformed form")
-				}
-			} else {
-				r.Body = http.MaxBytesReader(w, r.Body, 1<<20)
-				if err := r.ParseForm(); err != nil {
-					if mbe := (*http.MaxBytesError)(nil); errors.As(err, &mbe) {
-						return httpx.TooLarge()
-					}
-					return fault.New(fault.BadRequest, fault.CodeBadRequest, "表单无效", "malformed form")
-				}
-			}
-			if err := checkCSRF(r); err != nil {
-				return err
-			}
-		}
-		return fn(w, r)
-	})
-	return wb.secure(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		inner.ServeHTTP(w, wb.identify(r))
-	}))
-}
-
-// secure sets the security headers every answer carries.
-func (wb *Web) secure(h http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		hd := w.Header()
-		hd.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "+
-			"connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'")
-		hd.Set("X-Content-Type-Options", "nosniff")
-		hd.Set("Referrer-Policy", "same-origin")
-		hd.Set("X-Frame-Options", "DENY")
-		hd.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=(), usb=()")
-		hd.Set("Cross-Origin-Opener-Policy", "same-origin")
-		h.ServeHTTP(w, r)
-	})
+	return middleware.Secure(middleware.Pages, middleware.Cookie(wb.svc.Authenticate,
+		httpx.Handle(wb.log, wb.renderError, fn)))
 }
 
 // account returns the logged-in account or the 401 that sends the visitor
 // to the login page.
 func account(r *http.Request) (*service.Account, error) {
-	if v := viewerOf(r); v.Account != nil {
-		return v.Account, nil
+	if a := middleware.Account(r); a != nil {
+		return a, nil
 	}
 	return nil, fault.NewUnauthorized()
 }

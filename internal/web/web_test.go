@@ -15,6 +15,7 @@ import (
 
 	"beian/internal/clock"
 	"beian/internal/filing"
+	"beian/internal/middleware"
 	"beian/internal/service"
 	"beian/internal/storage"
 	"beian/internal/storage/storagetest"
@@ -142,7 +143,7 @@ func TestPortal(t *testing.T) {
 			u, _ := url.Parse(h.srv.URL)
 			var found bool
 			for _, c := range alice.client.Jar.Cookies(u) {
-				found = found || c.Name == sessionCookie
+				found = found || c.Name == middleware.SessionCookie
 			}
 			if !found {
 				t.Fatal("no session cookie")
@@ -152,7 +153,7 @@ func TestPortal(t *testing.T) {
 			tok := b.csrfFrom("/login")
 			a := b.post("/login", url.Values{"email": {"alice@example.com"}, "password": {"Secret-pass-123"}}, tok)
 			sc := strings.Join(a.header.Values("Set-Cookie"), "\n")
-			if !strings.Contains(sc, sessionCookie+"=") || !strings.Contains(sc, "HttpOnly") || !strings.Contains(sc, "SameSite=Lax") {
+			if !strings.Contains(sc, middleware.SessionCookie+"=") || !strings.Contains(sc, "HttpOnly") || !strings.Contains(sc, "SameSite=Lax") {
 				t.Fatalf("Set-Cookie = %s", sc)
 			}
 		})
@@ -450,7 +451,7 @@ func TestPortal(t *testing.T) {
 			// back to the form's page afterwards.
 			stale := h.browser()
 			u, _ := url.Parse(h.srv.URL)
-			stale.client.Jar.SetCookies(u, []*http.Cookie{{Name: sessionCookie, Value: "ended-session"}})
+			stale.client.Jar.SetCookies(u, []*http.Cookie{{Name: middleware.SessionCookie, Value: "ended-session"}})
 			req, _ := http.NewRequest("POST", h.srv.URL+"/applications/"+appID+"/subject", strings.NewReader("csrf=x"))
 			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 			req.Header.Set("Referer", h.srv.URL+"/applications/"+appID+"/subject")

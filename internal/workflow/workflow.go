@@ -137,7 +137,7 @@ var table = map[key]rule{
 	{BureauReview, BureauApprove}:     {actors: []Actor{Bureau}, to: Approved},
 	{BureauReview, BureauReject}:      {actors: []Actor{Bureau}, to: BureauRejected},
 	{BureauRejected, Resubmit}:        {actors: []Actor{Applicant}, to: InitialReview},
-	{Draft, Withdraw}:                 {actors: []Actor{Applicant}, to: Withdrawn},
+	{Draft, Withdraw}:                 {actors: []Actor{Applicant, Scheduler}, to: Withdrawn}, // scheduler: untouched for 30 days
 	{InitialReview, Withdraw}:         {actors: []Actor{Applicant}, to: Withdrawn},
 	{InitialRejected, Withdraw}:       {actors: []Actor{Applicant}, to: Withdrawn},
 	{Verification, Withdraw}:          {actors: []Actor{Applicant}, to: Withdrawn},

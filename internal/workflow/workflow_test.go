@@ -39,6 +39,7 @@ func init() {
 	for _, s := range []State{Draft, InitialReview, InitialRejected, Verification, MaterialReview, ReadyForBureau, BureauRejected} {
 		add(s, Withdraw, Withdrawn, Applicant)
 	}
+	add(Draft, Withdraw, Withdrawn, Scheduler) // a draft untouched for 30 days (workflow.md)
 }
 
 // Every (state, event, actor) triple: the allowed ones reach the spec's
