@@ -116,7 +116,7 @@ func (s *Service) ReviewQueue(ctx context.Context, a *Account, f QueueFilter) ([
 	now := s.now()
 	out := make([]QueueItem, 0, len(rows))
 	for _, r := range rows {
-		it := QueueItem{ID: r.ID, Flow: r.Flow, State: r.State, Province: r.Province, SubjectName: r.SubjectName,
+		it := QueueItem{ID: r.ID, Flow: r.Flow, State: r.State, Province: r.Province, SubjectName: r.SubjectName, Domains: r.Domains,
 			SubmittedAt: r.SubmittedAt, DueAt: r.DueAt, Overdue: workflow.Overdue(r.DueAt, now)}
 		if f.Overdue && !it.Overdue {
 			continue
