@@ -231,6 +231,38 @@ func (b *Backoffice) createStaff(w http.ResponseWriter, r *http.Request) error {
 	return done(w, r, "/admin/staff", "staff")
 }
 
+// staffAction disables, enables or sets a new password for one staff
+// account; a refusal (one's own account, a weak password) is shown above
+// the list.
+func (b *Backoffice) staffAction(w http.ResponseWriter, r *http.Request) error {
+	acc, id := middleware.Account(r), r.PathValue("id")
+	var err error
+	key := ""
+	switch r.PathValue("action") {
+	case "disable":
+		err, key = b.svc.SetStaffDisabled(r.Context(), acc, id, true), "staff.disabled"
+	case "enable":
+		err, key = b.svc.SetStaffDisabled(r.Context(), acc, id, false), "staff.enabled"
+	case "password":
+		err, key = b.svc.ResetStaffPassword(r.Context(), acc, id, r.PostFormValue("password")), "staff.reset"
+	default:
+		return fault.NewNotFound()
+	}
+	var he *fault.Error
+	if errors.As(err, &he) && he.Kind == fault.Invalid {
+		lang := httpx.PageLang(r)
+		msg := he.Message.In(lang)
+		for _, v := range he.Violations {
+			msg = v.Message.In(lang)
+		}
+		return b.renderStaff(w, r, httpx.Status(he), map[string]string{"role": service.RoleReviewer}, msg)
+	}
+	if err != nil {
+		return err
+	}
+	return done(w, r, "/admin/staff", key)
+}
+
 type outboxData struct {
 	Items   []service.OutboxItem
 	Channel string
