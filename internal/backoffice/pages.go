@@ -461,5 +461,48 @@ func (p *page) ImportError(row service.OutcomeRow) string {
 	return msg
 }
 
-// DocRows are the document's fields with their values.
-func (d *appData) DocRows() []docRow { return documentRows(d.Lang, d.V.Document, d.Changed) }
+// docSection is one part of the document (the subject, a website) with
+// the attachments that prove it, shown beside its fields.
+type docSection struct {
+	Title       string
+	Rows        []docRow
+	Attachments []attachmentView
+}
+
+type attachmentView struct {
+	service.Attachment
+	Name    string
+	Changed bool // uploaded since the last rejection
+}
+
+// Sections are the document's parts with their fields and attachments.
+func (d *appData) Sections() []docSection {
+	var before map[string][]string
+	if d.V.Before != nil {
+		before = flatten(*d.V.Before)
+	}
+	var out []docSection
+	for _, r := range documentRows(d.Lang, d.V.Document, d.Changed) {
+		if r.Section != "" || len(out) == 0 {
+			out = append(out, docSection{Title: r.Section})
+		}
+		if r.Changed && before != nil {
+			r.Before = refdata.Default().ValueNames(d.Lang, leaf(r.Path), before[r.Path])
+		}
+		out[len(out)-1].Rows = append(out[len(out)-1].Rows, r)
+	}
+	changed := map[string]bool{}
+	for _, id := range d.V.ChangedAttachments {
+		changed[id] = true
+	}
+	for _, at := range d.V.Attachments {
+		i := 0 // subject-level kinds beside the subject
+		if at.Website >= 0 {
+			i = at.Website + 1
+		}
+		if i < len(out) {
+			out[i].Attachments = append(out[i].Attachments, attachmentView{Attachment: at, Name: d.AttachmentName(at.Kind), Changed: changed[at.ID]})
+		}
+	}
+	return out
+}
