@@ -39,8 +39,9 @@ import (
 type lcEnv struct {
 	*env
 	svc    *service.Service
-	sim    *bureau.Simulator
-	flaky  *flakyBureau // the adapter the service calls: the simulator, whose hand-overs a test may make fail
+	sim    *bureau.Simulator // nil in relay mode
+	relay  *bureau.Relay     // relay mode only
+	flaky  *flakyBureau      // the adapter the service calls: the simulator, whose hand-overs a test may make fail
 	runner *jobs.Runner
 	admin  string // admin token
 }
@@ -48,7 +49,7 @@ type lcEnv struct {
 // flakyBureau is the simulator with hand-overs a test can make fail, as a
 // bureau that is briefly unreachable does.
 type flakyBureau struct {
-	*bureau.Simulator
+	bureau.Bureau
 	mu       sync.Mutex
 	failNext int // hand-overs still to fail
 	calls    int
@@ -65,7 +66,7 @@ func (f *flakyBureau) Submit(ctx context.Context, sub bureau.Submission) error {
 	if fail {
 		return errors.New("the bureau is unreachable")
 	}
-	return f.Simulator.Submit(ctx, sub)
+	return f.Bureau.Submit(ctx, sub)
 }
 
 func newLifecycleEnv(t *testing.T, url string, mode ...string) *lcEnv {
@@ -108,20 +109,41 @@ func newLifecycleEnv(t *testing.T, url string, mode ...string) *lcEnv {
 	if len(mode) > 0 {
 		bmode = mode[0]
 	}
-	sim, err := bureau.NewSimulator(bureau.Options{Store: st, Sealer: sealer, Calendar: cal, Notifier: notifier,
-		Mode: bmode, TimeScale: 0, Now: now, Log: log})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := sim.LoadSeed(ctx, bureau.DemoSeed()); err != nil {
-		t.Fatal(err)
-	}
+	o := bureau.Options{Store: st, Sealer: sealer, Calendar: cal, Notifier: notifier, Mode: bmode, TimeScale: 0, Now: now, Log: log}
 	runner := &jobs.Runner{Store: st, Log: log, Handlers: map[string]jobs.Handler{}, Now: now}
-	flaky := &flakyBureau{Simulator: sim}
-	svc := service.New(service.Deps{Store: st, Sealer: sealer, Rules: v, Blobs: blobs, Config: cfg, Log: log, Now: now,
-		Calendar: cal, Bureau: flaky, BureauMode: bmode, SMS: sim, Console: sim, Registry: service.BureauRegistry(sim), Wake: runner.Wake})
-	sim.Outcomes = svc
-	for _, hs := range []map[string]jobs.Handler{notifier.Handlers(), sim.Handlers(), svc.Handlers()} {
+	deps := service.Deps{Store: st, Sealer: sealer, Rules: v, Blobs: blobs, Config: cfg, Log: log, Now: now,
+		Calendar: cal, BureauMode: bmode, Wake: runner.Wake}
+	var sim *bureau.Simulator
+	var relay *bureau.Relay
+	var adapter interface {
+		bureau.Bureau
+		LoadSeed(context.Context, *bureau.Seed) error
+		Handlers() map[string]jobs.Handler
+	}
+	if bmode == bureau.ModeRelay {
+		if relay, err = bureau.NewRelay(o); err != nil {
+			t.Fatal(err)
+		}
+		adapter, deps.Console = relay, relay
+	} else {
+		if sim, err = bureau.NewSimulator(o); err != nil {
+			t.Fatal(err)
+		}
+		adapter, deps.Console, deps.SMS = sim, sim, sim
+	}
+	// The demo registry: the simulator's, or filings the operator seeded the relay's mirror with.
+	if err := adapter.LoadSeed(ctx, bureau.DemoSeed()); err != nil {
+		t.Fatal(err)
+	}
+	flaky := &flakyBureau{Bureau: adapter}
+	deps.Bureau, deps.Registry = flaky, service.BureauRegistry(adapter)
+	svc := service.New(deps)
+	if relay != nil {
+		relay.Outcomes = svc
+	} else {
+		sim.Outcomes = svc
+	}
+	for _, hs := range []map[string]jobs.Handler{notifier.Handlers(), adapter.Handlers(), svc.Handlers()} {
 		for k, h := range hs {
 			runner.Handlers[k] = h
 		}
@@ -129,7 +151,7 @@ func newLifecycleEnv(t *testing.T, url string, mode ...string) *lcEnv {
 	mux := http.NewServeMux()
 	api.New(api.Deps{Service: svc, Validator: v, Now: now}).Routes(mux)
 	e.store, e.handler = st, mux
-	lc := &lcEnv{env: e, svc: svc, sim: sim, flaky: flaky, runner: runner}
+	lc := &lcEnv{env: e, svc: svc, sim: sim, relay: relay, flaky: flaky, runner: runner}
 	if _, _, err := svc.EnsureAdmin(ctx, "admin@beian.test", "Admin-pass-123"); err != nil {
 		t.Fatal(err)
 	}

@@ -100,6 +100,7 @@ func (b *Backoffice) Routes(mux *http.ServeMux) {
 	h("GET /admin/audit.csv", b.auditCSV)
 	h("GET /admin/bureau", b.bureau)
 	h("POST /admin/bureau/applications/{id}/decision", b.bureauDecision)
+	h("POST /admin/bureau/outcomes", b.bureauImport)
 	// Anything else under the two prefixes is a 404 of the back office.
 	h("/review/", func(http.ResponseWriter, *http.Request) error { return fault.NewNotFound() })
 	h("/admin/", func(http.ResponseWriter, *http.Request) error { return fault.NewNotFound() })

@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"image"
 	"image/color"
 	"image/jpeg"
 	"io"
 	"log/slog"
+	"mime/multipart"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
@@ -75,6 +77,16 @@ func besideField(page, name, msg string) bool {
 
 func newHarness(t testing.TB, withBureau ...bool) *harness {
 	t.Helper()
+	mode := ""
+	if len(withBureau) > 0 && withBureau[0] {
+		mode = bureau.ModeManual
+	}
+	return newHarnessMode(t, mode)
+}
+
+// newHarnessMode wires the back office with the bureau of mode ("": none).
+func newHarnessMode(t testing.TB, mode string) *harness {
+	t.Helper()
 	st := storagetest.Open(t)["sqlite"]
 	cfg := config.Config{Provider: config.DefaultProvider(), BaseURL: "http://127.0.0.1"}
 	seal, err := pii.New(bytes.Repeat([]byte{3}, 32))
@@ -94,19 +106,22 @@ func newHarness(t testing.TB, withBureau ...bool) *harness {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var bu bureau.Bureau
 	var sim *bureau.Simulator
-	if len(withBureau) > 0 && withBureau[0] {
-		cal, _ := workdays.New(nil)
-		sim, err = bureau.NewSimulator(bureau.Options{Store: st, Sealer: seal, Calendar: cal, Notifier: notifier, Mode: bureau.ModeManual, Log: log})
-		if err != nil {
+	var relay *bureau.Relay
+	deps := service.Deps{Store: st, Sealer: seal, Rules: val, Blobs: blobs, Config: cfg, Log: log, Now: st.Now, BureauMode: mode}
+	cal, _ := workdays.New(nil)
+	o := bureau.Options{Store: st, Sealer: seal, Calendar: cal, Notifier: notifier, Mode: mode, Log: log}
+	switch mode {
+	case bureau.ModeManual:
+		if sim, err = bureau.NewSimulator(o); err != nil {
 			t.Fatal(err)
 		}
-		bu = sim
-	}
-	deps := service.Deps{Store: st, Sealer: seal, Rules: val, Blobs: blobs, Config: cfg, Log: log, Now: st.Now, Bureau: bu}
-	if sim != nil {
-		deps.BureauMode, deps.SMS, deps.Console = bureau.ModeManual, sim, sim
+		deps.Bureau, deps.SMS, deps.Console = sim, sim, sim
+	case bureau.ModeRelay:
+		if relay, err = bureau.NewRelay(o); err != nil {
+			t.Fatal(err)
+		}
+		deps.Bureau, deps.Console = relay, relay
 	}
 	svc := service.New(deps)
 	runner := &jobs.Runner{Store: st, Log: log, Handlers: notifier.Handlers()}
@@ -116,6 +131,12 @@ func newHarness(t testing.TB, withBureau ...bool) *harness {
 	if sim != nil {
 		sim.Outcomes = svc
 		for k, h := range sim.Handlers() {
+			runner.Handlers[k] = h
+		}
+	}
+	if relay != nil {
+		relay.Outcomes = svc
+		for k, h := range relay.Handlers() {
 			runner.Handlers[k] = h
 		}
 	}
@@ -421,5 +442,68 @@ func TestBureauConsole(t *testing.T) {
 	}
 	if a := ac.get("/review/applications/" + id); !strings.Contains(a.body, got.Numbers.Websites[0]) {
 		t.Errorf("numbers not shown to staff")
+	}
+}
+
+// TestRelayConsole (issue 14 item 1): in relay mode the console records
+// the real bureau's outcomes: the numbers it issued (checked, the error
+// shown on the page) and a CSV batch whose lines are answered one by one.
+func TestRelayConsole(t *testing.T) {
+	h := newHarnessMode(t, bureau.ModeRelay)
+	ctx := context.Background()
+	applicant, id := h.submitted("zhao@example.com")
+	rev := h.staff("rev@example.com", service.RoleReviewer)
+	adm := h.staff("adm@example.com", service.RoleAdmin)
+	if _, err := h.svc.Decide(ctx, rev.Account, id, service.DecisionInput{Decision: "approve"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := h.svc.ChooseVerification(ctx, applicant.Account, id, service.VerificationInput{Method: "mail", TrackingNumber: "SF0000111122"}); err != nil {
+		t.Fatal(err)
+	}
+	rc, ac := h.client(rev.Token), h.client(adm.Token)
+	for _, step := range []struct{ path, decision string }{{"/materials-received", ""}, {"/decision", "approve"}, {"/submit-to-bureau", ""}} {
+		form := url.Values{}
+		if step.decision != "" {
+			form.Set("decision", step.decision)
+		}
+		if a := rc.post("/review/applications/"+id+step.path, form, true); a.status != http.StatusSeeOther {
+			t.Fatalf("%s: %d %.800s", step.path, a.status, a.body)
+		}
+	}
+	if err := h.drain(); err != nil {
+		t.Fatal(err)
+	}
+	if sms, _ := h.notifier.Outbox.List(ctx, notify.OutboxQuery{Channel: notify.SMS}); len(sms) != 0 {
+		t.Errorf("Beian texted in relay mode: %v", sms)
+	}
+	page := ac.get("/admin/bureau")
+	if page.status != 200 || !strings.Contains(page.body, `name="subject_number"`) || !strings.Contains(page.body, `name="website_numbers"`) ||
+		!strings.Contains(page.body, `value="sms_expired"`) || !strings.Contains(page.body, `action="/admin/bureau/outcomes"`) {
+		t.Fatalf("relay console: %d\n%.3000s", page.status, page.body)
+	}
+	dec := "/admin/bureau/applications/" + id + "/decision"
+	bad := ac.post(dec, url.Values{"decision": {"approve"}, "subject_number": {"京ICP备2026000555号"}, "website_numbers": {"京ICP备2026000555号-1"}}, true)
+	if bad.status != http.StatusUnprocessableEntity || !strings.Contains(bad.body, "浙") {
+		t.Errorf("a number of another province: %d %.2000s", bad.status, bad.body)
+	}
+	// The batch: a line for an unknown application, and this one.
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	mw.WriteField("csrf", ac.csrf())
+	fw, _ := mw.CreateFormFile("file", "outcomes.csv")
+	fmt.Fprintf(fw, "application,decision,subject_number,website_numbers,reason\n0190aaaa-0000-7000-8000-00000000abcd,reject,,,x\n%s,approve,浙ICP备2026000555号,浙ICP备2026000555号-1,\n", id)
+	mw.Close()
+	resp, err := ac.c.Post(h.srv.URL+"/admin/bureau/outcomes", mw.FormDataContentType(), &buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || !strings.Contains(string(body), "已登记") || strings.Count(string(body), `class="error"`) != 1 {
+		t.Fatalf("import page: %d %.3000s", resp.StatusCode, body)
+	}
+	got, err := h.svc.GetApplication(ctx, applicant.Account, id)
+	if err != nil || got.State != "approved" || got.Numbers == nil || got.Numbers.Subject != "浙ICP备2026000555号" {
+		t.Fatalf("after the import: %v %+v", err, got)
 	}
 }

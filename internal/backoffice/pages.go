@@ -351,33 +351,82 @@ func (b *Backoffice) auditCSV(w http.ResponseWriter, r *http.Request) error {
 
 type bureauData struct {
 	Mode  string
-	Items []bureau.UnderReview
+	Items []service.BureauItem
 	Err   string
+	// Imported are the lines of a CSV import just run (relay mode).
+	Imported []service.OutcomeRow
 }
+
+// Relay says staff record the real bureau's outcomes here.
+func (d *bureauData) Relay() bool { return d.Mode == bureau.ModeRelay }
 
 func (b *Backoffice) bureau(w http.ResponseWriter, r *http.Request) error {
-	return b.renderBureau(w, r, http.StatusOK, "")
+	return b.renderBureau(w, r, http.StatusOK, "", nil)
 }
 
-func (b *Backoffice) renderBureau(w http.ResponseWriter, r *http.Request, status int, msg string) error {
+func (b *Backoffice) renderBureau(w http.ResponseWriter, r *http.Request, status int, msg string, imported []service.OutcomeRow) error {
 	items, mode, err := b.svc.BureauUnderReview(r.Context(), middleware.Account(r))
 	if err != nil {
 		return err
 	}
-	return b.render(w, status, "bureau", b.newPage(r, "bureau.title", "bureau", &bureauData{Mode: mode, Items: items, Err: msg}))
+	title := "bureau.title"
+	if mode == bureau.ModeRelay {
+		title = "bureau.title.relay"
+	}
+	return b.render(w, status, "bureau", b.newPage(r, title, "bureau", &bureauData{Mode: mode, Items: items, Err: msg, Imported: imported}))
 }
 
 func (b *Backoffice) bureauDecision(w http.ResponseWriter, r *http.Request) error {
 	_, err := b.svc.BureauDecide(r.Context(), middleware.Account(r), r.PathValue("id"), service.BureauDecisionInput{
-		Decision: r.PostFormValue("decision"), Reason: r.PostFormValue("reason")})
+		Decision: r.PostFormValue("decision"), Reason: r.PostFormValue("reason"),
+		Numbers: bureau.Numbers{Subject: r.PostFormValue("subject_number"), Websites: r.PostForm["website_numbers"]}})
 	var he *fault.Error
 	if errors.As(err, &he) && (he.Kind == fault.Invalid || he.Kind == fault.Conflict || he.Kind == fault.Locked) {
-		return b.renderBureau(w, r, httpx.Status(he), he.Message.In(httpx.PageLang(r)))
+		msg := he.Message.In(httpx.PageLang(r))
+		for _, v := range he.Violations {
+			msg += " " + v.Message.In(httpx.PageLang(r))
+		}
+		return b.renderBureau(w, r, httpx.Status(he), msg, nil)
 	}
 	if err != nil {
 		return err
 	}
 	return done(w, r, "/admin/bureau", "bureau")
+}
+
+// bureauImport records a CSV batch of the real bureau's outcomes and shows
+// what became of each line.
+func (b *Backoffice) bureauImport(w http.ResponseWriter, r *http.Request) error {
+	f, _, err := r.FormFile("file")
+	if err != nil {
+		return b.renderBureau(w, r, http.StatusUnprocessableEntity, tr(httpx.PageLang(r), "bureau.import.nofile"), nil)
+	}
+	defer f.Close()
+	rows, err := b.svc.ImportBureauOutcomes(r.Context(), middleware.Account(r), f)
+	var he *fault.Error
+	if errors.As(err, &he) && !he.Ours() {
+		msg := he.Message.In(httpx.PageLang(r))
+		for _, v := range he.Violations {
+			msg = v.Message.In(httpx.PageLang(r))
+		}
+		return b.renderBureau(w, r, httpx.Status(he), msg, nil)
+	}
+	if err != nil {
+		return err
+	}
+	return b.renderBureau(w, r, http.StatusOK, "", rows)
+}
+
+// ImportError is a failed line's reason in the page's language.
+func (p *page) ImportError(row service.OutcomeRow) string {
+	if row.Err == nil {
+		return ""
+	}
+	msg := row.Err.Message.In(p.Lang)
+	for _, v := range row.Err.Violations {
+		msg += " " + v.Message.In(p.Lang)
+	}
+	return msg
 }
 
 // DocRows are the document's fields with their values.

@@ -21,7 +21,7 @@ type Config struct {
 	BlobURL         string  // BEIAN_BLOB_URL: "file:DIR" or "s3://bucket?endpoint=…"
 	SMTPURL         string  // BEIAN_SMTP_URL; empty: outbox
 	SMSURL          string  // BEIAN_SMS_URL; empty: outbox
-	BureauMode      string  // BEIAN_BUREAU_MODE: auto | manual
+	BureauMode      string  // BEIAN_BUREAU_MODE: auto | manual (the simulator) | relay (the real bureau, worked by hand)
 	BureauTimeScale float64 // BEIAN_BUREAU_TIME_SCALE
 	BureauSeed      string  // BEIAN_BUREAU_SEED: path, empty for the built-in demo seed
 	AdminEmail      string  // BEIAN_ADMIN_EMAIL
@@ -123,8 +123,8 @@ func Load(getenv func(string) string) (Config, error) {
 	default:
 		return c, fmt.Errorf("BEIAN_RATE_LIMITS must be on or off")
 	}
-	if c.BureauMode != "auto" && c.BureauMode != "manual" {
-		return c, fmt.Errorf("BEIAN_BUREAU_MODE must be auto or manual, not %q", c.BureauMode)
+	if c.BureauMode != "auto" && c.BureauMode != "manual" && c.BureauMode != "relay" {
+		return c, fmt.Errorf("BEIAN_BUREAU_MODE must be auto, manual or relay, not %q", c.BureauMode)
 	}
 	retention, err := time.ParseDuration(get("BEIAN_JOB_RETENTION", "168h"))
 	if err != nil || retention <= 0 {

@@ -213,7 +213,7 @@ func (s *Service) SubmitToBureau(ctx context.Context, a *Account, id string) (*A
 		s.log.Warn("bureau hand-over job not completed; it runs again harmlessly", "err", err)
 	}
 	s.poke()
-	return s.view(ctx, sa)
+	return s.view(ctx, a, sa)
 }
 
 // handOver gives the adapter the application's current submission. It

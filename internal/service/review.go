@@ -425,7 +425,7 @@ func (s *Service) Decide(ctx context.Context, a *Account, id string, in Decision
 		return nil, storeErr(err)
 	}
 	s.poke()
-	return s.view(ctx, sa)
+	return s.view(ctx, a, sa)
 }
 
 // needsVerification applies workflow.NeedsVerification with the oldest
@@ -492,7 +492,7 @@ func (s *Service) MaterialsReceived(ctx context.Context, a *Account, id, note st
 		return nil, storeErr(err)
 	}
 	s.poke()
-	return s.view(ctx, sa)
+	return s.view(ctx, a, sa)
 }
 
 // errForbidden is the answer to staff acting beyond their role.

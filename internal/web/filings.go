@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"slices"
 	"strings"
 
 	"beian/internal/fault"
@@ -95,8 +96,9 @@ func (wb *Web) filingsPage(w http.ResponseWriter, r *http.Request) error {
 type cancelPage struct {
 	Base
 	Record  string
-	Subject bool // a subject number: cancel_subject; else a website's
-	Hosted  bool // the website is hosted here: cancel_access is offered
+	Subject bool     // a subject number: cancel_subject; else a website's
+	Hosted  bool     // the website is hosted here: cancel_access is offered
+	Offers  []string // the cancellations the record offers (the service's)
 	Flow    string
 	Reason  string
 	Errors  []string
@@ -124,18 +126,20 @@ func (wb *Web) newCancelPage(r *http.Request, a *service.Account, record string)
 	p.Lang = httpx.PageLang(r)
 	p.Title, p.Nav = tr(p.Lang, "cancel.title"), "filings"
 	for _, s := range recs {
-		if s.Status != "active" {
-			continue
-		}
-		if s.Number == p.Record {
-			p.Subject, p.Flow = true, filing.FlowCancelSubject
-			return p, nil
-		}
-		for _, site := range s.Websites {
-			if site.Number == p.Record && site.Status != "cancelled" {
-				p.Hosted, p.Flow = site.AccessStatus == "active", filing.FlowCancelWebsite
-				return p, nil
+		offers := s.Cancels
+		if s.Number != p.Record {
+			offers = nil
+			for _, site := range s.Websites {
+				if site.Number == p.Record {
+					offers = site.Cancels
+				}
 			}
+		}
+		if len(offers) > 0 {
+			p.Offers, p.Flow = offers, offers[0]
+			p.Subject = slices.Contains(offers, filing.FlowCancelSubject)
+			p.Hosted = slices.Contains(offers, filing.FlowCancelAccess)
+			return p, nil
 		}
 	}
 	return nil, fault.NewNotFound()
@@ -151,13 +155,8 @@ func (wb *Web) cancelPost(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	p.Reason = r.PostFormValue("reason")
-	switch flow := r.PostFormValue("flow"); {
-	case p.Subject:
-		p.Flow = filing.FlowCancelSubject
-	case flow == filing.FlowCancelAccess && p.Hosted:
-		p.Flow = filing.FlowCancelAccess
-	default:
-		p.Flow = filing.FlowCancelWebsite
+	if flow := r.PostFormValue("flow"); slices.Contains(p.Offers, flow) {
+		p.Flow = flow
 	}
 	app, err := wb.svc.StartCancellation(r.Context(), a, p.Flow, p.Record, p.Reason)
 	if err != nil {

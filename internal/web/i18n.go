@@ -279,6 +279,7 @@ var catalog = map[string][2]string{
 	"progress.head.cancelled":          {"注销已完成", "Cancellation complete"},
 	"progress.head.access_cancelled":   {"已取消接入", "Access cancelled"},
 	"progress.head.numbers_cancelled":  {"备案号已注销", "These numbers have since been cancelled"},
+	"progress.head.sms_at_bureau":      {"已提交管局：请负责人完成工信部短信核验", "At the bureau: the leaders confirm the MIIT's SMS"},
 	"progress.head.withdrawn":          {"申请已撤回", "Application withdrawn"},
 
 	"progress.next.draft":              {"请完成各步骤后提交备案，提交后进入初审。", "Complete every step and submit; the initial review follows."},
@@ -297,6 +298,9 @@ var catalog = map[string][2]string{
 	"progress.next.cancelled":          {"下列备案号已注销，不会再被使用。请从网站页面撤下备案号；如需再开办网站，须重新备案。", "The numbers below are void and never reused. Remove them from your web pages; to run the website again, file it anew."},
 	"progress.next.access_cancelled":   {"本接入商已不再接入该网站。如网站不再由任何接入商接入，管局将注销其备案。", "This provider no longer hosts the website. If no provider hosts it any more, the bureau will cancel its filing."},
 	"progress.next.numbers_cancelled":  {"本申请取得的备案号已经注销，请勿再在网站上展示。", "The numbers this application received have been cancelled; do not show them on your site any more."},
+	"progress.next.sms_at_bureau":      {"工信部会从 12381 向下列负责人手机发送短信验证码（本系统不发送验证码）。收到后请在 24 小时内登录工信部备案管理系统，进入“短信核验”，输入手机号、负责人证件号码后 6 位和验证码；超时或输错 5 次，管局会退回申请。核验后由管局审核，审核通过后我们以邮件通知您备案号。", "The MIIT texts a code from 12381 to the leaders below (this system sends none). Within 24 hours of receiving it, each signs in at the MIIT filing system, opens SMS verification (短信核验) and enters the mobile, the last 6 characters of the leader's certificate number and the code; after 24 hours or 5 wrong tries the bureau returns the application. The bureau then reviews it, and we email you the numbers once it approves."},
+	"progress.smsatbureau":             {"需完成短信核验的负责人", "Leaders who confirm the SMS"},
+	"progress.smsatbureau.where":       {"在工信部备案管理系统核验", "Confirm at the MIIT filing system"},
 	"progress.next.withdrawn":          {"申请已终止。如需备案，请重新申请。", "The application has ended. Start a new one to file."},
 
 	"situation.materials_rejected": {"材料需补正", "Materials to redo"},
@@ -305,6 +309,7 @@ var catalog = map[string][2]string{
 	"situation.cancelled":          {"已注销", "Cancelled"},
 	"situation.access_cancelled":   {"已取消接入", "Access cancelled"},
 	"situation.numbers_cancelled":  {"备案号已注销", "Numbers cancelled"},
+	"situation.sms_at_bureau":      {"待管局短信核验", "Awaiting the bureau's SMS check"},
 
 	"stage.submit":          {"提交", "Submit"},
 	"stage.initial_review":  {"初审", "Initial review"},

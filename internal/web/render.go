@@ -62,20 +62,6 @@ var templateFuncs = template.FuncMap{
 		return fmt.Sprintf("%d KB", (n+1023)/1024)
 	},
 	"query": url.QueryEscape,
-	// recordFlows are the website-level changes or cancellations a
-	// record offers; access ones only where this provider hosts it.
-	"recordFlows": func(tab string, hosted bool) []string {
-		if tab == "change" {
-			if hosted {
-				return []string{"change_website", "change_access"}
-			}
-			return []string{"change_website"}
-		}
-		if hosted {
-			return []string{"cancel_website", "cancel_access"}
-		}
-		return []string{"cancel_website"}
-	},
 }
 
 // parsePages parses every page once; a broken template stops start-up.

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"beian/internal/fault"
 	"beian/internal/filing"
 	"beian/internal/httpx"
 	"beian/internal/refdata"
@@ -34,9 +35,6 @@ func stepsFor(flow string) []string {
 	}
 	return allSteps
 }
-
-// editableStates are the states in which the applicant may change the application.
-var editableStates = map[string]bool{"draft": true, "initial_rejected": true, "bureau_rejected": true}
 
 // appPage is the frame of every application page: the flow, the state,
 // the step indicator and the rejection reasons.
@@ -67,7 +65,7 @@ func (p *appPage) FlowName() string { return p.Flow(p.App.Flow) }
 
 func (wb *Web) newAppPage(r *http.Request, app *service.Application, step string, problems []filing.Violation) appPage {
 	lang := httpx.PageLang(r)
-	p := appPage{App: app, Step: step, Editable: editableStates[app.State]}
+	p := appPage{App: app, Step: step, Editable: app.Actions.Edit}
 	p.Lang = lang
 	p.Wide = true
 	count := map[string]int{}
@@ -107,7 +105,6 @@ type stepPage struct {
 type providerOptions struct {
 	methods, locations []string
 	name               string
-	maxWebsites        int
 }
 
 type placement struct {
@@ -391,10 +388,10 @@ func (wb *Web) buildStep(r *http.Request, app *service.Application, step string)
 	p.ref = wb.ref
 	p.viols = app.Violations
 	p.provider = providerOptions{methods: wb.cfg.Provider.AccessMethods, locations: wb.cfg.Provider.ServerLocations,
-		name: wb.cfg.Provider.Name, maxWebsites: wb.cfg.Provider.MaxWebsitesPerApplication}
+		name: wb.cfg.Provider.Name}
 	p.Title = tr(p.Lang, "step."+step)
 	doc := app.Document
-	p.CanAdd = p.Editable && canAddWebsites(app.Flow) && (p.provider.maxWebsites <= 0 || len(doc.Websites) < p.provider.maxWebsites)
+	p.CanAdd = app.Actions.AddWebsite
 	switch step {
 	case "subject":
 		p.FromRecord = app.FromOwnRecord
@@ -411,7 +408,7 @@ func (wb *Web) buildStep(r *http.Request, app *service.Application, step string)
 		}
 		wv := websiteView{Index: i, Path: wsPath(i), Title: title,
 			SameLeader: w.Leader == (filing.Person{}) || w.Leader == doc.Subject.Leader,
-			Removable:  p.Editable && canAddWebsites(app.Flow) && i > 0,
+			Removable:  i < len(app.Actions.Websites) && app.Actions.Websites[i].Remove,
 			Locked:     p.lock.locked(wsPath(i) + ".name")}
 		for j := range len(w.PreApprovals) + 1 {
 			wv.PreRows = append(wv.PreRows, j)
@@ -494,44 +491,44 @@ func (wb *Web) stepPost(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	step := stepFromPath(r)
-	l := locker{flow: app.Flow, editable: editableStates[app.State], own: app.FromOwnRecord}
-	if !l.editable {
+	act := app.Actions
+	l := locker{flow: app.Flow, editable: act.Edit, own: app.FromOwnRecord}
+	if !act.Edit {
 		setFlash(w, r, "step.locked")
 		return redirect(w, r, "/applications/"+app.ID)
 	}
 	doc := app.Document
 	doc.Flow = app.Flow
 	action := r.PostFormValue("action")
-	max := wb.cfg.Provider.MaxWebsitesPerApplication
-	if max <= 0 {
-		max = 10
-	}
 	anchor := ""
 	switch step {
 	case "subject":
 		mergeSubject(&doc, r.PostForm, l)
 	case "websites":
-		mergeWebsites(&doc, r.PostForm, l, max)
+		mergeWebsites(&doc, r.PostForm, l, act.MaxWebsites)
 		switch {
-		case action == "add_website" && canAddWebsites(app.Flow) && len(doc.Websites) < max:
+		case action == "add_website" && act.AddWebsite:
 			doc.Websites = append(doc.Websites, newWebsite(doc))
 			anchor = "#website-" + strconv.Itoa(len(doc.Websites)-1)
-		case strings.HasPrefix(action, "remove_website:") && canAddWebsites(app.Flow):
+		case strings.HasPrefix(action, "remove_website:"):
 			i, err := strconv.Atoi(strings.TrimPrefix(action, "remove_website:"))
-			// The first website carries the pre-check domain and stays.
-			if err == nil && i > 0 && i < len(doc.Websites) {
-				// Attachments name websites by index: removing one would
-				// move later websites' files onto the wrong website.
-				for _, at := range app.Attachments {
-					if at.Website >= i {
-						if _, err := wb.svc.SaveDocument(r.Context(), a, app.ID, doc); err != nil {
-							return err
-						}
-						setFlash(w, r, "website.remove.attached")
-						return redirect(w, r, "/applications/"+app.ID+"/websites#website-"+strconv.Itoa(i))
+			if err == nil && i >= 0 && i < len(act.Websites) && act.Websites[i].Remove {
+				kept := append(append([]filing.Website(nil), doc.Websites[:i]...), doc.Websites[i+1:]...)
+				_, err := wb.svc.SaveDocument(r.Context(), a, app.ID, withWebsites(doc, kept))
+				if fault.As(err).Code == "application.website_attached" {
+					// The service keeps attachments on their websites: save
+					// the rest of the form and say why the website stays.
+					if _, err := wb.svc.SaveDocument(r.Context(), a, app.ID, doc); err != nil {
+						return err
 					}
+					setFlash(w, r, "website.remove.attached")
+					return redirect(w, r, "/applications/"+app.ID+"/websites#website-"+strconv.Itoa(i))
 				}
-				doc.Websites = append(doc.Websites[:i], doc.Websites[i+1:]...)
+				if err != nil {
+					return err
+				}
+				setFlash(w, r, "website.removed")
+				return redirect(w, r, "/applications/"+app.ID+"/"+step)
 			}
 		}
 	case "access":
@@ -539,6 +536,10 @@ func (wb *Web) stepPost(w http.ResponseWriter, r *http.Request) error {
 	}
 	saved, err := wb.svc.SaveDocument(r.Context(), a, app.ID, doc)
 	if err != nil {
+		if fault.Is(err, fault.Locked) {
+			setFlash(w, r, "step.locked")
+			return redirect(w, r, "/applications/"+app.ID)
+		}
 		return err
 	}
 	here := "/applications/" + app.ID + "/" + step
@@ -546,9 +547,6 @@ func (wb *Web) stepPost(w http.ResponseWriter, r *http.Request) error {
 	case action == "add_website":
 		setFlash(w, r, "website.added")
 		return redirect(w, r, here+anchor)
-	case strings.HasPrefix(action, "remove_website:"):
-		setFlash(w, r, "website.removed")
-		return redirect(w, r, here)
 	case action == "next":
 		for _, v := range saved.Violations {
 			if v.Severity == filing.SeverityError && stepOf(v.Field) == step {
@@ -560,6 +558,12 @@ func (wb *Web) stepPost(w http.ResponseWriter, r *http.Request) error {
 	}
 	setFlash(w, r, "step.saved")
 	return redirect(w, r, here)
+}
+
+// withWebsites is doc with another list of websites.
+func withWebsites(doc filing.Document, sites []filing.Website) filing.Document {
+	doc.Websites = sites
+	return doc
 }
 
 func nextStep(flow, step string) string {

@@ -134,16 +134,19 @@ var table = map[key]rule{
 	{ReadyForBureau, SubmitToBureau}:  {actors: []Actor{Reviewer, Admin, Scheduler}, branch: afterBureauSubmission},
 	{BureauSMS, SMSConfirmed}:         {actors: []Actor{Bureau}, to: BureauReview},
 	{BureauSMS, SMSReturned}:          {actors: []Actor{Bureau}, to: ReadyForBureau},
-	{BureauReview, BureauApprove}:     {actors: []Actor{Bureau}, to: Approved},
-	{BureauReview, BureauReject}:      {actors: []Actor{Bureau}, to: BureauRejected},
-	{BureauRejected, Resubmit}:        {actors: []Actor{Applicant}, to: InitialReview},
-	{Draft, Withdraw}:                 {actors: []Actor{Applicant, Scheduler}, to: Withdrawn}, // scheduler: untouched for 30 days
-	{InitialReview, Withdraw}:         {actors: []Actor{Applicant}, to: Withdrawn},
-	{InitialRejected, Withdraw}:       {actors: []Actor{Applicant}, to: Withdrawn},
-	{Verification, Withdraw}:          {actors: []Actor{Applicant}, to: Withdrawn},
-	{MaterialReview, Withdraw}:        {actors: []Actor{Applicant}, to: Withdrawn},
-	{ReadyForBureau, Withdraw}:        {actors: []Actor{Applicant}, to: Withdrawn},
-	{BureauRejected, Withdraw}:        {actors: []Actor{Applicant}, to: Withdrawn},
+	// Relay mode: the real bureau's SMS check runs while Beian sees
+	// bureau_review; its lapse returns the application as well.
+	{BureauReview, SMSReturned}:   {actors: []Actor{Bureau}, to: ReadyForBureau},
+	{BureauReview, BureauApprove}: {actors: []Actor{Bureau}, to: Approved},
+	{BureauReview, BureauReject}:  {actors: []Actor{Bureau}, to: BureauRejected},
+	{BureauRejected, Resubmit}:    {actors: []Actor{Applicant}, to: InitialReview},
+	{Draft, Withdraw}:             {actors: []Actor{Applicant, Scheduler}, to: Withdrawn}, // scheduler: untouched for 30 days
+	{InitialReview, Withdraw}:     {actors: []Actor{Applicant}, to: Withdrawn},
+	{InitialRejected, Withdraw}:   {actors: []Actor{Applicant}, to: Withdrawn},
+	{Verification, Withdraw}:      {actors: []Actor{Applicant}, to: Withdrawn},
+	{MaterialReview, Withdraw}:    {actors: []Actor{Applicant}, to: Withdrawn},
+	{ReadyForBureau, Withdraw}:    {actors: []Actor{Applicant}, to: Withdrawn},
+	{BureauRejected, Withdraw}:    {actors: []Actor{Applicant}, to: Withdrawn},
 }
 
 func afterInitialReview(flow string, o options) State {

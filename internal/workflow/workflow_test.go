@@ -33,6 +33,7 @@ func init() {
 	add(ReadyForBureau, SubmitToBureau, BureauSMS, Reviewer, Admin, Scheduler)
 	add(BureauSMS, SMSConfirmed, BureauReview, Bureau)
 	add(BureauSMS, SMSReturned, ReadyForBureau, Bureau)
+	add(BureauReview, SMSReturned, ReadyForBureau, Bureau) // relay: the real bureau's SMS lapsed
 	add(BureauReview, BureauApprove, Approved, Bureau)
 	add(BureauReview, BureauReject, BureauRejected, Bureau)
 	add(BureauRejected, Resubmit, InitialReview, Applicant)
