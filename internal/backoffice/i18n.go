@@ -20,6 +20,8 @@ var catalog = map[string][2]string{
 	"nav.portal":                            {"申请人页面", "Applicant portal"},
 	"nav.logout":                            {"退出", "Sign out"},
 	"nav.lang":                              {"English", "中文"},
+	"nav.skip":                              {"跳到主要内容", "Skip to the main content"},
+	"nav.main":                              {"主菜单", "Main menu"},
 	"error.title":                           {"出错了", "Something went wrong"},
 	"error.back":                            {"返回审核队列", "Back to the queue"},
 	"queue.title":                           {"审核队列", "Review queue"},
