@@ -67,6 +67,7 @@ func serve(ctx context.Context, cfg config.Config, stdout, stderr io.Writer) err
 	if err != nil {
 		return err
 	}
+	warnKeyInDatabase(cfg, log) // rekey.go
 	created, pw, err := sys.svc.EnsureAdmin(ctx, cfg.AdminEmail, cfg.AdminPassword)
 	if err != nil {
 		return fmt.Errorf("first admin: %w", err)

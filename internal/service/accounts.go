@@ -408,11 +408,25 @@ func (s *Service) ResetPassword(ctx context.Context, token, newPassword string) 
 	return storeErr(err)
 }
 
-// Cleanup deletes expired sessions and reset tokens; the wiring calls it
+// Cleanup deletes expired sessions and reset tokens and purges the
+// payloads of jobs finished before the retention period; the wiring calls it
 // now and then (e.g. hourly).
 func (s *Service) Cleanup(ctx context.Context) error {
+	retention := s.cfg.JobRetention
+	if retention <= 0 {
+		retention = DefaultJobRetention
+	}
 	return storeErr(s.st.Tx(ctx, func(tx *storage.Tx) error {
-		_, err := tx.DeleteExpiredSessions(ctx, s.now())
+		if _, err := tx.DeleteExpiredSessions(ctx, s.now()); err != nil {
+			return err
+		}
+		// Finished jobs keep their payloads (sealed recipients and bodies,
+		// template data) for the retention period only.
+		_, err := tx.PurgeJobPayloads(ctx, s.now().Add(-retention))
 		return err
 	}))
 }
+
+// DefaultJobRetention is how long finished jobs keep their payloads when
+// BEIAN_JOB_RETENTION is not set.
+const DefaultJobRetention = 7 * 24 * time.Hour
