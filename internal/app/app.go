@@ -20,7 +20,7 @@ commands:
   migrate               bring the database schema up to date
   rekey                 re-seal personal data under the current key after a rotation
   validate FILE.json    print the violations of a filing document (exit 0 valid, 1 invalid, 2 unreadable)
-  backup PATH           copy the SQLite database, attachments and key to PATH (safe while serving)
+  backup [--with-key] PATH  copy the SQLite database and attachments to PATH (safe while serving); the key only with --with-key
   restore PATH          restore a backup into an empty data dir
   user add --role reviewer|admin --email E --phone P --password W --name N
   seed --subjects N     generate realistic filing data for benchmarks (docs/benchmarks.md)

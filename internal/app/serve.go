@@ -63,6 +63,7 @@ func serve(ctx context.Context, cfg config.Config, stdout, stderr io.Writer) err
 	}
 	defer sys.Close()
 	st := sys.Store
+	warnKeyInDatabase(cfg, log) // rekey.go
 	created, pw, err := sys.Service.EnsureAdmin(ctx, cfg.AdminEmail, cfg.AdminPassword)
 	if err != nil {
 		return fmt.Errorf("first admin: %w", err)

@@ -440,6 +440,25 @@ func (tr *tour) makeApplications() {
 		filing.Reason{Field: "attachments.subject_certificate", Message: "请上传营业执照彩色扫描件"})
 	tr.keep("initial_rejected", id)
 
+	// Rejected, corrected (a field and a replaced attachment), resubmitted.
+	id = tr.draft(a, false, true)
+	tr.submit(a, id)
+	tr.decide(id, "reject", filing.Reason{Field: "subject.mailing_address", Message: "通讯地址请具体到门牌号"},
+		filing.Reason{Field: "attachments.subject_certificate", Message: "请上传营业执照彩色扫描件"})
+	app := tr.get(a, id)
+	doc := app.Document
+	doc.Subject.MailingAddress += "（东门）"
+	_, err = tr.sys.Service.SaveDocument(tr.ctx, a, id, doc)
+	tr.must(err, "correct")
+	for _, at := range app.Attachments {
+		if at.Kind == "subject_certificate" {
+			tr.must(tr.sys.Service.DeleteAttachment(tr.ctx, a, id, at.ID), "delete")
+		}
+	}
+	tr.attach(a, tr.get(a, id))
+	tr.submit(a, id)
+	tr.keep("resubmitted", id)
+
 	id = tr.draft(a, false, true)
 	tr.submit(a, id)
 	tr.decide(id, "approve")
@@ -526,7 +545,7 @@ func TestTourStates(t *testing.T) {
 		"new_website-draft": "draft", "new_access-draft": "draft", "initial_review": "initial_review", "initial_rejected": "initial_rejected",
 		"verification": "verification", "materials_rejected": "materials_rejected", "material_review": "material_review",
 		"ready_for_bureau": "ready_for_bureau", "bureau_sms": "bureau_sms", "sms_returned": "sms_returned",
-		"bureau_review": "bureau_review", "bureau_rejected": "bureau_rejected", "withdrawn": "withdrawn",
+		"bureau_review": "bureau_review", "bureau_rejected": "bureau_rejected", "withdrawn": "withdrawn", "resubmitted": "initial_review",
 	}
 	for label, situation := range want {
 		app := tr.get(tr.owner(label), tr.apps[label])

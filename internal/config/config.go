@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // Config is everything an operator can set.
@@ -30,6 +31,10 @@ type Config struct {
 	SecretKeysOld   string  // BEIAN_SECRET_KEY_OLD: earlier keys after a rotation, comma-separated hex, oldest first
 	LogLevel        string  // BEIAN_LOG_LEVEL: debug | info | warn | error
 	Pprof           string  // BEIAN_PPROF: address of a separate profiler listener (benchmarks); empty: off
+	// JobRetention is how long a finished job keeps its payload
+	// (BEIAN_JOB_RETENTION, a Go duration; default 7 days): then only its
+	// kind, key and times remain.
+	JobRetention time.Duration
 	// RateLimits turns the abuse limits on (default). BEIAN_RATE_LIMITS=off
 	// is for load benchmarks driven from one client only.
 	RateLimits bool
@@ -121,6 +126,11 @@ func Load(getenv func(string) string) (Config, error) {
 	if c.BureauMode != "auto" && c.BureauMode != "manual" && c.BureauMode != "relay" {
 		return c, fmt.Errorf("BEIAN_BUREAU_MODE must be auto, manual or relay, not %q", c.BureauMode)
 	}
+	retention, err := time.ParseDuration(get("BEIAN_JOB_RETENTION", "168h"))
+	if err != nil || retention <= 0 {
+		return c, fmt.Errorf("BEIAN_JOB_RETENTION must be a duration such as 168h, not %q", get("BEIAN_JOB_RETENTION", ""))
+	}
+	c.JobRetention = retention
 	scale, err := strconv.ParseFloat(get("BEIAN_BUREAU_TIME_SCALE", "0"), 64)
 	if err != nil || scale < 0 {
 		return c, fmt.Errorf("BEIAN_BUREAU_TIME_SCALE must be a number ≥ 0")

@@ -275,9 +275,9 @@ func (s *Service) runOverdueAlerts(ctx context.Context, j storage.Job) error {
 			if st.Disabled {
 				continue
 			}
-			p := notify.Payload{ToSealed: s.seal.Seal(strings.ToLower(st.Email)), Template: notify.TplReviewerOverdue, Lang: normLang(st.Lang),
+			p := notify.Payload{To: st.Email, Template: notify.TplReviewerOverdue, Lang: normLang(st.Lang),
 				Data: &notify.Data{Name: st.Name, Overdue: overdue}}
-			if err := tx.Enqueue(ctx, notify.JobEmail, p, "overdue:"+j.ID+":"+st.ID, now); err != nil {
+			if err := s.queueNotice(ctx, tx, "overdue:"+j.ID+":"+st.ID, p); err != nil {
 				return err
 			}
 		}

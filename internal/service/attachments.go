@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -16,6 +17,7 @@ import (
 	"beian/internal/fault"
 	"beian/internal/filing"
 	"beian/internal/images"
+	"beian/internal/pii"
 	"beian/internal/refdata"
 	"beian/internal/storage"
 	"beian/internal/workdays"
@@ -149,7 +151,15 @@ func (s *Service) AddAttachment(ctx context.Context, a *Account, id string, in A
 		Bytes: int64(len(res.JPEG)), OriginalBytes: res.OriginalBytes, Width: res.Width, Height: res.Height,
 		SHA256: res.SHA256, SignedOn: in.SignedOn, CreatedAt: now}
 	att.BlobKey = "app/" + sa.ID + "/" + att.ID + ".jpg"
-	if err := s.blobs.Put(ctx, att.BlobKey, bytes.NewReader(res.JPEG), int64(len(res.JPEG))); err != nil {
+	// Encrypted at rest under the file's own key, sealed in its row
+	// (pii/files.go): no file on disk or in the bucket is a JPEG.
+	key, sealedKey := s.seal.NewFileKey()
+	enc, err := pii.EncryptFile(key, res.JPEG)
+	if err != nil {
+		return nil, fmt.Errorf("encrypt attachment: %w", err)
+	}
+	att.DataKey = sealedKey
+	if err := s.blobs.Put(ctx, att.BlobKey, bytes.NewReader(enc), int64(len(enc))); err != nil {
 		e := fault.New(fault.Unavailable, fault.CodeUnavailable, "文件保存失败，请稍后重试", "the file could not be stored; try again shortly")
 		if errors.Is(err, blob.ErrNoSpace) {
 			// Nothing was stored (blob.Store writes all or nothing); the operator must free space.
@@ -263,12 +273,90 @@ func (s *Service) OpenAttachment(ctx context.Context, a *Account, id, aid string
 				ObjectType: "application", ObjectID: sa.ID, Detail: at.Kind})
 		})
 	}
-	rc, err := s.blobs.Get(ctx, at.BlobKey)
+	rc, err := s.openBlob(ctx, at)
 	if err != nil {
-		return nil, nil, fmt.Errorf("attachment %s bytes: %w", at.ID, err)
+		return nil, nil, err
 	}
 	v := attachmentView(at)
 	return rc, &v, nil
+}
+
+// openBlob opens an attachment's bytes, decrypting them with its data key
+// (a file stored before encryption at rest has none and is read as is).
+func (s *Service) openBlob(ctx context.Context, at *storage.Attachment) (io.ReadCloser, error) {
+	rc, err := s.blobs.Get(ctx, at.BlobKey)
+	if err != nil {
+		return nil, fmt.Errorf("attachment %s bytes: %w", at.ID, err)
+	}
+	if at.DataKey == "" {
+		return rc, nil
+	}
+	key, err := s.seal.OpenFileKey(at.DataKey)
+	if err != nil {
+		rc.Close()
+		return nil, fmt.Errorf("attachment %s key: %w", at.ID, err)
+	}
+	plain, err := pii.DecryptReader(key, rc)
+	if err != nil {
+		rc.Close()
+		return nil, fmt.Errorf("attachment %s: %w", at.ID, err)
+	}
+	return struct {
+		io.Reader
+		io.Closer
+	}{plain, rc}, nil
+}
+
+// EncryptStoredAttachments encrypts the attachments stored in clear before
+// encryption at rest (`beian rekey`): each file is written encrypted under
+// a new name, its row pointed at it, then the clear file removed. A crash
+// between leaves an orphan the sweep removes, never a row without its file.
+// It reports how many files it encrypted.
+func (s *Service) EncryptStoredAttachments(ctx context.Context) (int, error) {
+	n := 0
+	for {
+		list, err := s.st.AttachmentsInClear(ctx, 100)
+		if err != nil || len(list) == 0 {
+			return n, storeErr(err)
+		}
+		for _, at := range list {
+			rc, err := s.blobs.Get(ctx, at.BlobKey)
+			if err != nil {
+				return n, fmt.Errorf("attachment %s: %w", at.ID, err)
+			}
+			plain, err := io.ReadAll(rc)
+			rc.Close()
+			if err != nil {
+				return n, fmt.Errorf("attachment %s: %w", at.ID, err)
+			}
+			key, sealedKey := s.seal.NewFileKey()
+			enc, err := pii.EncryptFile(key, plain)
+			if err != nil {
+				return n, err
+			}
+			newKey := strings.TrimSuffix(at.BlobKey, ".jpg") + ".e" + strconv.Itoa(int(s.now().UnixMilli()%1e6)) + ".jpg"
+			if err := s.blobs.Put(ctx, newKey, bytes.NewReader(enc), int64(len(enc))); err != nil {
+				return n, fmt.Errorf("attachment %s: %w", at.ID, err)
+			}
+			var moved bool
+			if err := s.st.Tx(ctx, func(tx *storage.Tx) error {
+				if moved, err = tx.SetAttachmentFile(ctx, at.ID, at.BlobKey, newKey, sealedKey); err != nil || !moved {
+					return err
+				}
+				// The clear file goes after the backups' grace, like a replaced one.
+				return queueBlobDelete(ctx, tx, at.BlobKey, s.blobDeleteAt())
+			}); err != nil {
+				return n, storeErr(err)
+			}
+			if !moved { // replaced or deleted meanwhile: the new copy is not needed
+				if err := s.blobs.Delete(ctx, newKey); err != nil {
+					return n, fmt.Errorf("attachment %s: %w", at.ID, err)
+				}
+				continue
+			}
+			n++
+		}
+	}
 }
 
 // DeleteAttachment removes an attachment of an editable application.

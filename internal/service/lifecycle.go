@@ -102,8 +102,8 @@ func (s *Service) notifyOwner(ctx context.Context, tx *storage.Tx, cur *storage.
 	if d.URL == "" {
 		d.URL = "/applications/" + cur.ID
 	}
-	p := notify.Payload{ToSealed: s.seal.Seal(strings.ToLower(strings.TrimSpace(owner.Email))), Template: tpl, Data: &d, Lang: normLang(owner.Lang)}
-	return tx.Enqueue(ctx, notify.JobEmail, p, fmt.Sprintf("notify:%s:%s:%d", cur.ID, tpl, cur.Version), s.now())
+	return s.queueNotice(ctx, tx, fmt.Sprintf("notify:%s:%s:%d", cur.ID, tpl, cur.Version),
+		notify.Payload{To: owner.Email, Template: tpl, Data: &d, Lang: normLang(owner.Lang)})
 }
 
 // formatDue is a due time as mails show it (Beijing time).

@@ -3,6 +3,7 @@ package service_test
 import (
 	"bytes"
 	"context"
+	"io"
 	"os"
 	"path/filepath"
 	"testing"
@@ -67,6 +68,16 @@ func sweep(t *testing.T, url string, blobs blob.Store) {
 		return "app/" + app.ID + "/" + at.ID + ".jpg"
 	}
 	kept := add("subject_leader_id", 1)
+	// Encrypted at rest in either store (issue 12): the stored bytes are no JPEG.
+	if rc, err := blobs.Get(ctx, kept); err != nil {
+		t.Fatal(err)
+	} else {
+		raw, _ := io.ReadAll(rc)
+		rc.Close()
+		if len(raw) == 0 || bytes.HasPrefix(raw, []byte{0xff, 0xd8}) {
+			t.Errorf("the stored attachment is a JPEG in clear (%d bytes)", len(raw))
+		}
+	}
 	replaced := add("subject_certificate", 2)
 	add("subject_certificate", 3) // replaces it: its file stays for the backups' hour
 	orphan := "app/" + app.ID + "/killed-before-commit.jpg"

@@ -17,6 +17,8 @@ var catalog = map[string][2]string{
 	"nav.logout":      {"退出", "Log out"},
 	"nav.lang":        {"English", "中文"},
 	"nav.account":     {"账号", "Account"},
+	"nav.skip":        {"跳到主要内容", "Skip to the main content"},
+	"nav.main":        {"主菜单", "Main menu"},
 	"footer":          {"ICP 备案服务", "ICP filing service"},
 	"common.save":     {"保存", "Save"},
 	"common.savenext": {"保存并下一步", "Save and continue"},

@@ -27,6 +27,20 @@ func setFlash(w http.ResponseWriter, r *http.Request, key string, arg ...string)
 		SameSite: http.SameSiteLaxMode, Secure: httpx.OverTLS(r), MaxAge: 60})
 }
 
+// flashKey is the catalog key of the flash the request carries, or "".
+func flashKey(r *http.Request) string {
+	c, err := r.Cookie(flashCookie)
+	if err != nil {
+		return ""
+	}
+	v, err := url.QueryUnescape(c.Value)
+	if err != nil {
+		return ""
+	}
+	key, _, _ := strings.Cut(v, "|")
+	return key
+}
+
 func takeFlash(w http.ResponseWriter, r *http.Request, lang string) string {
 	c, err := r.Cookie(flashCookie)
 	if err != nil || c.Value == "" {

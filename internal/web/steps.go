@@ -134,6 +134,19 @@ type field struct {
 	Errors, Warnings, Rejected                                        []string
 }
 
+// Described lists the ids of the hint and the messages that describe the
+// field (aria-describedby), "" when there are none.
+func (f field) Described() string {
+	var ids []string
+	if f.Hint != "" {
+		ids = append(ids, f.ID+"-hint")
+	}
+	if len(f.Errors)+len(f.Rejected)+len(f.Warnings) > 0 {
+		ids = append(ids, f.ID+"-msg")
+	}
+	return strings.Join(ids, " ")
+}
+
 // Has reports whether a multi-valued field holds key.
 func (f field) Has(key string) bool {
 	for _, v := range f.Values {
@@ -153,7 +166,7 @@ func fieldID(name string) string {
 // requiredSuffixes mark the fields model.md requires (for the asterisk).
 var requiredSuffixes = []string{"province", "city", "nature", "cert_type", "cert_number", "subject.name", "mailing_address",
 	"investor", "leader.name", "mobile", "email", "].name", "domain", "homepage_url", "content_types", "languages",
-	"method", "ips", "server_location"}
+	"method", "ips", "server_location", "cert_valid_until"}
 
 // F builds a text field for path, labelled by the catalog key.
 func (p *stepPage) F(path, labelKey, hintKey string) field {
@@ -215,7 +228,7 @@ func (p *stepPage) Sel(path, labelKey, hintKey string) field {
 // Msgs returns the messages of a group (pre-approvals, a leader, a website)
 // whose field names the group itself.
 func (p *stepPage) Msgs(path string) field {
-	f := field{Name: path}
+	f := field{Name: path, ID: fieldID(path)}
 	for _, v := range p.viols {
 		if v.Field == path {
 			if v.Severity == filing.SeverityWarning {
