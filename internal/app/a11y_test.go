@@ -23,7 +23,6 @@ func (tr *tour) pageSet(t *testing.T) map[string][]string {
 	return out
 }
 
-
 // TestEveryPageInChromium loads every page of both journeys in Chromium:
 // axe-core finds no serious or critical accessibility violation at 1280 px,
 // and at 390 px no page scrolls sideways.
@@ -67,7 +66,6 @@ func TestEveryPageInChromium(t *testing.T) {
 	}
 	t.Logf("axe checked %d pages", checked)
 }
-
 
 // TestFocusAfterFailedSave: a save that leaves errors comes back with the
 // focus on the first field in error, whose message is tied to it.
