@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"beian/internal/api"
+	"beian/internal/api/apitest"
 	"beian/internal/blob"
 	"beian/internal/bureau"
 	"beian/internal/clock"
@@ -30,6 +31,7 @@ import (
 	"beian/internal/service"
 	"beian/internal/storage"
 	"beian/internal/storage/storagetest"
+	"beian/internal/testkit"
 	"beian/internal/workdays"
 )
 
@@ -72,8 +74,9 @@ func (f *flakyBureau) Submit(ctx context.Context, sub bureau.Submission) error {
 func newLifecycleEnv(t *testing.T, url string, mode ...string) *lcEnv {
 	t.Helper()
 	ctx := context.Background()
-	e := &env{t: t, url: url, dir: t.TempDir(), now: clock.TestNow()}
-	st, err := storage.Open(ctx, url, func() time.Time { return e.now })
+	e := &env{t: t, url: url, dir: t.TempDir(), clock: &testkit.Clock{}}
+	e.clock.Set(clock.TestNow())
+	st, err := storage.Open(ctx, url, e.clock.Now)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -94,7 +97,7 @@ func newLifecycleEnv(t *testing.T, url string, mode ...string) *lcEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
-	now := func() time.Time { return e.now }
+	now := e.clock.Now
 	cal, err := workdays.New(nil)
 	if err != nil {
 		t.Fatal(err)
@@ -150,7 +153,7 @@ func newLifecycleEnv(t *testing.T, url string, mode ...string) *lcEnv {
 	}
 	mux := http.NewServeMux()
 	api.New(api.Deps{Service: svc, Validator: v, Now: now}).Routes(mux)
-	e.store, e.handler = st, mux
+	e.store, e.handler = st, apitest.Checked(t, mux)
 	lc := &lcEnv{env: e, svc: svc, sim: sim, relay: relay, flaky: flaky, runner: runner}
 	if _, _, err := svc.EnsureAdmin(ctx, "admin@beian.test", "Admin-pass-123"); err != nil {
 		t.Fatal(err)
@@ -359,7 +362,7 @@ func lifecycle(t *testing.T, url string) {
 	if len(items) != 1 || items[0].(map[string]any)["id"] != id || items[0].(map[string]any)["overdue"] != false {
 		t.Fatalf("queue items: %v", items)
 	}
-	if due := items[0].(map[string]any)["due_at"]; due != dueAfter(e.now, 2*workdays.HoursPerDay) {
+	if due := items[0].(map[string]any)["due_at"]; due != dueAfter(e.clock.Now(), 2*workdays.HoursPerDay) {
 		t.Errorf("initial review due %v, want 2 working days later (Wed 10:00 CST)", due)
 	}
 	if a := e.do("GET", "/api/v1/review/queue?province=310000", rev, nil); len(a.json(t)["items"].([]any)) != 0 {
@@ -441,8 +444,8 @@ func lifecycle(t *testing.T, url string) {
 	if vr.status != 200 || vr.json(t)["verification"].(map[string]any)["tracking_number"] != "SF1234567890" || len(vr.json(t)["offices"].([]any)) != 2 {
 		t.Fatalf("verification by mail: %d %s", vr.status, vr.body)
 	}
-	e.now = e.now.Add(26 * time.Hour) // the originals arrive the next day, 12:00
-	received := e.now
+	e.clock.Set(e.clock.Now().Add(26 * time.Hour)) // the originals arrive the next day, 12:00
+	received := e.clock.Now()
 	mr := e.do("POST", "/api/v1/review/applications/"+id+"/materials-received", rev, map[string]any{"note": "顺丰已签收"})
 	if mr.status != 200 || mr.json(t)["state"] != "material_review" {
 		t.Fatalf("materials received: %d %s", mr.status, mr.body)

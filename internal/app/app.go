@@ -9,6 +9,7 @@ import (
 	"os/signal"
 	"syscall"
 
+	"beian/internal/bench"
 	"beian/internal/config"
 )
 
@@ -57,9 +58,9 @@ func Main(args []string, getenv func(string) string, stdout, stderr io.Writer) i
 	case "restore":
 		err = restore(ctx, cfg, rest, stdout)
 	case "seed":
-		err = runSeed(ctx, cfg, rest, stdout, stderr)
+		err = bench.Seed(ctx, cfg, rest, stdout, stderr)
 	case "load":
-		err = runLoad(ctx, rest, stdout, stderr)
+		err = bench.Load(ctx, rest, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0

@@ -49,11 +49,11 @@ func rekey(ctx context.Context, cfg config.Config, stdout io.Writer) error {
 	// Attachments' data keys are sealed values too (re-sealed above, the
 	// files untouched); files stored before encryption at rest are
 	// encrypted now.
-	sys, err := build(ctx, cfg, newLogger(cfg, io.Discard), st)
+	sys, err := New(ctx, cfg, WithStore(st))
 	if err != nil {
 		return err
 	}
-	files, err := sys.svc.EncryptStoredAttachments(ctx)
+	files, err := sys.Service.EncryptStoredAttachments(ctx)
 	if err != nil {
 		return fmt.Errorf("rekey attachments: %w", err)
 	}

@@ -14,6 +14,7 @@ import (
 	"strings"
 	"testing"
 
+	"beian/internal/api/apitest"
 	"beian/internal/clock"
 	"beian/internal/config"
 	"beian/internal/service"
@@ -33,7 +34,7 @@ func TestKeyRotation(t *testing.T) {
 			ctx := context.Background()
 			cfg := testConfig(t, t.TempDir())
 			cfg.DatabaseURL, cfg.SecretKey = u, keyA
-			var sys *system
+			var sys *System
 			var store *storage.Store
 			serveWith := func(cfg config.Config) (func(method, path, token string, body any) (int, map[string]any), func()) {
 				t.Helper()
@@ -42,11 +43,11 @@ func TestKeyRotation(t *testing.T) {
 					t.Fatal(err)
 				}
 				store = st
-				sys, err = build(ctx, cfg, slog.New(slog.DiscardHandler), st)
+				sys, err = New(ctx, cfg, WithStore(st))
 				if err != nil {
 					t.Fatal(err)
 				}
-				h := sys.handler()
+				h := apitest.Checked(t, sys.Handler())
 				return func(method, path, token string, body any) (int, map[string]any) {
 					var b []byte
 					if body != nil {
@@ -79,12 +80,12 @@ func TestKeyRotation(t *testing.T) {
 			// An attachment encrypted under a data key sealed by A, and one
 			// stored in clear before encryption at rest existed.
 			appID := app["id"].(string)
-			owner, err := sys.svc.Authenticate(ctx, tok)
+			owner, err := sys.Service.Authenticate(ctx, tok)
 			if err != nil {
 				t.Fatal(err)
 			}
 			picture := scanJPEG(t)
-			sealedAtt, err := sys.svc.AddAttachment(ctx, owner, appID, service.AttachmentInput{Kind: "subject_certificate", Website: -1, File: bytes.NewReader(picture)})
+			sealedAtt, err := sys.Service.AddAttachment(ctx, owner, appID, service.AttachmentInput{Kind: "subject_certificate", Website: -1, File: bytes.NewReader(picture)})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -151,12 +152,12 @@ func TestKeyRotation(t *testing.T) {
 			}
 			// Both attachments read back as the picture; the files they are
 			// stored in are ciphertext (the clear one waits for its delayed removal).
-			owner, err = sys.svc.Authenticate(ctx, tok)
+			owner, err = sys.Service.Authenticate(ctx, tok)
 			if err != nil {
 				t.Fatal(err)
 			}
 			for _, aid := range []string{sealedAtt.ID, "01a24600-0000-7000-8000-000000000001"} {
-				rc, _, err := sys.svc.OpenAttachment(ctx, owner, appID, aid)
+				rc, _, err := sys.Service.OpenAttachment(ctx, owner, appID, aid)
 				if err != nil {
 					t.Fatalf("attachment %s after the rotation: %v", aid, err)
 				}

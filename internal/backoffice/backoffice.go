@@ -95,6 +95,7 @@ func (b *Backoffice) Routes(mux *http.ServeMux) {
 	h("GET /admin/{$}", b.adminHome)
 	h("GET /admin/staff", b.staff)
 	h("POST /admin/staff", b.createStaff)
+	h("POST /admin/staff/{id}/{action}", b.staffAction)
 	h("GET /admin/outbox", b.outbox)
 	h("GET /admin/audit", b.audit)
 	h("GET /admin/audit.csv", b.auditCSV)

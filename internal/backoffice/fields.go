@@ -113,6 +113,7 @@ func fieldOptions(lang string, doc filing.Document) []fieldOption {
 // docRow is one field of the document as the application view lists it.
 type docRow struct {
 	Path, Label, Value string
+	Before             string // the value at the last rejection, for a changed field
 	Changed            bool
 	Section            string // a heading starts here
 }

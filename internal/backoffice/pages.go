@@ -231,6 +231,38 @@ func (b *Backoffice) createStaff(w http.ResponseWriter, r *http.Request) error {
 	return done(w, r, "/admin/staff", "staff")
 }
 
+// staffAction disables, enables or sets a new password for one staff
+// account; a refusal (one's own account, a weak password) is shown above
+// the list.
+func (b *Backoffice) staffAction(w http.ResponseWriter, r *http.Request) error {
+	acc, id := middleware.Account(r), r.PathValue("id")
+	var err error
+	key := ""
+	switch r.PathValue("action") {
+	case "disable":
+		err, key = b.svc.SetStaffDisabled(r.Context(), acc, id, true), "staff.disabled"
+	case "enable":
+		err, key = b.svc.SetStaffDisabled(r.Context(), acc, id, false), "staff.enabled"
+	case "password":
+		err, key = b.svc.ResetStaffPassword(r.Context(), acc, id, r.PostFormValue("password")), "staff.reset"
+	default:
+		return fault.NewNotFound()
+	}
+	var he *fault.Error
+	if errors.As(err, &he) && he.Kind == fault.Invalid {
+		lang := httpx.PageLang(r)
+		msg := he.Message.In(lang)
+		for _, v := range he.Violations {
+			msg = v.Message.In(lang)
+		}
+		return b.renderStaff(w, r, httpx.Status(he), map[string]string{"role": service.RoleReviewer}, msg)
+	}
+	if err != nil {
+		return err
+	}
+	return done(w, r, "/admin/staff", key)
+}
+
 type outboxData struct {
 	Items   []service.OutboxItem
 	Channel string
@@ -429,5 +461,48 @@ func (p *page) ImportError(row service.OutcomeRow) string {
 	return msg
 }
 
-// DocRows are the document's fields with their values.
-func (d *appData) DocRows() []docRow { return documentRows(d.Lang, d.V.Document, d.Changed) }
+// docSection is one part of the document (the subject, a website) with
+// the attachments that prove it, shown beside its fields.
+type docSection struct {
+	Title       string
+	Rows        []docRow
+	Attachments []attachmentView
+}
+
+type attachmentView struct {
+	service.Attachment
+	Name    string
+	Changed bool // uploaded since the last rejection
+}
+
+// Sections are the document's parts with their fields and attachments.
+func (d *appData) Sections() []docSection {
+	var before map[string][]string
+	if d.V.Before != nil {
+		before = flatten(*d.V.Before)
+	}
+	var out []docSection
+	for _, r := range documentRows(d.Lang, d.V.Document, d.Changed) {
+		if r.Section != "" || len(out) == 0 {
+			out = append(out, docSection{Title: r.Section})
+		}
+		if r.Changed && before != nil {
+			r.Before = refdata.Default().ValueNames(d.Lang, leaf(r.Path), before[r.Path])
+		}
+		out[len(out)-1].Rows = append(out[len(out)-1].Rows, r)
+	}
+	changed := map[string]bool{}
+	for _, id := range d.V.ChangedAttachments {
+		changed[id] = true
+	}
+	for _, at := range d.V.Attachments {
+		i := 0 // subject-level kinds beside the subject
+		if at.Website >= 0 {
+			i = at.Website + 1
+		}
+		if i < len(out) {
+			out[i].Attachments = append(out[i].Attachments, attachmentView{Attachment: at, Name: d.AttachmentName(at.Kind), Changed: changed[at.ID]})
+		}
+	}
+	return out
+}

@@ -116,7 +116,7 @@ func (s *Service) ReviewQueue(ctx context.Context, a *Account, f QueueFilter) ([
 	now := s.now()
 	out := make([]QueueItem, 0, len(rows))
 	for _, r := range rows {
-		it := QueueItem{ID: r.ID, Flow: r.Flow, State: r.State, Province: r.Province, SubjectName: r.SubjectName,
+		it := QueueItem{ID: r.ID, Flow: r.Flow, State: r.State, Province: r.Province, SubjectName: r.SubjectName, Domains: r.Domains,
 			SubmittedAt: r.SubmittedAt, DueAt: r.DueAt, Overdue: workflow.Overdue(r.DueAt, now)}
 		if f.Overdue && !it.Overdue {
 			continue
@@ -133,9 +133,15 @@ type ReviewView struct {
 	// document at the last rejection (empty before any rejection).
 	ChangedFields []string
 	// LastReasons are the reasons of the last rejection, shown beside the changes.
-	LastReasons  []filing.Reason
-	Overdue      bool
-	Verification *Verification
+	LastReasons []filing.Reason
+	// Before is the document the last rejection judged (nil before any),
+	// for showing a changed field's earlier value.
+	Before *filing.Document
+	// ChangedAttachments are the attachments uploaded since the last
+	// rejection or refusal of materials: replacements to look at again.
+	ChangedAttachments []string
+	Overdue            bool
+	Verification       *Verification
 	// Allowed are the events the viewer may cause now.
 	Allowed []string
 }
@@ -161,10 +167,20 @@ func (s *Service) ReviewApplication(ctx context.Context, a *Account, id string) 
 	if before, reasons, ok, err := s.documentAtRejection(hist); err != nil {
 		return nil, err
 	} else if ok {
-		v.LastReasons = reasons
+		v.LastReasons, v.Before = reasons, &before
 		v.ChangedFields, err = ChangedFields(before, app.Document)
 		if err != nil {
 			return nil, err
+		}
+	}
+	for i := len(hist) - 1; i >= 0; i-- {
+		if rejectedBy(hist[i].Event) {
+			for _, at := range app.Attachments {
+				if at.CreatedAt.After(hist[i].At) {
+					v.ChangedAttachments = append(v.ChangedAttachments, at.ID)
+				}
+			}
+			break
 		}
 	}
 	if v.Verification, err = s.verification(ctx, id); err != nil {

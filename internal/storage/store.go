@@ -17,10 +17,10 @@ import (
 	"sync/atomic"
 	"time"
 
-	"beian/internal/clock"
-
 	_ "github.com/jackc/pgx/v5/stdlib" // registers "pgx"
 	_ "modernc.org/sqlite"             // registers "sqlite"
+
+	"beian/internal/clock"
 )
 
 // Store is the database. Writes go through Tx on the writer pool; reads use
