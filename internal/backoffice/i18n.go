@@ -67,6 +67,7 @@ var catalog = map[string][2]string{
 	"app.verify.onsite":                     {"现场面签：%s，%s", "Face-to-face signing: %s, %s"},
 	"app.verify.mail":                       {"邮寄，快递单号 %s", "By mail, tracking number %s"},
 	"app.verify.none":                       {"申请人尚未登记核验方式。", "The applicant has not chosen a verification method yet."},
+	"app.own":                               {"这是您自己账号的备案申请：不能由您审核、核验或报送，请由其他工作人员处理。", "This application belongs to your own account: you may not review, verify or submit it; another member of staff must."},
 	"app.verify.recv":                       {"材料收到时间：%s", "Materials received: %s"},
 	"app.sms":                               {"短信核验", "SMS verification"},
 	"app.decide":                            {"审核决定", "Decision"},
