@@ -242,11 +242,18 @@ func (s *Service) ScheduleOverdueAlerts(ctx context.Context) error {
 }
 
 func (s *Service) enqueueOverdue(ctx context.Context, tx *storage.Tx, at time.Time) error {
-	slot := at.Truncate(OverdueAlertEvery)
+	return enqueueSlot(ctx, tx, JobOverdueAlerts, "review-overdue:", OverdueAlertEvery, at)
+}
+
+// enqueueSlot queues a periodic job for the first slot of every at or
+// after at; the slot's key keeps one job per slot, however many instances
+// queue it.
+func enqueueSlot(ctx context.Context, tx *storage.Tx, kind, keyPrefix string, every time.Duration, at time.Time) error {
+	slot := at.Truncate(every)
 	if slot.Before(at) {
-		slot = slot.Add(OverdueAlertEvery)
+		slot = slot.Add(every)
 	}
-	return tx.Enqueue(ctx, JobOverdueAlerts, struct{}{}, "review-overdue:"+slot.UTC().Format(time.RFC3339), slot)
+	return tx.Enqueue(ctx, kind, struct{}{}, keyPrefix+slot.UTC().Format(time.RFC3339), slot)
 }
 
 // runOverdueAlerts mails every reviewer and admin the list of overdue

@@ -142,8 +142,10 @@ type ReviewView struct {
 	ChangedAttachments []string
 	Overdue            bool
 	Verification       *Verification
-	// Allowed are the events the viewer may cause now.
+	// Allowed are the events the viewer may cause now: none on an
+	// application of the viewer's own account (Own).
 	Allowed []string
+	Own     bool
 }
 
 // ReviewApplication returns any application to staff, with the fields
@@ -156,9 +158,11 @@ func (s *Service) ReviewApplication(ctx context.Context, a *Account, id string) 
 	if err != nil {
 		return nil, err
 	}
-	v := &ReviewView{Application: app, Overdue: workflow.Overdue(app.DueAt, s.now())}
-	for _, ev := range workflow.Allowed(workflow.State(app.State), actorOf(a)) {
-		v.Allowed = append(v.Allowed, string(ev))
+	v := &ReviewView{Application: app, Overdue: workflow.Overdue(app.DueAt, s.now()), Own: app.OwnerID == a.ID}
+	if !v.Own { // nobody acts on their own application (loadStaffAction)
+		for _, ev := range workflow.Allowed(workflow.State(app.State), actorOf(a)) {
+			v.Allowed = append(v.Allowed, string(ev))
+		}
 	}
 	hist, err := s.st.Transitions(ctx, id)
 	if err != nil {

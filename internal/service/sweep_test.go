@@ -11,11 +11,7 @@ import (
 
 	"beian/internal/blob"
 	"beian/internal/clock"
-	"beian/internal/config"
-	"beian/internal/pii"
-	"beian/internal/rules"
 	"beian/internal/service"
-	"beian/internal/storage"
 	"beian/internal/storage/storagetest"
 )
 
@@ -35,26 +31,7 @@ func TestSweepOrphanedBlobs(t *testing.T) {
 func sweep(t *testing.T, url string, blobs blob.Store) {
 	ctx := context.Background()
 	now := clock.TestNow()
-	st, err := storage.Open(ctx, url, func() time.Time { return now })
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	if err := st.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	seal, _ := pii.New(bytes.Repeat([]byte{3}, 32))
-	cfg := config.Config{Provider: config.DefaultProvider(), BaseURL: "http://beian.test"}
-	v, err := rules.New(cfg.Provider)
-	if err != nil {
-		t.Fatal(err)
-	}
-	svc := service.New(service.Deps{Store: st, Sealer: seal, Rules: v, Blobs: blobs, Config: cfg, BlobGrace: time.Hour,
-		Now: func() time.Time { return now }})
-	owner, err := svc.Register(ctx, service.RegisterInput{Email: "owner@example.com", Phone: "13700001111", Password: "Str0ng-pass!"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, svc, owner := blobService(t, url, blobs, time.Hour, &now)
 	app, err := svc.CreateApplication(ctx, owner, service.CreateInput{Domain: "sweep.cn", CertType: "business_license", CertNumber: "91330106E3PWQ30LC5"})
 	if err != nil {
 		t.Fatal(err)
