@@ -40,7 +40,7 @@ func TestLoginLockout(t *testing.T) {
 			if a := e.do("POST", "/api/v1/sessions", "", map[string]any{"email": "b@example.com", "password": "Str0ng-pass!"}); a.status != 201 {
 				t.Errorf("other account during the lock: %d %s", a.status, a.body)
 			}
-			e.now = e.now.Add(16 * time.Minute)
+			e.clock.Set(e.clock.Now().Add(16 * time.Minute))
 			if a := e.do("POST", "/api/v1/sessions", "", map[string]any{"email": "a@example.com", "password": "Str0ng-pass!"}); a.status != 201 {
 				t.Errorf("after the window: %d %s", a.status, a.body)
 			}
@@ -61,7 +61,7 @@ func TestPasswordReset(t *testing.T) {
 			if a := e.do("POST", "/api/v1/password-resets", "", map[string]any{"email": "R@example.com"}); a.status != 202 {
 				t.Fatalf("reset request: %d %s", a.status, a.body)
 			}
-			jobs, err := e.store.ClaimJobs(context.Background(), e.now.Add(time.Hour), 100, time.Minute)
+			jobs, err := e.store.ClaimJobs(context.Background(), e.clock.Now().Add(time.Hour), 100, time.Minute)
 			if err != nil {
 				t.Fatal(err)
 			}

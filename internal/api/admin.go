@@ -4,6 +4,7 @@ import (
 	"encoding/csv"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"beian/internal/bureau"
@@ -207,4 +208,44 @@ func (a *API) bureauDecision(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	return httpx.WriteJSON(w, http.StatusOK, applicationView(app, httpx.Lang(r)))
+}
+
+type outcomeRowJSON struct {
+	Line          int            `json:"line"`
+	ApplicationID string         `json:"application_id"`
+	Decision      string         `json:"decision"`
+	Recorded      bool           `json:"recorded"`
+	State         string         `json:"state,omitempty"`
+	Error         map[string]any `json:"error,omitempty"`
+}
+
+// bureauOutcomes imports a CSV batch of the real bureau's outcomes (relay
+// mode): the body is the file (text/csv). Each line is answered on its own.
+func (a *API) bureauOutcomes(w http.ResponseWriter, r *http.Request) error {
+	if ct := r.Header.Get("Content-Type"); !strings.HasPrefix(strings.ToLower(ct), "text/csv") && !strings.HasPrefix(strings.ToLower(ct), "text/plain") {
+		if acc := account(r); !acc.IsStaff() {
+			return fault.NewNotFound()
+		}
+		return fault.New(fault.Unsupported, fault.CodeUnsupportedMedia, "请以 text/csv 上传", "send the file as text/csv")
+	}
+	rows, err := a.svc.ImportBureauOutcomes(r.Context(), account(r), http.MaxBytesReader(w, r.Body, 2<<20))
+	if err != nil {
+		return err
+	}
+	lang := httpx.Lang(r)
+	out := make([]outcomeRowJSON, 0, len(rows))
+	recorded := 0
+	for _, row := range rows {
+		j := outcomeRowJSON{Line: row.Line, ApplicationID: row.ApplicationID, Decision: row.Decision, Recorded: row.Err == nil, State: row.State}
+		if row.Err != nil {
+			j.Error = map[string]any{"code": row.Err.Code, "message": row.Err.Message.In(lang)}
+			if len(row.Err.Violations) > 0 {
+				j.Error["violations"] = filing.Localize(row.Err.Violations, lang)
+			}
+		} else {
+			recorded++
+		}
+		out = append(out, j)
+	}
+	return httpx.WriteJSON(w, http.StatusOK, map[string]any{"recorded": recorded, "failed": len(rows) - recorded, "items": out})
 }

@@ -24,6 +24,8 @@ type applicationJSON struct {
 	Numbers     *numbersJSON                `json:"numbers"`
 	Rejection   []filing.Reason             `json:"rejection"`
 	Record      string                      `json:"record,omitempty"`
+	Actions     *actionsJSON                `json:"actions"`         // what the caller may do now; null for staff
+	Plan        []slotJSON                  `json:"attachment_plan"` // the attachments it takes, required or not
 	SubmittedAt *string                     `json:"submitted_at"`
 	CreatedAt   *string                     `json:"created_at"`
 	UpdatedAt   *string                     `json:"updated_at"`
@@ -44,6 +46,66 @@ type smsJSON struct {
 	AttemptsLeft int    `json:"attempts_left"`
 }
 
+type actionsJSON struct {
+	Edit        bool                 `json:"edit"`
+	Submit      bool                 `json:"submit"`
+	Withdraw    bool                 `json:"withdraw"`
+	AddWebsite  bool                 `json:"add_website"`
+	MaxWebsites int                  `json:"max_websites"`
+	Websites    []websiteActionsJSON `json:"websites"`
+}
+
+type websiteActionsJSON struct {
+	Remove bool `json:"remove"`
+	Held   bool `json:"held"`
+}
+
+type slotJSON struct {
+	Kind      string                     `json:"kind"`
+	Website   *int                       `json:"website"` // null: the application's, not one website's
+	Required  bool                       `json:"required"`
+	Needed    int                        `json:"needed"`
+	MayUpload bool                       `json:"may_upload"`
+	NeedsDate bool                       `json:"needs_date"`
+	Present   []string                   `json:"present"` // attachment ids
+	Missing   *filing.LocalizedViolation `json:"missing"`
+}
+
+// actionsView and planView render what the service decided.
+func actionsView(app *service.Application) *actionsJSON {
+	act := app.Actions
+	if !act.Owner {
+		return nil // a staff read
+	}
+	out := &actionsJSON{Edit: act.Edit, Submit: act.Submit, Withdraw: act.Withdraw, AddWebsite: act.AddWebsite,
+		MaxWebsites: act.MaxWebsites, Websites: []websiteActionsJSON{}}
+	for _, w := range act.Websites {
+		out.Websites = append(out.Websites, websiteActionsJSON{Remove: w.Remove, Held: w.Held})
+	}
+	return out
+}
+
+func planView(plan []service.Slot, lang string) []slotJSON {
+	out := []slotJSON{}
+	for _, sl := range plan {
+		s := slotJSON{Kind: sl.Kind, Required: sl.Required, Needed: sl.Needed, MayUpload: sl.MayUpload, NeedsDate: sl.NeedsDate,
+			Present: []string{}}
+		if sl.Website >= 0 {
+			w := sl.Website
+			s.Website = &w
+		}
+		for _, a := range sl.Present {
+			s.Present = append(s.Present, a.ID)
+		}
+		if sl.Missing != nil {
+			v := filing.Localize([]filing.Violation{*sl.Missing}, lang)[0]
+			s.Missing = &v
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
 type numbersJSON struct {
 	Subject  string   `json:"subject"`
 	Websites []string `json:"websites"`
@@ -53,7 +115,8 @@ func applicationView(app *service.Application, lang string) applicationJSON {
 	out := applicationJSON{ID: app.ID, Flow: app.Flow, State: app.State, Province: app.Province, Document: app.Document,
 		Violations: filing.Localize(app.Violations, lang), Attachments: []attachmentJSON{}, History: []transitionJSON{},
 		SMS: []smsJSON{}, DueAt: rfc3339(app.DueAt), Rejection: app.Rejection, Record: app.RecordNumber,
-		SubmittedAt: rfc3339(app.SubmittedAt), CreatedAt: rfc3339(app.CreatedAt), UpdatedAt: rfc3339(app.UpdatedAt)}
+		SubmittedAt: rfc3339(app.SubmittedAt), CreatedAt: rfc3339(app.CreatedAt), UpdatedAt: rfc3339(app.UpdatedAt),
+		Actions: actionsView(app), Plan: planView(app.Plan, lang)}
 	if out.Document.Websites == nil {
 		out.Document.Websites = []filing.Website{}
 	}

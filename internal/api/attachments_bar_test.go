@@ -11,25 +11,19 @@ import (
 	"image/jpeg"
 	"image/png"
 	"mime/multipart"
-	"net/http"
 	"net/http/httptest"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/johannesboyne/gofakes3"
 	"github.com/johannesboyne/gofakes3/backend/s3mem"
 
-	"beian/internal/api"
+	"beian/internal/app"
 	"beian/internal/blob"
-	"beian/internal/clock"
-	"beian/internal/config"
-	"beian/internal/pii"
-	"beian/internal/rules"
 	"beian/internal/service"
-	"beian/internal/storage"
 	"beian/internal/storage/storagetest"
+	"beian/internal/testkit"
 )
 
 // blobBackends are the attachment stores every attachment test runs
@@ -67,31 +61,9 @@ type blobEnv struct {
 
 func newBlobEnv(t testing.TB, dbURL string, blobs blob.Store) *blobEnv {
 	t.Helper()
-	ctx := context.Background()
-	e := &env{t: t, url: dbURL, dir: t.TempDir(), now: clock.TestNow()}
-	st, err := storage.Open(ctx, dbURL, func() time.Time { return e.now })
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	if err := st.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	sealer, err := pii.New(bytes.Repeat([]byte{7}, 32))
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg := config.Config{Provider: config.DefaultProvider(), BaseURL: "http://beian.test"}
-	v, err := rules.New(cfg.Provider)
-	if err != nil {
-		t.Fatal(err)
-	}
-	now := func() time.Time { return e.now }
-	svc := service.New(service.Deps{Store: st, Sealer: sealer, Rules: v, Blobs: blobs, Config: cfg, Now: now})
-	mux := http.NewServeMux()
-	api.New(api.Deps{Service: svc, Validator: v, Now: now}).Routes(mux)
-	e.store, e.handler = st, mux
-	return &blobEnv{env: e, svc: svc, blobs: blobs}
+	k := testkit.New(t, testkit.DB(dbURL), testkit.With(app.WithBlobs(blobs)))
+	e := &env{t: t, url: dbURL, dir: t.TempDir(), clock: k.Clock, kit: k, store: k.Store, handler: k.Handler()}
+	return &blobEnv{env: e, svc: k.Service, blobs: blobs}
 }
 
 // applicant registers, logs in and opens a draft holding the example

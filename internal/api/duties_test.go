@@ -86,8 +86,12 @@ func TestSeparationOfDuties(t *testing.T) {
 			own("initial review", "POST", review+"/decision", approve)
 			own("rejection", "POST", review+"/decision", map[string]any{"decision": "reject",
 				"reasons": []any{map[string]any{"field": "websites[0].name", "message": "x"}}})
-			if a := e.do("GET", review, self, nil); a.status != 200 {
-				t.Errorf("reading one's own application: %d", a.status) // reading is no action
+			// Reading is no action; the service offers no action on one's own application.
+			if a := e.do("GET", review, self, nil); a.status != 200 || len(a.json(t)["allowed"].([]any)) != 0 {
+				t.Errorf("reading one's own application: %d %.300s", a.status, a.body)
+			}
+			if a := e.do("GET", review, other, nil); len(a.json(t)["allowed"].([]any)) == 0 {
+				t.Errorf("another reviewer is offered no action: %.300s", a.body)
 			}
 			step("initial review", review+"/decision", approve, "verification")
 			if a := e.do("POST", "/api/v1/applications/"+id+"/verification", self, map[string]any{"method": "mail", "tracking_number": "SF1234567890"}); a.status != 200 {

@@ -1,30 +1,18 @@
 package api_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
-	"net/http"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
-	"beian/internal/api"
-	"beian/internal/blob"
-	"beian/internal/bureau"
-	"beian/internal/clock"
-	"beian/internal/config"
 	"beian/internal/jobs"
-	"beian/internal/notify"
-	"beian/internal/pii"
-	"beian/internal/rules"
-	"beian/internal/service"
-	"beian/internal/storage"
 	"beian/internal/storage/storagetest"
+	"beian/internal/testkit"
 	"beian/internal/workdays"
 )
 
@@ -68,72 +56,16 @@ type fullEnv struct {
 
 func newFullEnv(t *testing.T, url string) *fullEnv {
 	t.Helper()
-	e := &env{t: t, url: url, dir: t.TempDir(), now: clock.TestNow()}
 	ctx := context.Background()
-	st, err := storage.Open(ctx, url, func() time.Time { return e.now })
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	if err := st.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	sealer, err := pii.New(bytes.Repeat([]byte{7}, 32))
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg := config.Config{Provider: config.DefaultProvider(), BaseURL: "http://beian.test"}
-	v, err := rules.New(cfg.Provider)
-	if err != nil {
-		t.Fatal(err)
-	}
-	blobs, err := blob.Open(ctx, "file:"+filepath.Join(e.dir, "blobs"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	now := func() time.Time { return e.now }
-	cal, err := workdays.New(nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	notifier, err := notify.New(cfg, st, sealer)
-	if err != nil {
-		t.Fatal(err)
-	}
-	sim, err := bureau.NewSimulator(bureau.Options{Store: st, Sealer: sealer, Calendar: cal, Notifier: notifier, Mode: bureau.ModeAuto, Now: now})
-	if err != nil {
-		t.Fatal(err)
-	}
 	// The seed goes through the file format of config.md, as BEIAN_BUREAU_SEED does.
-	seedFile := filepath.Join(e.dir, "seed.json")
+	seedFile := filepath.Join(t.TempDir(), "seed.json")
 	b, _ := json.Marshal(registrySeed())
 	if err := os.WriteFile(seedFile, b, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	seed, err := bureau.LoadSeed(seedFile)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := sim.LoadSeed(ctx, seed); err != nil {
-		t.Fatal(err)
-	}
-	svc := service.New(service.Deps{Store: st, Sealer: sealer, Rules: v, Blobs: blobs, Config: cfg, Now: now, Calendar: cal,
-		Registry: service.BureauRegistry(sim), Bureau: sim, BureauMode: bureau.ModeAuto, SMS: sim, Console: sim})
-	sim.Outcomes = svc
-	runner := &jobs.Runner{Store: st, Handlers: map[string]jobs.Handler{}, Now: now}
-	for k, h := range notifier.Handlers() {
-		runner.Handlers[k] = h
-	}
-	for k, h := range sim.Handlers() {
-		runner.Handlers[k] = h
-	}
-	for k, h := range svc.Handlers() {
-		runner.Handlers[k] = h
-	}
-	mux := http.NewServeMux()
-	api.New(api.Deps{Service: svc, Validator: v, Now: now, DisableRateLimits: true}).Routes(mux)
-	e.store, e.handler = st, mux
-
+	k := testkit.New(t, testkit.DB(url), testkit.Env("BEIAN_BUREAU_SEED", seedFile), testkit.Env("BEIAN_RATE_LIMITS", "off"))
+	e := &env{t: t, url: url, dir: t.TempDir(), clock: k.Clock, kit: k, store: k.Store, handler: k.Handler()}
+	runner, svc := k.Runner, k.Service
 	f := &fullEnv{env: e, runner: runner}
 	if _, _, err := svc.EnsureAdmin(ctx, "admin@beian.test", "Adm1n-pass!x"); err != nil {
 		t.Fatal(err)
@@ -329,7 +261,7 @@ func filingScenario(t *testing.T, url string) {
 	if errs := errorViolations(sv); len(errs) > 0 {
 		t.Fatalf("new_website document: %v", errs)
 	}
-	today := workdays.Date(f.now)
+	today := workdays.Date(f.clock.Now())
 	f.uploadAll(tok, id, map[string]string{"kind": "subject_certificate"}, map[string]string{"kind": "subject_leader_id"},
 		map[string]string{"kind": "verification_form", "website": "0", "signed_on": today}, map[string]string{"kind": "site_photo", "website": "0"})
 	f.must(f.do("POST", "/api/v1/applications/"+id+"/submit", tok, nil), 200, "submit new_website")
@@ -502,7 +434,7 @@ func changesScenario(t *testing.T, url string) {
 	f.must(f.do("POST", "/api/v1/accounts", "", map[string]any{"email": "other@example.com", "phone": "13900002222", "password": "Str0ng-pass!"}), 201, "register other")
 	otherTok := f.login("other@example.com", "Str0ng-pass!")
 	const cert, domain, mobile, leaderCert = "91330106E3PWQ30LC5", "example-hz.cn", "13805815678", "330106198702143281"
-	today := workdays.Date(f.now)
+	today := workdays.Date(f.clock.Now())
 	pc := map[string]any{"domain": domain, "cert_type": "business_license", "cert_number": cert}
 
 	// First filing.
@@ -515,7 +447,7 @@ func changesScenario(t *testing.T, url string) {
 	app = f.toApprovalAs(tok, id, true, mobile, leaderCert)
 	subjectNumber := app["numbers"].(map[string]any)["subject"].(string)
 	siteNumber := subjectNumber + "-1"
-	if !strings.HasPrefix(subjectNumber, "浙ICP备"+strconv.Itoa(f.now.In(workdays.CST).Year())) || app["numbers"].(map[string]any)["websites"].([]any)[0] != siteNumber {
+	if !strings.HasPrefix(subjectNumber, "浙ICP备"+strconv.Itoa(f.clock.Now().In(workdays.CST).Year())) || app["numbers"].(map[string]any)["websites"].([]any)[0] != siteNumber {
 		t.Fatalf("first filing numbers: %v", app["numbers"])
 	}
 	if a := f.do("POST", "/api/v1/precheck", tok, pc); a.status != 409 || a.code(t) != "precheck.already_filed_here" {
@@ -682,7 +614,7 @@ func TestShellSubjectFilesAnew(t *testing.T) {
 			f.must(f.do("POST", "/api/v1/accounts", "", map[string]any{"email": "zhao@example.com", "phone": "13900001111", "password": "Str0ng-pass!"}), 201, "register")
 			tok := f.login("zhao@example.com", "Str0ng-pass!")
 			const mobile, leaderCert = "13805815678", "330106198702143281"
-			today := workdays.Date(f.now)
+			today := workdays.Date(f.clock.Now())
 			file := func(domain string) map[string]any {
 				pc := map[string]any{"domain": domain, "cert_type": "business_license", "cert_number": "91330106E3PWQ30LC5"}
 				if res := f.must(f.do("POST", "/api/v1/precheck", tok, pc), 200, "precheck "+domain); res["flow"] != "first_filing" {

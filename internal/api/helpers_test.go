@@ -1,88 +1,41 @@
 package api_test
 
 import (
-	"bytes"
-	"context"
 	"encoding/json"
-	"image"
-	"image/color"
-	"image/jpeg"
-	"io"
-	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"strconv"
 	"testing"
 	"time"
 
-	"beian/internal/api"
-	"beian/internal/blob"
-	"beian/internal/clock"
-	"beian/internal/config"
-	"beian/internal/pii"
-	"beian/internal/rules"
-	"beian/internal/service"
 	"beian/internal/storage"
+	"beian/internal/testkit"
 	"beian/internal/workdays"
 )
 
-// env is one Beian instance over a database URL and a data dir; reopen
-// closes everything and starts again on the same data, like a restart.
+// env is one Beian over a database URL and a data dir, as production
+// wires it (testkit: every API answer checked against openapi.json);
+// reopen closes everything and starts again on the same data, like a
+// restart. A test that wires its own stack (lcEnv) fills store and handler.
 type env struct {
 	t       testing.TB
 	url     string
 	dir     string
-	now     time.Time
+	clock   *testkit.Clock
+	kit     *testkit.Kit
 	store   *storage.Store
 	handler http.Handler
 }
 
 func newEnv(t testing.TB, url string) *env {
-	e := &env{t: t, url: url, dir: t.TempDir(), now: clock.TestNow()}
-	e.open()
-	t.Cleanup(func() { e.store.Close() })
-	return e
-}
-
-func (e *env) open() {
-	t := e.t
-	t.Helper()
-	ctx := context.Background()
-	st, err := storage.Open(ctx, e.url, func() time.Time { return e.now })
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := st.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	sealer, err := pii.New(bytes.Repeat([]byte{7}, 32))
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg := config.Config{Provider: config.DefaultProvider(), BaseURL: "http://beian.test", RateLimits: true}
-	v, err := rules.New(cfg.Provider)
-	if err != nil {
-		t.Fatal(err)
-	}
-	blobs, err := blob.Open(ctx, "file:"+filepath.Join(e.dir, "blobs"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	now := func() time.Time { return e.now }
-	svc := service.New(service.Deps{Store: st, Sealer: sealer, Rules: v, Blobs: blobs, Config: cfg, Now: now})
-	mux := http.NewServeMux()
-	api.New(api.Deps{Service: svc, Validator: v, Now: now}).Routes(mux)
-	e.store, e.handler = st, mux
+	k := testkit.New(t, testkit.DB(url))
+	return &env{t: t, url: url, dir: t.TempDir(), clock: k.Clock, kit: k, store: k.Store, handler: k.Handler()}
 }
 
 func (e *env) reopen() {
 	e.t.Helper()
-	if err := e.store.Close(); err != nil {
-		e.t.Fatal(err)
-	}
-	e.open()
+	e.kit.Reopen()
+	e.store, e.handler = e.kit.Store, e.kit.Handler()
 }
 
 // answer is a recorded response.
@@ -116,24 +69,7 @@ func (e *env) do(method, path, token string, body any) answer {
 
 func (e *env) request(method, path string, body any) *http.Request {
 	e.t.Helper()
-	var rd io.Reader
-	ct := ""
-	switch b := body.(type) {
-	case nil:
-	case []byte:
-		rd, ct = bytes.NewReader(b), "application/json"
-	default:
-		j, err := json.Marshal(b)
-		if err != nil {
-			e.t.Fatal(err)
-		}
-		rd, ct = bytes.NewReader(j), "application/json"
-	}
-	req := httptest.NewRequest(method, path, rd)
-	if ct != "" {
-		req.Header.Set("Content-Type", ct)
-	}
-	return req
+	return testkit.Request(e.t, method, path, body)
 }
 
 func (e *env) send(req *http.Request, token string) answer {
@@ -147,48 +83,14 @@ func (e *env) send(req *http.Request, token string) answer {
 
 func (e *env) upload(path, token string, fields map[string]string, file []byte) answer {
 	e.t.Helper()
-	var buf bytes.Buffer
-	mw := multipart.NewWriter(&buf)
-	for k, v := range fields {
-		mw.WriteField(k, v)
-	}
-	fw, _ := mw.CreateFormFile("file", "photo.jpg")
-	fw.Write(file)
-	mw.Close()
-	req := httptest.NewRequest("POST", path, &buf)
-	req.Header.Set("Content-Type", mw.FormDataContentType())
-	return e.send(req, token)
+	return e.send(testkit.UploadRequest(path, fields, map[string][]byte{"file": file}), token)
 }
 
 // photo is a real JPEG of w×h with some structure in it.
-func photo(t testing.TB, w, h int) []byte {
-	t.Helper()
-	img := image.NewRGBA(image.Rect(0, 0, w, h))
-	for y := range h {
-		for x := range w {
-			img.Set(x, y, color.RGBA{uint8(x * 255 / w), uint8(y * 255 / h), uint8((x ^ y) & 0xff), 255})
-		}
-	}
-	var buf bytes.Buffer
-	if err := jpeg.Encode(&buf, img, &jpeg.Options{Quality: 85}); err != nil {
-		t.Fatal(err)
-	}
-	return buf.Bytes()
-}
+func photo(t testing.TB, w, h int) []byte { return testkit.Photo(t, w, h) }
 
 // exampleDocument is the spec's Hangzhou enterprise filing.
-func exampleDocument(t testing.TB) map[string]any {
-	t.Helper()
-	b, err := os.ReadFile("testdata/enterprise-first-filing.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var m map[string]any
-	if err := json.Unmarshal(b, &m); err != nil {
-		t.Fatal(err)
-	}
-	return m
-}
+func exampleDocument(t testing.TB) map[string]any { return testkit.ExampleDocument(t) }
 
 func itoa(i int) string { return strconv.Itoa(i) }
 
@@ -199,7 +101,7 @@ var testCal, _ = workdays.New(nil)
 // day is the CST calendar date offset days from the env's clock, so a
 // test's dates follow BEIAN_TEST_NOW.
 func (e *env) day(offset int) string {
-	return e.now.In(workdays.CST).AddDate(0, 0, offset).Format(time.DateOnly)
+	return e.clock.Now().In(workdays.CST).AddDate(0, 0, offset).Format(time.DateOnly)
 }
 
 // workday is the first working day after the env's clock; offday the first
@@ -208,7 +110,7 @@ func (e *env) workday() string { return e.nextDay(true) }
 func (e *env) offday() string  { return e.nextDay(false) }
 
 func (e *env) nextDay(work bool) string {
-	d := e.now.In(workdays.CST)
+	d := e.clock.Now().In(workdays.CST)
 	for {
 		d = d.AddDate(0, 0, 1)
 		if testCal.IsWorkday(d) == work {

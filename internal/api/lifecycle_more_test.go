@@ -75,12 +75,12 @@ func TestSMSExpiry(t *testing.T) {
 				t.Fatalf("submit to bureau: %s", a.body)
 			}
 			e.drain()
-			e.now = e.now.Add(23 * time.Hour)
+			e.clock.Set(e.clock.Now().Add(23 * time.Hour))
 			e.drain()
 			if s := e.do("GET", "/api/v1/applications/"+id, tok, nil).json(t)["state"]; s != "bureau_sms" {
 				t.Fatalf("returned before 24 hours: %v", s)
 			}
-			e.now = e.now.Add(61 * time.Minute)
+			e.clock.Set(e.clock.Now().Add(61 * time.Minute))
 			e.drain()
 			app := e.do("GET", "/api/v1/applications/"+id, tok, nil).json(t)
 			if app["state"] != "ready_for_bureau" {
@@ -120,16 +120,16 @@ func TestRestartSendsQueuedOnce(t *testing.T) {
 				t.Fatalf("submit to bureau: %d %s", a.status, a.body)
 			}
 			// The dying worker: claims everything due, sends nothing.
-			claimed, err := e.store.ClaimJobs(context.Background(), e.now, 100, 2*time.Minute)
+			claimed, err := e.store.ClaimJobs(context.Background(), e.clock.Now(), 100, 2*time.Minute)
 			if err != nil || len(claimed) < 2 {
 				t.Fatalf("claimed %d jobs: %v", len(claimed), err)
 			}
 			// The restarted process: a new runner on the same database.
-			restarted := &jobs.Runner{Store: e.store, Log: e.runner.Log, Handlers: e.runner.Handlers, Now: func() time.Time { return e.now }}
+			restarted := &jobs.Runner{Store: e.store, Log: e.runner.Log, Handlers: e.runner.Handlers, Now: e.clock.Now}
 			if n, err := restarted.RunDue(context.Background()); err != nil || n != 0 {
 				t.Fatalf("jobs leased to the dead worker ran at once: %d %v", n, err)
 			}
-			e.now = e.now.Add(3 * time.Minute)
+			e.clock.Set(e.clock.Now().Add(3 * time.Minute))
 			e.runner = restarted
 			ran := e.drain()
 			if ran < len(claimed) {

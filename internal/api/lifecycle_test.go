@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"beian/internal/api"
+	"beian/internal/api/apitest"
 	"beian/internal/blob"
 	"beian/internal/bureau"
 	"beian/internal/clock"
@@ -30,6 +31,7 @@ import (
 	"beian/internal/service"
 	"beian/internal/storage"
 	"beian/internal/storage/storagetest"
+	"beian/internal/testkit"
 	"beian/internal/workdays"
 )
 
@@ -39,8 +41,9 @@ import (
 type lcEnv struct {
 	*env
 	svc    *service.Service
-	sim    *bureau.Simulator
-	flaky  *flakyBureau // the adapter the service calls: the simulator, whose hand-overs a test may make fail
+	sim    *bureau.Simulator // nil in relay mode
+	relay  *bureau.Relay     // relay mode only
+	flaky  *flakyBureau      // the adapter the service calls: the simulator, whose hand-overs a test may make fail
 	runner *jobs.Runner
 	admin  string // admin token
 }
@@ -48,7 +51,7 @@ type lcEnv struct {
 // flakyBureau is the simulator with hand-overs a test can make fail, as a
 // bureau that is briefly unreachable does.
 type flakyBureau struct {
-	*bureau.Simulator
+	bureau.Bureau
 	mu       sync.Mutex
 	failNext int // hand-overs still to fail
 	calls    int
@@ -65,14 +68,15 @@ func (f *flakyBureau) Submit(ctx context.Context, sub bureau.Submission) error {
 	if fail {
 		return errors.New("the bureau is unreachable")
 	}
-	return f.Simulator.Submit(ctx, sub)
+	return f.Bureau.Submit(ctx, sub)
 }
 
 func newLifecycleEnv(t *testing.T, url string, mode ...string) *lcEnv {
 	t.Helper()
 	ctx := context.Background()
-	e := &env{t: t, url: url, dir: t.TempDir(), now: clock.TestNow()}
-	st, err := storage.Open(ctx, url, func() time.Time { return e.now })
+	e := &env{t: t, url: url, dir: t.TempDir(), clock: &testkit.Clock{}}
+	e.clock.Set(clock.TestNow())
+	st, err := storage.Open(ctx, url, e.clock.Now)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -93,7 +97,7 @@ func newLifecycleEnv(t *testing.T, url string, mode ...string) *lcEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
-	now := func() time.Time { return e.now }
+	now := e.clock.Now
 	cal, err := workdays.New(nil)
 	if err != nil {
 		t.Fatal(err)
@@ -108,28 +112,49 @@ func newLifecycleEnv(t *testing.T, url string, mode ...string) *lcEnv {
 	if len(mode) > 0 {
 		bmode = mode[0]
 	}
-	sim, err := bureau.NewSimulator(bureau.Options{Store: st, Sealer: sealer, Calendar: cal, Notifier: notifier,
-		Mode: bmode, TimeScale: 0, Now: now, Log: log})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := sim.LoadSeed(ctx, bureau.DemoSeed()); err != nil {
-		t.Fatal(err)
-	}
+	o := bureau.Options{Store: st, Sealer: sealer, Calendar: cal, Notifier: notifier, Mode: bmode, TimeScale: 0, Now: now, Log: log}
 	runner := &jobs.Runner{Store: st, Log: log, Handlers: map[string]jobs.Handler{}, Now: now}
-	flaky := &flakyBureau{Simulator: sim}
-	svc := service.New(service.Deps{Store: st, Sealer: sealer, Rules: v, Blobs: blobs, Config: cfg, Log: log, Now: now,
-		Calendar: cal, Bureau: flaky, BureauMode: bmode, SMS: sim, Console: sim, Registry: service.BureauRegistry(sim), Wake: runner.Wake})
-	sim.Outcomes = svc
-	for _, hs := range []map[string]jobs.Handler{notifier.Handlers(), sim.Handlers(), svc.Handlers()} {
+	deps := service.Deps{Store: st, Sealer: sealer, Rules: v, Blobs: blobs, Config: cfg, Log: log, Now: now,
+		Calendar: cal, BureauMode: bmode, Wake: runner.Wake}
+	var sim *bureau.Simulator
+	var relay *bureau.Relay
+	var adapter interface {
+		bureau.Bureau
+		LoadSeed(context.Context, *bureau.Seed) error
+		Handlers() map[string]jobs.Handler
+	}
+	if bmode == bureau.ModeRelay {
+		if relay, err = bureau.NewRelay(o); err != nil {
+			t.Fatal(err)
+		}
+		adapter, deps.Console = relay, relay
+	} else {
+		if sim, err = bureau.NewSimulator(o); err != nil {
+			t.Fatal(err)
+		}
+		adapter, deps.Console, deps.SMS = sim, sim, sim
+	}
+	// The demo registry: the simulator's, or filings the operator seeded the relay's mirror with.
+	if err := adapter.LoadSeed(ctx, bureau.DemoSeed()); err != nil {
+		t.Fatal(err)
+	}
+	flaky := &flakyBureau{Bureau: adapter}
+	deps.Bureau, deps.Registry = flaky, service.BureauRegistry(adapter)
+	svc := service.New(deps)
+	if relay != nil {
+		relay.Outcomes = svc
+	} else {
+		sim.Outcomes = svc
+	}
+	for _, hs := range []map[string]jobs.Handler{notifier.Handlers(), adapter.Handlers(), svc.Handlers()} {
 		for k, h := range hs {
 			runner.Handlers[k] = h
 		}
 	}
 	mux := http.NewServeMux()
 	api.New(api.Deps{Service: svc, Validator: v, Now: now}).Routes(mux)
-	e.store, e.handler = st, mux
-	lc := &lcEnv{env: e, svc: svc, sim: sim, flaky: flaky, runner: runner}
+	e.store, e.handler = st, apitest.Checked(t, mux)
+	lc := &lcEnv{env: e, svc: svc, sim: sim, relay: relay, flaky: flaky, runner: runner}
 	if _, _, err := svc.EnsureAdmin(ctx, "admin@beian.test", "Admin-pass-123"); err != nil {
 		t.Fatal(err)
 	}
@@ -337,7 +362,7 @@ func lifecycle(t *testing.T, url string) {
 	if len(items) != 1 || items[0].(map[string]any)["id"] != id || items[0].(map[string]any)["overdue"] != false {
 		t.Fatalf("queue items: %v", items)
 	}
-	if due := items[0].(map[string]any)["due_at"]; due != dueAfter(e.now, 2*workdays.HoursPerDay) {
+	if due := items[0].(map[string]any)["due_at"]; due != dueAfter(e.clock.Now(), 2*workdays.HoursPerDay) {
 		t.Errorf("initial review due %v, want 2 working days later (Wed 10:00 CST)", due)
 	}
 	if a := e.do("GET", "/api/v1/review/queue?province=310000", rev, nil); len(a.json(t)["items"].([]any)) != 0 {
@@ -419,8 +444,8 @@ func lifecycle(t *testing.T, url string) {
 	if vr.status != 200 || vr.json(t)["verification"].(map[string]any)["tracking_number"] != "SF1234567890" || len(vr.json(t)["offices"].([]any)) != 2 {
 		t.Fatalf("verification by mail: %d %s", vr.status, vr.body)
 	}
-	e.now = e.now.Add(26 * time.Hour) // the originals arrive the next day, 12:00
-	received := e.now
+	e.clock.Set(e.clock.Now().Add(26 * time.Hour)) // the originals arrive the next day, 12:00
+	received := e.clock.Now()
 	mr := e.do("POST", "/api/v1/review/applications/"+id+"/materials-received", rev, map[string]any{"note": "顺丰已签收"})
 	if mr.status != 200 || mr.json(t)["state"] != "material_review" {
 		t.Fatalf("materials received: %d %s", mr.status, mr.body)

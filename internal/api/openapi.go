@@ -16,3 +16,7 @@ func (a *API) openAPI(w http.ResponseWriter, r *http.Request) error {
 	_, err := w.Write(openapiDoc)
 	return err
 }
+
+// OpenAPIDocument is the served document, for the tests that check every
+// answer against it.
+func OpenAPIDocument() []byte { return openapiDoc }

@@ -171,5 +171,6 @@ func (a *API) lifecycleRoutes() []route {
 		{"GET /api/v1/admin/audit", false, a.audit},
 		{"GET /api/v1/admin/bureau/applications", false, a.bureauQueue},
 		{"POST /api/v1/admin/bureau/applications/{id}/decision", false, a.bureauDecision},
+		{"POST /api/v1/admin/bureau/outcomes", false, a.bureauOutcomes},
 	}
 }

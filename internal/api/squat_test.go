@@ -95,7 +95,7 @@ func TestNoSquatting(t *testing.T) {
 				t.Fatal(err)
 			}
 			keep := drafts[1]
-			e.now = e.now.Add(23*24*time.Hour + time.Hour)
+			e.clock.Set(e.clock.Now().Add(23*24*time.Hour + time.Hour))
 			relogin := func() { // sessions last 14 days
 				squatter, owner = e.login("squatter@example.com", "Str0ng-pass!"), e.login("owner@example.com", "Str0ng-pass!")
 				e.admin = e.login("admin@beian.test", "Admin-pass-123")
@@ -114,7 +114,7 @@ func TestNoSquatting(t *testing.T) {
 			if warnings != 4 { // squatted, drafts[2], drafts[3], the sixth; not the one saved today nor the withdrawn one
 				t.Errorf("%d expiry warnings, want 4", warnings)
 			}
-			e.now = e.now.Add(7 * 24 * time.Hour)
+			e.clock.Set(e.clock.Now().Add(7 * 24 * time.Hour))
 			e.drain()
 			relogin()
 			for id, want := range map[string]string{squatted: "withdrawn", drafts[2]: "withdrawn", keep: "draft", mine: "initial_review"} {

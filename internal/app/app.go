@@ -9,6 +9,7 @@ import (
 	"os/signal"
 	"syscall"
 
+	"beian/internal/bench"
 	"beian/internal/config"
 )
 
@@ -19,7 +20,7 @@ commands:
   migrate               bring the database schema up to date
   rekey                 re-seal personal data under the current key after a rotation
   validate FILE.json    print the violations of a filing document (exit 0 valid, 1 invalid, 2 unreadable)
-  backup PATH           copy the SQLite database, attachments and key to PATH (safe while serving)
+  backup [--with-key] PATH  copy the SQLite database and attachments to PATH (safe while serving); the key only with --with-key
   restore PATH          restore a backup into an empty data dir
   user add --role reviewer|admin --email E --phone P --password W --name N
   seed --subjects N     generate realistic filing data for benchmarks (docs/benchmarks.md)
@@ -57,9 +58,9 @@ func Main(args []string, getenv func(string) string, stdout, stderr io.Writer) i
 	case "restore":
 		err = restore(ctx, cfg, rest, stdout)
 	case "seed":
-		err = runSeed(ctx, cfg, rest, stdout, stderr)
+		err = bench.Seed(ctx, cfg, rest, stdout, stderr)
 	case "load":
-		err = runLoad(ctx, rest, stdout, stderr)
+		err = bench.Load(ctx, rest, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0

@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"io/fs"
@@ -16,15 +17,20 @@ import (
 	"beian/internal/storage"
 )
 
-// backup writes PATH/beian.db (a consistent SQLite snapshot), PATH/blobs
-// (the attachment files) and PATH/secret.key (without it the sealed
-// personal data cannot be read back). The database goes first: every blob it
-// references was written before its row committed, so the copy is complete.
+// backup writes PATH/beian.db (a consistent SQLite snapshot) and
+// PATH/blobs (the attachment files, encrypted). The database goes first:
+// every blob it references was written before its row committed, so the
+// copy is complete. The key that unseals them is not written next to
+// them unless asked (--with-key): a backup that carries its own key
+// protects nothing, so by default it is kept apart (docs/operations.md).
 func backup(ctx context.Context, cfg config.Config, args []string, stdout io.Writer) error {
-	if len(args) != 1 {
-		return errors.New("usage: beian backup PATH")
+	fs := flag.NewFlagSet("backup", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	withKey := fs.Bool("with-key", false, "also copy the data dir's secret.key into the backup")
+	if err := fs.Parse(args); err != nil || fs.NArg() != 1 {
+		return errors.New("usage: beian backup [--with-key] PATH")
 	}
-	dst := args[0]
+	dst := fs.Arg(0)
 	if cfg.IsPostgres() {
 		return errors.New("backup: the database is PostgreSQL; use pg_dump (docs/operations.md)")
 	}
@@ -48,7 +54,9 @@ func backup(ctx context.Context, cfg config.Config, args []string, stdout io.Wri
 		fmt.Fprintln(stdout, "attachments live in object storage; back up the bucket with its own tools")
 	}
 	if key, err := os.ReadFile(filepath.Join(cfg.DataDir, "secret.key")); err == nil {
-		if err := os.WriteFile(filepath.Join(dst, "secret.key"), key, 0o600); err != nil {
+		if !*withKey {
+			fmt.Fprintln(stdout, "the key (secret.key) is not in the backup: keep a copy of it apart, or use --with-key")
+		} else if err := os.WriteFile(filepath.Join(dst, "secret.key"), key, 0o600); err != nil {
 			return err
 		}
 	}

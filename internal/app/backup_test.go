@@ -5,6 +5,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -46,11 +47,29 @@ func TestBackupRestoreIntoFreshDataDir(t *testing.T) {
 	os.WriteFile(filepath.Join(blobDir, "x.jpg"), []byte("jpeg-bytes"), 0o600)
 	os.WriteFile(filepath.Join(src.DataDir, "secret.key"), []byte("k\n"), 0o600)
 
-	bdir := filepath.Join(t.TempDir(), "backup")
+	// The key stays out of a backup unless asked for (issue 12), and the
+	// snapshot is the owner's only, like the database files.
+	plain := filepath.Join(t.TempDir(), "plain")
 	var out bytes.Buffer
-	// Taken while the source store is open, as during a running server.
-	if err := backup(ctx, src, []string{bdir}, &out); err != nil {
+	if err := backup(ctx, src, []string{plain}, &out); err != nil {
 		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(plain, "secret.key")); !os.IsNotExist(err) || !strings.Contains(out.String(), "--with-key") {
+		t.Errorf("a backup without --with-key holds the key (%v) or does not say so: %s", err, out.String())
+	}
+	db := strings.TrimPrefix(src.DatabaseURL, "sqlite:")
+	for _, f := range []string{filepath.Join(plain, "beian.db"), db, db + "-wal", db + "-shm"} {
+		if st, err := os.Stat(f); err != nil || st.Mode().Perm() != 0o600 {
+			t.Errorf("%s: mode %v, want 0600 (%v)", f, st.Mode().Perm(), err)
+		}
+	}
+	bdir := filepath.Join(t.TempDir(), "backup")
+	// Taken while the source store is open, as during a running server.
+	if err := backup(ctx, src, []string{"--with-key", bdir}, &out); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(bdir, "secret.key")); err != nil {
+		t.Errorf("--with-key: %v", err)
 	}
 
 	dst := testConfig(t, t.TempDir())

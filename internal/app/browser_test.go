@@ -160,7 +160,7 @@ func (tr *tour) shots() []struct{ name, who, lang, path string } {
 	out = append(out,
 		shot{"staff-01-queue", "reviewer", "zh", "/review"},
 		shot{"staff-02-queue-en", "reviewer", "en", "/review"})
-	for i, label := range []string{"initial_review", "initial_rejected", "verification", "material_review", "ready_for_bureau",
+	for i, label := range []string{"initial_review", "resubmitted", "verification", "material_review", "ready_for_bureau",
 		"bureau_sms", "approved", "change_approved"} {
 		out = append(out, shot{fmt.Sprintf("staff-%02d-review-%s", i+3, label), "admin", "zh", rev(label)})
 	}

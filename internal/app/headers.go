@@ -9,11 +9,11 @@ import (
 	"beian/internal/storage"
 )
 
-// handler is what the HTTP server serves: every route behind the baseline
+// Handler is what the HTTP server serves: every route behind the baseline
 // security headers (for the answers no door writes itself: /healthz, the
 // mux's own 404/405 and redirects; each door sets its own policy over
 // it), with the client's address recorded for the audit log.
-func (s *system) handler() http.Handler {
+func (s *System) Handler() http.Handler {
 	return middleware.Secure(middleware.Baseline, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.instrumented.ServeHTTP(w, r.WithContext(storage.WithClientIP(r.Context(), auditIP(r))))
 	}))

@@ -345,3 +345,34 @@ func reached(pages []walked, path string) bool {
 	}
 	return false
 }
+
+// TestWorkbenchShowsChanges: after a correction the reviewer sees the
+// changed field with its earlier value and the replaced attachment marked,
+// beside the part of the document it proves.
+func TestWorkbenchShowsChanges(t *testing.T) {
+	if testing.Short() {
+		t.Skip("the tour takes a while; skipped with -short")
+	}
+	tr := newTour(t)
+	req, _ := http.NewRequest("GET", tr.srv.URL+"/review/applications/"+tr.apps["resubmitted"], nil)
+	req.AddCookie(&http.Cookie{Name: "beian_session", Value: tr.tokens[tr.reviewer.Email]})
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	page := string(body)
+	row := regexp.MustCompile(`(?s)<tr class="changed" data-field="subject.mailing_address">.*?</tr>`).FindString(page)
+	if !strings.Contains(row, "（东门）") || !strings.Contains(row, `class="muted small was"`) {
+		t.Errorf("the changed field and its earlier value:\n%s", row)
+	}
+	// The replaced licence sits in the subject's part, marked.
+	subject := page[strings.Index(page, `data-field="subject.province"`):strings.Index(page, `data-field="websites[0].name"`)]
+	if !regexp.MustCompile(`<li id="att-[^"]+" class="changed"><a href="#zoom-`).MatchString(subject) {
+		t.Errorf("no replaced attachment marked beside the subject's fields")
+	}
+	if n := strings.Count(page, `class="zoom"`); n < 4 {
+		t.Errorf("%d attachments open in a zoom view", n)
+	}
+}

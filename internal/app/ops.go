@@ -18,7 +18,7 @@ import (
 // /healthz (the process and its database answer), /readyz (ready for
 // traffic: built, not draining, database answering) and /metrics
 // (Prometheus), and instruments every request.
-func (s *system) opsRoutes(cfg config.Config, st *storage.Store, log *slog.Logger) error {
+func (s *System) opsRoutes(cfg config.Config, st *storage.Store, log *slog.Logger) error {
 	nets, err := metrics.ParseNetworks(cfg.MetricsAllow)
 	if err != nil {
 		return fmt.Errorf("BEIAN_METRICS_ALLOW: %w", err)
@@ -51,9 +51,9 @@ func (s *system) opsRoutes(cfg config.Config, st *storage.Store, log *slog.Logge
 }
 
 // jobKinds are the kinds of job this system has handlers for.
-func (s *system) jobKinds() []string {
-	kinds := make([]string, 0, len(s.runner.Handlers))
-	for k := range s.runner.Handlers {
+func (s *System) jobKinds() []string {
+	kinds := make([]string, 0, len(s.Runner.Handlers))
+	for k := range s.Runner.Handlers {
 		kinds = append(kinds, k)
 	}
 	return kinds
@@ -61,8 +61,8 @@ func (s *system) jobKinds() []string {
 
 // instrumentJobs counts and times every job handler; called once every
 // handler is registered.
-func (s *system) instrumentJobs() {
-	for kind, h := range s.runner.Handlers {
-		s.runner.Handlers[kind] = jobs.Handler(s.metrics.Job(kind, h))
+func (s *System) instrumentJobs() {
+	for kind, h := range s.Runner.Handlers {
+		s.Runner.Handlers[kind] = jobs.Handler(s.metrics.Job(kind, h))
 	}
 }

@@ -98,7 +98,7 @@ func TestMetricsExposition(t *testing.T) {
 	e.do("", "GET", "/no/such/page/at/all", "", nil)
 
 	// Registration queued its welcome mail: run the queue once.
-	if _, err := e.sys.runner.RunDue(ctx); err != nil {
+	if _, err := e.sys.Runner.RunDue(ctx); err != nil {
 		t.Fatal(err)
 	}
 	// A job due an hour ago that no worker took: depth 1, lag ≥ 1 h.

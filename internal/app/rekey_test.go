@@ -5,14 +5,20 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
+	"beian/internal/api/apitest"
 	"beian/internal/clock"
 	"beian/internal/config"
+	"beian/internal/service"
+	"beian/internal/storage"
 	"beian/internal/storage/storagetest"
 )
 
@@ -28,17 +34,20 @@ func TestKeyRotation(t *testing.T) {
 			ctx := context.Background()
 			cfg := testConfig(t, t.TempDir())
 			cfg.DatabaseURL, cfg.SecretKey = u, keyA
+			var sys *System
+			var store *storage.Store
 			serveWith := func(cfg config.Config) (func(method, path, token string, body any) (int, map[string]any), func()) {
 				t.Helper()
 				st, err := openStore(ctx, cfg, clock.Running(clock.TestNow()))
 				if err != nil {
 					t.Fatal(err)
 				}
-				sys, err := build(ctx, cfg, slog.New(slog.DiscardHandler), st)
+				store = st
+				sys, err = New(ctx, cfg, WithStore(st))
 				if err != nil {
 					t.Fatal(err)
 				}
-				h := sys.handler()
+				h := apitest.Checked(t, sys.Handler())
 				return func(method, path, token string, body any) (int, map[string]any) {
 					var b []byte
 					if body != nil {
@@ -68,6 +77,29 @@ func TestKeyRotation(t *testing.T) {
 			if c != 201 {
 				t.Fatalf("create: %d %v", c, app)
 			}
+			// An attachment encrypted under a data key sealed by A, and one
+			// stored in clear before encryption at rest existed.
+			appID := app["id"].(string)
+			owner, err := sys.Service.Authenticate(ctx, tok)
+			if err != nil {
+				t.Fatal(err)
+			}
+			picture := scanJPEG(t)
+			sealedAtt, err := sys.Service.AddAttachment(ctx, owner, appID, service.AttachmentInput{Kind: "subject_certificate", Website: -1, File: bytes.NewReader(picture)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			blobs := strings.TrimPrefix(cfg.BlobURL, "file:")
+			legacyKey := "app/" + appID + "/legacy.jpg"
+			if err := os.WriteFile(filepath.Join(blobs, filepath.FromSlash(legacyKey)), picture, 0o600); err != nil {
+				t.Fatal(err)
+			}
+			if err := store.Tx(ctx, func(tx *storage.Tx) error {
+				return tx.CreateAttachment(ctx, &storage.Attachment{ID: "01a24600-0000-7000-8000-000000000001", ApplicationID: appID, Kind: "security_letter",
+					Website: -1, BlobKey: legacyKey, Bytes: int64(len(picture)), Width: 900, Height: 600, SHA256: "x", CreatedAt: store.Now()})
+			}); err != nil {
+				t.Fatal(err)
+			}
 			closeA()
 
 			rotated := cfg
@@ -76,7 +108,8 @@ func TestKeyRotation(t *testing.T) {
 			if err := rekey(ctx, rotated, &out); err != nil {
 				t.Fatal(err)
 			}
-			if !strings.Contains(out.String(), "under key k2") || strings.Contains(out.String(), "re-sealed 0 ") {
+			if !strings.Contains(out.String(), "under key k2") || strings.Contains(out.String(), "re-sealed 0 ") ||
+				!strings.Contains(out.String(), "encrypted 1 attachment files") {
 				t.Fatalf("rekey: %s", out.String())
 			}
 			// Nothing sealed is left under k1.
@@ -117,6 +150,53 @@ func TestKeyRotation(t *testing.T) {
 			if c, _ := do("POST", "/api/v1/sessions", "", map[string]any{"email": "u@example.com", "password": "Str0ng-pass!"}); c != 201 {
 				t.Errorf("login after the rotation: %d", c)
 			}
+			// Both attachments read back as the picture; the files they are
+			// stored in are ciphertext (the clear one waits for its delayed removal).
+			owner, err = sys.Service.Authenticate(ctx, tok)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, aid := range []string{sealedAtt.ID, "01a24600-0000-7000-8000-000000000001"} {
+				rc, _, err := sys.Service.OpenAttachment(ctx, owner, appID, aid)
+				if err != nil {
+					t.Fatalf("attachment %s after the rotation: %v", aid, err)
+				}
+				got, err := io.ReadAll(rc)
+				rc.Close()
+				if err != nil || !bytes.HasPrefix(got, []byte{0xff, 0xd8}) {
+					t.Errorf("attachment %s after the rotation: %v", aid, err)
+				}
+			}
+			atts, err := store.Attachments(ctx, appID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, at := range atts {
+				b, err := os.ReadFile(filepath.Join(blobs, filepath.FromSlash(at.BlobKey)))
+				if err != nil || bytes.HasPrefix(b, []byte{0xff, 0xd8}) || !strings.HasPrefix(at.DataKey, "k2:") {
+					t.Errorf("%s: stored as a JPEG, or its data key not under the new key (%.3s): %v", at.BlobKey, at.DataKey, err)
+				}
+			}
 		})
+	}
+}
+
+// TestKeyInDatabaseWarning: a PostgreSQL deployment without BEIAN_SECRET_KEY
+// keeps the key in the database it protects; the server says so at start
+// and names the setting that moves it out.
+func TestKeyInDatabaseWarning(t *testing.T) {
+	for _, c := range []struct {
+		url, key string
+		warn     bool
+	}{
+		{"postgres://db/beian", "", true},
+		{"postgres://db/beian", "0101010101010101010101010101010101010101010101010101010101010101", false},
+		{"sqlite:/data/beian.db", "", false},
+	} {
+		var buf bytes.Buffer
+		warnKeyInDatabase(config.Config{DatabaseURL: c.url, SecretKey: c.key}, slog.New(slog.NewTextHandler(&buf, nil)))
+		if got := strings.Contains(buf.String(), "BEIAN_SECRET_KEY"); got != c.warn {
+			t.Errorf("%s with key %q: warned %v, want %v: %s", c.url, c.key, got, c.warn, buf.String())
+		}
 	}
 }

@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -16,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"beian/internal/api/apitest"
 	"beian/internal/clock"
 	"beian/internal/config"
 	"beian/internal/storage"
@@ -28,13 +28,14 @@ type secEnv struct {
 	st      *storage.Store
 	handler http.Handler
 	dbPath  string
-	sys     *system
+	sys     *System
 }
 
 func newSecEnv(t *testing.T) *secEnv {
 	t.Helper()
 	e := newSecEnvTB(t)
 	e.t = t
+	e.handler = apitest.Checked(t, e.handler) // every API answer as openapi.json says
 	return e
 }
 
@@ -60,14 +61,14 @@ func newSecEnvWith(t testing.TB, env map[string]string) *secEnv {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	sys, err := build(ctx, cfg, slog.New(slog.DiscardHandler), st)
+	sys, err := New(ctx, cfg, WithStore(st))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := sys.svc.EnsureAdmin(ctx, cfg.AdminEmail, cfg.AdminPassword); err != nil {
+	if _, _, err := sys.Service.EnsureAdmin(ctx, cfg.AdminEmail, cfg.AdminPassword); err != nil {
 		t.Fatal(err)
 	}
-	return &secEnv{st: st, handler: sys.handler(), sys: sys, dbPath: strings.TrimPrefix(cfg.DatabaseURL, "sqlite:")}
+	return &secEnv{st: st, handler: sys.Handler(), sys: sys, dbPath: strings.TrimPrefix(cfg.DatabaseURL, "sqlite:")}
 }
 
 type reply struct {
@@ -369,7 +370,7 @@ func TestPasswordResetTokens(t *testing.T) {
 		if r := e.do("", "POST", "/api/v1/password-resets", "", map[string]any{"email": "user@example.com"}); r.status >= 300 {
 			t.Fatalf("reset request: %d %s", r.status, r.body)
 		}
-		if _, err := e.sys.runner.RunDue(context.Background()); err != nil { // the mail job
+		if _, err := e.sys.Runner.RunDue(context.Background()); err != nil { // the mail job
 			t.Fatal(err)
 		}
 		r := e.do("", "GET", "/api/v1/admin/outbox?channel=email&to=user@example.com", admin, nil)

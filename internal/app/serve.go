@@ -56,22 +56,19 @@ func serve(ctx context.Context, cfg config.Config, stdout, stderr io.Writer) err
 	if os.Getenv("GOMEMLIMIT") == "" {
 		debug.SetMemoryLimit(200 << 20)
 	}
-	st, err := openStore(ctx, cfg, clock.Wall)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-
 	stopPprof, err := startPprof(cfg.Pprof, stderr)
 	if err != nil {
 		return err
 	}
 	defer stopPprof()
-	sys, err := build(ctx, cfg, log, st)
+	sys, err := New(ctx, cfg, WithLogger(log))
 	if err != nil {
 		return err
 	}
-	created, pw, err := sys.svc.EnsureAdmin(ctx, cfg.AdminEmail, cfg.AdminPassword)
+	defer sys.Close()
+	st := sys.Store
+	warnKeyInDatabase(cfg, log) // rekey.go
+	created, pw, err := sys.Service.EnsureAdmin(ctx, cfg.AdminEmail, cfg.AdminPassword)
 	if err != nil {
 		return fmt.Errorf("first admin: %w", err)
 	}
@@ -88,23 +85,23 @@ func serve(ctx context.Context, cfg config.Config, stdout, stderr io.Writer) err
 	}
 
 	// One overdue-alert job per hourly slot, safe on several instances.
-	if err := sys.svc.ScheduleOverdueAlerts(ctx); err != nil {
+	if err := sys.Service.ScheduleOverdueAlerts(ctx); err != nil {
 		return fmt.Errorf("overdue alerts: %w", err)
 	}
 	// One draft-expiry job per hourly slot too (workflow.md: 30 days).
-	if err := sys.svc.ScheduleDraftExpiry(ctx); err != nil {
+	if err := sys.Service.ScheduleDraftExpiry(ctx); err != nil {
 		return fmt.Errorf("draft expiry: %w", err)
 	}
 
 	// Workers drain on shutdown: Run returns after the jobs in flight finish.
 	wctx, stopWorkers := context.WithCancel(context.WithoutCancel(ctx))
 	workersDone := make(chan struct{})
-	go func() { sys.runner.Run(wctx); close(workersDone) }()
+	go func() { sys.Runner.Run(wctx); close(workersDone) }()
 	go housekeeping(wctx, sys, st, log)
 	defer func() { stopWorkers(); <-workersDone }()
 	srv := &http.Server{
 		Addr:              cfg.Addr,
-		Handler:           sys.handler(), // headers.go: security headers on every answer
+		Handler:           sys.Handler(), // headers.go: security headers on every answer
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       60 * time.Second,
 		WriteTimeout:      60 * time.Second,
@@ -136,14 +133,14 @@ func serve(ctx context.Context, cfg config.Config, stdout, stderr io.Writer) err
 
 // housekeeping removes expired sessions and reset tokens every hour,
 // sweeps orphaned attachment files, and keeps the planner's statistics current.
-func housekeeping(ctx context.Context, sys *system, st *storage.Store, log *slog.Logger) {
+func housekeeping(ctx context.Context, sys *System, st *storage.Store, log *slog.Logger) {
 	t := time.NewTicker(time.Hour)
 	defer t.Stop()
 	for {
-		if err := sys.svc.Cleanup(ctx); err != nil && ctx.Err() == nil {
+		if err := sys.Service.Cleanup(ctx); err != nil && ctx.Err() == nil {
 			log.Warn("housekeeping", "err", err)
 		}
-		if _, err := sys.svc.SweepBlobs(ctx); err != nil && ctx.Err() == nil {
+		if _, err := sys.Service.SweepBlobs(ctx); err != nil && ctx.Err() == nil {
 			log.Warn("housekeeping: sweep attachment files", "err", err)
 		}
 		if err := st.Optimize(ctx); err != nil && ctx.Err() == nil {

@@ -8,7 +8,6 @@ import (
 	"image"
 	"image/color"
 	"image/jpeg"
-	"log/slog"
 	"net/http/httptest"
 	"os"
 	"regexp"
@@ -16,8 +15,10 @@ import (
 	"testing"
 	"time"
 
+	"beian/internal/api/apitest"
 	"beian/internal/clock"
 	"beian/internal/config"
+	"beian/internal/examples"
 	"beian/internal/filing"
 	"beian/internal/ident"
 	"beian/internal/service"
@@ -38,7 +39,7 @@ const tourPassword = "Tour-pass-2026"
 type tour struct {
 	t   testing.TB
 	ctx context.Context
-	sys *system
+	sys *System
 	st  *storage.Store
 	srv *httptest.Server
 	cfg config.Config
@@ -77,15 +78,15 @@ func newTour(t testing.TB) *tour {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	sys, err := build(ctx, cfg, slog.New(slog.DiscardHandler), st)
+	sys, err := New(ctx, cfg, WithStore(st))
 	if err != nil {
 		t.Fatal(err)
 	}
 	tr := &tour{t: t, ctx: ctx, sys: sys, st: st, cfg: cfg, tokens: map[string]string{}, apps: map[string]string{}, scan: scanJPEG(t)}
-	tr.srv = httptest.NewServer(sys.handler())
+	tr.srv = httptest.NewServer(apitest.Checked(t, sys.Handler()))
 	t.Cleanup(tr.srv.Close)
 
-	if _, _, err := sys.svc.EnsureAdmin(ctx, "admin@beian.test", tourPassword); err != nil {
+	if _, _, err := sys.Service.EnsureAdmin(ctx, "admin@beian.test", tourPassword); err != nil {
 		t.Fatal(err)
 	}
 	tr.admin = tr.login("admin@beian.test")
@@ -105,7 +106,7 @@ func (tr *tour) must(err error, what string) {
 
 func (tr *tour) login(email string) *service.Account {
 	tr.t.Helper()
-	s, err := tr.sys.svc.Login(tr.ctx, email, tourPassword, "127.0.0.1")
+	s, err := tr.sys.Service.Login(tr.ctx, email, tourPassword, "127.0.0.1")
 	tr.must(err, "login "+email)
 	tr.tokens[email] = s.Token
 	return s.Account
@@ -113,14 +114,14 @@ func (tr *tour) login(email string) *service.Account {
 
 func (tr *tour) register(email, phone, name string) *service.Account {
 	tr.t.Helper()
-	_, err := tr.sys.svc.Register(tr.ctx, service.RegisterInput{Email: email, Phone: phone, Password: tourPassword, Name: name})
+	_, err := tr.sys.Service.Register(tr.ctx, service.RegisterInput{Email: email, Phone: phone, Password: tourPassword, Name: name})
 	tr.must(err, "register "+email)
 	return tr.login(email)
 }
 
 func (tr *tour) staff(email, phone, name, role string) *service.Account {
 	tr.t.Helper()
-	_, err := tr.sys.svc.CreateStaff(tr.ctx, tr.admin, service.RegisterInput{Email: email, Phone: phone, Password: tourPassword, Name: name}, role)
+	_, err := tr.sys.Service.CreateStaff(tr.ctx, tr.admin, service.RegisterInput{Email: email, Phone: phone, Password: tourPassword, Name: name}, role)
 	tr.must(err, "staff "+email)
 	return tr.login(email)
 }
@@ -129,7 +130,7 @@ func (tr *tour) staff(email, phone, name, role string) *service.Account {
 func (tr *tour) drain() {
 	tr.t.Helper()
 	for range 50 {
-		n, err := tr.sys.runner.RunDue(tr.ctx)
+		n, err := tr.sys.Runner.RunDue(tr.ctx)
 		tr.must(err, "jobs")
 		if n == 0 {
 			return
@@ -169,11 +170,10 @@ func (tr *tour) document(individual bool) (filing.Document, string) {
 	tr.t.Helper()
 	tr.n++
 	n := tr.n
-	file := "../api/testdata/enterprise-first-filing.json"
+	raw, err := examples.Read(examples.Enterprise)
 	if individual {
-		file = "../api/testdata/validate-individual.json"
+		raw, err = os.ReadFile("../api/testdata/validate-individual.json")
 	}
-	raw, err := os.ReadFile(file)
 	tr.must(err, "example")
 	var doc filing.Document
 	tr.must(json.Unmarshal(raw, &doc), "example")
@@ -204,13 +204,13 @@ func (tr *tour) document(individual bool) (filing.Document, string) {
 func (tr *tour) draft(acc *service.Account, individual, full bool) string {
 	tr.t.Helper()
 	doc, domain := tr.document(individual)
-	app, err := tr.sys.svc.CreateApplication(tr.ctx, acc, service.CreateInput{Domain: domain, CertType: doc.Subject.CertType, CertNumber: doc.Subject.CertNumber})
+	app, err := tr.sys.Service.CreateApplication(tr.ctx, acc, service.CreateInput{Domain: domain, CertType: doc.Subject.CertType, CertNumber: doc.Subject.CertNumber})
 	tr.must(err, "create "+domain)
 	if !full {
 		return app.ID
 	}
 	doc.Flow = app.Flow
-	app, err = tr.sys.svc.SaveDocument(tr.ctx, acc, app.ID, doc)
+	app, err = tr.sys.Service.SaveDocument(tr.ctx, acc, app.ID, doc)
 	tr.must(err, "save "+domain)
 	tr.attach(acc, app)
 	return app.ID
@@ -221,7 +221,7 @@ var attachmentPath = regexp.MustCompile(`^attachments\.([a-z_]+)(?:\[([0-9]+)\])
 // attach uploads every attachment the application still misses.
 func (tr *tour) attach(acc *service.Account, app *service.Application) {
 	tr.t.Helper()
-	for _, v := range tr.sys.svc.Missing(app) {
+	for _, v := range tr.sys.Service.Missing(app) {
 		m := attachmentPath.FindStringSubmatch(v.Field)
 		if m == nil {
 			tr.t.Fatalf("%s: %s %s", app.ID, v.Field, v.Message.ZH)
@@ -233,27 +233,27 @@ func (tr *tour) attach(acc *service.Account, app *service.Application) {
 		if in.Kind == "verification_form" {
 			in.SignedOn = workdays.Date(tr.st.Now())
 		}
-		_, err := tr.sys.svc.AddAttachment(tr.ctx, acc, app.ID, in)
+		_, err := tr.sys.Service.AddAttachment(tr.ctx, acc, app.ID, in)
 		tr.must(err, "upload "+v.Field)
 	}
 }
 
 func (tr *tour) get(acc *service.Account, id string) *service.Application {
 	tr.t.Helper()
-	app, err := tr.sys.svc.GetApplication(tr.ctx, acc, id)
+	app, err := tr.sys.Service.GetApplication(tr.ctx, acc, id)
 	tr.must(err, "get "+id)
 	return app
 }
 
 func (tr *tour) submit(acc *service.Account, id string) {
 	tr.t.Helper()
-	_, err := tr.sys.svc.Submit(tr.ctx, acc, id)
+	_, err := tr.sys.Service.Submit(tr.ctx, acc, id)
 	tr.must(err, "submit "+id)
 }
 
 func (tr *tour) decide(id, decision string, reasons ...filing.Reason) {
 	tr.t.Helper()
-	_, err := tr.sys.svc.Decide(tr.ctx, tr.reviewer, id, service.DecisionInput{Decision: decision, Reasons: reasons})
+	_, err := tr.sys.Service.Decide(tr.ctx, tr.reviewer, id, service.DecisionInput{Decision: decision, Reasons: reasons})
 	tr.must(err, decision+" "+id)
 }
 
@@ -269,19 +269,19 @@ func (tr *tour) workday() string {
 
 func (tr *tour) verify(acc *service.Account, id string) {
 	tr.t.Helper()
-	_, err := tr.sys.svc.ChooseVerification(tr.ctx, acc, id, service.VerificationInput{Method: service.VerifyOnsite, Office: "beijing", Date: tr.workday()})
+	_, err := tr.sys.Service.ChooseVerification(tr.ctx, acc, id, service.VerificationInput{Method: service.VerifyOnsite, Office: "beijing", Date: tr.workday()})
 	tr.must(err, "verification "+id)
 }
 
 func (tr *tour) received(id string) {
 	tr.t.Helper()
-	_, err := tr.sys.svc.MaterialsReceived(tr.ctx, tr.reviewer, id, "面签完成")
+	_, err := tr.sys.Service.MaterialsReceived(tr.ctx, tr.reviewer, id, "面签完成")
 	tr.must(err, "received "+id)
 }
 
 func (tr *tour) toBureau(id string) {
 	tr.t.Helper()
-	_, err := tr.sys.svc.SubmitToBureau(tr.ctx, tr.reviewer, id)
+	_, err := tr.sys.Service.SubmitToBureau(tr.ctx, tr.reviewer, id)
 	tr.must(err, "to the bureau "+id)
 	tr.drain()
 }
@@ -302,7 +302,7 @@ func (tr *tour) confirmSMS(acc *service.Account, id string) {
 			continue
 		}
 		seen[p.Mobile] = true
-		msgs, err := tr.sys.svc.Outbox(tr.ctx, tr.admin, service.OutboxQuery{Channel: "sms", To: p.Mobile, Limit: 1})
+		msgs, err := tr.sys.Service.Outbox(tr.ctx, tr.admin, service.OutboxQuery{Channel: "sms", To: p.Mobile, Limit: 1})
 		tr.must(err, "outbox")
 		if len(msgs) == 0 {
 			continue // this leader gets no code in this flow
@@ -311,7 +311,7 @@ func (tr *tour) confirmSMS(acc *service.Account, id string) {
 		if m == nil {
 			tr.t.Fatalf("no code in %q", msgs[0].Body)
 		}
-		_, err = tr.sys.svc.ConfirmSMS(tr.ctx, acc, id, service.SMSInput{Mobile: p.Mobile, CertLast6: p.CertNumber[len(p.CertNumber)-6:], Code: m[1]})
+		_, err = tr.sys.Service.ConfirmSMS(tr.ctx, acc, id, service.SMSInput{Mobile: p.Mobile, CertLast6: p.CertNumber[len(p.CertNumber)-6:], Code: m[1]})
 		tr.must(err, "confirm sms "+id)
 	}
 	tr.drain()
@@ -323,7 +323,7 @@ func (tr *tour) bureau(id string, approve bool, reason string) {
 	if approve {
 		decision = "approve"
 	}
-	_, err := tr.sys.svc.BureauDecide(tr.ctx, tr.admin, id, service.BureauDecisionInput{Decision: decision, Reason: reason})
+	_, err := tr.sys.Service.BureauDecide(tr.ctx, tr.admin, id, service.BureauDecisionInput{Decision: decision, Reason: reason})
 	tr.must(err, "bureau decides "+id)
 	tr.drain()
 }
@@ -360,15 +360,15 @@ func (tr *tour) fromRecord(acc *service.Account, flow, record string, edit func(
 	var app *service.Application
 	var err error
 	if strings.HasPrefix(flow, "cancel_") {
-		app, err = tr.sys.svc.StartCancellation(tr.ctx, acc, flow, record, "网站停止运营")
+		app, err = tr.sys.Service.StartCancellation(tr.ctx, acc, flow, record, "网站停止运营")
 	} else {
-		app, err = tr.sys.svc.CreateApplication(tr.ctx, acc, service.CreateInput{Flow: flow, Record: record})
+		app, err = tr.sys.Service.CreateApplication(tr.ctx, acc, service.CreateInput{Flow: flow, Record: record})
 	}
 	tr.must(err, flow+" "+record)
 	if edit != nil {
 		doc := app.Document
 		edit(&doc)
-		app, err = tr.sys.svc.SaveDocument(tr.ctx, acc, app.ID, doc)
+		app, err = tr.sys.Service.SaveDocument(tr.ctx, acc, app.ID, doc)
 		tr.must(err, "save "+flow)
 		tr.attach(acc, app)
 	}
@@ -422,10 +422,10 @@ func (tr *tour) makeApplications() {
 	tr.keep("draft-fresh", tr.draft(b, false, false))
 	tr.keep("draft", tr.draft(a, false, true))
 	tr.keep("individual-draft", tr.draft(b, true, true))
-	nw, err := tr.sys.svc.CreateApplication(tr.ctx, a, service.CreateInput{Domain: "xinghe-new.cn", CertType: "business_license", CertNumber: "91110108MA01XK3NX8"})
+	nw, err := tr.sys.Service.CreateApplication(tr.ctx, a, service.CreateInput{Domain: "xinghe-new.cn", CertType: "business_license", CertNumber: "91110108MA01XK3NX8"})
 	tr.must(err, "new website")
 	tr.keep("new_website-draft", nw.ID)
-	na, err := tr.sys.svc.CreateApplication(tr.ctx, b, service.CreateInput{Domain: "chengming-docs.cn", CertType: "business_license", CertNumber: "91310115MA1H7Q2R7C"})
+	na, err := tr.sys.Service.CreateApplication(tr.ctx, b, service.CreateInput{Domain: "chengming-docs.cn", CertType: "business_license", CertNumber: "91310115MA1H7Q2R7C"})
 	tr.must(err, "new access")
 	tr.keep("new_access-draft", na.ID)
 
@@ -439,6 +439,25 @@ func (tr *tour) makeApplications() {
 	tr.decide(id, "reject", filing.Reason{Field: "subject.mailing_address", Message: "通讯地址请具体到门牌号"},
 		filing.Reason{Field: "attachments.subject_certificate", Message: "请上传营业执照彩色扫描件"})
 	tr.keep("initial_rejected", id)
+
+	// Rejected, corrected (a field and a replaced attachment), resubmitted.
+	id = tr.draft(a, false, true)
+	tr.submit(a, id)
+	tr.decide(id, "reject", filing.Reason{Field: "subject.mailing_address", Message: "通讯地址请具体到门牌号"},
+		filing.Reason{Field: "attachments.subject_certificate", Message: "请上传营业执照彩色扫描件"})
+	app := tr.get(a, id)
+	doc := app.Document
+	doc.Subject.MailingAddress += "（东门）"
+	_, err = tr.sys.Service.SaveDocument(tr.ctx, a, id, doc)
+	tr.must(err, "correct")
+	for _, at := range app.Attachments {
+		if at.Kind == "subject_certificate" {
+			tr.must(tr.sys.Service.DeleteAttachment(tr.ctx, a, id, at.ID), "delete")
+		}
+	}
+	tr.attach(a, tr.get(a, id))
+	tr.submit(a, id)
+	tr.keep("resubmitted", id)
 
 	id = tr.draft(a, false, true)
 	tr.submit(a, id)
@@ -478,7 +497,7 @@ func (tr *tour) makeApplications() {
 	tr.through(a, id)
 	leader := tr.get(a, id).Document.Subject.Leader
 	for range 5 {
-		tr.sys.svc.ConfirmSMS(tr.ctx, a, id, service.SMSInput{Mobile: leader.Mobile, CertLast6: leader.CertNumber[len(leader.CertNumber)-6:], Code: "000000"})
+		tr.sys.Service.ConfirmSMS(tr.ctx, a, id, service.SMSInput{Mobile: leader.Mobile, CertLast6: leader.CertNumber[len(leader.CertNumber)-6:], Code: "000000"})
 	}
 	tr.drain()
 	tr.keep("sms_returned", id)
@@ -498,7 +517,7 @@ func (tr *tour) makeApplications() {
 
 	id = tr.draft(b, false, true)
 	tr.submit(b, id)
-	_, err = tr.sys.svc.Withdraw(tr.ctx, b, id)
+	_, err = tr.sys.Service.Withdraw(tr.ctx, b, id)
 	tr.must(err, "withdraw")
 	tr.keep("withdrawn", id)
 	tr.drain()
@@ -506,7 +525,7 @@ func (tr *tour) makeApplications() {
 
 // owner is the applicant account of a tour application.
 func (tr *tour) owner(label string) *service.Account {
-	app, err := tr.sys.svc.GetApplication(tr.ctx, tr.applicant, tr.apps[label])
+	app, err := tr.sys.Service.GetApplication(tr.ctx, tr.applicant, tr.apps[label])
 	if err == nil && app != nil {
 		return tr.applicant
 	}
@@ -526,7 +545,7 @@ func TestTourStates(t *testing.T) {
 		"new_website-draft": "draft", "new_access-draft": "draft", "initial_review": "initial_review", "initial_rejected": "initial_rejected",
 		"verification": "verification", "materials_rejected": "materials_rejected", "material_review": "material_review",
 		"ready_for_bureau": "ready_for_bureau", "bureau_sms": "bureau_sms", "sms_returned": "sms_returned",
-		"bureau_review": "bureau_review", "bureau_rejected": "bureau_rejected", "withdrawn": "withdrawn",
+		"bureau_review": "bureau_review", "bureau_rejected": "bureau_rejected", "withdrawn": "withdrawn", "resubmitted": "initial_review",
 	}
 	for label, situation := range want {
 		app := tr.get(tr.owner(label), tr.apps[label])

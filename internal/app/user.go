@@ -6,9 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"log/slog"
 
-	"beian/internal/clock"
 	"beian/internal/config"
 	"beian/internal/fault"
 	"beian/internal/filing"
@@ -31,16 +29,12 @@ func userCmd(ctx context.Context, cfg config.Config, args []string, stdout io.Wr
 	if err := fs.Parse(args[1:]); err != nil {
 		return fmt.Errorf("user add: %w", err)
 	}
-	st, err := openStore(ctx, cfg, clock.Wall)
+	sys, err := New(ctx, cfg)
 	if err != nil {
 		return err
 	}
-	defer st.Close()
-	sys, err := build(ctx, cfg, slog.New(slog.DiscardHandler), st)
-	if err != nil {
-		return err
-	}
-	a, err := sys.svc.CreateStaff(ctx, nil, in, *role)
+	defer sys.Close()
+	a, err := sys.Service.CreateStaff(ctx, nil, in, *role)
 	if err != nil {
 		var he *fault.Error
 		if errors.As(err, &he) {

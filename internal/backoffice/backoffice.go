@@ -23,6 +23,7 @@ import (
 	"beian/internal/httpx"
 	"beian/internal/middleware"
 	"beian/internal/service"
+	"beian/internal/words"
 	"beian/internal/workdays"
 )
 
@@ -95,11 +96,13 @@ func (b *Backoffice) Routes(mux *http.ServeMux) {
 	h("GET /admin/{$}", b.adminHome)
 	h("GET /admin/staff", b.staff)
 	h("POST /admin/staff", b.createStaff)
+	h("POST /admin/staff/{id}/{action}", b.staffAction)
 	h("GET /admin/outbox", b.outbox)
 	h("GET /admin/audit", b.audit)
 	h("GET /admin/audit.csv", b.auditCSV)
 	h("GET /admin/bureau", b.bureau)
 	h("POST /admin/bureau/applications/{id}/decision", b.bureauDecision)
+	h("POST /admin/bureau/outcomes", b.bureauImport)
 	// Anything else under the two prefixes is a 404 of the back office.
 	h("/review/", func(http.ResponseWriter, *http.Request) error { return fault.NewNotFound() })
 	h("/admin/", func(http.ResponseWriter, *http.Request) error { return fault.NewNotFound() })
@@ -159,7 +162,7 @@ func (b *Backoffice) newPage(r *http.Request, title, nav string, data any) *page
 	p.Title = p.T(title)
 	p.CSRF = middleware.SessionToken(r)
 	if f := r.URL.Query().Get("done"); f != "" {
-		if _, ok := catalog["done."+f]; ok {
+		if words.Has("done." + f) {
 			p.Flash = p.T("done." + f)
 		}
 	}

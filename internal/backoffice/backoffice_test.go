@@ -1,38 +1,38 @@
-package backoffice
+package backoffice_test
 
 import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"image"
 	"image/color"
 	"image/jpeg"
 	"io"
-	"log/slog"
+	"mime/multipart"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
 	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
 
-	"beian/internal/blob"
 	"beian/internal/bureau"
 	"beian/internal/clock"
-	"beian/internal/config"
+	"beian/internal/examples"
 	"beian/internal/filing"
 	"beian/internal/jobs"
 	"beian/internal/middleware"
 	"beian/internal/notify"
-	"beian/internal/pii"
-	"beian/internal/rules"
 	"beian/internal/service"
 	"beian/internal/storage"
 	"beian/internal/storage/storagetest"
-	"beian/internal/web"
+	"beian/internal/testkit"
+	"beian/internal/words"
 	"beian/internal/workdays"
 )
 
@@ -75,64 +75,26 @@ func besideField(page, name, msg string) bool {
 
 func newHarness(t testing.TB, withBureau ...bool) *harness {
 	t.Helper()
-	st := storagetest.Open(t)["sqlite"]
-	cfg := config.Config{Provider: config.DefaultProvider(), BaseURL: "http://127.0.0.1"}
-	seal, err := pii.New(bytes.Repeat([]byte{3}, 32))
-	if err != nil {
-		t.Fatal(err)
-	}
-	val, err := rules.New(cfg.Provider)
-	if err != nil {
-		t.Fatal(err)
-	}
-	blobs, err := blob.NewLocal(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	notifier, err := notify.New(cfg, st, seal)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var bu bureau.Bureau
-	var sim *bureau.Simulator
+	mode := bureau.ModeAuto
 	if len(withBureau) > 0 && withBureau[0] {
-		cal, _ := workdays.New(nil)
-		sim, err = bureau.NewSimulator(bureau.Options{Store: st, Sealer: seal, Calendar: cal, Notifier: notifier, Mode: bureau.ModeManual, Log: log})
-		if err != nil {
-			t.Fatal(err)
-		}
-		bu = sim
+		mode = bureau.ModeManual
 	}
-	deps := service.Deps{Store: st, Sealer: seal, Rules: val, Blobs: blobs, Config: cfg, Log: log, Now: st.Now, Bureau: bu}
-	if sim != nil {
-		deps.BureauMode, deps.SMS, deps.Console = bureau.ModeManual, sim, sim
+	return newHarnessMode(t, mode)
+}
+
+// newHarnessMode is Beian as production wires it (testkit), with the
+// bureau of mode, served on loopback, on the database of BEIAN_DB (see
+// eachDB) or SQLite.
+func newHarnessMode(t testing.TB, mode string, dbURL ...string) *harness {
+	t.Helper()
+	opts := []testkit.Option{testkit.Env("BEIAN_BUREAU_MODE", mode), testkit.Env("BEIAN_BASE_URL", "http://127.0.0.1")}
+	if len(dbURL) > 0 {
+		opts = append(opts, testkit.DB(dbURL[0]))
 	}
-	svc := service.New(deps)
-	runner := &jobs.Runner{Store: st, Log: log, Handlers: notifier.Handlers()}
-	for k, h := range svc.Handlers() {
-		runner.Handlers[k] = h
-	}
-	if sim != nil {
-		sim.Outcomes = svc
-		for k, h := range sim.Handlers() {
-			runner.Handlers[k] = h
-		}
-	}
-	wb, err := web.New(web.Deps{Service: svc, Config: cfg, Log: log, Now: st.Now})
-	if err != nil {
-		t.Fatal(err)
-	}
-	bo, err := New(Deps{Service: svc, Log: log})
-	if err != nil {
-		t.Fatal(err)
-	}
-	mux := http.NewServeMux()
-	wb.Routes(mux)
-	bo.Routes(mux)
-	srv := httptest.NewServer(mux)
+	k := testkit.New(t, opts...)
+	srv := httptest.NewServer(k.Handler())
 	t.Cleanup(srv.Close)
-	return &harness{t: t, srv: srv, svc: svc, st: st, runner: runner, notifier: notifier}
+	return &harness{t: t, srv: srv, svc: k.Service, st: k.Store, runner: k.Runner, notifier: k.Notifier}
 }
 
 func testJPEG(t testing.TB) []byte {
@@ -155,10 +117,7 @@ func (h *harness) submitted(email string) (*service.Session, string) {
 	t := h.t
 	t.Helper()
 	ctx := context.Background()
-	b, err := os.ReadFile("../api/testdata/enterprise-first-filing.json")
-	if err != nil {
-		t.Fatal(err)
-	}
+	b := examples.MustRead(examples.Enterprise)
 	var doc filing.Document
 	if err := json.Unmarshal(b, &doc); err != nil {
 		t.Fatal(err)
@@ -277,100 +236,170 @@ func (c *client) post(path string, form url.Values, withCSRF bool) answer {
 // field-level rejection reaches the applicant's form beside that field;
 // admin pages are for admins.
 func TestBackOffice(t *testing.T) {
-	h := newHarness(t)
-	applicant, id := h.submitted("zhao@example.com")
-	rev := h.staff("rev@example.com", service.RoleReviewer)
-	adm := h.staff("adm@example.com", service.RoleAdmin)
+	for name, dbURL := range storagetest.URLs(t) {
+		t.Run(name, func(t *testing.T) {
+			h := newHarnessMode(t, bureau.ModeAuto, dbURL)
+			applicant, id := h.submitted("zhao@example.com")
+			rev := h.staff("rev@example.com", service.RoleReviewer)
+			adm := h.staff("adm@example.com", service.RoleAdmin)
 
-	anon, app, rc, ac := h.client(""), h.client(applicant.Token), h.client(rev.Token), h.client(adm.Token)
-	if a := anon.get("/review"); a.status != http.StatusSeeOther || a.header.Get("Location") != "/login?next=%2Freview" {
-		t.Errorf("anonymous: %d %s", a.status, a.header.Get("Location"))
-	}
-	for _, p := range []string{"/review", "/review/applications/" + id, "/admin/outbox", "/admin/audit", "/admin/staff"} {
-		if a := app.get(p); a.status != http.StatusNotFound || strings.Contains(a.body, "审核队列") {
-			t.Errorf("applicant GET %s: %d", p, a.status)
-		}
-	}
-	if a := app.post("/review/applications/"+id+"/decision", url.Values{"decision": {"approve"}}, true); a.status != http.StatusNotFound {
-		t.Errorf("applicant deciding: %d", a.status)
-	}
+			anon, app, rc, ac := h.client(""), h.client(applicant.Token), h.client(rev.Token), h.client(adm.Token)
+			if a := anon.get("/review"); a.status != http.StatusSeeOther || a.header.Get("Location") != "/login?next=%2Freview" {
+				t.Errorf("anonymous: %d %s", a.status, a.header.Get("Location"))
+			}
+			for _, p := range []string{"/review", "/review/applications/" + id, "/admin/outbox", "/admin/audit", "/admin/staff"} {
+				if a := app.get(p); a.status != http.StatusNotFound || strings.Contains(a.body, "审核队列") {
+					t.Errorf("applicant GET %s: %d", p, a.status)
+				}
+			}
+			if a := app.post("/review/applications/"+id+"/decision", url.Values{"decision": {"approve"}}, true); a.status != http.StatusNotFound {
+				t.Errorf("applicant deciding: %d", a.status)
+			}
 
-	// The queue lists the application with its due time.
-	q := rc.get("/review")
-	if q.status != 200 || !strings.Contains(q.body, `data-id="`+id+`"`) || !strings.Contains(q.body, "杭州示例网络科技有限公司") {
-		t.Fatalf("queue: %d\n%s", q.status, q.body)
-	}
-	if a := rc.get("/review?province=110000"); strings.Contains(a.body, `data-id="`+id+`"`) {
-		t.Errorf("province filter ignored")
-	}
-	view := rc.get("/review/applications/" + id)
-	if view.status != 200 || !strings.Contains(view.body, `<option value="websites[0].name"`) || !strings.Contains(view.body, "13805815678") {
-		t.Fatalf("application view: %d\n%.3000s", view.status, view.body)
-	}
-	thumb := regexp.MustCompile(`<img src="(/review/applications/[^"]+/attachments/[^"]+)"`).FindStringSubmatch(view.body)
-	if thumb == nil {
-		t.Fatalf("no attachment thumbnails")
-	}
-	if a := rc.get(thumb[1]); a.status != 200 || a.header.Get("Content-Type") != "image/jpeg" || !strings.HasPrefix(a.body, "\xff\xd8") {
-		t.Errorf("thumbnail: %d %s", a.status, a.header.Get("Content-Type"))
-	}
-	if a := app.get(thumb[1]); a.status != http.StatusNotFound {
-		t.Errorf("applicant through the back office: %d", a.status)
-	}
+			// The queue lists the application with its due time.
+			q := rc.get("/review")
+			if q.status != 200 || !strings.Contains(q.body, `data-id="`+id+`"`) || !strings.Contains(q.body, "杭州示例网络科技有限公司") {
+				t.Fatalf("queue: %d\n%s", q.status, q.body)
+			}
+			if a := rc.get("/review?province=110000"); strings.Contains(a.body, `data-id="`+id+`"`) {
+				t.Errorf("province filter ignored")
+			}
+			view := rc.get("/review/applications/" + id)
+			if view.status != 200 || !strings.Contains(view.body, `<option value="websites[0].name"`) || !strings.Contains(view.body, "13805815678") {
+				t.Fatalf("application view: %d\n%.3000s", view.status, view.body)
+			}
+			thumb := regexp.MustCompile(`<img src="(/review/applications/[^"]+/attachments/[^"]+)"`).FindStringSubmatch(view.body)
+			if thumb == nil {
+				t.Fatalf("no attachment thumbnails")
+			}
+			if a := rc.get(thumb[1]); a.status != 200 || a.header.Get("Content-Type") != "image/jpeg" || !strings.HasPrefix(a.body, "\xff\xd8") {
+				t.Errorf("thumbnail: %d %s", a.status, a.header.Get("Content-Type"))
+			}
+			if a := app.get(thumb[1]); a.status != http.StatusNotFound {
+				t.Errorf("applicant through the back office: %d", a.status)
+			}
 
-	// CSRF, and a rejection without reasons.
-	if a := rc.post("/review/applications/"+id+"/decision", url.Values{"decision": {"reject"}}, false); a.status != http.StatusForbidden {
-		t.Errorf("no CSRF token: %d", a.status)
-	}
-	if a := rc.post("/review/applications/"+id+"/decision", url.Values{"decision": {"reject"}, "reason_field": {""}, "reason_message": {""}}, true); a.status != http.StatusUnprocessableEntity || !strings.Contains(a.body, `id="decision-error"`) {
-		t.Errorf("reject without reasons: %d", a.status)
-	}
-	reason := "网站名称请与网站实际内容一致"
-	a := rc.post("/review/applications/"+id+"/decision", url.Values{"decision": {"reject"},
-		"reason_field": {"websites[0].name", ""}, "reason_rule": {"website.name.content", ""}, "reason_message": {reason, ""}}, true)
-	if a.status != http.StatusSeeOther {
-		t.Fatalf("reject: %d\n%.2000s", a.status, a.body)
-	}
-	got, err := h.svc.GetApplication(context.Background(), applicant.Account, id)
-	if err != nil || got.State != "initial_rejected" || len(got.Rejection) != 1 || got.Rejection[0].Field != "websites[0].name" {
-		t.Fatalf("after the rejection: %v %+v", err, got)
-	}
-	// The applicant's form shows the reason beside the field.
-	step := app.get("/applications/" + id + "/websites")
-	if !besideField(step.body, "websites[0].name", reason) {
-		t.Errorf("the reason is not beside websites[0].name:\n%.4000s", step.body)
-	}
+			// CSRF, and a rejection without reasons.
+			if a := rc.post("/review/applications/"+id+"/decision", url.Values{"decision": {"reject"}}, false); a.status != http.StatusForbidden {
+				t.Errorf("no CSRF token: %d", a.status)
+			}
+			if a := rc.post("/review/applications/"+id+"/decision", url.Values{"decision": {"reject"}, "reason_field": {""}, "reason_message": {""}}, true); a.status != http.StatusUnprocessableEntity || !strings.Contains(a.body, `id="decision-error"`) {
+				t.Errorf("reject without reasons: %d", a.status)
+			}
+			reason := "网站名称请与网站实际内容一致"
+			a := rc.post("/review/applications/"+id+"/decision", url.Values{"decision": {"reject"},
+				"reason_field": {"websites[0].name", ""}, "reason_rule": {"website.name.content", ""}, "reason_message": {reason, ""}}, true)
+			if a.status != http.StatusSeeOther {
+				t.Fatalf("reject: %d\n%.2000s", a.status, a.body)
+			}
+			got, err := h.svc.GetApplication(context.Background(), applicant.Account, id)
+			if err != nil || got.State != "initial_rejected" || len(got.Rejection) != 1 || got.Rejection[0].Field != "websites[0].name" {
+				t.Fatalf("after the rejection: %v %+v", err, got)
+			}
+			// The applicant's form shows the reason beside the field.
+			step := app.get("/applications/" + id + "/websites")
+			if !besideField(step.body, "websites[0].name", reason) {
+				t.Errorf("the reason is not beside websites[0].name:\n%.4000s", step.body)
+			}
 
-	// Admin pages: reviewers 403, admins see masked recipients, audit CSV.
-	if a := rc.get("/admin/outbox"); a.status != http.StatusForbidden {
-		t.Errorf("reviewer on the outbox: %d", a.status)
-	}
-	if err := h.drain(); err != nil {
-		t.Fatal(err)
-	}
-	ob := ac.get("/admin/outbox?channel=email&to=zhao@example.com")
-	if ob.status != 200 || !strings.Contains(ob.body, "备案申请") || strings.Contains(ob.body, "zhao@example.com</td>") {
-		t.Errorf("outbox: %d\n%.2000s", ob.status, ob.body)
-	}
-	csv := ac.get("/admin/audit.csv?object_id=" + id)
-	if csv.status != 200 || !strings.HasPrefix(csv.body, "at,actor_id") || !strings.Contains(csv.body, "application.read") || !strings.Contains(csv.body, "application.reject") {
-		t.Errorf("audit csv: %d\n%s", csv.status, csv.body)
-	}
-	if a := ac.post("/admin/staff", url.Values{"email": {"rev2@example.com"}, "password": {"Staff-pass-2026"}, "name": {"新审核员"}, "role": {"reviewer"}}, true); a.status != http.StatusSeeOther {
-		t.Errorf("create staff: %d\n%.1000s", a.status, a.body)
-	}
-	if a := ac.get("/admin/staff"); !strings.Contains(a.body, "rev2@example.com") {
-		t.Errorf("new staff not listed")
-	}
-	if a := ac.get("/admin/bureau"); a.status != http.StatusNotFound {
-		t.Errorf("no simulator configured: %d", a.status)
+			// Admin pages: reviewers 403, admins see masked recipients, audit CSV.
+			if a := rc.get("/admin/outbox"); a.status != http.StatusForbidden {
+				t.Errorf("reviewer on the outbox: %d", a.status)
+			}
+			if err := h.drain(); err != nil {
+				t.Fatal(err)
+			}
+			ob := ac.get("/admin/outbox?channel=email&to=zhao@example.com")
+			if ob.status != 200 || !strings.Contains(ob.body, "备案申请") || strings.Contains(ob.body, "zhao@example.com</td>") {
+				t.Errorf("outbox: %d\n%.2000s", ob.status, ob.body)
+			}
+			csv := ac.get("/admin/audit.csv?object_id=" + id)
+			if csv.status != 200 || !strings.HasPrefix(csv.body, "at,actor_id") || !strings.Contains(csv.body, "application.read") || !strings.Contains(csv.body, "application.reject") {
+				t.Errorf("audit csv: %d\n%s", csv.status, csv.body)
+			}
+			if a := ac.post("/admin/staff", url.Values{"email": {"rev2@example.com"}, "password": {"Staff-pass-2026"}, "name": {"新审核员"}, "role": {"reviewer"}}, true); a.status != http.StatusSeeOther {
+				t.Errorf("create staff: %d\n%.1000s", a.status, a.body)
+			}
+			if a := ac.get("/admin/staff"); !strings.Contains(a.body, "rev2@example.com") {
+				t.Errorf("new staff not listed")
+			}
+			// The bureau simulator (auto mode) is wired as in production: its console is an admin's page.
+			if a := ac.get("/admin/bureau"); a.status != http.StatusOK {
+				t.Errorf("the simulator's console: %d", a.status)
+			}
+			if a := rc.get("/admin/bureau"); a.status != http.StatusForbidden && a.status != http.StatusNotFound {
+				t.Errorf("a reviewer on the simulator's console: %d", a.status)
+			}
+		})
 	}
 }
 
 // TestBureauConsole: the admin decides as the simulated bureau (manual
 // mode) in the console; the application is approved with its numbers.
 func TestBureauConsole(t *testing.T) {
-	h := newHarness(t, true)
+	for name, dbURL := range storagetest.URLs(t) {
+		t.Run(name, func(t *testing.T) {
+			h := newHarnessMode(t, bureau.ModeManual, dbURL)
+			ctx := context.Background()
+			applicant, id := h.submitted("zhao@example.com")
+			rev := h.staff("rev@example.com", service.RoleReviewer)
+			adm := h.staff("adm@example.com", service.RoleAdmin)
+			if _, err := h.svc.Decide(ctx, rev.Account, id, service.DecisionInput{Decision: "approve"}); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := h.svc.ChooseVerification(ctx, applicant.Account, id, service.VerificationInput{Method: "mail", TrackingNumber: "SF0000111122"}); err != nil {
+				t.Fatal(err)
+			}
+			rc, ac := h.client(rev.Token), h.client(adm.Token)
+			if a := rc.post("/review/applications/"+id+"/materials-received", url.Values{"note": {"已签收"}}, true); a.status != http.StatusSeeOther {
+				t.Fatalf("materials received: %d %.1000s", a.status, a.body)
+			}
+			if a := rc.post("/review/applications/"+id+"/decision", url.Values{"decision": {"approve"}}, true); a.status != http.StatusSeeOther {
+				t.Fatalf("approve materials: %d", a.status)
+			}
+			if a := rc.post("/review/applications/"+id+"/submit-to-bureau", url.Values{}, true); a.status != http.StatusSeeOther {
+				t.Fatalf("submit to bureau: %d %.1000s", a.status, a.body)
+			}
+			if err := h.drain(); err != nil {
+				t.Fatal(err)
+			}
+			msgs, err := h.notifier.Outbox.List(ctx, notify.OutboxQuery{Channel: notify.SMS, To: "13805815678"})
+			if err != nil || len(msgs) != 1 {
+				t.Fatalf("sms: %v %v", err, msgs)
+			}
+			code := regexp.MustCompile(`[0-9]{6}`).FindString(msgs[0].Body)
+			if _, err := h.svc.ConfirmSMS(ctx, applicant.Account, id, service.SMSInput{Mobile: "13805815678", CertLast6: "143281", Code: code}); err != nil {
+				t.Fatal(err)
+			}
+			if a := rc.get("/admin/bureau"); a.status != http.StatusForbidden {
+				t.Errorf("reviewer in the console: %d", a.status)
+			}
+			page := ac.get("/admin/bureau")
+			if page.status != 200 || !strings.Contains(page.body, "/admin/bureau/applications/"+id+"/decision") || !strings.Contains(page.body, "manual") {
+				t.Fatalf("console: %d\n%.2000s", page.status, page.body)
+			}
+			if a := ac.post("/admin/bureau/applications/"+id+"/decision", url.Values{"decision": {"reject"}}, true); a.status != http.StatusUnprocessableEntity {
+				t.Errorf("reject without reason: %d", a.status)
+			}
+			if a := ac.post("/admin/bureau/applications/"+id+"/decision", url.Values{"decision": {"approve"}}, true); a.status != http.StatusSeeOther {
+				t.Fatalf("approve: %d %.1000s", a.status, a.body)
+			}
+			got, err := h.svc.GetApplication(ctx, applicant.Account, id)
+			if err != nil || got.State != "approved" || got.Numbers == nil || !strings.HasPrefix(got.Numbers.Subject, "浙ICP备") {
+				t.Fatalf("after the console: %v %+v", err, got)
+			}
+			if a := ac.get("/review/applications/" + id); !strings.Contains(a.body, got.Numbers.Websites[0]) {
+				t.Errorf("numbers not shown to staff")
+			}
+		})
+	}
+}
+
+// TestRelayConsole (issue 14 item 1): in relay mode the console records
+// the real bureau's outcomes: the numbers it issued (checked, the error
+// shown on the page) and a CSV batch whose lines are answered one by one.
+func TestRelayConsole(t *testing.T) {
+	h := newHarnessMode(t, bureau.ModeRelay)
 	ctx := context.Background()
 	applicant, id := h.submitted("zhao@example.com")
 	rev := h.staff("rev@example.com", service.RoleReviewer)
@@ -382,44 +411,70 @@ func TestBureauConsole(t *testing.T) {
 		t.Fatal(err)
 	}
 	rc, ac := h.client(rev.Token), h.client(adm.Token)
-	if a := rc.post("/review/applications/"+id+"/materials-received", url.Values{"note": {"已签收"}}, true); a.status != http.StatusSeeOther {
-		t.Fatalf("materials received: %d %.1000s", a.status, a.body)
-	}
-	if a := rc.post("/review/applications/"+id+"/decision", url.Values{"decision": {"approve"}}, true); a.status != http.StatusSeeOther {
-		t.Fatalf("approve materials: %d", a.status)
-	}
-	if a := rc.post("/review/applications/"+id+"/submit-to-bureau", url.Values{}, true); a.status != http.StatusSeeOther {
-		t.Fatalf("submit to bureau: %d %.1000s", a.status, a.body)
+	for _, step := range []struct{ path, decision string }{{"/materials-received", ""}, {"/decision", "approve"}, {"/submit-to-bureau", ""}} {
+		form := url.Values{}
+		if step.decision != "" {
+			form.Set("decision", step.decision)
+		}
+		if a := rc.post("/review/applications/"+id+step.path, form, true); a.status != http.StatusSeeOther {
+			t.Fatalf("%s: %d %.800s", step.path, a.status, a.body)
+		}
 	}
 	if err := h.drain(); err != nil {
 		t.Fatal(err)
 	}
-	msgs, err := h.notifier.Outbox.List(ctx, notify.OutboxQuery{Channel: notify.SMS, To: "13805815678"})
-	if err != nil || len(msgs) != 1 {
-		t.Fatalf("sms: %v %v", err, msgs)
-	}
-	code := regexp.MustCompile(`[0-9]{6}`).FindString(msgs[0].Body)
-	if _, err := h.svc.ConfirmSMS(ctx, applicant.Account, id, service.SMSInput{Mobile: "13805815678", CertLast6: "143281", Code: code}); err != nil {
-		t.Fatal(err)
-	}
-	if a := rc.get("/admin/bureau"); a.status != http.StatusForbidden {
-		t.Errorf("reviewer in the console: %d", a.status)
+	if sms, _ := h.notifier.Outbox.List(ctx, notify.OutboxQuery{Channel: notify.SMS}); len(sms) != 0 {
+		t.Errorf("Beian texted in relay mode: %v", sms)
 	}
 	page := ac.get("/admin/bureau")
-	if page.status != 200 || !strings.Contains(page.body, "/admin/bureau/applications/"+id+"/decision") || !strings.Contains(page.body, "manual") {
-		t.Fatalf("console: %d\n%.2000s", page.status, page.body)
+	if page.status != 200 || !strings.Contains(page.body, `name="subject_number"`) || !strings.Contains(page.body, `name="website_numbers"`) ||
+		!strings.Contains(page.body, `value="sms_expired"`) || !strings.Contains(page.body, `action="/admin/bureau/outcomes"`) {
+		t.Fatalf("relay console: %d\n%.3000s", page.status, page.body)
 	}
-	if a := ac.post("/admin/bureau/applications/"+id+"/decision", url.Values{"decision": {"reject"}}, true); a.status != http.StatusUnprocessableEntity {
-		t.Errorf("reject without reason: %d", a.status)
+	dec := "/admin/bureau/applications/" + id + "/decision"
+	bad := ac.post(dec, url.Values{"decision": {"approve"}, "subject_number": {"京ICP备2026000555号"}, "website_numbers": {"京ICP备2026000555号-1"}}, true)
+	if bad.status != http.StatusUnprocessableEntity || !strings.Contains(bad.body, "浙") {
+		t.Errorf("a number of another province: %d %.2000s", bad.status, bad.body)
 	}
-	if a := ac.post("/admin/bureau/applications/"+id+"/decision", url.Values{"decision": {"approve"}}, true); a.status != http.StatusSeeOther {
-		t.Fatalf("approve: %d %.1000s", a.status, a.body)
+	// The batch: a line for an unknown application, and this one.
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	mw.WriteField("csrf", ac.csrf())
+	fw, _ := mw.CreateFormFile("file", "outcomes.csv")
+	fmt.Fprintf(fw, "application,decision,subject_number,website_numbers,reason\n0190aaaa-0000-7000-8000-00000000abcd,reject,,,x\n%s,approve,浙ICP备2026000555号,浙ICP备2026000555号-1,\n", id)
+	mw.Close()
+	resp, err := ac.c.Post(h.srv.URL+"/admin/bureau/outcomes", mw.FormDataContentType(), &buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || !strings.Contains(string(body), "已登记") || strings.Count(string(body), `class="error"`) != 1 {
+		t.Fatalf("import page: %d %.3000s", resp.StatusCode, body)
 	}
 	got, err := h.svc.GetApplication(ctx, applicant.Account, id)
-	if err != nil || got.State != "approved" || got.Numbers == nil || !strings.HasPrefix(got.Numbers.Subject, "浙ICP备") {
-		t.Fatalf("after the console: %v %+v", err, got)
+	if err != nil || got.State != "approved" || got.Numbers == nil || got.Numbers.Subject != "浙ICP备2026000555号" {
+		t.Fatalf("after the import: %v %+v", err, got)
 	}
-	if a := ac.get("/review/applications/" + id); !strings.Contains(a.body, got.Numbers.Websites[0]) {
-		t.Errorf("numbers not shown to staff")
+}
+
+// TestTemplateWords: every word a back-office template names is in the
+// one catalogue (package words keeps both languages complete).
+func TestTemplateWords(t *testing.T) {
+	names, err := filepath.Glob("templates/*.html")
+	if err != nil || len(names) < 5 {
+		t.Fatalf("templates: %v %v", names, err)
+	}
+	key := regexp.MustCompile(`\bT "([a-z0-9_.]+)"`)
+	for _, n := range names {
+		b, err := os.ReadFile(n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range key.FindAllStringSubmatch(string(b), -1) {
+			if !words.Has(m[1]) {
+				t.Errorf("%s names the missing word %q", n, m[1])
+			}
+		}
 	}
 }

@@ -16,6 +16,7 @@ import (
 	"beian/internal/middleware"
 	"beian/internal/refdata"
 	"beian/internal/service"
+	"beian/internal/words"
 	"beian/internal/workflow"
 )
 
@@ -231,6 +232,38 @@ func (b *Backoffice) createStaff(w http.ResponseWriter, r *http.Request) error {
 	return done(w, r, "/admin/staff", "staff")
 }
 
+// staffAction disables, enables or sets a new password for one staff
+// account; a refusal (one's own account, a weak password) is shown above
+// the list.
+func (b *Backoffice) staffAction(w http.ResponseWriter, r *http.Request) error {
+	acc, id := middleware.Account(r), r.PathValue("id")
+	var err error
+	key := ""
+	switch r.PathValue("action") {
+	case "disable":
+		err, key = b.svc.SetStaffDisabled(r.Context(), acc, id, true), "staff.disabled"
+	case "enable":
+		err, key = b.svc.SetStaffDisabled(r.Context(), acc, id, false), "staff.enabled"
+	case "password":
+		err, key = b.svc.ResetStaffPassword(r.Context(), acc, id, r.PostFormValue("password")), "staff.reset"
+	default:
+		return fault.NewNotFound()
+	}
+	var he *fault.Error
+	if errors.As(err, &he) && he.Kind == fault.Invalid {
+		lang := httpx.PageLang(r)
+		msg := he.Message.In(lang)
+		for _, v := range he.Violations {
+			msg = v.Message.In(lang)
+		}
+		return b.renderStaff(w, r, httpx.Status(he), map[string]string{"role": service.RoleReviewer}, msg)
+	}
+	if err != nil {
+		return err
+	}
+	return done(w, r, "/admin/staff", key)
+}
+
 type outboxData struct {
 	Items   []service.OutboxItem
 	Channel string
@@ -267,7 +300,7 @@ func (d *auditData) Who(e *service.AuditEntry) string {
 
 // Action names what an entry records.
 func (d *auditData) Action(e *service.AuditEntry) string {
-	if _, ok := catalog["audit.do."+e.Action]; ok {
+	if words.Has("audit.do." + e.Action) {
 		return tr(d.Lang, "audit.do."+e.Action)
 	}
 	return e.Action
@@ -275,7 +308,7 @@ func (d *auditData) Action(e *service.AuditEntry) string {
 
 // ObjectKind names the kind of object.
 func (d *auditData) ObjectKind(e *service.AuditEntry) string {
-	if _, ok := catalog["audit.on."+e.ObjectType]; ok {
+	if words.Has("audit.on." + e.ObjectType) {
 		return tr(d.Lang, "audit.on."+e.ObjectType)
 	}
 	return e.ObjectType
@@ -284,13 +317,13 @@ func (d *auditData) ObjectKind(e *service.AuditEntry) string {
 // Detail shows an entry's detail: a state change in state names.
 func (d *auditData) Detail(e *service.AuditEntry) string {
 	if from, to, ok := strings.Cut(e.Detail, "→"); ok && workflow.Valid(workflow.State(from)) && workflow.Valid(workflow.State(to)) {
-		return workflow.Label(workflow.State(from), d.Lang) + " → " + workflow.Label(workflow.State(to), d.Lang)
+		return words.State(d.Lang, from) + " → " + words.State(d.Lang, to)
 	}
 	if k, ok := service.Kind(e.Detail); ok {
 		return k.Name.In(d.Lang)
 	}
 	for _, k := range []string{"detail." + e.Detail, "role." + e.Detail, "flow." + e.Detail} {
-		if _, ok := catalog[k]; ok && e.Detail != "" {
+		if words.Has(k) && e.Detail != "" {
 			return tr(d.Lang, k)
 		}
 	}
@@ -351,28 +384,42 @@ func (b *Backoffice) auditCSV(w http.ResponseWriter, r *http.Request) error {
 
 type bureauData struct {
 	Mode  string
-	Items []bureau.UnderReview
+	Items []service.BureauItem
 	Err   string
+	// Imported are the lines of a CSV import just run (relay mode).
+	Imported []service.OutcomeRow
 }
+
+// Relay says staff record the real bureau's outcomes here.
+func (d *bureauData) Relay() bool { return d.Mode == bureau.ModeRelay }
 
 func (b *Backoffice) bureau(w http.ResponseWriter, r *http.Request) error {
-	return b.renderBureau(w, r, http.StatusOK, "")
+	return b.renderBureau(w, r, http.StatusOK, "", nil)
 }
 
-func (b *Backoffice) renderBureau(w http.ResponseWriter, r *http.Request, status int, msg string) error {
+func (b *Backoffice) renderBureau(w http.ResponseWriter, r *http.Request, status int, msg string, imported []service.OutcomeRow) error {
 	items, mode, err := b.svc.BureauUnderReview(r.Context(), middleware.Account(r))
 	if err != nil {
 		return err
 	}
-	return b.render(w, status, "bureau", b.newPage(r, "bureau.title", "bureau", &bureauData{Mode: mode, Items: items, Err: msg}))
+	title := "bureau.title"
+	if mode == bureau.ModeRelay {
+		title = "bureau.title.relay"
+	}
+	return b.render(w, status, "bureau", b.newPage(r, title, "bureau", &bureauData{Mode: mode, Items: items, Err: msg, Imported: imported}))
 }
 
 func (b *Backoffice) bureauDecision(w http.ResponseWriter, r *http.Request) error {
 	_, err := b.svc.BureauDecide(r.Context(), middleware.Account(r), r.PathValue("id"), service.BureauDecisionInput{
-		Decision: r.PostFormValue("decision"), Reason: r.PostFormValue("reason")})
+		Decision: r.PostFormValue("decision"), Reason: r.PostFormValue("reason"),
+		Numbers: bureau.Numbers{Subject: r.PostFormValue("subject_number"), Websites: r.PostForm["website_numbers"]}})
 	var he *fault.Error
 	if errors.As(err, &he) && (he.Kind == fault.Invalid || he.Kind == fault.Conflict || he.Kind == fault.Locked) {
-		return b.renderBureau(w, r, httpx.Status(he), he.Message.In(httpx.PageLang(r)))
+		msg := he.Message.In(httpx.PageLang(r))
+		for _, v := range he.Violations {
+			msg += " " + v.Message.In(httpx.PageLang(r))
+		}
+		return b.renderBureau(w, r, httpx.Status(he), msg, nil)
 	}
 	if err != nil {
 		return err
@@ -380,5 +427,83 @@ func (b *Backoffice) bureauDecision(w http.ResponseWriter, r *http.Request) erro
 	return done(w, r, "/admin/bureau", "bureau")
 }
 
-// DocRows are the document's fields with their values.
-func (d *appData) DocRows() []docRow { return documentRows(d.Lang, d.V.Document, d.Changed) }
+// bureauImport records a CSV batch of the real bureau's outcomes and shows
+// what became of each line.
+func (b *Backoffice) bureauImport(w http.ResponseWriter, r *http.Request) error {
+	f, _, err := r.FormFile("file")
+	if err != nil {
+		return b.renderBureau(w, r, http.StatusUnprocessableEntity, tr(httpx.PageLang(r), "bureau.import.nofile"), nil)
+	}
+	defer f.Close()
+	rows, err := b.svc.ImportBureauOutcomes(r.Context(), middleware.Account(r), f)
+	var he *fault.Error
+	if errors.As(err, &he) && !he.Ours() {
+		msg := he.Message.In(httpx.PageLang(r))
+		for _, v := range he.Violations {
+			msg = v.Message.In(httpx.PageLang(r))
+		}
+		return b.renderBureau(w, r, httpx.Status(he), msg, nil)
+	}
+	if err != nil {
+		return err
+	}
+	return b.renderBureau(w, r, http.StatusOK, "", rows)
+}
+
+// ImportError is a failed line's reason in the page's language.
+func (p *page) ImportError(row service.OutcomeRow) string {
+	if row.Err == nil {
+		return ""
+	}
+	msg := row.Err.Message.In(p.Lang)
+	for _, v := range row.Err.Violations {
+		msg += " " + v.Message.In(p.Lang)
+	}
+	return msg
+}
+
+// docSection is one part of the document (the subject, a website) with
+// the attachments that prove it, shown beside its fields.
+type docSection struct {
+	Title       string
+	Rows        []docRow
+	Attachments []attachmentView
+}
+
+type attachmentView struct {
+	service.Attachment
+	Name    string
+	Changed bool // uploaded since the last rejection
+}
+
+// Sections are the document's parts with their fields and attachments.
+func (d *appData) Sections() []docSection {
+	var before map[string][]string
+	if d.V.Before != nil {
+		before = flatten(*d.V.Before)
+	}
+	var out []docSection
+	for _, r := range documentRows(d.Lang, d.V.Document, d.Changed) {
+		if r.Section != "" || len(out) == 0 {
+			out = append(out, docSection{Title: r.Section})
+		}
+		if r.Changed && before != nil {
+			r.Before = refdata.Default().ValueNames(d.Lang, leaf(r.Path), before[r.Path])
+		}
+		out[len(out)-1].Rows = append(out[len(out)-1].Rows, r)
+	}
+	changed := map[string]bool{}
+	for _, id := range d.V.ChangedAttachments {
+		changed[id] = true
+	}
+	for _, at := range d.V.Attachments {
+		i := 0 // subject-level kinds beside the subject
+		if at.Website >= 0 {
+			i = at.Website + 1
+		}
+		if i < len(out) {
+			out[i].Attachments = append(out[i].Attachments, attachmentView{Attachment: at, Name: d.AttachmentName(at.Kind), Changed: changed[at.ID]})
+		}
+	}
+	return out
+}

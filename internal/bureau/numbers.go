@@ -4,27 +4,18 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"regexp"
-	"strconv"
 	"strings"
 	"time"
 
+	"beian/internal/icpnumber"
 	"beian/internal/storage"
 	"beian/internal/workdays"
 )
 
-// subjectNumberRE is the subject number format of domain-notes §7.6: a
-// province abbreviation, ICP备, 8 legacy or 10 (year + 6) digits, 号.
-var subjectNumberRE = regexp.MustCompile(`^(京|津|冀|晋|蒙|辽|吉|黑|沪|苏|浙|皖|闽|赣|鲁|豫|鄂|湘|粤|桂|琼|渝|蜀|黔|滇|藏|陕|陇|青|宁|新)ICP备(\d{8}|\d{10})号$`)
-
-// websiteSerial extracts n from "<subject>-<n>".
+// websiteSerial extracts n from "<subject>-<n>" (icpnumber.SubjectOf).
 func websiteSerial(subject, website string) (int, bool) {
-	rest, ok := strings.CutPrefix(website, subject+"-")
-	if !ok || rest == "" || strings.TrimLeft(rest, "0123456789") != "" {
-		return 0, false
-	}
-	n, err := strconv.Atoi(rest)
-	return n, err == nil
+	s, n, ok := icpnumber.SubjectOf(website)
+	return n, ok && s == subject
 }
 
 // WebsiteNumber is the number of a subject's n-th website.

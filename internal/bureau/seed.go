@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"beian/internal/filing"
+	"beian/internal/icpnumber"
 )
 
 // Seed is the registry seed file of config.md (BEIAN_BUREAU_SEED): the
@@ -90,7 +91,7 @@ func ParseSeed(b []byte) (*Seed, error) {
 	domains := map[string]string{}
 	for i, sub := range s.Subjects {
 		at := fmt.Sprintf("subjects[%d]", i)
-		if !subjectNumberRE.MatchString(sub.Number) {
+		if !icpnumber.IsSubject(sub.Number) {
 			return nil, fmt.Errorf("%s.number %q is not a subject number like 京ICP备2019000001号", at, sub.Number)
 		}
 		if sub.Subject.CertType == "" || sub.Subject.CertNumber == "" || sub.Subject.Name == "" || sub.Subject.Province == "" {

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // Config is everything an operator can set.
@@ -20,7 +21,7 @@ type Config struct {
 	BlobURL         string  // BEIAN_BLOB_URL: "file:DIR" or "s3://bucket?endpoint=…"
 	SMTPURL         string  // BEIAN_SMTP_URL; empty: outbox
 	SMSURL          string  // BEIAN_SMS_URL; empty: outbox
-	BureauMode      string  // BEIAN_BUREAU_MODE: auto | manual
+	BureauMode      string  // BEIAN_BUREAU_MODE: auto | manual (the simulator) | relay (the real bureau, worked by hand)
 	BureauTimeScale float64 // BEIAN_BUREAU_TIME_SCALE
 	BureauSeed      string  // BEIAN_BUREAU_SEED: path, empty for the built-in demo seed
 	AdminEmail      string  // BEIAN_ADMIN_EMAIL
@@ -31,6 +32,10 @@ type Config struct {
 	LogLevel        string  // BEIAN_LOG_LEVEL: debug | info | warn | error
 	LogFormat       string  // BEIAN_LOG_FORMAT: text | json
 	Pprof           string  // BEIAN_PPROF: address of a separate profiler listener (benchmarks); empty: off
+	// JobRetention is how long a finished job keeps its payload
+	// (BEIAN_JOB_RETENTION, a Go duration; default 7 days): then only its
+	// kind, key and times remain.
+	JobRetention time.Duration
 	// RateLimits turns the abuse limits on (default). BEIAN_RATE_LIMITS=off
 	// is for load benchmarks driven from one client only.
 	RateLimits bool
@@ -129,9 +134,14 @@ func Load(getenv func(string) string) (Config, error) {
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		return c, fmt.Errorf("BEIAN_LOG_FORMAT must be text or json, not %q", c.LogFormat)
 	}
-	if c.BureauMode != "auto" && c.BureauMode != "manual" {
-		return c, fmt.Errorf("BEIAN_BUREAU_MODE must be auto or manual, not %q", c.BureauMode)
+	if c.BureauMode != "auto" && c.BureauMode != "manual" && c.BureauMode != "relay" {
+		return c, fmt.Errorf("BEIAN_BUREAU_MODE must be auto, manual or relay, not %q", c.BureauMode)
 	}
+	retention, err := time.ParseDuration(get("BEIAN_JOB_RETENTION", "168h"))
+	if err != nil || retention <= 0 {
+		return c, fmt.Errorf("BEIAN_JOB_RETENTION must be a duration such as 168h, not %q", get("BEIAN_JOB_RETENTION", ""))
+	}
+	c.JobRetention = retention
 	scale, err := strconv.ParseFloat(get("BEIAN_BUREAU_TIME_SCALE", "0"), 64)
 	if err != nil || scale < 0 {
 		return c, fmt.Errorf("BEIAN_BUREAU_TIME_SCALE must be a number ≥ 0")

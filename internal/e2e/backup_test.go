@@ -66,7 +66,7 @@ func TestBackupDuringFilingRestores(t *testing.T) {
 	var backups []string
 	for i := range 5 { // several backups, so some meet an upload mid-way
 		dir := filepath.Join(t.TempDir(), "backup-"+strconv.Itoa(i))
-		cmd := exec.Command(binary(t), "backup", dir)
+		cmd := exec.Command(binary(t), "backup", "--with-key", dir) // restored below as a whole
 		cmd.Env = baseEnv(src, nil)
 		if out, err := cmd.CombinedOutput(); err != nil {
 			t.Fatalf("beian backup: %v\n%s", err, out)

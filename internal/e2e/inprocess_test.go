@@ -2,23 +2,19 @@ package e2e
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"testing"
 
-	"beian/internal/api"
+	"beian/internal/app"
 	"beian/internal/blob"
 	"beian/internal/clock"
-	"beian/internal/config"
-	"beian/internal/pii"
-	"beian/internal/rules"
 	"beian/internal/service"
 	"beian/internal/storage"
+	"beian/internal/testkit"
 )
 
 // instance is an in-process Beian (service + API router) for tests that
@@ -32,35 +28,14 @@ type instance struct {
 
 func newInstance(t testing.TB, dbURL string, blobs blob.Store) *instance {
 	t.Helper()
-	ctx := context.Background()
-	st, err := storage.Open(ctx, dbURL, clock.Running(clock.TestNow()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	if err := st.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	sealer, err := pii.New(bytes.Repeat([]byte{7}, 32))
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg := config.Config{Provider: config.DefaultProvider(), BaseURL: "http://beian.test", RateLimits: true}
-	v, err := rules.New(cfg.Provider)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if blobs == nil {
-		if blobs, err = blob.Open(ctx, "file:"+filepath.Join(t.TempDir(), "blobs")); err != nil {
-			t.Fatal(err)
-		}
-	}
 	logs := &syncBuffer{}
-	log := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	svc := service.New(service.Deps{Store: st, Sealer: sealer, Rules: v, Blobs: blobs, Config: cfg, Log: log, Now: st.Now})
-	mux := http.NewServeMux()
-	api.New(api.Deps{Service: svc, Validator: v, Log: log, Now: st.Now}).Routes(mux)
-	return &instance{st: st, svc: svc, handler: mux, log: logs}
+	opts := []app.Option{app.WithLogger(slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))),
+		app.WithClock(clock.Running(clock.TestNow()))}
+	if blobs != nil {
+		opts = append(opts, app.WithBlobs(blobs))
+	}
+	k := testkit.New(t, testkit.DB(dbURL), testkit.With(opts...))
+	return &instance{st: k.Store, svc: k.Service, handler: k.Handler(), log: logs}
 }
 
 var _ = io.Discard

@@ -39,60 +39,10 @@ func ParseDocument(b []byte, maxWebsites int) (*Document, error) {
 		return nil, errors.New("the body is not valid UTF-8")
 	}
 	var texts []Violation
-	wrapped := func(path string, dec *jsontext.Decoder, each func() error) error {
-		if _, err := dec.ReadToken(); err != nil { // '['
-			return err
-		}
-		max := ListBound(path, maxWebsites)
-		for i := 0; dec.PeekKind() != ']'; i++ {
-			if i == max {
-				return &BoundsError{TooLarge: true, Violations: []Violation{ListViolation(path, max)}}
-			}
-			if err := each(); err != nil {
-				return err
-			}
-		}
-		_, err := dec.ReadToken()
-		return err
-	}
-	listOf := func(dec *jsontext.Decoder) string { return docPath(dec.StackPointer()) }
 	opts := json.WithUnmarshalers(json.JoinUnmarshalers(
-		json.UnmarshalFromFunc(func(dec *jsontext.Decoder, v *[]Website) error {
-			if dec.PeekKind() != '[' {
-				return json.SkipFunc // the default: null is nil, anything else an error
-			}
-			*v = (*v)[:0]
-			return wrapped(listOf(dec), dec, func() error {
-				var w Website
-				err := json.UnmarshalDecode(dec, &w)
-				*v = append(*v, w)
-				return err
-			})
-		}),
-		json.UnmarshalFromFunc(func(dec *jsontext.Decoder, v *[]PreApproval) error {
-			if dec.PeekKind() != '[' {
-				return json.SkipFunc // the default: null is nil, anything else an error
-			}
-			*v = (*v)[:0]
-			return wrapped(listOf(dec), dec, func() error {
-				var p PreApproval
-				err := json.UnmarshalDecode(dec, &p)
-				*v = append(*v, p)
-				return err
-			})
-		}),
-		json.UnmarshalFromFunc(func(dec *jsontext.Decoder, v *[]string) error {
-			if dec.PeekKind() != '[' {
-				return json.SkipFunc // the default: null is nil, anything else an error
-			}
-			*v = (*v)[:0]
-			return wrapped(listOf(dec), dec, func() error {
-				var s string
-				err := json.UnmarshalDecode(dec, &s)
-				*v = append(*v, s)
-				return err
-			})
-		}),
+		boundedList[Website](maxWebsites),
+		boundedList[PreApproval](maxWebsites),
+		boundedList[string](maxWebsites),
 		json.UnmarshalFromFunc(func(dec *jsontext.Decoder, v *string) error {
 			if dec.PeekKind() != '"' {
 				return json.SkipFunc // the default: null leaves it, a number is an error
@@ -123,6 +73,35 @@ func ParseDocument(b []byte, maxWebsites int) (*Document, error) {
 		return nil, &BoundsError{Violations: texts}
 	}
 	return doc, nil
+}
+
+// boundedList decodes a list of T, stopping with a *BoundsError at the
+// entry past its bound (ListBound of its path).
+func boundedList[T any](maxWebsites int) *json.Unmarshalers {
+	return json.UnmarshalFromFunc(func(dec *jsontext.Decoder, v *[]T) error {
+		if dec.PeekKind() != '[' {
+			return json.SkipFunc // the default: null is nil, anything else an error
+		}
+		path := docPath(dec.StackPointer())
+		*v = (*v)[:0]
+		if _, err := dec.ReadToken(); err != nil { // '['
+			return err
+		}
+		max := ListBound(path, maxWebsites)
+		for i := 0; dec.PeekKind() != ']'; i++ {
+			if i == max {
+				return &BoundsError{TooLarge: true, Violations: []Violation{ListViolation(path, max)}}
+			}
+			var x T
+			err := json.UnmarshalDecode(dec, &x)
+			*v = append(*v, x)
+			if err != nil {
+				return err
+			}
+		}
+		_, err := dec.ReadToken()
+		return err
+	})
 }
 
 // docPath turns a JSON Pointer (/websites/0/access/ips/3) into the

@@ -2,12 +2,13 @@ package httpx
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"log/slog"
 	"net/http"
 	"strconv"
 	"strings"
+
+	"github.com/go-json-experiment/json"
 
 	"beian/internal/fault"
 	"beian/internal/filing"
@@ -59,11 +60,18 @@ func RenderJSONError(w http.ResponseWriter, r *http.Request, e *fault.Error) {
 	WriteJSON(w, Status(e), errorBody{Error: obj})
 }
 
-// WriteJSON writes v as a JSON answer.
+// WriteJSON writes v as a JSON answer, with the library that decodes the
+// requests (the encoding/json v2 implementation, ParseJSON): an empty
+// list is [] and an empty map {}, never null, as the OpenAPI document
+// says; map keys in order, so answers are stable.
 func WriteJSON(w http.ResponseWriter, status int, v any) error {
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.WriteHeader(status)
-	return json.NewEncoder(w).Encode(v)
+	if err := json.MarshalWrite(w, v, json.Deterministic(true)); err != nil {
+		return err
+	}
+	_, err := w.Write([]byte{'\n'})
+	return err
 }
 
 // Lang picks "en" or "zh" from the lang cookie, then Accept-Language; Chinese is the default.

@@ -34,6 +34,9 @@ type Payload struct {
 	Lang       string `json:"lang,omitempty"`
 	Template   string `json:"template,omitempty"`
 	Data       *Data  `json:"data,omitempty"`
+	// DataSealed is Data's JSON sealed (Seal does it): template data holds
+	// the bureau's SMS codes, names and numbers.
+	DataSealed string `json:"data_sealed,omitempty"`
 	// Simulated marks a message of the bureau simulator (its 12381 codes):
 	// it always goes to the outbox, never through SMTP or the SMS gateway,
 	// so a simulated code cannot reach a real phone.
@@ -82,6 +85,28 @@ func New(cfg config.Config, store *storage.Store, sealer *pii.Sealer) (*Notifier
 	return n, nil
 }
 
+// Seal seals what a payload carries in clear — recipient, body, template
+// data — so the jobs table, its WAL, backups and dumps hold none of it
+// (issue 12: the bureau's SMS code sat in clear in the template data).
+// Every notification job is queued sealed: Enqueue does it, and so does
+// anyone queuing notify jobs with tx.Enqueue.
+func (p *Payload) Seal(s *pii.Sealer, channel string) error {
+	if p.To != "" {
+		p.ToSealed, p.To = s.Seal(normalizeRecipient(channel, p.To)), ""
+	}
+	if p.Body != "" {
+		p.BodySealed, p.Body = s.Seal(p.Body), ""
+	}
+	if p.Data != nil {
+		b, err := json.Marshal(p.Data)
+		if err != nil {
+			return fmt.Errorf("notify: template data: %w", err)
+		}
+		p.DataSealed, p.Data = s.SealBytes(b), nil
+	}
+	return nil
+}
+
 // Enqueue queues a notification in tx, the transaction of the change it
 // announces. key is the idempotency key (e.g. "notify:<application>:<event>:<seq>"):
 // queuing the same key twice keeps one job, and the message goes out once.
@@ -92,18 +117,14 @@ func (n *Notifier) Enqueue(ctx context.Context, tx *storage.Tx, channel, key str
 	} else if channel != Email {
 		return fmt.Errorf("notify: unknown channel %q", channel)
 	}
-	if p.To != "" {
-		p.ToSealed = n.Sealer.Seal(normalizeRecipient(channel, p.To))
-		p.To = ""
-	}
-	if p.ToSealed == "" {
-		return fmt.Errorf("notify: %s without recipient", kind)
-	}
 	if p.Template == "" && p.Body == "" && p.BodySealed == "" {
 		return fmt.Errorf("notify: %s with neither template nor body", kind)
 	}
-	if p.Body != "" {
-		p.BodySealed, p.Body = n.Sealer.Seal(p.Body), ""
+	if err := p.Seal(n.Sealer, channel); err != nil {
+		return err
+	}
+	if p.ToSealed == "" {
+		return fmt.Errorf("notify: %s without recipient", kind)
 	}
 	if p.Template != "" {
 		if _, ok := text[p.Template]; !ok {
@@ -145,6 +166,15 @@ func (n *Notifier) Message(channel string, p Payload) (Message, error) {
 		var d Data
 		if p.Data != nil {
 			d = *p.Data
+		}
+		if p.DataSealed != "" {
+			b, err := n.Sealer.OpenBytes(p.DataSealed)
+			if err != nil {
+				return Message{}, fmt.Errorf("template data: %w", err)
+			}
+			if err := json.Unmarshal(b, &d); err != nil {
+				return Message{}, fmt.Errorf("template data: %w", err)
+			}
 		}
 		s, b, err := n.Templates.Render(p.Template, p.Lang, d)
 		if err != nil {

@@ -2,10 +2,10 @@ package rules
 
 import (
 	"encoding/json"
-	"os"
 	"strings"
 	"testing"
 
+	"beian/internal/examples"
 	"beian/internal/filing"
 )
 
@@ -13,7 +13,7 @@ import (
 // panic, and every violation names a known rule, a field and a message.
 func FuzzValidate(f *testing.F) {
 	for _, name := range []string{enterprise, individual} {
-		b, err := os.ReadFile("testdata/" + name)
+		b, err := examples.Read(name)
 		if err != nil {
 			f.Fatal(err)
 		}

@@ -2,16 +2,15 @@ package rules
 
 import (
 	"encoding/json"
-	"os"
-	"path/filepath"
 	"testing"
 
+	"beian/internal/examples"
 	"beian/internal/filing"
 )
 
 func loadExample(tb testing.TB, name string) *filing.Document {
 	tb.Helper()
-	b, err := os.ReadFile(filepath.Join("testdata", name))
+	b, err := examples.Read(name)
 	if err != nil {
 		tb.Fatal(err)
 	}

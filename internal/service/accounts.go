@@ -36,6 +36,7 @@ const (
 type Account struct {
 	ID, Email, Phone, Name, Role, Lang string
 	CreatedAt                          time.Time
+	Disabled                           bool // an admin disabled it: no login, no session
 }
 
 // IsStaff reports whether the account reviews or administers.
@@ -65,7 +66,7 @@ func (s *Service) account(a *storage.Account) *Account {
 		s.log.Error("account phone unreadable", "account", a.ID, "err", err)
 		ph = ""
 	}
-	return &Account{ID: a.ID, Email: a.Email, Phone: ph, Name: a.Name, Role: a.Role, Lang: a.Lang, CreatedAt: a.CreatedAt}
+	return &Account{ID: a.ID, Email: a.Email, Phone: ph, Name: a.Name, Role: a.Role, Lang: a.Lang, CreatedAt: a.CreatedAt, Disabled: a.Disabled}
 }
 
 func normLang(l string) string {
@@ -94,15 +95,21 @@ func checkRegistration(in *RegisterInput, phoneOptional bool) []filing.Violation
 		vs = append(vs, filing.Violation{Rule: "account.name.too_long", Field: "name", Severity: filing.SeverityError,
 			Message: filing.Text{ZH: "姓名最多 100 个字符", EN: "the name has at most 100 characters"}})
 	}
-	if len(in.Password) > 1024 {
-		vs = append(vs, filing.Violation{Rule: "account.password.too_long", Field: "password", Severity: filing.SeverityError,
-			Message: filing.Text{ZH: "密码最多 1024 个字符", EN: "the password has at most 1024 characters"}})
-	} else if passwordWeak(in.Password) {
-		vs = append(vs, filing.Violation{Rule: "account.password.weak", Field: "password", Severity: filing.SeverityError,
-			Message: filing.Text{ZH: "密码至少 10 个字符，并包含大写字母、小写字母、数字、符号中的至少三类",
-				EN: "the password needs at least 10 characters from at least 3 of: upper case, lower case, digits, symbols"}})
+	return append(vs, passwordViolations(in.Password)...)
+}
+
+// passwordViolations says what is wrong with a new password, if anything.
+func passwordViolations(pw string) []filing.Violation {
+	if len(pw) > 1024 {
+		return []filing.Violation{{Rule: "account.password.too_long", Field: "password", Severity: filing.SeverityError,
+			Message: filing.Text{ZH: "密码最多 1024 个字符", EN: "the password has at most 1024 characters"}}}
 	}
-	return vs
+	if passwordWeak(pw) {
+		return []filing.Violation{{Rule: "account.password.weak", Field: "password", Severity: filing.SeverityError,
+			Message: filing.Text{ZH: "密码至少 10 个字符，并包含大写字母、小写字母、数字、符号中的至少三类",
+				EN: "the password needs at least 10 characters from at least 3 of: upper case, lower case, digits, symbols"}}}
+	}
+	return nil
 }
 
 // Register creates an applicant account and queues the welcome email.
@@ -401,11 +408,25 @@ func (s *Service) ResetPassword(ctx context.Context, token, newPassword string) 
 	return storeErr(err)
 }
 
-// Cleanup deletes expired sessions and reset tokens; the wiring calls it
+// Cleanup deletes expired sessions and reset tokens and purges the
+// payloads of jobs finished before the retention period; the wiring calls it
 // now and then (e.g. hourly).
 func (s *Service) Cleanup(ctx context.Context) error {
+	retention := s.cfg.JobRetention
+	if retention <= 0 {
+		retention = DefaultJobRetention
+	}
 	return storeErr(s.st.Tx(ctx, func(tx *storage.Tx) error {
-		_, err := tx.DeleteExpiredSessions(ctx, s.now())
+		if _, err := tx.DeleteExpiredSessions(ctx, s.now()); err != nil {
+			return err
+		}
+		// Finished jobs keep their payloads (sealed recipients and bodies,
+		// template data) for the retention period only.
+		_, err := tx.PurgeJobPayloads(ctx, s.now().Add(-retention))
 		return err
 	}))
 }
+
+// DefaultJobRetention is how long finished jobs keep their payloads when
+// BEIAN_JOB_RETENTION is not set.
+const DefaultJobRetention = 7 * 24 * time.Hour

@@ -114,9 +114,18 @@ func errNoConsole() error {
 	return fault.New(fault.NotFound, fault.CodeNotFound, "当前管局接口没有控制台", "the bureau in use has no console")
 }
 
+// BureauItem is one application awaiting the bureau's outcome, with the
+// numbers its filing already has (relay: what the outcome form starts
+// from; the other numbers are new).
+type BureauItem struct {
+	bureau.UnderReview
+	KnownSubject  string
+	KnownWebsites []string // per domain; "" for a new website
+}
+
 // BureauUnderReview lists what awaits the bureau's outcome (admin only),
 // and the adapter's mode.
-func (s *Service) BureauUnderReview(ctx context.Context, a *Account) ([]bureau.UnderReview, string, error) {
+func (s *Service) BureauUnderReview(ctx context.Context, a *Account) ([]BureauItem, string, error) {
 	if err := requireAdmin(a); err != nil {
 		return nil, "", err
 	}
@@ -127,7 +136,25 @@ func (s *Service) BureauUnderReview(ctx context.Context, a *Account) ([]bureau.U
 	if err != nil {
 		return nil, "", storeErr(err)
 	}
-	return list, s.mode, nil
+	out := make([]BureauItem, 0, len(list))
+	for _, u := range list {
+		it := BureauItem{UnderReview: u}
+		if s.mode == bureau.ModeRelay {
+			sa, err := s.st.Application(ctx, u.ApplicationID)
+			if err != nil {
+				return nil, "", storeErr(err)
+			}
+			var doc filing.Document
+			if err := s.openJSON(sa.Document, &doc); err != nil {
+				return nil, "", err
+			}
+			if it.KnownSubject, it.KnownWebsites, err = s.knownNumbers(ctx, sa, doc); err != nil {
+				return nil, "", err
+			}
+		}
+		out = append(out, it)
+	}
+	return out, s.mode, nil
 }
 
 // BureauDecisionInput is an admin's word for the bureau (api.md "Admin").
@@ -139,7 +166,9 @@ type BureauDecisionInput struct {
 
 // BureauDecide is an admin's decision as the simulated bureau (manual
 // mode; in auto mode it pre-empts the scheduled decision), or the real
-// bureau's outcome recorded in relay mode. A rejection needs a reason; an
+// bureau's outcome recorded in relay mode: approve with the numbers it
+// issued (relay.go checks them), reject with its reason, or sms_expired
+// when the leaders let its SMS lapse. A rejection needs a reason; an
 // approval the simulator's checks refuse answers 409 bureau.checks_failed.
 func (s *Service) BureauDecide(ctx context.Context, a *Account, id string, in BureauDecisionInput) (*Application, error) {
 	if err := requireAdmin(a); err != nil {
@@ -159,8 +188,17 @@ func (s *Service) BureauDecide(ctx context.Context, a *Account, id string, in Bu
 		return nil, fault.NewInvalid([]filing.Violation{verificationViolation("bureau.decision.invalid", "decision",
 			"决定须为 approve、reject 或 sms_expired", "decision must be approve, reject or sms_expired")})
 	}
+	if s.mode == bureau.ModeRelay && sa.State != string(workflow.BureauReview) {
+		return nil, invalidTransition(fmt.Errorf("%w: no bureau outcome awaited in state %s", workflow.ErrInvalidTransition, sa.State))
+	}
 	if d.Kind == bureau.DecisionReject && d.Reason == "" {
 		return nil, fault.NewInvalid([]filing.Violation{verificationViolation("bureau.reason.required", "reason", "驳回时须填写原因", "a rejection needs a reason")})
+	}
+	if s.mode == bureau.ModeRelay && d.Kind == bureau.DecisionApprove {
+		// The real bureau's numbers, checked before they are recorded.
+		if d.Numbers, err = s.recordedNumbers(ctx, sa, d.Numbers); err != nil {
+			return nil, err
+		}
 	}
 	err = s.console.Decide(ctx, sa.ID, d)
 	switch {
@@ -182,7 +220,7 @@ func (s *Service) BureauDecide(ctx context.Context, a *Account, id string, in Bu
 	if err != nil {
 		return nil, storeErr(err)
 	}
-	return s.view(ctx, cur)
+	return s.view(ctx, a, cur)
 }
 
 // JobOverdueAlerts is the periodic job that mails reviewers their overdue tasks.
@@ -204,11 +242,18 @@ func (s *Service) ScheduleOverdueAlerts(ctx context.Context) error {
 }
 
 func (s *Service) enqueueOverdue(ctx context.Context, tx *storage.Tx, at time.Time) error {
-	slot := at.Truncate(OverdueAlertEvery)
+	return enqueueSlot(ctx, tx, JobOverdueAlerts, "review-overdue:", OverdueAlertEvery, at)
+}
+
+// enqueueSlot queues a periodic job for the first slot of every at or
+// after at; the slot's key keeps one job per slot, however many instances
+// queue it.
+func enqueueSlot(ctx context.Context, tx *storage.Tx, kind, keyPrefix string, every time.Duration, at time.Time) error {
+	slot := at.Truncate(every)
 	if slot.Before(at) {
-		slot = slot.Add(OverdueAlertEvery)
+		slot = slot.Add(every)
 	}
-	return tx.Enqueue(ctx, JobOverdueAlerts, struct{}{}, "review-overdue:"+slot.UTC().Format(time.RFC3339), slot)
+	return tx.Enqueue(ctx, kind, struct{}{}, keyPrefix+slot.UTC().Format(time.RFC3339), slot)
 }
 
 // runOverdueAlerts mails every reviewer and admin the list of overdue
@@ -237,9 +282,9 @@ func (s *Service) runOverdueAlerts(ctx context.Context, j storage.Job) error {
 			if st.Disabled {
 				continue
 			}
-			p := notify.Payload{ToSealed: s.seal.Seal(strings.ToLower(st.Email)), Template: notify.TplReviewerOverdue, Lang: normLang(st.Lang),
+			p := notify.Payload{To: st.Email, Template: notify.TplReviewerOverdue, Lang: normLang(st.Lang),
 				Data: &notify.Data{Name: st.Name, Overdue: overdue}}
-			if err := tx.Enqueue(ctx, notify.JobEmail, p, "overdue:"+j.ID+":"+st.ID, now); err != nil {
+			if err := s.queueNotice(ctx, tx, "overdue:"+j.ID+":"+st.ID, p); err != nil {
 				return err
 			}
 		}

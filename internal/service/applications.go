@@ -18,6 +18,7 @@ import (
 	"beian/internal/pii"
 	"beian/internal/rules"
 	"beian/internal/storage"
+	"beian/internal/words"
 	"beian/internal/workdays"
 	"beian/internal/workflow"
 )
@@ -37,6 +38,13 @@ type Application struct {
 	Rejection                          []filing.Reason // reasons of the last rejection, while it stands
 	RecordNumber                       string          // change/cancel: the record it started from
 	Progress                           Progress        // progress.go: where it stands, as the applicant is told
+	// Actions are what its applicant may do now (actions.go); none for a
+	// staff viewer.
+	Actions Actions
+	// Plan is its attachments, kind by kind and website by website: what is
+	// required, what may be uploaded now, what is there and what is missing
+	// (attachments.go).
+	Plan []Slot
 	// FromOwnRecord: a new website or access of a subject this account
 	// filed here; its filed parts are pre-filled and read-only. Anyone
 	// else's filing is entered by the applicant (workflow.md).
@@ -73,6 +81,7 @@ type ApplicationSummary struct {
 	Domains                                []string
 	ETA                                    string
 	UpdatedAt                              time.Time
+	Editable                               bool // the applicant may change it now
 }
 
 // CreateInput starts an application: domain and certificate for the filing
@@ -215,7 +224,7 @@ func (s *Service) insertApplication(ctx context.Context, a *Account, doc filing.
 	if err != nil {
 		return nil, storeErr(err)
 	}
-	return s.view(ctx, sa)
+	return s.view(ctx, a, sa)
 }
 
 // createFromRecord starts a change or cancellation from one of the account's records.
@@ -262,10 +271,18 @@ func (s *Service) createFromRecord(ctx context.Context, a *Account, in CreateInp
 		if err != nil {
 			return nil, storeErr(err)
 		}
+		hosted := false
 		for _, r := range acc {
 			if r.Status == storage.RecordActive {
 				_ = json.Unmarshal([]byte(r.Data), &w.Access)
+				hosted = true
 			}
+		}
+		// Access is changed or cancelled only where this provider hosts the
+		// website (the records' offers, records.go).
+		if !hosted && (in.Flow == filing.FlowChangeAccess || in.Flow == filing.FlowCancelAccess) {
+			return nil, fault.New(fault.Conflict, "record.not_hosted", "该网站不在本接入商接入，不能变更或取消接入",
+				"this website is not hosted by this provider; its access cannot be changed or cancelled here")
 		}
 		doc.Websites = []filing.Website{w}
 	}
@@ -305,7 +322,7 @@ func (s *Service) GetApplication(ctx context.Context, a *Account, id string) (*A
 			return nil, storeErr(err)
 		}
 	}
-	return s.view(ctx, sa)
+	return s.view(ctx, a, sa)
 }
 
 // ListApplications lists the account's own applications, newest first.
@@ -320,7 +337,8 @@ func (s *Service) ListApplications(ctx context.Context, a *Account) ([]Applicati
 	out := make([]ApplicationSummary, 0, len(list))
 	for _, sa := range list {
 		out = append(out, ApplicationSummary{ID: sa.ID, Flow: sa.Flow, State: sa.State, Province: sa.Province,
-			SubjectName: sa.SubjectName, Domains: sa.Domains, ETA: s.eta(sa, nil), UpdatedAt: sa.UpdatedAt})
+			SubjectName: sa.SubjectName, Domains: sa.Domains, ETA: s.eta(sa, nil), UpdatedAt: sa.UpdatedAt,
+			Editable: workflow.Editable(workflow.State(sa.State))})
 	}
 	return out, nil
 }
@@ -356,6 +374,13 @@ func (s *Service) SaveDocument(ctx context.Context, a *Account, id string, doc f
 	}
 	doc.AsOf = "" // the server judges validity periods against today, not a date the client picks
 	rules.Normalize(&doc)
+	atts, err := s.st.Attachments(ctx, sa.ID)
+	if err != nil {
+		return nil, storeErr(err)
+	}
+	if err := checkWebsitesKept(old, doc, atts); err != nil { // actions.go
+		return nil, err
+	}
 	sealed, err := s.sealJSON(doc)
 	if err != nil {
 		return nil, err
@@ -366,7 +391,7 @@ func (s *Service) SaveDocument(ctx context.Context, a *Account, id string, doc f
 	if err := s.st.Tx(ctx, func(tx *storage.Tx) error { return tx.UpdateApplication(ctx, sa) }); err != nil {
 		return nil, storeErr(err)
 	}
-	return s.view(ctx, sa)
+	return s.view(ctx, a, sa)
 }
 
 // lockPrecheckFields fills the locked pre-check inputs where doc leaves
@@ -535,8 +560,8 @@ func (s *Service) storedViolations(ctx context.Context, sa *storage.Application,
 	return vs, nil
 }
 
-// view builds the full application of a stored row.
-func (s *Service) view(ctx context.Context, sa *storage.Application) (*Application, error) {
+// view builds the full application of a stored row as viewer sees it.
+func (s *Service) view(ctx context.Context, viewer *Account, sa *storage.Application) (*Application, error) {
 	app := &Application{ID: sa.ID, Flow: sa.Flow, State: sa.State, Province: sa.Province, OwnerID: sa.OwnerID,
 		DueAt: sa.DueAt, CreatedAt: sa.CreatedAt, UpdatedAt: sa.UpdatedAt, SubmittedAt: sa.SubmittedAt,
 		RecordNumber: sa.RecordNumber, version: sa.Version}
@@ -577,6 +602,10 @@ func (s *Service) view(ctx context.Context, sa *storage.Application) (*Applicati
 	}
 	if err := s.progress(ctx, sa, hist, atts, app); err != nil { // progress.go
 		return nil, err
+	}
+	app.Plan = AttachmentPlan(app.Document, app.Attachments, app.State) // attachments.go
+	if viewer != nil && viewer.ID == sa.OwnerID {
+		app.Actions = s.actions(app) // actions.go
 	}
 	return app, nil
 }
@@ -624,7 +653,7 @@ func (s *Service) Submit(ctx context.Context, a *Account, id string) (*Applicati
 	if err := s.stillChosen(ctx, a, sa); err != nil {
 		return nil, err
 	}
-	app, err := s.view(ctx, sa)
+	app, err := s.view(ctx, a, sa)
 	if err != nil {
 		return nil, err
 	}
@@ -665,7 +694,7 @@ func (s *Service) Submit(ctx context.Context, a *Account, id string) (*Applicati
 		return nil, storeErr(err)
 	}
 	s.poke()
-	return s.view(ctx, sa)
+	return s.view(ctx, a, sa)
 }
 
 // stillChosen runs the pre-check again for a filing about to be submitted:
@@ -711,7 +740,7 @@ func (s *Service) Withdraw(ctx context.Context, a *Account, id string) (*Applica
 		return nil, storeErr(err)
 	}
 	s.poke()
-	return s.view(ctx, sa)
+	return s.view(ctx, a, sa)
 }
 
 // withdrawTx withdraws cur in tx for actor (the applicant, or the
@@ -739,17 +768,8 @@ func (s *Service) withdrawTx(ctx context.Context, tx *storage.Tx, cur *storage.A
 		ObjectType: "application", ObjectID: cur.ID})
 }
 
-// flowLabel names a flow for people.
-func flowLabel(flow, lang string) string {
-	l := map[string]filing.Text{
-		filing.FlowFirstFiling: {ZH: "首次备案", EN: "first filing"}, filing.FlowNewWebsite: {ZH: "新增网站", EN: "new website"},
-		filing.FlowNewAccess: {ZH: "新增接入", EN: "new access"}, filing.FlowChangeSubject: {ZH: "变更主体", EN: "change subject"},
-		filing.FlowChangeWebsite: {ZH: "变更网站", EN: "change website"}, filing.FlowChangeAccess: {ZH: "变更接入", EN: "change access"},
-		filing.FlowCancelSubject: {ZH: "注销主体", EN: "cancel subject"}, filing.FlowCancelWebsite: {ZH: "注销网站", EN: "cancel website"},
-		filing.FlowCancelAccess: {ZH: "取消接入", EN: "cancel access"},
-	}[flow]
-	return l.In(lang)
-}
+// flowLabel names a flow for people (the one catalogue).
+func flowLabel(flow, lang string) string { return words.Flow(lang, flow) }
 
 // MaskPerson hides a person's certificate number and mobile (for lists and
 // records shown to someone who does not own them).

@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -15,6 +17,7 @@ import (
 	"beian/internal/fault"
 	"beian/internal/filing"
 	"beian/internal/images"
+	"beian/internal/pii"
 	"beian/internal/refdata"
 	"beian/internal/storage"
 	"beian/internal/workdays"
@@ -148,7 +151,15 @@ func (s *Service) AddAttachment(ctx context.Context, a *Account, id string, in A
 		Bytes: int64(len(res.JPEG)), OriginalBytes: res.OriginalBytes, Width: res.Width, Height: res.Height,
 		SHA256: res.SHA256, SignedOn: in.SignedOn, CreatedAt: now}
 	att.BlobKey = "app/" + sa.ID + "/" + att.ID + ".jpg"
-	if err := s.blobs.Put(ctx, att.BlobKey, bytes.NewReader(res.JPEG), int64(len(res.JPEG))); err != nil {
+	// Encrypted at rest under the file's own key, sealed in its row
+	// (pii/files.go): no file on disk or in the bucket is a JPEG.
+	key, sealedKey := s.seal.NewFileKey()
+	enc, err := pii.EncryptFile(key, res.JPEG)
+	if err != nil {
+		return nil, fmt.Errorf("encrypt attachment: %w", err)
+	}
+	att.DataKey = sealedKey
+	if err := s.blobs.Put(ctx, att.BlobKey, bytes.NewReader(enc), int64(len(enc))); err != nil {
 		e := fault.New(fault.Unavailable, fault.CodeUnavailable, "文件保存失败，请稍后重试", "the file could not be stored; try again shortly")
 		if errors.Is(err, blob.ErrNoSpace) {
 			// Nothing was stored (blob.Store writes all or nothing); the operator must free space.
@@ -262,12 +273,90 @@ func (s *Service) OpenAttachment(ctx context.Context, a *Account, id, aid string
 				ObjectType: "application", ObjectID: sa.ID, Detail: at.Kind})
 		})
 	}
-	rc, err := s.blobs.Get(ctx, at.BlobKey)
+	rc, err := s.openBlob(ctx, at)
 	if err != nil {
-		return nil, nil, fmt.Errorf("attachment %s bytes: %w", at.ID, err)
+		return nil, nil, err
 	}
 	v := attachmentView(at)
 	return rc, &v, nil
+}
+
+// openBlob opens an attachment's bytes, decrypting them with its data key
+// (a file stored before encryption at rest has none and is read as is).
+func (s *Service) openBlob(ctx context.Context, at *storage.Attachment) (io.ReadCloser, error) {
+	rc, err := s.blobs.Get(ctx, at.BlobKey)
+	if err != nil {
+		return nil, fmt.Errorf("attachment %s bytes: %w", at.ID, err)
+	}
+	if at.DataKey == "" {
+		return rc, nil
+	}
+	key, err := s.seal.OpenFileKey(at.DataKey)
+	if err != nil {
+		rc.Close()
+		return nil, fmt.Errorf("attachment %s key: %w", at.ID, err)
+	}
+	plain, err := pii.DecryptReader(key, rc)
+	if err != nil {
+		rc.Close()
+		return nil, fmt.Errorf("attachment %s: %w", at.ID, err)
+	}
+	return struct {
+		io.Reader
+		io.Closer
+	}{plain, rc}, nil
+}
+
+// EncryptStoredAttachments encrypts the attachments stored in clear before
+// encryption at rest (`beian rekey`): each file is written encrypted under
+// a new name, its row pointed at it, then the clear file removed. A crash
+// between leaves an orphan the sweep removes, never a row without its file.
+// It reports how many files it encrypted.
+func (s *Service) EncryptStoredAttachments(ctx context.Context) (int, error) {
+	n := 0
+	for {
+		list, err := s.st.AttachmentsInClear(ctx, 100)
+		if err != nil || len(list) == 0 {
+			return n, storeErr(err)
+		}
+		for _, at := range list {
+			rc, err := s.blobs.Get(ctx, at.BlobKey)
+			if err != nil {
+				return n, fmt.Errorf("attachment %s: %w", at.ID, err)
+			}
+			plain, err := io.ReadAll(rc)
+			rc.Close()
+			if err != nil {
+				return n, fmt.Errorf("attachment %s: %w", at.ID, err)
+			}
+			key, sealedKey := s.seal.NewFileKey()
+			enc, err := pii.EncryptFile(key, plain)
+			if err != nil {
+				return n, err
+			}
+			newKey := strings.TrimSuffix(at.BlobKey, ".jpg") + ".e" + strconv.Itoa(int(s.now().UnixMilli()%1e6)) + ".jpg"
+			if err := s.blobs.Put(ctx, newKey, bytes.NewReader(enc), int64(len(enc))); err != nil {
+				return n, fmt.Errorf("attachment %s: %w", at.ID, err)
+			}
+			var moved bool
+			if err := s.st.Tx(ctx, func(tx *storage.Tx) error {
+				if moved, err = tx.SetAttachmentFile(ctx, at.ID, at.BlobKey, newKey, sealedKey); err != nil || !moved {
+					return err
+				}
+				// The clear file goes after the backups' grace, like a replaced one.
+				return queueBlobDelete(ctx, tx, at.BlobKey, s.blobDeleteAt())
+			}); err != nil {
+				return n, storeErr(err)
+			}
+			if !moved { // replaced or deleted meanwhile: the new copy is not needed
+				if err := s.blobs.Delete(ctx, newKey); err != nil {
+					return n, fmt.Errorf("attachment %s: %w", at.ID, err)
+				}
+				continue
+			}
+			n++
+		}
+	}
 }
 
 // DeleteAttachment removes an attachment of an editable application.
@@ -322,74 +411,119 @@ func (s *Service) Missing(app *Application) []filing.Violation {
 	return append(out, RequiredAttachmentsMissing(app.Document, app.Attachments)...)
 }
 
-// RequiredAttachmentsMissing applies model.md's matrix to a document and its attachments.
-func RequiredAttachmentsMissing(doc filing.Document, atts []Attachment) []filing.Violation {
-	count := func(kind string, website int) int {
-		n := 0
+// Slot is one attachment an application takes: a kind, for the whole
+// application (Website -1) or for one website. The plan of slots is the
+// one place that applies model.md's attachment matrix: the upload pages,
+// the API and the submission check all read it.
+type Slot struct {
+	Kind    string
+	Website int // -1: the application's, not one website's
+	// Required: submission needs it. A site photo is required only while
+	// no domain certificate stands in for it.
+	Required bool
+	// Needed is how many files the slot needs (a pre-approval document per
+	// pre-approval); 0 when optional.
+	Needed int
+	// MayUpload: the application takes this kind now (while editable; in
+	// verification, what mailing the originals needs).
+	MayUpload bool
+	// NeedsDate: the upload carries the date the website leader signed it.
+	NeedsDate bool
+	Present   []Attachment
+	// Missing is what blocks submission in this slot; nil when nothing does.
+	Missing *filing.Violation
+}
+
+// AttachmentPlan lays out the attachments of a document in a state:
+// model.md's matrix by flow, nature, leaders and pre-approvals, with what
+// is there and what is missing.
+func AttachmentPlan(doc filing.Document, atts []Attachment, state string) []Slot {
+	var plan []Slot
+	add := func(kind string, website int, needed int) *Slot {
+		sl := Slot{Kind: kind, Website: website, Required: needed > 0, Needed: needed,
+			MayUpload: uploadAllowed(state, kind), NeedsDate: kind == KindVerificationForm}
 		for _, a := range atts {
 			if a.Kind == kind && a.Website == website {
-				n++
+				sl.Present = append(sl.Present, a)
 			}
 		}
-		return n
-	}
-	var out []filing.Violation
-	miss := func(kind string, website int, extra filing.Text) {
-		k, _ := Kind(kind)
-		field := "attachments." + kind
-		where := filing.Text{}
-		if website >= 0 {
-			field = fmt.Sprintf("attachments.%s[%d]", kind, website)
-			d := ""
-			if website < len(doc.Websites) {
-				d = doc.Websites[website].Domain
-			}
-			where = filing.Text{ZH: fmt.Sprintf("（第 %d 个网站 %s）", website+1, d), EN: fmt.Sprintf(" (website %d, %s)", website+1, d)}
+		if len(sl.Present) < needed {
+			sl.Missing = missingAttachment(doc, kind, website, needed)
 		}
-		out = append(out, filing.Violation{Rule: "attachment.missing", Field: field, Severity: filing.SeverityError,
-			Message: filing.Text{ZH: "缺少附件：" + k.Name.ZH + where.ZH + extra.ZH, EN: "missing attachment: " + k.Name.EN + where.EN + extra.EN}})
+		plan = append(plan, sl)
+		return &plan[len(plan)-1]
 	}
-	// The form's signature date decides whether a change is verified again
-	// (workflow.NeedsVerification), so a form without one does not count.
-	verificationForm := func(website int) {
-		if count(KindVerificationForm, website) == 0 {
-			miss(KindVerificationForm, website, filing.Text{})
-			return
-		}
-		for _, a := range atts {
-			if a.Kind == KindVerificationForm && a.Website == website && a.SignedOn != "" {
-				return
-			}
-		}
-		out = append(out, filing.Violation{Rule: "attachment.signed_on.required", Field: fmt.Sprintf("attachments.%s[%d]", KindVerificationForm, website),
-			Severity: filing.SeverityError, Message: filing.Text{ZH: fmt.Sprintf("第 %d 个网站的核验单缺少网站负责人签字日期，请重新上传并填写签字日期", website+1),
-				EN: fmt.Sprintf("the verification form of website %d has no signature date; upload it again with the date the leader signed", website+1)}})
-	}
+	filingFlow := filingFlow(doc.Flow)
 	switch {
-	case filingFlow(doc.Flow):
+	case filingFlow:
 		if doc.Subject.Nature != refdata.NatureIndividual {
-			if count(KindSubjectCertificate, -1) == 0 {
-				miss(KindSubjectCertificate, -1, filing.Text{})
-			}
+			add(KindSubjectCertificate, -1, 1)
 		}
-		if count(KindSubjectLeaderID, -1) == 0 {
-			miss(KindSubjectLeaderID, -1, filing.Text{})
+		add(KindSubjectLeaderID, -1, 1)
+		add(KindAuthorizationLetter, -1, 0)
+		add(KindSecurityLetter, -1, 0)
+	case !strings.HasPrefix(doc.Flow, "change_"):
+		return nil // cancellations take no attachments
+	}
+	for i, w := range doc.Websites {
+		if filingFlow && !filing.SamePerson(w.Leader, doc.Subject.Leader) {
+			add(KindWebsiteLeaderID, i, 1)
 		}
-		for i, w := range doc.Websites {
-			if !filing.SamePerson(w.Leader, doc.Subject.Leader) && count(KindWebsiteLeaderID, i) == 0 {
-				miss(KindWebsiteLeaderID, i, filing.Text{})
-			}
-			verificationForm(i)
-			if count(KindSitePhoto, i) == 0 && count(KindDomainCertificate, i) == 0 {
-				miss(KindSitePhoto, i, filing.Text{ZH: "，或上传域名证书代替", EN: ", or a domain certificate instead"})
-			}
-			if n := len(w.PreApprovals); n > 0 && count(KindPreApprovalDocument, i) < n {
-				miss(KindPreApprovalDocument, i, filing.Text{ZH: fmt.Sprintf("，每项前置审批一份（需 %d 份）", n), EN: fmt.Sprintf(", one per pre-approval (%d needed)", n)})
-			}
+		// The form's signature date decides whether a change is verified
+		// again (workflow.NeedsVerification), so a form without one does
+		// not count.
+		vf := add(KindVerificationForm, i, 1)
+		if vf.Missing == nil && !slices.ContainsFunc(vf.Present, func(a Attachment) bool { return a.SignedOn != "" }) {
+			vf.Missing = &filing.Violation{Rule: "attachment.signed_on.required", Field: fmt.Sprintf("attachments.%s[%d]", KindVerificationForm, i),
+				Severity: filing.SeverityError, Message: filing.Text{ZH: fmt.Sprintf("第 %d 个网站的核验单缺少网站负责人签字日期，请重新上传并填写签字日期", i+1),
+					EN: fmt.Sprintf("the verification form of website %d has no signature date; upload it again with the date the leader signed", i+1)}}
 		}
-	case strings.HasPrefix(doc.Flow, "change_"):
-		for i := range doc.Websites {
-			verificationForm(i)
+		if !filingFlow {
+			continue
+		}
+		// Either a backdrop photo or a domain certificate.
+		photo := add(KindSitePhoto, i, 1)
+		cert := add(KindDomainCertificate, i, 0)
+		if len(cert.Present) > 0 {
+			photo.Required, photo.Needed, photo.Missing = false, 0, nil
+		}
+		if n := len(w.PreApprovals); n > 0 {
+			add(KindPreApprovalDocument, i, n)
+		}
+	}
+	return plan
+}
+
+// missingAttachment is the violation of a slot short of its files.
+func missingAttachment(doc filing.Document, kind string, website, needed int) *filing.Violation {
+	k, _ := Kind(kind)
+	field := "attachments." + kind
+	where, extra := filing.Text{}, filing.Text{}
+	if website >= 0 {
+		field = fmt.Sprintf("attachments.%s[%d]", kind, website)
+		d := ""
+		if website < len(doc.Websites) {
+			d = doc.Websites[website].Domain
+		}
+		where = filing.Text{ZH: fmt.Sprintf("（第 %d 个网站 %s）", website+1, d), EN: fmt.Sprintf(" (website %d, %s)", website+1, d)}
+	}
+	switch kind {
+	case KindSitePhoto:
+		extra = filing.Text{ZH: "，或上传域名证书代替", EN: ", or a domain certificate instead"}
+	case KindPreApprovalDocument:
+		extra = filing.Text{ZH: fmt.Sprintf("，每项前置审批一份（需 %d 份）", needed), EN: fmt.Sprintf(", one per pre-approval (%d needed)", needed)}
+	}
+	return &filing.Violation{Rule: "attachment.missing", Field: field, Severity: filing.SeverityError,
+		Message: filing.Text{ZH: "缺少附件：" + k.Name.ZH + where.ZH + extra.ZH, EN: "missing attachment: " + k.Name.EN + where.EN + extra.EN}}
+}
+
+// RequiredAttachmentsMissing is what the plan of a document and its
+// attachments still misses.
+func RequiredAttachmentsMissing(doc filing.Document, atts []Attachment) []filing.Violation {
+	var out []filing.Violation
+	for _, sl := range AttachmentPlan(doc, atts, string(workflow.Draft)) {
+		if sl.Missing != nil {
+			out = append(out, *sl.Missing)
 		}
 	}
 	return out

@@ -78,14 +78,16 @@ func TestBlobCleanupJobs(t *testing.T) {
 	}
 }
 
-func blobCleanup(t *testing.T, url string, blobs blob.Store) {
+// blobService is a service over url and blobs with its clock at *now and
+// one applicant, owner@example.com.
+func blobService(t *testing.T, url string, blobs blob.Store, grace time.Duration, now *time.Time) (*storage.Store, *service.Service, *service.Account) {
+	t.Helper()
 	ctx := context.Background()
-	now := clock.TestNow()
-	st, err := storage.Open(ctx, url, func() time.Time { return now })
+	st, err := storage.Open(ctx, url, func() time.Time { return *now })
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer st.Close()
+	t.Cleanup(func() { st.Close() })
 	if err := st.Migrate(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -95,11 +97,19 @@ func blobCleanup(t *testing.T, url string, blobs blob.Store) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	svc := service.New(service.Deps{Store: st, Sealer: seal, Rules: v, Blobs: blobs, Config: cfg, Now: func() time.Time { return now }})
+	svc := service.New(service.Deps{Store: st, Sealer: seal, Rules: v, Blobs: blobs, Config: cfg, BlobGrace: grace,
+		Now: func() time.Time { return *now }})
 	owner, err := svc.Register(ctx, service.RegisterInput{Email: "owner@example.com", Phone: "13700001111", Password: "Str0ng-pass!"})
 	if err != nil {
 		t.Fatal(err)
 	}
+	return st, svc, owner
+}
+
+func blobCleanup(t *testing.T, url string, blobs blob.Store) {
+	ctx := context.Background()
+	now := clock.TestNow()
+	st, svc, owner := blobService(t, url, blobs, 0, &now)
 	runner := &jobs.Runner{Store: st, Log: slog.New(slog.DiscardHandler), Handlers: svc.JobHandlers()}
 	drain := func() {
 		t.Helper()

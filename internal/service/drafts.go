@@ -35,11 +35,7 @@ func (s *Service) ScheduleDraftExpiry(ctx context.Context) error {
 }
 
 func (s *Service) enqueueDraftExpiry(ctx context.Context, tx *storage.Tx, at time.Time) error {
-	slot := at.Truncate(DraftExpiryEvery)
-	if slot.Before(at) {
-		slot = slot.Add(DraftExpiryEvery)
-	}
-	return tx.Enqueue(ctx, JobDraftExpiry, struct{}{}, "drafts-expire:"+slot.UTC().Format(time.RFC3339), slot)
+	return enqueueSlot(ctx, tx, JobDraftExpiry, "drafts-expire:", DraftExpiryEvery, at)
 }
 
 // ExpireDrafts mails the owner of every draft untouched for DraftLife −

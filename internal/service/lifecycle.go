@@ -102,8 +102,8 @@ func (s *Service) notifyOwner(ctx context.Context, tx *storage.Tx, cur *storage.
 	if d.URL == "" {
 		d.URL = "/applications/" + cur.ID
 	}
-	p := notify.Payload{ToSealed: s.seal.Seal(strings.ToLower(strings.TrimSpace(owner.Email))), Template: tpl, Data: &d, Lang: normLang(owner.Lang)}
-	return tx.Enqueue(ctx, notify.JobEmail, p, fmt.Sprintf("notify:%s:%s:%d", cur.ID, tpl, cur.Version), s.now())
+	return s.queueNotice(ctx, tx, fmt.Sprintf("notify:%s:%s:%d", cur.ID, tpl, cur.Version),
+		notify.Payload{To: owner.Email, Template: tpl, Data: &d, Lang: normLang(owner.Lang)})
 }
 
 // formatDue is a due time as mails show it (Beijing time).
@@ -213,7 +213,7 @@ func (s *Service) SubmitToBureau(ctx context.Context, a *Account, id string) (*A
 		s.log.Warn("bureau hand-over job not completed; it runs again harmlessly", "err", err)
 	}
 	s.poke()
-	return s.view(ctx, sa)
+	return s.view(ctx, a, sa)
 }
 
 // handOver gives the adapter the application's current submission. It

@@ -23,15 +23,22 @@ const (
 	hashConcurrency = 4
 )
 
-// hashPassword returns the PHC string of pw.
+// hashPassword returns the PHC string of pw, within the bound on
+// concurrent hashes.
 func (s *Service) hashPassword(pw string) string {
+	s.hashSlot <- struct{}{}
+	defer func() { <-s.hashSlot }()
+	return HashPassword(pw)
+}
+
+// HashPassword returns the PHC string of pw with the service's argon2id
+// parameters: what an account stores (the seeder writes accounts with it).
+func HashPassword(pw string) string {
 	salt := make([]byte, argonSaltLen)
 	if _, err := rand.Read(salt); err != nil {
 		panic("service: no randomness: " + err.Error())
 	}
-	s.hashSlot <- struct{}{}
 	key := argon2.IDKey([]byte(pw), salt, argonTime, argonMemory, argonThreads, argonKeyLen)
-	<-s.hashSlot
 	b64 := base64.RawStdEncoding
 	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version, argonMemory, argonTime, argonThreads,
 		b64.EncodeToString(salt), b64.EncodeToString(key))

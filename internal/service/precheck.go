@@ -10,6 +10,7 @@ import (
 	"beian/internal/domainname"
 	"beian/internal/fault"
 	"beian/internal/filing"
+	"beian/internal/pii"
 	"beian/internal/storage"
 	"beian/internal/workflow"
 )
@@ -57,9 +58,14 @@ type PrecheckResult struct {
 	ownRecord     bool // the subject is a record of this same account
 }
 
-// certKey is the keyed-hash input identifying a subject: its certificate type and number.
 func (s *Service) certHash(certType, certNumber string) string {
-	return s.seal.Hash(certType + "|" + strings.ToUpper(strings.TrimSpace(certNumber)))
+	return CertHash(s.seal, certType, certNumber)
+}
+
+// CertHash is the key a subject is found by: the keyed hash of its
+// certificate type and number (the seeder writes records with it).
+func CertHash(seal *pii.Sealer, certType, certNumber string) string {
+	return seal.Hash(certType + "|" + strings.ToUpper(strings.TrimSpace(certNumber)))
 }
 
 func precheckRefusal(code, zh, en string) error {

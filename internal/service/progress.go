@@ -6,7 +6,9 @@ import (
 	"slices"
 	"time"
 
+	"beian/internal/bureau"
 	"beian/internal/filing"
+	"beian/internal/pii"
 	"beian/internal/storage"
 	"beian/internal/workflow"
 )
@@ -26,12 +28,23 @@ type Progress struct {
 	// SMSLive says the SMS codes shown belong to the step under way; after
 	// a return they are history, and new codes come with the next submission.
 	SMSLive bool
-	Numbers []IssuedNumber
+	// SMSAtBureau lists the leaders the real bureau texts (relay mode,
+	// SituationSMSAtBureau): they confirm at its site, not here.
+	SMSAtBureau []SMSStatus
+	Numbers     []IssuedNumber
 }
 
 // SituationNumbersCancelled is an approved filing whose website numbers
 // have all been cancelled since.
 const SituationNumbersCancelled = "numbers_cancelled"
+
+// SituationSMSAtBureau is bureau_review in relay mode for a flow whose
+// leaders must confirm the bureau's SMS: the bureau texts them from 12381
+// and they confirm at https://beian.miit.gov.cn; Beian sends no code.
+const SituationSMSAtBureau = "sms_at_bureau"
+
+// MIITPortal is where leaders confirm the real bureau's SMS codes.
+const MIITPortal = "https://beian.miit.gov.cn"
 
 // Deadline kinds.
 const (
@@ -108,6 +121,13 @@ func (s *Service) progress(ctx context.Context, sa *storage.Application, hist []
 		}
 	case workflow.BureauReview:
 		p.SMSLive = true
+		if recipients := workflow.SMSRecipients(sa.Flow, app.Document); s.mode == bureau.ModeRelay && len(recipients) > 0 &&
+			p.Situation == string(workflow.BureauReview) {
+			p.Situation = SituationSMSAtBureau
+			for _, r := range recipients {
+				p.SMSAtBureau = append(p.SMSAtBureau, SMSStatus{Role: string(r.Role), Mobile: pii.MaskMobile(r.Mobile)})
+			}
+		}
 	}
 	if app.Numbers != nil {
 		var err error

@@ -62,6 +62,8 @@ type FilingSubject struct {
 	// OpenApplication is the id of the subject's open application, if any:
 	// no change or cancellation can start meanwhile.
 	OpenApplication string
+	// Changes and Cancels are the flows the subject record offers now.
+	Changes, Cancels []string
 }
 
 // FilingWebsite is a website record with this provider's access.
@@ -71,6 +73,9 @@ type FilingWebsite struct {
 	UpdatedAt                                time.Time
 	Website                                  filing.Website // access included when hosted here
 	AccessStatus                             string         // active | cancelled | "" (never hosted here)
+	// Changes and Cancels are the flows the website record offers now: the
+	// access ones only where this provider hosts it.
+	Changes, Cancels []string
 }
 
 // Filings lists the account's filing records ("我的备案"), subjects with
@@ -128,11 +133,29 @@ func (s *Service) Filings(ctx context.Context, a *Account) ([]FilingSubject, err
 					break
 				}
 			}
+			fw.Changes, fw.Cancels = websiteOffers(fs, fw)
 			fs.Websites = append(fs.Websites, fw)
+		}
+		if fs.Status == storage.RecordActive && fs.OpenApplication == "" {
+			fs.Changes, fs.Cancels = []string{filing.FlowChangeSubject}, []string{filing.FlowCancelSubject}
 		}
 		out = append(out, fs)
 	}
 	return out, nil
+}
+
+// websiteOffers are the changes and cancellations a website record offers:
+// none while its subject is not active or has an open application, or the
+// website is cancelled; the access flows only where this provider hosts it.
+func websiteOffers(fs FilingSubject, fw FilingWebsite) (changes, cancels []string) {
+	if fs.Status != storage.RecordActive || fs.OpenApplication != "" || fw.Status == storage.RecordCancelled {
+		return nil, nil
+	}
+	changes, cancels = []string{filing.FlowChangeWebsite}, []string{filing.FlowCancelWebsite}
+	if fw.AccessStatus == storage.RecordActive {
+		changes, cancels = append(changes, filing.FlowChangeAccess), append(cancels, filing.FlowCancelAccess)
+	}
+	return changes, cancels
 }
 
 func maskSubject(sub *filing.Subject) {

@@ -116,7 +116,7 @@ func (s *Service) ReviewQueue(ctx context.Context, a *Account, f QueueFilter) ([
 	now := s.now()
 	out := make([]QueueItem, 0, len(rows))
 	for _, r := range rows {
-		it := QueueItem{ID: r.ID, Flow: r.Flow, State: r.State, Province: r.Province, SubjectName: r.SubjectName,
+		it := QueueItem{ID: r.ID, Flow: r.Flow, State: r.State, Province: r.Province, SubjectName: r.SubjectName, Domains: r.Domains,
 			SubmittedAt: r.SubmittedAt, DueAt: r.DueAt, Overdue: workflow.Overdue(r.DueAt, now)}
 		if f.Overdue && !it.Overdue {
 			continue
@@ -133,11 +133,19 @@ type ReviewView struct {
 	// document at the last rejection (empty before any rejection).
 	ChangedFields []string
 	// LastReasons are the reasons of the last rejection, shown beside the changes.
-	LastReasons  []filing.Reason
-	Overdue      bool
-	Verification *Verification
-	// Allowed are the events the viewer may cause now.
+	LastReasons []filing.Reason
+	// Before is the document the last rejection judged (nil before any),
+	// for showing a changed field's earlier value.
+	Before *filing.Document
+	// ChangedAttachments are the attachments uploaded since the last
+	// rejection or refusal of materials: replacements to look at again.
+	ChangedAttachments []string
+	Overdue            bool
+	Verification       *Verification
+	// Allowed are the events the viewer may cause now: none on an
+	// application of the viewer's own account (Own).
 	Allowed []string
+	Own     bool
 }
 
 // ReviewApplication returns any application to staff, with the fields
@@ -150,9 +158,11 @@ func (s *Service) ReviewApplication(ctx context.Context, a *Account, id string) 
 	if err != nil {
 		return nil, err
 	}
-	v := &ReviewView{Application: app, Overdue: workflow.Overdue(app.DueAt, s.now())}
-	for _, ev := range workflow.Allowed(workflow.State(app.State), actorOf(a)) {
-		v.Allowed = append(v.Allowed, string(ev))
+	v := &ReviewView{Application: app, Overdue: workflow.Overdue(app.DueAt, s.now()), Own: app.OwnerID == a.ID}
+	if !v.Own { // nobody acts on their own application (loadStaffAction)
+		for _, ev := range workflow.Allowed(workflow.State(app.State), actorOf(a)) {
+			v.Allowed = append(v.Allowed, string(ev))
+		}
 	}
 	hist, err := s.st.Transitions(ctx, id)
 	if err != nil {
@@ -161,10 +171,20 @@ func (s *Service) ReviewApplication(ctx context.Context, a *Account, id string) 
 	if before, reasons, ok, err := s.documentAtRejection(hist); err != nil {
 		return nil, err
 	} else if ok {
-		v.LastReasons = reasons
+		v.LastReasons, v.Before = reasons, &before
 		v.ChangedFields, err = ChangedFields(before, app.Document)
 		if err != nil {
 			return nil, err
+		}
+	}
+	for i := len(hist) - 1; i >= 0; i-- {
+		if rejectedBy(hist[i].Event) {
+			for _, at := range app.Attachments {
+				if at.CreatedAt.After(hist[i].At) {
+					v.ChangedAttachments = append(v.ChangedAttachments, at.ID)
+				}
+			}
+			break
 		}
 	}
 	if v.Verification, err = s.verification(ctx, id); err != nil {
@@ -425,7 +445,7 @@ func (s *Service) Decide(ctx context.Context, a *Account, id string, in Decision
 		return nil, storeErr(err)
 	}
 	s.poke()
-	return s.view(ctx, sa)
+	return s.view(ctx, a, sa)
 }
 
 // needsVerification applies workflow.NeedsVerification with the oldest
@@ -492,7 +512,7 @@ func (s *Service) MaterialsReceived(ctx context.Context, a *Account, id, note st
 		return nil, storeErr(err)
 	}
 	s.poke()
-	return s.view(ctx, sa)
+	return s.view(ctx, a, sa)
 }
 
 // errForbidden is the answer to staff acting beyond their role.

@@ -4,13 +4,13 @@ import (
 	"context"
 	"encoding/json"
 	"log/slog"
-	"os"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"beian/internal/config"
+	"beian/internal/examples"
 	"beian/internal/fault"
 	"beian/internal/filing"
 	"beian/internal/jobs"
@@ -23,7 +23,7 @@ import (
 
 func loadExample(t *testing.T) filing.Document {
 	t.Helper()
-	b, err := os.ReadFile("../api/testdata/enterprise-first-filing.json")
+	b, err := examples.Read(examples.Enterprise)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -82,7 +82,7 @@ func TestReviewQueue(t *testing.T) {
 				t.Helper()
 				err := st.Tx(ctx, func(tx *storage.Tx) error {
 					return tx.CreateApplication(ctx, &storage.Application{ID: id, OwnerID: f.owner.ID, Flow: "first_filing", State: state,
-						Open: true, Province: province, SubjectName: "S " + id[len(id)-1:], Document: "x", DueAt: due, SubmittedAt: f.now.Add(-time.Hour),
+						Open: true, Province: province, SubjectName: "S " + id[len(id)-1:], Domains: []string{"site-" + id[len(id)-1:] + ".cn", "www-" + id[len(id)-1:] + ".cn"}, Document: "x", DueAt: due, SubmittedAt: f.now.Add(-time.Hour),
 						CreatedAt: f.now, UpdatedAt: f.now})
 				})
 				if err != nil {
@@ -111,6 +111,10 @@ func TestReviewQueue(t *testing.T) {
 			}
 			if !all[0].Overdue || all[1].Overdue {
 				t.Errorf("overdue marking: %+v", all[:2])
+			}
+			// Each item names the domains it files, in document order.
+			if d := all[1].Domains; !slices.Equal(d, []string{"site-5.cn", "www-5.cn"}) {
+				t.Errorf("domains in the queue: %v", d)
 			}
 			bj, _ := f.svc.ReviewQueue(ctx, rev, service.QueueFilter{Province: "110000", State: "initial_review"})
 			if got := ids(bj); !slices.Equal(got, []string{"5", "1"}) {

@@ -6,7 +6,6 @@
 package service
 
 import (
-	"beian/internal/fault"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -17,6 +16,7 @@ import (
 	"beian/internal/blob"
 	"beian/internal/bureau"
 	"beian/internal/config"
+	"beian/internal/fault"
 	"beian/internal/images"
 	"beian/internal/pii"
 	"beian/internal/ratelimit"

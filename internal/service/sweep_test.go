@@ -3,6 +3,7 @@ package service_test
 import (
 	"bytes"
 	"context"
+	"io"
 	"os"
 	"path/filepath"
 	"testing"
@@ -10,11 +11,7 @@ import (
 
 	"beian/internal/blob"
 	"beian/internal/clock"
-	"beian/internal/config"
-	"beian/internal/pii"
-	"beian/internal/rules"
 	"beian/internal/service"
-	"beian/internal/storage"
 	"beian/internal/storage/storagetest"
 )
 
@@ -34,26 +31,7 @@ func TestSweepOrphanedBlobs(t *testing.T) {
 func sweep(t *testing.T, url string, blobs blob.Store) {
 	ctx := context.Background()
 	now := clock.TestNow()
-	st, err := storage.Open(ctx, url, func() time.Time { return now })
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	if err := st.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	seal, _ := pii.New(bytes.Repeat([]byte{3}, 32))
-	cfg := config.Config{Provider: config.DefaultProvider(), BaseURL: "http://beian.test"}
-	v, err := rules.New(cfg.Provider)
-	if err != nil {
-		t.Fatal(err)
-	}
-	svc := service.New(service.Deps{Store: st, Sealer: seal, Rules: v, Blobs: blobs, Config: cfg, BlobGrace: time.Hour,
-		Now: func() time.Time { return now }})
-	owner, err := svc.Register(ctx, service.RegisterInput{Email: "owner@example.com", Phone: "13700001111", Password: "Str0ng-pass!"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, svc, owner := blobService(t, url, blobs, time.Hour, &now)
 	app, err := svc.CreateApplication(ctx, owner, service.CreateInput{Domain: "sweep.cn", CertType: "business_license", CertNumber: "91330106E3PWQ30LC5"})
 	if err != nil {
 		t.Fatal(err)
@@ -67,6 +45,16 @@ func sweep(t *testing.T, url string, blobs blob.Store) {
 		return "app/" + app.ID + "/" + at.ID + ".jpg"
 	}
 	kept := add("subject_leader_id", 1)
+	// Encrypted at rest in either store (issue 12): the stored bytes are no JPEG.
+	if rc, err := blobs.Get(ctx, kept); err != nil {
+		t.Fatal(err)
+	} else {
+		raw, _ := io.ReadAll(rc)
+		rc.Close()
+		if len(raw) == 0 || bytes.HasPrefix(raw, []byte{0xff, 0xd8}) {
+			t.Errorf("the stored attachment is a JPEG in clear (%d bytes)", len(raw))
+		}
+	}
 	replaced := add("subject_certificate", 2)
 	add("subject_certificate", 3) // replaces it: its file stays for the backups' hour
 	orphan := "app/" + app.ID + "/killed-before-commit.jpg"

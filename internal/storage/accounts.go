@@ -117,6 +117,15 @@ func (t *Tx) SetPassword(ctx context.Context, accountID, hash string, now time.T
 	return mustAffect(res, "account "+accountID)
 }
 
+// SetAccountDisabled disables or re-enables an account.
+func (t *Tx) SetAccountDisabled(ctx context.Context, accountID string, disabled bool, now time.Time) error {
+	res, err := t.exec(ctx, `UPDATE accounts SET disabled = ?, updated_at = ? WHERE id = ?`, boolInt(disabled), ms(now), accountID)
+	if err != nil {
+		return fmt.Errorf("set disabled: %w", err)
+	}
+	return mustAffect(res, "account "+accountID)
+}
+
 func mustAffect(res sql.Result, what string) error {
 	n, err := res.RowsAffected()
 	if err != nil {

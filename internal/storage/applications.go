@@ -225,13 +225,12 @@ type OpenApplication struct {
 
 // OpenApplicationsBySubject lists open applications of a subject (by certificate hash).
 func (rd Reader) OpenApplicationsBySubject(ctx context.Context, certHash string) ([]OpenApplication, error) {
-	return rd.openApps(ctx, `SELECT id, owner_id, flow, state FROM applications WHERE subject_cert_hash = ? AND open = 1 ORDER BY created_at`, certHash)
+	return rd.openApps(ctx, openAppsBySubject, certHash)
 }
 
 // OpenApplicationsByDomain lists open applications that include a domain.
 func (rd Reader) OpenApplicationsByDomain(ctx context.Context, domain string) ([]OpenApplication, error) {
-	return rd.openApps(ctx, `SELECT a.id, a.owner_id, a.flow, a.state FROM application_domains d JOIN applications a ON a.id = d.application_id
-		WHERE d.domain = ? AND d.open = 1 AND a.open = 1 ORDER BY a.created_at`, domain)
+	return rd.openApps(ctx, openAppsByDomain, domain)
 }
 
 // OpenApplicationsByRecord lists open applications started from a record number.
@@ -244,17 +243,21 @@ func (rd Reader) openApps(ctx context.Context, q string, arg any) ([]OpenApplica
 	if err != nil {
 		return nil, fmt.Errorf("open applications: %w", err)
 	}
-	defer rows.Close()
-	var out []OpenApplication
-	for rows.Next() {
-		var o OpenApplication
-		if err := rows.Scan(&o.ID, &o.OwnerID, &o.Flow, &o.State); err != nil {
-			return nil, translate(err)
-		}
-		out = append(out, o)
-	}
-	return out, translate(rows.Err())
+	return collect(rows, scanOpenApp)
 }
+
+func scanOpenApp(row scanner) (OpenApplication, error) {
+	var o OpenApplication
+	err := row.Scan(&o.ID, &o.OwnerID, &o.Flow, &o.State)
+	return o, translate(err)
+}
+
+// The open applications of a subject and of a domain (the columns scanOpenApp reads).
+const (
+	openAppsBySubject = `SELECT id, owner_id, flow, state FROM applications WHERE subject_cert_hash = ? AND open = 1 ORDER BY created_at`
+	openAppsByDomain  = `SELECT a.id, a.owner_id, a.flow, a.state FROM application_domains d JOIN applications a ON a.id = d.application_id
+		WHERE d.domain = ? AND d.open = 1 AND a.open = 1 ORDER BY a.created_at`
+)
 
 // MobileOwner is one holder of a leader mobile hash.
 type MobileOwner struct {
@@ -299,31 +302,21 @@ func (t *Tx) LockKey(ctx context.Context, key string) error {
 // applications of a subject (by certificate hash) and those including any
 // of domains, drafts included (whom they block is the service's rule).
 func (t *Tx) OpenApplicationsFor(ctx context.Context, certHash string, domains []string) (bySubject, byDomain []OpenApplication, err error) {
-	scan := func(q string, args ...any) ([]OpenApplication, error) {
-		rows, err := t.query(ctx, q, args...)
+	scan := func(q string, arg string) ([]OpenApplication, error) {
+		rows, err := t.query(ctx, q, arg)
 		if err != nil {
 			return nil, err
 		}
-		defer rows.Close()
-		var out []OpenApplication
-		for rows.Next() {
-			var o OpenApplication
-			if err := rows.Scan(&o.ID, &o.OwnerID, &o.Flow, &o.State); err != nil {
-				return nil, translate(err)
-			}
-			out = append(out, o)
-		}
-		return out, translate(rows.Err())
+		return collect(rows, scanOpenApp)
 	}
-	if bySubject, err = scan(`SELECT id, owner_id, flow, state FROM applications WHERE subject_cert_hash = ? AND open = 1 ORDER BY created_at`, certHash); err != nil {
+	if bySubject, err = scan(openAppsBySubject, certHash); err != nil {
 		return nil, nil, fmt.Errorf("open by subject: %w", err)
 	}
 	for _, d := range domains {
 		if d == "" {
 			continue
 		}
-		got, err := scan(`SELECT a.id, a.owner_id, a.flow, a.state FROM application_domains d JOIN applications a ON a.id = d.application_id
-			WHERE d.domain = ? AND d.open = 1 AND a.open = 1 ORDER BY a.created_at`, d)
+		got, err := scan(openAppsByDomain, d)
 		if err != nil {
 			return nil, nil, fmt.Errorf("open by domain: %w", err)
 		}

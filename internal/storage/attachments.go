@@ -20,15 +20,18 @@ type Attachment struct {
 	SHA256        string
 	SignedOn      string
 	CreatedAt     time.Time
+	// DataKey is the file's data key sealed by the personal-data key
+	// (envelope encryption); "" for a file stored in clear before it.
+	DataKey string
 }
 
-const attCols = `id, application_id, kind, website, blob_key, bytes, original_bytes, width, height, sha256, signed_on, created_at`
+const attCols = `id, application_id, kind, website, blob_key, bytes, original_bytes, width, height, sha256, signed_on, created_at, data_key`
 
 func scanAttachment(row scanner) (*Attachment, error) {
 	var a Attachment
 	var created int64
 	if err := row.Scan(&a.ID, &a.ApplicationID, &a.Kind, &a.Website, &a.BlobKey, &a.Bytes, &a.OriginalBytes,
-		&a.Width, &a.Height, &a.SHA256, &a.SignedOn, &created); err != nil {
+		&a.Width, &a.Height, &a.SHA256, &a.SignedOn, &created, &a.DataKey); err != nil {
 		return nil, translate(err)
 	}
 	a.CreatedAt = fromMS(created)
@@ -37,8 +40,8 @@ func scanAttachment(row scanner) (*Attachment, error) {
 
 // CreateAttachment stores an attachment's metadata.
 func (t *Tx) CreateAttachment(ctx context.Context, a *Attachment) error {
-	_, err := t.exec(ctx, `INSERT INTO attachments (`+attCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		a.ID, a.ApplicationID, a.Kind, a.Website, a.BlobKey, a.Bytes, a.OriginalBytes, a.Width, a.Height, a.SHA256, a.SignedOn, ms(a.CreatedAt))
+	_, err := t.exec(ctx, `INSERT INTO attachments (`+attCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		a.ID, a.ApplicationID, a.Kind, a.Website, a.BlobKey, a.Bytes, a.OriginalBytes, a.Width, a.Height, a.SHA256, a.SignedOn, ms(a.CreatedAt), a.DataKey)
 	if err != nil {
 		return fmt.Errorf("create attachment: %w", err)
 	}
@@ -94,4 +97,25 @@ func (s *Store) BlobReferenced(ctx context.Context, key, jobKey string) (bool, e
 		return false, fmt.Errorf("blob referenced: %w", translate(err))
 	}
 	return n > 0, nil
+}
+
+// AttachmentsInClear lists up to limit attachments stored before
+// encryption at rest (no data key), for `beian rekey` to encrypt.
+func (s *Store) AttachmentsInClear(ctx context.Context, limit int) ([]*Attachment, error) {
+	rows, err := s.query(ctx, `SELECT `+attCols+` FROM attachments WHERE data_key = '' ORDER BY id LIMIT ?`, limit)
+	if err != nil {
+		return nil, fmt.Errorf("attachments in clear: %w", err)
+	}
+	return collect(rows, scanAttachment)
+}
+
+// SetAttachmentFile points an attachment at its encrypted file and data
+// key, if it still points at oldKey; it reports whether it did.
+func (t *Tx) SetAttachmentFile(ctx context.Context, id, oldKey, blobKey, dataKey string) (bool, error) {
+	res, err := t.exec(ctx, `UPDATE attachments SET blob_key = ?, data_key = ? WHERE id = ? AND blob_key = ?`, blobKey, dataKey, id, oldKey)
+	if err != nil {
+		return false, fmt.Errorf("set attachment file: %w", err)
+	}
+	n, _ := res.RowsAffected()
+	return n == 1, nil
 }

@@ -15,9 +15,12 @@ func (s *Store) BackupTo(ctx context.Context, path string) error {
 	if s.pg {
 		return errors.New("backup: use pg_dump for PostgreSQL (see docs/operations.md)")
 	}
-	if _, err := os.Stat(path); err == nil {
-		return fmt.Errorf("backup: %s already exists", path)
+	// Created 0600 first (VACUUM INTO fills an empty file and keeps its mode).
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return fmt.Errorf("backup: %w", err)
 	}
+	f.Close()
 	// VACUUM INTO takes no bound parameter for the file name; quote it.
 	quoted := "'" + strings.ReplaceAll(path, "'", "''") + "'"
 	// A reader connection, so writers are not held up while it copies; it is

@@ -52,3 +52,54 @@ func TestJobQueue(t *testing.T) {
 		}
 	})
 }
+
+// TestPurgeJobPayloads: a finished job keeps its payload for the retention
+// period, then only its kind, key and times; queued and running jobs keep
+// theirs, and the key still stops the work from being queued again.
+func TestPurgeJobPayloads(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, s *storage.Store) {
+		ctx := context.Background()
+		now := s.Now()
+		if err := s.Tx(ctx, func(tx *storage.Tx) error {
+			if err := tx.Enqueue(ctx, "mail", map[string]string{"body_sealed": "k1:secret"}, "done-key", now); err != nil {
+				return err
+			}
+			return tx.Enqueue(ctx, "mail", map[string]string{"body_sealed": "k1:waiting"}, "queued-key", now.Add(time.Hour))
+		}); err != nil {
+			t.Fatal(err)
+		}
+		jobs, err := s.ClaimJobs(ctx, now, 10, time.Minute)
+		if err != nil || len(jobs) != 1 {
+			t.Fatalf("claim: %v %v", jobs, err)
+		}
+		if err := s.CompleteJob(ctx, jobs[0].ID); err != nil {
+			t.Fatal(err)
+		}
+		purge := func(before time.Time) int64 {
+			t.Helper()
+			var n int64
+			if err := s.Tx(ctx, func(tx *storage.Tx) (err error) { n, err = tx.PurgeJobPayloads(ctx, before); return err }); err != nil {
+				t.Fatal(err)
+			}
+			return n
+		}
+		if n := purge(now.Add(-time.Hour)); n != 0 {
+			t.Errorf("purged %d jobs finished within the retention", n)
+		}
+		if n := purge(now.Add(time.Hour)); n != 1 {
+			t.Errorf("purged %d jobs, want the finished one", n)
+		}
+		if n := purge(now.Add(time.Hour)); n != 0 {
+			t.Errorf("purged again: %d", n)
+		}
+		// The key stands: the same work is not queued again.
+		if err := s.Tx(ctx, func(tx *storage.Tx) error {
+			return tx.Enqueue(ctx, "mail", map[string]string{"body_sealed": "k1:again"}, "done-key", now)
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if counts, err := s.JobCounts(ctx); err != nil || counts["queued"] != 1 || counts["done"] != 1 {
+			t.Errorf("jobs after the purge: %v %v", counts, err)
+		}
+	})
+}

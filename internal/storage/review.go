@@ -37,11 +37,47 @@ func (rd Reader) ReviewQueue(ctx context.Context, f QueueFilter) ([]*Application
 	}
 	limit := min(f.Limit, 1000)
 	out, err := rd.queuePart(ctx, f, "due_at > 0", "due_at, submitted_at, id", limit)
-	if err != nil || len(out) == limit {
-		return out, err
+	if err != nil {
+		return nil, err
 	}
-	rest, err := rd.queuePart(ctx, f, "due_at = 0", "submitted_at, id", limit-len(out))
-	return append(out, rest...), err
+	if len(out) < limit {
+		rest, err := rd.queuePart(ctx, f, "due_at = 0", "submitted_at, id", limit-len(out))
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, rest...)
+	}
+	return out, rd.withDomains(ctx, out)
+}
+
+// withDomains reads the domains of a page of applications in one query,
+// so the queue shows what each application files.
+func (rd Reader) withDomains(ctx context.Context, apps []*Application) error {
+	if len(apps) == 0 {
+		return nil
+	}
+	byID := make(map[string]*Application, len(apps))
+	args := make([]any, 0, len(apps))
+	for _, a := range apps {
+		byID[a.ID] = a
+		args = append(args, a.ID)
+	}
+	rows, err := rd.db.query(ctx, `SELECT application_id, domain FROM application_domains WHERE application_id IN (`+
+		strings.TrimSuffix(strings.Repeat("?, ", len(args)), ", ")+`) ORDER BY application_id, idx`, args...)
+	if err != nil {
+		return fmt.Errorf("queue domains: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id, d string
+		if err := rows.Scan(&id, &d); err != nil {
+			return translate(err)
+		}
+		if a := byID[id]; a != nil {
+			a.Domains = append(a.Domains, d)
+		}
+	}
+	return translate(rows.Err())
 }
 
 func (rd Reader) queuePart(ctx context.Context, f QueueFilter, due, order string, limit int) ([]*Application, error) {

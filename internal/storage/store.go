@@ -17,10 +17,10 @@ import (
 	"sync/atomic"
 	"time"
 
-	"beian/internal/clock"
-
 	_ "github.com/jackc/pgx/v5/stdlib" // registers "pgx"
 	_ "modernc.org/sqlite"             // registers "sqlite"
+
+	"beian/internal/clock"
 )
 
 // Store is the database. Writes go through Tx on the writer pool; reads use
@@ -77,6 +77,11 @@ func Open(ctx context.Context, url string, now clock.Clock) (*Store, error) {
 			if err := os.MkdirAll(dir, 0o700); err != nil {
 				return nil, fmt.Errorf("create data dir: %w", err)
 			}
+		}
+		// The database file is created 0600 here, before SQLite opens it:
+		// SQLite gives its -wal and -shm files the database file's mode.
+		if err := createPrivate(path); err != nil {
+			return nil, fmt.Errorf("create database file: %w", err)
 		}
 		// synchronous(FULL): an acknowledged commit is on disk, even after
 		// a power cut, not only after a process crash.
@@ -347,4 +352,17 @@ func collect[T any](rows *sql.Rows, scan func(scanner) (T, error)) ([]T, error) 
 		out = append(out, v)
 	}
 	return out, translate(rows.Err())
+}
+
+// createPrivate creates an empty file readable by its owner only, unless
+// it exists.
+func createPrivate(path string) error {
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
+	if errors.Is(err, os.ErrExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	return f.Close()
 }

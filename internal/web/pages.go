@@ -67,7 +67,7 @@ func (wb *Web) home(w http.ResponseWriter, r *http.Request) error {
 		t := tabOf(s.Flow)
 		count[t]++
 		if t == p.Tab {
-			p.Items = append(p.Items, homeItem{ApplicationSummary: s, Editable: editableStates[s.State]})
+			p.Items = append(p.Items, homeItem{ApplicationSummary: s, Editable: s.Editable})
 		}
 	}
 	if p.Tab != "apply" {
@@ -273,11 +273,14 @@ func (p *progressPage) ActiveNumbers() bool {
 
 // situationName names a situation: the state's name for a state key.
 func situationName(lang, situation string) string {
-	if _, ok := catalog["situation."+situation]; ok {
+	if known("situation." + situation) {
 		return tr(lang, "situation."+situation)
 	}
 	return stateName(lang, situation)
 }
+
+// MIITPortal is where the real bureau's SMS codes are confirmed.
+func (p *progressPage) MIITPortal() string { return service.MIITPortal }
 
 // VErr lists a verification form field's errors.
 func (p *progressPage) VErr(f string) []string { return p.VErrors[f] }
@@ -300,10 +303,6 @@ type event struct {
 	Current      bool
 }
 
-// withdrawable are the states an applicant may withdraw from (workflow.md).
-var withdrawable = map[string]bool{"draft": true, "initial_review": true, "initial_rejected": true, "verification": true,
-	"material_review": true, "ready_for_bureau": true, "bureau_rejected": true}
-
 func (wb *Web) progress(w http.ResponseWriter, r *http.Request) error {
 	a, app, err := wb.loadApp(r)
 	if err != nil {
@@ -325,7 +324,7 @@ func reasonViews(lang string, app *service.Application, rs []filing.Reason) []re
 		if r.Field != "" && r.Field != "sms" {
 			v.Label = fieldLabel(lang, r.Field)
 			st := stepOf(r.Field)
-			if editableStates[app.State] || (st == "uploads" && app.State == "verification") {
+			if app.Actions.Edit || (st == "uploads" && mayUploadAny(app)) {
 				v.URL = "/applications/" + app.ID + "/" + st + slotAnchor(r.Field)
 			}
 		}
@@ -339,7 +338,7 @@ func (wb *Web) buildProgress(r *http.Request, a *service.Account, app *service.A
 	p.Nav = "home"
 	p.Title = tr(p.Lang, "progress.title")
 	p.CanEdit = p.Editable
-	p.CanWithdraw = withdrawable[app.State]
+	p.CanWithdraw = app.Actions.Withdraw
 	p.EditURL = "/applications/" + app.ID + "/" + firstStep(app.Flow)
 	p.Today = wb.now().In(cst).Format("2006-01-02")
 	kind := "filing"
@@ -376,7 +375,7 @@ func (wb *Web) buildProgress(r *http.Request, a *service.Account, app *service.A
 	p.Events = append(p.Events, event{At: app.CreatedAt, Label: tr(p.Lang, "progress.created.event"), Actor: tr(p.Lang, "progress.actor.applicant")})
 	for _, h := range app.History {
 		label := stateName(p.Lang, h.To)
-		if _, ok := catalog["event."+h.Event]; ok {
+		if known("event." + h.Event) {
 			label = tr(p.Lang, "event."+h.Event)
 		}
 		if h.Event == "approve" && h.From == "material_review" {

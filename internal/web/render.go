@@ -62,20 +62,6 @@ var templateFuncs = template.FuncMap{
 		return fmt.Sprintf("%d KB", (n+1023)/1024)
 	},
 	"query": url.QueryEscape,
-	// recordFlows are the website-level changes or cancellations a
-	// record offers; access ones only where this provider hosts it.
-	"recordFlows": func(tab string, hosted bool) []string {
-		if tab == "change" {
-			if hosted {
-				return []string{"change_website", "change_access"}
-			}
-			return []string{"change_website"}
-		}
-		if hosted {
-			return []string{"cancel_website", "cancel_access"}
-		}
-		return []string{"cancel_website"}
-	},
 }
 
 // parsePages parses every page once; a broken template stops start-up.
@@ -113,6 +99,9 @@ type Base struct {
 	Path    string // the current page, for the language switch
 	Nav     string // the active top-bar item
 	Wide    bool   // pages with a side step indicator use the full width
+	// FocusError asks the page's script to move the focus to the first
+	// field in error: after a save that left errors, or a refused form.
+	FocusError bool
 }
 
 func (b *Base) base() *Base { return b }
@@ -173,8 +162,10 @@ func (wb *Web) render(w http.ResponseWriter, r *http.Request, status int, name s
 	b.Account = middleware.Account(r)
 	b.CSRF = middleware.Token(w, r)
 	if b.Flash == "" {
+		b.FocusError = b.FocusError || flashKey(r) == "step.saved.fix"
 		b.Flash = takeFlash(w, r, b.Lang)
 	}
+	b.FocusError = b.FocusError || status == http.StatusUnprocessableEntity
 	b.Path = r.URL.RequestURI()
 	if b.Title == "" {
 		b.Title = b.T("product")

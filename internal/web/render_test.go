@@ -70,7 +70,8 @@ func TestPagesRender(t *testing.T) {
 			cases["step_"+s] = wb.buildStep(req(), app, s)
 		}
 		up := &uploadsPage{appPage: wb.newAppPage(req(), app, "uploads", app.Violations)}
-		up.Groups = slotsFor(lang, app, []filing.Violation{{Rule: "attachment.missing", Field: "attachments.verification_form[0]", Severity: "error"}})
+		app.Plan = service.AttachmentPlan(app.Document, app.Attachments, app.State)
+		up.Groups = slotsFor(lang, app)
 		cases["uploads"] = up
 		cases["submit"] = wb.buildSubmit(req(), app, app.Violations)
 		cases["progress"] = &progressPage{appPage: wb.newAppPage(req(), app, "", nil), Events: []event{{Label: "初审中", Current: true}}}
@@ -81,13 +82,20 @@ func TestPagesRender(t *testing.T) {
 		cases["forgot"] = newAuthPage(req(), "forgot.title")
 		cases["reset"] = newAuthPage(req(), "reset.title")
 		cases["error"] = &errorPage{Status: 404, Message: "x"}
-		for _, st := range []string{"verification", "bureau_sms", "approved"} {
+		for _, st := range []string{"verification", "bureau_sms", "approved", "sms_at_bureau"} {
 			a := sampleApp()
 			a.State = st
+			if st == "sms_at_bureau" { // relay mode: the real bureau's SMS, confirmed at its site
+				a.State = "bureau_review"
+			}
 			a.SMS = []service.SMSStatus{{Role: "subject_leader", Mobile: "138****5678", Status: "pending", AttemptsLeft: 5}}
 			a.Numbers = &service.Numbers{Subject: "浙ICP备2026000001号", Websites: []string{"浙ICP备2026000001号-1"}}
 			a.Progress = service.Progress{Situation: st, Numbers: []service.IssuedNumber{{Number: "浙ICP备2026000001号", Subject: true, Status: "active"},
 				{Number: "浙ICP备2026000001号-1", Domain: "example-hz.cn", Status: "active"}}}
+			if st == "sms_at_bureau" {
+				a.SMS, a.Numbers, a.Progress.Numbers = nil, nil, nil
+				a.Progress.SMSAtBureau = []service.SMSStatus{{Role: "subject_leader", Mobile: "138****5678"}}
+			}
 			pp := &progressPage{appPage: wb.newAppPage(req(), a, "", nil), Events: []event{{Label: "x", Current: true}},
 				VOptions: service.VerificationOptions{Offices: config.DefaultProvider().Offices, MailingAddress: "北京"},
 				VErrors:  map[string][]string{"date": {"面签日期须为工作日"}}, SMSErrors: map[string][]string{"code": {"验证码为 6 位数字"}},
@@ -98,14 +106,19 @@ func TestPagesRender(t *testing.T) {
 			}
 			body := rec.Body.String()
 			want := map[string]string{"verification": `action="/applications/app1/verification"`, "bureau_sms": `action="/applications/app1/sms"`,
-				"approved": "浙ICP备2026000001号-1"}[st]
+				"approved": "浙ICP备2026000001号-1", "sms_at_bureau": `href="https://beian.miit.gov.cn"`}[st]
 			if !strings.Contains(body, want) {
 				t.Errorf("progress in %s lacks %s", st, want)
+			}
+			if st == "sms_at_bureau" && (strings.Contains(body, `action="/applications/app1/sms"`) || !strings.Contains(body, "138****5678") || !strings.Contains(body, "12381")) {
+				t.Errorf("relay progress: no code form here, the leader and 12381 named: %s", body)
 			}
 		}
 		for _, tab := range []string{"change", "cancel"} {
 			hp := &homePage{Tab: tab, Records: []service.FilingSubject{{Number: "浙ICP备2026000001号", Status: "active", Name: "杭州示例",
-				Websites: []service.FilingWebsite{{Number: "浙ICP备2026000001号-1", Status: "active", Domain: "x.cn", AccessStatus: "active"}}}}}
+				Changes: []string{"change_subject"}, Cancels: []string{"cancel_subject"},
+				Websites: []service.FilingWebsite{{Number: "浙ICP备2026000001号-1", Status: "active", Domain: "x.cn", AccessStatus: "active",
+					Changes: []string{"change_website", "change_access"}, Cancels: []string{"cancel_website", "cancel_access"}}}}}}
 			rec := httptest.NewRecorder()
 			if err := wb.render(rec, req(), 200, "home", hp); err != nil {
 				t.Fatalf("home %s: %v", tab, err)
@@ -185,35 +198,25 @@ func TestFieldLabel(t *testing.T) {
 	}
 }
 
-func TestCatalogComplete(t *testing.T) {
-	for k, v := range catalog {
-		if v[0] == "" || v[1] == "" {
-			t.Errorf("catalog %s lacks a language", k)
-		}
-		if strings.Count(v[0], "%") != strings.Count(v[1], "%") {
-			t.Errorf("catalog %s: the languages take different arguments", k)
-		}
-	}
-}
-
-// TestTemplateKeys checks that every catalog key a template names exists.
+// TestTemplateKeys checks that every key a template or the Go code names
+// is in the catalogue (package words keeps both languages complete).
 func TestTemplateKeys(t *testing.T) {
 	names, _ := fs.Glob(templateFS, "templates/*.html")
 	keyRE := regexp.MustCompile(`\bT "([a-z0-9_.]+)"`)
 	for _, n := range names {
 		b, _ := templateFS.ReadFile(n)
 		for _, m := range keyRE.FindAllStringSubmatch(string(b), -1) {
-			if _, ok := catalog[m[1]]; !ok {
+			if !known(m[1]) {
 				t.Errorf("%s names the missing key %q", n, m[1])
 			}
 		}
 	}
-	goKeys := regexp.MustCompile(`(?:tr\(\w+, |setFlash\(w, r, |catalog\[)"([a-z0-9_.]*[a-z0-9_])"`)
+	goKeys := regexp.MustCompile(`(?:tr\(\w+, |setFlash\(w, r, |known\()"([a-z0-9_.]*[a-z0-9_])"`)
 	files, _ := filepath.Glob("*.go")
 	for _, f := range files {
 		b, _ := os.ReadFile(f)
 		for _, m := range goKeys.FindAllStringSubmatch(string(b), -1) {
-			if _, ok := catalog[m[1]]; !ok {
+			if !known(m[1]) {
 				t.Errorf("%s names the missing key %q", f, m[1])
 			}
 		}

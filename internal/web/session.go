@@ -27,6 +27,20 @@ func setFlash(w http.ResponseWriter, r *http.Request, key string, arg ...string)
 		SameSite: http.SameSiteLaxMode, Secure: httpx.OverTLS(r), MaxAge: 60})
 }
 
+// flashKey is the catalog key of the flash the request carries, or "".
+func flashKey(r *http.Request) string {
+	c, err := r.Cookie(flashCookie)
+	if err != nil {
+		return ""
+	}
+	v, err := url.QueryUnescape(c.Value)
+	if err != nil {
+		return ""
+	}
+	key, _, _ := strings.Cut(v, "|")
+	return key
+}
+
 func takeFlash(w http.ResponseWriter, r *http.Request, lang string) string {
 	c, err := r.Cookie(flashCookie)
 	if err != nil || c.Value == "" {
@@ -38,12 +52,12 @@ func takeFlash(w http.ResponseWriter, r *http.Request, lang string) string {
 		return ""
 	}
 	key, arg, hasArg := strings.Cut(v, "|")
-	if _, ok := catalog[key]; !ok {
+	if !known(key) {
 		return ""
 	}
 	if hasArg {
-		if fn, ok := flows[arg]; ok { // the only argument we pass is a flow
-			return tr(lang, key, pick(lang, fn, arg))
+		if known("flow." + arg) { // the only argument we pass is a flow
+			return tr(lang, key, flowName(lang, arg))
 		}
 		return tr(lang, key, arg)
 	}

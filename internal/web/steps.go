@@ -7,10 +7,12 @@ import (
 	"strconv"
 	"strings"
 
+	"beian/internal/fault"
 	"beian/internal/filing"
 	"beian/internal/httpx"
 	"beian/internal/refdata"
 	"beian/internal/service"
+	"beian/internal/words"
 )
 
 // formSteps are the steps that edit the document; uploads and submit follow.
@@ -34,9 +36,6 @@ func stepsFor(flow string) []string {
 	}
 	return allSteps
 }
-
-// editableStates are the states in which the applicant may change the application.
-var editableStates = map[string]bool{"draft": true, "initial_rejected": true, "bureau_rejected": true}
 
 // appPage is the frame of every application page: the flow, the state,
 // the step indicator and the rejection reasons.
@@ -67,7 +66,7 @@ func (p *appPage) FlowName() string { return p.Flow(p.App.Flow) }
 
 func (wb *Web) newAppPage(r *http.Request, app *service.Application, step string, problems []filing.Violation) appPage {
 	lang := httpx.PageLang(r)
-	p := appPage{App: app, Step: step, Editable: editableStates[app.State]}
+	p := appPage{App: app, Step: step, Editable: app.Actions.Edit}
 	p.Lang = lang
 	p.Wide = true
 	count := map[string]int{}
@@ -107,7 +106,6 @@ type stepPage struct {
 type providerOptions struct {
 	methods, locations []string
 	name               string
-	maxWebsites        int
 }
 
 type placement struct {
@@ -137,6 +135,19 @@ type field struct {
 	Errors, Warnings, Rejected                                        []string
 }
 
+// Described lists the ids of the hint and the messages that describe the
+// field (aria-describedby), "" when there are none.
+func (f field) Described() string {
+	var ids []string
+	if f.Hint != "" {
+		ids = append(ids, f.ID+"-hint")
+	}
+	if len(f.Errors)+len(f.Rejected)+len(f.Warnings) > 0 {
+		ids = append(ids, f.ID+"-msg")
+	}
+	return strings.Join(ids, " ")
+}
+
 // Has reports whether a multi-valued field holds key.
 func (f field) Has(key string) bool {
 	for _, v := range f.Values {
@@ -156,7 +167,7 @@ func fieldID(name string) string {
 // requiredSuffixes mark the fields model.md requires (for the asterisk).
 var requiredSuffixes = []string{"province", "city", "nature", "cert_type", "cert_number", "subject.name", "mailing_address",
 	"investor", "leader.name", "mobile", "email", "].name", "domain", "homepage_url", "content_types", "languages",
-	"method", "ips", "server_location"}
+	"method", "ips", "server_location", "cert_valid_until"}
 
 // F builds a text field for path, labelled by the catalog key.
 func (p *stepPage) F(path, labelKey, hintKey string) field {
@@ -218,7 +229,7 @@ func (p *stepPage) Sel(path, labelKey, hintKey string) field {
 // Msgs returns the messages of a group (pre-approvals, a leader, a website)
 // whose field names the group itself.
 func (p *stepPage) Msgs(path string) field {
-	f := field{Name: path}
+	f := field{Name: path, ID: fieldID(path)}
 	for _, v := range p.viols {
 		if v.Field == path {
 			if v.Severity == filing.SeverityWarning {
@@ -391,10 +402,10 @@ func (wb *Web) buildStep(r *http.Request, app *service.Application, step string)
 	p.ref = wb.ref
 	p.viols = app.Violations
 	p.provider = providerOptions{methods: wb.cfg.Provider.AccessMethods, locations: wb.cfg.Provider.ServerLocations,
-		name: wb.cfg.Provider.Name, maxWebsites: wb.cfg.Provider.MaxWebsitesPerApplication}
+		name: wb.cfg.Provider.Name}
 	p.Title = tr(p.Lang, "step."+step)
 	doc := app.Document
-	p.CanAdd = p.Editable && canAddWebsites(app.Flow) && (p.provider.maxWebsites <= 0 || len(doc.Websites) < p.provider.maxWebsites)
+	p.CanAdd = app.Actions.AddWebsite
 	switch step {
 	case "subject":
 		p.FromRecord = app.FromOwnRecord
@@ -411,7 +422,7 @@ func (wb *Web) buildStep(r *http.Request, app *service.Application, step string)
 		}
 		wv := websiteView{Index: i, Path: wsPath(i), Title: title,
 			SameLeader: w.Leader == (filing.Person{}) || w.Leader == doc.Subject.Leader,
-			Removable:  p.Editable && canAddWebsites(app.Flow) && i > 0,
+			Removable:  i < len(app.Actions.Websites) && app.Actions.Websites[i].Remove,
 			Locked:     p.lock.locked(wsPath(i) + ".name")}
 		for j := range len(w.PreApprovals) + 1 {
 			wv.PreRows = append(wv.PreRows, j)
@@ -494,44 +505,44 @@ func (wb *Web) stepPost(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	step := stepFromPath(r)
-	l := locker{flow: app.Flow, editable: editableStates[app.State], own: app.FromOwnRecord}
-	if !l.editable {
+	act := app.Actions
+	l := locker{flow: app.Flow, editable: act.Edit, own: app.FromOwnRecord}
+	if !act.Edit {
 		setFlash(w, r, "step.locked")
 		return redirect(w, r, "/applications/"+app.ID)
 	}
 	doc := app.Document
 	doc.Flow = app.Flow
 	action := r.PostFormValue("action")
-	max := wb.cfg.Provider.MaxWebsitesPerApplication
-	if max <= 0 {
-		max = 10
-	}
 	anchor := ""
 	switch step {
 	case "subject":
 		mergeSubject(&doc, r.PostForm, l)
 	case "websites":
-		mergeWebsites(&doc, r.PostForm, l, max)
+		mergeWebsites(&doc, r.PostForm, l, act.MaxWebsites)
 		switch {
-		case action == "add_website" && canAddWebsites(app.Flow) && len(doc.Websites) < max:
+		case action == "add_website" && act.AddWebsite:
 			doc.Websites = append(doc.Websites, newWebsite(doc))
 			anchor = "#website-" + strconv.Itoa(len(doc.Websites)-1)
-		case strings.HasPrefix(action, "remove_website:") && canAddWebsites(app.Flow):
+		case strings.HasPrefix(action, "remove_website:"):
 			i, err := strconv.Atoi(strings.TrimPrefix(action, "remove_website:"))
-			// The first website carries the pre-check domain and stays.
-			if err == nil && i > 0 && i < len(doc.Websites) {
-				// Attachments name websites by index: removing one would
-				// move later websites' files onto the wrong website.
-				for _, at := range app.Attachments {
-					if at.Website >= i {
-						if _, err := wb.svc.SaveDocument(r.Context(), a, app.ID, doc); err != nil {
-							return err
-						}
-						setFlash(w, r, "website.remove.attached")
-						return redirect(w, r, "/applications/"+app.ID+"/websites#website-"+strconv.Itoa(i))
+			if err == nil && i >= 0 && i < len(act.Websites) && act.Websites[i].Remove {
+				kept := append(append([]filing.Website(nil), doc.Websites[:i]...), doc.Websites[i+1:]...)
+				_, err := wb.svc.SaveDocument(r.Context(), a, app.ID, withWebsites(doc, kept))
+				if fault.As(err).Code == "application.website_attached" {
+					// The service keeps attachments on their websites: save
+					// the rest of the form and say why the website stays.
+					if _, err := wb.svc.SaveDocument(r.Context(), a, app.ID, doc); err != nil {
+						return err
 					}
+					setFlash(w, r, "website.remove.attached")
+					return redirect(w, r, "/applications/"+app.ID+"/websites#website-"+strconv.Itoa(i))
 				}
-				doc.Websites = append(doc.Websites[:i], doc.Websites[i+1:]...)
+				if err != nil {
+					return err
+				}
+				setFlash(w, r, "website.removed")
+				return redirect(w, r, "/applications/"+app.ID+"/"+step)
 			}
 		}
 	case "access":
@@ -539,6 +550,10 @@ func (wb *Web) stepPost(w http.ResponseWriter, r *http.Request) error {
 	}
 	saved, err := wb.svc.SaveDocument(r.Context(), a, app.ID, doc)
 	if err != nil {
+		if fault.Is(err, fault.Locked) {
+			setFlash(w, r, "step.locked")
+			return redirect(w, r, "/applications/"+app.ID)
+		}
 		return err
 	}
 	here := "/applications/" + app.ID + "/" + step
@@ -546,9 +561,6 @@ func (wb *Web) stepPost(w http.ResponseWriter, r *http.Request) error {
 	case action == "add_website":
 		setFlash(w, r, "website.added")
 		return redirect(w, r, here+anchor)
-	case strings.HasPrefix(action, "remove_website:"):
-		setFlash(w, r, "website.removed")
-		return redirect(w, r, here)
 	case action == "next":
 		for _, v := range saved.Violations {
 			if v.Severity == filing.SeverityError && stepOf(v.Field) == step {
@@ -560,6 +572,12 @@ func (wb *Web) stepPost(w http.ResponseWriter, r *http.Request) error {
 	}
 	setFlash(w, r, "step.saved")
 	return redirect(w, r, here)
+}
+
+// withWebsites is doc with another list of websites.
+func withWebsites(doc filing.Document, sites []filing.Website) filing.Document {
+	doc.Websites = sites
+	return doc
 }
 
 func nextStep(flow, step string) string {
@@ -588,78 +606,5 @@ func (p *appPage) Prev() string { return prevStep(p.App.Flow, p.Step) }
 // NextStep is the following step's key.
 func (p *appPage) NextStep() string { return nextStep(p.App.Flow, p.Step) }
 
-// fieldLabel names a document path for people: 网站 2 · 网站负责人 · 手机号码.
-func fieldLabel(lang, path string) string {
-	if rest, ok := strings.CutPrefix(path, "attachments."); ok {
-		return attachmentLabel(lang, rest)
-	}
-	var parts []string
-	rest := path
-	inWebsite := false
-	if m := wsIndex.FindStringSubmatch(rest); m != nil {
-		n, _ := strconv.Atoi(m[1])
-		parts = append(parts, tr(lang, "website.n", n+1))
-		rest = strings.TrimPrefix(strings.TrimPrefix(rest, m[0]), ".")
-		inWebsite = true
-	}
-	rest = anyIndex.ReplaceAllString(rest, "")
-	for _, g := range []struct{ prefix, key string }{
-		{"subject.leader.", "subject.leader"}, {"leader.", "website.leader"}, {"access.", ""}, {"subject.", ""},
-	} {
-		if r, ok := strings.CutPrefix(rest, g.prefix); ok {
-			if g.key != "" {
-				parts = append(parts, tr(lang, g.key))
-			}
-			rest = r
-			break
-		}
-	}
-	key := fieldLeaf[rest]
-	switch {
-	case rest == "name" && inWebsite && !strings.Contains(path, "leader"):
-		key = "website.name"
-	case rest == "name" && path == "subject.name":
-		key = "subject.name"
-	case rest == "cert_type" && path == "subject.cert_type":
-		key = "subject.certtype"
-	case rest == "cert_number" && path == "subject.cert_number":
-		key = "subject.certnum"
-	case rest == "remark" && inWebsite:
-		key = "website.remark"
-	}
-	switch {
-	case key != "":
-		parts = append(parts, tr(lang, key))
-	case rest != "":
-		parts = append(parts, rest)
-	}
-	return strings.Join(parts, " · ")
-}
-
-// attachmentLabel names an attachment path: "verification_form[0]" → 网站 1 · 网站备案信息真实性核验单.
-func attachmentLabel(lang, rest string) string {
-	kind, idx, hasIdx := strings.Cut(rest, "[")
-	label := tr(lang, "kind."+kind)
-	if hasIdx {
-		if n, err := strconv.Atoi(strings.TrimSuffix(idx, "]")); err == nil {
-			return tr(lang, "website.n", n+1) + " · " + label
-		}
-	}
-	return label
-}
-
-var fieldLeaf = map[string]string{
-	"province": "subject.province", "city": "subject.city", "county": "subject.county", "nature": "subject.nature",
-	"cert_type": "person.certtype", "cert_number": "person.certnum", "name": "person.name", "cert_address": "subject.certaddr",
-	"mailing_address": "subject.mailaddr", "investor": "subject.investor", "emergency_phone": "subject.emergency",
-	"remark": "subject.remark", "cert_valid_from": "person.validfrom", "cert_valid_until": "person.validuntil",
-	"office_phone": "person.office", "mobile": "person.mobile", "email": "person.email", "domain": "website.domain",
-	"homepage_url": "website.homepage", "content_types": "website.content", "languages": "website.languages",
-	"pre_approvals": "website.preapp", "pre_approvals.category": "website.preapp.cat", "pre_approvals.number": "website.preapp.num",
-	"method": "access.method", "ips": "access.ips", "server_location": "access.location",
-}
-
-var (
-	wsIndex  = regexp.MustCompile(`^websites\[(\d+)\]`)
-	anyIndex = regexp.MustCompile(`\[\d+\]`)
-)
+// fieldLabel names a document path for people (words.Field).
+func fieldLabel(lang, path string) string { return words.Field(lang, path) }

@@ -10,7 +10,6 @@ import (
 	"beian/internal/fault"
 	"beian/internal/filing"
 	"beian/internal/httpx"
-	"beian/internal/refdata"
 	"beian/internal/service"
 )
 
@@ -22,8 +21,9 @@ type uploadsPage struct {
 }
 
 type uploadGroup struct {
-	Title string
-	Slots []uploadSlot
+	Title   string
+	Slots   []uploadSlot
+	website int
 }
 
 type uploadSlot struct {
@@ -41,91 +41,64 @@ type uploadSlot struct {
 	Attachments []service.Attachment
 }
 
-func isFiling(flow string) bool {
-	return flow == filing.FlowFirstFiling || flow == filing.FlowNewWebsite || flow == filing.FlowNewAccess
-}
-
-// slotsFor lays out the upload slots of model.md's attachment table.
-func slotsFor(lang string, app *service.Application, missing []filing.Violation) []uploadGroup {
-	doc := app.Document
-	miss := func(kind string, website int) bool {
-		name := "attachments." + kind
+// slotsFor renders the service's attachment plan: the application's own
+// slots first, then one group per website.
+func slotsFor(lang string, app *service.Application) []uploadGroup {
+	var groups []uploadGroup
+	group := func(website int) *uploadGroup {
+		title := tr(lang, "uploads.subjectlevel")
 		if website >= 0 {
-			name += "[" + strconv.Itoa(website) + "]"
-		}
-		for _, v := range missing {
-			if v.Rule == "attachment.missing" && (v.Field == name || strings.HasPrefix(v.Field, name+".") || website < 0 && strings.HasPrefix(v.Field, name+"[")) {
-				return true
+			t := ""
+			if website < len(app.Document.Websites) {
+				t = app.Document.Websites[website].Domain
 			}
+			if t == "" {
+				t = tr(lang, "website.n", website+1)
+			}
+			title = tr(lang, "uploads.websitelevel", t)
 		}
-		return false
+		if n := len(groups); n > 0 && groups[n-1].website == website {
+			return &groups[n-1]
+		}
+		groups = append(groups, uploadGroup{Title: title, website: website})
+		return &groups[len(groups)-1]
 	}
-	slot := func(kind string, website int, required bool) uploadSlot {
-		s := uploadSlot{Kind: kind, Website: website, Label: tr(lang, "kind."+kind), Required: required, Missing: miss(kind, website),
-			Mergeable: kind == "subject_leader_id" || kind == "website_leader_id"}
-		// In 待核验 the backdrop photo is what mailing the originals needs.
-		s.CanUpload = editableStates[app.State] || (app.State == "verification" && kind == "site_photo")
-		if k, ok := service.Kind(kind); ok {
+	for _, sl := range app.Plan {
+		s := uploadSlot{Kind: sl.Kind, Website: sl.Website, Label: tr(lang, "kind."+sl.Kind), Required: sl.Required,
+			Missing: sl.Missing != nil, NeedsDate: sl.NeedsDate, CanUpload: sl.MayUpload, Attachments: sl.Present,
+			Mergeable: sl.Kind == service.KindSubjectLeaderID || sl.Kind == service.KindWebsiteLeaderID}
+		if k, ok := service.Kind(sl.Kind); ok {
 			s.Single = k.Single
 		}
-		for _, a := range app.Attachments {
-			if a.Kind == kind && (website < 0 || a.Website == website) {
-				s.Attachments = append(s.Attachments, a)
-			}
+		switch sl.Kind {
+		case service.KindSecurityLetter:
+			s.PrintURL = securityLetterURL(app.ID) // forms.go
+		case service.KindVerificationForm:
+			s.Hint, s.PrintURL = tr(lang, "uploads.formhint"), verificationFormURL(app.ID, sl.Website)
+		case service.KindSitePhoto:
+			s.Hint = tr(lang, "uploads.photohint")
 		}
-		return s
-	}
-	var groups []uploadGroup
-	if strings.HasPrefix(app.Flow, "cancel_") {
-		return groups
-	}
-	filingFlow := isFiling(app.Flow)
-	if filingFlow {
-		g := uploadGroup{Title: tr(lang, "uploads.subjectlevel")}
-		if doc.Subject.Nature != refdata.NatureIndividual {
-			g.Slots = append(g.Slots, slot("subject_certificate", -1, true))
-		}
-		g.Slots = append(g.Slots, slot("subject_leader_id", -1, true))
-		letter := slot("security_letter", -1, false)
-		letter.PrintURL = securityLetterURL(app.ID) // forms.go
-		g.Slots = append(g.Slots, slot("authorization_letter", -1, false), letter)
-		groups = append(groups, g)
-	}
-	for i, w := range doc.Websites {
-		title := w.Domain
-		if title == "" {
-			title = tr(lang, "website.n", i+1)
-		}
-		g := uploadGroup{Title: tr(lang, "uploads.websitelevel", title)}
-		if filingFlow && !filing.SamePerson(w.Leader, doc.Subject.Leader) {
-			g.Slots = append(g.Slots, slot("website_leader_id", i, true))
-		}
-		vf := slot("verification_form", i, true)
-		vf.NeedsDate = true
-		vf.Hint = tr(lang, "uploads.formhint")
-		vf.PrintURL = verificationFormURL(app.ID, i) // forms.go
-		g.Slots = append(g.Slots, vf)
-		if filingFlow {
-			photo := slot("site_photo", i, false)
-			cert := slot("domain_certificate", i, false)
-			// Either one satisfies the submission check.
-			photo.Required = len(cert.Attachments) == 0
-			photo.Hint = tr(lang, "uploads.photohint")
-			g.Slots = append(g.Slots, photo, cert)
-			if len(w.PreApprovals) > 0 {
-				g.Slots = append(g.Slots, slot("pre_approval_document", i, true))
-			}
-		}
-		groups = append(groups, g)
+		g := group(sl.Website)
+		g.Slots = append(g.Slots, s)
 	}
 	return groups
+}
+
+// mayUploadAny reports whether the application takes any attachment now.
+func mayUploadAny(app *service.Application) bool {
+	for _, sl := range app.Plan {
+		if sl.MayUpload {
+			return true
+		}
+	}
+	return false
 }
 
 func (wb *Web) buildUploads(r *http.Request, app *service.Application) *uploadsPage {
 	missing := wb.svc.Missing(app)
 	p := &uploadsPage{appPage: wb.newAppPage(r, app, "uploads", append(append([]filing.Violation(nil), app.Violations...), onlyAttachments(missing)...))}
 	p.Title = tr(p.Lang, "step.uploads")
-	p.Groups = slotsFor(p.Lang, app, missing)
+	p.Groups = slotsFor(p.Lang, app)
 	return p
 }
 
@@ -186,7 +159,7 @@ func (wb *Web) uploadPost(w http.ResponseWriter, r *http.Request) error {
 			in.File = bytes.NewReader(merged)
 		}
 	default:
-		err = fault.New(fault.BadRequest, fault.CodeBadRequest, catalog["uploads.choosefirst"][0], catalog["uploads.choosefirst"][1])
+		err = fault.New(fault.BadRequest, fault.CodeBadRequest, tr("zh", "uploads.choosefirst"), tr("en", "uploads.choosefirst"))
 	}
 	if err == nil {
 		_, err = wb.svc.AddAttachment(r.Context(), a, app.ID, in)

@@ -58,6 +58,19 @@
     });
   });
 
+  // After a save that left errors, or a refused form, the focus goes to
+  // the first field in error (its message is read with it), else to the
+  // first error message, so keyboard and screen-reader users start there.
+  var main = document.querySelector("main[data-focus-error]");
+  if (main && !location.hash) {
+    var first = main.querySelector('[aria-invalid="true"]:not([type=hidden])') || main.querySelector(".alert-error, .ferr");
+    if (first) {
+      if (!first.matches("input, select, textarea, button, a")) { first.setAttribute("tabindex", "-1"); }
+      first.focus();
+      if (first.scrollIntoView) { first.scrollIntoView({ block: "center" }); }
+    }
+  }
+
   // Print buttons.
   document.querySelectorAll("[data-print]").forEach(function (b) {
     b.addEventListener("click", function () { window.print(); });

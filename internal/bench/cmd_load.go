@@ -1,10 +1,9 @@
-package app
+package bench
 
 import (
 	"bufio"
 	"bytes"
 	"context"
-	_ "embed"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -18,17 +17,16 @@ import (
 	"strings"
 	"time"
 
+	"beian/internal/bench/loadgen"
+	"beian/internal/bench/seed"
 	"beian/internal/config"
+	"beian/internal/examples"
 	"beian/internal/filing"
-	"beian/internal/loadgen"
-	"beian/internal/seed"
 )
 
 // exampleDocument is spec/examples/enterprise-first-filing.json: what the
 // validate benchmark posts.
-//
-//go:embed loaddata/enterprise-first-filing.json
-var exampleDocument []byte
+var exampleDocument = examples.MustRead(examples.Enterprise)
 
 // loadTargets are the issue's targets (docs/benchmarks.md): the minimum
 // share of the yardstick's throughput (0: none) and the p99 bound.
@@ -45,10 +43,10 @@ var loadTargets = map[string]struct {
 	"review queue":          {0, 50 * time.Millisecond},
 }
 
-// runLoad is `beian load`: it measures, in one run, the bare net/http
+// Load is `beian load`: it measures, in one run, the bare net/http
 // yardstick and Beian's hot paths on a running server, and prints each
 // one's throughput, p50/p99 and ratio to the yardstick.
-func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+func Load(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("load", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	base := fs.String("url", "http://127.0.0.1:8080", "the running server")

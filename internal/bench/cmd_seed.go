@@ -1,4 +1,4 @@
-package app
+package bench
 
 import (
 	"context"
@@ -10,13 +10,13 @@ import (
 	"runtime/pprof"
 	"time"
 
+	"beian/internal/bench/seed"
 	"beian/internal/config"
-	"beian/internal/seed"
 )
 
-// runSeed is `beian seed --subjects N [--sample PATH]`: realistic valid
+// Seed is `beian seed --subjects N [--sample PATH]`: realistic valid
 // filing data into the configured database, for the load benchmark.
-func runSeed(ctx context.Context, cfg config.Config, args []string, stdout, stderr io.Writer) error {
+func Seed(ctx context.Context, cfg config.Config, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("seed", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	n := fs.Int("subjects", 0, "how many subjects (organizations and individuals) to generate")

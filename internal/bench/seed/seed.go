@@ -2,9 +2,7 @@ package seed
 
 import (
 	"context"
-	"crypto/rand"
 	"database/sql"
-	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -18,12 +16,12 @@ import (
 	"time"
 
 	"github.com/google/uuid"
-	"golang.org/x/crypto/argon2"
 
 	"beian/internal/clock"
 	"beian/internal/config"
 	"beian/internal/filing"
 	"beian/internal/pii"
+	"beian/internal/service"
 	"beian/internal/storage"
 	"beian/internal/workdays"
 	"beian/internal/workflow"
@@ -134,10 +132,10 @@ type builder struct {
 	stride int
 }
 
-// certHash is the service's subject key: the keyed hash of
+// certHash is the service's subject key (service.CertHash): the keyed hash of
 // "type|NUMBER" (internal/service precheck.go).
 func (b *builder) certHash(certType, number string) string {
-	return b.seal.Hash(certType + "|" + strings.ToUpper(strings.TrimSpace(number)))
+	return service.CertHash(b.seal, certType, number)
 }
 
 func (b *builder) sealJSON(v any) string {
@@ -263,18 +261,6 @@ func (b *builder) application(c *chunk, s *Subject, owner, certHash string) stri
 	return id
 }
 
-// passwordHash is an argon2id PHC string with the service's parameters
-// (internal/service password.go), computed once for every seeded account.
-func passwordHash(pw string) string {
-	salt := make([]byte, 16)
-	if _, err := rand.Read(salt); err != nil {
-		panic("seed: no randomness: " + err.Error())
-	}
-	key := argon2.IDKey([]byte(pw), salt, 2, 19*1024, 1, 32)
-	b64 := base64.RawStdEncoding
-	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version, 19*1024, 2, 1, b64.EncodeToString(salt), b64.EncodeToString(key))
-}
-
 // Run seeds opts.Subjects subjects into the configured database: it brings
 // the schema up to date, then writes from parallel generators through one
 // writer, one transaction per opts.PerTx subjects, with multi-row prepared
@@ -364,7 +350,7 @@ func Run(ctx context.Context, cfg config.Config, opts Options) (rep Report, err 
 			return err
 		}
 	}
-	b := &builder{g: g, seal: sealer, cal: cal, pwHash: passwordHash(Password), now: opts.Now,
+	b := &builder{g: g, seal: sealer, cal: cal, pwHash: service.HashPassword(Password), now: opts.Now,
 		stride: max(1, opts.Subjects/opts.SampleSize)}
 	w := &writer{db: db, pg: pg, stmts: map[string]*sql.Stmt{}}
 	defer w.close()

@@ -11,6 +11,7 @@ import (
 	"beian/internal/api"
 	"beian/internal/backoffice"
 	"beian/internal/blob"
+	"beian/internal/clock"
 	"beian/internal/config"
 	"beian/internal/jobs"
 	"beian/internal/metrics"
@@ -23,23 +24,70 @@ import (
 	"beian/internal/workdays"
 )
 
-// system is everything `beian serve` runs, built once.
-type system struct {
-	svc     *service.Service
-	runner  *jobs.Runner
-	mux     *http.ServeMux
+// System is Beian wired: everything `beian serve` runs, built once — and
+// what every test of the doors runs too, through the same New.
+type System struct {
+	Config  config.Config
+	Store   *storage.Store
+	Service *service.Service
+	Runner  *jobs.Runner // the job workers' handlers; Run or RunDue them
+	// Notifier sends mail and SMS through the outbox.
+	Notifier *notify.Notifier
+	mux      *http.ServeMux
+	close    func() error
+
 	metrics *metrics.Metrics
-	// instrumented is mux behind the request metrics (what handler serves).
+	// instrumented is mux behind the request metrics (what Handler serves).
 	instrumented http.Handler
 	// ready is what /readyz reports beside the database: true once built,
 	// false again when shutdown begins.
 	ready atomic.Bool
 }
 
-// build wires config → storage → services → HTTP → workers.
-// Business time is the store's clock (the wall clock in `serve`, a pinned
-// one in tests): every component gets that one.
-func build(ctx context.Context, cfg config.Config, log *slog.Logger, st *storage.Store) (*system, error) {
+// Option changes how New wires the system.
+type Option func(*options)
+
+type options struct {
+	now   clock.Clock
+	log   *slog.Logger
+	blobs blob.Store
+	store *storage.Store
+}
+
+// WithClock sets business time (default the wall clock); tests pin it.
+func WithClock(now clock.Clock) Option { return func(o *options) { o.now = now } }
+
+// WithLogger sets the log (default: discarded).
+func WithLogger(log *slog.Logger) Option { return func(o *options) { o.log = log } }
+
+// WithBlobs sets the attachment store (default: Config.BlobURL's).
+func WithBlobs(b blob.Store) Option { return func(o *options) { o.blobs = b } }
+
+// WithStore wires an open, migrated store (its clock is business time)
+// instead of opening Config.DatabaseURL; Close leaves it open.
+func WithStore(st *storage.Store) Option { return func(o *options) { o.store = st } }
+
+// New wires config → database → storage → services → HTTP → workers. The
+// bureau's mode is Config.BureauMode. Business time is the store's clock:
+// every component gets that one.
+func New(ctx context.Context, cfg config.Config, opts ...Option) (_ *System, err error) {
+	o := options{now: clock.Wall, log: slog.New(slog.DiscardHandler)}
+	for _, opt := range opts {
+		opt(&o)
+	}
+	log := o.log
+	st, closeStore := o.store, func() error { return nil }
+	if st == nil {
+		if st, err = openStore(ctx, cfg, o.now); err != nil {
+			return nil, err
+		}
+		closeStore = st.Close
+		defer func() {
+			if err != nil {
+				st.Close()
+			}
+		}()
+	}
 	now := st.Now
 	sealer, err := newSealer(ctx, cfg, st) // rekey.go: current key plus those before a rotation
 	if err != nil {
@@ -49,9 +97,11 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, st *storage
 	if err != nil {
 		return nil, fmt.Errorf("rules: %w", err)
 	}
-	blobs, err := blob.Open(ctx, cfg.BlobURL)
-	if err != nil {
-		return nil, fmt.Errorf("attachments: %w", err)
+	blobs := o.blobs
+	if blobs == nil {
+		if blobs, err = blob.Open(ctx, cfg.BlobURL); err != nil {
+			return nil, fmt.Errorf("attachments: %w", err)
+		}
 	}
 	notifier, err := notify.New(cfg, st, sealer)
 	if err != nil {
@@ -97,7 +147,7 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, st *storage
 	bp.connect(svc)
 
 	mux := http.NewServeMux()
-	sys := &system{svc: svc, runner: runner, mux: mux, metrics: mets}
+	sys := &System{Config: cfg, Store: st, Service: svc, Runner: runner, Notifier: notifier, mux: mux, close: closeStore, metrics: mets}
 	if err := sys.opsRoutes(cfg, st, log); err != nil { // ops.go: /healthz, /readyz, /metrics
 		return nil, err
 	}
@@ -119,3 +169,6 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, st *storage
 	sys.ready.Store(true)
 	return sys, nil
 }
+
+// Close closes the store New opened.
+func (s *System) Close() error { return s.close() }
