@@ -5,6 +5,7 @@ package api
 import (
 	"log/slog"
 	"net/http"
+	"slices"
 	"time"
 
 	"beian/internal/clock"
@@ -13,6 +14,7 @@ import (
 	"beian/internal/middleware"
 	"beian/internal/rules"
 	"beian/internal/service"
+	"beian/internal/webhooks"
 )
 
 // Deps is what the API needs.
@@ -27,6 +29,8 @@ type Deps struct {
 	// DisableRateLimits turns the API's own per-IP limits off
 	// (BEIAN_RATE_LIMITS=off, load benchmarks from one client only).
 	DisableRateLimits bool
+	// Webhooks are the partner webhooks (webhooks.go); nil answers 404.
+	Webhooks *webhooks.Webhooks
 }
 
 // API mounts the /api/v1 endpoints.
@@ -38,11 +42,13 @@ type API struct {
 
 	// Per client IP: the unauthenticated and lookup endpoints (issue 8).
 	budgets *middleware.Budgets
+
+	webhooks *webhooks.Webhooks
 }
 
 // New builds the API.
 func New(d Deps) *API {
-	a := &API{svc: d.Service, v: d.Validator, log: d.Log, now: d.Now}
+	a := &API{svc: d.Service, v: d.Validator, log: d.Log, now: d.Now, webhooks: d.Webhooks}
 	if a.log == nil {
 		a.log = slog.New(slog.DiscardHandler)
 	}
@@ -90,7 +96,7 @@ func (a *API) routes() []route {
 		{"GET /api/v1/applications/{id}/attachments/{aid}", false, a.attachment},
 		{"DELETE /api/v1/applications/{id}/attachments/{aid}", false, a.deleteAttachment},
 		{"POST /api/v1/id-merge", false, a.idMerge},
-	}, append(append(a.lifecycleRoutes(), a.filingRoutes()...), a.securityRoutes()...)...) // review.go: verification, SMS, review, admin; filings.go: records, public lookup; revoke.go: session revocation
+	}, slices.Concat(a.lifecycleRoutes(), a.filingRoutes(), a.securityRoutes(), a.webhookRoutes())...) // review.go: verification, SMS, review, admin; filings.go: records, public lookup; revoke.go: session revocation; webhooks.go
 }
 
 // Routes mounts every implemented endpoint of api.md on mux.

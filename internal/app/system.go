@@ -21,6 +21,7 @@ import (
 	"beian/internal/service"
 	"beian/internal/storage"
 	"beian/internal/web"
+	"beian/internal/webhooks"
 	"beian/internal/workdays"
 )
 
@@ -33,6 +34,8 @@ type System struct {
 	Runner  *jobs.Runner // the job workers' handlers; Run or RunDue them
 	// Notifier sends mail and SMS through the outbox.
 	Notifier *notify.Notifier
+	// Webhooks are the partner webhooks (app/webhooks.go).
+	Webhooks *webhooks.Webhooks
 	mux      *http.ServeMux
 	close    func() error
 
@@ -145,22 +148,26 @@ func New(ctx context.Context, cfg config.Config, opts ...Option) (_ *System, err
 	}
 	// The bureau reports outcomes (SMS confirmed, approved …) to the service.
 	bp.connect(svc)
+	hooks, err := newWebhooks(cfg, st, sealer, runner, mets, log) // webhooks.go
+	if err != nil {
+		return nil, err
+	}
 
 	mux := http.NewServeMux()
-	sys := &System{Config: cfg, Store: st, Service: svc, Runner: runner, Notifier: notifier, mux: mux, close: closeStore, metrics: mets}
+	sys := &System{Config: cfg, Store: st, Service: svc, Runner: runner, Notifier: notifier, Webhooks: hooks, mux: mux, close: closeStore, metrics: mets}
 	if err := sys.opsRoutes(cfg, st, log); err != nil { // ops.go: /healthz, /readyz, /metrics
 		return nil, err
 	}
 	// One set of per-IP budgets for both doors: a script cannot sidestep
 	// the API's 429s through the HTML forms.
 	budgets := middleware.NewBudgets(cfg.RateLimits, now)
-	api.New(api.Deps{Service: svc, Validator: validator, Log: log, Now: now, Budgets: budgets}).Routes(mux)
+	api.New(api.Deps{Service: svc, Validator: validator, Log: log, Now: now, Budgets: budgets, Webhooks: hooks}).Routes(mux)
 	ui, err := web.New(web.Deps{Service: svc, Config: cfg, Log: log, Now: now, Budgets: budgets})
 	if err != nil {
 		return nil, fmt.Errorf("web: %w", err)
 	}
 	ui.Routes(mux)
-	bo, err := backoffice.New(backoffice.Deps{Service: svc, Log: log, Now: now})
+	bo, err := backoffice.New(backoffice.Deps{Service: svc, Log: log, Now: now, Webhooks: hooks})
 	if err != nil {
 		return nil, fmt.Errorf("backoffice: %w", err)
 	}

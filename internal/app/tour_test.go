@@ -8,10 +8,12 @@ import (
 	"image"
 	"image/color"
 	"image/jpeg"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"regexp"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -23,6 +25,7 @@ import (
 	"beian/internal/ident"
 	"beian/internal/service"
 	"beian/internal/storage"
+	"beian/internal/webhooks"
 	"beian/internal/workdays"
 )
 
@@ -93,6 +96,17 @@ func newTour(t testing.TB) *tour {
 	tr.reviewer = tr.staff("reviewer@beian.test", "13700001111", "周审核", service.RoleReviewer)
 	tr.applicant = tr.register("zhaomin@example.com", "13805815678", "赵敏")
 	tr.second = tr.register("chenchen@example.net", "13802315679", "陈晨")
+	// The provider's system hears every state change (partner webhooks):
+	// it takes the first few and then fails, so the log shows both.
+	var heard atomic.Int32
+	hook := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if heard.Add(1) > 5 {
+			w.WriteHeader(http.StatusServiceUnavailable)
+		}
+	}))
+	t.Cleanup(hook.Close)
+	_, _, err = sys.Webhooks.Create(ctx, tr.admin, webhooks.CreateInput{URL: hook.URL + "/beian", Description: "本公司工单系统", Provider: true})
+	tr.must(err, "webhook endpoint")
 	tr.makeApplications()
 	return tr
 }

@@ -23,6 +23,7 @@ import (
 	"beian/internal/httpx"
 	"beian/internal/middleware"
 	"beian/internal/service"
+	"beian/internal/webhooks"
 	"beian/internal/words"
 	"beian/internal/workdays"
 )
@@ -35,6 +36,9 @@ type Deps struct {
 	Service *service.Service
 	Log     *slog.Logger
 	Now     func() time.Time
+	// Webhooks are the partner webhooks' endpoints and delivery log
+	// (webhooks.go); nil hides the page.
+	Webhooks *webhooks.Webhooks
 }
 
 // Backoffice serves /review/… and /admin/….
@@ -43,6 +47,8 @@ type Backoffice struct {
 	log   *slog.Logger
 	now   func() time.Time
 	pages map[string]*template.Template
+
+	hooks *webhooks.Webhooks
 }
 
 // New parses the templates, failing fast on a broken one.
@@ -56,7 +62,7 @@ func New(d Deps) (*Backoffice, error) {
 	if d.Now == nil {
 		d.Now = d.Service.Now
 	}
-	b := &Backoffice{svc: d.Service, log: d.Log, now: d.Now, pages: map[string]*template.Template{}}
+	b := &Backoffice{svc: d.Service, log: d.Log, now: d.Now, pages: map[string]*template.Template{}, hooks: d.Webhooks}
 	names, err := fs.Glob(files, "templates/*.html")
 	if err != nil {
 		return nil, err
@@ -104,6 +110,7 @@ func (b *Backoffice) Routes(mux *http.ServeMux) {
 	h("POST /admin/bureau/applications/{id}/decision", b.bureauDecision)
 	h("POST /admin/bureau/outcomes", b.bureauImport)
 	// Anything else under the two prefixes is a 404 of the back office.
+	b.webhookRoutes(h) // webhooks.go
 	h("/review/", func(http.ResponseWriter, *http.Request) error { return fault.NewNotFound() })
 	h("/admin/", func(http.ResponseWriter, *http.Request) error { return fault.NewNotFound() })
 }

@@ -43,6 +43,9 @@ type Config struct {
 	// Operations (docs/operations.md).
 	MetricsToken string // BEIAN_METRICS_TOKEN: a bearer token that may read /metrics from anywhere
 	MetricsAllow string // BEIAN_METRICS_ALLOW: networks that may read /metrics without it (CIDR, comma-separated)
+	// WebhooksPrivate lets accounts' webhook endpoints use plain http and
+	// private or loopback addresses (BEIAN_WEBHOOKS_PRIVATE=allow; labs and tests).
+	WebhooksPrivate bool
 
 	Provider Provider
 }
@@ -130,6 +133,13 @@ func Load(getenv func(string) string) (Config, error) {
 	case "off":
 	default:
 		return c, fmt.Errorf("BEIAN_RATE_LIMITS must be on or off")
+	}
+	switch get("BEIAN_WEBHOOKS_PRIVATE", "deny") {
+	case "deny":
+	case "allow":
+		c.WebhooksPrivate = true
+	default:
+		return c, fmt.Errorf("BEIAN_WEBHOOKS_PRIVATE must be allow or deny")
 	}
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		return c, fmt.Errorf("BEIAN_LOG_FORMAT must be text or json, not %q", c.LogFormat)

@@ -41,6 +41,9 @@ type Store struct {
 	stmtMu sync.RWMutex
 	stmts  map[string]*sql.Stmt
 
+	// transitionHook runs inside every AddTransition (transitions.go).
+	transitionHook TransitionHook
+
 	publicGen atomic.Uint64 // see PublicGeneration
 	openGen   atomic.Uint64 // see ApplicationsGeneration
 }

@@ -47,8 +47,21 @@ func (t *Tx) AddTransition(ctx context.Context, tr *Transition) error {
 	if err != nil {
 		return fmt.Errorf("add transition: %w", err)
 	}
+	if h := t.s.transitionHook; h != nil {
+		return h(ctx, t, tr)
+	}
 	return nil
 }
+
+// TransitionHook runs in the transaction of every recorded state change,
+// after the transition row is written: what it writes commits or rolls
+// back with the change (the partner webhooks' deliveries).
+type TransitionHook func(ctx context.Context, tx *Tx, tr *Transition) error
+
+// OnTransition sets the hook (replacing an earlier one: a system built
+// again on the same store sets it again); the wiring calls it before the
+// store serves.
+func (s *Store) OnTransition(h TransitionHook) { s.transitionHook = h }
 
 // Transitions lists an application's history, oldest first.
 func (rd Reader) Transitions(ctx context.Context, applicationID string) ([]*Transition, error) {
