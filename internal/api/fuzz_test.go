@@ -3,15 +3,15 @@ package api_test
 import (
 	"bytes"
 	"net/http/httptest"
-	"os"
 	"testing"
 
+	"beian/internal/examples"
 	"beian/internal/storage/storagetest"
 )
 
 // FuzzSaveDocument: whatever body a client PUTs, the answer is never a 5xx.
 func FuzzSaveDocument(f *testing.F) {
-	example, err := os.ReadFile("testdata/enterprise-first-filing.json")
+	example, err := examples.Read(examples.Enterprise)
 	if err != nil {
 		f.Fatal(err)
 	}

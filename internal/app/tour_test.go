@@ -18,6 +18,7 @@ import (
 	"beian/internal/api/apitest"
 	"beian/internal/clock"
 	"beian/internal/config"
+	"beian/internal/examples"
 	"beian/internal/filing"
 	"beian/internal/ident"
 	"beian/internal/service"
@@ -169,11 +170,10 @@ func (tr *tour) document(individual bool) (filing.Document, string) {
 	tr.t.Helper()
 	tr.n++
 	n := tr.n
-	file := "../api/testdata/enterprise-first-filing.json"
+	raw, err := examples.Read(examples.Enterprise)
 	if individual {
-		file = "../api/testdata/validate-individual.json"
+		raw, err = os.ReadFile("../api/testdata/validate-individual.json")
 	}
-	raw, err := os.ReadFile(file)
 	tr.must(err, "example")
 	var doc filing.Document
 	tr.must(json.Unmarshal(raw, &doc), "example")

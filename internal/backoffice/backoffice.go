@@ -23,6 +23,7 @@ import (
 	"beian/internal/httpx"
 	"beian/internal/middleware"
 	"beian/internal/service"
+	"beian/internal/words"
 	"beian/internal/workdays"
 )
 
@@ -161,7 +162,7 @@ func (b *Backoffice) newPage(r *http.Request, title, nav string, data any) *page
 	p.Title = p.T(title)
 	p.CSRF = middleware.SessionToken(r)
 	if f := r.URL.Query().Get("done"); f != "" {
-		if _, ok := catalog["done."+f]; ok {
+		if words.Has("done." + f) {
 			p.Flash = p.T("done." + f)
 		}
 	}

@@ -14,6 +14,8 @@ import (
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -30,6 +32,7 @@ import (
 	"beian/internal/storage"
 	"beian/internal/storage/storagetest"
 	"beian/internal/testkit"
+	"beian/internal/words"
 	"beian/internal/workdays"
 )
 
@@ -452,5 +455,26 @@ func TestRelayConsole(t *testing.T) {
 	got, err := h.svc.GetApplication(ctx, applicant.Account, id)
 	if err != nil || got.State != "approved" || got.Numbers == nil || got.Numbers.Subject != "浙ICP备2026000555号" {
 		t.Fatalf("after the import: %v %+v", err, got)
+	}
+}
+
+// TestTemplateWords: every word a back-office template names is in the
+// one catalogue (package words keeps both languages complete).
+func TestTemplateWords(t *testing.T) {
+	names, err := filepath.Glob("templates/*.html")
+	if err != nil || len(names) < 5 {
+		t.Fatalf("templates: %v %v", names, err)
+	}
+	key := regexp.MustCompile(`\bT "([a-z0-9_.]+)"`)
+	for _, n := range names {
+		b, err := os.ReadFile(n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range key.FindAllStringSubmatch(string(b), -1) {
+			if !words.Has(m[1]) {
+				t.Errorf("%s names the missing word %q", n, m[1])
+			}
+		}
 	}
 }

@@ -3,44 +3,22 @@ package backoffice_test
 import (
 	"context"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"beian/internal/browsertest"
 )
 
-func chromiumPath() string {
-	if p := os.Getenv("BEIAN_CHROMIUM"); p != "" {
-		return p
-	}
-	for _, n := range []string{"chromium", "chromium-browser", "google-chrome", "google-chrome-stable"} {
-		if p, err := exec.LookPath(n); err == nil {
-			return p
-		}
-	}
-	return ""
-}
-
+// newChrome starts a fresh headless Chromium for one test (browsertest),
+// bounded in time.
 func newChrome(t *testing.T) context.Context {
 	t.Helper()
-	if testing.Short() {
-		t.Skip("browser test skipped with -short")
-	}
-	path := chromiumPath()
-	if path == "" {
-		t.Skip("browser test skipped: no chromium found (install Debian's chromium or set BEIAN_CHROMIUM)")
-	}
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(path), chromedp.NoSandbox, chromedp.DisableGPU,
-		chromedp.Flag("no-first-run", true), chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("lang", "zh-CN"), chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(1280, 900))
-	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	ctx, cancelCtx := chromedp.NewContext(actx)
-	ctx, cancelTimeout := context.WithTimeout(ctx, 2*time.Minute)
-	t.Cleanup(func() { cancelTimeout(); cancelCtx(); cancelAlloc() })
+	ctx, cancel := context.WithTimeout(browsertest.Start(t), 2*time.Minute)
+	t.Cleanup(cancel)
 	return ctx
 }
 

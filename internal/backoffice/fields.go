@@ -8,23 +8,12 @@ import (
 	"beian/internal/filing"
 	"beian/internal/refdata"
 	"beian/internal/service"
+	"beian/internal/words"
 )
 
 // fieldOption is one entry of the reason's field select.
 type fieldOption struct {
 	Path, Label string
-}
-
-var leafNames = map[string][2]string{
-	"province": {"省份", "province"}, "city": {"城市", "city"}, "county": {"区县", "county"},
-	"nature": {"单位性质", "nature"}, "cert_type": {"证件类型", "certificate type"}, "cert_number": {"证件号码", "certificate number"},
-	"name": {"名称", "name"}, "cert_address": {"证件住所", "certificate address"}, "mailing_address": {"通信地址", "mailing address"},
-	"investor": {"投资人或主管单位", "investor"}, "emergency_phone": {"应急联系电话", "emergency phone"}, "remark": {"备注", "remark"},
-	"cert_valid_from": {"证件有效期起", "certificate valid from"}, "cert_valid_until": {"证件有效期止", "certificate valid until"},
-	"office_phone": {"办公电话", "office phone"}, "mobile": {"手机号码", "mobile"}, "email": {"电子邮箱", "email"},
-	"domain": {"域名", "domain"}, "homepage_url": {"首页地址", "homepage URL"}, "content_types": {"网站内容类型", "content types"},
-	"languages": {"网站语言", "languages"}, "pre_approvals": {"前置审批", "pre-approvals"},
-	"method": {"接入方式", "access method"}, "ips": {"IP 地址", "IP addresses"}, "server_location": {"服务器放置地", "server location"},
 }
 
 var subjectFields = []string{"province", "city", "county", "nature", "cert_type", "cert_number", "name", "cert_address",
@@ -33,45 +22,9 @@ var personFields = []string{"name", "cert_type", "cert_number", "cert_valid_from
 var websiteFields = []string{"name", "domain", "homepage_url", "content_types", "languages", "pre_approvals", "remark"}
 var accessFields = []string{"method", "ips", "server_location"}
 
-// FieldLabel names a field path for people: "网站 1 · 负责人 · 手机号码".
-func FieldLabel(lang, path string) string {
-	idx := 0
-	if lang == "en" {
-		idx = 1
-	}
-	var parts []string
-	for _, seg := range strings.Split(path, ".") {
-		name, n := seg, -1
-		if i := strings.IndexByte(seg, '['); i > 0 && strings.HasSuffix(seg, "]") {
-			name = seg[:i]
-			fmt.Sscanf(seg[i+1:len(seg)-1], "%d", &n)
-		}
-		switch name {
-		case "subject":
-			parts = append(parts, [2]string{"主办单位", "Subject"}[idx])
-		case "websites":
-			parts = append(parts, fmt.Sprintf([2]string{"网站 %d", "Website %d"}[idx], n+1))
-		case "leader":
-			parts = append(parts, [2]string{"负责人", "leader"}[idx])
-		case "access":
-			parts = append(parts, [2]string{"接入", "access"}[idx])
-		case "attachments":
-			parts = append(parts, [2]string{"附件", "Attachment"}[idx])
-		default:
-			label := name
-			if l, ok := leafNames[name]; ok {
-				label = l[idx]
-			} else if k, ok := service.Kind(name); ok {
-				label = k.Name.In(lang)
-			}
-			if n >= 0 && name != "websites" {
-				label += fmt.Sprintf(" [%d]", n+1)
-			}
-			parts = append(parts, label)
-		}
-	}
-	return strings.Join(parts, " · ")
-}
+// FieldLabel names a field path for people, as the applicant's form does
+// (words.Field): "网站 1 · 网站负责人 · 手机号码".
+func FieldLabel(lang, path string) string { return words.Field(lang, path) }
 
 // fieldOptions lists every field path of doc a reason may name, with labels.
 func fieldOptions(lang string, doc filing.Document) []fieldOption {

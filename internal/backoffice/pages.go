@@ -16,6 +16,7 @@ import (
 	"beian/internal/middleware"
 	"beian/internal/refdata"
 	"beian/internal/service"
+	"beian/internal/words"
 	"beian/internal/workflow"
 )
 
@@ -299,7 +300,7 @@ func (d *auditData) Who(e *service.AuditEntry) string {
 
 // Action names what an entry records.
 func (d *auditData) Action(e *service.AuditEntry) string {
-	if _, ok := catalog["audit.do."+e.Action]; ok {
+	if words.Has("audit.do." + e.Action) {
 		return tr(d.Lang, "audit.do."+e.Action)
 	}
 	return e.Action
@@ -307,7 +308,7 @@ func (d *auditData) Action(e *service.AuditEntry) string {
 
 // ObjectKind names the kind of object.
 func (d *auditData) ObjectKind(e *service.AuditEntry) string {
-	if _, ok := catalog["audit.on."+e.ObjectType]; ok {
+	if words.Has("audit.on." + e.ObjectType) {
 		return tr(d.Lang, "audit.on."+e.ObjectType)
 	}
 	return e.ObjectType
@@ -316,13 +317,13 @@ func (d *auditData) ObjectKind(e *service.AuditEntry) string {
 // Detail shows an entry's detail: a state change in state names.
 func (d *auditData) Detail(e *service.AuditEntry) string {
 	if from, to, ok := strings.Cut(e.Detail, "→"); ok && workflow.Valid(workflow.State(from)) && workflow.Valid(workflow.State(to)) {
-		return workflow.Label(workflow.State(from), d.Lang) + " → " + workflow.Label(workflow.State(to), d.Lang)
+		return words.State(d.Lang, from) + " → " + words.State(d.Lang, to)
 	}
 	if k, ok := service.Kind(e.Detail); ok {
 		return k.Name.In(d.Lang)
 	}
 	for _, k := range []string{"detail." + e.Detail, "role." + e.Detail, "flow." + e.Detail} {
-		if _, ok := catalog[k]; ok && e.Detail != "" {
+		if words.Has(k) && e.Detail != "" {
 			return tr(d.Lang, k)
 		}
 	}

@@ -7,9 +7,6 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
-	"image"
-	"image/color"
-	"image/jpeg"
 	"io"
 	"mime/multipart"
 	"net/http"
@@ -25,7 +22,9 @@ import (
 	"testing"
 	"time"
 
+	"beian/internal/examples"
 	"beian/internal/ident"
+	"beian/internal/testkit"
 )
 
 var (
@@ -283,20 +282,7 @@ var (
 // photo is a real 800×600 JPEG with structure in it (above the 600×400 minimum).
 func photo(t testing.TB) []byte {
 	t.Helper()
-	photoOnce.Do(func() {
-		const w, h = 800, 600
-		img := image.NewRGBA(image.Rect(0, 0, w, h))
-		for y := range h {
-			for x := range w {
-				img.Set(x, y, color.RGBA{uint8(x * 255 / w), uint8(y * 255 / h), uint8((x ^ y) & 0xff), 255})
-			}
-		}
-		var buf bytes.Buffer
-		if err := jpeg.Encode(&buf, img, &jpeg.Options{Quality: 85}); err != nil {
-			panic(err)
-		}
-		photoBytes = buf.Bytes()
-	})
+	photoOnce.Do(func() { photoBytes = testkit.Photo(t, 800, 600) })
 	return photoBytes
 }
 
@@ -318,7 +304,7 @@ type filing struct {
 // with its own credit code, domain, leader ID and mobiles.
 func newFiling(t testing.TB, tag string, n int) filing {
 	t.Helper()
-	raw, err := os.ReadFile("../api/testdata/enterprise-first-filing.json")
+	raw, err := examples.Read(examples.Enterprise)
 	if err != nil {
 		t.Fatal(err)
 	}

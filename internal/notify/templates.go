@@ -9,6 +9,7 @@ import (
 
 	"beian/internal/config"
 	"beian/internal/filing"
+	"beian/internal/words"
 )
 
 // Template names: one per notification of workflow.md "Notifications".
@@ -476,19 +477,10 @@ func (t *Templates) funcs() template.FuncMap {
 		"inc":          func(i int) int { return i + 1 },
 		"bureauSender": func() string { return BureauSMSSender },
 		"footers":      footers,
-		"fieldName":    fieldName,
-		"flowName": func(flow, lang string) string {
-			if n, ok := flowNames[flow]; ok {
-				return n.In(lang)
-			}
-			return flow
-		},
-		"stateName": func(state, lang string) string {
-			if n, ok := stateNames[state]; ok {
-				return n.In(lang)
-			}
-			return state
-		},
+		// Fields, flows and states are named as the pages name them (package words).
+		"fieldName": func(path, lang string) string { return words.Field(lang, path) },
+		"flowName":  func(flow, lang string) string { return words.Flow(lang, flow) },
+		"stateName": func(state, lang string) string { return words.State(lang, state) },
 	}
 }
 
@@ -506,106 +498,4 @@ func footers(n *Numbers) []string {
 		out = append(out, `<a href="https://beian.miit.gov.cn/" target="_blank" rel="noopener">`+n.Subject+`</a>`)
 	}
 	return out
-}
-
-var flowNames = map[string]filing.Text{
-	filing.FlowFirstFiling:   {ZH: "首次备案", EN: "first filing"},
-	filing.FlowNewWebsite:    {ZH: "新增网站", EN: "new website"},
-	filing.FlowNewAccess:     {ZH: "新增接入", EN: "new access"},
-	filing.FlowChangeSubject: {ZH: "变更主体", EN: "subject change"},
-	filing.FlowChangeWebsite: {ZH: "变更网站", EN: "website change"},
-	filing.FlowChangeAccess:  {ZH: "变更接入", EN: "access change"},
-	filing.FlowCancelSubject: {ZH: "注销主体", EN: "subject cancellation"},
-	filing.FlowCancelWebsite: {ZH: "注销网站", EN: "website cancellation"},
-	filing.FlowCancelAccess:  {ZH: "取消接入", EN: "access cancellation"},
-}
-
-// stateNames repeats workflow.Labels for the states reviewers act on; the
-// workflow package is not imported so notify stays a leaf.
-var stateNames = map[string]filing.Text{
-	"initial_review":  {ZH: "初审中", EN: "initial review"},
-	"material_review": {ZH: "材料审核中", EN: "material review"},
-	"verification":    {ZH: "待核验", EN: "awaiting verification"},
-}
-
-// fieldName turns a field path like "websites[0].leader.mobile" into the
-// words the reader sees on the form ("网站 1 · 负责人 · 手机号码"); the path
-// itself is an internal name and never shown.
-func fieldName(path, lang string) string {
-	var words []string
-	for _, p := range strings.Split(path, ".") {
-		base, idx, hasIdx := strings.Cut(p, "[")
-		label := base
-		if w, ok := fieldWords[base]; ok {
-			label = w.In(lang)
-		}
-		if hasIdx {
-			var i int
-			if _, err := fmt.Sscanf(strings.TrimSuffix(idx, "]"), "%d", &i); err == nil {
-				label = fmt.Sprintf("%s %d", label, i+1)
-			}
-		}
-		words = append(words, label)
-	}
-	// An attachment reads as its kind, per website where it has one:
-	// "网站 1 · 现场核验照片", not "附件 · site_photo 1".
-	if len(words) == 2 && strings.HasPrefix(path, "attachments.") {
-		kind, idx, hasIdx := strings.Cut(strings.TrimPrefix(path, "attachments."), "[")
-		label := kind
-		if w, ok := fieldWords[kind]; ok {
-			label = w.In(lang)
-		}
-		if hasIdx {
-			var i int
-			if _, err := fmt.Sscanf(strings.TrimSuffix(idx, "]"), "%d", &i); err == nil {
-				return fieldWords["websites"].In(lang) + fmt.Sprintf(" %d · ", i+1) + label
-			}
-		}
-		return label
-	}
-	return strings.Join(words, " · ")
-}
-
-var fieldWords = map[string]filing.Text{
-	"subject":          {ZH: "主办单位", EN: "Subject"},
-	"websites":         {ZH: "网站", EN: "Website"},
-	"leader":           {ZH: "负责人", EN: "leader"},
-	"access":           {ZH: "接入信息", EN: "access"},
-	"name":             {ZH: "名称", EN: "name"},
-	"domain":           {ZH: "域名", EN: "domain"},
-	"homepage_url":     {ZH: "首页网址", EN: "home page URL"},
-	"content_types":    {ZH: "服务内容", EN: "content types"},
-	"languages":        {ZH: "网站语言", EN: "languages"},
-	"pre_approvals":    {ZH: "前置审批", EN: "pre-approvals"},
-	"province":         {ZH: "省份", EN: "province"},
-	"city":             {ZH: "城市", EN: "city"},
-	"county":           {ZH: "区县", EN: "county"},
-	"nature":           {ZH: "单位性质", EN: "nature"},
-	"cert_type":        {ZH: "证件类型", EN: "certificate type"},
-	"cert_number":      {ZH: "证件号码", EN: "certificate number"},
-	"cert_address":     {ZH: "证件住所", EN: "certificate address"},
-	"mailing_address":  {ZH: "通信地址", EN: "mailing address"},
-	"investor":         {ZH: "投资人或主管单位", EN: "investor"},
-	"cert_valid_from":  {ZH: "证件有效期起", EN: "certificate valid from"},
-	"cert_valid_until": {ZH: "证件有效期至", EN: "certificate valid until"},
-	"office_phone":     {ZH: "办公电话", EN: "office phone"},
-	"mobile":           {ZH: "手机号码", EN: "mobile"},
-	"email":            {ZH: "电子邮箱", EN: "email"},
-	"emergency_phone":  {ZH: "应急联系电话", EN: "emergency phone"},
-	"remark":           {ZH: "备注", EN: "remark"},
-	"ips":              {ZH: "IP 地址", EN: "IP addresses"},
-	"server_location":  {ZH: "服务器所在地", EN: "server location"},
-	"method":           {ZH: "接入方式", EN: "access method"},
-	"attachments":      {ZH: "附件", EN: "attachments"},
-	"sms":              {ZH: "短信核验", EN: "SMS verification"},
-	// Attachment kinds (model.md).
-	"subject_certificate":   {ZH: "主办单位证件", EN: "subject certificate"},
-	"subject_leader_id":     {ZH: "主体负责人证件", EN: "subject leader's ID"},
-	"website_leader_id":     {ZH: "网站负责人证件", EN: "website leader's ID"},
-	"verification_form":     {ZH: "网站备案信息真实性核验单", EN: "verification form"},
-	"site_photo":            {ZH: "现场核验照片（幕布照）", EN: "backdrop photo"},
-	"domain_certificate":    {ZH: "域名证书", EN: "domain certificate"},
-	"pre_approval_document": {ZH: "前置审批文件", EN: "pre-approval document"},
-	"authorization_letter":  {ZH: "授权书", EN: "letter of authorization"},
-	"security_letter":       {ZH: "网络安全责任书", EN: "security responsibility letter"},
 }

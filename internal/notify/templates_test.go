@@ -102,9 +102,10 @@ func TestTemplateContents(t *testing.T) {
 	}{
 		{TplInitialApproved, "zh", []string{p.Offices[0].Address, p.Offices[1].Address, p.Offices[1].Phone, p.MailingAddress, "快递单号", "https://beian.example.cn/applications/A-1001"}},
 		{TplInitialApproved, "en", []string{p.Offices[0].Address, p.MailingAddress, "tracking number"}},
-		{TplRejected, "zh", []string{"网站 1 · 名称：网站名称不能只用“博客”", "主办单位 · 负责人 · 手机号码：电话无法接通",
-			"网站 1 · 现场核验照片（幕布照）：照片模糊", "主办单位证件：请上传彩色扫描件", "重新提交", "上海蓝云网络科技有限公司"}},
-		{TplRejected, "en", []string{"Website 1 · name: ", "Subject · leader · mobile: 电话无法接通", "Website 1 · backdrop photo: 照片模糊", "resubmit"}},
+		// Fields are named as the applicant's form labels them (words.Field).
+		{TplRejected, "zh", []string{"网站 1 · 网站名称：网站名称不能只用“博客”", "主办单位负责人 · 手机号码：电话无法接通",
+			"网站 1 · 现场核验照片：照片模糊", "主办单位证件：请上传彩色扫描件", "重新提交", "上海蓝云网络科技有限公司"}},
+		{TplRejected, "en", []string{"Website 1 · Website name: ", "Subject leader · Mobile: 电话无法接通", "Website 1 · Backdrop photo: 照片模糊", "resubmit"}},
 		{TplBureauSubmitted, "zh", []string{"24 小时内", "12381", "后 6 位"}},
 		{TplBureauSubmitted, "en", []string{"within 24 hours", "12381", "last 6 characters"}},
 		{TplSMSCode, "zh", []string{"482913", "24 小时"}},
@@ -114,7 +115,7 @@ func TestTemplateContents(t *testing.T) {
 		{TplApproved, "en", []string{"京ICP备2026000001号-2", `href="https://beian.miit.gov.cn/"`, "Within 30 days", "https://beian.mps.gov.cn"}},
 		{TplBureauRejected, "zh", []string{"主体证件与登记信息不符"}},
 		{TplSubmitted, "zh", []string{"2026-12-02 10:00", "2026-12-17", "example.cn、example.com.cn"}},
-		{TplCancelled, "en", []string{"京ICP备2019000001号-3", "website cancellation", "never be issued again"}},
+		{TplCancelled, "en", []string{"京ICP备2019000001号-3", "Website cancellation", "never be issued again"}},
 		{TplReviewerOverdue, "zh", []string{"A-7", "初审中", "2026-11-27 18:00", "https://beian.example.cn/review"}},
 		{TplPasswordReset, "en", []string{"https://beian.example.cn/reset/tok", "30 minutes"}},
 	}

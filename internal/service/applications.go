@@ -18,6 +18,7 @@ import (
 	"beian/internal/pii"
 	"beian/internal/rules"
 	"beian/internal/storage"
+	"beian/internal/words"
 	"beian/internal/workdays"
 	"beian/internal/workflow"
 )
@@ -767,17 +768,8 @@ func (s *Service) withdrawTx(ctx context.Context, tx *storage.Tx, cur *storage.A
 		ObjectType: "application", ObjectID: cur.ID})
 }
 
-// flowLabel names a flow for people.
-func flowLabel(flow, lang string) string {
-	l := map[string]filing.Text{
-		filing.FlowFirstFiling: {ZH: "首次备案", EN: "first filing"}, filing.FlowNewWebsite: {ZH: "新增网站", EN: "new website"},
-		filing.FlowNewAccess: {ZH: "新增接入", EN: "new access"}, filing.FlowChangeSubject: {ZH: "变更主体", EN: "change subject"},
-		filing.FlowChangeWebsite: {ZH: "变更网站", EN: "change website"}, filing.FlowChangeAccess: {ZH: "变更接入", EN: "change access"},
-		filing.FlowCancelSubject: {ZH: "注销主体", EN: "cancel subject"}, filing.FlowCancelWebsite: {ZH: "注销网站", EN: "cancel website"},
-		filing.FlowCancelAccess: {ZH: "取消接入", EN: "cancel access"},
-	}[flow]
-	return l.In(lang)
-}
+// flowLabel names a flow for people (the one catalogue).
+func flowLabel(flow, lang string) string { return words.Flow(lang, flow) }
 
 // MaskPerson hides a person's certificate number and mobile (for lists and
 // records shown to someone who does not own them).

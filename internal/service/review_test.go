@@ -4,13 +4,13 @@ import (
 	"context"
 	"encoding/json"
 	"log/slog"
-	"os"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"beian/internal/config"
+	"beian/internal/examples"
 	"beian/internal/fault"
 	"beian/internal/filing"
 	"beian/internal/jobs"
@@ -23,7 +23,7 @@ import (
 
 func loadExample(t *testing.T) filing.Document {
 	t.Helper()
-	b, err := os.ReadFile("../api/testdata/enterprise-first-filing.json")
+	b, err := examples.Read(examples.Enterprise)
 	if err != nil {
 		t.Fatal(err)
 	}

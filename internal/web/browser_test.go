@@ -4,7 +4,6 @@ import (
 	"context"
 	"net/url"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -12,58 +11,19 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"beian/internal/browsertest"
 	"beian/internal/clock"
 	"beian/internal/service"
 	"beian/internal/storage/storagetest"
 	"beian/internal/workdays"
 )
 
-// chromiumPath finds a Chromium to drive: BEIAN_CHROMIUM, else the usual names.
-func chromiumPath() string {
-	if p := os.Getenv("BEIAN_CHROMIUM"); p != "" {
-		return p
-	}
-	for _, n := range []string{"chromium", "chromium-browser", "google-chrome", "google-chrome-stable"} {
-		if p, err := exec.LookPath(n); err == nil {
-			return p
-		}
-	}
-	return ""
-}
-
-// newChrome starts a fresh headless Chromium for one test.
+// newChrome starts a fresh headless Chromium for one test (browsertest),
+// bounded in time.
 func newChrome(t *testing.T) context.Context {
 	t.Helper()
-	if testing.Short() {
-		t.Skip("browser test skipped with -short")
-	}
-	path := chromiumPath()
-	if path == "" {
-		t.Skip("browser test skipped: no chromium found (install Debian's chromium or set BEIAN_CHROMIUM)")
-	}
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(path),
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("no-first-run", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("lang", "zh-CN"),
-		chromedp.Flag("hide-scrollbars", true),
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(1280, 900),
-	)
-	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	ctx, cancelCtx := chromedp.NewContext(actx)
-	ctx, cancelTimeout := context.WithTimeout(ctx, 3*time.Minute)
-	t.Cleanup(func() { cancelTimeout(); cancelCtx(); cancelAlloc() })
-	// Start the browser on this context, so that steps may run under
-	// shorter timeouts without closing it.
-	if err := chromedp.Do(ctx, chromedp.Navigate("about:blank")); err != nil {
-		t.Fatalf("start chromium: %v", err)
-	}
+	ctx, cancel := context.WithTimeout(browsertest.Start(t), 3*time.Minute)
+	t.Cleanup(cancel)
 	return ctx
 }
 

@@ -17,47 +17,6 @@ import (
 // reason, save; then submit from the 注销备案 tab) and the public lookup
 // (/lookup), which needs no account.
 
-func init() {
-	for k, v := range filingsCatalog {
-		catalog[k] = v
-	}
-}
-
-var filingsCatalog = map[string][2]string{
-	"filings.title":        {"我的备案", "My filings"},
-	"filings.intro":        {"已通过管局审核的备案记录。变更和注销从这里发起；每次变更经管局审核通过后生成新的版本。", "Your filings approved by the bureau. Changes and cancellations start here; every approved change makes a new version."},
-	"filings.none":         {"暂无已通过管局审核的备案记录。", "No approved filings yet."},
-	"filings.subjectno":    {"主体备案号", "Subject number"},
-	"filings.nature":       {"主办单位性质", "Nature"},
-	"filings.approved":     {"审核通过日期", "Approved on"},
-	"filings.version":      {"版本", "Version"},
-	"filings.access":       {"本接入商接入", "Access here"},
-	"filings.ips":          {"IP 地址", "IP addresses"},
-	"filings.change":       {"变更", "Change"},
-	"filings.cancel":       {"注销", "Cancel"},
-	"filings.open":         {"有进行中的申请，完成或撤回后才能发起新的变更或注销", "An application is open; finish or withdraw it before starting another change or cancellation"},
-	"filings.access.none":  {"未在本接入商接入", "Not hosted here"},
-	"cancel.title":         {"注销备案", "Cancel a filing"},
-	"cancel.intro":         {"选择注销类型并填写注销原因后保存，然后在“注销备案”选项卡中提交。注销后备案号作废，不再使用。", "Choose what to cancel and give the reason, save, then submit it from the cancellation tab. A cancelled number is void and never reused."},
-	"cancel.type":          {"注销类型", "What to cancel"},
-	"cancel.type.subject":  {"注销主体：主体及其全部网站在管局注销", "Cancel the subject: the subject and all its websites are cancelled at the bureau"},
-	"cancel.type.website":  {"注销网站：该网站在管局注销", "Cancel the website: this website is cancelled at the bureau"},
-	"cancel.type.access":   {"取消接入：本接入商不再接入该网站；如无其他接入商接入，网站将成为空壳", "Cancel access: this provider stops hosting the website; with no other provider it is left without access"},
-	"cancel.reason":        {"注销原因", "Reason"},
-	"cancel.reason.hint":   {"例如：网站停止运营、迁移到其他接入商、公司注销", "For example: the site closed, moved to another provider, the company was dissolved"},
-	"cancel.save":          {"保存", "Save"},
-	"cancel.record":        {"备案号", "Filing number"},
-	"lookup.title":         {"备案查询", "Filing lookup"},
-	"lookup.intro":         {"输入域名或备案号，查询在本平台备案的网站。仅显示公开信息。", "Enter a domain or a filing number to look up websites filed here. Only public information is shown."},
-	"lookup.q":             {"域名或备案号", "Domain or filing number"},
-	"lookup.submit":        {"查询", "Look up"},
-	"lookup.none":          {"没有找到有效的备案。", "No active filing found."},
-	"lookup.subject":       {"主办单位名称", "Subject"},
-	"lookup.websitename":   {"网站名称", "Website name"},
-	"lookup.websitenumber": {"网站备案号", "Website number"},
-	"lookup.nav":           {"备案查询", "Lookup"},
-}
-
 // filingsPage is 我的备案.
 type filingsPage struct {
 	Base

@@ -273,7 +273,7 @@ func (p *progressPage) ActiveNumbers() bool {
 
 // situationName names a situation: the state's name for a state key.
 func situationName(lang, situation string) string {
-	if _, ok := catalog["situation."+situation]; ok {
+	if known("situation." + situation) {
 		return tr(lang, "situation."+situation)
 	}
 	return stateName(lang, situation)
@@ -375,7 +375,7 @@ func (wb *Web) buildProgress(r *http.Request, a *service.Account, app *service.A
 	p.Events = append(p.Events, event{At: app.CreatedAt, Label: tr(p.Lang, "progress.created.event"), Actor: tr(p.Lang, "progress.actor.applicant")})
 	for _, h := range app.History {
 		label := stateName(p.Lang, h.To)
-		if _, ok := catalog["event."+h.Event]; ok {
+		if known("event." + h.Event) {
 			label = tr(p.Lang, "event."+h.Event)
 		}
 		if h.Event == "approve" && h.From == "material_review" {

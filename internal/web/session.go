@@ -52,12 +52,12 @@ func takeFlash(w http.ResponseWriter, r *http.Request, lang string) string {
 		return ""
 	}
 	key, arg, hasArg := strings.Cut(v, "|")
-	if _, ok := catalog[key]; !ok {
+	if !known(key) {
 		return ""
 	}
 	if hasArg {
-		if fn, ok := flows[arg]; ok { // the only argument we pass is a flow
-			return tr(lang, key, pick(lang, fn, arg))
+		if known("flow." + arg) { // the only argument we pass is a flow
+			return tr(lang, key, flowName(lang, arg))
 		}
 		return tr(lang, key, arg)
 	}

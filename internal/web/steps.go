@@ -12,6 +12,7 @@ import (
 	"beian/internal/httpx"
 	"beian/internal/refdata"
 	"beian/internal/service"
+	"beian/internal/words"
 )
 
 // formSteps are the steps that edit the document; uploads and submit follow.
@@ -605,78 +606,5 @@ func (p *appPage) Prev() string { return prevStep(p.App.Flow, p.Step) }
 // NextStep is the following step's key.
 func (p *appPage) NextStep() string { return nextStep(p.App.Flow, p.Step) }
 
-// fieldLabel names a document path for people: 网站 2 · 网站负责人 · 手机号码.
-func fieldLabel(lang, path string) string {
-	if rest, ok := strings.CutPrefix(path, "attachments."); ok {
-		return attachmentLabel(lang, rest)
-	}
-	var parts []string
-	rest := path
-	inWebsite := false
-	if m := wsIndex.FindStringSubmatch(rest); m != nil {
-		n, _ := strconv.Atoi(m[1])
-		parts = append(parts, tr(lang, "website.n", n+1))
-		rest = strings.TrimPrefix(strings.TrimPrefix(rest, m[0]), ".")
-		inWebsite = true
-	}
-	rest = anyIndex.ReplaceAllString(rest, "")
-	for _, g := range []struct{ prefix, key string }{
-		{"subject.leader.", "subject.leader"}, {"leader.", "website.leader"}, {"access.", ""}, {"subject.", ""},
-	} {
-		if r, ok := strings.CutPrefix(rest, g.prefix); ok {
-			if g.key != "" {
-				parts = append(parts, tr(lang, g.key))
-			}
-			rest = r
-			break
-		}
-	}
-	key := fieldLeaf[rest]
-	switch {
-	case rest == "name" && inWebsite && !strings.Contains(path, "leader"):
-		key = "website.name"
-	case rest == "name" && path == "subject.name":
-		key = "subject.name"
-	case rest == "cert_type" && path == "subject.cert_type":
-		key = "subject.certtype"
-	case rest == "cert_number" && path == "subject.cert_number":
-		key = "subject.certnum"
-	case rest == "remark" && inWebsite:
-		key = "website.remark"
-	}
-	switch {
-	case key != "":
-		parts = append(parts, tr(lang, key))
-	case rest != "":
-		parts = append(parts, rest)
-	}
-	return strings.Join(parts, " · ")
-}
-
-// attachmentLabel names an attachment path: "verification_form[0]" → 网站 1 · 网站备案信息真实性核验单.
-func attachmentLabel(lang, rest string) string {
-	kind, idx, hasIdx := strings.Cut(rest, "[")
-	label := tr(lang, "kind."+kind)
-	if hasIdx {
-		if n, err := strconv.Atoi(strings.TrimSuffix(idx, "]")); err == nil {
-			return tr(lang, "website.n", n+1) + " · " + label
-		}
-	}
-	return label
-}
-
-var fieldLeaf = map[string]string{
-	"province": "subject.province", "city": "subject.city", "county": "subject.county", "nature": "subject.nature",
-	"cert_type": "person.certtype", "cert_number": "person.certnum", "name": "person.name", "cert_address": "subject.certaddr",
-	"mailing_address": "subject.mailaddr", "investor": "subject.investor", "emergency_phone": "subject.emergency",
-	"remark": "subject.remark", "cert_valid_from": "person.validfrom", "cert_valid_until": "person.validuntil",
-	"office_phone": "person.office", "mobile": "person.mobile", "email": "person.email", "domain": "website.domain",
-	"homepage_url": "website.homepage", "content_types": "website.content", "languages": "website.languages",
-	"pre_approvals": "website.preapp", "pre_approvals.category": "website.preapp.cat", "pre_approvals.number": "website.preapp.num",
-	"method": "access.method", "ips": "access.ips", "server_location": "access.location",
-}
-
-var (
-	wsIndex  = regexp.MustCompile(`^websites\[(\d+)\]`)
-	anyIndex = regexp.MustCompile(`\[\d+\]`)
-)
+// fieldLabel names a document path for people (words.Field).
+func fieldLabel(lang, path string) string { return words.Field(lang, path) }

@@ -159,7 +159,7 @@ func (wb *Web) uploadPost(w http.ResponseWriter, r *http.Request) error {
 			in.File = bytes.NewReader(merged)
 		}
 	default:
-		err = fault.New(fault.BadRequest, fault.CodeBadRequest, catalog["uploads.choosefirst"][0], catalog["uploads.choosefirst"][1])
+		err = fault.New(fault.BadRequest, fault.CodeBadRequest, tr("zh", "uploads.choosefirst"), tr("en", "uploads.choosefirst"))
 	}
 	if err == nil {
 		_, err = wb.svc.AddAttachment(r.Context(), a, app.ID, in)

@@ -8,12 +8,12 @@ import (
 	"image/jpeg"
 	"net/http"
 	"net/url"
-	"os"
 	"strconv"
 	"strings"
 	"testing"
 
 	"beian/internal/clock"
+	"beian/internal/examples"
 	"beian/internal/filing"
 	"beian/internal/middleware"
 	"beian/internal/service"
@@ -25,8 +25,7 @@ import (
 // exampleDoc is the spec's valid enterprise filing.
 func exampleDoc(t testing.TB) filing.Document {
 	t.Helper()
-	// The spec's example, kept in the repo so a clean clone tests alone.
-	b, err := os.ReadFile("../api/testdata/enterprise-first-filing.json")
+	b, err := examples.Read(examples.Enterprise)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -244,26 +244,3 @@ func Withdrawable(s State) bool {
 
 // Valid reports whether s is one of States.
 func Valid(s State) bool { return slices.Contains(States, s) }
-
-// Labels are the states' names for people (workflow.md's 中文 column).
-var Labels = map[State]filing.Text{
-	Draft:           {ZH: "待提交", EN: "Draft"},
-	InitialReview:   {ZH: "初审中", EN: "Initial review"},
-	InitialRejected: {ZH: "初审驳回（待修改）", EN: "Rejected at initial review (to be corrected)"},
-	Verification:    {ZH: "待核验", EN: "Awaiting verification"},
-	MaterialReview:  {ZH: "材料审核中", EN: "Material review"},
-	ReadyForBureau:  {ZH: "待提交管局", EN: "Ready for the bureau"},
-	BureauSMS:       {ZH: "待短信核验", EN: "Awaiting SMS verification"},
-	BureauReview:    {ZH: "管局审核中", EN: "Under bureau review"},
-	BureauRejected:  {ZH: "管局驳回", EN: "Rejected by the bureau"},
-	Approved:        {ZH: "已备案", EN: "Filed"},
-	Withdrawn:       {ZH: "已撤回", EN: "Withdrawn"},
-}
-
-// Label names a state in lang ("en", otherwise Chinese).
-func Label(s State, lang string) string {
-	if t, ok := Labels[s]; ok {
-		return t.In(lang)
-	}
-	return string(s)
-}

@@ -1,0 +1,66 @@
+package words
+
+import (
+	"regexp"
+	"testing"
+
+	"beian/internal/filing"
+	"beian/internal/workflow"
+)
+
+var verb = regexp.MustCompile(`%[-+# 0-9.]*[a-zA-Z%]`)
+
+// TestComplete: every word has both languages, neither empty, and both
+// take the same format arguments in the same order.
+func TestComplete(t *testing.T) {
+	if len(zh) < 500 {
+		t.Fatalf("only %d words: is the catalogue loaded?", len(zh))
+	}
+	for k, z := range zh {
+		e, ok := en[k]
+		switch {
+		case !ok:
+			t.Errorf("%s has no English", k)
+		case z == "" || e == "":
+			t.Errorf("%s is empty in a language", k)
+		case !equal(verb.FindAllString(z, -1), verb.FindAllString(e, -1)):
+			t.Errorf("%s: the languages take different arguments: %q / %q", k, z, e)
+		}
+	}
+	for k := range en {
+		if _, ok := zh[k]; !ok {
+			t.Errorf("%s has no Chinese", k)
+		}
+	}
+	// Every state and flow is named once, here.
+	for _, st := range workflow.States {
+		if !Has("state." + string(st)) {
+			t.Errorf("state %s has no name", st)
+		}
+	}
+	for _, f := range filing.Flows {
+		if !Has("flow." + f) {
+			t.Errorf("flow %s has no name", f)
+		}
+	}
+	for _, k := range []string{"staff.product", "nav.logout"} {
+		if !Has(k) {
+			t.Errorf("%s missing", k)
+		}
+	}
+	if State("zh", "approved") != "已备案" || Flow("en", "nope") != "nope" || T("en", "website.n", 2) != "Website 2" {
+		t.Errorf("names: %q %q %q", State("zh", "approved"), Flow("en", "nope"), T("en", "website.n", 2))
+	}
+}
+
+func equal(a, b []string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
