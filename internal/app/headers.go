@@ -15,7 +15,7 @@ import (
 // it), with the client's address recorded for the audit log.
 func (s *System) Handler() http.Handler {
 	return middleware.Secure(middleware.Baseline, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		s.mux.ServeHTTP(w, r.WithContext(storage.WithClientIP(r.Context(), auditIP(r))))
+		s.instrumented.ServeHTTP(w, r.WithContext(storage.WithClientIP(r.Context(), auditIP(r))))
 	}))
 }
 

@@ -39,7 +39,10 @@ func newSecEnv(t *testing.T) *secEnv {
 	return e
 }
 
-func newSecEnvTB(t testing.TB) *secEnv {
+func newSecEnvTB(t testing.TB) *secEnv { return newSecEnvWith(t, nil) }
+
+// newSecEnvWith is newSecEnvTB with settings (BEIAN_… variables) of the test's own.
+func newSecEnvWith(t testing.TB, env map[string]string) *secEnv {
 	t.Helper()
 	ctx := context.Background()
 	dir := t.TempDir()
@@ -47,7 +50,7 @@ func newSecEnvTB(t testing.TB) *secEnv {
 		if k == "BEIAN_DATA_DIR" {
 			return dir
 		}
-		return ""
+		return env[k]
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -20,7 +20,11 @@ import (
 func newLogger(cfg config.Config, w io.Writer) *slog.Logger {
 	var lvl slog.Level
 	_ = lvl.UnmarshalText([]byte(cfg.LogLevel))
-	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: lvl}))
+	opts := &slog.HandlerOptions{Level: lvl}
+	if cfg.LogFormat == "json" { // one object a line, for log shippers
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
 }
 
 func openStore(ctx context.Context, cfg config.Config, now clock.Clock) (*storage.Store, error) {
@@ -119,6 +123,8 @@ func serve(ctx context.Context, cfg config.Config, stdout, stderr io.Writer) err
 		}
 	case <-ctx.Done():
 	}
+	// Not ready any more: the load balancer stops sending while we drain.
+	sys.ready.Store(false)
 	// Drain in-flight requests before the store closes.
 	sctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 	defer cancel()

@@ -3,9 +3,9 @@ package app
 import (
 	"context"
 	"fmt"
-	"io"
 	"log/slog"
 	"net/http"
+	"sync/atomic"
 	"time"
 
 	"beian/internal/api"
@@ -14,6 +14,7 @@ import (
 	"beian/internal/clock"
 	"beian/internal/config"
 	"beian/internal/jobs"
+	"beian/internal/metrics"
 	"beian/internal/middleware"
 	"beian/internal/notify"
 	"beian/internal/rules"
@@ -34,6 +35,13 @@ type System struct {
 	Notifier *notify.Notifier
 	mux      *http.ServeMux
 	close    func() error
+
+	metrics *metrics.Metrics
+	// instrumented is mux behind the request metrics (what Handler serves).
+	instrumented http.Handler
+	// ready is what /readyz reports beside the database: true once built,
+	// false again when shutdown begins.
+	ready atomic.Bool
 }
 
 // Option changes how New wires the system.
@@ -115,6 +123,7 @@ func New(ctx context.Context, cfg config.Config, opts ...Option) (_ *System, err
 	}
 
 	runner := &jobs.Runner{Store: st, Log: log, Now: now, Handlers: map[string]jobs.Handler{}}
+	mets := metrics.New(log)
 	for _, hs := range []map[string]jobs.Handler{notifier.Handlers(), bp.handlers} {
 		for kind, h := range hs {
 			runner.Handlers[kind] = h
@@ -138,13 +147,10 @@ func New(ctx context.Context, cfg config.Config, opts ...Option) (_ *System, err
 	bp.connect(svc)
 
 	mux := http.NewServeMux()
-	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
-		if err := st.Ping(r.Context()); err != nil {
-			http.Error(w, "database unavailable", http.StatusServiceUnavailable)
-			return
-		}
-		io.WriteString(w, "ok\n")
-	})
+	sys := &System{Config: cfg, Store: st, Service: svc, Runner: runner, Notifier: notifier, mux: mux, close: closeStore, metrics: mets}
+	if err := sys.opsRoutes(cfg, st, log); err != nil { // ops.go: /healthz, /readyz, /metrics
+		return nil, err
+	}
 	// One set of per-IP budgets for both doors: a script cannot sidestep
 	// the API's 429s through the HTML forms.
 	budgets := middleware.NewBudgets(cfg.RateLimits, now)
@@ -159,7 +165,9 @@ func New(ctx context.Context, cfg config.Config, opts ...Option) (_ *System, err
 		return nil, fmt.Errorf("backoffice: %w", err)
 	}
 	bo.Routes(mux)
-	return &System{Config: cfg, Store: st, Service: svc, Runner: runner, Notifier: notifier, mux: mux, close: closeStore}, nil
+	sys.instrumentJobs()
+	sys.ready.Store(true)
+	return sys, nil
 }
 
 // Close closes the store New opened.

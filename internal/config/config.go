@@ -30,6 +30,7 @@ type Config struct {
 	SecretKey       string  // BEIAN_SECRET_KEY: hex 32 bytes for PII encryption; default a key file in the data dir
 	SecretKeysOld   string  // BEIAN_SECRET_KEY_OLD: earlier keys after a rotation, comma-separated hex, oldest first
 	LogLevel        string  // BEIAN_LOG_LEVEL: debug | info | warn | error
+	LogFormat       string  // BEIAN_LOG_FORMAT: text | json
 	Pprof           string  // BEIAN_PPROF: address of a separate profiler listener (benchmarks); empty: off
 	// JobRetention is how long a finished job keeps its payload
 	// (BEIAN_JOB_RETENTION, a Go duration; default 7 days): then only its
@@ -38,6 +39,10 @@ type Config struct {
 	// RateLimits turns the abuse limits on (default). BEIAN_RATE_LIMITS=off
 	// is for load benchmarks driven from one client only.
 	RateLimits bool
+
+	// Operations (docs/operations.md).
+	MetricsToken string // BEIAN_METRICS_TOKEN: a bearer token that may read /metrics from anywhere
+	MetricsAllow string // BEIAN_METRICS_ALLOW: networks that may read /metrics without it (CIDR, comma-separated)
 
 	Provider Provider
 }
@@ -110,6 +115,9 @@ func Load(getenv func(string) string) (Config, error) {
 		SecretKey:     get("BEIAN_SECRET_KEY", ""),
 		SecretKeysOld: get("BEIAN_SECRET_KEY_OLD", ""),
 		LogLevel:      get("BEIAN_LOG_LEVEL", "info"),
+		LogFormat:     get("BEIAN_LOG_FORMAT", "text"),
+		MetricsToken:  get("BEIAN_METRICS_TOKEN", ""),
+		MetricsAllow:  get("BEIAN_METRICS_ALLOW", "127.0.0.0/8,::1/128"),
 		Pprof:         get("BEIAN_PPROF", ""),
 		Provider:      DefaultProvider(),
 	}
@@ -122,6 +130,9 @@ func Load(getenv func(string) string) (Config, error) {
 	case "off":
 	default:
 		return c, fmt.Errorf("BEIAN_RATE_LIMITS must be on or off")
+	}
+	if c.LogFormat != "text" && c.LogFormat != "json" {
+		return c, fmt.Errorf("BEIAN_LOG_FORMAT must be text or json, not %q", c.LogFormat)
 	}
 	if c.BureauMode != "auto" && c.BureauMode != "manual" && c.BureauMode != "relay" {
 		return c, fmt.Errorf("BEIAN_BUREAU_MODE must be auto, manual or relay, not %q", c.BureauMode)
