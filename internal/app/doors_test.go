@@ -11,7 +11,6 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"regexp"
-	"strings"
 	"testing"
 )
 
@@ -106,15 +105,7 @@ func TestDoorsRefuseTheSameWebsiteRemoval(t *testing.T) {
 			form.Set(p+".domain", d)
 			form.Set(p+".name", "示例")
 		}
-		req := httptest.NewRequest("POST", "/applications/"+app.ID+"/websites", strings.NewReader(form.Encode()))
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-		req.RemoteAddr = "127.0.0.1:40000"
-		for _, c := range cookies {
-			req.AddCookie(c)
-		}
-		rec := httptest.NewRecorder()
-		e.handler.ServeHTTP(rec, req)
-		return rec
+		return e.webPost("/applications/"+app.ID+"/websites", form.Encode(), cookies)
 	}
 	flash := func(rec *httptest.ResponseRecorder) string {
 		for _, c := range rec.Result().Cookies() {

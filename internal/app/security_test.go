@@ -451,6 +451,19 @@ func webLogin(t *testing.T, e *secEnv, email, password string) []*http.Cookie {
 	return append(page.Result().Cookies(), rec.Result().Cookies()...)
 }
 
+// webPost posts an encoded form from a local tool with the browser's cookies.
+func (e *secEnv) webPost(path, form string, cookies []*http.Cookie) *httptest.ResponseRecorder {
+	req := httptest.NewRequest("POST", path, strings.NewReader(form))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.RemoteAddr = "127.0.0.1:40000"
+	for _, c := range cookies {
+		req.AddCookie(c)
+	}
+	rec := httptest.NewRecorder()
+	e.handler.ServeHTTP(rec, req)
+	return rec
+}
+
 func (e *secEnv) webGet(path string, cookies []*http.Cookie) reply {
 	req := httptest.NewRequest("GET", path, nil)
 	for _, c := range cookies {
@@ -588,14 +601,7 @@ func TestBodyLimits(t *testing.T) {
 	form := "email=" + strings.Repeat("a", 2<<20)
 	adminCookies := webLogin(t, e, "admin@beian.test", "Admin-pass-123") // the back office reads forms of staff only
 	for _, path := range []string{"/login", "/register", "/password/forgot", "/admin/staff", "/review/applications/x/decision"} {
-		req := httptest.NewRequest("POST", path, strings.NewReader(form))
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-		req.RemoteAddr = "127.0.0.1:1"
-		for _, c := range adminCookies {
-			req.AddCookie(c)
-		}
-		rec := httptest.NewRecorder()
-		e.handler.ServeHTTP(rec, req)
+		rec := e.webPost(path, form, adminCookies)
 		if rec.Code < 400 || rec.Code >= 500 {
 			t.Errorf("POST %s with a 2 MiB form: %d", path, rec.Code)
 		}

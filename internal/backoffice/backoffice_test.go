@@ -232,6 +232,23 @@ func (c *client) post(path string, form url.Values, withCSRF bool) answer {
 	return answer{resp.StatusCode, resp.Header, string(b)}
 }
 
+// verifying is a submitted application approved at initial review whose
+// applicant chose to mail the originals, with a reviewer and an admin.
+func (h *harness) verifying() (applicant *service.Session, id string, rev, adm *service.Session) {
+	h.t.Helper()
+	ctx := context.Background()
+	applicant, id = h.submitted("zhao@example.com")
+	rev = h.staff("rev@example.com", service.RoleReviewer)
+	adm = h.staff("adm@example.com", service.RoleAdmin)
+	if _, err := h.svc.Decide(ctx, rev.Account, id, service.DecisionInput{Decision: "approve"}); err != nil {
+		h.t.Fatal(err)
+	}
+	if _, err := h.svc.ChooseVerification(ctx, applicant.Account, id, service.VerificationInput{Method: "mail", TrackingNumber: "SF0000111122"}); err != nil {
+		h.t.Fatal(err)
+	}
+	return applicant, id, rev, adm
+}
+
 // TestBackOffice: only staff enter; CSRF; a rejection needs a reason; a
 // field-level rejection reaches the applicant's form beside that field;
 // admin pages are for admins.
@@ -341,15 +358,7 @@ func TestBureauConsole(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			h := newHarnessMode(t, bureau.ModeManual, dbURL)
 			ctx := context.Background()
-			applicant, id := h.submitted("zhao@example.com")
-			rev := h.staff("rev@example.com", service.RoleReviewer)
-			adm := h.staff("adm@example.com", service.RoleAdmin)
-			if _, err := h.svc.Decide(ctx, rev.Account, id, service.DecisionInput{Decision: "approve"}); err != nil {
-				t.Fatal(err)
-			}
-			if _, err := h.svc.ChooseVerification(ctx, applicant.Account, id, service.VerificationInput{Method: "mail", TrackingNumber: "SF0000111122"}); err != nil {
-				t.Fatal(err)
-			}
+			applicant, id, rev, adm := h.verifying()
 			rc, ac := h.client(rev.Token), h.client(adm.Token)
 			if a := rc.post("/review/applications/"+id+"/materials-received", url.Values{"note": {"已签收"}}, true); a.status != http.StatusSeeOther {
 				t.Fatalf("materials received: %d %.1000s", a.status, a.body)
@@ -401,15 +410,7 @@ func TestBureauConsole(t *testing.T) {
 func TestRelayConsole(t *testing.T) {
 	h := newHarnessMode(t, bureau.ModeRelay)
 	ctx := context.Background()
-	applicant, id := h.submitted("zhao@example.com")
-	rev := h.staff("rev@example.com", service.RoleReviewer)
-	adm := h.staff("adm@example.com", service.RoleAdmin)
-	if _, err := h.svc.Decide(ctx, rev.Account, id, service.DecisionInput{Decision: "approve"}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := h.svc.ChooseVerification(ctx, applicant.Account, id, service.VerificationInput{Method: "mail", TrackingNumber: "SF0000111122"}); err != nil {
-		t.Fatal(err)
-	}
+	applicant, id, rev, adm := h.verifying()
 	rc, ac := h.client(rev.Token), h.client(adm.Token)
 	for _, step := range []struct{ path, decision string }{{"/materials-received", ""}, {"/decision", "approve"}, {"/submit-to-bureau", ""}} {
 		form := url.Values{}

@@ -5,7 +5,10 @@ package examples
 
 import (
 	"embed"
+	"encoding/json"
 	"fmt"
+
+	"beian/internal/filing"
 )
 
 //go:embed *.json
@@ -33,4 +36,14 @@ func MustRead(name string) []byte {
 		panic(err)
 	}
 	return b
+}
+
+// Document decodes an example as a filing document.
+func Document(name string) (filing.Document, error) {
+	var d filing.Document
+	b, err := Read(name)
+	if err == nil {
+		err = json.Unmarshal(b, &d)
+	}
+	return d, err
 }

@@ -2,7 +2,6 @@ package service_test
 
 import (
 	"context"
-	"encoding/json"
 	"log/slog"
 	"slices"
 	"strings"
@@ -23,12 +22,8 @@ import (
 
 func loadExample(t *testing.T) filing.Document {
 	t.Helper()
-	b, err := examples.Read(examples.Enterprise)
+	d, err := examples.Document(examples.Enterprise)
 	if err != nil {
-		t.Fatal(err)
-	}
-	var d filing.Document
-	if err := json.Unmarshal(b, &d); err != nil {
 		t.Fatal(err)
 	}
 	return d

@@ -341,16 +341,7 @@ func (s *Store) StaleDrafts(ctx context.Context, before time.Time, limit int) ([
 	if err != nil {
 		return nil, fmt.Errorf("stale drafts: %w", err)
 	}
-	defer rows.Close()
-	var out []*Application
-	for rows.Next() {
-		a, err := scanApplication(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, a)
-	}
-	return out, translate(rows.Err())
+	return collect(rows, scanApplication)
 }
 
 // OpenApplicationsByOwner maps the certificate hash of each subject with

@@ -2,7 +2,6 @@ package web
 
 import (
 	"bytes"
-	"encoding/json"
 	"image"
 	"image/color"
 	"image/jpeg"
@@ -25,12 +24,8 @@ import (
 // exampleDoc is the spec's valid enterprise filing.
 func exampleDoc(t testing.TB) filing.Document {
 	t.Helper()
-	b, err := examples.Read(examples.Enterprise)
+	d, err := examples.Document(examples.Enterprise)
 	if err != nil {
-		t.Fatal(err)
-	}
-	var d filing.Document
-	if err := json.Unmarshal(b, &d); err != nil {
 		t.Fatal(err)
 	}
 	d.AsOf = ""
