@@ -247,12 +247,8 @@ func (c *core) deliver(ctx context.Context, outs []Outcome) {
 		if c.Outcomes == nil {
 			return
 		}
-		if err := c.Outcomes.Report(ctx, o); err != nil {
+		if _, err := c.o.Store.RunJobNow(ctx, reportKey(o), jobs.Lease, func(ctx context.Context) error { return c.Outcomes.Report(ctx, o) }); err != nil {
 			c.o.Log.Warn("bureau outcome not delivered yet; its job retries", "application", o.ApplicationID, "kind", o.Kind, "err", err)
-			continue
-		}
-		if err := c.o.Store.CompleteJobByKey(ctx, reportKey(o)); err != nil {
-			c.o.Log.Warn("bureau report job not completed; it runs again harmlessly", "err", err)
 		}
 	}
 }

@@ -25,6 +25,10 @@ type permanent struct{ error }
 // Permanent marks an error that retrying cannot fix.
 func Permanent(err error) error { return permanent{err} }
 
+// Lease is the default lease of a claimed job, for the runner and for a
+// caller that runs a job's work at once (storage.Store.RunJobNow).
+const Lease = 15 * time.Second
+
 // Runner polls the queue and runs handlers.
 type Runner struct {
 	Store    *storage.Store
@@ -50,7 +54,7 @@ func (r *Runner) init() {
 			r.Poll = 500 * time.Millisecond
 		}
 		if r.Lease == 0 {
-			r.Lease = 15 * time.Second
+			r.Lease = Lease
 		}
 		if r.Now == nil {
 			r.Now = r.Store.Now

@@ -207,10 +207,8 @@ func (s *Service) SubmitToBureau(ctx context.Context, a *Account, id string) (*A
 	if err != nil {
 		return nil, storeErr(err)
 	}
-	if err := s.handOver(ctx, job); err != nil {
+	if _, err := s.st.RunJobNow(ctx, handoffKey(job.SubmissionID), jobs.Lease, func(ctx context.Context) error { return s.handOver(ctx, job) }); err != nil {
 		s.log.Warn("bureau hand-over failed; its job retries", "application", job.ApplicationID, "err", err)
-	} else if err := s.st.CompleteJobByKey(ctx, handoffKey(job.SubmissionID)); err != nil {
-		s.log.Warn("bureau hand-over job not completed; it runs again harmlessly", "err", err)
 	}
 	s.poke()
 	return s.view(ctx, a, sa)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -73,12 +74,40 @@ func (t *Tx) EnqueueNew(ctx context.Context, kind string, payload any, key strin
 	return id, true, nil
 }
 
-// CompleteJobByKey marks the job with key done, whatever runs it: a caller
-// that did a job's work at once (and idempotently) spares the runner a
-// second run. No job with the key is no error.
-func (s *Store) CompleteJobByKey(ctx context.Context, key string) error {
-	return s.Tx(ctx, func(tx *Tx) error {
-		_, err := tx.exec(ctx, `UPDATE jobs SET state = 'done', finished_at = ?, last_error = '' WHERE idem_key = ? AND state <> 'done'`,
+// RunJobNow does the work of the queued job with key at once, as its one
+// attempt: it takes the job's lease (attempts + 1) only if the job is still
+// queued, runs fn outside any transaction, and marks the job done, or puts
+// it back for the runner with fn's error. A job the runner already holds
+// (or finished) is left to it: ran is false and fn is not called. So a job
+// a caller does straight after its commit runs once, not once here and
+// once more in the runner.
+func (s *Store) RunJobNow(ctx context.Context, key string, lease time.Duration, fn func(context.Context) error) (ran bool, err error) {
+	now := s.now()
+	var claimed int64
+	err = s.Tx(ctx, func(tx *Tx) error {
+		res, err := tx.exec(ctx, `UPDATE jobs SET state = 'running', attempts = attempts + 1, locked_until = ? WHERE idem_key = ? AND state = 'queued'`,
+			ms(now.Add(lease)), key)
+		if err != nil {
+			return err
+		}
+		claimed, err = res.RowsAffected()
+		return err
+	})
+	if err != nil || claimed == 0 {
+		return false, err
+	}
+	if ferr := fn(ctx); ferr != nil {
+		if err := s.Tx(ctx, func(tx *Tx) error {
+			_, err := tx.exec(ctx, `UPDATE jobs SET state = 'queued', run_at = ?, locked_until = 0, last_error = ? WHERE idem_key = ? AND state = 'running'`,
+				ms(now), ferr.Error(), key)
+			return err
+		}); err != nil {
+			return true, errors.Join(ferr, err)
+		}
+		return true, ferr
+	}
+	return true, s.Tx(ctx, func(tx *Tx) error {
+		_, err := tx.exec(ctx, `UPDATE jobs SET state = 'done', finished_at = ?, last_error = '' WHERE idem_key = ? AND state = 'running'`,
 			ms(s.now()), key)
 		return err
 	})
@@ -134,9 +163,11 @@ func (s *Store) CompleteJob(ctx context.Context, id string) error {
 	return s.Tx(ctx, func(tx *Tx) error { return tx.CompleteJob(ctx, id) })
 }
 
-// CompleteJob marks a job done inside tx.
+// CompleteJob marks a job done inside tx. A job done in the transaction
+// that queued it was run once, there: it counts one attempt.
 func (t *Tx) CompleteJob(ctx context.Context, id string) error {
-	_, err := t.exec(ctx, `UPDATE jobs SET state = 'done', finished_at = ?, last_error = '' WHERE id = ?`, ms(t.s.now()), id)
+	_, err := t.exec(ctx, `UPDATE jobs SET state = 'done', finished_at = ?, last_error = '',
+		attempts = CASE WHEN attempts < 1 THEN 1 ELSE attempts END WHERE id = ?`, ms(t.s.now()), id)
 	return err
 }
 

@@ -2,6 +2,7 @@ package storage_test
 
 import (
 	"context"
+	"errors"
 	"testing"
 	"time"
 
@@ -49,6 +50,53 @@ func TestJobQueue(t *testing.T) {
 		counts, _ := s.JobCounts(ctx)
 		if counts["done"] != 1 || counts["queued"] != 1 {
 			t.Fatalf("counts %v", counts)
+		}
+	})
+}
+
+// TestRunJobNow: work done straight after a commit is the job's one
+// attempt; a failure puts the job back for the runner; a job the runner
+// already holds is not run a second time.
+func TestRunJobNow(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, s *storage.Store) {
+		ctx := context.Background()
+		now := s.Now()
+		if err := s.Tx(ctx, func(tx *storage.Tx) error {
+			for _, k := range []string{"ok", "fails", "held"} {
+				if err := tx.Enqueue(ctx, "work", nil, k, now); err != nil {
+					return err
+				}
+			}
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		calls := 0
+		work := func(context.Context) error { calls++; return nil }
+		if ran, err := s.RunJobNow(ctx, "ok", time.Minute, work); !ran || err != nil || calls != 1 {
+			t.Fatalf("ok: ran=%v err=%v calls=%d", ran, err, calls)
+		}
+		if ran, _ := s.RunJobNow(ctx, "ok", time.Minute, work); ran || calls != 1 {
+			t.Fatalf("a done job ran again (calls %d)", calls)
+		}
+		boom := errors.New("adapter down")
+		if ran, err := s.RunJobNow(ctx, "fails", time.Minute, func(context.Context) error { return boom }); !ran || !errors.Is(err, boom) {
+			t.Fatalf("fails: ran=%v err=%v", ran, err)
+		}
+		// The runner takes both remaining jobs: the failed one is due again.
+		claimed, err := s.ClaimJobs(ctx, s.Now().Add(time.Second), 10, time.Minute)
+		if err != nil {
+			t.Fatal(err)
+		}
+		attempts := map[string]int{}
+		for _, j := range claimed {
+			attempts[j.Key] = j.Attempts
+		}
+		if len(claimed) != 2 || attempts["fails"] != 2 || attempts["held"] != 1 {
+			t.Fatalf("runner claimed %+v, want fails (2nd attempt) and held", claimed)
+		}
+		if ran, _ := s.RunJobNow(ctx, "held", time.Minute, work); ran || calls != 1 {
+			t.Fatal("a job the runner holds ran at once too")
 		}
 	})
 }
