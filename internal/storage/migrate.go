@@ -26,7 +26,10 @@ func (s *Store) Migrate(ctx context.Context) error {
 		return err
 	}
 	dialect := goose.DialectSQLite3
-	opts := []goose.ProviderOption{goose.WithGoMigrations(auditAppendOnly(s.pg))}
+	// Out of order: work on parallel branches numbers its migrations in
+	// ranges (00030s, 00040s …), so a database already past 00040 must
+	// still take a 00031 that lands later.
+	opts := []goose.ProviderOption{goose.WithGoMigrations(auditAppendOnly(s.pg)), goose.WithAllowOutofOrder(true)}
 	if s.pg {
 		dialect = goose.DialectPostgres
 		locker, err := lock.NewPostgresSessionLocker()
