@@ -564,6 +564,28 @@ func lifecycle(t *testing.T, url string) {
 		}
 	}
 
+	// The leaders named in the filing hear of the approval too, by email
+	// and SMS (seed 6.5): 李明 leads the subject and website 1 and gets one
+	// of each naming both roles; 王芳 leads website 2.
+	for _, l := range []struct{ email, mobile, roles string }{
+		{"liming@example.com", "13911110001", "主体负责人、网站负责人"}, {"wangfang@example.com", "13911110002", "网站负责人"}} {
+		var mails []map[string]any
+		for _, m := range e.outbox("email", l.email) {
+			if strings.HasPrefix(m["subject"].(string), "备案成功") {
+				mails = append(mails, m)
+			}
+		}
+		if len(mails) != 1 || !strings.Contains(mails[0]["body"].(string), "您是北京示例生命周期科技有限公司备案中的"+l.roles) ||
+			!strings.Contains(mails[0]["body"].(string), subjectNo+"-2") {
+			t.Errorf("approval mails to %s: %v", l.email, mails)
+		}
+		texts := e.outbox("sms", l.mobile)
+		if len(texts) == 0 || !strings.Contains(texts[0]["body"].(string), "主体备案号 "+subjectNo) ||
+			!strings.Contains(texts[0]["body"].(string), subjectNo+"-1（bj-lifecycle-a.cn）") || texts[0]["subject"] == "12381" {
+			t.Errorf("approval SMS to %s: %v", l.mobile, texts)
+		}
+	}
+
 	// The audit log records staff reads of personal data; CSV export.
 	au := e.do("GET", "/api/v1/admin/audit?object_id="+id, e.admin, nil)
 	if au.status != 200 || !strings.Contains(string(au.body), `"application.read"`) || !strings.Contains(string(au.body), `"application.reject"`) {
