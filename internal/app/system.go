@@ -104,6 +104,7 @@ func New(ctx context.Context, cfg config.Config, opts ...Option) (_ *System, err
 			}
 		}()
 	}
+	st.StartDomainFilter(ctx, log)
 	now := st.Now
 	sealer, err := newSealer(ctx, cfg, st) // rekey.go: current key plus those before a rotation
 	if err != nil {
