@@ -16,6 +16,7 @@ import (
 	"beian/internal/jobs"
 	"beian/internal/metrics"
 	"beian/internal/middleware"
+	"beian/internal/monitor"
 	"beian/internal/notify"
 	"beian/internal/rules"
 	"beian/internal/service"
@@ -36,8 +37,10 @@ type System struct {
 	Notifier *notify.Notifier
 	// Webhooks are the partner webhooks (app/webhooks.go).
 	Webhooks *webhooks.Webhooks
-	mux      *http.ServeMux
-	close    func() error
+	// Monitor is the compliance monitor (app/monitor.go).
+	Monitor *monitor.Monitor
+	mux     *http.ServeMux
+	close   func() error
 
 	metrics *metrics.Metrics
 	// instrumented is mux behind the request metrics (what Handler serves).
@@ -153,8 +156,13 @@ func New(ctx context.Context, cfg config.Config, opts ...Option) (_ *System, err
 		return nil, err
 	}
 
+	mon, err := newMonitor(cfg, st, sealer, runner, mets, log) // monitor.go
+	if err != nil {
+		return nil, err
+	}
+
 	mux := http.NewServeMux()
-	sys := &System{Config: cfg, Store: st, Service: svc, Runner: runner, Notifier: notifier, Webhooks: hooks, mux: mux, close: closeStore, metrics: mets}
+	sys := &System{Config: cfg, Store: st, Service: svc, Runner: runner, Notifier: notifier, Webhooks: hooks, Monitor: mon, mux: mux, close: closeStore, metrics: mets}
 	if err := sys.opsRoutes(cfg, st, log); err != nil { // ops.go: /healthz, /readyz, /metrics
 		return nil, err
 	}
@@ -167,7 +175,7 @@ func New(ctx context.Context, cfg config.Config, opts ...Option) (_ *System, err
 		return nil, fmt.Errorf("web: %w", err)
 	}
 	ui.Routes(mux)
-	bo, err := backoffice.New(backoffice.Deps{Service: svc, Log: log, Now: now, Webhooks: hooks})
+	bo, err := backoffice.New(backoffice.Deps{Service: svc, Log: log, Now: now, Webhooks: hooks, Monitor: mon})
 	if err != nil {
 		return nil, fmt.Errorf("backoffice: %w", err)
 	}
