@@ -23,7 +23,7 @@ var cachedTables = map[string]string{
 // INSERT or an UPDATE of their domain must tell it (Tx.noteDomains).
 var domainTables = map[string]bool{"application_domains": true, "website_records": true, "bureau_websites": true}
 
-var domainWriteSQL = regexp.MustCompile(`(?is)\b(?:INSERT\s+INTO\s+([a-z_]+)|UPDATE\s+([a-z_]+)\s+SET\b[^`+"`"+`]*\bdomain\s*=)`)
+var domainWriteSQL = regexp.MustCompile(`(?is)\b(?:INSERT\s+INTO\s+([a-z_]+)|UPDATE\s+([a-z_]+)\s+SET\b[^` + "`" + `]*\bdomain\s*=)`)
 
 var writeSQL = regexp.MustCompile(`(?i)\b(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+([a-z_]+)`)
 
