@@ -197,7 +197,7 @@ Record your verification: {{link .URL}}
 		"zh": {`{{if eq .Stage "materials"}}核验材料需要补正{{else}}备案申请被驳回，请修改后重新提交{{end}}（{{.SubjectName}}）`, `{{hello .Name "zh"}}
 
 {{if eq .Stage "materials"}}您提交的核验材料（幕布照片或纸质材料）未通过审核，原因如下：{{else if eq .Stage "material"}}材料审核中发现备案信息有误，申请已退回修改，原因如下：{{else}}您的备案申请（编号 {{.ApplicationID}}）未通过初审，原因如下：{{end}}
-{{range $i, $r := .Reasons}}{{inc $i}}. {{if $r.Field}}{{fieldName $r.Field "zh"}}：{{end}}{{$r.Message}}
+{{range $i, $r := .Reasons}}{{inc $i}}. {{if $r.Field}}{{fieldName $r.Field "zh"}}：{{end}}{{$r.Text "zh"}}
 {{end}}
 下一步：{{if eq .Stage "materials"}}请按上述原因重新拍摄幕布照片或重新寄送材料，并在系统中重新登记。{{else}}请登录系统，按上述原因修改标注的字段后重新提交；修改后的申请将重新进入初审（2 个工作日）。{{end}}
 修改申请：{{link .URL}}
@@ -205,7 +205,7 @@ Record your verification: {{link .URL}}
 		"en": {`{{if eq .Stage "materials"}}Verification materials need correcting{{else}}Filing application rejected: please correct and resubmit{{end}} ({{.SubjectName}})`, `{{hello .Name "en"}}
 
 {{if eq .Stage "materials"}}Your verification materials (backdrop photo or paper originals) were not accepted, for these reasons:{{else if eq .Stage "material"}}The material review found errors in the filing data; the application is returned for correction, for these reasons:{{else}}Your filing application ({{.ApplicationID}}) did not pass the initial review, for these reasons:{{end}}
-{{range $i, $r := .Reasons}}{{inc $i}}. {{if $r.Field}}{{fieldName $r.Field "en"}}: {{end}}{{$r.Message}}
+{{range $i, $r := .Reasons}}{{inc $i}}. {{if $r.Field}}{{fieldName $r.Field "en"}}: {{end}}{{$r.Text "en"}}
 {{end}}
 Next: {{if eq .Stage "materials"}}retake the backdrop photo or mail the materials again as described, and record it in the system.{{else}}sign in, correct the fields named above and resubmit; the application then goes through the initial review again (2 working days).{{end}}
 Correct the application: {{link .URL}}

@@ -151,3 +151,19 @@ func TestTemplateContents(t *testing.T) {
 		t.Errorf("materials rejection:\n%s", body)
 	}
 }
+
+// TestReasonsInTheReadersLanguage: a reason from the catalogue of common
+// reasons carries its English, which the English mail shows.
+func TestReasonsInTheReadersLanguage(t *testing.T) {
+	tpl := templates(t)
+	d := sample()
+	d.Reasons = []filing.Reason{{Field: "subject.name", Rule: "subject.name.mismatch", Message: "名称须与证件一致。", MessageEN: "The name must match the certificate."}}
+	_, en, err := tpl.Render(TplRejected, "en", d)
+	if err != nil || !strings.Contains(en, "The name must match the certificate.") || strings.Contains(en, "名称须与证件一致") {
+		t.Errorf("English mail: %v\n%s", err, en)
+	}
+	_, zh, err := tpl.Render(TplRejected, "zh", d)
+	if err != nil || !strings.Contains(zh, "名称须与证件一致。") || strings.Contains(zh, "The name must") {
+		t.Errorf("Chinese mail: %v\n%s", err, zh)
+	}
+}

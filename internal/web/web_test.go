@@ -287,7 +287,7 @@ func TestPortal(t *testing.T) {
 				t.Error("bob's home page lists alice's application")
 			}
 			// Bob's pre-check of alice's domain is refused beside the domain input.
-			a := bob.post("/apply", url.Values{"domain": {w0.Domain}, "cert_type": {"resident_id"}, "cert_number": {"110105199001011234"}}, tok)
+			a := bob.post("/apply", url.Values{"domain": {w0.Domain}, "cert_type": {"resident_id"}, "cert_number": {"110105199001011232"}}, tok)
 			if a.status != http.StatusConflict {
 				t.Fatalf("pre-check of a domain in another application = %d", a.status)
 			}
