@@ -1,4 +1,4 @@
-package web
+package web_test
 
 import (
 	"net/http"
@@ -8,8 +8,6 @@ import (
 
 	"beian/internal/examples"
 	"beian/internal/filing"
-	"beian/internal/storage"
-	"beian/internal/storage/storagetest"
 )
 
 // TestIndividualPath: a person's filing starts with the nature chosen by
@@ -17,8 +15,7 @@ import (
 // leaders from the subject where left empty (never over what was typed),
 // offers no pre-approvals, and names every banned word of the site name.
 func TestIndividualPath(t *testing.T) {
-	storagetest.Each(t, func(t *testing.T, st *storage.Store) {
-		h := newHarness(t, st)
+	eachHarness(t, func(t *testing.T, h *harness) {
 		doc, err := examples.Document(examples.Individual)
 		if err != nil {
 			t.Fatal(err)
