@@ -32,6 +32,10 @@ const (
 	TplCancelled         = "cancellation_done"
 	TplReviewerOverdue   = "reviewer_overdue"
 	TplDraftExpiring     = "draft_expiring"
+	// The compliance monitor: a problem of the owner's website (one mail
+	// per problem), and the staff's list of problems left unfixed.
+	TplMonitorProblem   = "monitor_problem"
+	TplMonitorEscalated = "monitor_escalated"
 )
 
 // BureauSMSSender is the number the bureau's verification codes come from.
@@ -73,6 +77,11 @@ type Data struct {
 	ExpiresMinutes int    `json:"expires_minutes,omitempty"`
 	// Reviewer overdue alert: the overdue tasks.
 	Overdue []OverdueTask `json:"overdue,omitempty"`
+	// Compliance monitor: the problem (moved, unreachable, number_missing,
+	// number_unlinked) with what the check saw, or the staff's list.
+	Problem  string         `json:"problem,omitempty"`
+	Detail   string         `json:"detail,omitempty"`
+	Problems []MonitorIssue `json:"problems,omitempty"`
 
 	// Filled in by the renderer from the provider settings when empty.
 	Offices        []config.Office `json:"offices,omitempty"`
@@ -100,6 +109,14 @@ type OverdueTask struct {
 	SubjectName   string `json:"subject_name"`
 	State         string `json:"state"`
 	DueAt         string `json:"due_at"`
+}
+
+// MonitorIssue is one unfixed problem in the staff's list.
+type MonitorIssue struct {
+	Domain  string `json:"domain"`
+	Number  string `json:"number"`
+	Problem string `json:"problem"`
+	Since   string `json:"since"`
 }
 
 type tplText struct{ subject, body string }
@@ -407,6 +424,57 @@ Next: handle them in the review queue as soon as possible.
 Review queue: {{link "/review"}}
 {{.ProviderName}}`},
 	},
+
+	TplMonitorProblem: {
+		"zh": {`{{if eq .Problem "moved"}}网站已不在我司接入{{else if eq .Problem "unreachable"}}网站无法访问{{else if eq .Problem "number_unlinked"}}网站备案号未链接到工信部网站{{else}}网站首页未展示备案号{{end}}：{{join .Domains "、"}}`, `{{hello .Name "zh"}}
+
+我们定期检查在{{.ProviderName}}接入的已备案网站。检查发现您的网站 {{join .Domains "、"}}（备案号 {{.Record}}）：
+{{if eq .Problem "moved"}}域名已解析到不属于我司的地址{{if .Detail}}（{{.Detail}}）{{end}}，网站不再由我司接入。
+
+下一步：如网站已迁到其他接入商，请在本系统申请“{{flowName "cancel_access" "zh"}}”；如仍使用我司服务器，请把域名解析改回我司的地址。长期不在我司接入的网站，我们将为其取消接入。{{else if eq .Problem "unreachable"}}网站无法访问{{if .Detail}}（{{.Detail}}）{{end}}。已备案的网站须能正常访问；长期无法访问的网站会被视为空壳网站，可能被取消接入，并由管局注销备案。
+
+下一步：请尽快恢复网站访问；如不再开办该网站，请在本系统申请“{{flowName "cancel_website" "zh"}}”。{{else}}首页{{if eq .Problem "number_unlinked"}}虽展示了备案号，但没有链接到 https://beian.miit.gov.cn{{else}}底部没有展示网站备案号 {{.Record}}{{end}}。按规定，网站须在首页底部居中展示备案号，并链接到工信部备案管理系统。
+
+下一步：请{{if .DueAt}}在 {{.DueAt}} 前{{end}}在首页底部加上：
+   <a href="https://beian.miit.gov.cn/" target="_blank">{{.Record}}</a>
+逾期仍未改正的，我们的审核人员将与您联系处理。{{end}}
+每个问题我们只发送一次提醒；问题解决后无需回复，下次检查会自动确认。
+我的备案：{{link .URL}}
+{{.ProviderName}}`},
+		"en": {`{{if eq .Problem "moved"}}Your website is no longer hosted with us{{else if eq .Problem "unreachable"}}Your website cannot be reached{{else if eq .Problem "number_unlinked"}}Your website's number does not link to the MIIT{{else}}Your homepage does not show its filing number{{end}}: {{join .Domains ", "}}`, `{{hello .Name "en"}}
+
+We regularly check the filed websites hosted with {{.ProviderName}}. Our check of your website {{join .Domains ", "}} (number {{.Record}}) found:
+{{if eq .Problem "moved"}}its domain now points to addresses that are not ours{{if .Detail}} ({{.Detail}}){{end}}: the website is no longer hosted with us.
+
+Next: if the website moved to another provider, apply for "{{flowName "cancel_access" "en"}}" here; if it still runs on our servers, point the domain back to our addresses. We cancel the access of websites that stay away.{{else if eq .Problem "unreachable"}}the website cannot be reached{{if .Detail}} ({{.Detail}}){{end}}. A filed website must be online; one that stays unreachable counts as an empty shell (空壳) and may lose its access and then its filing.
+
+Next: bring the website back online soon; if you no longer run it, apply for "{{flowName "cancel_website" "en"}}" here.{{else}}the homepage {{if eq .Problem "number_unlinked"}}shows the filing number but does not link it to https://beian.miit.gov.cn{{else}}does not show the filing number {{.Record}} at its foot{{end}}. The rules require the number at the bottom centre of the homepage, linked to the MIIT filing system.
+
+Next: {{if .DueAt}}by {{.DueAt}}, {{end}}add to the foot of the homepage:
+   <a href="https://beian.miit.gov.cn/" target="_blank">{{.Record}}</a>
+If it is still missing after that, our reviewers will contact you.{{end}}
+We send one reminder per problem; once it is fixed there is nothing to reply, the next check sees it.
+Your filings: {{link .URL}}
+{{.ProviderName}}`},
+	},
+	TplMonitorEscalated: {
+		"zh": {"合规检查：{{len .Problems}} 个网站逾期未整改", `{{hello .Name "zh"}}
+
+以下网站的问题已提醒网站所有者，但逾期仍未改正：
+{{range .Problems}}- {{.Domain}}（{{.Number}}）：{{problemName .Problem "zh"}}，自 {{.Since}} 起
+{{end}}
+下一步：请与网站所有者联系；无法整改的，考虑为其取消接入。
+合规检查报告：{{link "/review/monitor?state=escalated"}}
+{{.ProviderName}}`},
+		"en": {"Compliance checks: {{len .Problems}} website(s) not fixed in time", `{{hello .Name "en"}}
+
+The owners of these websites were reminded but have not fixed the problem in time:
+{{range .Problems}}- {{.Domain}} ({{.Number}}): {{problemName .Problem "en"}}, since {{.Since}}
+{{end}}
+Next: contact the owners; where nothing changes, consider cancelling the access.
+Compliance report: {{link "/review/monitor?state=escalated"}}
+{{.ProviderName}}`},
+	},
 }
 
 // Templates renders the notifications, parsed once at start.
@@ -518,6 +586,8 @@ func (t *Templates) funcs() template.FuncMap {
 		"fieldName": func(path, lang string) string { return words.Field(lang, path) },
 		"flowName":  func(flow, lang string) string { return words.Flow(lang, flow) },
 		"stateName": func(state, lang string) string { return words.State(lang, state) },
+		// The monitor's problems are named as the back office names them.
+		"problemName": func(kind, lang string) string { return words.T(lang, "monitor.problem."+kind) },
 		// roles names the reader's roles in a filing (主体负责人、网站负责人).
 		"roles": func(roles []string, lang string) string {
 			var out []string
