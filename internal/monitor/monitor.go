@@ -41,6 +41,13 @@ const (
 // footer shows the 主体备案号); elsewhere the website's own.
 const guangdong = "440000"
 
+// KeepChecks is how long checks are kept (each website's latest always);
+// a run deletes at most pruneBatch of the older ones.
+const (
+	KeepChecks = 180 * 24 * time.Hour
+	pruneBatch = 5000
+)
+
 // numberKinds are the problems that go to staff when left unfixed.
 var numberKinds = []string{ProblemNumberMissing, ProblemNumberUnlinked}
 
@@ -158,6 +165,9 @@ func (m *Monitor) runSchedule(ctx context.Context, j storage.Job) error {
 	mailed := false
 	err = m.st.Tx(ctx, func(tx *storage.Tx) error {
 		if err := tx.ResolveUnwatchedProblems(ctx, now); err != nil {
+			return err
+		}
+		if err := tx.PruneMonitorChecks(ctx, now.Add(-KeepChecks), pruneBatch); err != nil {
 			return err
 		}
 		for i, id := range due {
