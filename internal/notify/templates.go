@@ -32,6 +32,10 @@ const (
 	TplCancelled         = "cancellation_done"
 	TplReviewerOverdue   = "reviewer_overdue"
 	TplDraftExpiring     = "draft_expiring"
+	// The compliance monitor: a problem of the owner's website (one mail
+	// per problem), and the staff's list of problems left unfixed.
+	TplMonitorProblem   = "monitor_problem"
+	TplMonitorEscalated = "monitor_escalated"
 )
 
 // BureauSMSSender is the number the bureau's verification codes come from.
@@ -73,6 +77,11 @@ type Data struct {
 	ExpiresMinutes int    `json:"expires_minutes,omitempty"`
 	// Reviewer overdue alert: the overdue tasks.
 	Overdue []OverdueTask `json:"overdue,omitempty"`
+	// Compliance monitor: the problem (moved, unreachable, number_missing,
+	// number_unlinked) with what the check saw, or the staff's list.
+	Problem  string         `json:"problem,omitempty"`
+	Detail   string         `json:"detail,omitempty"`
+	Problems []MonitorIssue `json:"problems,omitempty"`
 
 	// Filled in by the renderer from the provider settings when empty.
 	Offices        []config.Office `json:"offices,omitempty"`
@@ -102,12 +111,21 @@ type OverdueTask struct {
 	DueAt         string `json:"due_at"`
 }
 
+// MonitorIssue is one unfixed problem in the staff's list.
+type MonitorIssue struct {
+	Domain  string `json:"domain"`
+	Number  string `json:"number"`
+	Problem string `json:"problem"`
+	Since   string `json:"since"`
+}
+
 // names are the templates; their words, subject and body in both
 // languages, are in the catalogue (package words: mail/<lang>/<name>.txt).
 // Each says what happened and what the reader does next.
 var names = []string{TplAccountRegistered, TplPasswordReset, TplSubmitted, TplInitialApproved, TplRejected,
 	TplMaterialsReceived, TplBureauSubmitted, TplSMSCode, TplSMSReturned, TplApproved, TplApprovedLeader,
-	TplApprovedLeaderSMS, TplBureauRejected, TplCancelled, TplReviewerOverdue, TplDraftExpiring}
+	TplApprovedLeaderSMS, TplBureauRejected, TplCancelled, TplReviewerOverdue, TplDraftExpiring,
+	TplMonitorProblem, TplMonitorEscalated}
 
 // Templates renders the notifications, parsed once at start.
 type Templates struct {
@@ -225,6 +243,8 @@ func (t *Templates) funcs() template.FuncMap {
 		// flowInSentence is a flow's name inside a sentence ("your access cancellation").
 		"flowInSentence": func(flow, lang string) string { return words.FlowInSentence(lang, flow) },
 		"stateName":      func(state, lang string) string { return words.State(lang, state) },
+		// The monitor's problems are named as the back office names them.
+		"problemName": func(kind, lang string) string { return words.T(lang, "monitor.problem."+kind) },
 		// roles names the reader's roles in a filing (主体负责人、网站负责人).
 		"roles": func(roles []string, lang string) string {
 			var out []string

@@ -98,7 +98,7 @@ func TestMailTemplates(t *testing.T) {
 			}
 		}
 	}
-	if n < 2*16 {
+	if n < 2*18 {
 		t.Errorf("%d mail texts: are the templates loaded?", n)
 	}
 	if got := FlowInSentence("en", "cancel_website"); got != "website cancellation" {
