@@ -213,7 +213,7 @@ func (b *Backoffice) renderError(w http.ResponseWriter, r *http.Request, e *faul
 	}
 	p.Error = e.Message.In(p.Lang)
 	for _, v := range e.Violations {
-		p.Error += "；" + v.Message.In(p.Lang)
+		p.Error += p.T("staff.semicolon") + v.Message.In(p.Lang)
 	}
 	if err := b.render(w, httpx.Status(e), "error", p); err != nil {
 		b.log.Error("render error page", "err", err)

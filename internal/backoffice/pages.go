@@ -237,7 +237,7 @@ func (b *Backoffice) createStaff(w http.ResponseWriter, r *http.Request) error {
 		lang := httpx.PageLang(r)
 		msg := he.Message.In(lang)
 		for _, v := range he.Violations {
-			msg += "；" + v.Message.In(lang)
+			msg += tr(lang, "staff.semicolon") + v.Message.In(lang)
 		}
 		return b.renderStaff(w, r, httpx.Status(he), form, msg)
 	}

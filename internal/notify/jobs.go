@@ -74,6 +74,7 @@ func New(cfg config.Config, store *storage.Store, sealer *pii.Sealer) (*Notifier
 		if err != nil {
 			return nil, err
 		}
+		s.FromName = cfg.Provider.Name
 		n.Email = s
 	}
 	if cfg.SMSURL != "" {
