@@ -467,7 +467,7 @@ func changesScenario(t *testing.T, url string) {
 	if subj["name"] != "杭州示例网络科技有限公司" || subj["leader"].(map[string]any)["mobile"] != mobile {
 		t.Fatalf("change_subject not pre-filled: %v", subj)
 	}
-	for field, v := range map[string]string{"province": "310000", "cert_number": "91330106MA2B0KQ97Y", "cert_type": "org_code"} {
+	for field, v := range map[string]string{"province": "310000", "cert_number": "91330106MA2B0KQ97C", "cert_type": "org_code"} {
 		bad := map[string]any{}
 		for k, x := range subj {
 			bad[k] = x

@@ -146,6 +146,7 @@ func (s *Service) CreateApplication(ctx context.Context, a *Account, in CreateIn
 		doc.Subject = *pc.Subject
 	}
 	doc.Subject.CertType, doc.Subject.CertNumber = strings.TrimSpace(in.CertType), strings.TrimSpace(in.CertNumber)
+	s.presetNature(&doc) // individual.go
 	site := filing.Website{Domain: pc.domain}
 	if pc.Website != nil {
 		site = *pc.Website
@@ -153,6 +154,7 @@ func (s *Service) CreateApplication(ctx context.Context, a *Account, in CreateIn
 		site.Access = filing.Access{}
 	}
 	doc.Websites = []filing.Website{site}
+	individualDefaults(&doc)
 	return s.insertApplication(ctx, a, doc, pc.subjectNumber)
 }
 
@@ -374,6 +376,7 @@ func (s *Service) SaveDocument(ctx context.Context, a *Account, id string, doc f
 	if err := s.openJSON(sa.Document, &old); err != nil {
 		return nil, err
 	}
+	individualDefaults(&doc) // individual.go; before the locks put back what may not change
 	if err := lockPrecheckFields(&doc, old); err != nil {
 		return nil, err
 	}

@@ -1,4 +1,4 @@
-package web
+package web_test
 
 import (
 	"context"
@@ -14,7 +14,6 @@ import (
 	"beian/internal/browsertest"
 	"beian/internal/clock"
 	"beian/internal/service"
-	"beian/internal/storage/storagetest"
 	"beian/internal/workdays"
 )
 
@@ -118,8 +117,7 @@ func (j *journey) shot(name string) {
 // BEIAN_SCREENSHOTS=dir it also saves a PNG of each applicant page.
 func TestBrowserJourney(t *testing.T) {
 	ctx := newChrome(t)
-	stores := storagetest.Open(t)
-	h := newHarness(t, stores["sqlite"])
+	h := newHarness(t)
 	j := &journey{t: t, ctx: ctx, base: h.srv.URL, dir: os.Getenv("BEIAN_SCREENSHOTS")}
 	if j.dir != "" {
 		if err := os.MkdirAll(j.dir, 0o755); err != nil {

@@ -248,3 +248,20 @@ func TestStepIndicatorFollowsFlow(t *testing.T) {
 		}
 	}
 }
+
+// filingRenderCases are the render cases of the filing pages, for TestPagesRender.
+func filingRenderCases(wb *Web, req func() *http.Request) map[string]page {
+	recs := []service.FilingSubject{{Number: "京ICP备2019012345号", Status: "active", Name: "北京星河云图科技有限公司", Nature: "enterprise", Version: 2,
+		Websites: []service.FilingWebsite{
+			{Number: "京ICP备2019012345号-1", Status: "active", Domain: "xinghe-cloud.cn", Name: "星河云图官网", AccessStatus: "active",
+				Website: filing.Website{Access: filing.Access{Method: "cloud", IPs: []string{"42.159.10.10"}}}},
+			{Number: "京ICP备2019012345号-2", Status: "no_access", Domain: "xinghe-blog.cn", Name: "博客", AccessStatus: "cancelled"},
+			{Number: "京ICP备2019012345号-3", Status: "cancelled", Domain: "xinghe-old.cn", Name: "旧站"}}},
+		{Number: "京ICP备2019000001号", Status: "cancelled", Name: "旧公司", OpenApplication: "app1"}}
+	return map[string]page{
+		"filings": &filingsPage{Records: recs},
+		"cancel":  &cancelPage{Record: "京ICP备2019012345号-1", Hosted: true, Flow: "cancel_access", Reason: "停止运营", Errors: []string{"x"}},
+		"lookup": &lookupPage{Q: "xinghe-cloud.cn", Asked: true, Items: []service.PublicFiling{{SubjectName: "北京星河云图科技有限公司", Nature: "enterprise",
+			SubjectNumber: "京ICP备2019012345号", WebsiteName: "星河云图官网", Domain: "xinghe-cloud.cn", WebsiteNumber: "京ICP备2019012345号-1", ApprovedOn: "2026-11-30"}}},
+	}
+}

@@ -81,7 +81,7 @@ func (wb *Web) newAppPage(r *http.Request, app *service.Application, step string
 	}
 	for _, rs := range app.Rejection {
 		st := stepOf(rs.Field)
-		p.Rejected = append(p.Rejected, reasonView{Field: rs.Field, Label: fieldLabel(lang, rs.Field), Message: rs.Message,
+		p.Rejected = append(p.Rejected, reasonView{Field: rs.Field, Label: fieldLabel(lang, rs.Field), Message: rs.Text(lang),
 			URL: "/applications/" + app.ID + "/" + st})
 	}
 	return p
@@ -101,6 +101,12 @@ type stepPage struct {
 	Websites   []websiteView
 	CanAdd     bool
 	FromRecord bool
+}
+
+// Individual says the subject is a person: the steps explain what that
+// changes and offer no pre-approvals (individuals may not list any).
+func (p *stepPage) Individual() bool {
+	return p.values.Get("subject.nature") == refdata.NatureIndividual
 }
 
 type providerOptions struct {
@@ -207,7 +213,7 @@ func (p *stepPage) F(path, labelKey, hintKey string) field {
 	}
 	for _, rs := range p.App.Rejection {
 		if fieldMatches(rs.Field, path) {
-			f.Rejected = append(f.Rejected, p.T("field.rejected")+rs.Message)
+			f.Rejected = append(f.Rejected, p.T("field.rejected")+rs.Text(p.Lang))
 		}
 	}
 	return f
@@ -241,7 +247,7 @@ func (p *stepPage) Msgs(path string) field {
 	}
 	for _, rs := range p.App.Rejection {
 		if rs.Field == path {
-			f.Rejected = append(f.Rejected, p.T("field.rejected")+rs.Message)
+			f.Rejected = append(f.Rejected, p.T("field.rejected")+rs.Text(p.Lang))
 		}
 	}
 	return f
@@ -260,7 +266,7 @@ func (p *stepPage) options(path string) []option {
 	switch {
 	case path == "subject.province":
 		for _, pr := range p.ref.Provinces() {
-			out = append(out, option{pr.Code, pr.Name})
+			out = append(out, option{pr.Code, p.ref.ValueName(lang, "province", pr.Code)})
 		}
 	case path == "subject.city":
 		if v := p.values.Get("subject.province"); v != "" {
@@ -313,6 +319,9 @@ func (p *stepPage) options(path string) []option {
 			name := k
 			if pr, ok := p.ref.Province(k); ok {
 				name = pr.ShortName
+				if lang == "en" {
+					name = pr.NameEN
+				}
 			}
 			out = append(out, option{k, name})
 		}
@@ -415,7 +424,7 @@ func (wb *Web) buildStep(r *http.Request, app *service.Application, step string)
 	for i, w := range doc.Websites {
 		title := w.Domain
 		if w.Name != "" {
-			title = w.Name + "（" + w.Domain + "）"
+			title = w.Name + tr(p.Lang, "paren", w.Domain)
 		}
 		if title == "" {
 			title = tr(p.Lang, "website.n", i+1)
