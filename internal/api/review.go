@@ -165,6 +165,7 @@ func (a *API) lifecycleRoutes() []route {
 		{"POST /api/v1/review/applications/{id}/decision", false, a.reviewDecision},
 		{"POST /api/v1/review/applications/{id}/materials-received", false, a.materialsReceived},
 		{"POST /api/v1/review/applications/{id}/submit-to-bureau", false, a.submitToBureau},
+		{"POST /api/v1/review/applications/{id}/site-photo", false, a.sitePhoto},
 
 		{"POST /api/v1/admin/users", false, a.createStaff},
 		{"GET /api/v1/admin/users", false, a.listStaff},

@@ -116,6 +116,12 @@ func (s *Service) AddAttachment(ctx context.Context, a *Account, id string, in A
 	if !uploadAllowed(sa.State, kind.Key) { // verification.go: the backdrop photo while verifying
 		return nil, errLocked()
 	}
+	return s.storeAttachment(ctx, a, sa, kind, in, func(state string) bool { return uploadAllowed(state, kind.Key) })
+}
+
+// storeAttachment checks and stores one upload of kind to sa while
+// allowed(state) holds (checked again under the application's lock).
+func (s *Service) storeAttachment(ctx context.Context, a *Account, sa *storage.Application, kind AttachmentKind, in AttachmentInput, allowed func(state string) bool) (*Attachment, error) {
 	var doc filing.Document
 	if err := s.openJSON(sa.Document, &doc); err != nil {
 		return nil, err
@@ -136,7 +142,7 @@ func (s *Service) AddAttachment(ctx context.Context, a *Account, id string, in A
 		return nil, badAttachment("attachment.missing", "file", "请选择要上传的 JPEG 文件", "choose a JPEG file to upload")
 	}
 	var res *images.Result
-	err = s.withImageWork(ctx, s.pixelWeight(in.File), func() (err error) {
+	err := s.withImageWork(ctx, s.pixelWeight(in.File), func() (err error) {
 		res, err = images.Process(in.File, s.limits)
 		return err
 	})
@@ -174,7 +180,7 @@ func (s *Service) AddAttachment(ctx context.Context, a *Account, id string, in A
 		if err != nil {
 			return err
 		}
-		if !uploadAllowed(cur.State, kind.Key) {
+		if !allowed(cur.State) {
 			return errLocked()
 		}
 		if kind.Single {

@@ -451,6 +451,11 @@ func (s *Service) Decide(ctx context.Context, a *Account, id string, in Decision
 		if !workflow.RequiresReasons(ev) {
 			reasons = nil // an approval carries no reasons
 		}
+		if ev == workflow.Approve && from == workflow.MaterialReview {
+			if err := s.sitePhotosOnFile(ctx, tx, cur); err != nil { // verification.go
+				return err
+			}
+		}
 		needs, err := s.needsVerification(ctx, cur)
 		if err != nil {
 			return err
