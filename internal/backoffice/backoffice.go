@@ -130,7 +130,9 @@ func (b *Backoffice) Routes(mux *http.ServeMux) {
 // cached), the viewer from the applicant pages' session cookie, staff only
 // (404 for everyone else; the login page for a visitor without a session),
 // the form guard on every POST (body limit, CSRF) and the error pages.
-func (b *Backoffice) handle(fn httpx.HandlerFunc) http.Handler { return b.guarded(middleware.Forms{}, fn) }
+func (b *Backoffice) handle(fn httpx.HandlerFunc) http.Handler {
+	return b.guarded(middleware.Forms{}, fn)
+}
 
 // guarded is handle with the form guard forms (an upload's limit).
 func (b *Backoffice) guarded(forms middleware.Forms, fn httpx.HandlerFunc) http.Handler {
