@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"beian/internal/config"
@@ -128,7 +129,7 @@ func (n *Notifier) Enqueue(ctx context.Context, tx *storage.Tx, channel, key str
 		return fmt.Errorf("notify: %s without recipient", kind)
 	}
 	if p.Template != "" {
-		if _, ok := text[p.Template]; !ok {
+		if !slices.Contains(names, p.Template) {
 			return fmt.Errorf("%w: %q", ErrUnknownTemplate, p.Template)
 		}
 	}

@@ -124,7 +124,7 @@ func TestTemplateContents(t *testing.T) {
 		{TplApprovedLeader, "en", []string{"the subject leader and website leader", "京ICP备2026000001号-2"}},
 		{TplApprovedLeaderSMS, "zh", []string{"京ICP备2026000001号", "京ICP备2026000001号-1（example.cn）", "https://beian.miit.gov.cn"}},
 		{TplSubmitted, "zh", []string{"2026-12-02 10:00", "2026-12-17", "example.cn、example.com.cn"}},
-		{TplCancelled, "en", []string{"京ICP备2019000001号-3", "Website cancellation", "never be issued again"}},
+		{TplCancelled, "en", []string{"京ICP备2019000001号-3", "Your website cancellation (A-1001)", "never be issued again"}},
 		{TplReviewerOverdue, "zh", []string{"A-7", "初审中", "2026-11-27 18:00", "https://beian.example.cn/review"}},
 		{TplPasswordReset, "en", []string{"https://beian.example.cn/reset/tok", "30 minutes"}},
 	}

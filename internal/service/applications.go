@@ -49,6 +49,9 @@ type Application struct {
 	// filed here; its filed parts are pre-filled and read-only. Anyone
 	// else's filing is entered by the applicant (workflow.md).
 	FromOwnRecord bool
+	// Filed is the filing record a change started from, as it stood then
+	// (nil for other flows): the "before" of the change (changes.go).
+	Filed *filing.Document
 
 	version int
 }
@@ -220,6 +223,11 @@ func (s *Service) insertApplication(ctx context.Context, a *Account, doc filing.
 		}
 		if err := tx.CreateApplication(ctx, sa); err != nil {
 			return err
+		}
+		if strings.HasPrefix(doc.Flow, "change_") { // the "before" of the change (changes.go)
+			if err := tx.PutFiledDocument(ctx, sa.ID, sealed, now); err != nil {
+				return err
+			}
 		}
 		return tx.Audit(ctx, &storage.AuditEntry{At: now, ActorID: a.ID, ActorRole: a.Role, Action: "application.create",
 			ObjectType: "application", ObjectID: sa.ID, Detail: doc.Flow})
@@ -607,7 +615,15 @@ func (s *Service) view(ctx context.Context, viewer *Account, sa *storage.Applica
 	if err := s.progress(ctx, sa, hist, atts, app); err != nil { // progress.go
 		return nil, err
 	}
-	app.Plan = AttachmentPlan(app.Document, app.Attachments, app.State) // attachments.go
+	if strings.HasPrefix(sa.Flow, "change_") {
+		if app.Filed, err = s.filedDocument(ctx, sa.ID); err != nil { // changes.go
+			return nil, err
+		}
+	}
+	// A change whose form is older than 3 months is verified again: say so
+	// before submission (rules.md attachment.verification_form_outdated).
+	app.Violations = append(app.Violations, s.outdatedForms(sa, atts)...)
+	app.Plan = PlanOf(app.Document, app.Filed, app.Attachments, app.State) // attachments.go
 	if viewer != nil && viewer.ID == sa.OwnerID {
 		app.Actions = s.actions(app) // actions.go
 	}
