@@ -235,15 +235,15 @@ func (m *Monitor) runCheck(ctx context.Context, j storage.Job) error {
 	if err := json.Unmarshal(b, &w); err != nil {
 		return fmt.Errorf("website %s: %w", t.WebsiteID, err)
 	}
-	homepage := w.HomepageURL
-	if homepage == "" {
-		homepage = t.Domain
+	home := w.HomepageURL
+	if home == "" {
+		home = t.Domain
 	}
 	numbers := []string{t.Number}
 	if t.Province == guangdong {
 		numbers = append(numbers, t.SubjectNumber)
 	}
-	res := m.prober.Check(ctx, Target{Domain: t.Domain, Homepage: homepage, Numbers: numbers})
+	res := m.prober.Check(ctx, Target{Domain: t.Domain, Homepage: home, Numbers: numbers})
 	var owner *storage.Account
 	if t.OwnerID != "" {
 		if owner, err = m.st.AccountByID(ctx, t.OwnerID); errors.Is(err, storage.ErrNotFound) {

@@ -85,6 +85,7 @@ type ApplicationSummary struct {
 	ETA                                    string
 	UpdatedAt                              time.Time
 	Editable                               bool // the applicant may change it now
+	Copyable                               bool // withdrawn: may start a new draft (copy.go)
 }
 
 // CreateInput starts an application: domain and certificate for the filing
@@ -348,7 +349,7 @@ func (s *Service) ListApplications(ctx context.Context, a *Account) ([]Applicati
 	for _, sa := range list {
 		out = append(out, ApplicationSummary{ID: sa.ID, Flow: sa.Flow, State: sa.State, Province: sa.Province,
 			SubjectName: sa.SubjectName, Domains: sa.Domains, ETA: s.eta(sa, nil), UpdatedAt: sa.UpdatedAt,
-			Editable: workflow.Editable(workflow.State(sa.State))})
+			Editable: workflow.Editable(workflow.State(sa.State)), Copyable: copyable(sa.State, sa.Flow)})
 	}
 	return out, nil
 }
