@@ -183,6 +183,14 @@ func (b *Backoffice) materialsReceived(w http.ResponseWriter, r *http.Request) e
 	return done(w, r, "/review/applications/"+r.PathValue("id"), "received")
 }
 
+// requestSupplement asks the applicant for a supplementary document.
+func (b *Backoffice) requestSupplement(w http.ResponseWriter, r *http.Request) error {
+	if _, err := b.svc.RequestSupplement(r.Context(), middleware.Account(r), r.PathValue("id"), r.PostFormValue("note")); err != nil {
+		return err
+	}
+	return done(w, r, "/review/applications/"+r.PathValue("id"), "supplement")
+}
+
 // sitePhoto stores the photo taken at the face-to-face signing.
 func (b *Backoffice) sitePhoto(w http.ResponseWriter, r *http.Request) error {
 	website, err := strconv.Atoi(strings.TrimSpace(r.PostFormValue("website")))

@@ -5,6 +5,7 @@ import (
 	"io"
 	"mime/multipart"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -70,6 +71,32 @@ func TestStaffSitePhoto(t *testing.T) {
 			}
 			if page := rc.get("/review/applications/" + id + "?done=sitephoto"); !strings.Contains(page.body, "现场核验照片已保存") {
 				t.Errorf("no word of the stored photo")
+			}
+		})
+	}
+}
+
+// TestStaffAsksForSupplement: the reviewer asks for a supplementary
+// document on the application page; the request is listed as awaited.
+func TestStaffAsksForSupplement(t *testing.T) {
+	for name, dbURL := range storagetest.URLs(t) {
+		t.Run(name, func(t *testing.T) {
+			h := newHarnessMode(t, bureau.ModeAuto, dbURL)
+			_, id, rev, _ := h.verifying()
+			rc := h.client(rev.Token)
+			if page := rc.get("/review/applications/" + id); !strings.Contains(page.body, `id="form-supplement"`) {
+				t.Fatalf("no supplement form in verification")
+			}
+			if a := rc.post("/review/applications/"+id+"/supplements", url.Values{"note": {""}}, true); a.status != http.StatusUnprocessableEntity {
+				t.Errorf("an empty note: %d", a.status)
+			}
+			a := rc.post("/review/applications/"+id+"/supplements", url.Values{"note": {"请补充域名证书"}}, true)
+			if a.status != http.StatusSeeOther {
+				t.Fatalf("request: %d %.500s", a.status, a.body)
+			}
+			page := rc.get("/review/applications/" + id + "?done=supplement")
+			if !strings.Contains(page.body, `data-answered="false"`) || !strings.Contains(page.body, "请补充域名证书") || !strings.Contains(page.body, "已要求申请人补充材料") {
+				t.Errorf("the request is not listed:\n%.3000s", page.body[strings.Index(page.body, "<main"):])
 			}
 		})
 	}
