@@ -567,7 +567,7 @@ func missingAttachment(doc filing.Document, kind string, website, needed int) *f
 		}
 	case KindDomainCertificate:
 		extra = filing.Text{ZH: "（该省管局要求每个网站提交域名证书）", EN: " (this province's bureau asks for every website's domain certificate)"}
-		case KindPreApprovalDocument:
+	case KindPreApprovalDocument:
 		extra = filing.Text{ZH: fmt.Sprintf("，每项前置审批一份（需 %d 份）", needed), EN: fmt.Sprintf(", one per pre-approval (%d needed)", needed)}
 	}
 	return &filing.Violation{Rule: "attachment.missing", Field: field, Severity: filing.SeverityError,
