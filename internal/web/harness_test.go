@@ -1,6 +1,7 @@
 package web
 
 import (
+	"beian/internal/domainreg"
 	"io"
 	"log/slog"
 	"mime/multipart"
@@ -30,7 +31,9 @@ type harness struct {
 	svc *service.Service
 }
 
-func newHarness(t testing.TB, st *storage.Store) *harness {
+// newHarness serves the applicant door over st; doms, when given, is the
+// domain registry (the default knows every domain as the applicant's).
+func newHarness(t testing.TB, st *storage.Store, doms ...domainreg.Registry) *harness {
 	t.Helper()
 	cfg := config.Config{Provider: config.DefaultProvider(), BaseURL: "http://127.0.0.1"}
 	key := make([]byte, 32)
@@ -50,7 +53,11 @@ func newHarness(t testing.TB, st *storage.Store) *harness {
 		t.Fatal(err)
 	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	svc := service.New(service.Deps{Store: st, Sealer: seal, Rules: val, Blobs: blobs, Config: cfg, Log: log, Now: st.Now})
+	deps := service.Deps{Store: st, Sealer: seal, Rules: val, Blobs: blobs, Config: cfg, Log: log, Now: st.Now}
+	if len(doms) > 0 {
+		deps.Domains = doms[0]
+	}
+	svc := service.New(deps)
 	wb, err := New(Deps{Service: svc, Config: cfg, Log: log, Now: st.Now})
 	if err != nil {
 		t.Fatal(err)
