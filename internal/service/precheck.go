@@ -300,6 +300,14 @@ func (s *Service) precheckFacts(ctx context.Context, certType, certNumber, hash,
 	// A domain no table here holds (the store's exact filter says so) is
 	// in no application and no record here, nor in the simulator's
 	// registry when it shares the store: that half needs no query.
+	// The same for a subject no table here holds (a first filing).
+	if askSubject && !s.st.SubjectMayBeKnown(hash) && (probe == nil || !s.st.SubjectMayBeKnown(probe.CertHash)) {
+		askSubject, open.subject = false, nil
+		var err error
+		if sf, _, err = s.subjectFacts(ctx, certType, certNumber, nil, probe == nil); err != nil {
+			return open, sf, df, err
+		}
+	}
 	if askDomain && !s.st.DomainMayBeKnown(domain) && (probe == nil || !s.st.DomainMayBeKnown(probe.Domain)) {
 		askDomain, open.domain = false, nil
 		var err error
