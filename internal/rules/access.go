@@ -7,11 +7,11 @@ import (
 )
 
 var (
-	ruleAccessMethod = def("access.method.not_offered", sevError)
-	ruleIPsRequired = def("access.ips.required", sevError)
-	ruleIPInvalid = def("access.ips.invalid", sevError)
-	ruleIPNotPublic = def("access.ips.not_public", sevError)
-	ruleIPNotProvider = def("access.ips.not_provider", sevError)
+	ruleAccessMethod   = def("access.method.not_offered", sevError)
+	ruleIPsRequired    = def("access.ips.required", sevError)
+	ruleIPInvalid      = def("access.ips.invalid", sevError)
+	ruleIPNotPublic    = def("access.ips.not_public", sevError)
+	ruleIPNotProvider  = def("access.ips.not_provider", sevError)
 	ruleServerLocation = def("access.server_location.not_offered", sevError)
 )
 

@@ -3,9 +3,9 @@ package rules
 import "beian/internal/filing"
 
 var (
-	ruleFlowInvalid = def("application.flow.invalid", sevError)
+	ruleFlowInvalid      = def("application.flow.invalid", sevError)
 	ruleWebsitesRequired = def("application.websites.required", sevError)
-	ruleWebsitesTooMany = def("application.websites.too_many", sevError)
+	ruleWebsitesTooMany  = def("application.websites.too_many", sevError)
 )
 
 // flowsNeedingWebsites are the flows that carry websites (model.md).

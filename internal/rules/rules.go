@@ -15,8 +15,8 @@ import (
 	"beian/internal/config"
 	"beian/internal/domainname"
 	"beian/internal/filing"
-	"beian/internal/words"
 	"beian/internal/refdata"
+	"beian/internal/words"
 )
 
 // Rule is one entry of the catalogue.
