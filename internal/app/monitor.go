@@ -23,10 +23,10 @@ func newMonitor(cfg config.Config, st *storage.Store, sealer *pii.Sealer, runner
 		runner.Handlers[kind] = h
 	}
 	if err := mets.Register(
-		metrics.NewCounts("monitor_websites", "Websites filed and accessed here by their latest compliance check (ok, moved, unreachable, number_missing, number_unlinked, check_failed, unchecked).",
-			"result", st.MonitorSummaryCounts),
-		metrics.NewCounts("monitor_problems_open", "Confirmed compliance problems not yet resolved, by kind (the owner was mailed once each).",
-			"kind", st.MonitorOpenProblemCounts),
+		metrics.NewCountsOf("monitor_websites", "Websites filed and accessed here by their latest compliance check (ok, moved, unreachable, number_missing, number_unlinked, check_failed, unchecked).",
+			"result", append([]string{"ok", "check_failed", "unchecked"}, monitor.Problems...), st.MonitorSummaryCounts),
+		metrics.NewCountsOf("monitor_problems_open", "Confirmed compliance problems not yet resolved, by kind (the owner was mailed once each).",
+			"kind", monitor.Problems, st.MonitorOpenProblemCounts),
 	); err != nil {
 		return nil, fmt.Errorf("metrics: %w", err)
 	}

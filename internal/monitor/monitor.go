@@ -41,6 +41,13 @@ const (
 // footer shows the 主体备案号); elsewhere the website's own.
 const guangdong = "440000"
 
+// KeepChecks is how long checks are kept (each website's latest always);
+// a run deletes at most pruneBatch of the older ones.
+const (
+	KeepChecks = 180 * 24 * time.Hour
+	pruneBatch = 5000
+)
+
 // numberKinds are the problems that go to staff when left unfixed.
 var numberKinds = []string{ProblemNumberMissing, ProblemNumberUnlinked}
 
@@ -160,6 +167,9 @@ func (m *Monitor) runSchedule(ctx context.Context, j storage.Job) error {
 		if err := tx.ResolveUnwatchedProblems(ctx, now); err != nil {
 			return err
 		}
+		if err := tx.PruneMonitorChecks(ctx, now.Add(-KeepChecks), pruneBatch); err != nil {
+			return err
+		}
 		for i, id := range due {
 			if err := tx.SetMonitorNext(ctx, id, now.Add(m.cfg.Interval)); err != nil {
 				return err
@@ -225,15 +235,15 @@ func (m *Monitor) runCheck(ctx context.Context, j storage.Job) error {
 	if err := json.Unmarshal(b, &w); err != nil {
 		return fmt.Errorf("website %s: %w", t.WebsiteID, err)
 	}
-	homepage := w.HomepageURL
-	if homepage == "" {
-		homepage = t.Domain
+	home := w.HomepageURL
+	if home == "" {
+		home = t.Domain
 	}
 	numbers := []string{t.Number}
 	if t.Province == guangdong {
 		numbers = append(numbers, t.SubjectNumber)
 	}
-	res := m.prober.Check(ctx, Target{Domain: t.Domain, Homepage: homepage, Numbers: numbers})
+	res := m.prober.Check(ctx, Target{Domain: t.Domain, Homepage: home, Numbers: numbers})
 	var owner *storage.Account
 	if t.OwnerID != "" {
 		if owner, err = m.st.AccountByID(ctx, t.OwnerID); errors.Is(err, storage.ErrNotFound) {

@@ -227,7 +227,8 @@ func TestMonitor(t *testing.T) {
 		rec := httptest.NewRecorder()
 		k.System.Handler().ServeHTTP(rec, req)
 		for _, want := range []string{`beian_monitor_websites{result="ok"} 1`, `beian_monitor_websites{result="moved"} 1`,
-			`beian_monitor_websites{result="number_unlinked"} 1`, `beian_monitor_problems_open{kind="unreachable"} 1`,
+			`beian_monitor_websites{result="number_unlinked"} 1`, `beian_monitor_websites{result="check_failed"} 0`,
+			`beian_monitor_problems_open{kind="unreachable"} 1`,
 			`beian_monitor_problems_open{kind="number_missing"} 1`} {
 			if !strings.Contains(rec.Body.String(), want) {
 				t.Errorf("/metrics lacks %s", want)
@@ -282,6 +283,13 @@ func TestMonitor(t *testing.T) {
 		all, err := k.Store.MonitorProblems(ctx, ids["missing"], true)
 		if err != nil || len(all) != 2 || all[1].ResolvedAt.IsZero() || !all[0].ResolvedAt.IsZero() {
 			t.Errorf("problems of missing: %v %v", all, err)
+		}
+
+		// Checks are kept half a year; a website's latest always.
+		k.Clock.Add(monitor.KeepChecks + 24*time.Hour)
+		round()
+		if checks, err := k.Store.MonitorChecks(ctx, ids["ok"], 100); err != nil || len(checks) != 2 {
+			t.Errorf("after half a year: %d checks of ok, want its latest and the new one: %v", len(checks), err)
 		}
 	}, testkit.Env("BEIAN_PROVIDER_FILE", provider), testkit.Env("BEIAN_MONITOR_RESOLVER", dns.Addr),
 		testkit.Env("BEIAN_MONITOR_HTTP_PORT", port), testkit.Env("BEIAN_MONITOR_HTTPS_PORT", port),

@@ -159,3 +159,30 @@ func TestResolverNoServer(t *testing.T) {
 		t.Fatalf("lookup without an answer: %v, want a resolver error", err)
 	}
 }
+
+// HTTPS homepages are fetched on the https port with the certificate
+// checked: one visitors' browsers would refuse is not answering.
+func TestCheckHTTPS(t *testing.T) {
+	dns := monitortest.NewDNS(t)
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Write([]byte(footer(`<a href="https://beian.miit.gov.cn/">` + num + `</a>`)))
+	}))
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv.Listener = ln
+	srv.StartTLS() // a certificate for example.com, signed by a test root nobody trusts
+	t.Cleanup(srv.Close)
+	_, port, _ := net.SplitHostPort(ln.Addr().String())
+	dns.Set("www.tls.cn", "127.0.0.1")
+	rng := netip.MustParsePrefix("127.0.0.0/24")
+	inside := func(a netip.Addr) bool { return rng.Contains(a) }
+	res := &Resolver{Server: dns.Addr, Timeout: time.Second}
+	p := &Prober{Resolver: res, Inside: inside, Fetcher: &Fetcher{Resolver: res, Inside: inside, Timeout: time.Second,
+		MaxBytes: 64 << 10, MaxRedirects: 3, HTTPPort: "1", HTTPSPort: port, UserAgent: "test"}}
+	r := p.Check(context.Background(), Target{Domain: "tls.cn", Homepage: "https://www.tls.cn", Numbers: []string{num}})
+	if r.HTTP != HTTPNoAnswer || !strings.Contains(r.Detail, "certificate") {
+		t.Fatalf("untrusted certificate: %s %q", r.HTTP, r.Detail)
+	}
+}

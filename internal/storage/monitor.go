@@ -96,6 +96,17 @@ func (t *Tx) ResolveUnwatchedProblems(ctx context.Context, at time.Time) error {
 	return nil
 }
 
+// PruneMonitorChecks deletes up to limit checks made before before, never
+// a website's latest (the problems, which tell the story, are kept).
+func (t *Tx) PruneMonitorChecks(ctx context.Context, before time.Time, limit int) error {
+	_, err := t.exec(ctx, `DELETE FROM monitor_checks WHERE id IN (SELECT c.id FROM monitor_checks c WHERE c.at < ?
+		AND NOT EXISTS (SELECT 1 FROM monitor_sites m WHERE m.last_check_id = c.id) ORDER BY c.at LIMIT ?)`, ms(before), limit)
+	if err != nil {
+		return fmt.Errorf("prune monitor checks: %w", err)
+	}
+	return nil
+}
+
 // MonitorTarget reads a website with its subject's number, province and owner.
 func (rd Reader) MonitorTarget(ctx context.Context, websiteID string) (*MonitorTarget, error) {
 	var m MonitorTarget

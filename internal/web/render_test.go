@@ -74,8 +74,11 @@ func TestPagesRender(t *testing.T) {
 		up.Groups = slotsFor(lang, app)
 		cases["uploads"] = up
 		cases["submit"] = wb.buildSubmit(req(), app, app.Violations)
+		doc := wb.newAppPage(req(), app, "", nil)
+		cases["document"] = &doc
 		cases["progress"] = &progressPage{appPage: wb.newAppPage(req(), app, "", nil), Events: []event{{Label: "初审中", Current: true}}}
-		cases["home"] = &homePage{Tab: "apply", Items: []homeItem{{ApplicationSummary: service.ApplicationSummary{ID: "a", Flow: "first_filing", State: "draft", Domains: []string{"x.cn"}}, Editable: true}}}
+		cases["home"] = &homePage{Tab: "apply", Items: []homeItem{{ApplicationSummary: service.ApplicationSummary{ID: "a", Flow: "first_filing", State: "draft", Domains: []string{"x.cn"}}, Editable: true}},
+			Withdrawn: []homeItem{{ApplicationSummary: service.ApplicationSummary{ID: "b", Flow: "first_filing", State: "withdrawn", Domains: []string{"y.cn"}, Copyable: true}}}}
 		cases["precheck"] = wb.newPrecheckPage(req())
 		cases["login"] = newAuthPage(req(), "login.title")
 		cases["register"] = newAuthPage(req(), "register.title")
