@@ -50,9 +50,8 @@ func mustProvinceRules(b []byte) map[string]ProvinceRule {
 // table does not list, or an unknown code).
 func ProvinceRules(province string) ProvinceRule { return provinceRules[province] }
 
-var ruleIndividualOutOfProvince = def("subject.individual.out_of_province", sevError,
-	"%s通信管理局不受理外省居民身份证的个人备案：请以本省签发的居民身份证备案，或向户籍所在省份备案",
-	"the %s bureau refuses individuals whose resident ID was issued in another province: file with an ID issued here, or in the province of the ID")
+// The message is the catalogue's (rule.subject.individual.out_of_province).
+var ruleIndividualOutOfProvince = def("subject.individual.out_of_province", sevError)
 
 // provinceRules applies the province table's rules on the document.
 func (c *check) provinceRules() {

@@ -54,11 +54,9 @@ func (s *Service) RequestSupplement(ctx context.Context, a *Account, id, note st
 	note = strings.TrimSpace(note)
 	switch {
 	case note == "":
-		return nil, fault.NewInvalid([]filing.Violation{reasonViolation("supplement.note.required", "note",
-			"请写明需要申请人补充的材料", "say which document the applicant should supply")})
+		return nil, fault.NewInvalid([]filing.Violation{fault.Violated("supplement.note.required", "note")})
 	case utf8.RuneCountInString(note) > 500 || strings.ContainsFunc(note, func(r rune) bool { return r < 0x20 && r != '\n' }):
-		return nil, fault.NewInvalid([]filing.Violation{reasonViolation("supplement.note.invalid", "note",
-			"说明不超过 500 字，且不含控制字符", "the note is at most 500 characters, without control characters")})
+		return nil, fault.NewInvalid([]filing.Violation{fault.Violated("supplement.note.invalid", "note")})
 	}
 	now := s.now()
 	err = s.st.Tx(ctx, func(tx *storage.Tx) error {
