@@ -79,32 +79,8 @@ func newLifecycleEnv(t *testing.T, url string, mode ...string) *lcEnv {
 	return lc
 }
 
-func (e *lcEnv) login(email, password string) string {
-	e.t.Helper()
-	a := e.do("POST", "/api/v1/sessions", "", map[string]any{"email": email, "password": password})
-	if a.status != 201 {
-		e.t.Fatalf("login %s: %d %s", email, a.status, a.body)
-	}
-	return a.json(e.t)["token"].(string)
-}
-
 // drain runs every due job until none is left.
-func (e *lcEnv) drain() int {
-	e.t.Helper()
-	total := 0
-	for range 50 {
-		n, err := e.runner.RunDue(context.Background())
-		if err != nil {
-			e.t.Fatal(err)
-		}
-		if n == 0 {
-			return total
-		}
-		total += n
-	}
-	e.t.Fatal("the job queue does not drain")
-	return total
-}
+func (e *lcEnv) drain() int { return e.kit.RunJobs() }
 
 func (e *lcEnv) outbox(channel, to string) []map[string]any {
 	e.t.Helper()
