@@ -16,6 +16,7 @@ import (
 	"beian/internal/blob"
 	"beian/internal/bureau"
 	"beian/internal/config"
+	"beian/internal/domainreg"
 	"beian/internal/fault"
 	"beian/internal/images"
 	"beian/internal/pii"
@@ -49,6 +50,10 @@ type Deps struct {
 	// the registry could know them (storage.RegistryProbe); nil asks the
 	// registry every time.
 	RegistryKeys func(certType, certNumber, domain string) storage.RegistryProbe
+	// Domains is the domain registry (workflow.md "Domain registry"); nil
+	// is the simulator without seeded domains, which knows every domain as
+	// registered to its applicant.
+	Domains domainreg.Registry
 	// Calendar counts working days; nil builds one from the provider's
 	// holiday overrides.
 	Calendar *workdays.Calendar
@@ -82,6 +87,7 @@ type Service struct {
 	log       *slog.Logger
 	now       func() time.Time
 	registry  Registry
+	domainReg domainreg.Registry
 	cal       *workdays.Calendar
 	wake      func()
 	bureau    bureau.Bureau
@@ -120,6 +126,9 @@ func New(d Deps) *Service {
 	if s.registry == nil && d.Bureau != nil {
 		// The pre-check consults the bureau's national registry (records.go).
 		s.registry = BureauRegistry(d.Bureau)
+	}
+	if s.domainReg = d.Domains; s.domainReg == nil {
+		s.domainReg, _ = domainreg.NewSimulator(nil)
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)

@@ -1,4 +1,4 @@
-package web
+package browsertest
 
 import (
 	"bytes"
@@ -8,15 +8,21 @@ import (
 	"sort"
 )
 
-// shrinkPNG re-encodes a screenshot with a 256-colour palette of its most
+// MaxShotHeight is the tallest picture kept: a page's first 4000 px.
+const MaxShotHeight = 4000
+
+// ShrinkPNG re-encodes a screenshot with a 256-colour palette of its most
 // frequent colours (no dithering: flat UI colours and text stay crisp), so
 // the pictures kept in docs/ stay small.
-func shrinkPNG(in []byte) ([]byte, error) {
+func ShrinkPNG(in []byte) ([]byte, error) {
 	src, err := png.Decode(bytes.NewReader(in))
 	if err != nil {
 		return nil, err
 	}
 	b := src.Bounds()
+	if b.Dy() > MaxShotHeight { // a long list: its first screens say what it looks like
+		b.Max.Y = b.Min.Y + MaxShotHeight
+	}
 	type bin struct {
 		r, g, b, n int
 	}
