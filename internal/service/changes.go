@@ -12,6 +12,7 @@ import (
 	"beian/internal/filing"
 	"beian/internal/refdata"
 	"beian/internal/storage"
+	"beian/internal/words"
 	"beian/internal/workflow"
 )
 
@@ -337,18 +338,15 @@ func changeNeeds(doc, filed filing.Document) []changeNeed {
 	case filing.FlowChangeSubject:
 		renamed := strings.TrimSpace(doc.Subject.Name) != strings.TrimSpace(filed.Subject.Name)
 		if renamed && doc.Subject.Nature != refdata.NatureIndividual {
-			out = append(out, changeNeed{KindSubjectCertificate, -1, filing.Text{ZH: "主办单位名称已变更，请上传变更后的证件",
-				EN: "the subject's name changed: upload the certificate with the new name"}})
+			out = append(out, changeNeed{KindSubjectCertificate, -1, words.Text("rule.attachment.missing.renamed")})
 		}
 		if !filing.SamePerson(doc.Subject.Leader, filed.Subject.Leader) {
-			out = append(out, changeNeed{KindSubjectLeaderID, -1, filing.Text{ZH: "主体负责人已更换，请上传新负责人的证件",
-				EN: "the subject leader was replaced: upload the new leader's ID"}})
+			out = append(out, changeNeed{KindSubjectLeaderID, -1, words.Text("rule.attachment.missing.new_subject_leader")})
 		}
 	case filing.FlowChangeWebsite:
 		for i, w := range doc.Websites {
 			if i < len(filed.Websites) && !filing.SamePerson(w.Leader, filed.Websites[i].Leader) {
-				out = append(out, changeNeed{KindWebsiteLeaderID, i, filing.Text{ZH: "网站负责人已更换，请上传新负责人的证件",
-					EN: "the website leader was replaced: upload the new leader's ID"}})
+				out = append(out, changeNeed{KindWebsiteLeaderID, i, words.Text("rule.attachment.missing.new_website_leader")})
 			}
 		}
 	}
@@ -377,9 +375,7 @@ func (s *Service) outdatedForms(sa *storage.Application, atts []*storage.Attachm
 			continue
 		}
 		out = append(out, filing.Violation{Rule: "attachment.verification_form_outdated", Field: fmt.Sprintf("attachments.%s[%d]", KindVerificationForm, a.Website),
-			Severity: filing.SeverityWarning, Message: filing.Text{
-				ZH: fmt.Sprintf("核验单签字日期 %s 已超过 3 个月：本次变更须重新进行当面核验（面签或幕布拍照并邮寄原件）；上传 3 个月内签字的核验单可免于重新核验", a.SignedOn),
-				EN: fmt.Sprintf("the verification form was signed on %s, more than 3 months ago: this change goes through face-to-face verification again (signing at an office, or a backdrop photo and the originals by mail); a form signed within 3 months avoids it", a.SignedOn)}})
+			Severity: filing.SeverityWarning, Message: words.Text("rule.attachment.verification_form_outdated", a.SignedOn)})
 	}
 	return out
 }

@@ -21,6 +21,7 @@ import (
 	"beian/internal/filing"
 	"beian/internal/notify"
 	"beian/internal/storage"
+	"beian/internal/words"
 	"beian/internal/workflow"
 )
 
@@ -122,7 +123,8 @@ func supplementSlot(sup []Supplement, atts []Attachment, state string) *Slot {
 	if len(open) > 0 {
 		sl.Required, sl.Needed, sl.MayUpload = true, len(sl.Present)+1, supplementState(state)
 		sl.Missing = &filing.Violation{Rule: "attachment.missing", Field: "attachments." + KindSupplementary, Severity: filing.SeverityError,
-			Message: filing.Text{ZH: "审核人员要求补充材料：" + strings.Join(open, "；"), EN: "the reviewer asks for a supplementary document: " + strings.Join(open, "; ")}}
+			Message: filing.Text{ZH: words.T("zh", "rule.attachment.missing.supplement", strings.Join(open, "；")),
+				EN: words.T("en", "rule.attachment.missing.supplement", strings.Join(open, "; "))}}
 	}
 	return sl
 }

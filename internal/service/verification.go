@@ -20,6 +20,7 @@ import (
 	"beian/internal/fault"
 	"beian/internal/filing"
 	"beian/internal/storage"
+	"beian/internal/words"
 	"beian/internal/workdays"
 	"beian/internal/workflow"
 )
@@ -231,8 +232,7 @@ func (s *Service) sitePhotosOnFile(ctx context.Context, tx *storage.Tx, cur *sto
 	for i, d := range cur.Domains {
 		if !slices.ContainsFunc(atts, func(at *storage.Attachment) bool { return at.Kind == KindSitePhoto && at.Website == i }) {
 			vs = append(vs, filing.Violation{Rule: "attachment.missing", Field: fmt.Sprintf("attachments.%s[%d]", KindSitePhoto, i), Severity: filing.SeverityError,
-				Message: filing.Text{ZH: fmt.Sprintf("缺少第 %d 个网站（%s）的现场核验照片：请上传面签时拍摄的照片，或驳回材料请申请人上传幕布照", i+1, d),
-					EN: fmt.Sprintf("website %d (%s) has no site photo: upload the photo taken at the signing, or reject the materials for the applicant's backdrop photo", i+1, d)}})
+				Message: words.Text("rule.attachment.missing.site_photo_review", i+1, d)})
 		}
 	}
 	if len(vs) > 0 {
