@@ -93,6 +93,11 @@ func serve(ctx context.Context, cfg config.Config, stdout, stderr io.Writer) err
 		return fmt.Errorf("draft expiry: %w", err)
 	}
 
+	// Expiry and duty reminders: one job per hourly slot as well.
+	if err := sys.Service.ScheduleDutyReminders(ctx); err != nil {
+		return fmt.Errorf("duty reminders: %w", err)
+	}
+
 	// Workers drain on shutdown: Run returns after the jobs in flight finish.
 	wctx, stopWorkers := context.WithCancel(context.WithoutCancel(ctx))
 	workersDone := make(chan struct{})

@@ -13,6 +13,7 @@ import (
 	"beian/internal/blob"
 	"beian/internal/clock"
 	"beian/internal/config"
+	"beian/internal/domainreg"
 	"beian/internal/jobs"
 	"beian/internal/metrics"
 	"beian/internal/middleware"
@@ -125,6 +126,12 @@ func New(ctx context.Context, cfg config.Config, opts ...Option) (_ *System, err
 		return nil, err
 	}
 
+	// The domain registry: the simulator, seeded from the bureau's seed file.
+	domains, err := domainreg.NewSimulator(bp.seed.Domains)
+	if err != nil {
+		return nil, fmt.Errorf("domain registry: %w", err)
+	}
+
 	runner := &jobs.Runner{Store: st, Log: log, Now: now, Handlers: map[string]jobs.Handler{}}
 	mets := metrics.New(log)
 	for _, hs := range []map[string]jobs.Handler{notifier.Handlers(), bp.handlers} {
@@ -140,6 +147,7 @@ func New(ctx context.Context, cfg config.Config, opts ...Option) (_ *System, err
 		BlobGrace: time.Hour, // backups copy files after their snapshot: replaced files stay an hour
 		// The pre-check consults the national registry, not only Beian's records.
 		Registry: bp.registry(st), RegistryKeys: bp.keys,
+		Domains: domains, // the duty reminders' domain expiry dates
 	})
 	for _, hs := range []map[string]jobs.Handler{svc.Handlers(), svc.JobHandlers()} {
 		for kind, h := range hs {

@@ -28,6 +28,7 @@ const (
 	TplCancelled         = "cancellation_done"
 	TplReviewerOverdue   = "reviewer_overdue"
 	TplDraftExpiring     = "draft_expiring"
+	TplDutyReminder      = "duty_reminder"
 )
 
 // BureauSMSSender is the number the bureau's verification codes come from.
@@ -64,6 +65,13 @@ type Data struct {
 	// Password reset.
 	ResetLink      string `json:"reset_link,omitempty"`
 	ExpiresMinutes int    `json:"expires_minutes,omitempty"`
+	// Duty reminder (issue 16): the duty (duties.Kinds), whose ID document
+	// (Role, Person) for leader_id, the deadline (DueAt, a date) and the
+	// days left; Record is the record's number.
+	Duty     string `json:"duty,omitempty"`
+	Role     string `json:"role,omitempty"`
+	Person   string `json:"person,omitempty"`
+	DaysLeft int    `json:"days_left,omitempty"`
 	// Reviewer overdue alert: the overdue tasks.
 	Overdue []OverdueTask `json:"overdue,omitempty"`
 
@@ -352,6 +360,34 @@ Next: if you still want to file, sign in and complete and submit it before then;
 Continue: {{link .URL}}
 {{.ProviderName}}`},
 	},
+	TplDutyReminder: {
+		"zh": {`{{dutyName .Duty "zh"}}：还有 {{.DaysLeft}} 天到期（{{.SubjectName}}）`, `{{hello .Name "zh"}}
+
+{{if eq .Duty "psb_filing"}}网站 {{join .Domains "、"}}（备案号 {{.Record}}）已通过 ICP 备案。依照规定，网站开通之日起 30 日内须到公安机关办理联网备案（公安备案），期限为 {{.DueAt}}，还有 {{.DaysLeft}} 天。
+
+下一步：登录全国互联网安全管理服务平台 https://beian.mps.gov.cn 办理；办好后请在系统中登记公安备案号，之后不再提醒。{{else if eq .Duty "leader_id"}}{{if eq .Role "website_leader"}}网站 {{join .Domains "、"}} 的网站负责人{{else}}主办单位 {{.SubjectName}} 的负责人{{end}}{{if .Person}} {{.Person}}{{end}} 的身份证件将于 {{.DueAt}} 到期，还有 {{.DaysLeft}} 天。
+
+下一步：请负责人及时换领证件，并以“变更备案”更新证件有效期，以免备案信息失效。{{else if eq .Duty "business_licence"}}主办单位 {{.SubjectName}}（备案号 {{.Record}}）的营业执照将于 {{.DueAt}} 到期，还有 {{.DaysLeft}} 天。
+
+下一步：请及时办理延续，并在系统中登记新的有效期；证件信息变化时请提交“变更备案”。{{else}}域名 {{join .Domains "、"}}（备案号 {{.Record}}）的注册将于 {{.DueAt}} 到期，还有 {{.DaysLeft}} 天。域名过期后网站无法访问，备案也可能被注销。
+
+下一步：请到域名注册商处续费。{{end}}
+查看我的提醒：{{link .URL}}
+{{.ProviderName}}`},
+		"en": {`{{dutyName .Duty "en"}}: {{.DaysLeft}} day(s) left ({{.SubjectName}})`, `{{hello .Name "en"}}
+
+{{if eq .Duty "psb_filing"}}The website {{join .Domains ", "}} (number {{.Record}}) is filed. The law asks every website to be filed with the public security bureau (公安备案) within 30 days of opening: by {{.DueAt}}, {{.DaysLeft}} day(s) from now.
+
+Next: file it at https://beian.mps.gov.cn, then record the public security number here; the reminders stop.{{else if eq .Duty "leader_id"}}The ID document of {{if eq .Role "website_leader"}}the leader of the website {{join .Domains ", "}}{{else}}the leader of {{.SubjectName}}{{end}}{{if .Person}}, {{.Person}},{{end}} expires on {{.DueAt}}, {{.DaysLeft}} day(s) from now.
+
+Next: have the leader renew it, and file a change to update its validity, so the filing stays valid.{{else if eq .Duty "business_licence"}}The business licence of {{.SubjectName}} (number {{.Record}}) expires on {{.DueAt}}, {{.DaysLeft}} day(s) from now.
+
+Next: have it renewed and record the new validity here; file a change when the licence's details change.{{else}}The registration of the domain {{join .Domains ", "}} (number {{.Record}}) expires on {{.DueAt}}, {{.DaysLeft}} day(s) from now. An expired domain takes the website off line, and its filing may be cancelled.
+
+Next: renew it at your registrar.{{end}}
+Your reminders: {{link .URL}}
+{{.ProviderName}}`},
+	},
 	TplReviewerOverdue: {
 		"zh": {"审核超时提醒：{{len .Overdue}} 个备案任务已超过时限", `{{hello .Name "zh"}}
 
@@ -481,6 +517,7 @@ func (t *Templates) funcs() template.FuncMap {
 		"fieldName": func(path, lang string) string { return words.Field(lang, path) },
 		"flowName":  func(flow, lang string) string { return words.Flow(lang, flow) },
 		"stateName": func(state, lang string) string { return words.State(lang, state) },
+		"dutyName":  func(kind, lang string) string { return words.T(lang, "duty.kind."+kind) },
 	}
 }
 

@@ -16,6 +16,7 @@ import (
 	"beian/internal/blob"
 	"beian/internal/bureau"
 	"beian/internal/config"
+	"beian/internal/domainreg"
 	"beian/internal/fault"
 	"beian/internal/images"
 	"beian/internal/pii"
@@ -65,6 +66,9 @@ type Deps struct {
 	// Console is where staff decide for the bureau (simulator) or record
 	// its outcomes (relay); nil hides the console.
 	Console bureau.Console
+	// Domains is the domain registry the duty reminders ask for expiry
+	// dates (duties.go); nil leaves domains out of the reminders.
+	Domains domainreg.Registry
 	// BlobGrace keeps the bytes of replaced, deleted and withdrawn
 	// attachments this long, so a backup running meanwhile finds every file
 	// its snapshot references; 0 deletes them at once.
@@ -91,6 +95,7 @@ type Service struct {
 	ref       *refdata.Data
 	limits    images.Limits
 	blobGrace time.Duration
+	domainReg domainreg.Registry // duties.go: domain expiry dates
 
 	loginIP *ratelimit.Limiter // every login attempt, per client IP
 	// precheckAcct bounds pre-checks per account: far above what a person
@@ -116,7 +121,7 @@ type Service struct {
 func New(d Deps) *Service {
 	s := &Service{st: d.Store, seal: d.Sealer, rules: d.Rules, blobs: d.Blobs, cfg: d.Config, log: d.Log, now: d.Now,
 		registry: d.Registry, registryKeys: d.RegistryKeys, cal: d.Calendar, wake: d.Wake, bureau: d.Bureau, mode: d.BureauMode,
-		sms: d.SMS, console: d.Console, ref: refdata.Default(), limits: images.LimitsFrom(d.Config.Provider), blobGrace: d.BlobGrace}
+		sms: d.SMS, console: d.Console, ref: refdata.Default(), limits: images.LimitsFrom(d.Config.Provider), blobGrace: d.BlobGrace, domainReg: d.Domains}
 	if s.registry == nil && d.Bureau != nil {
 		// The pre-check consults the bureau's national registry (records.go).
 		s.registry = BureauRegistry(d.Bureau)
