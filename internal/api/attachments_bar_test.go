@@ -62,7 +62,7 @@ type blobEnv struct {
 func newBlobEnv(t testing.TB, dbURL string, blobs blob.Store) *blobEnv {
 	t.Helper()
 	k := testkit.New(t, testkit.DB(dbURL), testkit.With(app.WithBlobs(blobs)))
-	e := &env{t: t, url: dbURL, dir: t.TempDir(), clock: k.Clock, kit: k, store: k.Store, handler: k.Handler()}
+	e := envOf(t, dbURL, k)
 	return &blobEnv{env: e, svc: k.Service, blobs: blobs}
 }
 

@@ -64,7 +64,7 @@ func newFullEnv(t *testing.T, url string) *fullEnv {
 		t.Fatal(err)
 	}
 	k := testkit.New(t, testkit.DB(url), testkit.Env("BEIAN_BUREAU_SEED", seedFile), testkit.Env("BEIAN_RATE_LIMITS", "off"))
-	e := &env{t: t, url: url, dir: t.TempDir(), clock: k.Clock, kit: k, store: k.Store, handler: k.Handler()}
+	e := envOf(t, url, k)
 	runner, svc := k.Runner, k.Service
 	f := &fullEnv{env: e, runner: runner}
 	if _, _, err := svc.EnsureAdmin(ctx, "admin@beian.test", "Adm1n-pass!x"); err != nil {

@@ -27,8 +27,10 @@ type env struct {
 	handler http.Handler
 }
 
-func newEnv(t testing.TB, url string) *env {
-	k := testkit.New(t, testkit.DB(url))
+func newEnv(t testing.TB, url string) *env { return envOf(t, url, testkit.New(t, testkit.DB(url))) }
+
+// envOf is the env of a kit built with options of the test's own.
+func envOf(t testing.TB, url string, k *testkit.Kit) *env {
 	return &env{t: t, url: url, dir: t.TempDir(), clock: k.Clock, kit: k, store: k.Store, handler: k.Handler()}
 }
 

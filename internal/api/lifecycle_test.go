@@ -1,15 +1,10 @@
 package api_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
-	"log/slog"
-	"net/http"
-	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -17,17 +12,10 @@ import (
 	"testing"
 	"time"
 
-	"beian/internal/api"
-	"beian/internal/api/apitest"
-	"beian/internal/blob"
+	"beian/internal/app"
 	"beian/internal/bureau"
-	"beian/internal/clock"
-	"beian/internal/config"
 	"beian/internal/ident"
 	"beian/internal/jobs"
-	"beian/internal/notify"
-	"beian/internal/pii"
-	"beian/internal/rules"
 	"beian/internal/service"
 	"beian/internal/storage"
 	"beian/internal/storage/storagetest"
@@ -73,92 +61,21 @@ func (f *flakyBureau) Submit(ctx context.Context, sub bureau.Submission) error {
 
 func newLifecycleEnv(t *testing.T, url string, mode ...string) *lcEnv {
 	t.Helper()
-	ctx := context.Background()
-	e := &env{t: t, url: url, dir: t.TempDir(), clock: &testkit.Clock{}}
-	e.clock.Set(clock.TestNow())
-	st, err := storage.Open(ctx, url, e.clock.Now)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	if err := st.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	sealer, err := pii.New(bytes.Repeat([]byte{9}, 32))
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg := config.Config{Provider: config.DefaultProvider(), BaseURL: "http://beian.test", BureauMode: "auto"}
-	v, err := rules.New(cfg.Provider)
-	if err != nil {
-		t.Fatal(err)
-	}
-	blobs, err := blob.Open(ctx, "file:"+filepath.Join(e.dir, "blobs"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	now := e.clock.Now
-	cal, err := workdays.New(nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	notifier, err := notify.New(cfg, st, sealer)
-	if err != nil {
-		t.Fatal(err)
-	}
-	notifier.Outbox.Now = now
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	bmode := bureau.ModeAuto
 	if len(mode) > 0 {
 		bmode = mode[0]
 	}
-	o := bureau.Options{Store: st, Sealer: sealer, Calendar: cal, Notifier: notifier, Mode: bmode, TimeScale: 0, Now: now, Log: log}
-	runner := &jobs.Runner{Store: st, Log: log, Handlers: map[string]jobs.Handler{}, Now: now}
-	deps := service.Deps{Store: st, Sealer: sealer, Rules: v, Blobs: blobs, Config: cfg, Log: log, Now: now,
-		Calendar: cal, BureauMode: bmode, Wake: runner.Wake}
-	var sim *bureau.Simulator
-	var relay *bureau.Relay
-	var adapter interface {
-		bureau.Bureau
-		LoadSeed(context.Context, *bureau.Seed) error
-		Handlers() map[string]jobs.Handler
-	}
-	if bmode == bureau.ModeRelay {
-		if relay, err = bureau.NewRelay(o); err != nil {
+	flaky := &flakyBureau{}
+	k := testkit.New(t, testkit.DB(url), testkit.Env("BEIAN_BUREAU_MODE", bmode), testkit.Env("BEIAN_RATE_LIMITS", "off"),
+		testkit.With(app.WithBureau(func(b bureau.Bureau) bureau.Bureau { flaky.Bureau = b; return flaky })))
+	if k.Relay != nil {
+		// The demo registry, as filings the operator seeded the relay's mirror with.
+		if err := k.Relay.LoadSeed(context.Background(), bureau.DemoSeed()); err != nil {
 			t.Fatal(err)
 		}
-		adapter, deps.Console = relay, relay
-	} else {
-		if sim, err = bureau.NewSimulator(o); err != nil {
-			t.Fatal(err)
-		}
-		adapter, deps.Console, deps.SMS = sim, sim, sim
 	}
-	// The demo registry: the simulator's, or filings the operator seeded the relay's mirror with.
-	if err := adapter.LoadSeed(ctx, bureau.DemoSeed()); err != nil {
-		t.Fatal(err)
-	}
-	flaky := &flakyBureau{Bureau: adapter}
-	deps.Bureau, deps.Registry = flaky, service.BureauRegistry(adapter)
-	svc := service.New(deps)
-	if relay != nil {
-		relay.Outcomes = svc
-	} else {
-		sim.Outcomes = svc
-	}
-	for _, hs := range []map[string]jobs.Handler{notifier.Handlers(), adapter.Handlers(), svc.Handlers()} {
-		for k, h := range hs {
-			runner.Handlers[k] = h
-		}
-	}
-	mux := http.NewServeMux()
-	api.New(api.Deps{Service: svc, Validator: v, Now: now}).Routes(mux)
-	e.store, e.handler = st, apitest.Checked(t, mux)
-	lc := &lcEnv{env: e, svc: svc, sim: sim, relay: relay, flaky: flaky, runner: runner}
-	if _, _, err := svc.EnsureAdmin(ctx, "admin@beian.test", "Admin-pass-123"); err != nil {
-		t.Fatal(err)
-	}
-	lc.admin = lc.login("admin@beian.test", "Admin-pass-123")
+	lc := &lcEnv{env: envOf(t, url, k), svc: k.Service, sim: k.Simulator, relay: k.Relay, flaky: flaky, runner: k.Runner}
+	lc.admin = k.AdminToken()
 	return lc
 }
 
@@ -561,6 +478,28 @@ func lifecycle(t *testing.T, url string) {
 	for _, m := range e.outbox("email", "li@example.com") {
 		if strings.HasPrefix(m["subject"].(string), "备案成功") && (!strings.Contains(m["body"].(string), "https://beian.miit.gov.cn") || !strings.Contains(m["body"].(string), "30 日内")) {
 			t.Errorf("approval mail lacks the footer link or the 30-day reminder:\n%s", m["body"])
+		}
+	}
+
+	// The leaders named in the filing hear of the approval too, by email
+	// and SMS (seed 6.5): 李明 leads the subject and website 1 and gets one
+	// of each naming both roles; 王芳 leads website 2.
+	for _, l := range []struct{ email, mobile, roles string }{
+		{"liming@example.com", "13911110001", "主体负责人、网站负责人"}, {"wangfang@example.com", "13911110002", "网站负责人"}} {
+		var mails []map[string]any
+		for _, m := range e.outbox("email", l.email) {
+			if strings.HasPrefix(m["subject"].(string), "备案成功") {
+				mails = append(mails, m)
+			}
+		}
+		if len(mails) != 1 || !strings.Contains(mails[0]["body"].(string), "您是北京示例生命周期科技有限公司备案中的"+l.roles) ||
+			!strings.Contains(mails[0]["body"].(string), subjectNo+"-2") {
+			t.Errorf("approval mails to %s: %v", l.email, mails)
+		}
+		texts := e.outbox("sms", l.mobile)
+		if len(texts) == 0 || !strings.Contains(texts[0]["body"].(string), "主体备案号 "+subjectNo) ||
+			!strings.Contains(texts[0]["body"].(string), subjectNo+"-1（bj-lifecycle-a.cn）") || texts[0]["subject"] == "12381" {
+			t.Errorf("approval SMS to %s: %v", l.mobile, texts)
 		}
 	}
 

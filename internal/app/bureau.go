@@ -27,6 +27,8 @@ type bureauParts struct {
 	// connect gives the adapter the service to report outcomes to.
 	connect func(bureau.Outcomes)
 	seed    *bureau.Seed
+	sim     *bureau.Simulator // the adapter of its mode; the other nil
+	relay   *bureau.Relay
 }
 
 // registryCacheTTL bounds how long another instance's registry change may
@@ -57,7 +59,7 @@ func newBureau(ctx context.Context, cfg config.Config, st *storage.Store, sealer
 		if err := r.LoadSeed(ctx, seed); err != nil {
 			return nil, fmt.Errorf("bureau seed: %w", err)
 		}
-		p = &bureauParts{bureau: r, console: r, keys: r.RegistryKeys, handlers: r.Handlers(), connect: func(out bureau.Outcomes) { r.Outcomes = out }}
+		p = &bureauParts{bureau: r, console: r, keys: r.RegistryKeys, handlers: r.Handlers(), connect: func(out bureau.Outcomes) { r.Outcomes = out }, relay: r}
 	} else {
 		sim, err := bureau.NewSimulator(o)
 		if err != nil {
@@ -66,7 +68,7 @@ func newBureau(ctx context.Context, cfg config.Config, st *storage.Store, sealer
 		if err := sim.LoadSeed(ctx, seed); err != nil {
 			return nil, fmt.Errorf("bureau seed: %w", err)
 		}
-		p = &bureauParts{bureau: sim, sms: sim, console: sim, keys: sim.RegistryKeys, handlers: sim.Handlers(), connect: func(out bureau.Outcomes) { sim.Outcomes = out }}
+		p = &bureauParts{bureau: sim, sms: sim, console: sim, keys: sim.RegistryKeys, handlers: sim.Handlers(), connect: func(out bureau.Outcomes) { sim.Outcomes = out }, sim: sim}
 	}
 	p.seed = seed
 	return p, nil

@@ -11,6 +11,7 @@ import (
 	"beian/internal/api"
 	"beian/internal/backoffice"
 	"beian/internal/blob"
+	"beian/internal/bureau"
 	"beian/internal/clock"
 	"beian/internal/config"
 	"beian/internal/domainreg"
@@ -37,8 +38,12 @@ type System struct {
 	Notifier *notify.Notifier
 	// Webhooks are the partner webhooks (app/webhooks.go).
 	Webhooks *webhooks.Webhooks
-	mux      *http.ServeMux
-	close    func() error
+	// Simulator is the bureau simulator (auto, manual mode), Relay the
+	// relay (relay mode); the other is nil.
+	Simulator *bureau.Simulator
+	Relay     *bureau.Relay
+	mux       *http.ServeMux
+	close     func() error
 
 	metrics *metrics.Metrics
 	// instrumented is mux behind the request metrics (what Handler serves).
@@ -56,6 +61,7 @@ type options struct {
 	log   *slog.Logger
 	blobs blob.Store
 	store *storage.Store
+	wrap  func(bureau.Bureau) bureau.Bureau
 }
 
 // WithClock sets business time (default the wall clock); tests pin it.
@@ -70,6 +76,13 @@ func WithBlobs(b blob.Store) Option { return func(o *options) { o.blobs = b } }
 // WithStore wires an open, migrated store (its clock is business time)
 // instead of opening Config.DatabaseURL; Close leaves it open.
 func WithStore(st *storage.Store) Option { return func(o *options) { o.store = st } }
+
+// WithBureau wraps the adapter the service hands submissions to (tests: a
+// bureau that is briefly unreachable); the registry and the outcomes stay
+// the adapter's own.
+func WithBureau(wrap func(bureau.Bureau) bureau.Bureau) Option {
+	return func(o *options) { o.wrap = wrap }
+}
 
 // New wires config → database → storage → services → HTTP → workers. The
 // bureau's mode is Config.BureauMode. Business time is the store's clock:
@@ -92,6 +105,7 @@ func New(ctx context.Context, cfg config.Config, opts ...Option) (_ *System, err
 			}
 		}()
 	}
+	st.StartDomainFilter(ctx, log)
 	now := st.Now
 	sealer, err := newSealer(ctx, cfg, st) // rekey.go: current key plus those before a rotation
 	if err != nil {
@@ -125,6 +139,10 @@ func New(ctx context.Context, cfg config.Config, opts ...Option) (_ *System, err
 	if err != nil {
 		return nil, err
 	}
+	handOver := bp.bureau
+	if o.wrap != nil {
+		handOver = o.wrap(handOver)
+	}
 
 	// The domain registry: the simulator, seeded from the bureau's seed file.
 	domains, err := domainreg.NewSimulator(bp.seed.Domains)
@@ -143,7 +161,7 @@ func New(ctx context.Context, cfg config.Config, opts ...Option) (_ *System, err
 	svc := service.New(service.Deps{
 		Store: st, Sealer: sealer, Rules: validator, Blobs: blobs, Config: cfg, Log: log,
 		Now: now, Wake: runner.Wake, Calendar: cal,
-		Bureau: bp.bureau, BureauMode: cfg.BureauMode, SMS: bp.sms, Console: bp.console,
+		Bureau: handOver, BureauMode: cfg.BureauMode, SMS: bp.sms, Console: bp.console,
 		BlobGrace: time.Hour, // backups copy files after their snapshot: replaced files stay an hour
 		// The pre-check consults the national registry, not only Beian's records.
 		Registry: bp.registry(st), RegistryKeys: bp.keys,
@@ -162,7 +180,8 @@ func New(ctx context.Context, cfg config.Config, opts ...Option) (_ *System, err
 	}
 
 	mux := http.NewServeMux()
-	sys := &System{Config: cfg, Store: st, Service: svc, Runner: runner, Notifier: notifier, Webhooks: hooks, mux: mux, close: closeStore, metrics: mets}
+	sys := &System{Config: cfg, Store: st, Service: svc, Runner: runner, Notifier: notifier, Webhooks: hooks, mux: mux, close: closeStore, metrics: mets,
+		Simulator: bp.sim, Relay: bp.relay}
 	if err := sys.opsRoutes(cfg, st, log); err != nil { // ops.go: /healthz, /readyz, /metrics
 		return nil, err
 	}

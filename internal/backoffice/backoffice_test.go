@@ -305,7 +305,7 @@ func TestBackOffice(t *testing.T) {
 			}
 			reason := "网站名称请与网站实际内容一致"
 			a := rc.post("/review/applications/"+id+"/decision", url.Values{"decision": {"reject"},
-				"reason_field": {"websites[0].name", ""}, "reason_rule": {"website.name.content", ""}, "reason_message": {reason, ""}}, true)
+				"reason_field": {"websites[0].name", ""}, "reason_pick": {"", ""}, "reason_message": {reason, ""}}, true)
 			if a.status != http.StatusSeeOther {
 				t.Fatalf("reject: %d\n%.2000s", a.status, a.body)
 			}

@@ -24,7 +24,8 @@ var funcs = template.FuncMap{
 		}
 		return code
 	},
-	"add": func(a, b int) int { return a + b },
+	"fieldLabel": func(path, lang string) string { return FieldLabel(lang, path) },
+	"add":        func(a, b int) int { return a + b },
 	"seq": func(n int) []int {
 		out := make([]int, n)
 		for i := range out {

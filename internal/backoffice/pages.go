@@ -3,6 +3,7 @@ package backoffice
 import (
 	"encoding/csv"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"strconv"
@@ -48,6 +49,7 @@ func (b *Backoffice) queue(w http.ResponseWriter, r *http.Request) error {
 type appData struct {
 	V         *service.ReviewView
 	Fields    []fieldOption
+	Picks     []pickGroup // the catalogue's reasons on this document's fields
 	Changed   map[string]bool
 	Can       map[string]bool
 	ReasonErr string
@@ -92,6 +94,13 @@ func (b *Backoffice) loadApp(r *http.Request, rows []filing.Reason, reasonErr, d
 	p := b.newPage(r, "app.title", "queue", nil)
 	d := &appData{V: v, Changed: map[string]bool{}, Can: map[string]bool{}, ReasonErr: reasonErr, Decision: decision, Lang: p.Lang}
 	d.Fields = fieldOptions(p.Lang, v.Document)
+	if len(v.Allowed) > 0 {
+		catalogue, err := b.svc.RejectionReasons(r.Context(), acc)
+		if err != nil {
+			return nil, err
+		}
+		d.Picks = pickOptions(p.Lang, d.Fields, catalogue)
+	}
 	for _, f := range v.ChangedFields {
 		d.Changed[f] = true
 	}
@@ -118,13 +127,19 @@ func (b *Backoffice) application(w http.ResponseWriter, r *http.Request) error {
 // maxReasonRows bounds the reason rows one form may post.
 const maxReasonRows = 20
 
+// decision reads the reason rows: a common reason picked from the
+// catalogue (its code and the field, "code|path") or a field and the
+// reviewer's own words; words typed beside a picked reason replace its text.
 func (b *Backoffice) decision(w http.ResponseWriter, r *http.Request) error {
-	fields, rules, msgs := r.PostForm["reason_field"], r.PostForm["reason_rule"], r.PostForm["reason_message"]
+	fields, picks, msgs := r.PostForm["reason_field"], r.PostForm["reason_pick"], r.PostForm["reason_message"]
 	var rows []filing.Reason
-	for i := range min(len(fields), maxReasonRows) {
-		rs := filing.Reason{Field: fields[i]}
-		if i < len(rules) {
-			rs.Rule = rules[i]
+	for i := range min(max(len(fields), len(picks)), maxReasonRows) {
+		var rs filing.Reason
+		if i < len(fields) {
+			rs.Field = fields[i]
+		}
+		if i < len(picks) && picks[i] != "" {
+			rs.Rule, rs.Field, _ = strings.Cut(picks[i], "|")
 		}
 		if i < len(msgs) {
 			rs.Message = msgs[i]
@@ -149,7 +164,7 @@ func (b *Backoffice) decision(w http.ResponseWriter, r *http.Request) error {
 		}
 		msg := he.Message.In(p.Lang)
 		for _, v := range he.Violations {
-			msg += "；" + v.Field + "：" + v.Message.In(p.Lang)
+			msg += tr(p.Lang, "staff.semicolon") + reasonRow(p.Lang, v.Field) + v.Message.In(p.Lang)
 		}
 		p.Data.(*appData).ReasonErr = msg
 		return b.render(w, http.StatusUnprocessableEntity, "application", p)
@@ -506,4 +521,50 @@ func (d *appData) Sections() []docSection {
 		}
 	}
 	return out
+}
+
+// pickGroup is the common reasons offered on one field of the document.
+type pickGroup struct {
+	Field   string // the field's label
+	Options []pickOption
+}
+
+type pickOption struct {
+	Value string // code|path
+	Label string
+}
+
+// pickOptions offers each catalogue entry on every field of the document
+// it is about (each website's for an open index).
+func pickOptions(lang string, fields []fieldOption, catalogue []service.RejectionReason) []pickGroup {
+	var out []pickGroup
+	for _, f := range fields {
+		g := pickGroup{Field: f.Label}
+		for _, e := range catalogue {
+			if e.Matches(f.Path) {
+				g.Options = append(g.Options, pickOption{Value: e.Code + "|" + f.Path, Label: e.Text.In(lang)})
+			}
+		}
+		if len(g.Options) > 0 {
+			out = append(out, g)
+		}
+	}
+	return out
+}
+
+// Picked is the value of a row's common reason, if it has one.
+func (d *appData) Picked(row filing.Reason) string {
+	if row.Rule == "" {
+		return ""
+	}
+	return row.Rule + "|" + row.Field
+}
+
+// reasonRow names the row a violation of a decision is about: "原因 2 · ".
+func reasonRow(lang, field string) string {
+	var i int
+	if _, err := fmt.Sscanf(field, "reasons[%d]", &i); err != nil {
+		return ""
+	}
+	return tr(lang, "app.reason.row", i+1) + tr(lang, "colon")
 }

@@ -62,4 +62,16 @@ type Reason struct {
 	Field   string `json:"field"`
 	Rule    string `json:"rule,omitempty"`
 	Message string `json:"message"`
+	// MessageEN is the English of a reason picked from the catalogue of
+	// common reasons (Message is then its Chinese); a reviewer's own
+	// words have one language only.
+	MessageEN string `json:"message_en,omitempty"`
+}
+
+// Text is the reason in the reader's language where it has one.
+func (r Reason) Text(lang string) string {
+	if lang == "en" && r.MessageEN != "" {
+		return r.MessageEN
+	}
+	return r.Message
 }

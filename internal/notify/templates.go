@@ -24,6 +24,10 @@ const (
 	TplSMSCode           = "sms_code"
 	TplSMSReturned       = "sms_returned"
 	TplApproved          = "approved"
+	// The approval as the leaders named in it receive it (seed 6.5: the
+	// bureau mails and texts them), by email and by SMS.
+	TplApprovedLeader    = "approved_leader"
+	TplApprovedLeaderSMS = "approved_leader_sms"
 	TplBureauRejected    = "bureau_rejected"
 	TplCancelled         = "cancellation_done"
 	TplReviewerOverdue   = "reviewer_overdue"
@@ -60,6 +64,9 @@ type Data struct {
 	ValidHours  int    `json:"valid_hours,omitempty"`
 	// Approved: the numbers issued.
 	Numbers *Numbers `json:"numbers,omitempty"`
+	// Roles are the reader's roles in the filing ("subject_leader",
+	// "website_leader"), for the leaders' approval notice.
+	Roles []string `json:"roles,omitempty"`
 	// Cancellation: the number(s) now void.
 	Record string `json:"record,omitempty"`
 	// Password reset.
@@ -198,7 +205,7 @@ Record your verification: {{link .URL}}
 		"zh": {`{{if eq .Stage "materials"}}核验材料需要补正{{else}}备案申请被驳回，请修改后重新提交{{end}}（{{.SubjectName}}）`, `{{hello .Name "zh"}}
 
 {{if eq .Stage "materials"}}您提交的核验材料（幕布照片或纸质材料）未通过审核，原因如下：{{else if eq .Stage "material"}}材料审核中发现备案信息有误，申请已退回修改，原因如下：{{else}}您的备案申请（编号 {{.ApplicationID}}）未通过初审，原因如下：{{end}}
-{{range $i, $r := .Reasons}}{{inc $i}}. {{if $r.Field}}{{fieldName $r.Field "zh"}}：{{end}}{{$r.Message}}
+{{range $i, $r := .Reasons}}{{inc $i}}. {{if $r.Field}}{{fieldName $r.Field "zh"}}：{{end}}{{$r.Text "zh"}}
 {{end}}
 下一步：{{if eq .Stage "materials"}}请按上述原因重新拍摄幕布照片或重新寄送材料，并在系统中重新登记。{{else}}请登录系统，按上述原因修改标注的字段后重新提交；修改后的申请将重新进入初审（2 个工作日）。{{end}}
 修改申请：{{link .URL}}
@@ -206,7 +213,7 @@ Record your verification: {{link .URL}}
 		"en": {`{{if eq .Stage "materials"}}Verification materials need correcting{{else}}Filing application rejected: please correct and resubmit{{end}} ({{.SubjectName}})`, `{{hello .Name "en"}}
 
 {{if eq .Stage "materials"}}Your verification materials (backdrop photo or paper originals) were not accepted, for these reasons:{{else if eq .Stage "material"}}The material review found errors in the filing data; the application is returned for correction, for these reasons:{{else}}Your filing application ({{.ApplicationID}}) did not pass the initial review, for these reasons:{{end}}
-{{range $i, $r := .Reasons}}{{inc $i}}. {{if $r.Field}}{{fieldName $r.Field "en"}}: {{end}}{{$r.Message}}
+{{range $i, $r := .Reasons}}{{inc $i}}. {{if $r.Field}}{{fieldName $r.Field "en"}}: {{end}}{{$r.Text "en"}}
 {{end}}
 Next: {{if eq .Stage "materials"}}retake the backdrop photo or mail the materials again as described, and record it in the system.{{else}}sign in, correct the fields named above and resubmit; the application then goes through the initial review again (2 working days).{{end}}
 Correct the application: {{link .URL}}
@@ -309,6 +316,36 @@ Next:
 
 Your filings: {{link .URL}}
 {{.ProviderName}}`},
+	},
+	TplApprovedLeader: {
+		"zh": {"备案成功：{{with .Numbers}}{{.Subject}}{{end}}（{{.SubjectName}}）", `{{hello .Name "zh"}}
+
+您是{{.SubjectName}}备案中的{{roles .Roles "zh"}}。通信管理局已审核通过该备案（编号 {{.ApplicationID}}），备案号如下：
+{{with .Numbers}}主体备案号：{{.Subject}}
+{{range .Websites}}网站备案号：{{.Number}}（{{.Domain}}{{if .Name}}，{{.Name}}{{end}}）
+{{end}}{{end}}
+下一步：
+1. 网站首页底部居中显示网站备案号，并链接到 https://beian.miit.gov.cn 。
+2. 网站开通之日起 30 日内，到 https://beian.mps.gov.cn 办理公安联网备案。
+3. 负责人或联系方式发生变化时，请联系备案账号的持有人及时提交变更。
+如对此备案不知情，请联系我们。
+{{.ProviderName}}`},
+		"en": {"Filing approved: {{with .Numbers}}{{.Subject}}{{end}} ({{.SubjectName}})", `{{hello .Name "en"}}
+
+You are named as {{roles .Roles "en"}} in the filing of {{.SubjectName}}. The communications administration approved it ({{.ApplicationID}}); the numbers are:
+{{with .Numbers}}Subject number: {{.Subject}}
+{{range .Websites}}Website number: {{.Number}} ({{.Domain}}{{if .Name}}, {{.Name}}{{end}})
+{{end}}{{end}}
+Next:
+1. Show the website number centred at the bottom of the home page, linked to https://beian.miit.gov.cn.
+2. Within 30 days of the website going live, file it with the public security bureau at https://beian.mps.gov.cn.
+3. When a leader or their contact details change, ask the holder of the filing account to submit a change promptly.
+If you know nothing of this filing, contact us.
+{{.ProviderName}}`},
+	},
+	TplApprovedLeaderSMS: {
+		"zh": {"{{.ProviderName}}", `【{{.ProviderName}}】{{.Name}}，您好：{{.SubjectName}}的ICP备案已通过。{{with .Numbers}}主体备案号 {{.Subject}}{{range .Websites}}；网站备案号 {{.Number}}（{{.Domain}}）{{end}}{{end}}。请在网站首页底部展示备案号并链接至 https://beian.miit.gov.cn 。`},
+		"en": {"{{.ProviderName}}", `[{{.ProviderName}}] {{.Name}}: the ICP filing of {{.SubjectName}} is approved. {{with .Numbers}}Subject number {{.Subject}}{{range .Websites}}; website number {{.Number}} ({{.Domain}}){{end}}{{end}}. Show the number in the site footer, linked to https://beian.miit.gov.cn.`},
 	},
 	TplBureauRejected: {
 		"zh": {"管局驳回了您的备案申请（{{.SubjectName}}）", `{{hello .Name "zh"}}
@@ -518,6 +555,18 @@ func (t *Templates) funcs() template.FuncMap {
 		"flowName":  func(flow, lang string) string { return words.Flow(lang, flow) },
 		"stateName": func(state, lang string) string { return words.State(lang, state) },
 		"dutyName":  func(kind, lang string) string { return words.T(lang, "duty.kind."+kind) },
+		// roles names the reader's roles in a filing (主体负责人、网站负责人).
+		"roles": func(roles []string, lang string) string {
+			var out []string
+			for _, r := range roles {
+				out = append(out, words.T(lang, "sms.role."+r))
+			}
+			sep := "、"
+			if lang == "en" {
+				return "the " + strings.ToLower(strings.Join(out, " and "))
+			}
+			return strings.Join(out, sep)
+		},
 	}
 }
 

@@ -35,6 +35,7 @@ func sample() Data {
 			{Domain: "example.cn", Name: "示例商城", Number: "京ICP备2026000001号-1"},
 			{Domain: "example.com.cn", Number: "京ICP备2026000001号-2"},
 		}},
+		Roles:  []string{"subject_leader", "website_leader"},
 		Record: "京ICP备2019000001号-3", ResetLink: "https://beian.example.cn/reset/tok", ExpiresMinutes: 30,
 		Overdue: []OverdueTask{{ApplicationID: "A-7", SubjectName: "某公司", State: "initial_review", DueAt: "2026-11-27 18:00"}},
 		Duty:    "leader_id", Role: "website_leader", Person: "李四", DaysLeft: 30,
@@ -48,7 +49,7 @@ func TestEveryTemplateRendersInBothLanguages(t *testing.T) {
 	tpl := templates(t)
 	want := []string{TplAccountRegistered, TplPasswordReset, TplSubmitted, TplInitialApproved, TplRejected,
 		TplMaterialsReceived, TplBureauSubmitted, TplSMSCode, TplSMSReturned, TplApproved, TplBureauRejected,
-		TplCancelled, TplReviewerOverdue, TplDraftExpiring, TplDutyReminder}
+		TplCancelled, TplReviewerOverdue, TplDraftExpiring, TplApprovedLeader, TplApprovedLeaderSMS, TplDutyReminder}
 	if got := tpl.Names(); len(got) != len(want) {
 		t.Fatalf("templates %v, want %d", got, len(want))
 	}
@@ -80,10 +81,11 @@ func TestEveryTemplateRendersInBothLanguages(t *testing.T) {
 				t.Errorf("%s.zh has no Chinese", name)
 			}
 			// English bodies quote Chinese only in data and addresses.
-			if lang == "en" && !strings.Contains(body, "Next") && name != TplSMSCode && name != TplPasswordReset {
+			short := name == TplSMSCode || name == TplApprovedLeaderSMS || name == TplPasswordReset // an SMS says it in one line
+			if lang == "en" && !strings.Contains(body, "Next") && !short {
 				t.Errorf("%s.en does not say what to do next:\n%s", name, body)
 			}
-			if lang == "zh" && !strings.Contains(body, "下一步") && name != TplSMSCode && name != TplPasswordReset {
+			if lang == "zh" && !strings.Contains(body, "下一步") && !short {
 				t.Errorf("%s.zh does not say what to do next:\n%s", name, body)
 			}
 		}
@@ -146,6 +148,10 @@ func TestTemplateContents(t *testing.T) {
 			"30 日内", "https://beian.mps.gov.cn"}},
 		{TplApproved, "en", []string{"京ICP备2026000001号-2", `href="https://beian.miit.gov.cn/"`, "Within 30 days", "https://beian.mps.gov.cn"}},
 		{TplBureauRejected, "zh", []string{"主体证件与登记信息不符"}},
+		// The leaders' notice (seed 6.5) names their roles in the catalogue's words and gives every number.
+		{TplApprovedLeader, "zh", []string{"主体负责人、网站负责人", "京ICP备2026000001号-1", "京ICP备2026000001号-2", "https://beian.mps.gov.cn"}},
+		{TplApprovedLeader, "en", []string{"the subject leader and website leader", "京ICP备2026000001号-2"}},
+		{TplApprovedLeaderSMS, "zh", []string{"京ICP备2026000001号", "京ICP备2026000001号-1（example.cn）", "https://beian.miit.gov.cn"}},
 		{TplSubmitted, "zh", []string{"2026-12-02 10:00", "2026-12-17", "example.cn、example.com.cn"}},
 		{TplCancelled, "en", []string{"京ICP备2019000001号-3", "Website cancellation", "never be issued again"}},
 		{TplReviewerOverdue, "zh", []string{"A-7", "初审中", "2026-11-27 18:00", "https://beian.example.cn/review"}},
@@ -175,5 +181,21 @@ func TestTemplateContents(t *testing.T) {
 	_, body, _ = tpl.Render(TplRejected, "zh", d)
 	if !strings.Contains(body, "幕布照片") || strings.Contains(body, "重新进入初审") {
 		t.Errorf("materials rejection:\n%s", body)
+	}
+}
+
+// TestReasonsInTheReadersLanguage: a reason from the catalogue of common
+// reasons carries its English, which the English mail shows.
+func TestReasonsInTheReadersLanguage(t *testing.T) {
+	tpl := templates(t)
+	d := sample()
+	d.Reasons = []filing.Reason{{Field: "subject.name", Rule: "subject.name.mismatch", Message: "名称须与证件一致。", MessageEN: "The name must match the certificate."}}
+	_, en, err := tpl.Render(TplRejected, "en", d)
+	if err != nil || !strings.Contains(en, "The name must match the certificate.") || strings.Contains(en, "名称须与证件一致") {
+		t.Errorf("English mail: %v\n%s", err, en)
+	}
+	_, zh, err := tpl.Render(TplRejected, "zh", d)
+	if err != nil || !strings.Contains(zh, "名称须与证件一致。") || strings.Contains(zh, "The name must") {
+		t.Errorf("Chinese mail: %v\n%s", err, zh)
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -395,7 +396,78 @@ func (s *Service) approved(ctx context.Context, tx *storage.Tx, appID string, n 
 		}
 		nn.Websites = append(nn.Websites, w)
 	}
-	return s.notifyOwner(ctx, tx, cur, notify.TplApproved, notify.Data{Numbers: nn})
+	if err := s.notifyOwner(ctx, tx, cur, notify.TplApproved, notify.Data{Numbers: nn}); err != nil {
+		return err
+	}
+	return s.notifyLeaders(ctx, tx, cur, doc, nn)
+}
+
+// notifyLeaders tells the leaders named in an approved filing — the subject
+// leader and each website leader — by email and SMS, with the numbers, as
+// the bureau does (seed 6.5; workflow.md "Notifications"). A person leading
+// several parts gets one of each, naming every role; an address the
+// account's own mail already reached gets no second mail. In the owner's
+// language: the leaders have no account of their own.
+func (s *Service) notifyLeaders(ctx context.Context, tx *storage.Tx, cur *storage.Application, doc filing.Document, nn *notify.Numbers) error {
+	owner, err := s.st.AccountByID(ctx, cur.OwnerID)
+	if err != nil {
+		return fmt.Errorf("owner of %s: %w", cur.ID, err)
+	}
+	lang := normLang(owner.Lang)
+	for i, l := range filingLeaders(doc) {
+		d := notify.Data{Name: l.person.Name, ApplicationID: cur.ID, SubjectName: cur.SubjectName, Flow: cur.Flow,
+			Domains: cur.Domains, Numbers: nn, Roles: l.roles}
+		key := func(tpl string) string { return fmt.Sprintf("notify:%s:%s:%d:%d", cur.ID, tpl, cur.Version, i) }
+		email := strings.ToLower(strings.TrimSpace(l.person.Email))
+		if email != "" && email != strings.ToLower(strings.TrimSpace(owner.Email)) {
+			p := notify.Payload{To: email, Template: notify.TplApprovedLeader, Data: &d, Lang: lang}
+			if err := s.queueNotice(ctx, tx, key(notify.TplApprovedLeader), p); err != nil {
+				return err
+			}
+		}
+		if mobile := strings.TrimSpace(l.person.Mobile); mobile != "" {
+			d := d
+			p := notify.Payload{To: mobile, Template: notify.TplApprovedLeaderSMS, Data: &d, Lang: lang}
+			if err := p.Seal(s.seal, notify.SMS); err != nil {
+				return err
+			}
+			if err := tx.Enqueue(ctx, notify.JobSMS, p, key(notify.TplApprovedLeaderSMS), s.now()); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// leader is one person named as a leader in a document, with every role.
+type leader struct {
+	person filing.Person
+	roles  []string
+}
+
+// filingLeaders are the subject leader and the website leaders of doc,
+// each person once (model.md: the same certificate is the same person).
+func filingLeaders(doc filing.Document) []leader {
+	var out []leader
+	add := func(p filing.Person, role string) {
+		if strings.TrimSpace(p.Name) == "" && strings.TrimSpace(p.Mobile) == "" && strings.TrimSpace(p.Email) == "" {
+			return
+		}
+		for i := range out {
+			if filing.SamePerson(out[i].person, p) {
+				if !slices.Contains(out[i].roles, role) {
+					out[i].roles = append(out[i].roles, role)
+				}
+				return
+			}
+		}
+		out = append(out, leader{person: p, roles: []string{role}})
+	}
+	add(doc.Subject.Leader, "subject_leader")
+	for _, w := range doc.Websites {
+		add(w.Leader, "website_leader")
+	}
+	return out
 }
 
 // writeRecords writes the filing records of an approval (workflow.md

@@ -288,6 +288,21 @@ func (s *Service) precheckFacts(ctx context.Context, certType, certNumber, hash,
 	// Ask only what the caches do not know: a known applicant trying a new
 	// domain costs the domain's half of the query.
 	askSubject, askDomain := !okOpenS || !okSubject, !okOpenD || !okDomain
+	var probe *storage.RegistryProbe
+	if s.registryKeys != nil {
+		p := s.registryKeys(certType, certNumber, domain)
+		probe = &p
+	}
+	// A domain no table here holds (the store's exact filter says so) is
+	// in no application and no record here, nor in the simulator's
+	// registry when it shares the store: that half needs no query.
+	if askDomain && !s.st.DomainMayBeKnown(domain) && (probe == nil || !s.st.DomainMayBeKnown(probe.Domain)) {
+		askDomain, open.domain = false, nil
+		var err error
+		if df, _, err = s.domainFacts(ctx, domain, nil, probe == nil); err != nil {
+			return open, sf, df, err
+		}
+	}
 	if !askSubject && !askDomain {
 		return open, sf, df, nil
 	}
@@ -297,11 +312,6 @@ func (s *Service) precheckFacts(ctx context.Context, certType, certNumber, hash,
 	}
 	if askDomain {
 		qDomain = domain
-	}
-	var probe *storage.RegistryProbe
-	if s.registryKeys != nil {
-		p := s.registryKeys(certType, certNumber, domain)
-		probe = &p
 	}
 	local, err := s.st.PrecheckFacts(ctx, qHash, qDomain, probe)
 	if err != nil {

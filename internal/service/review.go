@@ -357,7 +357,7 @@ func checkReasons(rs []filing.Reason) ([]filing.Reason, []filing.Violation) {
 	var out []filing.Reason
 	var vs []filing.Violation
 	for i, r := range rs {
-		r.Field, r.Rule, r.Message = strings.TrimSpace(r.Field), strings.TrimSpace(r.Rule), strings.TrimSpace(r.Message)
+		r.Field, r.Rule, r.Message, r.MessageEN = strings.TrimSpace(r.Field), strings.TrimSpace(r.Rule), strings.TrimSpace(r.Message), strings.TrimSpace(r.MessageEN)
 		at := fmt.Sprintf("reasons[%d]", i)
 		if r.Field == "" || !fieldPathRE.MatchString(r.Field) {
 			vs = append(vs, reasonViolation("review.reason.field", at+".field", "请选择驳回的字段", "name the field the reason is about"))
@@ -365,7 +365,7 @@ func checkReasons(rs []filing.Reason) ([]filing.Reason, []filing.Violation) {
 		if r.Rule != "" && (len(r.Rule) > 80 || strings.ContainsAny(r.Rule, " \t\r\n")) {
 			vs = append(vs, reasonViolation("review.reason.rule", at+".rule", "规则代码格式不正确", "the rule code is malformed"))
 		}
-		if r.Message == "" || utf8.RuneCountInString(r.Message) > 1000 {
+		if r.Message == "" || utf8.RuneCountInString(r.Message) > 1000 || utf8.RuneCountInString(r.MessageEN) > 1000 {
 			vs = append(vs, reasonViolation("review.reason.message", at+".message", "请填写驳回原因（不超过 1000 字）", "write the reason (at most 1000 characters)"))
 		}
 		out = append(out, r)
@@ -391,7 +391,12 @@ func (s *Service) Decide(ctx context.Context, a *Account, id string, in Decision
 	if len(in.Reasons) > maxReasons {
 		return nil, fault.NewBounds([]filing.Violation{filing.ListViolation("reasons", maxReasons)})
 	}
-	reasons, bad := checkReasons(in.Reasons)
+	picked, wrong, err := s.fromCatalogue(ctx, in.Reasons)
+	if err != nil {
+		return nil, storeErr(err)
+	}
+	reasons, bad := checkReasons(picked)
+	bad = append(bad, wrong...)
 	err = s.st.Tx(ctx, func(tx *storage.Tx) error {
 		cur, err := tx.ApplicationForUpdate(ctx, sa.ID)
 		if err != nil {

@@ -92,6 +92,7 @@ func (t *Tx) writeLookups(ctx context.Context, a *Application) error {
 		if d == "" {
 			continue
 		}
+		t.noteDomains(d)
 		if _, err := t.exec(ctx, `INSERT INTO application_domains (application_id, idx, domain, open) VALUES (?, ?, ?, ?)`,
 			a.ID, i, d, boolInt(a.Open)); err != nil {
 			return fmt.Errorf("application domain: %w", err)

@@ -243,6 +243,7 @@ func (t *Tx) InsertBureauWebsite(ctx context.Context, b *BureauWebsite) (bool, e
 	if err != nil {
 		return false, err
 	}
+	t.noteDomains(b.Domain)
 	res, err := t.exec(ctx, `INSERT INTO bureau_websites (`+bureauWebsiteCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (number) DO NOTHING`,
 		b.Number, b.SubjectNumber, b.Domain, b.Name, b.Data, string(providers), b.Status, b.Source, b.ApplicationID, b.ApprovedOn, ms(now), ms(now))
 	if err != nil {
@@ -259,6 +260,7 @@ func (t *Tx) UpdateBureauWebsite(ctx context.Context, b *BureauWebsite) error {
 	if err != nil {
 		return err
 	}
+	t.noteDomains(b.Domain)
 	res, err := t.exec(ctx, `UPDATE bureau_websites SET domain = ?, name = ?, data = ?, providers = ?, status = ?, application_id = ?, updated_at = ? WHERE number = ?`,
 		b.Domain, b.Name, b.Data, string(providers), b.Status, b.ApplicationID, ms(t.s.now()), b.Number)
 	if err != nil {

@@ -174,6 +174,7 @@ func (t *Tx) PutWebsiteRecord(ctx context.Context, r *WebsiteRecord) error {
 		return fmt.Errorf("website record: %w", err)
 	}
 	r.Version = v + 1
+	t.noteDomains(r.Domain)
 	if v == 0 {
 		if r.CreatedAt.IsZero() {
 			r.CreatedAt = r.UpdatedAt

@@ -30,6 +30,7 @@ type Store struct {
 	Reader // the read queries, on the read pool
 	w, r   *sql.DB
 	pg     bool
+	url    string      // for the domain filter's listener (PostgreSQL)
 	now    clock.Clock // business time: every stamp storage writes itself
 
 	rebindMu sync.RWMutex
@@ -43,6 +44,8 @@ type Store struct {
 
 	// transitionHook runs inside every AddTransition (transitions.go).
 	transitionHook TransitionHook
+
+	domains *domainFilter // see DomainMayBeKnown; nil until started
 
 	publicGen atomic.Uint64 // see PublicGeneration
 	openGen   atomic.Uint64 // see ApplicationsGeneration
@@ -69,7 +72,7 @@ func Open(ctx context.Context, url string, now clock.Clock) (*Store, error) {
 		db.SetMaxOpenConns(32)
 		db.SetMaxIdleConns(32)
 		db.SetConnMaxIdleTime(5 * time.Minute)
-		s.w, s.r, s.pg = db, db, true
+		s.w, s.r, s.pg, s.url = db, db, true, url
 	case strings.HasPrefix(url, "sqlite:"):
 		path := strings.TrimPrefix(url, "sqlite:")
 		path = strings.TrimPrefix(path, "//")
@@ -130,6 +133,7 @@ func (s *Store) Postgres() bool { return s.pg }
 
 // Close closes both pools.
 func (s *Store) Close() error {
+	s.stopDomainFilter()
 	s.stmtMu.Lock()
 	for _, st := range s.stmts {
 		st.Close()
@@ -207,6 +211,8 @@ type Tx struct {
 	// changes are what the transaction wrote that caches keep: each write
 	// method says so itself (Tx.changed), and the commit counts it.
 	changes changes
+	// domains are the domains the transaction writes (the domain filter).
+	domains []string
 }
 
 // changes name the data that caches outside storage keep copies of.
@@ -248,7 +254,14 @@ func (s *Store) Tx(ctx context.Context, fn func(tx *Tx) error) error {
 		_ = sqlTx.Rollback()
 		return err
 	}
+	if err := t.beforeCommit(ctx); err != nil {
+		_ = sqlTx.Rollback()
+		return err
+	}
 	err = sqlTx.Commit()
+	if err == nil && len(t.domains) > 0 && s.domains != nil {
+		s.domains.add(t.domains) // again: a rebuild may have scanned before the commit
+	}
 	// Even after a failed commit: a stale cache entry costs more than a miss.
 	if t.changes&changesPublic != 0 {
 		s.publicGen.Add(1)

@@ -320,7 +320,7 @@ func (wb *Web) progress(w http.ResponseWriter, r *http.Request) error {
 func reasonViews(lang string, app *service.Application, rs []filing.Reason) []reasonView {
 	var out []reasonView
 	for _, r := range rs {
-		v := reasonView{Field: r.Field, Message: r.Message}
+		v := reasonView{Field: r.Field, Message: r.Text(lang)}
 		if r.Field != "" && r.Field != "sms" {
 			v.Label = fieldLabel(lang, r.Field)
 			st := stepOf(r.Field)

@@ -81,7 +81,7 @@ func (wb *Web) newAppPage(r *http.Request, app *service.Application, step string
 	}
 	for _, rs := range app.Rejection {
 		st := stepOf(rs.Field)
-		p.Rejected = append(p.Rejected, reasonView{Field: rs.Field, Label: fieldLabel(lang, rs.Field), Message: rs.Message,
+		p.Rejected = append(p.Rejected, reasonView{Field: rs.Field, Label: fieldLabel(lang, rs.Field), Message: rs.Text(lang),
 			URL: "/applications/" + app.ID + "/" + st})
 	}
 	return p
@@ -207,7 +207,7 @@ func (p *stepPage) F(path, labelKey, hintKey string) field {
 	}
 	for _, rs := range p.App.Rejection {
 		if fieldMatches(rs.Field, path) {
-			f.Rejected = append(f.Rejected, p.T("field.rejected")+rs.Message)
+			f.Rejected = append(f.Rejected, p.T("field.rejected")+rs.Text(p.Lang))
 		}
 	}
 	return f
@@ -241,7 +241,7 @@ func (p *stepPage) Msgs(path string) field {
 	}
 	for _, rs := range p.App.Rejection {
 		if rs.Field == path {
-			f.Rejected = append(f.Rejected, p.T("field.rejected")+rs.Message)
+			f.Rejected = append(f.Rejected, p.T("field.rejected")+rs.Text(p.Lang))
 		}
 	}
 	return f

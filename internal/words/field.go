@@ -18,8 +18,11 @@ func Field(lang, path string) string {
 	rest := path
 	inWebsite := false
 	if m := wsIndex.FindStringSubmatch(rest); m != nil {
-		n, _ := strconv.Atoi(m[1])
-		parts = append(parts, T(lang, "website.n", n+1))
+		if n, err := strconv.Atoi(m[1]); err == nil {
+			parts = append(parts, T(lang, "website.n", n+1))
+		} else {
+			parts = append(parts, T(lang, "website.any")) // websites[]: any website (the catalogue of reasons)
+		}
 		rest = strings.TrimPrefix(strings.TrimPrefix(rest, m[0]), ".")
 		inWebsite = true
 	}
@@ -65,6 +68,7 @@ func attachmentLabel(lang, rest string) string {
 		if n, err := strconv.Atoi(strings.TrimSuffix(idx, "]")); err == nil {
 			return T(lang, "website.n", n+1) + " · " + label
 		}
+		return T(lang, "website.any") + " · " + label
 	}
 	return label
 }
@@ -81,6 +85,6 @@ var fieldLeaf = map[string]string{
 }
 
 var (
-	wsIndex  = regexp.MustCompile(`^websites\[(\d+)\]`)
-	anyIndex = regexp.MustCompile(`\[\d+\]`)
+	wsIndex  = regexp.MustCompile(`^websites\[(\d*)\]`)
+	anyIndex = regexp.MustCompile(`\[\d*\]`)
 )
