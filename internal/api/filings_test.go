@@ -3,6 +3,7 @@ package api_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -466,7 +467,7 @@ func changesScenario(t *testing.T, url string) {
 	if subj["name"] != "杭州示例网络科技有限公司" || subj["leader"].(map[string]any)["mobile"] != mobile {
 		t.Fatalf("change_subject not pre-filled: %v", subj)
 	}
-	for field, v := range map[string]string{"province": "310000", "cert_number": "91330106MA2B0KQ97Y", "cert_type": "org_code"} {
+	for field, v := range map[string]string{"province": "310000", "cert_number": "91330106MA2B0KQ97C", "cert_type": "org_code"} {
 		bad := map[string]any{}
 		for k, x := range subj {
 			bad[k] = x
@@ -486,8 +487,23 @@ func changesScenario(t *testing.T, url string) {
 	if a := f.do("POST", "/api/v1/applications", tok, map[string]any{"flow": "change_website", "record": siteNumber}); a.status != 409 {
 		t.Errorf("second change during a subject change: %d %s", a.status, a.body)
 	}
+	// A renamed company files its new licence (seed 5.1); the plan says why.
+	if a := f.do("POST", "/api/v1/applications/"+id+"/submit", tok, nil); a.status != 422 || !hasViolation(a.json(t), "", "attachment.missing", "attachments.subject_certificate") ||
+		!strings.Contains(string(a.body), "主办单位名称已变更") || hasViolation(a.json(t), "", "attachment.missing", "attachments.subject_leader_id") {
+		t.Errorf("renaming the subject without its new licence: %d %s", a.status, a.body)
+	}
+	f.uploadAll(tok, id, map[string]string{"kind": "subject_certificate"})
 	f.must(f.do("POST", "/api/v1/applications/"+id+"/submit", tok, nil), 200, "submit change_subject")
 	rp := "/api/v1/review/applications/" + id
+	// The reviewer sees the change against the filed record: the renamed
+	// fields (with the filed values) and the new licence.
+	rv := f.must(f.do("GET", rp, f.rev, nil), 200, "review change_subject")
+	if got := fmt.Sprint(rv["changed_fields"]); got != "[subject.name subject.investor attachments.subject_certificate]" {
+		t.Errorf("change_subject changed_fields %s", got)
+	}
+	if filed, _ := rv["filed"].(map[string]any); filed == nil || filed["subject"].(map[string]any)["name"] != "杭州示例网络科技有限公司" {
+		t.Errorf("change_subject filed record %v", rv["filed"])
+	}
 	app = f.must(f.do("POST", rp+"/decision", f.rev, map[string]any{"decision": "approve"}), 200, "initial review")
 	// A subject change carries no website and so no verification form: no signing to repeat.
 	if app["state"] != "ready_for_bureau" {
@@ -517,6 +533,10 @@ func changesScenario(t *testing.T, url string) {
 	}
 	f.uploadAll(tok, id, map[string]string{"kind": "verification_form", "website": "0", "signed_on": f.day(-150)},
 		map[string]string{"kind": "site_photo", "website": "0"})
+	// Before submission the applicant is told the old form means signing again.
+	if a := f.state(tok, id); !hasViolation(a, "violations", "attachment.verification_form_outdated", "attachments.verification_form[0]") {
+		t.Errorf("no warning of the outdated form: %v", a["violations"])
+	}
 	f.must(f.do("POST", "/api/v1/applications/"+id+"/submit", tok, nil), 200, "submit change_website")
 	f.toApprovalAs(tok, id, true, mobile, leaderCert)
 
@@ -537,6 +557,9 @@ func changesScenario(t *testing.T, url string) {
 	doc["websites"].([]any)[0].(map[string]any)["access"] = map[string]any{"method": "cloud", "ips": []any{"139.217.1.2"}, "server_location": "310000"}
 	f.must(f.do("PUT", "/api/v1/applications/"+id, tok, doc), 200, "save change_access")
 	f.uploadAll(tok, id, map[string]string{"kind": "verification_form", "website": "0", "signed_on": today})
+	if a := f.state(tok, id); hasViolation(a, "violations", "attachment.verification_form_outdated", "") {
+		t.Errorf("a fresh form warned of: %v", a["violations"])
+	}
 	f.must(f.do("POST", "/api/v1/applications/"+id+"/submit", tok, nil), 200, "submit change_access")
 	f.toApprovalAs(tok, id, false, "", leaderCert)
 	w := websiteOf(f.must(f.do("GET", "/api/v1/filings", tok, nil), 200, "filings"), siteNumber)

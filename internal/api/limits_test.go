@@ -26,7 +26,7 @@ func TestAbuseLimits(t *testing.T) {
 
 	limited := 0
 	for i := range 200 {
-		a := from("198.51.100.1", "POST", "/api/v1/precheck", tok, map[string]any{"domain": "flood" + itoa(i) + ".cn", "cert_type": "business_license", "cert_number": "91110105MA0000009X"})
+		a := from("198.51.100.1", "POST", "/api/v1/precheck", tok, map[string]any{"domain": "flood" + itoa(i) + ".cn", "cert_type": "business_license", "cert_number": "91110105MA0000009T"})
 		switch a.status {
 		case 200:
 		case 429:
@@ -46,7 +46,7 @@ func TestAbuseLimits(t *testing.T) {
 		t.Fatalf("other client register: %d %s", a.status, a.body)
 	}
 	tok2 := from("203.0.113.7", "POST", "/api/v1/sessions", "", map[string]any{"email": "calm@example.com", "password": "Str0ng-pass!"}).json(t)["token"].(string)
-	if a := from("203.0.113.7", "POST", "/api/v1/precheck", tok2, map[string]any{"domain": "calm.cn", "cert_type": "business_license", "cert_number": "91110105MA0000008X"}); a.status != 200 {
+	if a := from("203.0.113.7", "POST", "/api/v1/precheck", tok2, map[string]any{"domain": "calm.cn", "cert_type": "business_license", "cert_number": "91110105MA0000008P"}); a.status != 200 {
 		t.Errorf("other client's pre-check: %d %s", a.status, a.body)
 	}
 	// Registration flood from one address.
@@ -82,7 +82,7 @@ func TestLocalClientsLimitedPerAccount(t *testing.T) {
 	flood, calm := login("flood@example.com", "13922220000"), login("calm@example.com", "13922221111")
 	limited := 0
 	for i := range 500 {
-		a := local("POST", "/api/v1/precheck", flood, map[string]any{"domain": "flood" + itoa(i) + ".cn", "cert_type": "business_license", "cert_number": "91110105MA0000009X"})
+		a := local("POST", "/api/v1/precheck", flood, map[string]any{"domain": "flood" + itoa(i) + ".cn", "cert_type": "business_license", "cert_number": "91110105MA0000009T"})
 		if a.status == 429 {
 			limited++
 		} else if a.status != 200 {
@@ -93,7 +93,7 @@ func TestLocalClientsLimitedPerAccount(t *testing.T) {
 		t.Errorf("only %d of 500 rapid pre-checks of one account refused", limited)
 	}
 	for i := range 20 {
-		if a := local("POST", "/api/v1/precheck", calm, map[string]any{"domain": "calm" + itoa(i) + ".cn", "cert_type": "business_license", "cert_number": "91110105MA0000008X"}); a.status != 200 {
+		if a := local("POST", "/api/v1/precheck", calm, map[string]any{"domain": "calm" + itoa(i) + ".cn", "cert_type": "business_license", "cert_number": "91110105MA0000008P"}); a.status != 200 {
 			t.Fatalf("another local account's pre-check %d: %d %s", i, a.status, a.body)
 		}
 	}

@@ -86,6 +86,7 @@ func verificationView(v *service.Verification) *verificationJSON {
 type reviewJSON struct {
 	applicationJSON
 	ChangedFields []string          `json:"changed_fields"`
+	Filed         *filing.Document  `json:"filed"` // a change's filed record, the before of changed_fields
 	LastReasons   []filing.Reason   `json:"last_reasons"`
 	Overdue       bool              `json:"overdue"`
 	Verification  *verificationJSON `json:"verification"`
@@ -97,7 +98,7 @@ func (a *API) reviewApplication(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	out := reviewJSON{applicationJSON: applicationView(v.Application, httpx.Lang(r)), ChangedFields: v.ChangedFields,
+	out := reviewJSON{applicationJSON: applicationView(v.Application, httpx.Lang(r)), ChangedFields: v.ChangedFields, Filed: v.Filed,
 		LastReasons: v.LastReasons, Overdue: v.Overdue, Verification: verificationView(v.Verification), Allowed: v.Allowed}
 	if out.ChangedFields == nil {
 		out.ChangedFields = []string{}

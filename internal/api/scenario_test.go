@@ -235,7 +235,7 @@ func journey(t *testing.T, url string, sqlite bool) {
 	}
 	// The first applicant's draft reserves nothing (workflow.md): a second
 	// account may start on the same domain; the first to submit wins.
-	if a := e.do("POST", "/api/v1/precheck", tok2, map[string]any{"domain": "example-hz.cn", "cert_type": "business_license", "cert_number": "91110105MA01ABCD1X"}); a.status != 200 || a.json(t)["flow"] != "first_filing" {
+	if a := e.do("POST", "/api/v1/precheck", tok2, map[string]any{"domain": "example-hz.cn", "cert_type": "business_license", "cert_number": "91110105MA01ABCD13"}); a.status != 200 || a.json(t)["flow"] != "first_filing" {
 		t.Errorf("a domain in another account's draft: %d %s", a.status, a.body)
 	}
 	if a := e.do("DELETE", appPath+"/attachments/"+extraID, tok, nil); a.status != 204 {

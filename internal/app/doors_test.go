@@ -23,7 +23,7 @@ func TestDoorsRefuseTheSameWebsiteRemoval(t *testing.T) {
 	e := newSecEnv(t)
 	e.register("doors@example.com", "13911110077")
 	tok := e.login("doors@example.com", "Str0ng-pass!")
-	cr := e.do("", "POST", "/api/v1/applications", tok, map[string]any{"domain": "doors-example.cn", "cert_type": "business_license", "cert_number": "91110105MA0000009X"})
+	cr := e.do("", "POST", "/api/v1/applications", tok, map[string]any{"domain": "doors-example.cn", "cert_type": "business_license", "cert_number": "91110105MA0000009T"})
 	if cr.status != 201 {
 		t.Fatalf("create: %d %s", cr.status, cr.body)
 	}

@@ -73,7 +73,7 @@ func TestKeyRotation(t *testing.T) {
 			}
 			_, sess := do("POST", "/api/v1/sessions", "", map[string]any{"email": "u@example.com", "password": "Str0ng-pass!"})
 			tok := sess["token"].(string)
-			c, app := do("POST", "/api/v1/applications", tok, map[string]any{"domain": "rotate-example.cn", "cert_type": "business_license", "cert_number": "91110105MA0000009X"})
+			c, app := do("POST", "/api/v1/applications", tok, map[string]any{"domain": "rotate-example.cn", "cert_type": "business_license", "cert_number": "91110105MA0000009T"})
 			if c != 201 {
 				t.Fatalf("create: %d %v", c, app)
 			}
@@ -141,7 +141,7 @@ func TestKeyRotation(t *testing.T) {
 				t.Errorf("me after the rotation: %d %v", c, me)
 			}
 			if c, a := do("GET", "/api/v1/applications/"+app["id"].(string), tok, nil); c != 200 ||
-				a["document"].(map[string]any)["subject"].(map[string]any)["cert_number"] != "91110105MA0000009X" {
+				a["document"].(map[string]any)["subject"].(map[string]any)["cert_number"] != "91110105MA0000009T" {
 				t.Errorf("the application after the rotation: %d %v", c, a)
 			}
 			if c, m := do("POST", "/api/v1/accounts", "", map[string]any{"email": "v@example.com", "phone": "13911110001", "password": "Str0ng-pass!"}); c != http.StatusConflict {

@@ -189,7 +189,7 @@ func TestPrecheckFlood(t *testing.T) {
 	limited := 0
 	began := time.Now()
 	for i := range 2000 {
-		r := e.do("", "POST", "/api/v1/precheck", flood, map[string]any{"domain": fmt.Sprintf("flood%d.cn", i), "cert_type": "business_license", "cert_number": "91110105MA0000009X"})
+		r := e.do("", "POST", "/api/v1/precheck", flood, map[string]any{"domain": fmt.Sprintf("flood%d.cn", i), "cert_type": "business_license", "cert_number": "91110105MA0000009T"})
 		switch r.status {
 		case 200:
 		case 429:
@@ -201,7 +201,7 @@ func TestPrecheckFlood(t *testing.T) {
 			t.Fatalf("precheck %d: %d %s", i, r.status, r.body)
 		}
 		if i%200 == 199 {
-			if r := e.do("", "POST", "/api/v1/precheck", calm, map[string]any{"domain": fmt.Sprintf("calm%d.cn", i), "cert_type": "business_license", "cert_number": "91110105MA0000008X"}); r.status != 200 {
+			if r := e.do("", "POST", "/api/v1/precheck", calm, map[string]any{"domain": fmt.Sprintf("calm%d.cn", i), "cert_type": "business_license", "cert_number": "91110105MA0000008P"}); r.status != 200 {
 				t.Fatalf("another account's pre-check during the flood: %d %s", r.status, r.body)
 			}
 		}
@@ -483,7 +483,7 @@ func TestAuditWhoWhatWhenWhere(t *testing.T) {
 	e.register("user@example.com", "13911110001")
 	user := e.login("user@example.com", "Str0ng-pass!")
 	admin := e.login("admin@beian.test", "Admin-pass-123")
-	cr := e.do("", "POST", "/api/v1/applications", user, map[string]any{"domain": "audit-example.cn", "cert_type": "business_license", "cert_number": "91110105MA0000009X"})
+	cr := e.do("", "POST", "/api/v1/applications", user, map[string]any{"domain": "audit-example.cn", "cert_type": "business_license", "cert_number": "91110105MA0000009T"})
 	if cr.status != 201 {
 		t.Fatalf("create: %d %s", cr.status, cr.body)
 	}
@@ -607,7 +607,7 @@ func TestBodyLimits(t *testing.T) {
 		}
 	}
 	// An upload far over the attachment limit.
-	cr := e.do("", "POST", "/api/v1/applications", tok, map[string]any{"domain": "limits-example.cn", "cert_type": "business_license", "cert_number": "91110105MA0000009X"})
+	cr := e.do("", "POST", "/api/v1/applications", tok, map[string]any{"domain": "limits-example.cn", "cert_type": "business_license", "cert_number": "91110105MA0000009T"})
 	var app struct{ ID string }
 	json.Unmarshal(cr.body, &app)
 	var buf bytes.Buffer

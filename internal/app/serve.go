@@ -97,6 +97,10 @@ func serve(ctx context.Context, cfg config.Config, stdout, stderr io.Writer) err
 	if err := sys.Service.ScheduleDutyReminders(ctx); err != nil {
 		return fmt.Errorf("duty reminders: %w", err)
 	}
+	// The compliance monitor's scheduler, one job per slot (BEIAN_MONITOR_EVERY).
+	if err := sys.Monitor.Schedule(ctx); err != nil {
+		return fmt.Errorf("compliance monitor: %w", err)
+	}
 
 	// Workers drain on shutdown: Run returns after the jobs in flight finish.
 	wctx, stopWorkers := context.WithCancel(context.WithoutCancel(ctx))

@@ -18,6 +18,7 @@ import (
 	"beian/internal/jobs"
 	"beian/internal/metrics"
 	"beian/internal/middleware"
+	"beian/internal/monitor"
 	"beian/internal/notify"
 	"beian/internal/rules"
 	"beian/internal/service"
@@ -42,8 +43,10 @@ type System struct {
 	// relay (relay mode); the other is nil.
 	Simulator *bureau.Simulator
 	Relay     *bureau.Relay
-	mux       *http.ServeMux
-	close     func() error
+	// Monitor is the compliance monitor (app/monitor.go).
+	Monitor *monitor.Monitor
+	mux     *http.ServeMux
+	close   func() error
 
 	metrics *metrics.Metrics
 	// instrumented is mux behind the request metrics (what Handler serves).
@@ -179,8 +182,13 @@ func New(ctx context.Context, cfg config.Config, opts ...Option) (_ *System, err
 		return nil, err
 	}
 
+	mon, err := newMonitor(cfg, st, sealer, runner, mets, log) // monitor.go
+	if err != nil {
+		return nil, err
+	}
+
 	mux := http.NewServeMux()
-	sys := &System{Config: cfg, Store: st, Service: svc, Runner: runner, Notifier: notifier, Webhooks: hooks, mux: mux, close: closeStore, metrics: mets,
+	sys := &System{Config: cfg, Store: st, Service: svc, Runner: runner, Notifier: notifier, Webhooks: hooks, Monitor: mon, mux: mux, close: closeStore, metrics: mets,
 		Simulator: bp.sim, Relay: bp.relay}
 	if err := sys.opsRoutes(cfg, st, log); err != nil { // ops.go: /healthz, /readyz, /metrics
 		return nil, err
@@ -194,7 +202,7 @@ func New(ctx context.Context, cfg config.Config, opts ...Option) (_ *System, err
 		return nil, fmt.Errorf("web: %w", err)
 	}
 	ui.Routes(mux)
-	bo, err := backoffice.New(backoffice.Deps{Service: svc, Log: log, Now: now, Webhooks: hooks})
+	bo, err := backoffice.New(backoffice.Deps{Service: svc, Log: log, Now: now, Webhooks: hooks, Monitor: mon})
 	if err != nil {
 		return nil, fmt.Errorf("backoffice: %w", err)
 	}

@@ -22,6 +22,7 @@ import (
 	"beian/internal/fault"
 	"beian/internal/httpx"
 	"beian/internal/middleware"
+	"beian/internal/monitor"
 	"beian/internal/service"
 	"beian/internal/webhooks"
 	"beian/internal/words"
@@ -39,6 +40,8 @@ type Deps struct {
 	// Webhooks are the partner webhooks' endpoints and delivery log
 	// (webhooks.go); nil hides the page.
 	Webhooks *webhooks.Webhooks
+	// Monitor is the compliance monitor's report (monitor.go); nil hides it.
+	Monitor *monitor.Monitor
 }
 
 // Backoffice serves /review/… and /admin/….
@@ -48,7 +51,8 @@ type Backoffice struct {
 	now   func() time.Time
 	pages map[string]*template.Template
 
-	hooks *webhooks.Webhooks
+	hooks   *webhooks.Webhooks
+	monitor *monitor.Monitor
 }
 
 // New parses the templates, failing fast on a broken one.
@@ -62,7 +66,7 @@ func New(d Deps) (*Backoffice, error) {
 	if d.Now == nil {
 		d.Now = d.Service.Now
 	}
-	b := &Backoffice{svc: d.Service, log: d.Log, now: d.Now, pages: map[string]*template.Template{}, hooks: d.Webhooks}
+	b := &Backoffice{svc: d.Service, log: d.Log, now: d.Now, pages: map[string]*template.Template{}, hooks: d.Webhooks, monitor: d.Monitor}
 	names, err := fs.Glob(files, "templates/*.html")
 	if err != nil {
 		return nil, err
@@ -116,6 +120,7 @@ func (b *Backoffice) Routes(mux *http.ServeMux) {
 	h("POST /admin/bureau/outcomes", b.bureauImport)
 	// Anything else under the two prefixes is a 404 of the back office.
 	b.webhookRoutes(h) // webhooks.go
+	b.monitorRoutes(h) // monitor.go
 	h("/review/", func(http.ResponseWriter, *http.Request) error { return fault.NewNotFound() })
 	h("/admin/", func(http.ResponseWriter, *http.Request) error { return fault.NewNotFound() })
 }
@@ -210,7 +215,7 @@ func (b *Backoffice) renderError(w http.ResponseWriter, r *http.Request, e *faul
 	}
 	p.Error = e.Message.In(p.Lang)
 	for _, v := range e.Violations {
-		p.Error += "；" + v.Message.In(p.Lang)
+		p.Error += p.T("staff.semicolon") + v.Message.In(p.Lang)
 	}
 	if err := b.render(w, httpx.Status(e), "error", p); err != nil {
 		b.log.Error("render error page", "err", err)

@@ -26,6 +26,9 @@ var funcs = template.FuncMap{
 	},
 	"fieldLabel": func(path, lang string) string { return FieldLabel(lang, path) },
 	"add":        func(a, b int) int { return a + b },
+	// The compliance monitor's report (monitor.go).
+	"openProblems": confirmed,
+	"proposal":     proposal,
 	"seq": func(n int) []int {
 		out := make([]int, n)
 		for i := range out {

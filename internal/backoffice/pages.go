@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"beian/internal/bureau"
+	"beian/internal/docview"
 	"beian/internal/fault"
 	"beian/internal/filing"
 	"beian/internal/httpx"
@@ -237,7 +238,7 @@ func (b *Backoffice) createStaff(w http.ResponseWriter, r *http.Request) error {
 		lang := httpx.PageLang(r)
 		msg := he.Message.In(lang)
 		for _, v := range he.Violations {
-			msg += "；" + v.Message.In(lang)
+			msg += tr(lang, "staff.semicolon") + v.Message.In(lang)
 		}
 		return b.renderStaff(w, r, httpx.Status(he), form, msg)
 	}
@@ -495,7 +496,7 @@ type attachmentView struct {
 func (d *appData) Sections() []docSection {
 	var before map[string][]string
 	if d.V.Before != nil {
-		before = flatten(*d.V.Before)
+		before = docview.Flatten(*d.V.Before)
 	}
 	var out []docSection
 	for _, r := range documentRows(d.Lang, d.V.Document, d.Changed) {
@@ -503,7 +504,7 @@ func (d *appData) Sections() []docSection {
 			out = append(out, docSection{Title: r.Section})
 		}
 		if r.Changed && before != nil {
-			r.Before = refdata.Default().ValueNames(d.Lang, leaf(r.Path), before[r.Path])
+			r.Before = refdata.Default().ValueNames(d.Lang, docview.Leaf(r.Path), before[r.Path])
 		}
 		out[len(out)-1].Rows = append(out[len(out)-1].Rows, r)
 	}

@@ -13,7 +13,7 @@ import (
 
 // businessPackages stamp or compare business time: they take it from the
 // injected clock and never read the wall clock themselves.
-var businessPackages = []string{"storage", "bureau", "notify", "jobs", "workflow", "rules", "workdays", "domainreg"}
+var businessPackages = []string{"storage", "bureau", "notify", "jobs", "workflow", "rules", "workdays", "domainreg", "monitor"}
 
 // wallReads are the functions of package time that read the wall clock.
 var wallReads = map[string]bool{"Now": true, "Since": true, "Until": true}

@@ -46,8 +46,27 @@ type Config struct {
 	// WebhooksPrivate lets accounts' webhook endpoints use plain http and
 	// private or loopback addresses (BEIAN_WEBHOOKS_PRIVATE=allow; labs and tests).
 	WebhooksPrivate bool
+	// Monitor is the compliance monitor's settings (BEIAN_MONITOR_*).
+	Monitor Monitor
 
 	Provider Provider
+}
+
+// Monitor is how the compliance monitor runs (docs/configuration.md).
+type Monitor struct {
+	Enabled       bool          // BEIAN_MONITOR: on | off
+	Every         time.Duration // BEIAN_MONITOR_EVERY: how often the scheduler looks for websites due
+	Interval      time.Duration // BEIAN_MONITOR_INTERVAL: how often each website is checked
+	Batch         int           // BEIAN_MONITOR_BATCH: websites one scheduler run takes at most
+	Rate          int           // BEIAN_MONITOR_RATE: checks per minute at most
+	Confirm       int           // BEIAN_MONITOR_CONFIRM: consecutive checks that confirm a problem
+	EscalateAfter time.Duration // BEIAN_MONITOR_ESCALATE_AFTER: an open number problem goes to staff after this
+	Resolver      string        // BEIAN_MONITOR_RESOLVER: host:port; empty: the first name server of /etc/resolv.conf
+	Timeout       time.Duration // BEIAN_MONITOR_TIMEOUT: one DNS question, one homepage fetch
+	MaxBytes      int64         // BEIAN_MONITOR_MAX_BYTES: of a homepage read
+	MaxRedirects  int           // BEIAN_MONITOR_MAX_REDIRECTS
+	HTTPPort      string        // BEIAN_MONITOR_HTTP_PORT: labs and tests only
+	HTTPSPort     string        // BEIAN_MONITOR_HTTPS_PORT: labs and tests only
 }
 
 // Provider holds the provider settings (BEIAN_PROVIDER_FILE).
@@ -99,7 +118,7 @@ func DefaultProvider() Provider {
 }
 
 // Load reads the environment (and the provider file it names).
-func Load(getenv func(string) string) (Config, error) {
+func Load(getenv func(string) string) (_ Config, err error) {
 	get := func(k, def string) string {
 		if v := strings.TrimSpace(getenv(k)); v != "" {
 			return v
@@ -141,6 +160,9 @@ func Load(getenv func(string) string) (Config, error) {
 	default:
 		return c, fmt.Errorf("BEIAN_WEBHOOKS_PRIVATE must be allow or deny")
 	}
+	if c.Monitor, err = loadMonitor(get); err != nil {
+		return c, err
+	}
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		return c, fmt.Errorf("BEIAN_LOG_FORMAT must be text or json, not %q", c.LogFormat)
 	}
@@ -173,4 +195,55 @@ func Load(getenv func(string) string) (Config, error) {
 // IsPostgres reports whether the database URL names PostgreSQL.
 func (c Config) IsPostgres() bool {
 	return strings.HasPrefix(c.DatabaseURL, "postgres://") || strings.HasPrefix(c.DatabaseURL, "postgresql://")
+}
+
+func loadMonitor(get func(k, def string) string) (Monitor, error) {
+	m := Monitor{Resolver: get("BEIAN_MONITOR_RESOLVER", ""), HTTPPort: get("BEIAN_MONITOR_HTTP_PORT", "80"), HTTPSPort: get("BEIAN_MONITOR_HTTPS_PORT", "443")}
+	switch get("BEIAN_MONITOR", "on") {
+	case "on":
+		m.Enabled = true
+	case "off":
+	default:
+		return m, fmt.Errorf("BEIAN_MONITOR must be on or off")
+	}
+	durations := []struct {
+		key, def string
+		to       *time.Duration
+	}{
+		{"BEIAN_MONITOR_EVERY", "1h", &m.Every}, {"BEIAN_MONITOR_INTERVAL", "24h", &m.Interval},
+		{"BEIAN_MONITOR_ESCALATE_AFTER", "168h", &m.EscalateAfter}, {"BEIAN_MONITOR_TIMEOUT", "10s", &m.Timeout},
+	}
+	for _, d := range durations {
+		v, err := time.ParseDuration(get(d.key, d.def))
+		if err != nil || v <= 0 {
+			return m, fmt.Errorf("%s must be a duration such as %s", d.key, d.def)
+		}
+		*d.to = v
+	}
+	ints := []struct {
+		key, def string
+		min      int
+		to       *int
+	}{
+		{"BEIAN_MONITOR_BATCH", "200", 1, &m.Batch}, {"BEIAN_MONITOR_RATE", "30", 1, &m.Rate},
+		{"BEIAN_MONITOR_CONFIRM", "2", 1, &m.Confirm}, {"BEIAN_MONITOR_MAX_REDIRECTS", "5", 0, &m.MaxRedirects},
+	}
+	for _, n := range ints {
+		v, err := strconv.Atoi(get(n.key, n.def))
+		if err != nil || v < n.min {
+			return m, fmt.Errorf("%s must be a whole number ≥ %d", n.key, n.min)
+		}
+		*n.to = v
+	}
+	mb, err := strconv.ParseInt(get("BEIAN_MONITOR_MAX_BYTES", "2097152"), 10, 64)
+	if err != nil || mb < 1024 {
+		return m, fmt.Errorf("BEIAN_MONITOR_MAX_BYTES must be a number of bytes ≥ 1024")
+	}
+	m.MaxBytes = mb
+	for _, p := range []string{m.HTTPPort, m.HTTPSPort} {
+		if n, err := strconv.Atoi(p); err != nil || n < 1 || n > 65535 {
+			return m, fmt.Errorf("BEIAN_MONITOR_HTTP_PORT and BEIAN_MONITOR_HTTPS_PORT must be port numbers")
+		}
+	}
+	return m, nil
 }

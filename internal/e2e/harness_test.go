@@ -112,6 +112,7 @@ func baseEnv(dataDir string, extra map[string]string) []string {
 		"BEIAN_BUREAU_TIME_SCALE": "0",
 		"BEIAN_LOG_LEVEL":         "debug", // the most a log ever says
 		"BEIAN_BASE_URL":          "http://beian.test",
+		"BEIAN_MONITOR":           "off", // no DNS question or fetch leaves the machine (internal/monitor tests its own world)
 		"PATH":                    os.Getenv("PATH"),
 		"HOME":                    os.Getenv("HOME"),
 	}

@@ -130,7 +130,7 @@ func TestDatabaseOutage(t *testing.T) {
 		{"list", "GET", "/api/v1/applications", tok, nil},
 		{"login", "POST", "/api/v1/sessions", "", map[string]any{"email": "o@example.com", "password": "Appl1cant-pass"}},
 		{"register", "POST", "/api/v1/accounts", "", map[string]any{"email": "p@example.com", "phone": "13911113333", "password": "Appl1cant-pass"}},
-		{"precheck", "POST", "/api/v1/precheck", tok, map[string]any{"domain": "outage.cn", "cert_type": "business_license", "cert_number": "91110105MA0000009X"}},
+		{"precheck", "POST", "/api/v1/precheck", tok, map[string]any{"domain": "outage.cn", "cert_type": "business_license", "cert_number": "91110105MA0000009T"}},
 	}
 	for round := range 2 { // the first round meets cut pooled connections, the second refused dials
 		for _, p := range probes {

@@ -9,7 +9,6 @@ import (
 	"net"
 	"net/http"
 	"net/netip"
-	"strings"
 	"time"
 
 	"golang.org/x/net/html/charset"
@@ -43,7 +42,7 @@ type Page struct {
 	Truncated bool   // the body was longer than MaxBytes
 }
 
-// Fetch reads rawURL (a homepage as filed: "www.example.cn" or with a scheme).
+// Fetch reads a homepage's URL.
 func (f *Fetcher) Fetch(ctx context.Context, rawURL string) (*Page, error) {
 	ctx, cancel := context.WithTimeout(ctx, f.Timeout)
 	defer cancel()
@@ -63,7 +62,7 @@ func (f *Fetcher) Fetch(ctx context.Context, rawURL string) (*Page, error) {
 			return nil
 		},
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, HomepageURL(rawURL), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -94,15 +93,6 @@ func (f *Fetcher) Fetch(ctx context.Context, rawURL string) (*Page, error) {
 	}
 	p.Text = string(text)
 	return p, nil
-}
-
-// HomepageURL makes a filed homepage ("www.example.cn") a URL.
-func HomepageURL(s string) string {
-	s = strings.TrimSpace(s)
-	if !strings.HasPrefix(s, "http://") && !strings.HasPrefix(s, "https://") {
-		s = "http://" + s
-	}
-	return s
 }
 
 // dial resolves the host with the monitor's resolver and connects to the

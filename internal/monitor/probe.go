@@ -6,6 +6,8 @@ import (
 	"net/netip"
 	"slices"
 	"strings"
+
+	"beian/internal/domainname"
 )
 
 // What the DNS says of a website's domain.
@@ -63,10 +65,7 @@ type Prober struct {
 // reads the homepage and looks for the number.
 func (p *Prober) Check(ctx context.Context, t Target) Result {
 	r := Result{HTTP: HTTPSkipped, Number: NumberUnknown}
-	host := hostOf(t.Homepage)
-	if host == "" {
-		host = t.Domain
-	}
+	host, url := homepage(t)
 	addrs, err := p.Resolver.Lookup(ctx, host)
 	switch {
 	case errors.Is(err, ErrNoSuchHost):
@@ -88,7 +87,7 @@ func (p *Prober) Check(ctx context.Context, t Target) Result {
 	if r.DNS == DNSOutOfRange {
 		return r // another provider's (or nobody's) now: its homepage is not ours to judge
 	}
-	page, err := p.Fetcher.Fetch(ctx, t.Homepage)
+	page, err := p.Fetcher.Fetch(ctx, url)
 	switch {
 	case errors.Is(err, ErrOutside):
 		r.HTTP, r.Detail = HTTPOutside, trimErr(err)
@@ -160,19 +159,28 @@ func (r Result) Summary() string {
 	return "ok"
 }
 
-func hostOf(homepage string) string {
-	s := strings.TrimPrefix(strings.TrimPrefix(strings.TrimSpace(homepage), "http://"), "https://")
-	if i := strings.IndexAny(s, "/?#"); i >= 0 {
-		s = s[:i]
+// homepage is the host (in ASCII, for the DNS) and the URL of a website's
+// homepage as filed ("www.example.cn", "https://www.例子.cn/"); the
+// domain's when the filed homepage does not parse.
+func homepage(t Target) (host, url string) {
+	scheme := "http://"
+	if strings.HasPrefix(strings.ToLower(strings.TrimSpace(t.Homepage)), "https://") {
+		scheme = "https://"
 	}
-	return strings.ToLower(s)
+	n, err := domainname.ParseHomepage(t.Homepage)
+	if err != nil {
+		if n, err = domainname.Parse(t.Domain); err != nil {
+			return t.Domain, scheme + t.Domain + "/"
+		}
+	}
+	return n.ASCII, scheme + n.ASCII + "/"
 }
 
 // trimErr keeps an error's text short enough for the report.
 func trimErr(err error) string {
 	s := err.Error()
 	if len(s) > 300 {
-		s = s[:300]
+		s = strings.ToValidUTF8(s[:300], "")
 	}
 	return s
 }

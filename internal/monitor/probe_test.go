@@ -29,7 +29,7 @@ func world(t *testing.T) (*Prober, *monitortest.DNS) {
 	gbk, _ := simplifiedchinese.GBK.NewEncoder().String(`<html><head><meta charset="gbk"></head><body><a href="https://beian.miit.gov.cn/">` + num + `</a></body></html>`)
 	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch strings.Split(r.Host, ":")[0] {
-		case "www.ok.cn", "www.cname.cn":
+		case "www.ok.cn", "www.cname.cn", "www.xn--fsqu00a.cn":
 			w.Write([]byte(footer(`版权所有 <a href="https://beian.miit.gov.cn/" target="_blank">` + num + `</a>`)))
 		case "www.spans.cn": // split over elements, full-width hyphen, http link
 			w.Write([]byte(footer(`<a href="http://BEIAN.MIIT.GOV.CN"><span>浙ICP备</span> <b>2026000001</b>号－1</a>`)))
@@ -69,6 +69,7 @@ func world(t *testing.T) (*Prober, *monitortest.DNS) {
 	for _, h := range []string{"ok", "spans", "missing", "other-number", "unlinked", "script", "gbk", "error", "loop", "away", "huge", "slow"} {
 		dns.Set("www."+h+".cn", "127.0.0.1")
 	}
+	dns.Set("www.xn--fsqu00a.cn", "127.0.0.1") // www.例子.cn
 	dns.Set("www.cname.cn", "edge.cname.cn.")
 	dns.Set("edge.cname.cn", "127.0.0.1")
 	dns.Set("www.moved.cn", "127.0.1.7")
@@ -92,6 +93,8 @@ func TestCheck(t *testing.T) {
 	}{
 		{"www.ok.cn", DNSInRange, HTTPAnswers, NumberLinked, "ok"},
 		{"www.cname.cn", DNSInRange, HTTPAnswers, NumberLinked, "ok"},
+		{"HTTP://WWW.OK.CN/", DNSInRange, HTTPAnswers, NumberLinked, "ok"},
+		{"www.例子.cn", DNSInRange, HTTPAnswers, NumberLinked, "ok"},
 		{"www.spans.cn", DNSInRange, HTTPAnswers, NumberLinked, "ok"},
 		{"www.gbk.cn", DNSInRange, HTTPAnswers, NumberLinked, "ok"},
 		{"www.moved.cn", DNSOutOfRange, HTTPSkipped, NumberUnknown, ProblemMoved},
@@ -154,5 +157,32 @@ func TestResolverNoServer(t *testing.T) {
 	r := &Resolver{Server: pc.LocalAddr().String(), Timeout: 200 * time.Millisecond}
 	if _, err := r.Lookup(context.Background(), "www.ok.cn"); err == nil || err == ErrNoSuchHost {
 		t.Fatalf("lookup without an answer: %v, want a resolver error", err)
+	}
+}
+
+// HTTPS homepages are fetched on the https port with the certificate
+// checked: one visitors' browsers would refuse is not answering.
+func TestCheckHTTPS(t *testing.T) {
+	dns := monitortest.NewDNS(t)
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Write([]byte(footer(`<a href="https://beian.miit.gov.cn/">` + num + `</a>`)))
+	}))
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv.Listener = ln
+	srv.StartTLS() // a certificate for example.com, signed by a test root nobody trusts
+	t.Cleanup(srv.Close)
+	_, port, _ := net.SplitHostPort(ln.Addr().String())
+	dns.Set("www.tls.cn", "127.0.0.1")
+	rng := netip.MustParsePrefix("127.0.0.0/24")
+	inside := func(a netip.Addr) bool { return rng.Contains(a) }
+	res := &Resolver{Server: dns.Addr, Timeout: time.Second}
+	p := &Prober{Resolver: res, Inside: inside, Fetcher: &Fetcher{Resolver: res, Inside: inside, Timeout: time.Second,
+		MaxBytes: 64 << 10, MaxRedirects: 3, HTTPPort: "1", HTTPSPort: port, UserAgent: "test"}}
+	r := p.Check(context.Background(), Target{Domain: "tls.cn", Homepage: "https://www.tls.cn", Numbers: []string{num}})
+	if r.HTTP != HTTPNoAnswer || !strings.Contains(r.Detail, "certificate") {
+		t.Fatalf("untrusted certificate: %s %q", r.HTTP, r.Detail)
 	}
 }

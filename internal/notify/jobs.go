@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"beian/internal/config"
@@ -73,6 +74,7 @@ func New(cfg config.Config, store *storage.Store, sealer *pii.Sealer) (*Notifier
 		if err != nil {
 			return nil, err
 		}
+		s.FromName = cfg.Provider.Name
 		n.Email = s
 	}
 	if cfg.SMSURL != "" {
@@ -127,7 +129,7 @@ func (n *Notifier) Enqueue(ctx context.Context, tx *storage.Tx, channel, key str
 		return fmt.Errorf("notify: %s without recipient", kind)
 	}
 	if p.Template != "" {
-		if _, ok := text[p.Template]; !ok {
+		if !slices.Contains(names, p.Template) {
 			return fmt.Errorf("%w: %q", ErrUnknownTemplate, p.Template)
 		}
 	}

@@ -334,6 +334,9 @@ func TestSMTPDelivery(t *testing.T) {
 				t.Errorf("body lacks %q:\n%s", want, body)
 			}
 		}
+		if from, err := new(mime.WordDecoder).DecodeHeader(hdr.Get("From")); err != nil || !strings.Contains(from, config.DefaultProvider().Name) || !strings.Contains(from, "<beian@lanyun.example.cn>") {
+			t.Errorf("From %q (%v): not in the provider's name", from, err)
+		}
 		if !strings.Contains(hdr.Get("Message-Id"), "approved-app9@") {
 			t.Errorf("Message-ID %q does not carry the idempotency key", hdr.Get("Message-Id"))
 		}

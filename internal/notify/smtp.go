@@ -22,12 +22,15 @@ import (
 // default). Query parameters: from=address (default noreply@host),
 // insecure=1 to skip certificate verification (test servers only).
 type SMTP struct {
-	host     string
-	port     int
-	ssl      bool
-	user     string
-	pass     string
-	from     string
+	host string
+	port int
+	ssl  bool
+	user string
+	pass string
+	from string
+	// FromName is the name the From header shows: the provider's (set by
+	// New), so mail arrives in the provider's name, not Beian's.
+	FromName string
 	insecure bool
 	timeout  time.Duration
 }
@@ -77,7 +80,11 @@ func (s *SMTP) Addr() string { return net.JoinHostPort(s.host, strconv.Itoa(s.po
 // A permanent refusal (5xx) is marked jobs.Permanent; the rest retry.
 func (s *SMTP) SendEmail(ctx context.Context, key string, m Message) error {
 	msg := mail.NewMsg()
-	if err := msg.From(s.from); err != nil {
+	from := msg.From
+	if s.FromName != "" {
+		from = func(addr string) error { return msg.FromFormat(s.FromName, addr) }
+	}
+	if err := from(s.from); err != nil {
 		return jobs.Permanent(fmt.Errorf("smtp from %q: %w", s.from, err))
 	}
 	if err := msg.To(m.To); err != nil {

@@ -37,8 +37,10 @@ func sample() Data {
 		}},
 		Roles:  []string{"subject_leader", "website_leader"},
 		Record: "京ICP备2019000001号-3", ResetLink: "https://beian.example.cn/reset/tok", ExpiresMinutes: 30,
-		Overdue: []OverdueTask{{ApplicationID: "A-7", SubjectName: "某公司", State: "initial_review", DueAt: "2026-11-27 18:00"}},
-		Duty:    "leader_id", Role: "website_leader", Person: "李四", DaysLeft: 30,
+		Overdue:  []OverdueTask{{ApplicationID: "A-7", SubjectName: "某公司", State: "initial_review", DueAt: "2026-11-27 18:00"}},
+		Problem:  "number_missing",
+		Problems: []MonitorIssue{{Domain: "example.cn", Number: "京ICP备2026000001号-1", Problem: "number_unlinked", Since: "2026-11-20 10:00"}},
+		Duty:     "leader_id", Role: "website_leader", Person: "李四", DaysLeft: 30,
 	}
 }
 
@@ -49,7 +51,8 @@ func TestEveryTemplateRendersInBothLanguages(t *testing.T) {
 	tpl := templates(t)
 	want := []string{TplAccountRegistered, TplPasswordReset, TplSubmitted, TplInitialApproved, TplRejected,
 		TplMaterialsReceived, TplBureauSubmitted, TplSMSCode, TplSMSReturned, TplApproved, TplBureauRejected,
-		TplCancelled, TplReviewerOverdue, TplDraftExpiring, TplApprovedLeader, TplApprovedLeaderSMS, TplDutyReminder}
+		TplCancelled, TplReviewerOverdue, TplDraftExpiring, TplApprovedLeader, TplApprovedLeaderSMS,
+		TplMonitorProblem, TplMonitorEscalated, TplDutyReminder}
 	if got := tpl.Names(); len(got) != len(want) {
 		t.Fatalf("templates %v, want %d", got, len(want))
 	}
@@ -153,7 +156,7 @@ func TestTemplateContents(t *testing.T) {
 		{TplApprovedLeader, "en", []string{"the subject leader and website leader", "京ICP备2026000001号-2"}},
 		{TplApprovedLeaderSMS, "zh", []string{"京ICP备2026000001号", "京ICP备2026000001号-1（example.cn）", "https://beian.miit.gov.cn"}},
 		{TplSubmitted, "zh", []string{"2026-12-02 10:00", "2026-12-17", "example.cn、example.com.cn"}},
-		{TplCancelled, "en", []string{"京ICP备2019000001号-3", "Website cancellation", "never be issued again"}},
+		{TplCancelled, "en", []string{"京ICP备2019000001号-3", "Your website cancellation (A-1001)", "never be issued again"}},
 		{TplReviewerOverdue, "zh", []string{"A-7", "初审中", "2026-11-27 18:00", "https://beian.example.cn/review"}},
 		{TplPasswordReset, "en", []string{"https://beian.example.cn/reset/tok", "30 minutes"}},
 	}

@@ -712,3 +712,30 @@ func TestHugeDocumentIsBounded(t *testing.T) {
 		t.Error("too_many missing")
 	}
 }
+
+// TestEveryBannedWordReported: an individual's site name with several
+// banned words names them all in one violation, in the order they appear,
+// a word inside a longer one counted once (Guangdong: 论坛, 社区, 商城).
+func TestEveryBannedWordReported(t *testing.T) {
+	v := newValidator(t)
+	d := loadExample(t, individual)
+	d.Websites[0].Name = "陈晨的社区论坛和商城"
+	var hit []filing.Violation
+	for _, x := range v.Validate(d, today) {
+		if x.Rule == "website.name.individual_banned_word" {
+			hit = append(hit, x)
+		}
+	}
+	if len(hit) != 1 || hit[0].Field != "websites[0].name" {
+		t.Fatalf("banned words: %+v", hit)
+	}
+	if zh := hit[0].Message.ZH; !strings.Contains(zh, "“社区”、“论坛”、“商城”") {
+		t.Errorf("zh: %s", zh)
+	}
+	if en := hit[0].Message.EN; !strings.Contains(en, `"社区", "论坛", "商城"`) {
+		t.Errorf("en: %s", en)
+	}
+	if got := allContained("社区论坛论坛", []string{"论坛", "社区论坛", "社区"}); strings.Join(got, ",") != "社区论坛,论坛" {
+		t.Errorf("allContained: %v", got)
+	}
+}

@@ -1,6 +1,8 @@
 package rules
 
 import (
+	"sort"
+	"strconv"
 	"strings"
 	"unicode"
 
@@ -28,8 +30,8 @@ var (
 		"网站名称含有敏感词“%s”，请修改",
 		"the website name contains the sensitive word %q: change it")
 	ruleSiteNameIndividualBanned = def("website.name.individual_banned_word", sevError,
-		"个人网站名称不能含有“%s”（个人网站不得具有企业、论坛、商城等性质），请改用描述个人内容的名称",
-		"an individual's website name may not contain %q (personal sites may not look like companies, forums or shops): describe the personal content instead")
+		"个人网站名称不能含有%s（个人网站不得具有企业、论坛、商城等性质），请改用描述个人内容的名称",
+		"an individual's website name may not contain %s (personal sites may not look like companies, forums or shops): describe the personal content instead")
 	ruleSiteNameNeedsApproval = def("website.name.needs_pre_approval", sevWarning,
 		"网站名称含有“%s”，可能涉及%s前置审批：如涉及，请填写前置审批；如不涉及，请修改名称",
 		"the website name contains %q, which suggests the pre-approval category %s: add the pre-approval, or change the name")
@@ -153,8 +155,14 @@ func (c *check) siteName(w *filing.Website, prefix string) {
 		if c.province != "" {
 			banned = c.v.bannedByProv[c.province]
 		}
-		if wd := firstContained(name, banned); wd != "" {
-			c.r.add(ruleSiteNameIndividualBanned, field, wd)
+		// Every banned word at once: fixing one only to meet the next is
+		// how applicants learn the list otherwise.
+		if found := allContained(name, banned); len(found) > 0 {
+			zh, en := make([]string, len(found)), make([]string, len(found))
+			for i, wd := range found {
+				zh[i], en[i] = "“"+wd+"”", strconv.Quote(wd)
+			}
+			c.r.add(ruleSiteNameIndividualBanned, field, hint{strings.Join(zh, "、"), strings.Join(en, ", ")})
 		}
 	}
 	upper := name
@@ -190,6 +198,51 @@ func hasPreApproval(w *filing.Website, key string) bool {
 
 // firstContained returns the longest word of words that s contains (so
 // "有限公司" is named rather than "公司"), or "".
+// allContained lists the words s contains in the order they appear,
+// leaving out a word found only inside a longer one (论坛 inside 社区论坛).
+func allContained(s string, words []string) []string {
+	type at struct {
+		w    string
+		i, j int
+	}
+	var found []at
+	for _, w := range words {
+		if w == "" {
+			continue
+		}
+		for off := 0; ; {
+			k := strings.Index(s[off:], w)
+			if k < 0 {
+				break
+			}
+			found = append(found, at{w, off + k, off + k + len(w)})
+			off += k + len(w)
+		}
+	}
+	var out []string
+	seen := map[string]bool{}
+	sort.Slice(found, func(a, b int) bool {
+		if found[a].i != found[b].i {
+			return found[a].i < found[b].i
+		}
+		return found[a].j > found[b].j
+	})
+	for n, f := range found {
+		inside := false
+		for m, g := range found {
+			if m != n && g.i <= f.i && f.j <= g.j && g.j-g.i > f.j-f.i {
+				inside = true
+				break
+			}
+		}
+		if !inside && !seen[f.w] {
+			seen[f.w] = true
+			out = append(out, f.w)
+		}
+	}
+	return out
+}
+
 func firstContained(s string, words []string) string {
 	best := ""
 	for _, w := range words {

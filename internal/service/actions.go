@@ -18,6 +18,8 @@ type Actions struct {
 	Edit     bool // change the document
 	Submit   bool // send it to review (Missing lists what still blocks it)
 	Withdraw bool
+	// Copy: a withdrawn filing may start a new draft from its document (copy.go).
+	Copy bool
 	// AddWebsite: the flow files several websites and one more fits under
 	// the provider's maximum (MaxWebsites).
 	AddWebsite  bool
@@ -50,7 +52,8 @@ func (s *Service) maxWebsites() int { return filing.WebsiteBound(s.rules.MaxWebs
 func (s *Service) actions(app *Application) Actions {
 	state := workflow.State(app.State)
 	edit := workflow.Editable(state)
-	act := Actions{Owner: true, Edit: edit, Submit: edit, Withdraw: workflow.Withdrawable(state), MaxWebsites: s.maxWebsites()}
+	act := Actions{Owner: true, Edit: edit, Submit: edit, Withdraw: workflow.Withdrawable(state), MaxWebsites: s.maxWebsites(),
+		Copy: copyable(app.State, app.Flow)}
 	several := edit && severalWebsites(app.Flow)
 	act.AddWebsite = several && len(app.Document.Websites) < act.MaxWebsites
 	for i := range app.Document.Websites {

@@ -249,11 +249,7 @@ func (s *Service) enqueueOverdue(ctx context.Context, tx *storage.Tx, at time.Ti
 // after at; the slot's key keeps one job per slot, however many instances
 // queue it.
 func enqueueSlot(ctx context.Context, tx *storage.Tx, kind, keyPrefix string, every time.Duration, at time.Time) error {
-	slot := at.Truncate(every)
-	if slot.Before(at) {
-		slot = slot.Add(every)
-	}
-	return tx.Enqueue(ctx, kind, struct{}{}, keyPrefix+slot.UTC().Format(time.RFC3339), slot)
+	return tx.EnqueueSlot(ctx, kind, keyPrefix, every, at)
 }
 
 // runOverdueAlerts mails every reviewer and admin the list of overdue

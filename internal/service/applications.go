@@ -49,6 +49,9 @@ type Application struct {
 	// filed here; its filed parts are pre-filled and read-only. Anyone
 	// else's filing is entered by the applicant (workflow.md).
 	FromOwnRecord bool
+	// Filed is the filing record a change started from, as it stood then
+	// (nil for other flows): the "before" of the change (changes.go).
+	Filed *filing.Document
 
 	version int
 }
@@ -82,6 +85,7 @@ type ApplicationSummary struct {
 	ETA                                    string
 	UpdatedAt                              time.Time
 	Editable                               bool // the applicant may change it now
+	Copyable                               bool // withdrawn: may start a new draft (copy.go)
 }
 
 // CreateInput starts an application: domain and certificate for the filing
@@ -143,6 +147,7 @@ func (s *Service) CreateApplication(ctx context.Context, a *Account, in CreateIn
 		doc.Subject = *pc.Subject
 	}
 	doc.Subject.CertType, doc.Subject.CertNumber = strings.TrimSpace(in.CertType), strings.TrimSpace(in.CertNumber)
+	s.presetNature(&doc) // individual.go
 	site := filing.Website{Domain: pc.domain}
 	if pc.Website != nil {
 		site = *pc.Website
@@ -150,6 +155,7 @@ func (s *Service) CreateApplication(ctx context.Context, a *Account, in CreateIn
 		site.Access = filing.Access{}
 	}
 	doc.Websites = []filing.Website{site}
+	individualDefaults(&doc)
 	return s.insertApplication(ctx, a, doc, pc.subjectNumber)
 }
 
@@ -217,6 +223,11 @@ func (s *Service) insertApplication(ctx context.Context, a *Account, doc filing.
 		}
 		if err := tx.CreateApplication(ctx, sa); err != nil {
 			return err
+		}
+		if strings.HasPrefix(doc.Flow, "change_") { // the "before" of the change (changes.go)
+			if err := tx.PutFiledDocument(ctx, sa.ID, sealed, now); err != nil {
+				return err
+			}
 		}
 		return tx.Audit(ctx, &storage.AuditEntry{At: now, ActorID: a.ID, ActorRole: a.Role, Action: "application.create",
 			ObjectType: "application", ObjectID: sa.ID, Detail: doc.Flow})
@@ -338,7 +349,7 @@ func (s *Service) ListApplications(ctx context.Context, a *Account) ([]Applicati
 	for _, sa := range list {
 		out = append(out, ApplicationSummary{ID: sa.ID, Flow: sa.Flow, State: sa.State, Province: sa.Province,
 			SubjectName: sa.SubjectName, Domains: sa.Domains, ETA: s.eta(sa, nil), UpdatedAt: sa.UpdatedAt,
-			Editable: workflow.Editable(workflow.State(sa.State))})
+			Editable: workflow.Editable(workflow.State(sa.State)), Copyable: copyable(sa.State, sa.Flow)})
 	}
 	return out, nil
 }
@@ -366,6 +377,7 @@ func (s *Service) SaveDocument(ctx context.Context, a *Account, id string, doc f
 	if err := s.openJSON(sa.Document, &old); err != nil {
 		return nil, err
 	}
+	individualDefaults(&doc) // individual.go; before the locks put back what may not change
 	if err := lockPrecheckFields(&doc, old); err != nil {
 		return nil, err
 	}
@@ -603,7 +615,15 @@ func (s *Service) view(ctx context.Context, viewer *Account, sa *storage.Applica
 	if err := s.progress(ctx, sa, hist, atts, app); err != nil { // progress.go
 		return nil, err
 	}
-	app.Plan = AttachmentPlan(app.Document, app.Attachments, app.State) // attachments.go
+	if strings.HasPrefix(sa.Flow, "change_") {
+		if app.Filed, err = s.filedDocument(ctx, sa.ID); err != nil { // changes.go
+			return nil, err
+		}
+	}
+	// A change whose form is older than 3 months is verified again: say so
+	// before submission (rules.md attachment.verification_form_outdated).
+	app.Violations = append(app.Violations, s.outdatedForms(sa, atts)...)
+	app.Plan = PlanOf(app.Document, app.Filed, app.Attachments, app.State) // attachments.go
 	if viewer != nil && viewer.ID == sa.OwnerID {
 		app.Actions = s.actions(app) // actions.go
 	}

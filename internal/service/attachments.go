@@ -408,7 +408,7 @@ func (s *Service) Missing(app *Application) []filing.Violation {
 			out = append(out, v)
 		}
 	}
-	return append(out, RequiredAttachmentsMissing(app.Document, app.Attachments)...)
+	return append(out, requiredMissing(app.Document, app.Filed, app.Attachments)...)
 }
 
 // Slot is one attachment an application takes: a kind, for the whole
@@ -438,6 +438,14 @@ type Slot struct {
 // model.md's matrix by flow, nature, leaders and pre-approvals, with what
 // is there and what is missing.
 func AttachmentPlan(doc filing.Document, atts []Attachment, state string) []Slot {
+	return PlanOf(doc, nil, atts, state)
+}
+
+// PlanOf is AttachmentPlan of a change with the record it started from
+// (filed, nil for other flows): a subject change that renames the subject
+// asks for its new certificate, one that replaces a leader for the new
+// leader's ID (the seed: a change needs the new documents of what changed).
+func PlanOf(doc filing.Document, filed *filing.Document, atts []Attachment, state string) []Slot {
 	var plan []Slot
 	add := func(kind string, website int, needed int) *Slot {
 		sl := Slot{Kind: kind, Website: website, Required: needed > 0, Needed: needed,
@@ -464,6 +472,12 @@ func AttachmentPlan(doc filing.Document, atts []Attachment, state string) []Slot
 		add(KindSecurityLetter, -1, 0)
 	case !strings.HasPrefix(doc.Flow, "change_"):
 		return nil // cancellations take no attachments
+	case filed != nil:
+		for _, need := range changeNeeds(doc, *filed) {
+			if sl := add(need.kind, need.website, 1); sl.Missing != nil {
+				sl.Missing.Message = filing.Text{ZH: sl.Missing.Message.ZH + "（" + need.why.ZH + "）", EN: sl.Missing.Message.EN + " (" + need.why.EN + ")"}
+			}
+		}
 	}
 	for i, w := range doc.Websites {
 		if filingFlow && !filing.SamePerson(w.Leader, doc.Subject.Leader) {
@@ -520,8 +534,12 @@ func missingAttachment(doc filing.Document, kind string, website, needed int) *f
 // RequiredAttachmentsMissing is what the plan of a document and its
 // attachments still misses.
 func RequiredAttachmentsMissing(doc filing.Document, atts []Attachment) []filing.Violation {
+	return requiredMissing(doc, nil, atts)
+}
+
+func requiredMissing(doc filing.Document, filed *filing.Document, atts []Attachment) []filing.Violation {
 	var out []filing.Violation
-	for _, sl := range AttachmentPlan(doc, atts, string(workflow.Draft)) {
+	for _, sl := range PlanOf(doc, filed, atts, string(workflow.Draft)) {
 		if sl.Missing != nil {
 			out = append(out, *sl.Missing)
 		}

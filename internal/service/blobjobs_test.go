@@ -173,7 +173,7 @@ func blobCleanup(t *testing.T, url string, blobs blob.Store) {
 	// Withdrawn: every attachment goes, rows and bytes.
 	leader := add(app, "subject_leader_id", 3)
 	letter := add(app, "security_letter", 4)
-	other := create("clean-b.cn", "91330106MA27XJ0F7B")
+	other := create("clean-b.cn", "91330106MA27XJ0F79")
 	kept := add(other, "subject_leader_id", 5)
 	if _, err := svc.Withdraw(ctx, owner, app); err != nil {
 		t.Fatal(err)

@@ -3,11 +3,15 @@ package service
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"beian/internal/filing"
+	"beian/internal/refdata"
 	"beian/internal/storage"
+	"beian/internal/workflow"
 )
 
 // Which parts of a document the applicant may edit, by flow (workflow.md
@@ -297,4 +301,86 @@ func readOnlyAsWarnings(vs []filing.Violation, readOnly func(field string) bool)
 		}
 	}
 	return vs
+}
+
+// filedDocument is the record a change started from (storage keeps it
+// sealed from the change's creation); nil for a change made before it was
+// kept.
+func (s *Service) filedDocument(ctx context.Context, appID string) (*filing.Document, error) {
+	sealed, err := s.st.FiledDocument(ctx, appID)
+	if errors.Is(err, storage.ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, storeErr(err)
+	}
+	var doc filing.Document
+	if err := s.openJSON(sealed, &doc); err != nil {
+		return nil, err
+	}
+	return &doc, nil
+}
+
+// changeNeed is an attachment a change needs because of what it changes.
+type changeNeed struct {
+	kind    string
+	website int
+	why     filing.Text
+}
+
+// changeNeeds are the new documents a change asks for (seed 5.1: the
+// bureau files what it can prove): a renamed subject its new certificate,
+// a new subject leader or website leader their ID. A person is replaced
+// when the certificate differs (model.md "the same person").
+func changeNeeds(doc, filed filing.Document) []changeNeed {
+	var out []changeNeed
+	switch doc.Flow {
+	case filing.FlowChangeSubject:
+		renamed := strings.TrimSpace(doc.Subject.Name) != strings.TrimSpace(filed.Subject.Name)
+		if renamed && doc.Subject.Nature != refdata.NatureIndividual {
+			out = append(out, changeNeed{KindSubjectCertificate, -1, filing.Text{ZH: "主办单位名称已变更，请上传变更后的证件",
+				EN: "the subject's name changed: upload the certificate with the new name"}})
+		}
+		if !filing.SamePerson(doc.Subject.Leader, filed.Subject.Leader) {
+			out = append(out, changeNeed{KindSubjectLeaderID, -1, filing.Text{ZH: "主体负责人已更换，请上传新负责人的证件",
+				EN: "the subject leader was replaced: upload the new leader's ID"}})
+		}
+	case filing.FlowChangeWebsite:
+		for i, w := range doc.Websites {
+			if i < len(filed.Websites) && !filing.SamePerson(w.Leader, filed.Websites[i].Leader) {
+				out = append(out, changeNeed{KindWebsiteLeaderID, i, filing.Text{ZH: "网站负责人已更换，请上传新负责人的证件",
+					EN: "the website leader was replaced: upload the new leader's ID"}})
+			}
+		}
+	}
+	return out
+}
+
+// outdatedForms warns, for a change, of each verification form signed more
+// than 3 months before submission (before it: today): the change goes
+// through face-to-face verification again (rules.md
+// attachment.verification_form_outdated; workflow.NeedsVerification).
+func (s *Service) outdatedForms(sa *storage.Application, atts []*storage.Attachment) []filing.Violation {
+	if !strings.HasPrefix(sa.Flow, "change_") {
+		return nil
+	}
+	at := sa.SubmittedAt
+	if at.IsZero() || workflow.Editable(workflow.State(sa.State)) {
+		at = s.now() // a (re)submission is judged on the day it happens
+	}
+	var out []filing.Violation
+	for _, a := range atts {
+		if a.Kind != KindVerificationForm || a.SignedOn == "" {
+			continue
+		}
+		signed, err := time.Parse(time.DateOnly, a.SignedOn)
+		if err != nil || !workflow.NeedsVerification(sa.Flow, signed, at) {
+			continue
+		}
+		out = append(out, filing.Violation{Rule: "attachment.verification_form_outdated", Field: fmt.Sprintf("attachments.%s[%d]", KindVerificationForm, a.Website),
+			Severity: filing.SeverityWarning, Message: filing.Text{
+				ZH: fmt.Sprintf("核验单签字日期 %s 已超过 3 个月：本次变更须重新进行当面核验（面签或幕布拍照并邮寄原件）；上传 3 个月内签字的核验单可免于重新核验", a.SignedOn),
+				EN: fmt.Sprintf("the verification form was signed on %s, more than 3 months ago: this change goes through face-to-face verification again (signing at an office, or a backdrop photo and the originals by mail); a form signed within 3 months avoids it", a.SignedOn)}})
+	}
+	return out
 }

@@ -133,22 +133,14 @@ func blocks(o storage.OpenApplication, accountID, self string) bool {
 func (s *Service) precheck(ctx context.Context, a *Account, in PrecheckInput, self string) (*PrecheckResult, error) {
 	in.CertType = strings.TrimSpace(in.CertType)
 	in.CertNumber = strings.TrimSpace(in.CertNumber)
-	var vs []filing.Violation
-	domain, err := domainname.Normalize(in.Domain)
-	if err != nil {
-		vs = append(vs, filing.Violation{Rule: "website.domain.invalid", Field: "domain", Severity: filing.SeverityError,
-			Message: filing.Text{ZH: "请输入有效的域名，例如 example.com（不含 http:// 和 www.）", EN: "enter a valid domain such as example.com (no http://, no www.)"}})
-	}
-	if _, ok := s.ref.CertType(in.CertType); !ok {
-		vs = append(vs, filing.Violation{Rule: "subject.cert_type.not_allowed", Field: "cert_type", Severity: filing.SeverityError,
-			Message: filing.Text{ZH: "请选择主办单位证件类型", EN: "choose the subject's certificate type"}})
-	}
-	if len([]rune(in.CertNumber)) < 2 || len(in.CertNumber) > 64 {
-		vs = append(vs, filing.Violation{Rule: "subject.cert_number.format", Field: "cert_number", Severity: filing.SeverityError,
-			Message: filing.Text{ZH: "请输入主办单位证件号码", EN: "enter the subject's certificate number"}})
-	}
-	if len(vs) > 0 {
+	// The inputs first, with the pure rules: nothing malformed is looked
+	// up, and nothing malformed is ever locked into an application.
+	if vs := s.rules.CheckPrecheck(in.Domain, in.CertType, in.CertNumber, s.now()); len(vs) > 0 {
 		return nil, fault.NewInvalid(vs)
+	}
+	domain, err := domainname.Normalize(in.Domain)
+	if err != nil { // CheckPrecheck parsed it
+		return nil, err
 	}
 	hash := s.certHash(in.CertType, in.CertNumber)
 	res := &PrecheckResult{domain: domain}
@@ -296,6 +288,14 @@ func (s *Service) precheckFacts(ctx context.Context, certType, certNumber, hash,
 	// A domain no table here holds (the store's exact filter says so) is
 	// in no application and no record here, nor in the simulator's
 	// registry when it shares the store: that half needs no query.
+	// The same for a subject no table here holds (a first filing).
+	if askSubject && !s.st.SubjectMayBeKnown(hash) && (probe == nil || !s.st.SubjectMayBeKnown(probe.CertHash)) {
+		askSubject, open.subject = false, nil
+		var err error
+		if sf, _, err = s.subjectFacts(ctx, certType, certNumber, nil, probe == nil); err != nil {
+			return open, sf, df, err
+		}
+	}
 	if askDomain && !s.st.DomainMayBeKnown(domain) && (probe == nil || !s.st.DomainMayBeKnown(probe.Domain)) {
 		askDomain, open.domain = false, nil
 		var err error

@@ -70,6 +70,15 @@ func (s *Service) PublicLookup(ctx context.Context, q string) ([]PublicFiling, e
 // system whose changes this instance does not see, so it is not cached.
 func (s *Service) publicLookup(ctx context.Context, number, domain string) (_ []PublicFiling, local bool, err error) {
 	var rows []storage.PublicFiling
+	if domain != "" && !s.st.DomainMayBeKnown(domain) {
+		// No table here holds the name (a crawler's guess): no record, and
+		// when the registry shares the store, no registry entry either.
+		if s.registry == nil || (s.registryKeys != nil && !s.st.DomainMayBeKnown(s.registryKeys("", "", domain).Domain)) {
+			return []PublicFiling{}, true, nil
+		}
+		out, err := s.registryLookup(ctx, domain)
+		return out, false, err
+	}
 	if domain == "" {
 		rows, err = s.st.PublicFilingsByNumber(ctx, number)
 	} else {

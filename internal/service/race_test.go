@@ -21,7 +21,7 @@ func TestCreateRace(t *testing.T) {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				_, err := f.svc.CreateApplication(f.ctx, f.owner, service.CreateInput{Domain: "race.cn", CertType: "business_license", CertNumber: "91110105MA0000009X"})
+				_, err := f.svc.CreateApplication(f.ctx, f.owner, service.CreateInput{Domain: "race.cn", CertType: "business_license", CertNumber: "91110105MA0000009T"})
 				codes[i] = code(err)
 			}()
 		}

@@ -15,13 +15,13 @@ import (
 func TestPublicLookup(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, st *storage.Store) {
 		f := newFixture(t, st)
-		f.record(t, "京ICP备2026000001号", "91110105MA0000001A", f.owner.ID, storage.RecordActive, map[string][2]string{
+		f.record(t, "京ICP备2026000001号", "91110105MA00000012", f.owner.ID, storage.RecordActive, map[string][2]string{
 			"hosted-here.cn": {storage.RecordActive, storage.RecordActive}})
-		f.record(t, "京ICP备2026000002号", "91110105MA0000002B", f.owner.ID, storage.RecordActive, map[string][2]string{
+		f.record(t, "京ICP备2026000002号", "91110105MA00000025", f.owner.ID, storage.RecordActive, map[string][2]string{
 			"gone-here.cn": {storage.RecordCancelled, storage.RecordCancelled}})
 		f.reg.domains["elsewhere.cn"] = &service.RegistryWebsite{Number: "京ICP备2019000001号-1", SubjectNumber: "京ICP备2019000001号",
-			SubjectCertType: "business_license", SubjectCertNumber: "91110105MA0000003C", Website: filing.Website{Name: "别处网站"}}
-		f.reg.subjects["business_license|91110105MA0000003C"] = &service.RegistrySubject{Number: "京ICP备2019000001号",
+			SubjectCertType: "business_license", SubjectCertNumber: "91110105MA00000038", Website: filing.Website{Name: "别处网站"}}
+		f.reg.subjects["business_license|91110105MA00000038"] = &service.RegistrySubject{Number: "京ICP备2019000001号",
 			Subject: filing.Subject{Name: "别处公司", Nature: "enterprise", Leader: filing.Person{Name: "李四", Mobile: "13800138000"}}}
 
 		cases := []struct {
@@ -68,7 +68,7 @@ func TestRecordFlowsEditOnlyTheirPart(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, st *storage.Store) {
 		f := newFixture(t, st)
 		const subj = "京ICP备2026000001号"
-		f.record(t, subj, "91110105MA0000001A", f.owner.ID, storage.RecordActive, map[string][2]string{
+		f.record(t, subj, "91110105MA00000012", f.owner.ID, storage.RecordActive, map[string][2]string{
 			"hosted-here.cn": {storage.RecordActive, storage.RecordActive}})
 		site := subj + "-1"
 
@@ -160,7 +160,7 @@ func TestRecordFlowsEditOnlyTheirPart(t *testing.T) {
 func TestNewWebsiteOfARegistrySubject(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, st *storage.Store) {
 		f := newFixture(t, st)
-		const cert = "91110105MA0000002B"
+		const cert = "91110105MA00000025"
 		filed := filing.Subject{Province: "110000", Nature: "enterprise", CertType: "business_license", CertNumber: cert, Name: "别处公司",
 			Leader: filing.Person{Name: "李四", CertType: "resident_id", CertNumber: "11010519900101123X", Mobile: "13800138000"}}
 		f.reg.subjects["business_license|"+cert] = &service.RegistrySubject{Number: "京ICP备2019000001号", Subject: filed,

@@ -130,12 +130,15 @@ func (s *Service) ReviewQueue(ctx context.Context, a *Account, f QueueFilter) ([
 type ReviewView struct {
 	*Application
 	// ChangedFields are the document's field paths that differ from the
-	// document at the last rejection (empty before any rejection).
+	// document at the last rejection — for a change never rejected, from
+	// the record it changes — and the attachments uploaded since
+	// (attachments.<kind>[website]).
 	ChangedFields []string
 	// LastReasons are the reasons of the last rejection, shown beside the changes.
 	LastReasons []filing.Reason
-	// Before is the document the last rejection judged (nil before any),
-	// for showing a changed field's earlier value.
+	// Before is the document the last rejection judged, or the record a
+	// change changes (nil otherwise), for showing a changed field's earlier
+	// value.
 	Before *filing.Document
 	// ChangedAttachments are the attachments uploaded since the last
 	// rejection or refusal of materials: replacements to look at again.
@@ -177,14 +180,43 @@ func (s *Service) ReviewApplication(ctx context.Context, a *Account, id string) 
 			return nil, err
 		}
 	}
+	rejected := false
 	for i := len(hist) - 1; i >= 0; i-- {
 		if rejectedBy(hist[i].Event) {
+			rejected = true
 			for _, at := range app.Attachments {
 				if at.CreatedAt.After(hist[i].At) {
 					v.ChangedAttachments = append(v.ChangedAttachments, at.ID)
 				}
 			}
 			break
+		}
+	}
+	if v.Before == nil && !rejected && app.Filed != nil {
+		// A change before any rejection: against the record it changes.
+		// Every attachment of a change is new beside the filed documents.
+		v.Before = app.Filed
+		if v.ChangedFields, err = ChangedFields(*app.Filed, app.Document); err != nil {
+			return nil, err
+		}
+		for _, at := range app.Attachments {
+			v.ChangedAttachments = append(v.ChangedAttachments, at.ID)
+		}
+	}
+	// A replaced attachment is a changed field too, named as rejection
+	// reasons name attachments (attachments.site_photo[0]).
+	for _, id := range v.ChangedAttachments {
+		for _, at := range app.Attachments {
+			if at.ID != id {
+				continue
+			}
+			f := "attachments." + at.Kind
+			if at.Website >= 0 {
+				f = fmt.Sprintf("%s[%d]", f, at.Website)
+			}
+			if !slices.Contains(v.ChangedFields, f) {
+				v.ChangedFields = append(v.ChangedFields, f)
+			}
 		}
 	}
 	if v.Verification, err = s.verification(ctx, id); err != nil {

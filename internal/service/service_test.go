@@ -119,7 +119,7 @@ func code(err error) string {
 func TestPrecheckDecisionTable(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, st *storage.Store) {
 		f := newFixture(t, st)
-		const here, elsewhere, shell, cancelled = "91110105MA0000001A", "91110105MA0000002B", "91110105MA0000003C", "91110105MA0000004D"
+		const here, elsewhere, shell, cancelled = "91110105MA00000012", "91110105MA00000025", "91110105MA00000038", "91110105MA0000004B"
 		f.record(t, "京ICP备2026000001号", here, f.owner.ID, storage.RecordActive, map[string][2]string{
 			"hosted-here.cn": {storage.RecordActive, storage.RecordActive}, "left-here.cn": {storage.RecordNoAccess, storage.RecordCancelled}})
 		f.record(t, "京ICP备2026000002号", shell, "", storage.RecordActive, map[string][2]string{"gone.cn": {storage.RecordCancelled, storage.RecordCancelled}})
@@ -135,8 +135,8 @@ func TestPrecheckDecisionTable(t *testing.T) {
 		cases := []struct {
 			name, domain, cert, flow, code string
 		}{
-			{"unknown both", "brand-new.cn", "91110105MA0000009X", "first_filing", ""},
-			{"domain filed here by another subject", "hosted-here.cn", "91110105MA0000009X", "", "precheck.domain_filed_by_other"},
+			{"unknown both", "brand-new.cn", "91110105MA0000009T", "first_filing", ""},
+			{"domain filed here by another subject", "hosted-here.cn", "91110105MA0000009T", "", "precheck.domain_filed_by_other"},
 			{"subject here, new domain", "brand-new.cn", here, "new_website", ""},
 			{"subject and domain here, hosted here", "hosted-here.cn", here, "", "precheck.already_filed_here"},
 			{"subject and domain here, access cancelled", "left-here.cn", here, "new_access", ""},
@@ -195,7 +195,7 @@ func TestPrecheckDecisionTable(t *testing.T) {
 		if _, err := f.svc.Precheck(f.ctx, f.owner, service.PrecheckInput{Domain: "other-new.cn", CertType: "business_license", CertNumber: here}); code(err) != "precheck.subject_in_progress" {
 			t.Errorf("subject in progress: %v", err)
 		}
-		if _, err := f.svc.Precheck(f.ctx, f.owner, service.PrecheckInput{Domain: "brand-new.cn", CertType: "business_license", CertNumber: "91110105MA0000009X"}); code(err) != "precheck.domain_in_progress" {
+		if _, err := f.svc.Precheck(f.ctx, f.owner, service.PrecheckInput{Domain: "brand-new.cn", CertType: "business_license", CertNumber: "91110105MA0000009T"}); code(err) != "precheck.domain_in_progress" {
 			t.Errorf("domain in progress: %v", err)
 		}
 		// Withdrawing frees both.
@@ -250,7 +250,7 @@ func TestAdminAndStaff(t *testing.T) {
 			t.Fatalf("create reviewer: %+v %v", rev, err)
 		}
 		// Staff read applications (audited); applicants never read others'.
-		app, err := f.svc.CreateApplication(f.ctx, f.owner, service.CreateInput{Domain: "mine.cn", CertType: "business_license", CertNumber: "91110105MA0000009X"})
+		app, err := f.svc.CreateApplication(f.ctx, f.owner, service.CreateInput{Domain: "mine.cn", CertType: "business_license", CertNumber: "91110105MA0000009T"})
 		if err != nil {
 			t.Fatal(err)
 		}

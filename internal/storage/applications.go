@@ -53,6 +53,7 @@ func scanApplication(row scanner) (*Application, error) {
 // CreateApplication inserts a with version 1.
 func (t *Tx) CreateApplication(ctx context.Context, a *Application) error {
 	t.changed(changesApplications)
+	t.noteSubjects(a.SubjectCertHash)
 	a.Version = 1
 	_, err := t.exec(ctx, `INSERT INTO applications (`+appCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		a.ID, a.OwnerID, a.Flow, a.State, boolInt(a.Open), a.Province, a.SubjectName, a.SubjectCertType, a.SubjectCertHash,
@@ -67,6 +68,7 @@ func (t *Tx) CreateApplication(ctx context.Context, a *Application) error {
 // one read), then bumps a.Version. A concurrent change makes it ErrConflict.
 func (t *Tx) UpdateApplication(ctx context.Context, a *Application) error {
 	t.changed(changesApplications)
+	t.noteSubjects(a.SubjectCertHash)
 	res, err := t.exec(ctx, `UPDATE applications SET flow = ?, state = ?, open = ?, province = ?, subject_name = ?,
 		subject_cert_type = ?, subject_cert_hash = ?, record_number = ?, document = ?, version = version + 1,
 		due_at = ?, submitted_at = ?, updated_at = ? WHERE id = ? AND version = ?`,

@@ -157,6 +157,7 @@ func (t *Tx) InsertBureauSubject(ctx context.Context, b *BureauSubject) (bool, e
 	if b.NextWebsite < 1 {
 		b.NextWebsite = 1
 	}
+	t.noteSubjects(b.CertHash)
 	res, err := t.exec(ctx, `INSERT INTO bureau_subjects (`+bureauSubjectCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (number) DO NOTHING`,
 		b.Number, b.Province, b.CertType, b.CertHash, b.Name, b.Data, b.Status, b.NextWebsite, b.Source, b.ApplicationID, b.ApprovedOn, ms(now), ms(now))
 	if err != nil {
@@ -170,6 +171,7 @@ func (t *Tx) InsertBureauSubject(ctx context.Context, b *BureauSubject) (bool, e
 // or its website counter).
 func (t *Tx) UpdateBureauSubject(ctx context.Context, b *BureauSubject) error {
 	t.changed(changesPublic)
+	t.noteSubjects(b.CertHash)
 	res, err := t.exec(ctx, `UPDATE bureau_subjects SET cert_type = ?, cert_hash = ?, name = ?, data = ?, status = ?, application_id = ?, updated_at = ? WHERE number = ?`,
 		b.CertType, b.CertHash, b.Name, b.Data, b.Status, b.ApplicationID, ms(t.s.now()), b.Number)
 	if err != nil {

@@ -19,6 +19,18 @@ var cachedTables = map[string]string{
 	"applications":     "changesApplications", "application_domains": "changesApplications",
 }
 
+// domainTables are the tables the domain filter holds the domains of: an
+// INSERT or an UPDATE of their domain must tell it (Tx.noteDomains).
+var domainTables = map[string]bool{"application_domains": true, "website_records": true, "bureau_websites": true}
+
+var domainWriteSQL = regexp.MustCompile(`(?is)\b(?:INSERT\s+INTO\s+([a-z_]+)|UPDATE\s+([a-z_]+)\s+SET\b[^` + "`" + `]*\bdomain\s*=)`)
+
+// subjectTables hold subject certificate hashes the filter knows too
+// (Tx.noteSubjects).
+var subjectTables = map[string]bool{"applications": true, "subject_records": true, "bureau_subjects": true}
+
+var subjectWriteSQL = regexp.MustCompile(`(?is)\b(?:INSERT\s+INTO\s+([a-z_]+)|UPDATE\s+([a-z_]+)\s+SET\b[^` + "`" + `]*\bcert_hash\s*=)`)
+
 var writeSQL = regexp.MustCompile(`(?i)\b(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+([a-z_]+)`)
 
 // TestWritesAnnounceTheirChanges: every Tx method whose SQL writes a
@@ -31,7 +43,7 @@ func TestWritesAnnounceTheirChanges(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	checked := 0
+	checked, domainWrites := 0, 0
 	for _, path := range files {
 		if strings.HasSuffix(path, "_test.go") {
 			continue
@@ -47,10 +59,22 @@ func TestWritesAnnounceTheirChanges(t *testing.T) {
 				continue
 			}
 			need, have := map[string]bool{}, map[string]bool{}
+			needDomains, noted := "", false
+			needSubjects, notedSubjects := "", false
 			ast.Inspect(fn.Body, func(n ast.Node) bool {
 				switch n := n.(type) {
 				case *ast.BasicLit:
 					if n.Kind == token.STRING {
+						for _, m := range subjectWriteSQL.FindAllStringSubmatch(n.Value, -1) {
+							if subjectTables[strings.ToLower(m[1]+m[2])] {
+								needSubjects = m[1] + m[2]
+							}
+						}
+						for _, m := range domainWriteSQL.FindAllStringSubmatch(n.Value, -1) {
+							if domainTables[strings.ToLower(m[1]+m[2])] {
+								needDomains = m[1] + m[2]
+							}
+						}
 						for _, m := range writeSQL.FindAllStringSubmatch(n.Value, -1) {
 							if c, ok := cachedTables[strings.ToLower(m[1])]; ok {
 								need[c] = true
@@ -58,6 +82,12 @@ func TestWritesAnnounceTheirChanges(t *testing.T) {
 						}
 					}
 				case *ast.CallExpr:
+					if sel, ok := n.Fun.(*ast.SelectorExpr); ok && sel.Sel.Name == "noteDomains" {
+						noted = true
+					}
+					if sel, ok := n.Fun.(*ast.SelectorExpr); ok && sel.Sel.Name == "noteSubjects" {
+						notedSubjects = true
+					}
 					if sel, ok := n.Fun.(*ast.SelectorExpr); ok && sel.Sel.Name == "changed" && len(n.Args) == 1 {
 						if id, ok := n.Args[0].(*ast.Ident); ok {
 							have[id.Name] = true
@@ -66,6 +96,18 @@ func TestWritesAnnounceTheirChanges(t *testing.T) {
 				}
 				return true
 			})
+			if needSubjects != "" {
+				domainWrites++
+				if !notedSubjects {
+					t.Errorf("%s: Tx.%s writes subject certificate hashes of %s but never tells the filter (t.noteSubjects)", fset.Position(fn.Pos()), fn.Name.Name, needSubjects)
+				}
+			}
+			if needDomains != "" {
+				domainWrites++
+				if !noted {
+					t.Errorf("%s: Tx.%s writes domains of %s but never tells the domain filter (t.noteDomains)", fset.Position(fn.Pos()), fn.Name.Name, needDomains)
+				}
+			}
 			for c := range need {
 				checked++
 				if !have[c] {
@@ -73,6 +115,9 @@ func TestWritesAnnounceTheirChanges(t *testing.T) {
 				}
 			}
 		}
+	}
+	if domainWrites < 8 {
+		t.Fatalf("found only %d writes of domains: is the pattern right?", domainWrites)
 	}
 	if checked < 10 {
 		t.Fatalf("found only %d writes of cached tables: is the pattern right?", checked)

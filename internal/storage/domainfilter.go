@@ -12,13 +12,16 @@ import (
 	"github.com/jackc/pgx/v5"
 )
 
-// The domain filter answers "no table here holds this domain" without a
-// round trip: a Bloom filter of every domain ever written to
-// application_domains, website_records and bureau_websites. A Bloom filter
+// The domain filter answers "no table here holds this domain" (or "this
+// subject") without a round trip: a Bloom filter of every domain ever
+// written to application_domains, website_records and bureau_websites, and
+// of every subject certificate hash written to applications,
+// subject_records and bureau_subjects. A Bloom filter
 // has no false negatives, so its "no" is exact, and a "maybe" (a domain
 // there, or cancelled since, or a false positive) falls back to the query.
 // The pre-check of a domain nobody has filed or applied for — an applicant
-// trying names — then costs no database round trip.
+// trying names — then costs no database round trip, nor does the subject
+// half of a first filing.
 //
 // It stays in step with the writes:
 //   - this Store's transactions add their domains before the commit (a
@@ -102,11 +105,39 @@ func (s *Store) DomainMayBeKnown(domain string) bool {
 	return s.domains.mayHold(domain)
 }
 
+// SubjectMayBeKnown is DomainMayBeKnown for a subject's certificate hash
+// (an application's, a subject record's, or the registry's own hash).
+func (s *Store) SubjectMayBeKnown(certHash string) bool {
+	if s.domains == nil {
+		return true
+	}
+	return s.domains.mayHold(subjectKey(certHash))
+}
+
+// The filter's keys: a domain as it is, a certificate hash behind a
+// prefix no domain can have.
+func subjectKey(certHash string) string { return "s|" + certHash }
+
 // noteDomains records domains a transaction writes, for the filter.
 // On PostgreSQL always: other instances may listen though this one does not.
 func (t *Tx) noteDomains(domains ...string) {
 	if t.s.domains != nil || t.s.pg {
-		t.domains = append(t.domains, domains...)
+		for _, d := range domains {
+			if d != "" {
+				t.domains = append(t.domains, d)
+			}
+		}
+	}
+}
+
+// noteSubjects records subject certificate hashes a transaction writes.
+func (t *Tx) noteSubjects(certHashes ...string) {
+	if t.s.domains != nil || t.s.pg {
+		for _, h := range certHashes {
+			if h != "" {
+				t.domains = append(t.domains, subjectKey(h))
+			}
+		}
 	}
 }
 
@@ -233,21 +264,27 @@ func (s *Store) buildDomainFilter(ctx context.Context) error {
 		f.mu.Unlock()
 	}()
 	var count int
-	if err := s.r.QueryRowContext(ctx, `SELECT (SELECT COUNT(*) FROM application_domains) + (SELECT COUNT(*) FROM website_records) + (SELECT COUNT(*) FROM bureau_websites)`).Scan(&count); err != nil {
+	if err := s.r.QueryRowContext(ctx, `SELECT (SELECT COUNT(*) FROM application_domains) + (SELECT COUNT(*) FROM website_records) + (SELECT COUNT(*) FROM bureau_websites)
+		+ (SELECT COUNT(*) FROM applications) + (SELECT COUNT(*) FROM subject_records) + (SELECT COUNT(*) FROM bureau_subjects)`).Scan(&count); err != nil {
 		return translate(err)
 	}
 	size := max(uint(2*count), domainFilterMinSize)
 	bf := bloom.NewWithEstimates(size, domainFilterFP)
 	var n uint
-	rows, err := s.r.QueryContext(ctx, `SELECT domain FROM application_domains UNION ALL SELECT domain FROM website_records UNION ALL SELECT domain FROM bureau_websites`)
+	rows, err := s.r.QueryContext(ctx, `SELECT '', domain FROM application_domains UNION ALL SELECT '', domain FROM website_records
+		UNION ALL SELECT '', domain FROM bureau_websites UNION ALL SELECT 's', subject_cert_hash FROM applications
+		UNION ALL SELECT 's', cert_hash FROM subject_records UNION ALL SELECT 's', cert_hash FROM bureau_subjects`)
 	if err != nil {
 		return translate(err)
 	}
 	defer rows.Close()
-	var d string
+	var tag, d string
 	for rows.Next() {
-		if err := rows.Scan(&d); err != nil {
+		if err := rows.Scan(&tag, &d); err != nil {
 			return translate(err)
+		}
+		if tag != "" {
+			d = subjectKey(d)
 		}
 		if !bf.TestOrAddString(d) {
 			n++

@@ -61,7 +61,13 @@ func TestDomainFilter(t *testing.T) {
 		if s.DomainMayBeKnown("never.cn") {
 			t.Error("a domain nobody wrote is a maybe (a false positive at 1 in 100 is possible but not for this name)")
 		}
+		if !s.SubjectMayBeKnown("h1") || s.SubjectMayBeKnown("h-never") {
+			t.Error("subject hashes: the scanned one must be a maybe, one nobody wrote a no")
+		}
 		addWebsite(t, s, 2, "after.cn")
+		if !s.SubjectMayBeKnown("h2") {
+			t.Error("a subject this store committed is unknown right after the commit")
+		}
 		if !s.DomainMayBeKnown("after.cn") {
 			t.Error("a domain this store committed is unknown right after the commit")
 		}

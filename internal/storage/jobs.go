@@ -47,6 +47,17 @@ func (t *Tx) Enqueue(ctx context.Context, kind string, payload any, key string, 
 	return nil
 }
 
+// EnqueueSlot queues a periodic job for the first slot of every at or
+// after at; the slot's key keeps one job per slot, however many instances
+// queue it.
+func (t *Tx) EnqueueSlot(ctx context.Context, kind, keyPrefix string, every time.Duration, at time.Time) error {
+	slot := at.Truncate(every)
+	if slot.Before(at) {
+		slot = slot.Add(every)
+	}
+	return t.Enqueue(ctx, kind, struct{}{}, keyPrefix+slot.UTC().Format(time.RFC3339), slot)
+}
+
 // EnqueueNew adds a job like Enqueue and says whether it is new: false
 // when a job with key existed already (whatever its state), so a caller
 // that must act once per key acts only on a fresh one. key is required.

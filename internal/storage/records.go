@@ -142,6 +142,7 @@ func (t *Tx) PutSubjectRecord(ctx context.Context, r *SubjectRecord) error {
 		r.NextWebsite = 1
 	}
 	r.Version = v + 1
+	t.noteSubjects(r.CertHash)
 	if v == 0 {
 		if r.CreatedAt.IsZero() {
 			r.CreatedAt = r.UpdatedAt

@@ -20,6 +20,7 @@ import (
 	"beian/internal/app"
 	"beian/internal/clock"
 	"beian/internal/config"
+	"beian/internal/pii"
 	"beian/internal/storage/storagetest"
 )
 
@@ -149,4 +150,19 @@ func (k *Kit) RunJobs() {
 		}
 	}
 	k.T.Fatal("jobs keep coming")
+}
+
+// Sealer seals and hashes personal data with the kit's key, as the system
+// does (tests that write records straight to the store).
+func (k *Kit) Sealer() *pii.Sealer {
+	k.T.Helper()
+	key, err := hex.DecodeString(k.cfg.SecretKey)
+	if err != nil {
+		k.T.Fatal(err)
+	}
+	s, err := pii.New(key)
+	if err != nil {
+		k.T.Fatal(err)
+	}
+	return s
 }

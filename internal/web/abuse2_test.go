@@ -1,4 +1,4 @@
-package web
+package web_test
 
 import (
 	"bytes"
@@ -8,9 +8,6 @@ import (
 	"os"
 	"strings"
 	"testing"
-
-	"beian/internal/storage"
-	"beian/internal/storage/storagetest"
 )
 
 // multipartPost posts fields and one file of the given bytes.
@@ -35,8 +32,7 @@ func (b *browser) multipartPost(path string, fields map[string]string, file []by
 // the HTML doors — refused anonymous ones and real uploads over 1 MiB —
 // used to leave their spooled files in $TMPDIR for good.
 func TestNoTempFilesLeft(t *testing.T) {
-	storagetest.Each(t, func(t *testing.T, st *storage.Store) {
-		h := newHarness(t, st)
+	eachHarness(t, func(t *testing.T, h *harness) {
 		b, id := startDraft(t, h, "tmp@example.com", "13805815013")
 		tok := b.csrfFrom("/applications/" + id + "/uploads")
 		tmp := t.TempDir()

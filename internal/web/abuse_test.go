@@ -1,4 +1,4 @@
-package web
+package web_test
 
 import (
 	"net/http"
@@ -8,8 +8,6 @@ import (
 	"testing"
 
 	"beian/internal/middleware"
-	"beian/internal/storage"
-	"beian/internal/storage/storagetest"
 )
 
 // startDraft registers a browser and starts a first filing of the example
@@ -32,8 +30,7 @@ func startDraft(t *testing.T, h *harness, email, phone string) (*browser, string
 // "Bounds"): a list over its bound is a 413, a text over its bound a 422,
 // and nothing is stored.
 func TestFormBounds(t *testing.T) {
-	storagetest.Each(t, func(t *testing.T, st *storage.Store) {
-		h := newHarness(t, st)
+	eachHarness(t, func(t *testing.T, h *harness) {
 		b, id := startDraft(t, h, "bounds@example.com", "13805815011")
 		doc := exampleDoc(t)
 		tok := b.csrfFrom("/applications/" + id + "/subject")
@@ -75,8 +72,7 @@ func TestFormBounds(t *testing.T) {
 
 // TestSmallHoles replays issue 12's small holes in the HTML door.
 func TestSmallHoles(t *testing.T) {
-	storagetest.Each(t, func(t *testing.T, st *storage.Store) {
-		h := newHarness(t, st)
+	eachHarness(t, func(t *testing.T, h *harness) {
 		anon := h.browser()
 
 		// Redirects stay on the site: browsers drop a tab or a line break

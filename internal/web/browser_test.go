@@ -1,4 +1,4 @@
-package web
+package web_test
 
 import (
 	"context"
@@ -14,7 +14,6 @@ import (
 	"beian/internal/browsertest"
 	"beian/internal/clock"
 	"beian/internal/service"
-	"beian/internal/storage/storagetest"
 	"beian/internal/workdays"
 )
 
@@ -118,8 +117,7 @@ func (j *journey) shot(name string) {
 // BEIAN_SCREENSHOTS=dir it also saves a PNG of each applicant page.
 func TestBrowserJourney(t *testing.T) {
 	ctx := newChrome(t)
-	stores := storagetest.Open(t)
-	h := newHarness(t, stores["sqlite"])
+	h := newHarness(t)
 	j := &journey{t: t, ctx: ctx, base: h.srv.URL, dir: os.Getenv("BEIAN_SCREENSHOTS")}
 	if j.dir != "" {
 		if err := os.MkdirAll(j.dir, 0o755); err != nil {
@@ -219,14 +217,26 @@ func TestBrowserJourney(t *testing.T) {
 	j.shot("08-submit-missing")
 	j.do("back to the uploads", chromedp.Click(chromedp.CSS(`.steps li:nth-child(4) a`)), waitFor(`.upload-form`))
 
+	// A file over the provider's limit is refused in the page, before it is sent.
+	big := filepath.Join(t.TempDir(), "huge.jpg")
+	if err := os.WriteFile(big, append([]byte{0xff, 0xd8, 0xff}, make([]byte, 11<<20)...), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	j.do("choose a file too large", chromedp.SetUploadFiles(chromedp.CSS(`#subject_certificate--1 input[type=file]`), []string{big}),
+		waitFor(`#subject_certificate--1 .upload-status.bad`))
+	if txt := j.text(); !strings.Contains(txt, "超过 10 MB 的上限") {
+		t.Fatalf("the too-large file is not refused beside its slot:\n%s", txt)
+	}
+
 	// 上传资料: one picture per required kind.
 	today := clock.TestNow().In(workdays.CST).Format("2006-01-02")
 	for _, slot := range []string{"subject_certificate--1", "subject_leader_id--1", "verification_form-0", "domain_certificate-0"} {
-		steps := []chromedp.Action[chromedp.Void]{chromedp.SetUploadFiles(chromedp.CSS(`#`+slot+` input[type=file]`), []string{jpg})}
+		// One step: choosing the file sends it (the signing date first where one is asked).
+		var steps []chromedp.Action[chromedp.Void]
 		if strings.HasPrefix(slot, "verification_form") {
 			steps = append(steps, chromedp.SetValue(chromedp.CSS(`#`+slot+` input[type=date]`), today))
 		}
-		steps = append(steps, chromedp.Click(chromedp.CSS(`#`+slot+` .upload-form button`)), waitFor(`#`+slot+` .thumbs img`))
+		steps = append(steps, chromedp.SetUploadFiles(chromedp.CSS(`#`+slot+` input[type=file]`), []string{jpg}), waitFor(`#`+slot+` .thumbs img`))
 		j.do("upload "+slot, steps...)
 	}
 	j.shot("09-uploads")

@@ -1,6 +1,7 @@
-package web
+package web_test
 
 import (
+	"beian/internal/words"
 	"context"
 	"encoding/json"
 	"html"
@@ -11,28 +12,18 @@ import (
 	"testing"
 
 	"beian/internal/filing"
-	"beian/internal/pii"
 	"beian/internal/service"
 	"beian/internal/storage"
-	"beian/internal/storage/storagetest"
 )
 
 var cancelLink = regexp.MustCompile(`href="(/records/cancel\?[^"]+)"`)
 
 // fileRecords writes a filed subject with two websites (one hosted here,
-// one cancelled) for the account with email, sealed with the harness's key.
-func fileRecords(t *testing.T, st *storage.Store, email, number, certNumber string) {
+// one cancelled) for the account with email, sealed with the system's key.
+func fileRecords(t *testing.T, h *harness, email, number, certNumber string) {
 	t.Helper()
-	ctx := context.Background()
+	ctx, st, seal := context.Background(), h.st, h.seal
 	acc, err := st.AccountByEmail(ctx, email)
-	if err != nil {
-		t.Fatal(err)
-	}
-	key := make([]byte, 32)
-	for i := range key {
-		key[i] = byte(i + 1)
-	}
-	seal, err := pii.New(key)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -76,8 +67,8 @@ func fileRecords(t *testing.T, st *storage.Store, email, number, certNumber stri
 // TestFilingPages: 我的备案, the cancellation start (type, reason, save,
 // then submit) and the public lookup.
 func TestFilingPages(t *testing.T) {
-	storagetest.Each(t, func(t *testing.T, st *storage.Store) {
-		h := newHarness(t, st)
+	eachHarness(t, func(t *testing.T, h *harness) {
+		st := h.st
 		const number = "京ICP备2019012345号"
 
 		// The public lookup needs no account and shows nothing personal.
@@ -91,7 +82,7 @@ func TestFilingPages(t *testing.T) {
 
 		b := h.browser()
 		b.registerAndLogin("xinghe@example.com", "13900009999")
-		fileRecords(t, st, "xinghe@example.com", number, "91110108MA01XK3NX8")
+		fileRecords(t, h, "xinghe@example.com", number, "91110108MA01XK3NX8")
 
 		a := anon.get("/lookup?q=" + url.QueryEscape("www.xinghe-cloud.cn"))
 		if a.status != http.StatusOK || !strings.Contains(a.body, "星河云图官网") || !strings.Contains(a.body, number+"-1") {
@@ -102,7 +93,7 @@ func TestFilingPages(t *testing.T) {
 				t.Errorf("the lookup page shows %s", secret)
 			}
 		}
-		if a := anon.get("/lookup?q=" + url.QueryEscape(number+"-2")); !strings.Contains(a.body, tr("zh", "lookup.none")) {
+		if a := anon.get("/lookup?q=" + url.QueryEscape(number+"-2")); !strings.Contains(a.body, words.T("zh", "lookup.none")) {
 			t.Errorf("a cancelled number is shown")
 		}
 
@@ -164,19 +155,4 @@ func TestFilingPages(t *testing.T) {
 	})
 }
 
-// filingRenderCases are the render cases of the filing pages, for TestPagesRender.
-func filingRenderCases(wb *Web, req func() *http.Request) map[string]page {
-	recs := []service.FilingSubject{{Number: "京ICP备2019012345号", Status: "active", Name: "北京星河云图科技有限公司", Nature: "enterprise", Version: 2,
-		Websites: []service.FilingWebsite{
-			{Number: "京ICP备2019012345号-1", Status: "active", Domain: "xinghe-cloud.cn", Name: "星河云图官网", AccessStatus: "active",
-				Website: filing.Website{Access: filing.Access{Method: "cloud", IPs: []string{"42.159.10.10"}}}},
-			{Number: "京ICP备2019012345号-2", Status: "no_access", Domain: "xinghe-blog.cn", Name: "博客", AccessStatus: "cancelled"},
-			{Number: "京ICP备2019012345号-3", Status: "cancelled", Domain: "xinghe-old.cn", Name: "旧站"}}},
-		{Number: "京ICP备2019000001号", Status: "cancelled", Name: "旧公司", OpenApplication: "app1"}}
-	return map[string]page{
-		"filings": &filingsPage{Records: recs},
-		"cancel":  &cancelPage{Record: "京ICP备2019012345号-1", Hosted: true, Flow: "cancel_access", Reason: "停止运营", Errors: []string{"x"}},
-		"lookup": &lookupPage{Q: "xinghe-cloud.cn", Asked: true, Items: []service.PublicFiling{{SubjectName: "北京星河云图科技有限公司", Nature: "enterprise",
-			SubjectNumber: "京ICP备2019012345号", WebsiteName: "星河云图官网", Domain: "xinghe-cloud.cn", WebsiteNumber: "京ICP备2019012345号-1", ApprovedOn: "2026-11-30"}}},
-	}
-}
+//END

@@ -138,3 +138,14 @@ func FuzzLocalPath(f *testing.F) {
 		}
 	})
 }
+
+func TestFormDomain(t *testing.T) {
+	for in, want := range map[string]string{
+		"example-hz.cn": "example-hz.cn", "www.example-hz.cn": "example-hz.cn", " WWW.Example.COM ": "example.com",
+		"wwwshop.cn": "wwwshop.cn", "shop.www.cn": "shop.www.cn", "": "",
+	} {
+		if got := FormDomain(in); got != want {
+			t.Errorf("FormDomain(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

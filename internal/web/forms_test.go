@@ -1,6 +1,7 @@
-package web
+package web_test
 
 import (
+	"beian/internal/web"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -13,20 +14,7 @@ import (
 
 	"beian/internal/filing"
 	"beian/internal/service"
-	"beian/internal/storage"
-	"beian/internal/storage/storagetest"
 )
-
-func TestFormDomain(t *testing.T) {
-	for in, want := range map[string]string{
-		"example-hz.cn": "example-hz.cn", "www.example-hz.cn": "example-hz.cn", " WWW.Example.COM ": "example.com",
-		"wwwshop.cn": "wwwshop.cn", "shop.www.cn": "shop.www.cn", "": "",
-	} {
-		if got := FormDomain(in); got != want {
-			t.Errorf("FormDomain(%q) = %q, want %q", in, got, want)
-		}
-	}
-}
 
 // formsApp registers alice through the pages and gives her a draft with
 // the example document plus a second website whose leader is someone else.
@@ -55,8 +43,7 @@ func formsApp(t *testing.T, h *harness) (*browser, *service.Application) {
 // filled in from the document; the upload step links to them; nobody else
 // sees them.
 func TestPrintableForms(t *testing.T) {
-	storagetest.Each(t, func(t *testing.T, st *storage.Store) {
-		h := newHarness(t, st)
+	eachHarness(t, func(t *testing.T, h *harness) {
 		alice, app := formsApp(t, h)
 		doc := app.Document
 		base := "/applications/" + app.ID
@@ -66,7 +53,7 @@ func TestPrintableForms(t *testing.T) {
 			if a.status != http.StatusOK || !strings.HasPrefix(a.header.Get("Content-Type"), "text/html") {
 				t.Fatalf("form %d: %d", i, a.status)
 			}
-			for field, want := range map[string]string{"subject": doc.Subject.Name, "domain": FormDomain(w.Domain),
+			for field, want := range map[string]string{"subject": doc.Subject.Name, "domain": web.FormDomain(w.Domain),
 				"site": w.Name, "leader": w.Leader.Name, "provider": h.cfgProviderName()} {
 				if got := cell(a.body, field); got != want {
 					t.Errorf("form %d: %s cell %q, want %q", i, field, got, want)
@@ -178,8 +165,7 @@ func section(body, name string) string {
 // printed look as verification-form.png.
 func TestVerificationFormInChromium(t *testing.T) {
 	ctx := newChrome(t)
-	stores := storagetest.Open(t)
-	h := newHarness(t, stores["sqlite"])
+	h := newHarness(t)
 	_, app := formsApp(t, h)
 	doc := app.Document
 	j := &journey{t: t, ctx: ctx, base: h.srv.URL}
@@ -202,7 +188,7 @@ func TestVerificationFormInChromium(t *testing.T) {
 	if got := field("subject"); got != doc.Subject.Name {
 		t.Errorf("网站主办者名称 shows %q, want %q", got, doc.Subject.Name)
 	}
-	if got, want := field("domain"), FormDomain(doc.Websites[0].Domain); got != want || strings.HasPrefix(got, "www.") {
+	if got, want := field("domain"), web.FormDomain(doc.Websites[0].Domain); got != want || strings.HasPrefix(got, "www.") {
 		t.Errorf("网站域名 shows %q, want %q", got, want)
 	}
 	if txt := j.text(); !strings.Contains(txt, "网站负责人签字") || !strings.Contains(txt, "核验人签字及单位盖章") {

@@ -1,8 +1,10 @@
-package web
+package web_test
 
 import (
+	"beian/internal/storage/storagetest"
+	"beian/internal/testkit"
+	"beian/internal/web"
 	"io"
-	"log/slog"
 	"mime/multipart"
 	"net/http"
 	"net/http/cookiejar"
@@ -14,52 +16,48 @@ import (
 	"testing"
 	"time"
 
-	"beian/internal/blob"
-	"beian/internal/config"
 	"beian/internal/pii"
-	"beian/internal/rules"
 	"beian/internal/service"
 	"beian/internal/storage"
 )
 
-// harness is the real UI on the real service and a real database, served
-// over loopback HTTP.
+// The helpers of package web's own tests (export_test.go).
+var (
+	exampleDoc          = web.ExampleDoc
+	testJPEG            = web.TestJPEG
+	stepForm            = web.StepForm
+	shrinkPNG           = web.ShrinkPNG
+	newWebsite          = web.NewWebsite
+	verificationFormURL = web.VerificationFormURL
+	securityLetterURL   = web.SecurityLetterURL
+)
+
+// harness is the pages of the whole system as production wires it
+// (testkit), served over loopback HTTP for the cookie browser and Chromium.
 type harness struct {
-	t   testing.TB
-	srv *httptest.Server
-	svc *service.Service
+	t    testing.TB
+	srv  *httptest.Server
+	svc  *service.Service
+	st   *storage.Store
+	seal *pii.Sealer // the system's key
 }
 
-func newHarness(t testing.TB, st *storage.Store) *harness {
+// newHarness runs on a fresh SQLite database unless opts name another; the
+// per-IP budgets are off (every visitor comes from 127.0.0.1).
+func newHarness(t testing.TB, opts ...testkit.Option) *harness {
 	t.Helper()
-	cfg := config.Config{Provider: config.DefaultProvider(), BaseURL: "http://127.0.0.1"}
-	key := make([]byte, 32)
-	for i := range key {
-		key[i] = byte(i + 1)
-	}
-	seal, err := pii.New(key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	val, err := rules.New(cfg.Provider)
-	if err != nil {
-		t.Fatal(err)
-	}
-	blobs, err := blob.NewLocal(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	svc := service.New(service.Deps{Store: st, Sealer: seal, Rules: val, Blobs: blobs, Config: cfg, Log: log, Now: st.Now})
-	wb, err := New(Deps{Service: svc, Config: cfg, Log: log, Now: st.Now})
-	if err != nil {
-		t.Fatal(err)
-	}
-	mux := http.NewServeMux()
-	wb.Routes(mux)
-	srv := httptest.NewServer(mux)
+	k := testkit.New(t, append([]testkit.Option{testkit.Env("BEIAN_RATE_LIMITS", "off")}, opts...)...)
+	srv := httptest.NewServer(k.Handler())
 	t.Cleanup(srv.Close)
-	return &harness{t: t, srv: srv, svc: svc}
+	return &harness{t: t, srv: srv, svc: k.Service, st: k.Store, seal: k.Sealer()}
+}
+
+// eachHarness runs fn on a harness of every available database.
+func eachHarness(t *testing.T, fn func(t *testing.T, h *harness)) {
+	t.Helper()
+	for name, url := range storagetest.URLs(t) {
+		t.Run(name, func(t *testing.T) { fn(t, newHarness(t, testkit.DB(url))) })
+	}
 }
 
 // browser is one visitor: a cookie jar that does not follow redirects, so

@@ -1,4 +1,4 @@
-package web
+package web_test
 
 import (
 	"bytes"
@@ -9,9 +9,6 @@ import (
 	"net/http"
 	"strings"
 	"testing"
-
-	"beian/internal/storage"
-	"beian/internal/storage/storagetest"
 )
 
 func solidJPEG(t *testing.T, w, h int, c color.RGBA) []byte {
@@ -31,8 +28,7 @@ func solidJPEG(t *testing.T, w, h int, c color.RGBA) []byte {
 // ID image, front above back; a bad side is named beside the slot and
 // nothing is stored.
 func TestIDCardMergeStep(t *testing.T) {
-	storagetest.Each(t, func(t *testing.T, st *storage.Store) {
-		h := newHarness(t, st)
+	eachHarness(t, func(t *testing.T, h *harness) {
 		alice, app := formsApp(t, h)
 		up := alice.get("/applications/" + app.ID + "/uploads")
 		for _, want := range []string{`name="front"`, `name="back"`} {

@@ -10,15 +10,18 @@ import (
 	"beian/internal/filing"
 	"beian/internal/httpx"
 	"beian/internal/service"
+	"beian/internal/workflow"
 )
 
 // homePage is 首页: the three tabs and the progress of each application.
 type homePage struct {
 	Base
-	Tab     string
-	Tabs    []homeTab
-	Items   []homeItem
-	Records []service.FilingSubject // 我的备案, on the change and cancel tabs
+	Tab   string
+	Tabs  []homeTab
+	Items []homeItem
+	// Withdrawn applications are listed apart, folded away, each copyable.
+	Withdrawn []homeItem
+	Records   []service.FilingSubject // 我的备案, on the change and cancel tabs
 }
 
 // RecordActive reports whether a record status is active.
@@ -66,7 +69,12 @@ func (wb *Web) home(w http.ResponseWriter, r *http.Request) error {
 	for _, s := range list {
 		t := tabOf(s.Flow)
 		count[t]++
-		if t == p.Tab {
+		switch {
+		case t != p.Tab:
+		case s.State == string(workflow.Withdrawn):
+			p.Withdrawn = append(p.Withdrawn, homeItem{ApplicationSummary: s})
+			count[t]--
+		default:
 			p.Items = append(p.Items, homeItem{ApplicationSummary: s, Editable: s.Editable})
 		}
 	}

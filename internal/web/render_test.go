@@ -74,8 +74,11 @@ func TestPagesRender(t *testing.T) {
 		up.Groups = slotsFor(lang, app)
 		cases["uploads"] = up
 		cases["submit"] = wb.buildSubmit(req(), app, app.Violations)
+		doc := wb.newAppPage(req(), app, "", nil)
+		cases["document"] = &doc
 		cases["progress"] = &progressPage{appPage: wb.newAppPage(req(), app, "", nil), Events: []event{{Label: "初审中", Current: true}}}
-		cases["home"] = &homePage{Tab: "apply", Items: []homeItem{{ApplicationSummary: service.ApplicationSummary{ID: "a", Flow: "first_filing", State: "draft", Domains: []string{"x.cn"}}, Editable: true}}}
+		cases["home"] = &homePage{Tab: "apply", Items: []homeItem{{ApplicationSummary: service.ApplicationSummary{ID: "a", Flow: "first_filing", State: "draft", Domains: []string{"x.cn"}}, Editable: true}},
+			Withdrawn: []homeItem{{ApplicationSummary: service.ApplicationSummary{ID: "b", Flow: "first_filing", State: "withdrawn", Domains: []string{"y.cn"}, Copyable: true}}}}
 		cases["precheck"] = wb.newPrecheckPage(req())
 		cases["login"] = newAuthPage(req(), "login.title")
 		cases["register"] = newAuthPage(req(), "register.title")
@@ -251,5 +254,22 @@ func TestStepIndicatorFollowsFlow(t *testing.T) {
 		if !strings.Contains(body, `href="/applications/app1/`+c.prev+`">`) {
 			t.Errorf("%s: 上一步 does not lead to %s", c.flow, c.prev)
 		}
+	}
+}
+
+// filingRenderCases are the render cases of the filing pages, for TestPagesRender.
+func filingRenderCases(wb *Web, req func() *http.Request) map[string]page {
+	recs := []service.FilingSubject{{Number: "京ICP备2019012345号", Status: "active", Name: "北京星河云图科技有限公司", Nature: "enterprise", Version: 2,
+		Websites: []service.FilingWebsite{
+			{Number: "京ICP备2019012345号-1", Status: "active", Domain: "xinghe-cloud.cn", Name: "星河云图官网", AccessStatus: "active",
+				Website: filing.Website{Access: filing.Access{Method: "cloud", IPs: []string{"42.159.10.10"}}}},
+			{Number: "京ICP备2019012345号-2", Status: "no_access", Domain: "xinghe-blog.cn", Name: "博客", AccessStatus: "cancelled"},
+			{Number: "京ICP备2019012345号-3", Status: "cancelled", Domain: "xinghe-old.cn", Name: "旧站"}}},
+		{Number: "京ICP备2019000001号", Status: "cancelled", Name: "旧公司", OpenApplication: "app1"}}
+	return map[string]page{
+		"filings": &filingsPage{Records: recs},
+		"cancel":  &cancelPage{Record: "京ICP备2019012345号-1", Hosted: true, Flow: "cancel_access", Reason: "停止运营", Errors: []string{"x"}},
+		"lookup": &lookupPage{Q: "xinghe-cloud.cn", Asked: true, Items: []service.PublicFiling{{SubjectName: "北京星河云图科技有限公司", Nature: "enterprise",
+			SubjectNumber: "京ICP备2019012345号", WebsiteName: "星河云图官网", Domain: "xinghe-cloud.cn", WebsiteNumber: "京ICP备2019012345号-1", ApprovedOn: "2026-11-30"}}},
 	}
 }

@@ -103,6 +103,12 @@ type stepPage struct {
 	FromRecord bool
 }
 
+// Individual says the subject is a person: the steps explain what that
+// changes and offer no pre-approvals (individuals may not list any).
+func (p *stepPage) Individual() bool {
+	return p.values.Get("subject.nature") == refdata.NatureIndividual
+}
+
 type providerOptions struct {
 	methods, locations []string
 	name               string
@@ -260,7 +266,7 @@ func (p *stepPage) options(path string) []option {
 	switch {
 	case path == "subject.province":
 		for _, pr := range p.ref.Provinces() {
-			out = append(out, option{pr.Code, pr.Name})
+			out = append(out, option{pr.Code, p.ref.ValueName(lang, "province", pr.Code)})
 		}
 	case path == "subject.city":
 		if v := p.values.Get("subject.province"); v != "" {
@@ -313,6 +319,9 @@ func (p *stepPage) options(path string) []option {
 			name := k
 			if pr, ok := p.ref.Province(k); ok {
 				name = pr.ShortName
+				if lang == "en" {
+					name = pr.NameEN
+				}
 			}
 			out = append(out, option{k, name})
 		}
@@ -415,7 +424,7 @@ func (wb *Web) buildStep(r *http.Request, app *service.Application, step string)
 	for i, w := range doc.Websites {
 		title := w.Domain
 		if w.Name != "" {
-			title = w.Name + "（" + w.Domain + "）"
+			title = w.Name + tr(p.Lang, "paren", w.Domain)
 		}
 		if title == "" {
 			title = tr(p.Lang, "website.n", i+1)

@@ -11,6 +11,7 @@ import (
 	"beian/internal/filing"
 	"beian/internal/httpx"
 	"beian/internal/service"
+	"beian/internal/words"
 )
 
 // uploadsPage is 上传资料: one upload form per required kind (per website
@@ -18,6 +19,20 @@ import (
 type uploadsPage struct {
 	appPage
 	Groups []uploadGroup
+	// MaxBytes is the largest file the provider takes: a larger one is
+	// refused in the page before it is sent (app.js), and by the service.
+	MaxBytes int64
+}
+
+// MaxSize is MaxBytes for people: "10 MB".
+func (p *uploadsPage) MaxSize() string { return sizeText(p.MaxBytes) }
+
+// sizeText shows a byte count in KB or MB.
+func sizeText(n int64) string {
+	if n >= 1<<20 {
+		return strconv.FormatFloat(float64(n)/(1<<20), 'f', -1, 64) + " MB"
+	}
+	return strconv.FormatInt((n+1023)/1024, 10) + " KB"
 }
 
 type uploadGroup struct {
@@ -37,8 +52,12 @@ type uploadSlot struct {
 	Single      bool // a new upload replaces the one there
 	CanUpload   bool // the application takes this kind now
 	PrintURL    string
-	Error       string
-	Attachments []service.Attachment
+	// Sample is a picture of what a good upload looks like; Requirements
+	// list what the reviewer checks (the backdrop photo's above all).
+	Sample       string
+	Requirements []string
+	Error        string
+	Attachments  []service.Attachment
 }
 
 // slotsFor renders the service's attachment plan: the application's own
@@ -70,6 +89,7 @@ func slotsFor(lang string, app *service.Application) []uploadGroup {
 		if k, ok := service.Kind(sl.Kind); ok {
 			s.Single = k.Single
 		}
+		s.Sample, s.Requirements = sampleOf(lang, sl.Kind)
 		switch sl.Kind {
 		case service.KindSecurityLetter:
 			s.PrintURL = securityLetterURL(app.ID) // forms.go
@@ -82,6 +102,26 @@ func slotsFor(lang string, app *service.Application) []uploadGroup {
 		g.Slots = append(g.Slots, s)
 	}
 	return groups
+}
+
+// samples are the pictures of good uploads, by kind (static/samples).
+var samples = map[string]string{
+	service.KindSitePhoto: "site_photo", service.KindSubjectLeaderID: "id_card", service.KindWebsiteLeaderID: "id_card",
+	service.KindSubjectCertificate: "certificate", service.KindDomainCertificate: "certificate",
+	service.KindVerificationForm: "verification_form",
+}
+
+// sampleOf is a kind's sample picture and the requirements it must meet.
+func sampleOf(lang, kind string) (string, []string) {
+	name, ok := samples[kind]
+	if !ok {
+		return "", nil
+	}
+	var reqs []string
+	if key := "uploads.req." + kind; words.Has(key) {
+		reqs = strings.Split(tr(lang, key), "\n")
+	}
+	return "/static/samples/" + name + ".svg", reqs
 }
 
 // mayUploadAny reports whether the application takes any attachment now.
@@ -99,6 +139,7 @@ func (wb *Web) buildUploads(r *http.Request, app *service.Application) *uploadsP
 	p := &uploadsPage{appPage: wb.newAppPage(r, app, "uploads", append(append([]filing.Violation(nil), app.Violations...), onlyAttachments(missing)...))}
 	p.Title = tr(p.Lang, "step.uploads")
 	p.Groups = slotsFor(p.Lang, app)
+	p.MaxBytes = wb.cfg.Provider.AttachmentMaxBytes
 	return p
 }
 

@@ -102,6 +102,8 @@ func (wb *Web) Routes(mux *http.ServeMux) {
 	limited("POST /apply", "precheck", wb.precheckPost)
 	h("GET /applications/{id}", wb.progress)
 	h("POST /applications/{id}/withdraw", wb.withdraw)
+	h("GET /applications/{id}/document", wb.documentPage) // summary.go: what was submitted, read-only
+	h("POST /applications/{id}/copy", wb.copyPost)
 	h("POST /applications/{id}/verification", wb.verificationPost)
 	h("POST /applications/{id}/sms", wb.smsPost)
 	for _, s := range formSteps {

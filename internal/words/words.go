@@ -11,23 +11,61 @@ import (
 	"embed"
 	"encoding/json"
 	"fmt"
+	"io/fs"
+	"path"
+	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"beian/internal/filing"
 )
 
-//go:embed zh.json en.json
+// The catalogue's files: the pages' words (zh.json, en.json), the messages
+// of the rules and the service (rules.*.json, messages.*.json), and the
+// notification templates, one text file a notification and language
+// (mail/<lang>/<name>.txt: the subject line, a blank line, the body) —
+// keys mail.<name>.subject and mail.<name>.body.
+//
+//go:embed *.json mail
 var files embed.FS
 
-var zh, en = load("zh.json"), load("en.json")
+var zh, en = load("zh"), load("en")
 
-func load(name string) map[string]string {
-	b, err := files.ReadFile(name)
-	if err != nil {
-		panic(err) // the embed directive guarantees the file
-	}
+func load(lang string) map[string]string {
 	m := map[string]string{}
-	if err := json.Unmarshal(b, &m); err != nil {
-		panic("words: " + name + ": " + err.Error()) // the catalogue test parses it first
+	add := func(name, key, value string) {
+		if _, dup := m[key]; dup {
+			panic("words: " + name + ": " + key + " is in the catalogue twice")
+		}
+		m[key] = value
+	}
+	jsons, _ := fs.Glob(files, "*"+lang+".json") // zh.json, rules.zh.json …
+	for _, name := range jsons {
+		b, err := files.ReadFile(name)
+		if err != nil {
+			panic(err) // the embed directive guarantees the file
+		}
+		part := map[string]string{}
+		if err := json.Unmarshal(b, &part); err != nil {
+			panic("words: " + name + ": " + err.Error()) // the catalogue test parses it first
+		}
+		for k, v := range part {
+			add(name, k, v)
+		}
+	}
+	mails, _ := fs.Glob(files, "mail/"+lang+"/*.txt")
+	for _, name := range mails {
+		b, err := files.ReadFile(name)
+		if err != nil {
+			panic(err)
+		}
+		subject, body, ok := strings.Cut(string(b), "\n\n")
+		if !ok {
+			panic("words: " + name + ": no blank line after the subject")
+		}
+		tpl := "mail." + strings.TrimSuffix(path.Base(name), ".txt")
+		add(name, tpl+".subject", subject)
+		add(name, tpl+".body", body)
 	}
 	return m
 }
@@ -66,6 +104,18 @@ func State(lang, state string) string { return name(lang, "state.", state) }
 
 // Flow is a filing flow's name.
 func Flow(lang, flow string) string { return name(lang, "flow.", flow) }
+
+// FlowInSentence is a flow's name inside a sentence: English names are
+// capitalised as labels ("Access cancellation"), so mid-sentence the first
+// letter goes to lower case ("your access cancellation").
+func FlowInSentence(lang, flow string) string {
+	n := Flow(lang, flow)
+	if lang != "en" || n == "" {
+		return n
+	}
+	r, size := utf8.DecodeRuneInString(n)
+	return string(unicode.ToLower(r)) + n[size:]
+}
 
 func name(lang, prefix, key string) string {
 	if !Has(prefix + key) {

@@ -2,6 +2,7 @@ package words
 
 import (
 	"regexp"
+	"strings"
 	"testing"
 
 	"beian/internal/filing"
@@ -63,4 +64,47 @@ func equal(a, b []string) bool {
 		}
 	}
 	return true
+}
+
+// TestMailTemplates: every notification has a subject and a body in both
+// languages, and both name the same data (a field the English mail shows,
+// the Chinese one shows too).
+func TestMailTemplates(t *testing.T) {
+	field := regexp.MustCompile(`\.[A-Z][A-Za-z]*`)
+	uses := func(s string) map[string]bool {
+		out := map[string]bool{}
+		for _, action := range regexp.MustCompile(`{{.*?}}`).FindAllString(s, -1) {
+			for _, f := range field.FindAllString(action, -1) {
+				out[f] = true
+			}
+		}
+		return out
+	}
+	n := 0
+	for k, z := range zh {
+		if !strings.HasPrefix(k, "mail.") {
+			continue
+		}
+		n++
+		zu, eu := uses(z), uses(en[k])
+		for f := range zu {
+			if !eu[f] {
+				t.Errorf("%s: the Chinese names %s, the English does not", k, f)
+			}
+		}
+		for f := range eu {
+			if !zu[f] {
+				t.Errorf("%s: the English names %s, the Chinese does not", k, f)
+			}
+		}
+	}
+	if n < 2*18 {
+		t.Errorf("%d mail texts: are the templates loaded?", n)
+	}
+	if got := FlowInSentence("en", "cancel_website"); got != "website cancellation" {
+		t.Errorf("FlowInSentence(en) = %q", got)
+	}
+	if got := FlowInSentence("zh", "cancel_website"); got != Flow("zh", "cancel_website") {
+		t.Errorf("FlowInSentence(zh) = %q", got)
+	}
 }

@@ -1,6 +1,94 @@
 // Small progressive enhancements; every page works without them.
 (function () {
   "use strict";
+  document.documentElement.classList.add("js");
+
+  // Uploads in one step: choosing a file sends it, with its progress
+  // shown; a file over the provider's limit or not a JPEG is refused here,
+  // before it is sent. The page then shows the result as the server
+  // rendered it (the new thumbnail, or the refusal beside the slot).
+  function say(form, text, bad) {
+    var st = form.querySelector(".upload-status");
+    if (!st) { return; }
+    st.textContent = text;
+    st.classList.toggle("bad", !!bad);
+    if (bad) { st.setAttribute("role", "alert"); } else { st.setAttribute("role", "status"); }
+  }
+  function size(n) {
+    return n >= 1048576 ? (Math.round(n / 104857.6) / 10) + " MB" : Math.ceil(n / 1024) + " KB";
+  }
+  function send(form) {
+    var inp = form.querySelector("input[type=file]");
+    var file = inp && inp.files && inp.files[0];
+    if (!file) { return; }
+    var max = parseInt(form.getAttribute("data-max"), 10) || 0;
+    if (max && file.size > max) {
+      say(form, form.getAttribute("data-toolarge").replace("%s", size(file.size)).replace("%s", form.getAttribute("data-maxtext")), true);
+      inp.value = "";
+      return;
+    }
+    if (!/\.jpe?g$/i.test(file.name) && file.type !== "image/jpeg") {
+      say(form, form.getAttribute("data-notjpeg"), true);
+      inp.value = "";
+      return;
+    }
+    var date = form.querySelector("input[type=date]");
+    if (date && !date.value) {
+      say(form, form.getAttribute("data-needdate"), true);
+      date.focus();
+      return;
+    }
+    if (form.getAttribute("data-busy")) { return; }
+    form.setAttribute("data-busy", "1");
+    var st = form.querySelector(".upload-status");
+    var bar = document.createElement("progress");
+    bar.max = 100;
+    bar.value = 0;
+    st.textContent = "";
+    st.classList.remove("bad");
+    st.appendChild(bar);
+    st.appendChild(document.createTextNode(form.getAttribute("data-sending")));
+    var xhr = new XMLHttpRequest();
+    xhr.open("POST", form.action);
+    xhr.upload.addEventListener("progress", function (e) {
+      if (e.lengthComputable) { bar.value = Math.round(e.loaded * 100 / e.total); }
+    });
+    xhr.addEventListener("load", function () {
+      if (xhr.status >= 200 && xhr.status < 300) {
+        // The post answered 303 to the uploads page, which XHR followed.
+        var to = new URL(xhr.responseURL);
+        if (to.pathname === location.pathname) {
+          location.hash = form.getAttribute("data-slot");
+          location.reload();
+        } else {
+          location.assign(to.pathname + "#" + form.getAttribute("data-slot"));
+        }
+        return;
+      }
+      // A refusal: the server's page carries the message beside this slot.
+      var doc = new DOMParser().parseFromString(xhr.responseText, "text/html");
+      var slot = doc.getElementById(form.getAttribute("data-slot"));
+      var msg = slot && slot.querySelector(".ferr");
+      var alt = doc.querySelector(".flash, .alert-error");
+      say(form, msg ? msg.textContent : (alt ? alt.textContent : form.getAttribute("data-failed")), true);
+      inp.value = "";
+      form.removeAttribute("data-busy");
+    });
+    xhr.addEventListener("error", function () {
+      say(form, form.getAttribute("data-failed"), true);
+      form.removeAttribute("data-busy");
+    });
+    xhr.send(new FormData(form));
+  }
+  document.querySelectorAll("form.one-step").forEach(function (form) {
+    if (!window.FormData || !window.XMLHttpRequest || !window.DOMParser) { return; }
+    form.classList.add("auto");
+    var inp = form.querySelector("input[type=file]");
+    if (inp) { inp.addEventListener("change", function () { send(form); }); }
+    var date = form.querySelector("input[type=date]");
+    if (date) { date.addEventListener("change", function () { send(form); }); }
+    form.addEventListener("submit", function (e) { e.preventDefault(); send(form); });
+  });
 
   // Address selects: a province fills its cities, a city its counties.
   function fill(select, items, keep) {
