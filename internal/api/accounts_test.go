@@ -75,18 +75,19 @@ func TestPasswordReset(t *testing.T) {
 				var p struct {
 					To, Subject, Body, Lang string
 					ToSealed                string `json:"to_sealed"`
-					BodySealed              string `json:"body_sealed"`
+					DataSealed              string `json:"data_sealed"`
+					Data                    any
 				}
 				if err := json.Unmarshal(j.Payload, &p); err != nil {
 					t.Fatal(err)
 				}
-				// The payload holds recipient and body sealed (the env's key).
-				if p.To != "" || p.Body != "" {
+				// The payload holds recipient and template data sealed (the env's key).
+				if p.To != "" || p.Body != "" || p.Data != nil {
 					t.Errorf("mail job payload in clear: %s", j.Payload)
 				}
 				sealer, _ := pii.New(bytes.Repeat([]byte{7}, 32))
 				p.To, _ = sealer.Open(p.ToSealed)
-				p.Body, _ = sealer.Open(p.BodySealed)
+				p.Body, _ = sealer.Open(p.DataSealed) // the reset mail's data carries the link
 				if m := regexp.MustCompile(`/password/reset\?token=([A-Za-z0-9_-]+)`).FindStringSubmatch(p.Body); m != nil {
 					if p.To != "r@example.com" || p.Lang != "en" {
 						t.Errorf("reset mail to %q in %q", p.To, p.Lang)

@@ -63,8 +63,7 @@ func limitParam(r *http.Request) (int, error) {
 	}
 	n, err := strconv.Atoi(v)
 	if err != nil || n < 1 || n > 1000 {
-		return 0, fault.NewInvalid([]filing.Violation{{Rule: "limit.invalid", Field: "limit", Severity: filing.SeverityError,
-			Message: filing.Text{ZH: "limit 须为 1–1000 的整数", EN: "limit must be an integer from 1 to 1000"}}})
+		return 0, fault.NewInvalid([]filing.Violation{fault.Violated("limit.invalid", "limit")})
 	}
 	return n, nil
 }
@@ -121,15 +120,13 @@ func (a *API) audit(w http.ResponseWriter, r *http.Request) error {
 	if b := q.Get("before"); b != "" {
 		t, err := time.Parse(time.RFC3339, b)
 		if err != nil {
-			return fault.NewInvalid([]filing.Violation{{Rule: "before.invalid", Field: "before", Severity: filing.SeverityError,
-				Message: filing.Text{ZH: "before 须为 RFC 3339 时间", EN: "before must be an RFC 3339 time"}}})
+			return fault.NewInvalid([]filing.Violation{fault.Violated("before.invalid", "before")})
 		}
 		f.Before = t
 	}
 	format := q.Get("format")
 	if format != "" && format != "json" && format != "csv" {
-		return fault.NewInvalid([]filing.Violation{{Rule: "format.invalid", Field: "format", Severity: filing.SeverityError,
-			Message: filing.Text{ZH: "format 须为 json 或 csv", EN: "format must be json or csv"}}})
+		return fault.NewInvalid([]filing.Violation{fault.Violated("format.invalid", "format")})
 	}
 	list, err := a.svc.AuditLog(r.Context(), account(r), f)
 	if err != nil {
@@ -226,7 +223,7 @@ func (a *API) bureauOutcomes(w http.ResponseWriter, r *http.Request) error {
 		if acc := account(r); !acc.IsStaff() {
 			return fault.NewNotFound()
 		}
-		return fault.New(fault.Unsupported, fault.CodeUnsupportedMedia, "请以 text/csv 上传", "send the file as text/csv")
+		return fault.Words(fault.Unsupported, fault.CodeUnsupportedMedia, "error.unsupported_media.send_file_text")
 	}
 	rows, err := a.svc.ImportBureauOutcomes(r.Context(), account(r), http.MaxBytesReader(w, r.Body, 2<<20))
 	if err != nil {

@@ -44,14 +44,13 @@ const multipartSlack = 1 << 20
 func (a *API) parseMultipart(w http.ResponseWriter, r *http.Request, limit int64) error {
 	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if err != nil || mt != "multipart/form-data" {
-		return fault.New(fault.Unsupported, fault.CodeUnsupportedMedia,
-			"请以 multipart/form-data 上传文件", "upload the file as multipart/form-data")
+		return fault.Words(fault.Unsupported, fault.CodeUnsupportedMedia, "error.unsupported_media.upload_file_multipart")
 	}
 	if tooLarge, err := httpx.ParseMultipart(w, r, limit); err != nil {
 		if tooLarge {
 			return a.svc.ErrAttachmentTooLarge()
 		}
-		e := fault.New(fault.BadRequest, fault.CodeBadRequest, "上传的表单格式错误", "malformed multipart body")
+		e := fault.Words(fault.BadRequest, fault.CodeBadRequest, "error.bad_request.malformed_multipart_body")
 		e.Err = err
 		return e
 	}

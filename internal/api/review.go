@@ -33,15 +33,13 @@ func (a *API) reviewQueue(w http.ResponseWriter, r *http.Request) error {
 	case "true", "1":
 		f.Overdue = true
 	default:
-		return fault.NewInvalid([]filing.Violation{{Rule: "review.overdue.invalid", Field: "overdue", Severity: filing.SeverityError,
-			Message: filing.Text{ZH: "overdue 须为 true 或 false", EN: "overdue must be true or false"}}})
+		return fault.NewInvalid([]filing.Violation{fault.Violated("review.overdue.invalid", "overdue")})
 	}
 	if l := q.Get("limit"); l != "" {
 		// a page: the reviewer's screen shows the first few dozen
 		n, err := strconv.Atoi(l)
 		if err != nil || n < 1 || n > 1000 {
-			return fault.NewInvalid([]filing.Violation{{Rule: "review.limit.invalid", Field: "limit", Severity: filing.SeverityError,
-				Message: filing.Text{ZH: "limit 须为 1 到 1000 之间的整数", EN: "limit must be a whole number from 1 to 1000"}}})
+			return fault.NewInvalid([]filing.Violation{fault.Violated("review.limit.invalid", "limit")})
 		}
 		f.Limit = n
 	}

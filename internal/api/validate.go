@@ -31,8 +31,7 @@ func ValidateHandler(v *rules.Validator, now func() time.Time) httpx.HandlerFunc
 		}
 		today := now()
 		if _, err := rules.ParseAsOf(doc.AsOf, today); err != nil {
-			return fault.New(fault.BadRequest, fault.CodeBadRequest,
-				"as_of 须为 YYYY-MM-DD 格式的日期", "as_of must be a YYYY-MM-DD date")
+			return fault.Words(fault.BadRequest, fault.CodeBadRequest, "error.bad_request.yyyy_mm_dd")
 		}
 		vs := v.Validate(doc, today)
 		return httpx.WriteJSON(w, http.StatusOK, validateAnswer{

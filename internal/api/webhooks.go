@@ -83,7 +83,7 @@ func (a *API) listDeliveries(w http.ResponseWriter, r *http.Request) error {
 	if l := q.Get("limit"); l != "" {
 		n, err := strconv.Atoi(l)
 		if err != nil || n < 1 || n > 500 {
-			return fault.NewViolation("query.limit.invalid", "limit", "limit 应为 1 到 500 的整数", "limit must be a whole number from 1 to 500")
+			return fault.NewViolation("query.limit.invalid", "limit")
 		}
 		f.Limit = n
 	}

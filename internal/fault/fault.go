@@ -13,6 +13,7 @@ import (
 	"slices"
 
 	"beian/internal/filing"
+	"beian/internal/words"
 )
 
 // Kind is the class of a failure: it decides the answer's status, never
@@ -98,6 +99,24 @@ func New(kind Kind, code, zh, en string) *Error {
 	return &Error{Kind: kind, Code: code, Message: filing.Text{ZH: zh, EN: en}}
 }
 
+// Words builds an error whose message is the catalogue's word key
+// (package words: messages.<lang>.json), formatted with args.
+func Words(kind Kind, code, key string, args ...any) *Error {
+	return &Error{Kind: kind, Code: code, Message: words.Text(key, args...)}
+}
+
+// Violated is a broken rule of a field, its message the catalogue's
+// rule.<rule> formatted with args.
+func Violated(rule, field string, args ...any) filing.Violation {
+	return Violation(rule, field, "rule."+rule, args...)
+}
+
+// Violation is a broken rule of a field whose message is the catalogue's
+// key (where one rule has more than one way of being broken).
+func Violation(rule, field, key string, args ...any) filing.Violation {
+	return filing.Violation{Rule: rule, Field: field, Severity: filing.SeverityError, Message: words.Text(key, args...)}
+}
+
 // Wrap keeps err as the cause (for logs) and returns e.
 func (e *Error) Wrap(err error) *Error {
 	e.Err = err
@@ -119,10 +138,9 @@ func NewInvalid(vs []filing.Violation) *Error {
 }
 
 // NewViolation is the refusal of one field: Invalid with the rule as its
-// only violation.
-func NewViolation(rule, field, zh, en string) *Error {
-	return NewInvalid([]filing.Violation{{Rule: rule, Field: field, Severity: filing.SeverityError,
-		Message: filing.Text{ZH: zh, EN: en}}})
+// only violation, its message the catalogue's (Violated).
+func NewViolation(rule, field string, args ...any) *Error {
+	return NewInvalid([]filing.Violation{Violated(rule, field, args...)})
 }
 
 // NewNotFound is the answer for a missing object and for another

@@ -35,8 +35,7 @@ func readJSONBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
 	ct := r.Header.Get("Content-Type")
 	mt, _, err := mime.ParseMediaType(ct)
 	if err != nil || (mt != "application/json" && !(len(mt) > 5 && mt[len(mt)-5:] == "+json")) {
-		return nil, fault.New(fault.Unsupported, fault.CodeUnsupportedMedia,
-			"请求体须为 JSON（Content-Type: application/json）", "the body must be JSON (Content-Type: application/json)")
+		return nil, fault.Words(fault.Unsupported, fault.CodeUnsupportedMedia, "error.unsupported_media.body_json_content")
 	}
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxJSONBody))
 	if err != nil {
@@ -86,15 +85,15 @@ func ParseJSON(b []byte, v any) error {
 
 // TooLarge is the refusal of a body over its limit.
 func TooLarge() *fault.Error {
-	return fault.New(fault.TooLarge, fault.CodePayloadTooLarge, "请求体过大", "request body too large")
+	return fault.Words(fault.TooLarge, fault.CodePayloadTooLarge, "error.too_large.request_body_too")
 }
 
 // BadJSON is the refusal of a body that is not the expected JSON.
 func BadJSON(err error) *fault.Error {
-	return fault.NewBadRequest("请求体不是有效的 JSON："+err.Error(), "malformed JSON: "+err.Error()).Wrap(err)
+	return fault.Words(fault.BadRequest, fault.CodeBadRequest, "error.bad_request.malformed_json", err.Error()).Wrap(err)
 }
 
 // BadForm is the refusal of a form body that cannot be parsed.
 func BadForm(err error) *fault.Error {
-	return fault.NewBadRequest("表单无效", "malformed form").Wrap(err)
+	return fault.Words(fault.BadRequest, fault.CodeBadRequest, "error.bad_request.malformed_form").Wrap(err)
 }

@@ -38,8 +38,7 @@ func (b *Budgets) Check(r *http.Request, name string) error {
 	if allowed, wait := l.Allow(ip, b.now()); !allowed {
 		wait = max(1, wait)
 		s := strconv.Itoa(wait)
-		return fault.New(fault.RateLimited, fault.CodeRateLimited,
-			"请求过于频繁，请 "+s+" 秒后再试。", "Too many requests; try again in "+s+" s.").Retry(wait)
+		return fault.Words(fault.RateLimited, fault.CodeRateLimited, "error.rate_limited.wait", s).Retry(wait)
 	}
 	return nil
 }

@@ -23,9 +23,7 @@ var crossOrigin = http.NewCrossOriginProtection()
 
 // ErrCSRF is the refusal of a forged or stale form. Whoever meets it may
 // not read the page's language, so the HTML doors show it in both.
-var ErrCSRF = fault.New(fault.Forbidden, "csrf_failed",
-	"表单已过期或来源不明（CSRF 校验失败），请刷新页面后重试。",
-	"The form expired or did not come from this site (CSRF check failed). Please reload the page and try again.")
+var ErrCSRF = fault.Words(fault.Forbidden, "csrf_failed", "error.csrf_failed")
 
 // Forms reads and guards the form posts of the HTML doors: the body within
 // its limit (an upload within MaxUpload, spooled to disk beyond 1 MiB),

@@ -7,24 +7,12 @@ import (
 )
 
 var (
-	ruleAccessMethod = def("access.method.not_offered", sevError,
-		"本接入商不提供该接入方式，请选择“云接入”等本接入商提供的方式",
-		"this provider does not offer that access method: choose one it offers (e.g. cloud)")
-	ruleIPsRequired = def("access.ips.required", sevError,
-		"请至少填写一个网站 IP 地址",
-		"enter at least one IP address of the website")
-	ruleIPInvalid = def("access.ips.invalid", sevError,
-		"“%s”不是有效的 IPv4 或 IPv6 地址",
-		"%q is not a valid IPv4 or IPv6 address")
-	ruleIPNotPublic = def("access.ips.not_public", sevError,
-		"%s 不是公网地址（内网、回环、链路本地、组播或保留地址），请填写网站实际使用的公网 IP",
-		"%s is not a public address (private, loopback, link-local, multicast or reserved): enter the site's public IP")
-	ruleIPNotProvider = def("access.ips.not_provider", sevError,
-		"%s 不属于本接入商的 IP 地址段，请填写在本接入商开通的云资源的公网 IP",
-		"%s is outside this provider's address ranges: enter the public IP of a resource hosted here")
-	ruleServerLocation = def("access.server_location.not_offered", sevError,
-		"本接入商不提供该服务器放置地点，请选择本接入商的机房所在地",
-		"this provider has no servers in that location: choose one of its locations")
+	ruleAccessMethod   = def("access.method.not_offered", sevError)
+	ruleIPsRequired    = def("access.ips.required", sevError)
+	ruleIPInvalid      = def("access.ips.invalid", sevError)
+	ruleIPNotPublic    = def("access.ips.not_public", sevError)
+	ruleIPNotProvider  = def("access.ips.not_provider", sevError)
+	ruleServerLocation = def("access.server_location.not_offered", sevError)
 )
 
 // reservedPrefixes are special-purpose blocks (RFC 6890 and friends) that

@@ -12,48 +12,20 @@ import (
 )
 
 var (
-	rulePersonNameRequired = def("person.name.required", sevError,
-		"请填写负责人姓名（与证件一致）",
-		"enter the leader's name as on the certificate")
-	rulePersonCertType = def("person.cert_type.not_allowed", sevError,
-		"负责人证件类型须为个人证件（如居民身份证、护照、港澳台居民证件）",
-		"the leader's certificate must be a person's (resident ID, passport, HK/Macao/Taiwan permits …)")
-	rulePersonCertFormat = def("person.cert_number.format", sevError,
-		"负责人证件号码格式不正确：%s",
-		"the leader's certificate number is malformed: %s")
-	rulePersonCertChecksum = def("person.cert_number.checksum", sevError,
-		"负责人证件号码校验位不正确，请对照证件逐位核对",
-		"the leader's certificate number has a wrong check character: compare it with the certificate")
-	rulePersonCertLowercaseX = def("person.cert_number.lowercase_x", sevError,
-		"负责人证件号码末位的 x 须为大写 X",
-		"the final x of the leader's certificate number must be an upper-case X")
-	rulePersonValidUntilRequired = def("person.cert_valid_until.required", sevError,
-		"请填写证件有效期截止日期（YYYY-MM-DD）；长期有效的证件选择“长期”",
-		"enter the certificate's expiry date (YYYY-MM-DD), or choose no end date for a long-term certificate")
-	rulePersonValidUntilSoon = def("person.cert_valid_until.too_soon", sevError,
-		"证件已过期或有效期不足 3 个月（截至 %s），请更换新证件后再备案",
-		"the certificate has expired or expires within 3 months (on %s): renew it before filing")
-	rulePersonUnder18 = def("person.age.under_18", sevError,
-		"负责人未满 18 周岁，不能担任负责人",
-		"the leader is under 18 and cannot be a leader")
-	rulePersonMobileFormat = def("person.mobile.format", sevError,
-		"请填写有效的 11 位大陆手机号码（用于接收管局核验短信）",
-		"enter a valid 11-digit mainland mobile number (it receives the bureau's SMS)")
-	rulePersonMobileRegion = def("person.mobile.region_mismatch", sevError,
-		"手机号码归属地为%s，须与主办单位所在省份（%s）一致，请使用本省号码",
-		"the mobile is registered in %s but the subject is in %s: use a number of the subject's province")
-	rulePersonOfficeRequired = def("person.office_phone.required", sevError,
-		"单位备案须填写负责人办公电话（固定电话如 010-12345678，或手机号码）",
-		"an organization's leader needs an office phone (landline such as 010-12345678, or a mobile)")
-	rulePersonOfficeFormat = def("person.office_phone.format", sevError,
-		"办公电话须为“区号-号码”格式的固定电话（如 0571-87654321）或手机号码",
-		"the office phone must be a landline 'area code-number' (e.g. 0571-87654321) or a mobile")
-	rulePersonOfficeRegion = def("person.office_phone.region_mismatch", sevError,
-		"办公电话归属地为%s，须与主办单位所在省份（%s）一致",
-		"the office phone belongs to %s but the subject is in %s: use a number of the subject's province")
-	rulePersonEmail = def("person.email.format", sevError,
-		"请填写有效的电子邮箱（如 name@example.com）",
-		"enter a valid email address (e.g. name@example.com)")
+	rulePersonNameRequired       = def("person.name.required", sevError)
+	rulePersonCertType           = def("person.cert_type.not_allowed", sevError)
+	rulePersonCertFormat         = def("person.cert_number.format", sevError)
+	rulePersonCertChecksum       = def("person.cert_number.checksum", sevError)
+	rulePersonCertLowercaseX     = def("person.cert_number.lowercase_x", sevError)
+	rulePersonValidUntilRequired = def("person.cert_valid_until.required", sevError)
+	rulePersonValidUntilSoon     = def("person.cert_valid_until.too_soon", sevError)
+	rulePersonUnder18            = def("person.age.under_18", sevError)
+	rulePersonMobileFormat       = def("person.mobile.format", sevError)
+	rulePersonMobileRegion       = def("person.mobile.region_mismatch", sevError)
+	rulePersonOfficeRequired     = def("person.office_phone.required", sevError)
+	rulePersonOfficeFormat       = def("person.office_phone.format", sevError)
+	rulePersonOfficeRegion       = def("person.office_phone.region_mismatch", sevError)
+	rulePersonEmail              = def("person.email.format", sevError)
 )
 
 // minCertValidity is how long a certificate must stay valid after as_of.

@@ -16,6 +16,7 @@ import (
 	"beian/internal/domainname"
 	"beian/internal/filing"
 	"beian/internal/refdata"
+	"beian/internal/words"
 )
 
 // Rule is one entry of the catalogue.
@@ -30,8 +31,9 @@ type Rule struct {
 var catalog []Rule
 
 // def registers a rule; the package-level rule variables are the catalogue.
-func def(code, severity, zh, en string) Rule {
-	r := Rule{Code: code, Severity: severity, Message: filing.Text{ZH: zh, EN: en}}
+func def(code, severity string) Rule {
+	// The message is the catalogue's (package words: rules.<lang>.json).
+	r := Rule{Code: code, Severity: severity, Message: filing.Text{ZH: words.T("zh", "rule."+code), EN: words.T("en", "rule."+code)}}
 	catalog = append(catalog, r)
 	return r
 }

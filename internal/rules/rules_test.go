@@ -10,6 +10,7 @@ import (
 	"beian/internal/config"
 	"beian/internal/filing"
 	"beian/internal/ident"
+	"beian/internal/words"
 )
 
 const (
@@ -737,5 +738,15 @@ func TestEveryBannedWordReported(t *testing.T) {
 	}
 	if got := allContained("社区论坛论坛", []string{"论坛", "社区论坛", "社区"}); strings.Join(got, ",") != "社区论坛,论坛" {
 		t.Errorf("allContained: %v", got)
+	}
+}
+
+// TestCatalogWords: every rule's message is in the catalogue of words, in
+// both languages (a rule without one would show its key).
+func TestCatalogWords(t *testing.T) {
+	for _, r := range Catalog() {
+		if !words.Has("rule."+r.Code) || r.Message.ZH == "rule."+r.Code || r.Message.EN == "rule."+r.Code {
+			t.Errorf("rule %s has no words", r.Code)
+		}
 	}
 }

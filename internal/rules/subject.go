@@ -10,63 +10,25 @@ import (
 )
 
 var (
-	ruleRegionInvalid = def("subject.region.invalid", sevError,
-		"所属区域无效：%s",
-		"invalid region: %s")
-	ruleNatureInvalid = def("subject.nature.invalid", sevError,
-		"请选择主办单位性质（如企业、个人、事业单位）",
-		"choose the subject's nature (e.g. enterprise, individual, institution)")
-	ruleSubjectCertTypeNotAllowed = def("subject.cert_type.not_allowed", sevError,
-		"证件类型不适用于该主办单位性质，请选择与性质相符的证件（如企业选营业执照，个人选居民身份证）",
-		"this certificate type is not allowed for the subject's nature: choose a matching one (an enterprise: business licence; an individual: resident ID)")
-	ruleSubjectCertFormat = def("subject.cert_number.format", sevError,
-		"证件号码格式不正确：%s",
-		"the certificate number is malformed: %s")
-	ruleSubjectCertChecksum = def("subject.cert_number.checksum", sevError,
-		"证件号码校验位不正确，请对照证件逐位核对",
-		"the certificate number's check character is wrong: compare it with the certificate character by character")
-	ruleSubjectCertLowercaseX = def("subject.cert_number.lowercase_x", sevError,
-		"证件号码末位的 x 须为大写 X",
-		"the final x of the certificate number must be an upper-case X")
-	ruleSubjectCertProvince = def("subject.cert_number.province_mismatch", sevError,
-		"统一社会信用代码的登记地（第3–4位 %s）与主办单位所在省份（%s）不一致：单位须在证件登记地所在省份备案",
-		"the credit code was issued in another province (characters 3–4 are %s, the subject is in %s): an organization files in the province of its registration")
-	ruleSubjectCertNature = def("subject.cert_number.nature_mismatch", sevWarning,
-		"统一社会信用代码前两位 %s 通常不属于“%s”，请确认主办单位性质是否选择正确",
-		"a credit code starting with %s is unusual for the nature %q: check the subject's nature")
-	ruleSubjectNameRequired = def("subject.name.required", sevError,
-		"请填写主办单位名称（单位全称或个人姓名）",
-		"enter the subject's name (the full registered name, or the person's legal name)")
-	ruleSubjectNameLeader = def("subject.name.leader_mismatch", sevError,
-		"个人备案的主办人名称须与负责人姓名一致",
-		"for an individual, the subject name must equal the leader's name")
-	ruleSubjectLeaderNotSelf = def("subject.leader.not_self", sevError,
-		"个人备案的主体负责人须为本人：证件类型和号码须与主办人证件一致",
-		"for an individual, the subject leader is the person: certificate type and number must equal the subject's")
-	ruleCertAddressRequired = def("subject.cert_address.required", sevError,
-		"请按证件上的住所填写证件地址",
-		"enter the certificate address exactly as printed on the certificate")
-	ruleMailingRequired = def("subject.mailing_address.required", sevError,
-		"请填写通讯地址",
-		"enter the mailing address")
-	ruleMailingNotDetailed = def("subject.mailing_address.not_detailed", sevError,
-		"通讯地址须详细到门牌号（如“××路10号3号楼501室”，农村地址到村、组）",
-		"the mailing address must go down to the house number (e.g. 'No. 10 … Building 3, Room 501'; rural: to the village)")
-	ruleMailingProvince = def("subject.mailing_address.province_mismatch", sevError,
-		"通讯地址位于%s，须在主办单位所在省份（%s）内",
-		"the mailing address is in %s; it must be inside the subject's province (%s)")
-	ruleInvestorRequired = def("subject.investor.required", sevError,
-		"请填写投资者或上级主管单位（个人填本人姓名；无上级的单位填本单位名称）",
-		"enter the investor or superior body (an individual: own name; an organization without one: its own name)")
-	ruleInvestorIndividual = def("subject.investor.individual_mismatch", sevError,
-		"个人备案的投资者须填写本人姓名",
-		"for an individual, the investor is the person's own name")
-	ruleEmergencyFormat = def("subject.emergency_phone.format", sevError,
-		"应急联系电话须为有效的 11 位大陆手机号码",
-		"the emergency phone must be a valid 11-digit mainland mobile number")
-	ruleEmergencySame = def("subject.emergency_phone.same_as_leader", sevError,
-		"应急联系电话不能与主体负责人或网站负责人的手机号码相同，请填写另一个号码",
-		"the emergency phone must differ from every leader's mobile: give another number")
+	ruleRegionInvalid             = def("subject.region.invalid", sevError)
+	ruleNatureInvalid             = def("subject.nature.invalid", sevError)
+	ruleSubjectCertTypeNotAllowed = def("subject.cert_type.not_allowed", sevError)
+	ruleSubjectCertFormat         = def("subject.cert_number.format", sevError)
+	ruleSubjectCertChecksum       = def("subject.cert_number.checksum", sevError)
+	ruleSubjectCertLowercaseX     = def("subject.cert_number.lowercase_x", sevError)
+	ruleSubjectCertProvince       = def("subject.cert_number.province_mismatch", sevError)
+	ruleSubjectCertNature         = def("subject.cert_number.nature_mismatch", sevWarning)
+	ruleSubjectNameRequired       = def("subject.name.required", sevError)
+	ruleSubjectNameLeader         = def("subject.name.leader_mismatch", sevError)
+	ruleSubjectLeaderNotSelf      = def("subject.leader.not_self", sevError)
+	ruleCertAddressRequired       = def("subject.cert_address.required", sevError)
+	ruleMailingRequired           = def("subject.mailing_address.required", sevError)
+	ruleMailingNotDetailed        = def("subject.mailing_address.not_detailed", sevError)
+	ruleMailingProvince           = def("subject.mailing_address.province_mismatch", sevError)
+	ruleInvestorRequired          = def("subject.investor.required", sevError)
+	ruleInvestorIndividual        = def("subject.investor.individual_mismatch", sevError)
+	ruleEmergencyFormat           = def("subject.emergency_phone.format", sevError)
+	ruleEmergencySame             = def("subject.emergency_phone.same_as_leader", sevError)
 )
 
 // certFormatHint explains a number format in both languages.

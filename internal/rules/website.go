@@ -11,90 +11,34 @@ import (
 )
 
 var (
-	ruleSiteNameRequired = def("website.name.required", sevError,
-		"请填写网站名称",
-		"enter the website's name")
-	ruleSiteNameLength = def("website.name.length", sevError,
-		"网站名称须为 2–50 个字符",
-		"the website name must be 2 to 50 characters long")
-	ruleSiteNameNoChinese = def("website.name.no_chinese", sevError,
-		"网站名称须包含中文，不能只有字母、数字或符号",
-		"the website name must contain Chinese characters, not only letters, digits or symbols")
-	ruleSiteNameIsDomain = def("website.name.is_domain", sevError,
-		"网站名称不能是域名或网址，请使用能反映网站内容的中文名称",
-		"the website name must not be a domain or URL: use a Chinese name describing the site")
-	ruleSiteNameNational = def("website.name.national_word", sevError,
-		"网站名称含有“%s”：非国家级单位不能使用中国、中华、中央、全国、国家等字样",
-		"the website name contains %q: only national-level bodies may use words such as 中国, 中华, 中央, 全国, 国家")
-	ruleSiteNameSensitive = def("website.name.sensitive_word", sevError,
-		"网站名称含有敏感词“%s”，请修改",
-		"the website name contains the sensitive word %q: change it")
-	ruleSiteNameIndividualBanned = def("website.name.individual_banned_word", sevError,
-		"个人网站名称不能含有%s（个人网站不得具有企业、论坛、商城等性质），请改用描述个人内容的名称",
-		"an individual's website name may not contain %s (personal sites may not look like companies, forums or shops): describe the personal content instead")
-	ruleSiteNameNeedsApproval = def("website.name.needs_pre_approval", sevWarning,
-		"网站名称含有“%s”，可能涉及%s前置审批：如涉及，请填写前置审批；如不涉及，请修改名称",
-		"the website name contains %q, which suggests the pre-approval category %s: add the pre-approval, or change the name")
-	ruleDomainRequired = def("website.domain.required", sevError,
-		"请填写网站域名（如 example.com）",
-		"enter the website's domain (e.g. example.com)")
-	ruleDomainInvalid = def("website.domain.invalid", sevError,
-		"域名格式不正确：只填写域名本身（如 example.com 或 中文.中国），不要带 http:// 或路径",
-		"the domain is not a valid domain name: enter only the name (e.g. example.com or 中文.中国), no http:// or path")
-	ruleDomainNotRegistrable = def("website.domain.not_registrable", sevError,
-		"请填写注册的一级域名（如 example.com），不要填写 www 等子域名或域名后缀本身",
-		"enter the registered domain itself (e.g. example.com), not a sub-domain such as www.… nor a bare suffix")
-	ruleDomainTLD = def("website.domain.tld_not_approved", sevError,
-		"域名后缀 .%s 未获工信部批准，不能备案，请更换域名",
-		"the TLD .%s is not approved by MIIT for filing: use another domain")
-	ruleDomainDuplicate = def("website.domain.duplicate", sevError,
-		"该域名已在本申请的另一个网站中填写，一个域名只能属于一个网站",
-		"this domain already belongs to another website of this application: one domain, one website")
-	ruleHomepageRequired = def("website.homepage_url.required", sevError,
-		"请填写网站首页网址（如 www.example.com）",
-		"enter the homepage URL (e.g. www.example.com)")
-	ruleHomepageInvalid = def("website.homepage_url.invalid", sevError,
-		"首页网址只填写主机名（如 www.example.com），不要带路径、参数、端口或用户名",
-		"the homepage URL is only a host name (e.g. www.example.com): no path, query, port or credentials")
-	ruleHomepageNotUnder = def("website.homepage_url.not_under_domain", sevError,
-		"首页网址须为本网站域名或其下的主机名（如 www.%s）",
-		"the homepage URL must be the website's domain or a host under it (e.g. www.%s)")
-	ruleContentRequired = def("website.content_types.required", sevError,
-		"请至少选择一项网站服务内容",
-		"choose at least one service content type")
-	ruleContentInvalid = def("website.content_types.invalid", sevError,
-		"未知的网站服务内容“%s”",
-		"unknown content type %q")
-	ruleContentTooMany = def("website.content_types.too_many", sevError,
-		"网站服务内容最多选择 5 项",
-		"choose at most 5 content types")
-	ruleContentIndividual = def("website.content_types.individual_not_allowed", sevError,
-		"个人网站不能选择服务内容“%s”，请选择“其他”或“博客/个人空间”",
-		"an individual's website may not choose %q: choose other or blog")
-	ruleLanguagesRequired = def("website.languages.required", sevError,
-		"请至少选择一种网站语言",
-		"choose at least one website language")
-	ruleLanguagesInvalid = def("website.languages.invalid", sevError,
-		"未知的网站语言“%s”",
-		"unknown language %q")
-	rulePreApprovalInvalid = def("website.pre_approvals.invalid", sevError,
-		"未知的前置审批类别“%s”",
-		"unknown pre-approval category %q")
-	rulePreApprovalNumber = def("website.pre_approvals.number_required", sevError,
-		"请填写前置审批文件的审批号",
-		"enter the approval document's number")
-	rulePreApprovalIndividual = def("website.pre_approvals.individual_not_allowed", sevError,
-		"个人网站不能涉及前置审批内容，请删除前置审批项或改以单位主体备案",
-		"an individual's website cannot involve pre-approved content: remove the pre-approvals or file as an organization")
-	ruleLeaderIndividual = def("website.leader.individual_mismatch", sevError,
-		"个人备案的网站负责人须为主办人本人（与主体负责人相同）",
-		"for an individual, the website leader must be the person (the subject leader)")
-	ruleLeaderContactShared = def("website.leader.contact_shared", sevError,
-		"网站负责人与主体负责人不是同一人，其%s不能相同",
-		"the website leader is not the subject leader, so their %s must differ")
-	ruleRemarkDescribe = def("website.remark.describe_content", sevWarning,
-		"个人网站请在备注中说明网站的具体内容（如“记录个人旅行见闻，无评论和交互功能”）",
-		"describe the site's actual content in the remark (e.g. 'personal travel notes, no comments or interaction')")
+	ruleSiteNameRequired         = def("website.name.required", sevError)
+	ruleSiteNameLength           = def("website.name.length", sevError)
+	ruleSiteNameNoChinese        = def("website.name.no_chinese", sevError)
+	ruleSiteNameIsDomain         = def("website.name.is_domain", sevError)
+	ruleSiteNameNational         = def("website.name.national_word", sevError)
+	ruleSiteNameSensitive        = def("website.name.sensitive_word", sevError)
+	ruleSiteNameIndividualBanned = def("website.name.individual_banned_word", sevError)
+	ruleSiteNameNeedsApproval    = def("website.name.needs_pre_approval", sevWarning)
+	ruleDomainRequired           = def("website.domain.required", sevError)
+	ruleDomainInvalid            = def("website.domain.invalid", sevError)
+	ruleDomainNotRegistrable     = def("website.domain.not_registrable", sevError)
+	ruleDomainTLD                = def("website.domain.tld_not_approved", sevError)
+	ruleDomainDuplicate          = def("website.domain.duplicate", sevError)
+	ruleHomepageRequired         = def("website.homepage_url.required", sevError)
+	ruleHomepageInvalid          = def("website.homepage_url.invalid", sevError)
+	ruleHomepageNotUnder         = def("website.homepage_url.not_under_domain", sevError)
+	ruleContentRequired          = def("website.content_types.required", sevError)
+	ruleContentInvalid           = def("website.content_types.invalid", sevError)
+	ruleContentTooMany           = def("website.content_types.too_many", sevError)
+	ruleContentIndividual        = def("website.content_types.individual_not_allowed", sevError)
+	ruleLanguagesRequired        = def("website.languages.required", sevError)
+	ruleLanguagesInvalid         = def("website.languages.invalid", sevError)
+	rulePreApprovalInvalid       = def("website.pre_approvals.invalid", sevError)
+	rulePreApprovalNumber        = def("website.pre_approvals.number_required", sevError)
+	rulePreApprovalIndividual    = def("website.pre_approvals.individual_not_allowed", sevError)
+	ruleLeaderIndividual         = def("website.leader.individual_mismatch", sevError)
+	ruleLeaderContactShared      = def("website.leader.contact_shared", sevError)
+	ruleRemarkDescribe           = def("website.remark.describe_content", sevWarning)
 )
 
 func (c *check) website(i int, seen map[string]int) {

@@ -84,16 +84,13 @@ func checkRegistration(in *RegisterInput, phoneOptional bool) []filing.Violation
 	in.Lang = normLang(in.Lang)
 	var vs []filing.Violation
 	if !rules.EmailValid(in.Email) {
-		vs = append(vs, filing.Violation{Rule: "account.email.format", Field: "email", Severity: filing.SeverityError,
-			Message: filing.Text{ZH: "请输入有效的电子邮箱地址", EN: "enter a valid email address"}})
+		vs = append(vs, fault.Violated("account.email.format", "email"))
 	}
 	if !(phoneOptional && in.Phone == "") && !phone.IsMobile(in.Phone) {
-		vs = append(vs, filing.Violation{Rule: "account.phone.format", Field: "phone", Severity: filing.SeverityError,
-			Message: filing.Text{ZH: "请输入有效的中国大陆手机号码（11 位）", EN: "enter a valid mainland China mobile number (11 digits)"}})
+		vs = append(vs, fault.Violated("account.phone.format", "phone"))
 	}
 	if len([]rune(in.Name)) > 100 {
-		vs = append(vs, filing.Violation{Rule: "account.name.too_long", Field: "name", Severity: filing.SeverityError,
-			Message: filing.Text{ZH: "姓名最多 100 个字符", EN: "the name has at most 100 characters"}})
+		vs = append(vs, fault.Violated("account.name.too_long", "name"))
 	}
 	return append(vs, passwordViolations(in.Password)...)
 }
@@ -101,13 +98,10 @@ func checkRegistration(in *RegisterInput, phoneOptional bool) []filing.Violation
 // passwordViolations says what is wrong with a new password, if anything.
 func passwordViolations(pw string) []filing.Violation {
 	if len(pw) > 1024 {
-		return []filing.Violation{{Rule: "account.password.too_long", Field: "password", Severity: filing.SeverityError,
-			Message: filing.Text{ZH: "密码最多 1024 个字符", EN: "the password has at most 1024 characters"}}}
+		return []filing.Violation{fault.Violated("account.password.too_long", "password")}
 	}
 	if passwordWeak(pw) {
-		return []filing.Violation{{Rule: "account.password.weak", Field: "password", Severity: filing.SeverityError,
-			Message: filing.Text{ZH: "密码至少 10 个字符，并包含大写字母、小写字母、数字、符号中的至少三类",
-				EN: "the password needs at least 10 characters from at least 3 of: upper case, lower case, digits, symbols"}}}
+		return []filing.Violation{fault.Violated("account.password.weak", "password")}
 	}
 	return nil
 }
@@ -124,8 +118,7 @@ func (s *Service) CreateStaff(ctx context.Context, actor *Account, in RegisterIn
 		return nil, fault.NewForbidden()
 	}
 	if role != RoleReviewer && role != RoleAdmin {
-		return nil, fault.NewInvalid([]filing.Violation{{Rule: "account.role.invalid", Field: "role", Severity: filing.SeverityError,
-			Message: filing.Text{ZH: "角色须为 reviewer 或 admin", EN: "role must be reviewer or admin"}}})
+		return nil, fault.NewInvalid([]filing.Violation{fault.Violated("account.role.invalid", "role")})
 	}
 	return s.createAccount(ctx, actor, in, role)
 }
@@ -183,11 +176,11 @@ func roleOf(actor *Account, fallback string) string {
 }
 
 func errEmailTaken() error {
-	return fault.New(fault.Conflict, "account.email_taken", "该邮箱已注册，请直接登录或找回密码", "this email is already registered; log in or reset the password")
+	return fault.Words(fault.Conflict, "account.email_taken", "error.account.email_taken")
 }
 
 func errPhoneTaken() error {
-	return fault.New(fault.Conflict, "account.phone_taken", "该手机号已被其他账号使用", "this mobile number is already used by another account")
+	return fault.Words(fault.Conflict, "account.phone_taken", "error.account.phone_taken")
 }
 
 // EnsureAdmin creates the first admin when there is none. Empty email or
@@ -297,11 +290,11 @@ func (s *Service) openSession(ctx context.Context, sa *storage.Account, kind, ip
 }
 
 func errBadLogin() error {
-	return fault.New(fault.Unauthorized, fault.CodeUnauthorized, "邮箱或密码错误", "wrong email or password")
+	return fault.Words(fault.Unauthorized, fault.CodeUnauthorized, "error.unauthorized.wrong_email_password")
 }
 
 func rateLimited(wait int) error {
-	return fault.New(fault.RateLimited, fault.CodeRateLimited, "尝试次数过多，请稍后再试", "too many attempts; try again later").Retry(wait)
+	return fault.Words(fault.RateLimited, fault.CodeRateLimited, "error.rate_limited.too_many_attempts").Retry(wait)
 }
 
 // Authenticate returns the account of a live session token; 401 otherwise.
@@ -364,7 +357,8 @@ func (s *Service) RequestPasswordReset(ctx context.Context, email string) error 
 		if err := tx.CreatePasswordReset(ctx, &storage.PasswordReset{TokenHash: hash, AccountID: sa.ID, CreatedAt: now, ExpiresAt: now.Add(PasswordResetTTL)}); err != nil {
 			return err
 		}
-		return s.queueEmail(ctx, tx, sa.Email, sa.Lang, "account.password_reset:"+hash[:16], msgPasswordReset(sa.Name, link, s.cfg.Provider.Name))
+		return s.queueTemplate(ctx, tx, sa.Email, sa.Lang, "account.password_reset:"+hash[:16], notify.TplPasswordReset,
+			notify.Data{Name: sa.Name, ResetLink: link, ExpiresMinutes: int(PasswordResetTTL / time.Minute)})
 	})
 	if err != nil {
 		return storeErr(err)
@@ -386,7 +380,7 @@ func (s *Service) ResetPassword(ctx context.Context, token, newPassword string) 
 		id, err := tx.UsePasswordReset(ctx, tokenHash(token), now)
 		accountID = id
 		if errors.Is(err, storage.ErrNotFound) {
-			return fault.New(fault.Invalid, "account.reset_token_invalid", "重置链接无效或已过期", "the reset link is invalid or has expired")
+			return fault.Words(fault.Invalid, "account.reset_token_invalid", "error.account.reset_token_invalid")
 		}
 		if err != nil {
 			return err

@@ -80,9 +80,7 @@ func checkWebsitesKept(old, doc filing.Document, atts []*storage.Attachment) err
 			continue
 		}
 		field := fmt.Sprintf("websites[%d]", i)
-		e := fault.New(fault.Conflict, "application.website_attached",
-			fmt.Sprintf("网站 %d（%s）已上传附件，不能删除或调换；请先删除它及其后网站的附件", i+1, old.Websites[i].Domain),
-			fmt.Sprintf("website %d (%s) has attachments and cannot be removed or moved; delete its attachments and those of later websites first", i+1, old.Websites[i].Domain))
+		e := fault.Words(fault.Conflict, "application.website_attached", "error.application.website_attached", i+1, old.Websites[i].Domain)
 		e.Violations = []filing.Violation{{Rule: e.Code, Field: field, Severity: filing.SeverityError, Message: e.Message}}
 		return e
 	}

@@ -49,7 +49,7 @@ func (s *Service) Outbox(ctx context.Context, a *Account, q OutboxQuery) ([]Outb
 		return nil, err
 	}
 	if q.Channel != "" && q.Channel != notify.Email && q.Channel != notify.SMS {
-		return nil, fault.NewInvalid([]filing.Violation{verificationViolation("outbox.channel.invalid", "channel", "渠道须为 email 或 sms", "channel must be email or sms")})
+		return nil, fault.NewInvalid([]filing.Violation{fault.Violated("outbox.channel.invalid", "channel")})
 	}
 	ob := &notify.Outbox{Store: s.st, Sealer: s.seal}
 	items, err := ob.List(ctx, q)
@@ -111,7 +111,7 @@ func (s *Service) AuditLog(ctx context.Context, a *Account, f AuditFilter) ([]*A
 }
 
 func errNoConsole() error {
-	return fault.New(fault.NotFound, fault.CodeNotFound, "当前管局接口没有控制台", "the bureau in use has no console")
+	return fault.Words(fault.NotFound, fault.CodeNotFound, "error.not_found.bureau_use_has")
 }
 
 // BureauItem is one application awaiting the bureau's outcome, with the
@@ -185,14 +185,13 @@ func (s *Service) BureauDecide(ctx context.Context, a *Account, id string, in Bu
 	switch d.Kind {
 	case bureau.DecisionApprove, bureau.DecisionReject, bureau.DecisionSMSExpired:
 	default:
-		return nil, fault.NewInvalid([]filing.Violation{verificationViolation("bureau.decision.invalid", "decision",
-			"决定须为 approve、reject 或 sms_expired", "decision must be approve, reject or sms_expired")})
+		return nil, fault.NewInvalid([]filing.Violation{fault.Violated("bureau.decision.invalid", "decision")})
 	}
 	if s.mode == bureau.ModeRelay && sa.State != string(workflow.BureauReview) {
 		return nil, invalidTransition(fmt.Errorf("%w: no bureau outcome awaited in state %s", workflow.ErrInvalidTransition, sa.State))
 	}
 	if d.Kind == bureau.DecisionReject && d.Reason == "" {
-		return nil, fault.NewInvalid([]filing.Violation{verificationViolation("bureau.reason.required", "reason", "驳回时须填写原因", "a rejection needs a reason")})
+		return nil, fault.NewInvalid([]filing.Violation{fault.Violated("bureau.reason.required", "reason")})
 	}
 	if s.mode == bureau.ModeRelay && d.Kind == bureau.DecisionApprove {
 		// The real bureau's numbers, checked before they are recorded.
@@ -205,7 +204,7 @@ func (s *Service) BureauDecide(ctx context.Context, a *Account, id string, in Bu
 	case errors.Is(err, bureau.ErrNotUnderReview):
 		return nil, invalidTransition(fmt.Errorf("%w: %w", workflow.ErrInvalidTransition, err))
 	case errors.Is(err, bureau.ErrChecksFailed):
-		return nil, fault.New(fault.Conflict, "bureau.checks_failed", "管局核查未通过，请驳回："+err.Error(), "the bureau's checks failed; reject instead: "+err.Error()).Wrap(err)
+		return nil, fault.Words(fault.Conflict, "bureau.checks_failed", "error.bureau.checks_failed", err.Error()).Wrap(err)
 	case err != nil:
 		return nil, storeErr(err)
 	}

@@ -95,22 +95,17 @@ type CreateInput struct {
 }
 
 func errLocked() error {
-	return fault.New(fault.Locked, "application.locked",
-		"申请已提交，当前状态下不能修改；如需修改请等待审核结果或撤回申请",
-		"the application is locked in its current state; wait for the review or withdraw it")
+	return fault.Words(fault.Locked, "application.locked", "error.application.locked")
 }
 
 func errLockedField(field string) error {
-	e := fault.New(fault.Locked, "application.locked_field",
-		"预检信息（域名、主办单位证件类型和号码）不能修改；如填写有误，请撤回后重新申请",
-		"the pre-check inputs (domain, subject certificate type and number) cannot change; withdraw and start again if they are wrong")
+	e := fault.Words(fault.Locked, "application.locked_field", "error.application.locked_field")
 	e.Violations = []filing.Violation{{Rule: "application.locked_field", Field: field, Severity: filing.SeverityError, Message: e.Message}}
 	return e
 }
 
 func invalidTransition(err error) error {
-	return fault.New(fault.Locked, fault.CodeInvalidTransition, "当前状态下不能执行此操作",
-		"this action is not possible in the application's current state").Wrap(err)
+	return fault.Words(fault.Locked, fault.CodeInvalidTransition, "error.invalid_transition.action_possible_application").Wrap(err)
 }
 
 // filingFlow reports whether flow starts from the pre-check.
@@ -161,7 +156,8 @@ func (s *Service) CreateApplication(ctx context.Context, a *Account, in CreateIn
 
 func errFlowMismatch(chosen, asked string) error {
 	return fault.New(fault.Conflict, "precheck.flow_mismatch",
-		"预检结果为“"+flowLabel(chosen, "zh")+"”，与所选备案类型不符", "the pre-check chose "+chosen+", not "+asked)
+		words.T("zh", "error.precheck.flow_mismatch", flowLabel(chosen, "zh"), flowLabel(asked, "zh")),
+		words.T("en", "error.precheck.flow_mismatch", flowLabel(chosen, "en"), flowLabel(asked, "en")))
 }
 
 // MaxDrafts is the most drafts one account holds at once (workflow.md).
@@ -217,9 +213,7 @@ func (s *Service) insertApplication(ctx context.Context, a *Account, doc filing.
 		if n, err := tx.CountDrafts(ctx, a.ID); err != nil {
 			return err
 		} else if n >= MaxDrafts {
-			return fault.New(fault.Conflict, "application.drafts.too_many",
-				fmt.Sprintf("您已有 %d 份草稿；一个账号最多同时保留 %d 份草稿，请先提交或撤回其中一份", n, MaxDrafts),
-				fmt.Sprintf("you have %d drafts; an account may hold at most %d at once: submit or withdraw one first", n, MaxDrafts))
+			return fault.Words(fault.Conflict, "application.drafts.too_many", "error.application.drafts.too_many", n, MaxDrafts)
 		}
 		if err := tx.CreateApplication(ctx, sa); err != nil {
 			return err
@@ -260,7 +254,7 @@ func (s *Service) createFromRecord(ctx context.Context, a *Account, in CreateInp
 		return nil, storeErr(err)
 	}
 	if subj.Status != storage.RecordActive || (site != nil && site.Status == storage.RecordCancelled) {
-		return nil, fault.New(fault.Conflict, "record.cancelled", "该备案已注销", "this filing is cancelled")
+		return nil, fault.Words(fault.Conflict, "record.cancelled", "error.record.cancelled")
 	}
 	open, err := s.st.OpenApplicationsBySubject(ctx, subj.CertHash)
 	if err != nil {
@@ -292,8 +286,7 @@ func (s *Service) createFromRecord(ctx context.Context, a *Account, in CreateInp
 		// Access is changed or cancelled only where this provider hosts the
 		// website (the records' offers, records.go).
 		if !hosted && (in.Flow == filing.FlowChangeAccess || in.Flow == filing.FlowCancelAccess) {
-			return nil, fault.New(fault.Conflict, "record.not_hosted", "该网站不在本接入商接入，不能变更或取消接入",
-				"this website is not hosted by this provider; its access cannot be changed or cancelled here")
+			return nil, fault.Words(fault.Conflict, "record.not_hosted", "error.record.not_hosted")
 		}
 		doc.Websites = []filing.Website{w}
 	}
@@ -502,7 +495,7 @@ func (s *Service) storedViolations(ctx context.Context, sa *storage.Application,
 		}
 		if slices.ContainsFunc(open, func(o storage.OpenApplication) bool { return blocks(o, sa.OwnerID, sa.ID) }) {
 			vs = append(vs, filing.Violation{Rule: "precheck.domain_in_progress", Field: field, Severity: filing.SeverityError,
-				Message: filing.Text{ZH: "域名 " + d + " 已在另一份备案申请中办理", EN: "the domain " + d + " is in another open application"}})
+				Message: words.Text("rule.domain.open_elsewhere", d)})
 			continue
 		}
 		ws, err := s.st.WebsiteRecordsByDomain(ctx, d)
@@ -529,7 +522,7 @@ func (s *Service) storedViolations(ctx context.Context, sa *storage.Application,
 		}
 		if byOther {
 			vs = append(vs, filing.Violation{Rule: "precheck.domain_filed_by_other", Field: field, Severity: filing.SeverityError,
-				Message: filing.Text{ZH: "域名 " + d + " 已由其他主体备案", EN: "the domain " + d + " is filed under another subject"}})
+				Message: words.Text("rule.domain.filed_elsewhere", d)})
 		}
 	}
 	// A leader's mobile may not be a leader's mobile of another filed subject.
@@ -554,8 +547,7 @@ func (s *Service) storedViolations(ctx context.Context, sa *storage.Application,
 				return storeErr(err)
 			}
 			if sr.Status == storage.RecordActive && sr.CertHash != sa.SubjectCertHash {
-				vs = append(vs, filing.Violation{Rule: "person.mobile.used_by_other_subject", Field: field, Severity: filing.SeverityError,
-					Message: filing.Text{ZH: "该手机号已是其他已备案主体的负责人手机号，请更换", EN: "this mobile is a leader's mobile of another filed subject; use another one"}})
+				vs = append(vs, fault.Violated("person.mobile.used_by_other_subject", field))
 				return nil
 			}
 		}

@@ -93,8 +93,8 @@ type AttachmentInput struct {
 	File     io.Reader
 }
 
-func badAttachment(rule, field, zh, en string) error {
-	return fault.NewInvalid([]filing.Violation{{Rule: rule, Field: field, Severity: filing.SeverityError, Message: filing.Text{ZH: zh, EN: en}}})
+func badAttachment(rule, field string, args ...any) error {
+	return fault.NewViolation(rule, field, args...)
 }
 
 // AddAttachment checks and stores one JPEG of an editable application.
@@ -111,7 +111,7 @@ func (s *Service) AddAttachment(ctx context.Context, a *Account, id string, in A
 	}
 	kind, ok := Kind(strings.TrimSpace(in.Kind))
 	if !ok {
-		return nil, badAttachment("attachment.kind.invalid", "kind", "未知的附件类型", "unknown attachment kind")
+		return nil, badAttachment("attachment.kind.invalid", "kind")
 	}
 	if !uploadAllowed(sa.State, kind.Key) { // verification.go: the backdrop photo while verifying
 		return nil, errLocked()
@@ -123,8 +123,7 @@ func (s *Service) AddAttachment(ctx context.Context, a *Account, id string, in A
 	if !kind.PerWebsite {
 		in.Website = -1
 	} else if in.Website < 0 || in.Website >= max(len(doc.Websites), 1) {
-		return nil, badAttachment("attachment.website.invalid", "website", "请指定该附件所属的网站（序号从 0 开始）",
-			"say which website (index from 0) this attachment belongs to")
+		return nil, badAttachment("attachment.website.invalid", "website")
 	}
 	in.SignedOn = strings.TrimSpace(in.SignedOn)
 	if kind.Key != KindVerificationForm {
@@ -133,7 +132,7 @@ func (s *Service) AddAttachment(ctx context.Context, a *Account, id string, in A
 		return nil, err
 	}
 	if in.File == nil {
-		return nil, badAttachment("attachment.missing", "file", "请选择要上传的 JPEG 文件", "choose a JPEG file to upload")
+		return nil, badAttachment("attachment.missing", "file")
 	}
 	var res *images.Result
 	err = s.withImageWork(ctx, s.pixelWeight(in.File), func() (err error) {
@@ -160,11 +159,10 @@ func (s *Service) AddAttachment(ctx context.Context, a *Account, id string, in A
 	}
 	att.DataKey = sealedKey
 	if err := s.blobs.Put(ctx, att.BlobKey, bytes.NewReader(enc), int64(len(enc))); err != nil {
-		e := fault.New(fault.Unavailable, fault.CodeUnavailable, "文件保存失败，请稍后重试", "the file could not be stored; try again shortly")
+		e := fault.Words(fault.Unavailable, fault.CodeUnavailable, "error.unavailable.file_could_stored")
 		if errors.Is(err, blob.ErrNoSpace) {
 			// Nothing was stored (blob.Store writes all or nothing); the operator must free space.
-			e = fault.New(fault.Unavailable, fault.CodeUnavailable, "存储空间不足，文件未保存，请稍后重试",
-				"the storage is full; the file was not saved, try again later")
+			e = fault.Words(fault.Unavailable, fault.CodeUnavailable, "error.unavailable.storage_full_file")
 		}
 		return nil, e.Retry(60).Wrap(err)
 	}
@@ -211,16 +209,14 @@ func (s *Service) AddAttachment(ctx context.Context, a *Account, id string, in A
 // signed it, a real calendar date not after today (China Standard Time).
 func (s *Service) checkSignedOn(d string) error {
 	if d == "" {
-		return badAttachment("attachment.signed_on.required", "signed_on", "请填写网站负责人在核验单上签字的日期（YYYY-MM-DD）",
-			"enter the date the website leader signed the verification form (YYYY-MM-DD)")
+		return badAttachment("attachment.signed_on.required", "signed_on")
 	}
 	t, err := time.Parse(time.DateOnly, d)
 	if err != nil || t.Year() < 2000 {
-		return badAttachment("attachment.signed_on.invalid", "signed_on", "签字日期须为 YYYY-MM-DD 格式的有效日期",
-			"signed_on must be a valid YYYY-MM-DD date")
+		return badAttachment("attachment.signed_on.invalid", "signed_on")
 	}
 	if d > workdays.Date(s.now()) {
-		return badAttachment("attachment.signed_on.future", "signed_on", "签字日期不能晚于今天", "signed_on cannot be after today")
+		return badAttachment("attachment.signed_on.future", "signed_on")
 	}
 	return nil
 }

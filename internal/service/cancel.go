@@ -52,8 +52,7 @@ func (s *Service) StartCancellation(ctx context.Context, a *Account, flow, recor
 	}
 	reason = strings.TrimSpace(reason)
 	if reason == "" || len([]rune(reason)) > maxCancelReason {
-		return nil, fault.NewInvalid([]filing.Violation{{Rule: "cancel.reason.missing", Field: "reason", Severity: filing.SeverityError,
-			Message: filing.Text{ZH: "请填写注销原因（不超过 500 字）", EN: "give the reason for the cancellation (at most 500 characters)"}}})
+		return nil, fault.NewInvalid([]filing.Violation{fault.Violated("cancel.reason.missing", "reason")})
 	}
 	app, err := s.CreateApplication(ctx, a, CreateInput{Flow: flow, Record: record})
 	if err != nil {

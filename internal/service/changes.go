@@ -1,6 +1,7 @@
 package service
 
 import (
+	"beian/internal/fault"
 	"context"
 	"errors"
 	"fmt"
@@ -287,9 +288,7 @@ func mismatch(out *[]filing.Violation) func(field, a, b string, fold bool) {
 		if a == b || (fold && strings.EqualFold(a, b)) {
 			return
 		}
-		*out = append(*out, filing.Violation{Rule: "precheck.subject_mismatch", Field: field, Severity: filing.SeverityError,
-			Message: filing.Text{ZH: "与该备案在管局的信息不一致；如信息已变化，请先办理变更",
-				EN: "differs from the filing at the bureau; if it changed, file a change first"}})
+		*out = append(*out, fault.Violated("precheck.subject_mismatch", field))
 	}
 }
 

@@ -31,7 +31,7 @@ const (
 func (s *Service) withImageWork(ctx context.Context, weight int64, fn func() error) error {
 	weight = min(max(weight, imageMinWeight), imagePixelBudget)
 	if err := s.imageWork.Acquire(ctx, weight); err != nil {
-		return fault.New(fault.Unavailable, fault.CodeUnavailable, "服务繁忙，请稍后重试", "the service is busy; try again shortly").Retry(5).Wrap(err)
+		return fault.Words(fault.Unavailable, fault.CodeUnavailable, "error.unavailable.service_busy_try").Retry(5).Wrap(err)
 	}
 	big := weight >= imagePixelBudget/4
 	if big {

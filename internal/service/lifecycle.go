@@ -140,7 +140,7 @@ func (s *Service) lifecycleView(ctx context.Context, sa *storage.Application, ap
 }
 
 func errNoBureau() error {
-	return fault.New(fault.Unavailable, "bureau.unavailable", "管局接口暂不可用，请稍后重试", "the bureau is not reachable; try again later")
+	return fault.Words(fault.Unavailable, "bureau.unavailable", "error.bureau.unavailable")
 }
 
 // Jobs of the bureau boundary: the hand-over of an application to the

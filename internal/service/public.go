@@ -29,9 +29,7 @@ const maxPublicQuery = 256
 func (s *Service) PublicLookup(ctx context.Context, q string) ([]PublicFiling, error) {
 	q = strings.TrimSpace(q)
 	if q == "" || utf8.RuneCountInString(q) > maxPublicQuery || !utf8.ValidString(q) {
-		return nil, fault.NewInvalid([]filing.Violation{{Rule: "public.query.invalid", Field: "q", Severity: filing.SeverityError,
-			Message: filing.Text{ZH: "请输入域名（如 example.com）或备案号（如 京ICP备2026000001号-1）",
-				EN: "enter a domain (such as example.com) or a filing number (such as 京ICP备2026000001号-1)"}}})
+		return nil, fault.NewInvalid([]filing.Violation{fault.Violated("public.query.invalid", "q")})
 	}
 	key := ""
 	domain := ""

@@ -74,22 +74,18 @@ func (s *Service) SaveRejectionReason(ctx context.Context, a *Account, in Reject
 	in.Text.ZH, in.Text.EN = strings.TrimSpace(in.Text.ZH), strings.TrimSpace(in.Text.EN)
 	var vs []filing.Violation
 	if len(in.Code) > 80 || !reasonCodeRE.MatchString(in.Code) {
-		vs = append(vs, reasonViolation("reasons.code", "code", "代码须为小写字母、数字、下划线和点（不超过 80 个字符）",
-			"the code takes lower-case letters, digits, underscores and dots (at most 80)"))
+		vs = append(vs, fault.Violated("reasons.code", "code"))
 	}
 	if !fieldPathRE.MatchString(openIndex.ReplaceAllString(in.Field, "[0]")) {
-		vs = append(vs, reasonViolation("reasons.field", "field", "请选择原因所针对的字段", "choose the field the reason is about"))
+		vs = append(vs, fault.Violated("reasons.field", "field"))
 	}
-	for _, t := range []struct{ field, text, zh, en string }{
-		{"text_zh", in.Text.ZH, "请填写中文说明（不超过 500 字）", "write the Chinese text (at most 500 characters)"},
-		{"text_en", in.Text.EN, "请填写英文说明（不超过 500 字）", "write the English text (at most 500 characters)"},
-	} {
-		if t.text == "" || utf8.RuneCountInString(t.text) > 500 || strings.ContainsAny(t.text, "\x00\r") {
-			vs = append(vs, reasonViolation("reasons.text", t.field, t.zh, t.en))
+	for field, text := range map[string]string{"text_zh": in.Text.ZH, "text_en": in.Text.EN} {
+		if text == "" || utf8.RuneCountInString(text) > 500 || strings.ContainsAny(text, "\x00\r") {
+			vs = append(vs, fault.Violation("reasons.text", field, "rule.reasons.text."+field))
 		}
 	}
 	if in.Position < 0 || in.Position > 100000 {
-		vs = append(vs, reasonViolation("reasons.position", "position", "顺序须在 0 到 100000 之间", "the order is between 0 and 100000"))
+		vs = append(vs, fault.Violated("reasons.position", "position"))
 	}
 	if len(vs) > 0 {
 		return fault.NewInvalid(vs)
@@ -144,8 +140,7 @@ func (s *Service) fromCatalogue(ctx context.Context, rs []filing.Reason) ([]fili
 			continue // a rule code of the caller's own (the API's clients)
 		}
 		if f := strings.TrimSpace(r.Field); f != "" && !e.Matches(f) {
-			vs = append(vs, reasonViolation("review.reason.field", "reasons["+strconv.Itoa(i)+"].field",
-				"所选常见原因针对的是另一个字段", "the common reason chosen is about another field"))
+			vs = append(vs, fault.Violated("review.reason.field", "reasons["+strconv.Itoa(i)+"].field"))
 		}
 		if strings.TrimSpace(r.Message) == "" {
 			out[i].Message, out[i].MessageEN = e.Text.ZH, e.Text.EN

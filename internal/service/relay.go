@@ -224,27 +224,27 @@ func (s *Service) ImportBureauOutcomes(ctx context.Context, a *Account, r io.Rea
 	if err := requireAdmin(a); err != nil {
 		return nil, err
 	}
-	bad := func(zh, en string) error {
-		e := fault.NewViolation("bureau.import.invalid", "file", zh, en)
+	bad := func(what string, args ...any) error {
+		e := fault.NewInvalid([]filing.Violation{fault.Violation("bureau.import.invalid", "file", "rule.bureau.import.invalid."+what, args...)})
 		e.Code = "bureau.import.invalid"
 		return e
 	}
 	b, err := io.ReadAll(io.LimitReader(r, maxImportBytes+1))
 	if err != nil {
-		return nil, fault.NewBadRequest("无法读取上传的文件", "the file could not be read").Wrap(err)
+		return nil, fault.Words(fault.BadRequest, fault.CodeBadRequest, "error.bad_request.file_could_read").Wrap(err)
 	}
 	if len(b) > maxImportBytes {
-		return nil, bad("文件过大（最多 1 MB）", "the file is too large (1 MB at most)")
+		return nil, bad("size")
 	}
 	if !utf8.Valid(b) {
-		return nil, bad("文件须为 UTF-8 编码的 CSV", "the file must be UTF-8 CSV")
+		return nil, bad("encoding")
 	}
 	cr := csv.NewReader(strings.NewReader(strings.TrimPrefix(string(b), "\ufeff")))
 	cr.FieldsPerRecord = -1
 	cr.TrimLeadingSpace = true
 	header, err := cr.Read()
 	if err != nil {
-		return nil, bad("文件须为 CSV，第一行为列名", "the file must be CSV with a header row")
+		return nil, bad("header")
 	}
 	col := map[string]int{}
 	for i, h := range header {
@@ -253,10 +253,10 @@ func (s *Service) ImportBureauOutcomes(ctx context.Context, a *Account, r io.Rea
 		}
 	}
 	if _, ok := col["application"]; !ok {
-		return nil, bad("缺少 application 列", "the application column is missing")
+		return nil, bad("no_application")
 	}
 	if _, ok := col["decision"]; !ok {
-		return nil, bad("缺少 decision 列", "the decision column is missing")
+		return nil, bad("no_decision")
 	}
 	cell := func(rec []string, name string) string {
 		if i, ok := col[name]; ok && i < len(rec) {
@@ -276,11 +276,11 @@ func (s *Service) ImportBureauOutcomes(ctx context.Context, a *Account, r io.Rea
 			if errors.As(err, &pe) {
 				line = pe.Line
 			}
-			return nil, bad(fmt.Sprintf("第 %d 行无法解析", line), fmt.Sprintf("line %d cannot be parsed", line))
+			return nil, bad("line", line)
 		}
 		line, _ := cr.FieldPos(0)
 		if len(out) == maxImportRows {
-			return nil, bad(fmt.Sprintf("一次最多导入 %d 行", maxImportRows), fmt.Sprintf("at most %d lines at once", maxImportRows))
+			return nil, bad("too_many", maxImportRows)
 		}
 		if strings.Join(rec, "") == "" {
 			continue

@@ -58,9 +58,7 @@ func (s *Service) loadStaffAction(ctx context.Context, a *Account, id string) (*
 		return nil, err
 	}
 	if sa.OwnerID == a.ID {
-		return nil, fault.New(fault.Forbidden, "review.own_application",
-			"不能审核、核验或报送自己账号名下的备案申请，请由其他工作人员处理",
-			"staff never review, verify or submit an application their own account owns; another member of staff must act")
+		return nil, fault.Words(fault.Forbidden, "review.own_application", "error.review.own_application")
 	}
 	return sa, nil
 }
@@ -94,15 +92,13 @@ func (s *Service) ReviewQueue(ctx context.Context, a *Account, f QueueFilter) ([
 	states := ReviewStates
 	if f.State != "" {
 		if !workflow.Valid(workflow.State(f.State)) || !workflow.Open(workflow.State(f.State)) {
-			return nil, fault.NewInvalid([]filing.Violation{{Rule: "review.state.invalid", Field: "state", Severity: filing.SeverityError,
-				Message: filing.Text{ZH: "未知或已结束的状态", EN: "unknown or closed state"}}})
+			return nil, fault.NewInvalid([]filing.Violation{fault.Violated("review.state.invalid", "state")})
 		}
 		states = []string{f.State}
 	}
 	if f.Province != "" {
 		if _, ok := s.ref.Province(f.Province); !ok {
-			return nil, fault.NewInvalid([]filing.Violation{{Rule: "review.province.invalid", Field: "province", Severity: filing.SeverityError,
-				Message: filing.Text{ZH: "未知的省份代码", EN: "unknown province code"}}})
+			return nil, fault.NewInvalid([]filing.Violation{fault.Violated("review.province.invalid", "province")})
 		}
 	}
 	limit := 1000
@@ -377,10 +373,6 @@ var decisionEvents = map[string]workflow.Event{
 // or an attachment (attachments.site_photo[0]).
 var fieldPathRE = regexp.MustCompile(`^[a-z_]+(\[[0-9]{1,2}\])?(\.[a-z_]+(\[[0-9]{1,2}\])?){0,3}$`)
 
-func reasonViolation(rule, field string, zh, en string) filing.Violation {
-	return filing.Violation{Rule: rule, Field: field, Severity: filing.SeverityError, Message: filing.Text{ZH: zh, EN: en}}
-}
-
 // maxReasons bounds the reasons of one decision.
 const maxReasons = 100
 
@@ -392,13 +384,13 @@ func checkReasons(rs []filing.Reason) ([]filing.Reason, []filing.Violation) {
 		r.Field, r.Rule, r.Message, r.MessageEN = strings.TrimSpace(r.Field), strings.TrimSpace(r.Rule), strings.TrimSpace(r.Message), strings.TrimSpace(r.MessageEN)
 		at := fmt.Sprintf("reasons[%d]", i)
 		if r.Field == "" || !fieldPathRE.MatchString(r.Field) {
-			vs = append(vs, reasonViolation("review.reason.field", at+".field", "请选择驳回的字段", "name the field the reason is about"))
+			vs = append(vs, fault.Violation("review.reason.field", at+".field", "rule.review.reason.field.missing"))
 		}
 		if r.Rule != "" && (len(r.Rule) > 80 || strings.ContainsAny(r.Rule, " \t\r\n")) {
-			vs = append(vs, reasonViolation("review.reason.rule", at+".rule", "规则代码格式不正确", "the rule code is malformed"))
+			vs = append(vs, fault.Violated("review.reason.rule", at+".rule"))
 		}
 		if r.Message == "" || utf8.RuneCountInString(r.Message) > 1000 || utf8.RuneCountInString(r.MessageEN) > 1000 {
-			vs = append(vs, reasonViolation("review.reason.message", at+".message", "请填写驳回原因（不超过 1000 字）", "write the reason (at most 1000 characters)"))
+			vs = append(vs, fault.Violated("review.reason.message", at+".message"))
 		}
 		out = append(out, r)
 	}
@@ -416,8 +408,7 @@ func (s *Service) Decide(ctx context.Context, a *Account, id string, in Decision
 	}
 	ev, ok := decisionEvents[strings.TrimSpace(in.Decision)]
 	if !ok {
-		return nil, fault.NewInvalid([]filing.Violation{reasonViolation("review.decision.invalid", "decision",
-			"决定须为 approve、reject 或 reject_materials", "decision must be approve, reject or reject_materials")})
+		return nil, fault.NewInvalid([]filing.Violation{fault.Violated("review.decision.invalid", "decision")})
 	}
 	// A rejection names fields of one document: a few dozen at most.
 	if len(in.Reasons) > maxReasons {
@@ -440,8 +431,7 @@ func (s *Service) Decide(ctx context.Context, a *Account, id string, in Decision
 			return invalidTransition(err)
 		}
 		if workflow.RequiresReasons(ev) && len(reasons) == 0 {
-			e := fault.NewInvalid([]filing.Violation{reasonViolation("review.reasons.required", "reasons",
-				"驳回时至少需要填写一条原因（字段和说明）", "a rejection needs at least one reason (a field and a message)")})
+			e := fault.NewInvalid([]filing.Violation{fault.Violated("review.reasons.required", "reasons")})
 			e.Code = "review.reasons_required"
 			return e
 		}
@@ -529,7 +519,7 @@ func (s *Service) MaterialsReceived(ctx context.Context, a *Account, id, note st
 	}
 	note = strings.TrimSpace(note)
 	if utf8.RuneCountInString(note) > 500 {
-		return nil, fault.NewInvalid([]filing.Violation{reasonViolation("review.note.too_long", "note", "备注不超过 500 字", "the note is at most 500 characters")})
+		return nil, fault.NewInvalid([]filing.Violation{fault.Violated("review.note.too_long", "note")})
 	}
 	err = s.st.Tx(ctx, func(tx *storage.Tx) error {
 		cur, err := tx.ApplicationForUpdate(ctx, sa.ID)

@@ -182,9 +182,9 @@ func storeErr(err error) error {
 	case errors.Is(err, storage.ErrNotFound):
 		return fault.NewNotFound().Wrap(err)
 	case errors.Is(err, storage.ErrConflict):
-		return fault.New(fault.Conflict, fault.CodeConflict, "数据已被其他操作修改，请刷新后重试", "the data was changed meanwhile; reload and try again").Wrap(err)
+		return fault.Words(fault.Conflict, fault.CodeConflict, "error.conflict.data_was_changed").Wrap(err)
 	case errors.Is(err, storage.ErrUnavailable):
-		return fault.New(fault.Unavailable, fault.CodeUnavailable, "服务暂时不可用，请稍后重试", "service temporarily unavailable, try again shortly").Retry(5).Wrap(err)
+		return fault.Words(fault.Unavailable, fault.CodeUnavailable, "error.unavailable.service_temporarily_unavailable").Retry(5).Wrap(err)
 	}
 	return fmt.Errorf("storage: %w", err)
 }

@@ -46,13 +46,13 @@ func (s *Service) ConfirmSMS(ctx context.Context, a *Account, id string, in SMSI
 	in.Mobile, in.CertLast6, in.Code = strings.TrimSpace(in.Mobile), strings.ToUpper(strings.TrimSpace(in.CertLast6)), strings.TrimSpace(in.Code)
 	var vs []filing.Violation
 	if in.Mobile == "" {
-		vs = append(vs, verificationViolation("sms.mobile.required", "mobile", "请填写收到验证码的手机号", "enter the mobile that received the code"))
+		vs = append(vs, fault.Violated("sms.mobile.required", "mobile"))
 	}
 	if !certLastRE.MatchString(in.CertLast6) {
-		vs = append(vs, verificationViolation("sms.cert_last6.format", "cert_last6", "请填写负责人证件号码的后 6 位", "enter the last 6 characters of the leader's certificate number"))
+		vs = append(vs, fault.Violated("sms.cert_last6.format", "cert_last6"))
 	}
 	if !smsCodeRE.MatchString(in.Code) {
-		vs = append(vs, verificationViolation("sms.code.format", "code", "验证码为 6 位数字", "the code has 6 digits"))
+		vs = append(vs, fault.Violated("sms.code.format", "code"))
 	}
 	if len(vs) > 0 {
 		return nil, fault.NewInvalid(vs)
@@ -80,15 +80,11 @@ func (s *Service) ConfirmSMS(ctx context.Context, a *Account, id string, in SMSI
 	}
 	switch {
 	case res.Returned:
-		e := fault.New(fault.Invalid, "sms.code_wrong",
-			"验证码错误次数过多或已超过 24 小时，申请已被管局退回，重新提交管局后会发送新的验证码",
-			"too many wrong codes or more than 24 hours: the bureau returned the application; resubmitting sends new codes")
+		e := fault.Words(fault.Invalid, "sms.code_wrong", "error.sms.code_wrong")
 		e.Extra = map[string]any{"attempts_left": 0, "returned": true}
 		return out, e
 	case !res.Correct:
-		e := fault.New(fault.Invalid, "sms.code_wrong",
-			fmt.Sprintf("手机号、证件号码后 6 位或验证码不正确，还可尝试 %d 次", res.AttemptsLeft),
-			fmt.Sprintf("the mobile, the last 6 certificate characters or the code is wrong; %d attempts left", res.AttemptsLeft))
+		e := fault.Words(fault.Invalid, "sms.code_wrong", "error.sms.code_wrong.mobile_last_6", res.AttemptsLeft)
 		e.Extra = map[string]any{"attempts_left": res.AttemptsLeft}
 		return out, e
 	}

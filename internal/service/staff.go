@@ -27,8 +27,7 @@ func (s *Service) staffTarget(ctx context.Context, a *Account, id string) (*stor
 		return nil, notFound()
 	}
 	if sa.ID == a.ID {
-		return nil, fault.NewInvalid([]filing.Violation{{Rule: "staff.self", Field: "id", Severity: filing.SeverityError,
-			Message: filing.Text{ZH: "不能停用或重置自己的账号", EN: "you cannot disable or reset your own account"}}})
+		return nil, fault.NewInvalid([]filing.Violation{fault.Violated("staff.self", "id")})
 	}
 	return sa, nil
 }

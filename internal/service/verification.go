@@ -64,10 +64,6 @@ const MaxAppointmentDays = 60
 
 var trackingRE = regexp.MustCompile(`^[A-Za-z0-9-]{6,30}$`)
 
-func verificationViolation(rule, field, zh, en string) filing.Violation {
-	return filing.Violation{Rule: rule, Field: field, Severity: filing.SeverityError, Message: filing.Text{ZH: zh, EN: en}}
-}
-
 // ChooseVerification records how the applicant verifies an application in
 // the verification state (409 invalid_transition in any other state).
 func (s *Service) ChooseVerification(ctx context.Context, a *Account, id string, in VerificationInput) (*Verification, error) {
@@ -87,7 +83,7 @@ func (s *Service) ChooseVerification(ctx context.Context, a *Account, id string,
 	case VerifyOnsite:
 		office := s.office(strings.TrimSpace(in.Office))
 		if office == nil {
-			vs = append(vs, verificationViolation("verification.office.invalid", "office", "请选择一个面签地点", "choose one of the signing offices"))
+			vs = append(vs, fault.Violated("verification.office.invalid", "office"))
 		} else {
 			v.Office = office.Key
 		}
@@ -96,20 +92,18 @@ func (s *Service) ChooseVerification(ctx context.Context, a *Account, id string,
 		today, _ := time.ParseInLocation(time.DateOnly, workdays.Date(s.now()), workdays.CST)
 		switch {
 		case err != nil:
-			vs = append(vs, verificationViolation("verification.date.format", "date", "日期格式须为 YYYY-MM-DD", "the date must be YYYY-MM-DD"))
+			vs = append(vs, fault.Violated("verification.date.format", "date"))
 		case d.Before(today) || d.After(today.AddDate(0, 0, MaxAppointmentDays)):
-			vs = append(vs, verificationViolation("verification.date.range", "date",
-				fmt.Sprintf("面签日期须在今天起 %d 天内", MaxAppointmentDays), fmt.Sprintf("the signing date must be within %d days from today", MaxAppointmentDays)))
+			vs = append(vs, fault.Violated("verification.date.range", "date", MaxAppointmentDays))
 		case !s.cal.IsWorkday(d.Add(12 * time.Hour)):
-			vs = append(vs, verificationViolation("verification.date.not_workday", "date", "面签日期须为工作日", "the signing date must be a working day"))
+			vs = append(vs, fault.Violated("verification.date.not_workday", "date"))
 		default:
 			v.AppointmentOn = date
 		}
 	case VerifyMail:
 		tn := strings.TrimSpace(in.TrackingNumber)
 		if !trackingRE.MatchString(tn) {
-			vs = append(vs, verificationViolation("verification.tracking_number.format", "tracking_number",
-				"请填写快递单号（6–30 位字母、数字或连字符）", "enter the tracking number (6–30 letters, digits or hyphens)"))
+			vs = append(vs, fault.Violated("verification.tracking_number.format", "tracking_number"))
 		}
 		v.TrackingNumber = tn
 		// Mailing needs the backdrop photo of every website.
@@ -123,13 +117,11 @@ func (s *Service) ChooseVerification(ctx context.Context, a *Account, id string,
 				found = found || (at.Kind == KindSitePhoto && at.Website == i)
 			}
 			if !found {
-				vs = append(vs, verificationViolation("attachment.missing", fmt.Sprintf("attachments.site_photo[%d]", i),
-					"邮寄核验需要上传该网站的幕布照片", "mailing the originals needs this website's backdrop photo"))
+				vs = append(vs, fault.Violation("attachment.missing", fmt.Sprintf("attachments.site_photo[%d]", i), "rule.attachment.missing.backdrop"))
 			}
 		}
 	default:
-		vs = append(vs, verificationViolation("verification.method.invalid", "method", "核验方式须为 onsite（现场面签）或 mail（邮寄）",
-			"the method must be onsite (face-to-face signing) or mail"))
+		vs = append(vs, fault.Violated("verification.method.invalid", "method"))
 	}
 	if len(vs) > 0 {
 		return nil, fault.NewInvalid(vs)

@@ -1,6 +1,7 @@
 package webhooks
 
 import (
+	"beian/internal/filing"
 	"context"
 	"encoding/json"
 	"errors"
@@ -94,32 +95,30 @@ func deliveryView(d *storage.WebhookDelivery) Delivery {
 
 func isAdmin(a *service.Account) bool { return a != nil && a.Role == service.RoleAdmin }
 
-func violation(rule, zh, en string) error { return fault.NewViolation(rule, "url", zh, en) }
-
 // checkURL refuses what cannot be an endpoint: not http(s), credentials
 // in the URL, no host; for account endpoints plain http and literal
 // non-public addresses too (unless labs allow them).
 func (w *Webhooks) checkURL(raw string, account bool) (string, error) {
 	raw = strings.TrimSpace(raw)
 	if raw == "" {
-		return "", violation("webhook.url.required", "请填写接收地址", "the endpoint URL is required")
+		return "", fault.NewViolation("webhook.url.required", "url")
 	}
 	if len(raw) > 2000 || !utf8.ValidString(raw) {
-		return "", violation("webhook.url.invalid", "接收地址无效", "the endpoint URL is not valid")
+		return "", fault.NewViolation("webhook.url.invalid", "url")
 	}
 	u, err := url.Parse(raw)
 	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.User != nil || u.Fragment != "" {
-		return "", violation("webhook.url.invalid", "接收地址须为 https:// 开头的完整网址，不含用户名和密码", "the endpoint URL must be a full https:// URL without credentials")
+		return "", fault.NewInvalid([]filing.Violation{fault.Violation("webhook.url.invalid", "url", "rule.webhook.url.invalid.form")})
 	}
 	if account && !w.allowPrivate {
 		if u.Scheme != "https" {
-			return "", violation("webhook.url.insecure", "接收地址必须使用 HTTPS", "the endpoint must use HTTPS")
+			return "", fault.NewViolation("webhook.url.insecure", "url")
 		}
 		if ip, err := netip.ParseAddr(strings.Trim(u.Hostname(), "[]")); err == nil && !Public(ip) {
-			return "", violation("webhook.url.private", "接收地址不能是内网、本机或保留地址", "the endpoint must not be a private, loopback or reserved address")
+			return "", fault.NewViolation("webhook.url.private", "url")
 		}
 		if h := strings.ToLower(u.Hostname()); h == "localhost" || strings.HasSuffix(h, ".localhost") {
-			return "", violation("webhook.url.private", "接收地址不能是内网、本机或保留地址", "the endpoint must not be a private, loopback or reserved address")
+			return "", fault.NewViolation("webhook.url.private", "url")
 		}
 	}
 	return u.String(), nil
@@ -142,7 +141,7 @@ func (w *Webhooks) Create(ctx context.Context, a *service.Account, in CreateInpu
 		if in.AccountEmail != "" && !in.Provider {
 			acc, err := w.st.AccountByEmail(ctx, strings.ToLower(strings.TrimSpace(in.AccountEmail)))
 			if errors.Is(err, storage.ErrNotFound) {
-				return Endpoint{}, "", fault.NewViolation("webhook.account.unknown", "account_email", "没有这个邮箱的账号", "no account has this email")
+				return Endpoint{}, "", fault.NewViolation("webhook.account.unknown", "account_email")
 			} else if err != nil {
 				return Endpoint{}, "", err
 			}
@@ -155,7 +154,7 @@ func (w *Webhooks) Create(ctx context.Context, a *service.Account, in CreateInpu
 	}
 	desc := strings.TrimSpace(in.Description)
 	if utf8.RuneCountInString(desc) > 200 {
-		return Endpoint{}, "", fault.NewViolation("field.too_long", "description", "说明最多 200 个字符", "the description is at most 200 characters")
+		return Endpoint{}, "", fault.NewViolation("field.too_long", "description")
 	}
 	secret := NewSecret()
 	e := &storage.WebhookEndpoint{ID: uuid.Must(uuid.NewV7()).String(), AccountID: owner, URL: u, SecretSealed: w.seal.Seal(secret),
@@ -167,7 +166,7 @@ func (w *Webhooks) Create(ctx context.Context, a *service.Account, in CreateInpu
 				return err
 			}
 			if n >= MaxPerAccount {
-				return fault.New(fault.Conflict, "webhook.too_many", "每个账号最多 5 个接收地址，请先停用不用的", "an account has at most 5 endpoints; disable one first")
+				return fault.Words(fault.Conflict, "webhook.too_many", "error.webhook.too_many")
 			}
 		}
 		if err := tx.AddWebhookEndpoint(ctx, e); err != nil {
@@ -253,7 +252,7 @@ func (w *Webhooks) Deliveries(ctx context.Context, a *service.Account, f Deliver
 	switch f.State {
 	case "", storage.WebhookPending, storage.WebhookDelivered, storage.WebhookFailed:
 	default:
-		return nil, fault.NewViolation("webhook.state.invalid", "state", "状态应为 pending、delivered 或 failed", "state must be pending, delivered or failed")
+		return nil, fault.NewViolation("webhook.state.invalid", "state")
 	}
 	sf := storage.WebhookDeliveryFilter{EndpointID: f.EndpointID, State: f.State, ApplicationID: f.ApplicationID, Limit: f.Limit}
 	if !a.IsStaff() {
