@@ -381,7 +381,7 @@ func TestInsightMatchesTheSeededHistory(t *testing.T) {
 		// A period the wrong way round is refused with its words; another
 		// applicant sees nothing.
 		if a := b.Get("/review/insight?from=2030-02-01&to=2030-01-01"); a.Status != 422 || !strings.Contains(string(a.Body), "起始日期不能晚于截止日期") {
-			t.Errorf("a reversed period: %d", a.Status)
+			t.Errorf("a reversed period: %d %s", a.Status, a.Body)
 		}
 		if a := b.Get("/review/insight.csv?from=2020-01-01&to=2030-01-01"); a.Status != 422 {
 			t.Errorf("a period of ten years: %d", a.Status)

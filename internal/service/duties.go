@@ -15,7 +15,6 @@ import (
 	"beian/internal/notify"
 	"beian/internal/refdata"
 	"beian/internal/storage"
-	"beian/internal/words"
 )
 
 // Expiry and duty reminders (issue 16 item 2, docs/operations.md): after
@@ -349,11 +348,8 @@ func notFoundOr(err error) error {
 	return storeErr(err)
 }
 
-// wordViolation refuses one field with the catalogue's message of rule.
-func wordViolation(rule, field string) error {
-	m := words.Text(rule)
-	return fault.NewViolation(rule, field, m.ZH, m.EN)
-}
+// wordViolation refuses one field with the catalogue's message of rule (rule.<rule>).
+func wordViolation(rule, field string) error { return fault.NewViolation(rule, field) }
 
 // ScheduleDutyReminders queues the first run (idempotent: every instance
 // may call it at start, the slot key keeps one job).

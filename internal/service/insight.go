@@ -73,7 +73,10 @@ func (s *Service) Insight(ctx context.Context, a *Account, from, to string) (*In
 		return nil, storeErr(err)
 	}
 	for _, st := range staff {
-		out.Names[st.ID] = nameOr(st.Name, st.Email)
+		out.Names[st.ID] = st.Name
+		if st.Name == "" {
+			out.Names[st.ID] = st.Email
+		}
 	}
 	return out, nil
 }
