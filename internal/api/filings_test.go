@@ -80,28 +80,8 @@ func newFullEnv(t *testing.T, url string) *fullEnv {
 	return f
 }
 
-func (f *fullEnv) login(email, password string) string {
-	f.t.Helper()
-	a := f.do("POST", "/api/v1/sessions", "", map[string]any{"email": email, "password": password})
-	if a.status != 201 {
-		f.t.Fatalf("login %s: %d %s", email, a.status, a.body)
-	}
-	return a.json(f.t)["token"].(string)
-}
-
 // drain runs the due jobs (notifications, the bureau's decisions) until none is left.
-func (f *fullEnv) drain() {
-	f.t.Helper()
-	for range 20 {
-		n, err := f.runner.RunDue(context.Background())
-		if err != nil {
-			f.t.Fatal(err)
-		}
-		if n == 0 {
-			return
-		}
-	}
-}
+func (f *fullEnv) drain() { f.kit.RunJobs() }
 
 func (f *fullEnv) state(tok, id string) map[string]any {
 	f.t.Helper()

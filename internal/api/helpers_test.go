@@ -34,6 +34,9 @@ func envOf(t testing.TB, url string, k *testkit.Kit) *env {
 	return &env{t: t, url: url, dir: t.TempDir(), clock: k.Clock, kit: k, store: k.Store, handler: k.Handler()}
 }
 
+// login opens a session through the API and returns its token.
+func (e *env) login(email, password string) string { return e.kit.Login(email, password) }
+
 func (e *env) reopen() {
 	e.t.Helper()
 	e.kit.Reopen()

@@ -29,7 +29,14 @@ func readyForBureau(t *testing.T, e *lcEnv) (tok, rev, id string) {
 	doc := beijingDocument(t)
 	doc["websites"] = doc["websites"].([]any)[:1]
 	subj := doc["subject"].(map[string]any)
-	cr := e.do("POST", "/api/v1/applications", tok, map[string]any{"domain": "bj-lifecycle-a.cn", "cert_type": "business_license", "cert_number": subj["cert_number"]})
+	return tok, rev, toBureau(t, e, tok, rev, "bj-lifecycle-a.cn", subj["cert_number"].(string), doc)
+}
+
+// toBureau files doc for domain as the applicant tok, with every
+// attachment, and walks it through Beian's reviews (rev) to ready_for_bureau.
+func toBureau(t *testing.T, e *lcEnv, tok, rev, domain, cert string, doc map[string]any) (id string) {
+	t.Helper()
+	cr := e.do("POST", "/api/v1/applications", tok, map[string]any{"domain": domain, "cert_type": "business_license", "cert_number": cert})
 	if cr.status != 201 {
 		t.Fatalf("create: %d %s", cr.status, cr.body)
 	}
@@ -61,7 +68,7 @@ func readyForBureau(t *testing.T, e *lcEnv) (tok, rev, id string) {
 			t.Fatalf("%s: %d %s", st.path, a.status, a.body)
 		}
 	}
-	return tok, rev, id
+	return id
 }
 
 // TestSMSExpiry: 24 hours without confirmation return the application
@@ -130,7 +137,7 @@ func TestRestartSendsQueuedOnce(t *testing.T) {
 				t.Fatalf("jobs leased to the dead worker ran at once: %d %v", n, err)
 			}
 			e.clock.Set(e.clock.Now().Add(3 * time.Minute))
-			e.runner = restarted
+			e.runner, e.kit.Runner = restarted, restarted
 			ran := e.drain()
 			if ran < len(claimed) {
 				t.Errorf("ran %d jobs after the restart, %d were claimed", ran, len(claimed))

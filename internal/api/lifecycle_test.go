@@ -1,6 +1,7 @@
 package api_test
 
 import (
+	"beian/internal/domainreg"
 	"context"
 	"encoding/json"
 	"errors"
@@ -34,6 +35,9 @@ type lcEnv struct {
 	flaky  *flakyBureau      // the adapter the service calls: the simulator, whose hand-overs a test may make fail
 	runner *jobs.Runner
 	admin  string // admin token
+	// domains is the domain registry: the demo seed's, with registrations
+	// a test sets (domains_test.go).
+	domains *testDomains
 }
 
 // flakyBureau is the simulator with hand-overs a test can make fail, as a
@@ -66,45 +70,23 @@ func newLifecycleEnv(t *testing.T, url string, mode ...string) *lcEnv {
 		bmode = mode[0]
 	}
 	flaky := &flakyBureau{}
+	doms := &testDomains{set: map[string]*domainreg.Registration{}}
 	k := testkit.New(t, testkit.DB(url), testkit.Env("BEIAN_BUREAU_MODE", bmode), testkit.Env("BEIAN_RATE_LIMITS", "off"),
-		testkit.With(app.WithBureau(func(b bureau.Bureau) bureau.Bureau { flaky.Bureau = b; return flaky })))
+		testkit.With(app.WithBureau(func(b bureau.Bureau) bureau.Bureau { flaky.Bureau = b; return flaky }),
+			app.WithDomains(func(r domainreg.Registry) domainreg.Registry { doms.Registry = r; return doms })))
 	if k.Relay != nil {
 		// The demo registry, as filings the operator seeded the relay's mirror with.
 		if err := k.Relay.LoadSeed(context.Background(), bureau.DemoSeed()); err != nil {
 			t.Fatal(err)
 		}
 	}
-	lc := &lcEnv{env: envOf(t, url, k), svc: k.Service, sim: k.Simulator, relay: k.Relay, flaky: flaky, runner: k.Runner}
+	lc := &lcEnv{env: envOf(t, url, k), svc: k.Service, sim: k.Simulator, relay: k.Relay, flaky: flaky, runner: k.Runner, domains: doms}
 	lc.admin = k.AdminToken()
 	return lc
 }
 
-func (e *lcEnv) login(email, password string) string {
-	e.t.Helper()
-	a := e.do("POST", "/api/v1/sessions", "", map[string]any{"email": email, "password": password})
-	if a.status != 201 {
-		e.t.Fatalf("login %s: %d %s", email, a.status, a.body)
-	}
-	return a.json(e.t)["token"].(string)
-}
-
 // drain runs every due job until none is left.
-func (e *lcEnv) drain() int {
-	e.t.Helper()
-	total := 0
-	for range 50 {
-		n, err := e.runner.RunDue(context.Background())
-		if err != nil {
-			e.t.Fatal(err)
-		}
-		if n == 0 {
-			return total
-		}
-		total += n
-	}
-	e.t.Fatal("the job queue does not drain")
-	return total
-}
+func (e *lcEnv) drain() int { return e.kit.RunJobs() }
 
 func (e *lcEnv) outbox(channel, to string) []map[string]any {
 	e.t.Helper()

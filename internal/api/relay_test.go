@@ -36,35 +36,7 @@ func relayReady(t *testing.T, e *lcEnv, tok, rev string, n int) (id, domain stri
 	domain = "bj-relay-" + string(rune('0'+n)) + ".cn"
 	w := doc["websites"].([]any)[0].(map[string]any)
 	w["domain"], w["homepage_url"], w["leader"] = domain, "www."+domain, clone(leader)
-	cr := e.do("POST", "/api/v1/applications", tok, map[string]any{"domain": domain, "cert_type": "business_license", "cert_number": credit})
-	if cr.status != 201 {
-		t.Fatalf("create: %d %s", cr.status, cr.body)
-	}
-	id = cr.json(t)["id"].(string)
-	path := "/api/v1/applications/" + id
-	if a := e.do("PUT", path, tok, doc); a.status != 200 || len(errorViolations(a.json(t))) > 0 {
-		t.Fatalf("save: %d %v", a.status, errorViolations(a.json(t)))
-	}
-	for _, f := range []map[string]string{{"kind": "subject_certificate"}, {"kind": "subject_leader_id"},
-		{"kind": "verification_form", "website": "0", "signed_on": e.day(-1)}, {"kind": "site_photo", "website": "0"}} {
-		if a := e.upload(path+"/attachments", tok, f, photo(t, 800, 600)); a.status != 201 {
-			t.Fatalf("upload %v: %d %s", f, a.status, a.body)
-		}
-	}
-	if a := e.do("POST", path+"/submit", tok, nil); a.status != 200 {
-		t.Fatalf("submit: %d %s", a.status, a.body)
-	}
-	review := "/api/v1/review/applications/" + id
-	for _, st := range []struct{ p, want string }{{"/decision", "verification"}, {"/materials-received", "material_review"}, {"/decision", "ready_for_bureau"}} {
-		var body any
-		if st.p == "/decision" {
-			body = map[string]any{"decision": "approve"}
-		}
-		if a := e.do("POST", review+st.p, rev, body); a.status != 200 || a.json(t)["state"] != st.want {
-			t.Fatalf("%s: %d %s", st.p, a.status, a.body)
-		}
-	}
-	return id, domain
+	return toBureau(t, e, tok, rev, domain, credit, doc), domain
 }
 
 // TestRelayMode (issue 14 item 1): with the real bureau, staff file at its

@@ -65,6 +65,13 @@ type options struct {
 	blobs blob.Store
 	store *storage.Store
 	wrap  func(bureau.Bureau) bureau.Bureau
+	doms  func(domainreg.Registry) domainreg.Registry
+}
+
+// WithDomains wraps the domain registry the service asks (tests set
+// registrations that change during a review).
+func WithDomains(wrap func(domainreg.Registry) domainreg.Registry) Option {
+	return func(o *options) { o.doms = wrap }
 }
 
 // WithClock sets business time (default the wall clock); tests pin it.
@@ -147,12 +154,6 @@ func New(ctx context.Context, cfg config.Config, opts ...Option) (_ *System, err
 		handOver = o.wrap(handOver)
 	}
 
-	// The domain registry: the simulator, seeded from the bureau's seed file.
-	domains, err := domainreg.NewSimulator(bp.seed.Domains)
-	if err != nil {
-		return nil, fmt.Errorf("domain registry: %w", err)
-	}
-
 	runner := &jobs.Runner{Store: st, Log: log, Now: now, Handlers: map[string]jobs.Handler{}}
 	mets := metrics.New(log)
 	for _, hs := range []map[string]jobs.Handler{notifier.Handlers(), bp.handlers} {
@@ -161,14 +162,21 @@ func New(ctx context.Context, cfg config.Config, opts ...Option) (_ *System, err
 		}
 	}
 
+	// The domain registry: the simulator, answering from the seed's domains.
+	var domains domainreg.Registry
+	if domains, err = domainreg.NewSimulator(bp.seed.Domains); err != nil {
+		return nil, fmt.Errorf("domain registry: %w", err)
+	}
+	if o.doms != nil {
+		domains = o.doms(domains)
+	}
 	svc := service.New(service.Deps{
 		Store: st, Sealer: sealer, Rules: validator, Blobs: blobs, Config: cfg, Log: log,
 		Now: now, Wake: runner.Wake, Calendar: cal,
 		Bureau: handOver, BureauMode: cfg.BureauMode, SMS: bp.sms, Console: bp.console,
 		BlobGrace: time.Hour, // backups copy files after their snapshot: replaced files stay an hour
 		// The pre-check consults the national registry, not only Beian's records.
-		Registry: bp.registry(st), RegistryKeys: bp.keys,
-		Domains: domains, // the duty reminders' domain expiry dates
+		Registry: bp.registry(st), RegistryKeys: bp.keys, Domains: domains,
 	})
 	for _, hs := range []map[string]jobs.Handler{svc.Handlers(), svc.JobHandlers()} {
 		for kind, h := range hs {

@@ -45,6 +45,9 @@ type SeedDomain struct {
 	Verified          bool   `json:"verified"`
 	ExpiresOn         string `json:"expires_on"`
 	Privacy           bool   `json:"privacy"`
+	// Registered false: the registry does not know the domain
+	// (domain.not_registered); absent means registered.
+	Registered *bool `json:"registered,omitempty"`
 }
 
 //go:embed demo_seed.json

@@ -100,6 +100,9 @@ func (s *Simulator) Lookup(ctx context.Context, domain string, applicant filing.
 			ExpiresOn: dateOf(asOf).AddDate(1, 0, 0), Assumed: true,
 		}, nil
 	}
+	if d.Registered != nil && !*d.Registered {
+		return &Registration{Domain: key}, nil
+	}
 	r := &Registration{Domain: key, Registered: true, Verified: d.Verified, HolderName: d.HolderName,
 		HolderCertNumber: d.HolderCertNumber, Registrar: d.Registrar, RegistrarMainland: d.RegistrarMainland, Privacy: d.Privacy}
 	if d.ExpiresOn != "" {

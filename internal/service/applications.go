@@ -478,6 +478,11 @@ func (s *Service) violations(ctx context.Context, sa *storage.Application, doc f
 	if err != nil {
 		return nil, err
 	}
+	dom, err := s.domainViolations(ctx, sa.Flow, doc) // domains.go
+	if err != nil {
+		return nil, err
+	}
+	stored = append(stored, dom...)
 	return s.recordViolations(ctx, sa, doc, append(vs, stored...)) // records' flows (changes.go)
 }
 

@@ -195,6 +195,18 @@ func (s *Service) precheck(ctx context.Context, a *Account, in PrecheckInput, se
 	default:
 		res.Flow = filing.FlowNewAccess
 	}
+	// The domain's registration, once the flow is settled (a refusal of
+	// the records speaks first). At submission (self set) its facts are
+	// violations of the document instead, with every other one.
+	if self == "" {
+		var known *filing.Subject
+		if sf.known {
+			known = sf.subject
+		}
+		if err := s.precheckDomain(ctx, domain, in.CertType, in.CertNumber, known); err != nil {
+			return nil, err
+		}
+	}
 	return res, nil
 }
 

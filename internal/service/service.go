@@ -50,6 +50,10 @@ type Deps struct {
 	// the registry could know them (storage.RegistryProbe); nil asks the
 	// registry every time.
 	RegistryKeys func(certType, certNumber, domain string) storage.RegistryProbe
+	// Domains is the domain registry (workflow.md "Domain registry"); nil
+	// is the simulator without seeded domains, which knows every domain as
+	// registered to its applicant.
+	Domains domainreg.Registry
 	// Calendar counts working days; nil builds one from the provider's
 	// holiday overrides.
 	Calendar *workdays.Calendar
@@ -66,9 +70,6 @@ type Deps struct {
 	// Console is where staff decide for the bureau (simulator) or record
 	// its outcomes (relay); nil hides the console.
 	Console bureau.Console
-	// Domains is the domain registry the duty reminders ask for expiry
-	// dates (duties.go); nil leaves domains out of the reminders.
-	Domains domainreg.Registry
 	// BlobGrace keeps the bytes of replaced, deleted and withdrawn
 	// attachments this long, so a backup running meanwhile finds every file
 	// its snapshot references; 0 deletes them at once.
@@ -86,6 +87,7 @@ type Service struct {
 	log       *slog.Logger
 	now       func() time.Time
 	registry  Registry
+	domainReg domainreg.Registry
 	cal       *workdays.Calendar
 	wake      func()
 	bureau    bureau.Bureau
@@ -95,7 +97,6 @@ type Service struct {
 	ref       *refdata.Data
 	limits    images.Limits
 	blobGrace time.Duration
-	domainReg domainreg.Registry // duties.go: domain expiry dates
 
 	loginIP *ratelimit.Limiter // every login attempt, per client IP
 	// precheckAcct bounds pre-checks per account: far above what a person
@@ -121,10 +122,13 @@ type Service struct {
 func New(d Deps) *Service {
 	s := &Service{st: d.Store, seal: d.Sealer, rules: d.Rules, blobs: d.Blobs, cfg: d.Config, log: d.Log, now: d.Now,
 		registry: d.Registry, registryKeys: d.RegistryKeys, cal: d.Calendar, wake: d.Wake, bureau: d.Bureau, mode: d.BureauMode,
-		sms: d.SMS, console: d.Console, ref: refdata.Default(), limits: images.LimitsFrom(d.Config.Provider), blobGrace: d.BlobGrace, domainReg: d.Domains}
+		sms: d.SMS, console: d.Console, ref: refdata.Default(), limits: images.LimitsFrom(d.Config.Provider), blobGrace: d.BlobGrace}
 	if s.registry == nil && d.Bureau != nil {
 		// The pre-check consults the bureau's national registry (records.go).
 		s.registry = BureauRegistry(d.Bureau)
+	}
+	if s.domainReg = d.Domains; s.domainReg == nil {
+		s.domainReg, _ = domainreg.NewSimulator(nil)
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)

@@ -137,19 +137,23 @@ func (k *Kit) Config() config.Config { return k.cfg }
 // the OpenAPI document.
 func (k *Kit) Handler() http.Handler { return apitest.Checked(k.T, k.System.Handler()) }
 
-// RunJobs runs the queued jobs that are due until none is left.
-func (k *Kit) RunJobs() {
+// RunJobs runs the queued jobs that are due until none is left, and
+// says how many ran.
+func (k *Kit) RunJobs() int {
 	k.T.Helper()
+	total := 0
 	for range 1000 {
 		n, err := k.Runner.RunDue(context.Background())
 		if err != nil {
 			k.T.Fatal(err)
 		}
 		if n == 0 {
-			return
+			return total
 		}
+		total += n
 	}
 	k.T.Fatal("jobs keep coming")
+	return total
 }
 
 // Sealer seals and hashes personal data with the kit's key, as the system
