@@ -146,6 +146,10 @@ func (tr *tour) shots() []struct{ name, who, lang, path string } {
 		{"applicant-23-security-letter", "applicant", "zh", app("draft") + "/forms/security-letter"},
 		{"applicant-24-home-en", "second", "en", "/"},
 		{"applicant-25-error", "applicant", "zh", "/applications/none"},
+		{"applicant-26-document", tr.who("approved"), "zh", app("approved") + "/document"},
+		{"applicant-27-subject-en", "applicant", "en", app("draft") + "/subject"},
+		{"applicant-28-uploads-en", "applicant", "en", app("draft") + "/uploads"},
+		{"applicant-29-submit-en", "applicant", "en", app("draft") + "/submit"},
 	}
 	for i, label := range []string{"initial_review", "initial_rejected", "verification", "materials_rejected", "material_review",
 		"ready_for_bureau", "bureau_sms", "sms_returned", "bureau_review", "bureau_rejected", "approved", "change_approved",
@@ -169,8 +173,19 @@ func (tr *tour) shots() []struct{ name, who, lang, path string } {
 		shot{"staff-12-outbox", "admin", "zh", "/admin/outbox"},
 		shot{"staff-13-audit", "admin", "zh", "/admin/audit"},
 		shot{"staff-14-bureau", "admin", "zh", "/admin/bureau"},
-		shot{"staff-15-review-en", "admin", "en", rev("initial_rejected")})
+		shot{"staff-15-review-en", "admin", "en", rev("initial_rejected")},
+		shot{"staff-16-reasons", "admin", "zh", "/admin/reasons"},
+		shot{"staff-17-reasons-en", "admin", "en", "/admin/reasons"},
+		shot{"staff-18-webhooks", "admin", "zh", "/review/webhooks"})
 	return out
+}
+
+// who names the visitor a tour application's page is shot as: its owner.
+func (tr *tour) who(label string) string {
+	if tr.owner(label) == tr.second {
+		return "second"
+	}
+	return "applicant"
 }
 
 // number is the website number of a tour filing.

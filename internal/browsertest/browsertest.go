@@ -122,6 +122,9 @@ func Screenshot(ctx context.Context, file string) error {
 	if err != nil {
 		return err
 	}
+	if small, err := ShrinkPNG(png); err == nil { // a 256-colour palette: the pictures kept in docs/ stay small
+		png = small
+	}
 	if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
 		return err
 	}

@@ -131,6 +131,9 @@ func Rows(lang string, doc filing.Document, changed map[string]bool) []Row {
 		if head != section {
 			section = head
 			r.Section = words.Field(lang, head)
+			if head == "subject" {
+				r.Section = words.T(lang, "step.subject")
+			}
 		}
 		rows = append(rows, r)
 	}

@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"strings"
 
 	"beian/internal/docview"
 )
@@ -28,6 +29,8 @@ func (p *appPage) Summary() []summarySection {
 		if r.Section != "" || len(out) == 0 {
 			out = append(out, summarySection{Title: r.Section})
 		}
+		// Under its heading a field needs no "网站 1 · " before its name.
+		r.Label = strings.TrimPrefix(r.Label, out[len(out)-1].Title+" · ")
 		out[len(out)-1].Rows = append(out[len(out)-1].Rows, r)
 	}
 	for _, at := range p.App.Attachments {

@@ -1,4 +1,4 @@
-package web
+package browsertest
 
 import (
 	"bytes"
@@ -8,10 +8,10 @@ import (
 	"sort"
 )
 
-// shrinkPNG re-encodes a screenshot with a 256-colour palette of its most
+// ShrinkPNG re-encodes a screenshot with a 256-colour palette of its most
 // frequent colours (no dithering: flat UI colours and text stay crisp), so
 // the pictures kept in docs/ stay small.
-func shrinkPNG(in []byte) ([]byte, error) {
+func ShrinkPNG(in []byte) ([]byte, error) {
 	src, err := png.Decode(bytes.NewReader(in))
 	if err != nil {
 		return nil, err
