@@ -16,7 +16,6 @@ import (
 	"time"
 
 	"beian/internal/api/apitest"
-	"beian/internal/clock"
 	"beian/internal/config"
 	"beian/internal/storage"
 )
@@ -56,15 +55,8 @@ func newSecEnvWith(t testing.TB, env map[string]string) *secEnv {
 		t.Fatal(err)
 	}
 	cfg.AdminEmail, cfg.AdminPassword = "admin@beian.test", "Admin-pass-123"
-	st, err := openStore(ctx, cfg, clock.Running(clock.TestNow()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	sys, err := New(ctx, cfg, WithStore(st))
-	if err != nil {
-		t.Fatal(err)
-	}
+	sys := running(t, cfg)
+	st := sys.Store
 	if _, _, err := sys.Service.EnsureAdmin(ctx, cfg.AdminEmail, cfg.AdminPassword); err != nil {
 		t.Fatal(err)
 	}

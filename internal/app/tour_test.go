@@ -18,7 +18,6 @@ import (
 	"time"
 
 	"beian/internal/api/apitest"
-	"beian/internal/clock"
 	"beian/internal/config"
 	"beian/internal/examples"
 	"beian/internal/filing"
@@ -76,15 +75,8 @@ func newTour(t testing.TB) *tour {
 	if err != nil {
 		t.Fatal(err)
 	}
-	st, err := openStore(ctx, cfg, clock.Running(clock.TestNow()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	sys, err := New(ctx, cfg, WithStore(st))
-	if err != nil {
-		t.Fatal(err)
-	}
+	sys := running(t, cfg)
+	st := sys.Store
 	tr := &tour{t: t, ctx: ctx, sys: sys, st: st, cfg: cfg, tokens: map[string]string{}, apps: map[string]string{}, scan: scanJPEG(t)}
 	tr.srv = httptest.NewServer(apitest.Checked(t, sys.Handler()))
 	t.Cleanup(tr.srv.Close)

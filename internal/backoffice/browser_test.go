@@ -13,25 +13,6 @@ import (
 	"beian/internal/browsertest"
 )
 
-// newChrome starts a fresh headless Chromium for one test (browsertest),
-// bounded in time.
-func newChrome(t *testing.T) context.Context {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(browsertest.Start(t), 2*time.Minute)
-	t.Cleanup(cancel)
-	return ctx
-}
-
-// step runs browser actions, failing with the page's text when one does not work out.
-func step(t *testing.T, ctx context.Context, what string, actions ...chromedp.Action[chromedp.Void]) {
-	t.Helper()
-	if err := chromedp.Do(ctx, actions...); err != nil {
-		body, _ := chromedp.Run(ctx, chromedp.Evaluate[string]("document.body ? document.body.innerText : ''"))
-		loc, _ := chromedp.Run(ctx, chromedp.Location())
-		t.Fatalf("%s: %v\nat %s\n%s", what, err, loc, body)
-	}
-}
-
 // shot saves a full-page PNG into $BEIAN_SCREENSHOTS when set.
 func shot(t *testing.T, ctx context.Context, name string) {
 	t.Helper()
@@ -53,7 +34,7 @@ func shot(t *testing.T, ctx context.Context, name string) {
 
 func login(t *testing.T, ctx context.Context, base, next, email, password string) {
 	t.Helper()
-	step(t, ctx, "log in as "+email,
+	browsertest.Do(t, ctx, "log in as "+email,
 		chromedp.Navigate(base+"/lang?to=zh&back=/login?next="+next),
 		chromedp.WaitVisible(chromedp.CSS(`form[action="/login"]`)),
 		chromedp.SendKeys(chromedp.CSS(`form[action="/login"] [name="email"]`), email),
@@ -64,7 +45,7 @@ func login(t *testing.T, ctx context.Context, base, next, email, password string
 // TestBrowserFieldRejection: in real Chromium, a reviewer rejects one field
 // in the back office and the applicant sees the reason beside that field.
 func TestBrowserFieldRejection(t *testing.T) {
-	ctx := newChrome(t)
+	ctx := browsertest.Within(t, 2*time.Minute)
 	h := newHarness(t)
 	_, id := h.submitted("zhao@example.com")
 	h.staff("rev@example.com", "reviewer")
@@ -72,11 +53,11 @@ func TestBrowserFieldRejection(t *testing.T) {
 	reason := "网站名称与网站内容不符，请修改为实际名称"
 
 	login(t, ctx, base, "/review", "rev@example.com", "Staff-pass-2026")
-	step(t, ctx, "the queue", chromedp.WaitVisible(chromedp.CSS(`tr[data-id="`+id+`"]`)))
+	browsertest.Do(t, ctx, "the queue", chromedp.WaitVisible(chromedp.CSS(`tr[data-id="`+id+`"]`)))
 	shot(t, ctx, "review-queue")
-	step(t, ctx, "open the application", chromedp.Click(chromedp.CSS(`tr[data-id="`+id+`"] a`)), chromedp.WaitVisible(chromedp.CSS(`#decision-form`)))
+	browsertest.Do(t, ctx, "open the application", chromedp.Click(chromedp.CSS(`tr[data-id="`+id+`"] a`)), chromedp.WaitVisible(chromedp.CSS(`#decision-form`)))
 	shot(t, ctx, "review-application")
-	step(t, ctx, "reject websites[0].name",
+	browsertest.Do(t, ctx, "reject websites[0].name",
 		chromedp.SetValue(chromedp.CSS(`#reason-field-0`), "websites[0].name"),
 		chromedp.SendKeys(chromedp.CSS(`#reason-message-0`), reason),
 		chromedp.Click(chromedp.CSS(`#btn-reject`)),
@@ -86,10 +67,10 @@ func TestBrowserFieldRejection(t *testing.T) {
 		t.Fatalf("state after rejecting: %q %v", state, err)
 	}
 	shot(t, ctx, "review-rejected")
-	step(t, ctx, "log out", chromedp.Click(chromedp.CSS(`form[action="/logout"] button`)), chromedp.WaitVisible(chromedp.CSS(`form[action="/login"]`)))
+	browsertest.Do(t, ctx, "log out", chromedp.Click(chromedp.CSS(`form[action="/logout"] button`)), chromedp.WaitVisible(chromedp.CSS(`form[action="/login"]`)))
 
 	login(t, ctx, base, "/applications/"+id+"/websites", "zhao@example.com", "Appl1cant-pass")
-	step(t, ctx, "open the website step", chromedp.WaitVisible(chromedp.CSS(`input[name="websites[0].name"]`)))
+	browsertest.Do(t, ctx, "open the website step", chromedp.WaitVisible(chromedp.CSS(`input[name="websites[0].name"]`)))
 	// The reason sits in the box of that very field.
 	beside, err := chromedp.Run(ctx, chromedp.Evaluate[string](
 		`(function(){var i=document.querySelector('input[name="websites[0].name"]'); var f=i.closest('.field');

@@ -240,3 +240,24 @@ func Load(ctx context.Context, url string, d time.Duration) error {
 	defer cancel()
 	return chromedp.Do(c, chromedp.Navigate(url), chromedp.WaitReady(chromedp.CSS("body")))
 }
+
+// Within is Start bounded to d: the whole test's browsing ends by then.
+func Within(t testing.TB, d time.Duration) context.Context {
+	ctx, cancel := context.WithTimeout(Start(t), d)
+	t.Cleanup(cancel)
+	return ctx
+}
+
+// Do runs one step of a test's browsing (30 seconds at most: a missing
+// element fails fast) and fails the test with the step's name, the page's
+// address and its visible text when it does not work out.
+func Do(t testing.TB, ctx context.Context, what string, actions ...chromedp.Action[chromedp.Void]) {
+	t.Helper()
+	sctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	if err := chromedp.Do(sctx, actions...); err != nil {
+		body, _ := chromedp.Run(ctx, chromedp.Evaluate[string]("document.body ? document.body.innerText : ''"))
+		loc, _ := chromedp.Run(ctx, chromedp.Location())
+		t.Fatalf("%s: %v\nat %s\n%s", what, err, loc, body)
+	}
+}

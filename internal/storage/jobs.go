@@ -202,17 +202,7 @@ func (rd Reader) JobCounts(ctx context.Context) (map[string]int, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	out := map[string]int{}
-	for rows.Next() {
-		var st string
-		var n int
-		if err := rows.Scan(&st, &n); err != nil {
-			return nil, err
-		}
-		out[st] = n
-	}
-	return out, rows.Err()
+	return counted(rows, map[string]int{})
 }
 
 // NextJobAt tells when the next queued job is due (zero when none), so the

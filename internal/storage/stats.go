@@ -69,14 +69,5 @@ func (rd Reader) OverdueCounts(ctx context.Context, now time.Time, states []stri
 	if err != nil {
 		return nil, fmt.Errorf("overdue counts: %w", translate(err))
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var st string
-		var n int
-		if err := rows.Scan(&st, &n); err != nil {
-			return nil, translate(err)
-		}
-		out[st] = n
-	}
-	return out, translate(rows.Err())
+	return counted(rows, out)
 }

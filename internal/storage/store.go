@@ -370,6 +370,20 @@ func collect[T any](rows *sql.Rows, scan func(scanner) (T, error)) ([]T, error) 
 	return out, translate(rows.Err())
 }
 
+// counted reads rows of (key, count) into out and closes the rows.
+func counted(rows *sql.Rows, out map[string]int) (map[string]int, error) {
+	defer rows.Close()
+	for rows.Next() {
+		var k string
+		var n int
+		if err := rows.Scan(&k, &n); err != nil {
+			return nil, translate(err)
+		}
+		out[k] = n
+	}
+	return out, translate(rows.Err())
+}
+
 // createPrivate creates an empty file readable by its owner only, unless
 // it exists.
 func createPrivate(path string) error {

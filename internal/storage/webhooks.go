@@ -117,16 +117,7 @@ func (rd Reader) WebhookEndpoints(ctx context.Context, accountID string, all boo
 	if err != nil {
 		return nil, fmt.Errorf("webhook endpoints: %w", translate(err))
 	}
-	defer rows.Close()
-	var out []*WebhookEndpoint
-	for rows.Next() {
-		e, err := scanEndpoint(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, e)
-	}
-	return out, translate(rows.Err())
+	return collect(rows, scanEndpoint)
 }
 
 // CountWebhookEndpoints counts an account's active endpoints.
@@ -145,16 +136,7 @@ func (rd Reader) ActiveWebhookEndpointsFor(ctx context.Context, applicationID st
 	if err != nil {
 		return nil, fmt.Errorf("webhook endpoints for %s: %w", applicationID, translate(err))
 	}
-	defer rows.Close()
-	var out []*WebhookEndpoint
-	for rows.Next() {
-		e, err := scanEndpoint(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, e)
-	}
-	return out, translate(rows.Err())
+	return collect(rows, scanEndpoint)
 }
 
 // AddWebhookDelivery stores a delivery; false when the endpoint already
@@ -234,16 +216,7 @@ func (rd Reader) WebhookDeliveries(ctx context.Context, f WebhookDeliveryFilter)
 	if err != nil {
 		return nil, fmt.Errorf("webhook deliveries: %w", translate(err))
 	}
-	defer rows.Close()
-	var out []*WebhookDelivery
-	for rows.Next() {
-		d, err := scanDelivery(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, d)
-	}
-	return out, translate(rows.Err())
+	return collect(rows, scanDelivery)
 }
 
 // WebhookDeliveryForUpdate reads a delivery in tx, locking it on
@@ -319,14 +292,5 @@ func (rd Reader) WebhookDeliveryCounts(ctx context.Context) (map[string]int, err
 	if err != nil {
 		return nil, fmt.Errorf("webhook delivery counts: %w", translate(err))
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var st string
-		var n int
-		if err := rows.Scan(&st, &n); err != nil {
-			return nil, translate(err)
-		}
-		out[st] = n
-	}
-	return out, translate(rows.Err())
+	return counted(rows, out)
 }

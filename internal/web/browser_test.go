@@ -17,15 +17,6 @@ import (
 	"beian/internal/workdays"
 )
 
-// newChrome starts a fresh headless Chromium for one test (browsertest),
-// bounded in time.
-func newChrome(t *testing.T) context.Context {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(browsertest.Start(t), 3*time.Minute)
-	t.Cleanup(cancel)
-	return ctx
-}
-
 // journey drives one page step by step, failing the test with the step's
 // name and the page's text when something does not appear.
 type journey struct {
@@ -37,14 +28,7 @@ type journey struct {
 
 func (j *journey) do(what string, steps ...chromedp.Action[chromedp.Void]) {
 	j.t.Helper()
-	// One step never needs long; a missing element fails fast.
-	ctx, cancel := context.WithTimeout(j.ctx, 30*time.Second)
-	defer cancel()
-	if err := chromedp.Do(ctx, steps...); err != nil {
-		body, _ := chromedp.Run(j.ctx, chromedp.Evaluate[string]("document.body ? document.body.innerText : ''"))
-		loc, _ := chromedp.Run(j.ctx, chromedp.Location())
-		j.t.Fatalf("%s: %v\nat %s\n%s", what, err, loc, body)
-	}
+	browsertest.Do(j.t, j.ctx, what, steps...)
 }
 
 // text is the visible text of the page.
@@ -116,7 +100,7 @@ func (j *journey) shot(name string) {
 // uploads generated JPEGs, submits and sees 初审中, in real Chromium. With
 // BEIAN_SCREENSHOTS=dir it also saves a PNG of each applicant page.
 func TestBrowserJourney(t *testing.T) {
-	ctx := newChrome(t)
+	ctx := browsertest.Within(t, 3*time.Minute)
 	h := newHarness(t)
 	j := &journey{t: t, ctx: ctx, base: h.srv.URL, dir: os.Getenv("BEIAN_SCREENSHOTS")}
 	if j.dir != "" {

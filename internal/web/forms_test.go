@@ -8,10 +8,12 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	cdppage "github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
+	"beian/internal/browsertest"
 	"beian/internal/filing"
 	"beian/internal/service"
 )
@@ -173,7 +175,7 @@ func section(body, name string) string {
 // on A4 it is exactly one page. With BEIAN_SCREENSHOTS=dir it saves the
 // printed look as verification-form.png.
 func TestVerificationFormInChromium(t *testing.T) {
-	ctx := newChrome(t)
+	ctx := browsertest.Within(t, 3*time.Minute)
 	h := newHarness(t)
 	_, app := formsApp(t, h)
 	doc := app.Document
