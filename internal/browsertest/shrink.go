@@ -8,6 +8,9 @@ import (
 	"sort"
 )
 
+// MaxShotHeight is the tallest picture kept: a page's first 4000 px.
+const MaxShotHeight = 4000
+
 // ShrinkPNG re-encodes a screenshot with a 256-colour palette of its most
 // frequent colours (no dithering: flat UI colours and text stay crisp), so
 // the pictures kept in docs/ stay small.
@@ -17,6 +20,9 @@ func ShrinkPNG(in []byte) ([]byte, error) {
 		return nil, err
 	}
 	b := src.Bounds()
+	if b.Dy() > MaxShotHeight { // a long list: its first screens say what it looks like
+		b.Max.Y = b.Min.Y + MaxShotHeight
+	}
 	type bin struct {
 		r, g, b, n int
 	}

@@ -52,6 +52,7 @@ type uploadSlot struct {
 	Single      bool // a new upload replaces the one there
 	CanUpload   bool // the application takes this kind now
 	PrintURL    string
+	PrintKey    string // the print link's words: the verification form or the security letter
 	// Sample is a picture of what a good upload looks like; Requirements
 	// list what the reviewer checks (the backdrop photo's above all).
 	Sample       string
@@ -92,9 +93,9 @@ func slotsFor(lang string, app *service.Application) []uploadGroup {
 		s.Sample, s.Requirements = sampleOf(lang, sl.Kind)
 		switch sl.Kind {
 		case service.KindSecurityLetter:
-			s.PrintURL = securityLetterURL(app.ID) // forms.go
+			s.PrintURL, s.PrintKey = securityLetterURL(app.ID), "uploads.printletter" // forms.go
 		case service.KindVerificationForm:
-			s.Hint, s.PrintURL = tr(lang, "uploads.formhint"), verificationFormURL(app.ID, sl.Website)
+			s.Hint, s.PrintURL, s.PrintKey = tr(lang, "uploads.formhint"), verificationFormURL(app.ID, sl.Website), "uploads.print"
 		case service.KindSitePhoto:
 			s.Hint = tr(lang, "uploads.photohint")
 		}
