@@ -26,9 +26,17 @@ type applicationJSON struct {
 	Record      string                      `json:"record,omitempty"`
 	Actions     *actionsJSON                `json:"actions"`         // what the caller may do now; null for staff
 	Plan        []slotJSON                  `json:"attachment_plan"` // the attachments it takes, required or not
+	Supplements []supplementJSON            `json:"supplements"`     // reviewers' requests for supplementary documents
 	SubmittedAt *string                     `json:"submitted_at"`
 	CreatedAt   *string                     `json:"created_at"`
 	UpdatedAt   *string                     `json:"updated_at"`
+}
+
+type supplementJSON struct {
+	ID          string  `json:"id"`
+	Note        string  `json:"note"`
+	RequestedAt *string `json:"requested_at"`
+	Answered    bool    `json:"answered"`
 }
 
 type transitionJSON struct {
@@ -122,6 +130,10 @@ func applicationView(app *service.Application, lang string) applicationJSON {
 	}
 	if out.Rejection == nil {
 		out.Rejection = []filing.Reason{}
+	}
+	out.Supplements = []supplementJSON{}
+	for _, sp := range app.Supplements {
+		out.Supplements = append(out.Supplements, supplementJSON{ID: sp.ID, Note: sp.Note, RequestedAt: rfc3339(sp.RequestedAt), Answered: sp.Answered})
 	}
 	if app.ETA != "" {
 		eta := app.ETA

@@ -93,6 +93,34 @@ func (a *API) upload(w http.ResponseWriter, r *http.Request) error {
 	return httpx.WriteJSON(w, http.StatusCreated, attachmentView(*at))
 }
 
+// sitePhoto stores the photo staff took at the office (face-to-face
+// signing) as the website's site_photo.
+func (a *API) sitePhoto(w http.ResponseWriter, r *http.Request) error {
+	if err := a.parseMultipart(w, r, a.svc.AttachmentMaxBytes()+multipartSlack); err != nil {
+		return err
+	}
+	defer r.MultipartForm.RemoveAll()
+	website := 0
+	if s := strings.TrimSpace(r.FormValue("website")); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 0 {
+			return fault.NewInvalid([]filing.Violation{{Rule: "attachment.website.invalid", Field: "website", Severity: filing.SeverityError,
+				Message: filing.Text{ZH: "website 须为网站序号（从 0 开始）", EN: "website must be a website index (from 0)"}}})
+		}
+		website = n
+	}
+	f, err := formFile(r, "file")
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	at, err := a.svc.StaffSitePhoto(r.Context(), account(r), r.PathValue("id"), website, f)
+	if err != nil {
+		return err
+	}
+	return httpx.WriteJSON(w, http.StatusCreated, attachmentView(*at))
+}
+
 func (a *API) attachment(w http.ResponseWriter, r *http.Request) error {
 	rc, at, err := a.svc.OpenAttachment(r.Context(), account(r), r.PathValue("id"), r.PathValue("aid"))
 	if err != nil {

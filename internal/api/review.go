@@ -125,6 +125,21 @@ func (a *API) reviewDecision(w http.ResponseWriter, r *http.Request) error {
 	return httpx.WriteJSON(w, http.StatusOK, applicationView(app, httpx.Lang(r)))
 }
 
+// requestSupplement asks the applicant for a supplementary document.
+func (a *API) requestSupplement(w http.ResponseWriter, r *http.Request) error {
+	var in struct {
+		Note string `json:"note"`
+	}
+	if err := httpx.DecodeJSON(w, r, &in); err != nil {
+		return err
+	}
+	app, err := a.svc.RequestSupplement(r.Context(), account(r), r.PathValue("id"), in.Note)
+	if err != nil {
+		return err
+	}
+	return httpx.WriteJSON(w, http.StatusOK, applicationView(app, httpx.Lang(r)))
+}
+
 func (a *API) materialsReceived(w http.ResponseWriter, r *http.Request) error {
 	var in struct {
 		Note string `json:"note"`
@@ -163,6 +178,8 @@ func (a *API) lifecycleRoutes() []route {
 		{"POST /api/v1/review/applications/{id}/decision", false, a.reviewDecision},
 		{"POST /api/v1/review/applications/{id}/materials-received", false, a.materialsReceived},
 		{"POST /api/v1/review/applications/{id}/submit-to-bureau", false, a.submitToBureau},
+		{"POST /api/v1/review/applications/{id}/site-photo", false, a.sitePhoto},
+		{"POST /api/v1/review/applications/{id}/supplements", false, a.requestSupplement},
 
 		{"POST /api/v1/admin/users", false, a.createStaff},
 		{"GET /api/v1/admin/users", false, a.listStaff},

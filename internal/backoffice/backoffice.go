@@ -100,6 +100,10 @@ func (b *Backoffice) Routes(mux *http.ServeMux) {
 	h("POST /review/applications/{id}/decision", b.decision)
 	h("POST /review/applications/{id}/materials-received", b.materialsReceived)
 	h("POST /review/applications/{id}/submit-to-bureau", b.submitToBureau)
+	h("POST /review/applications/{id}/supplements", b.requestSupplement)
+	// The site photo staff took at the office: an upload, within the attachment limit.
+	mux.Handle("POST /review/applications/{id}/site-photo", b.guarded(middleware.Forms{MaxUpload: b.svc.AttachmentMaxBytes() + (1 << 20),
+		TooLarge: b.svc.ErrAttachmentTooLarge}, b.sitePhoto))
 	h("GET /review/applications/{id}/attachments/{aid}", b.attachment)
 
 	h("GET /admin", b.adminHome)
@@ -128,6 +132,11 @@ func (b *Backoffice) Routes(mux *http.ServeMux) {
 // (404 for everyone else; the login page for a visitor without a session),
 // the form guard on every POST (body limit, CSRF) and the error pages.
 func (b *Backoffice) handle(fn httpx.HandlerFunc) http.Handler {
+	return b.guarded(middleware.Forms{}, fn)
+}
+
+// guarded is handle with the form guard forms (an upload's limit).
+func (b *Backoffice) guarded(forms middleware.Forms, fn httpx.HandlerFunc) http.Handler {
 	staff := func(w http.ResponseWriter, r *http.Request) error {
 		a := middleware.Account(r)
 		if a == nil {
@@ -140,7 +149,7 @@ func (b *Backoffice) handle(fn httpx.HandlerFunc) http.Handler {
 		if !a.IsStaff() {
 			return fault.NewNotFound()
 		}
-		return middleware.Forms{}.Check(fn)(w, r)
+		return forms.Check(fn)(w, r)
 	}
 	return middleware.Secure(middleware.StaffPages, middleware.Cookie(b.svc.Authenticate, httpx.Handle(b.log, b.renderError, staff)))
 }

@@ -183,6 +183,32 @@ func (b *Backoffice) materialsReceived(w http.ResponseWriter, r *http.Request) e
 	return done(w, r, "/review/applications/"+r.PathValue("id"), "received")
 }
 
+// requestSupplement asks the applicant for a supplementary document.
+func (b *Backoffice) requestSupplement(w http.ResponseWriter, r *http.Request) error {
+	if _, err := b.svc.RequestSupplement(r.Context(), middleware.Account(r), r.PathValue("id"), r.PostFormValue("note")); err != nil {
+		return err
+	}
+	return done(w, r, "/review/applications/"+r.PathValue("id"), "supplement")
+}
+
+// sitePhoto stores the photo taken at the face-to-face signing.
+func (b *Backoffice) sitePhoto(w http.ResponseWriter, r *http.Request) error {
+	website, err := strconv.Atoi(strings.TrimSpace(r.PostFormValue("website")))
+	if err != nil {
+		website = -1 // the service names the field
+	}
+	f, _, err := r.FormFile("file")
+	if err != nil {
+		return fault.NewInvalid([]filing.Violation{{Rule: "attachment.missing", Field: "file", Severity: filing.SeverityError,
+			Message: filing.Text{ZH: "请选择要上传的 JPEG 文件", EN: "choose a JPEG file to upload"}}})
+	}
+	defer f.Close()
+	if _, err := b.svc.StaffSitePhoto(r.Context(), middleware.Account(r), r.PathValue("id"), website, f); err != nil {
+		return err
+	}
+	return done(w, r, "/review/applications/"+r.PathValue("id"), "sitephoto")
+}
+
 func (b *Backoffice) submitToBureau(w http.ResponseWriter, r *http.Request) error {
 	if _, err := b.svc.SubmitToBureau(r.Context(), middleware.Account(r), r.PathValue("id")); err != nil {
 		return err

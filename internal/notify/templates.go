@@ -28,10 +28,12 @@ const (
 	// bureau mails and texts them), by email and by SMS.
 	TplApprovedLeader    = "approved_leader"
 	TplApprovedLeaderSMS = "approved_leader_sms"
-	TplBureauRejected    = "bureau_rejected"
-	TplCancelled         = "cancellation_done"
-	TplReviewerOverdue   = "reviewer_overdue"
-	TplDraftExpiring     = "draft_expiring"
+	// A reviewer asks for a supplementary document (Reason: what).
+	TplSupplementRequested = "supplement_requested"
+	TplBureauRejected      = "bureau_rejected"
+	TplCancelled           = "cancellation_done"
+	TplReviewerOverdue     = "reviewer_overdue"
+	TplDraftExpiring       = "draft_expiring"
 	// The compliance monitor: a problem of the owner's website (one mail
 	// per problem), and the staff's list of problems left unfixed.
 	TplMonitorProblem   = "monitor_problem"
@@ -125,7 +127,7 @@ type MonitorIssue struct {
 var names = []string{TplAccountRegistered, TplPasswordReset, TplSubmitted, TplInitialApproved, TplRejected,
 	TplMaterialsReceived, TplBureauSubmitted, TplSMSCode, TplSMSReturned, TplApproved, TplApprovedLeader,
 	TplApprovedLeaderSMS, TplBureauRejected, TplCancelled, TplReviewerOverdue, TplDraftExpiring,
-	TplMonitorProblem, TplMonitorEscalated}
+	TplMonitorProblem, TplMonitorEscalated, TplSupplementRequested}
 
 // Templates renders the notifications, parsed once at start.
 type Templates struct {

@@ -51,7 +51,7 @@ func TestEveryTemplateRendersInBothLanguages(t *testing.T) {
 	want := []string{TplAccountRegistered, TplPasswordReset, TplSubmitted, TplInitialApproved, TplRejected,
 		TplMaterialsReceived, TplBureauSubmitted, TplSMSCode, TplSMSReturned, TplApproved, TplBureauRejected,
 		TplCancelled, TplReviewerOverdue, TplDraftExpiring, TplApprovedLeader, TplApprovedLeaderSMS,
-		TplMonitorProblem, TplMonitorEscalated}
+		TplMonitorProblem, TplMonitorEscalated, TplSupplementRequested}
 	if got := tpl.Names(); len(got) != len(want) {
 		t.Fatalf("templates %v, want %d", got, len(want))
 	}

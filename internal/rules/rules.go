@@ -266,6 +266,7 @@ func (v *Validator) Validate(doc *filing.Document, today time.Time) []filing.Vio
 
 	c.application()
 	c.subject()
+	c.provinceRules() // province.go: the province table's rules
 	c.person(&norm.Subject.Leader, "subject.leader")
 	c.emergencyPhone()
 	seen := make(map[string]int, len(norm.Websites))

@@ -649,6 +649,7 @@ func TestCatalog(t *testing.T) {
 		"access.method.not_offered", "access.ips.required", "access.ips.invalid", "access.ips.not_public", "access.ips.not_provider",
 		"access.server_location.not_offered",
 		"application.flow.invalid", "application.websites.required", "application.websites.too_many",
+		"subject.individual.out_of_province", // the province table's (province.go)
 	}
 	cat := Catalog()
 	byCode := map[string]Rule{}

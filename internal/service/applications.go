@@ -52,6 +52,9 @@ type Application struct {
 	// Filed is the filing record a change started from, as it stood then
 	// (nil for other flows): the "before" of the change (changes.go).
 	Filed *filing.Document
+	// Supplements are the reviewers' requests for supplementary documents
+	// (supplements.go).
+	Supplements []Supplement
 
 	version int
 }
@@ -621,6 +624,12 @@ func (s *Service) view(ctx context.Context, viewer *Account, sa *storage.Applica
 	// before submission (rules.md attachment.verification_form_outdated).
 	app.Violations = append(app.Violations, s.outdatedForms(sa, atts)...)
 	app.Plan = PlanOf(app.Document, app.Filed, app.Attachments, app.State) // attachments.go
+	if app.Supplements, err = s.supplements(ctx, sa.ID, atts); err != nil {
+		return nil, err
+	}
+	if sl := supplementSlot(app.Supplements, app.Attachments, app.State); sl != nil {
+		app.Plan = append(app.Plan, *sl)
+	}
 	if viewer != nil && viewer.ID == sa.OwnerID {
 		app.Actions = s.actions(app) // actions.go
 	}

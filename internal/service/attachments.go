@@ -19,6 +19,7 @@ import (
 	"beian/internal/images"
 	"beian/internal/pii"
 	"beian/internal/refdata"
+	"beian/internal/rules"
 	"beian/internal/storage"
 	"beian/internal/workdays"
 	"beian/internal/workflow"
@@ -35,6 +36,8 @@ const (
 	KindPreApprovalDocument = "pre_approval_document"
 	KindAuthorizationLetter = "authorization_letter"
 	KindSecurityLetter      = "security_letter"
+	// KindCommitmentLetter is a province's 承诺书 (rules.ProvinceRules).
+	KindCommitmentLetter = "commitment_letter"
 )
 
 // AttachmentKind describes one kind: its names and whether it belongs to one website.
@@ -58,6 +61,8 @@ var AttachmentKinds = []AttachmentKind{
 	{KindPreApprovalDocument, filing.Text{ZH: "前置审批文件", EN: "pre-approval document"}, true, false},
 	{KindAuthorizationLetter, filing.Text{ZH: "授权书", EN: "authorization letter"}, false, false},
 	{KindSecurityLetter, filing.Text{ZH: "网络安全责任书", EN: "network security letter"}, false, false},
+	{KindCommitmentLetter, filing.Text{ZH: "备案承诺书", EN: "filing commitment letter"}, false, true},
+	{KindSupplementary, filing.Text{ZH: "补充材料", EN: "supplementary document"}, false, false},
 }
 
 // Kind returns a kind by key.
@@ -106,16 +111,36 @@ func (s *Service) AddAttachment(ctx context.Context, a *Account, id string, in A
 	if sa.OwnerID != a.ID {
 		return nil, notFound()
 	}
-	if !workflow.Editable(workflow.State(sa.State)) && sa.State != string(workflow.Verification) {
+	if !workflow.Editable(workflow.State(sa.State)) && sa.State != string(workflow.Verification) && strings.TrimSpace(in.Kind) != KindSupplementary {
 		return nil, errLocked()
 	}
 	kind, ok := Kind(strings.TrimSpace(in.Kind))
 	if !ok {
 		return nil, badAttachment("attachment.kind.invalid", "kind")
 	}
+	if kind.Key == KindSupplementary { // supplements.go: only what a reviewer asked for
+		atts, err := s.st.Attachments(ctx, sa.ID)
+		if err != nil {
+			return nil, storeErr(err)
+		}
+		sup, err := s.supplements(ctx, sa.ID, atts)
+		if err != nil {
+			return nil, err
+		}
+		if sl := supplementSlot(sup, nil, sa.State); sl == nil || !sl.MayUpload {
+			return nil, errLocked()
+		}
+		return s.storeAttachment(ctx, a, sa, kind, in, supplementState)
+	}
 	if !uploadAllowed(sa.State, kind.Key) { // verification.go: the backdrop photo while verifying
 		return nil, errLocked()
 	}
+	return s.storeAttachment(ctx, a, sa, kind, in, func(state string) bool { return uploadAllowed(state, kind.Key) })
+}
+
+// storeAttachment checks and stores one upload of kind to sa while
+// allowed(state) holds (checked again under the application's lock).
+func (s *Service) storeAttachment(ctx context.Context, a *Account, sa *storage.Application, kind AttachmentKind, in AttachmentInput, allowed func(state string) bool) (*Attachment, error) {
 	var doc filing.Document
 	if err := s.openJSON(sa.Document, &doc); err != nil {
 		return nil, err
@@ -135,7 +160,7 @@ func (s *Service) AddAttachment(ctx context.Context, a *Account, id string, in A
 		return nil, badAttachment("attachment.missing", "file")
 	}
 	var res *images.Result
-	err = s.withImageWork(ctx, s.pixelWeight(in.File), func() (err error) {
+	err := s.withImageWork(ctx, s.pixelWeight(in.File), func() (err error) {
 		res, err = images.Process(in.File, s.limits)
 		return err
 	})
@@ -172,7 +197,7 @@ func (s *Service) AddAttachment(ctx context.Context, a *Account, id string, in A
 		if err != nil {
 			return err
 		}
-		if !uploadAllowed(cur.State, kind.Key) {
+		if !allowed(cur.State) {
 			return errLocked()
 		}
 		if kind.Single {
@@ -404,7 +429,11 @@ func (s *Service) Missing(app *Application) []filing.Violation {
 			out = append(out, v)
 		}
 	}
-	return append(out, requiredMissing(app.Document, app.Filed, app.Attachments)...)
+	out = append(out, requiredMissing(app.Document, app.Filed, app.Attachments)...)
+	if sl := supplementSlot(app.Supplements, app.Attachments, app.State); sl != nil && sl.Missing != nil {
+		out = append(out, *sl.Missing) // supplements.go
+	}
+	return out
 }
 
 // Slot is one attachment an application takes: a kind, for the whole
@@ -458,6 +487,7 @@ func PlanOf(doc filing.Document, filed *filing.Document, atts []Attachment, stat
 		return &plan[len(plan)-1]
 	}
 	filingFlow := filingFlow(doc.Flow)
+	prov := rules.ProvinceRules(doc.Subject.Province)
 	switch {
 	case filingFlow:
 		if doc.Subject.Nature != refdata.NatureIndividual {
@@ -466,6 +496,9 @@ func PlanOf(doc filing.Document, filed *filing.Document, atts []Attachment, stat
 		add(KindSubjectLeaderID, -1, 1)
 		add(KindAuthorizationLetter, -1, 0)
 		add(KindSecurityLetter, -1, 0)
+		if prov.NeedsCommitmentLetter() { // the province table (rules/data/province_rules.json)
+			add(KindCommitmentLetter, -1, 1)
+		}
 	case !strings.HasPrefix(doc.Flow, "change_"):
 		return nil // cancellations take no attachments
 	case filed != nil:
@@ -493,7 +526,11 @@ func PlanOf(doc filing.Document, filed *filing.Document, atts []Attachment, stat
 		}
 		// Either a backdrop photo or a domain certificate.
 		photo := add(KindSitePhoto, i, 1)
-		cert := add(KindDomainCertificate, i, 0)
+		certs := 0
+		if prov.DomainCertificate { // the province asks for every website's
+			certs = 1
+		}
+		cert := add(KindDomainCertificate, i, certs)
 		if len(cert.Present) > 0 {
 			photo.Required, photo.Needed, photo.Missing = false, 0, nil
 		}
@@ -520,6 +557,12 @@ func missingAttachment(doc filing.Document, kind string, website, needed int) *f
 	switch kind {
 	case KindSitePhoto:
 		extra = filing.Text{ZH: "，或上传域名证书代替", EN: ", or a domain certificate instead"}
+	case KindCommitmentLetter:
+		if l := rules.ProvinceRules(doc.Subject.Province).CommitmentLetter; l.ZH != "" {
+			extra = filing.Text{ZH: "：" + l.ZH, EN: ": " + l.EN}
+		}
+	case KindDomainCertificate:
+		extra = filing.Text{ZH: "（该省管局要求每个网站提交域名证书）", EN: " (this province's bureau asks for every website's domain certificate)"}
 	case KindPreApprovalDocument:
 		extra = filing.Text{ZH: fmt.Sprintf("，每项前置审批一份（需 %d 份）", needed), EN: fmt.Sprintf(", one per pre-approval (%d needed)", needed)}
 	}

@@ -31,6 +31,7 @@ func TestRequiredAttachmentsMatrix(t *testing.T) {
 		}
 		return a
 	}
+	in := func(province string, d filing.Document) filing.Document { d.Subject.Province = province; return d }
 	form := func(website int) service.Attachment { return att("verification_form", website, "2026-11-20") }
 	complete := []service.Attachment{att("subject_certificate", -1), att("subject_leader_id", -1), form(0), att("site_photo", 0)}
 
@@ -72,6 +73,16 @@ func TestRequiredAttachmentsMatrix(t *testing.T) {
 		{"cancel_subject needs nothing", doc("cancel_subject", "enterprise", site("a.cn", other, 1)), nil, nil},
 		{"cancel_website needs nothing", doc("cancel_website", "individual", site("a.cn", boss, 0)), nil, nil},
 		{"cancel_access needs nothing", doc("cancel_access", "enterprise", site("a.cn", boss, 0)), nil, nil},
+		// The province table (rules/data/province_rules.json).
+		{"Guangdong asks for its commitment letter", in("440000", doc("first_filing", "enterprise", site("a.cn", boss, 0))), complete,
+			[]string{"attachment.missing attachments.commitment_letter"}},
+		{"…there", in("440000", doc("first_filing", "enterprise", site("a.cn", boss, 0))), append(slices.Clone(complete), att("commitment_letter", -1)), nil},
+		{"Jiangsu: the letter and every website's domain certificate", in("320000", doc("new_website", "enterprise", site("a.cn", boss, 0), site("b.cn", boss, 0))),
+			append(slices.Clone(complete), form(1), att("site_photo", 1), att("domain_certificate", 0)),
+			[]string{"attachment.missing attachments.commitment_letter", "attachment.missing attachments.domain_certificate[1]"}},
+		{"Hunan: the domain certificate, no letter", in("430000", doc("first_filing", "enterprise", site("a.cn", boss, 0))), complete,
+			[]string{"attachment.missing attachments.domain_certificate[0]"}},
+		{"a change asks for no province documents", in("320000", doc("change_website", "enterprise", site("a.cn", boss, 0))), []service.Attachment{form(0)}, nil},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -92,6 +92,12 @@ func (s *Service) apply(ctx context.Context, tx *storage.Tx, cur *storage.Applic
 // notifyOwner queues a templated email to the application's owner in tx.
 // The key (application, event, version) makes a retried request queue it once.
 func (s *Service) notifyOwner(ctx context.Context, tx *storage.Tx, cur *storage.Application, tpl string, d notify.Data) error {
+	return s.notifyOwnerKeyed(ctx, tx, cur, fmt.Sprintf("notify:%s:%s:%d", cur.ID, tpl, cur.Version), tpl, d)
+}
+
+// notifyOwnerKeyed is notifyOwner with its own idempotency key (a notice
+// that does not change the application's version).
+func (s *Service) notifyOwnerKeyed(ctx context.Context, tx *storage.Tx, cur *storage.Application, key, tpl string, d notify.Data) error {
 	owner, err := s.st.AccountByID(ctx, cur.OwnerID)
 	if err != nil {
 		return fmt.Errorf("owner of %s: %w", cur.ID, err)
@@ -103,7 +109,7 @@ func (s *Service) notifyOwner(ctx context.Context, tx *storage.Tx, cur *storage.
 	if d.URL == "" {
 		d.URL = "/applications/" + cur.ID
 	}
-	return s.queueNotice(ctx, tx, fmt.Sprintf("notify:%s:%s:%d", cur.ID, tpl, cur.Version),
+	return s.queueNotice(ctx, tx, key,
 		notify.Payload{To: owner.Email, Template: tpl, Data: &d, Lang: normLang(owner.Lang)})
 }
 

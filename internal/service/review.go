@@ -441,6 +441,16 @@ func (s *Service) Decide(ctx context.Context, a *Account, id string, in Decision
 		if !workflow.RequiresReasons(ev) {
 			reasons = nil // an approval carries no reasons
 		}
+		if ev == workflow.Approve { // supplements.go: no review passes over a standing request
+			if err := s.supplementsAnswered(ctx, tx, cur); err != nil {
+				return err
+			}
+		}
+		if ev == workflow.Approve && from == workflow.MaterialReview {
+			if err := s.sitePhotosOnFile(ctx, tx, cur); err != nil { // verification.go
+				return err
+			}
+		}
 		needs, err := s.needsVerification(ctx, cur)
 		if err != nil {
 			return err

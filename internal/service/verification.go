@@ -10,7 +10,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -195,4 +197,46 @@ func uploadAllowed(state, kind string) bool {
 	}
 	return state == string(workflow.Verification) &&
 		(kind == KindSitePhoto || kind == KindVerificationForm || kind == KindSecurityLetter)
+}
+
+// StaffSitePhoto stores the site photo staff took of the website leader at
+// the office (face-to-face signing: the seed's 现场核验照片), while the
+// application awaits verification or its material review; it replaces an
+// earlier one. Staff never act on their own account's application.
+func (s *Service) StaffSitePhoto(ctx context.Context, a *Account, id string, website int, file io.Reader) (*Attachment, error) {
+	sa, err := s.loadStaffAction(ctx, a, id)
+	if err != nil {
+		return nil, err
+	}
+	staffMay := func(state string) bool {
+		return state == string(workflow.Verification) || state == string(workflow.MaterialReview)
+	}
+	if !staffMay(sa.State) {
+		return nil, errLocked()
+	}
+	kind, _ := Kind(KindSitePhoto)
+	return s.storeAttachment(ctx, a, sa, kind, AttachmentInput{Kind: KindSitePhoto, Website: website, File: file}, staffMay)
+}
+
+// sitePhotosOnFile: material review passes only with a site photo of every
+// website (model.md: required before material review; the domain
+// certificate stood in for it at submission only) — the applicant's
+// backdrop photo, or the one staff took at the office.
+func (s *Service) sitePhotosOnFile(ctx context.Context, tx *storage.Tx, cur *storage.Application) error {
+	atts, err := tx.Attachments(ctx, cur.ID)
+	if err != nil {
+		return err
+	}
+	var vs []filing.Violation
+	for i, d := range cur.Domains {
+		if !slices.ContainsFunc(atts, func(at *storage.Attachment) bool { return at.Kind == KindSitePhoto && at.Website == i }) {
+			vs = append(vs, filing.Violation{Rule: "attachment.missing", Field: fmt.Sprintf("attachments.%s[%d]", KindSitePhoto, i), Severity: filing.SeverityError,
+				Message: filing.Text{ZH: fmt.Sprintf("缺少第 %d 个网站（%s）的现场核验照片：请上传面签时拍摄的照片，或驳回材料请申请人上传幕布照", i+1, d),
+					EN: fmt.Sprintf("website %d (%s) has no site photo: upload the photo taken at the signing, or reject the materials for the applicant's backdrop photo", i+1, d)}})
+		}
+	}
+	if len(vs) > 0 {
+		return fault.NewInvalid(vs)
+	}
+	return nil
 }

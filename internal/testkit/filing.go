@@ -55,6 +55,14 @@ func (k *Kit) FileThrough(n int, domain string) *Filing {
 // initial_review.
 func (k *Kit) Submit(f *Filing, domain string) {
 	k.T.Helper()
+	k.SubmitWith(f, domain, map[string]string{"kind": "subject_certificate"}, map[string]string{"kind": "subject_leader_id"},
+		map[string]string{"kind": "verification_form", "website": "0"}, map[string]string{"kind": "site_photo", "website": "0"})
+}
+
+// SubmitWith is Submit uploading the attachments uploads name (form
+// fields; a verification form is signed yesterday unless signed_on says).
+func (k *Kit) SubmitWith(f *Filing, domain string, uploads ...map[string]string) {
+	k.T.Helper()
 	t, n := k.T, f.N
 	f.Domain = domain
 	cert := fmt.Sprintf("91330106MA%07d", n%10000000)
@@ -82,8 +90,10 @@ func (k *Kit) Submit(f *Filing, domain string) {
 		t.Fatalf("save filing %d: %d %s", n, a.Status, a.Body)
 	}
 	signed := k.Clock.Now().AddDate(0, 0, -1).Format("2006-01-02")
-	for _, fields := range []map[string]string{{"kind": "subject_certificate"}, {"kind": "subject_leader_id"},
-		{"kind": "verification_form", "website": "0", "signed_on": signed}, {"kind": "site_photo", "website": "0"}} {
+	for _, fields := range uploads {
+		if fields["kind"] == "verification_form" && fields["signed_on"] == "" {
+			fields["signed_on"] = signed
+		}
 		if a := k.Upload(path+"/attachments", f.Token, fields, map[string][]byte{"file": Photo(t, 800, 600)}); a.Status != 201 {
 			t.Fatalf("upload %v of filing %d: %d %s", fields, n, a.Status, a.Body)
 		}
