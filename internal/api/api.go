@@ -96,7 +96,7 @@ func (a *API) routes() []route {
 		{"GET /api/v1/applications/{id}/attachments/{aid}", false, a.attachment},
 		{"DELETE /api/v1/applications/{id}/attachments/{aid}", false, a.deleteAttachment},
 		{"POST /api/v1/id-merge", false, a.idMerge},
-	}, slices.Concat(a.lifecycleRoutes(), a.filingRoutes(), a.securityRoutes(), a.webhookRoutes())...) // review.go: verification, SMS, review, admin; filings.go: records, public lookup; revoke.go: session revocation; webhooks.go
+	}, slices.Concat(a.lifecycleRoutes(), a.filingRoutes(), a.securityRoutes(), a.webhookRoutes(), a.dutyRoutes())...) // review.go: verification, SMS, review, admin; filings.go: records, public lookup; revoke.go: session revocation; webhooks.go; duties.go
 }
 
 // Routes mounts every implemented endpoint of api.md on mux.

@@ -93,6 +93,10 @@ func serve(ctx context.Context, cfg config.Config, stdout, stderr io.Writer) err
 		return fmt.Errorf("draft expiry: %w", err)
 	}
 
+	// Expiry and duty reminders: one job per hourly slot as well.
+	if err := sys.Service.ScheduleDutyReminders(ctx); err != nil {
+		return fmt.Errorf("duty reminders: %w", err)
+	}
 	// The compliance monitor's scheduler, one job per slot (BEIAN_MONITOR_EVERY).
 	if err := sys.Monitor.Schedule(ctx); err != nil {
 		return fmt.Errorf("compliance monitor: %w", err)

@@ -1,7 +1,6 @@
 package app
 
 import (
-	"beian/internal/domainreg"
 	"context"
 	"fmt"
 	"log/slog"
@@ -15,6 +14,7 @@ import (
 	"beian/internal/bureau"
 	"beian/internal/clock"
 	"beian/internal/config"
+	"beian/internal/domainreg"
 	"beian/internal/jobs"
 	"beian/internal/metrics"
 	"beian/internal/middleware"

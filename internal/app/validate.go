@@ -18,6 +18,13 @@ import (
 // no error, 1 when it has, 2 when the file cannot be read or is not a JSON
 // filing document.
 func runValidate(args []string, stdout, stderr io.Writer) int {
+	return runValidateEnv(args, os.Getenv, stdout, stderr)
+}
+
+// runValidateEnv judges against the provider of the environment, as the
+// server does (BEIAN_PROVIDER_FILE: its IP ranges, server locations,
+// TLDs, maximum of websites), not the built-in defaults.
+func runValidateEnv(args []string, getenv func(string) string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("validate", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	lang := fs.String("lang", "zh", "message language: zh or en")
@@ -34,7 +41,12 @@ func runValidate(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "validate:", err)
 		return 2
 	}
-	v, err := rules.New(config.DefaultProvider())
+	cfg, err := config.Load(getenv)
+	if err != nil {
+		fmt.Fprintln(stderr, "validate:", err)
+		return 2
+	}
+	v, err := rules.New(cfg.Provider)
 	if err != nil {
 		fmt.Fprintln(stderr, "validate:", err)
 		return 2

@@ -50,7 +50,7 @@ func TestRunValidate(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			var out, errOut bytes.Buffer
-			code := runValidate(c.args, &out, &errOut)
+			code := runValidateEnv(c.args, noEnv, &out, &errOut)
 			if code != c.code || !strings.Contains(out.String(), c.stdout) {
 				t.Errorf("exit %d (want %d), stdout %q, stderr %q", code, c.code, out.String(), errOut.String())
 			}
@@ -58,5 +58,49 @@ func TestRunValidate(t *testing.T) {
 				t.Error("exit 2 without a message")
 			}
 		})
+	}
+}
+
+func noEnv(string) string { return "" }
+
+// TestValidateReadsTheProviderFile: `beian validate` judges against the
+// provider the server runs with (BEIAN_PROVIDER_FILE), not the built-in
+// IP ranges.
+func TestValidateReadsTheProviderFile(t *testing.T) {
+	dir := t.TempDir()
+	example, err := os.ReadFile(filepath.Join("testdata", "validate-enterprise.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := filepath.Join(dir, "doc.json")
+	if err := os.WriteFile(doc, example, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	provider := filepath.Join(dir, "provider.json")
+	if err := os.WriteFile(provider, []byte(`{"ip_ranges": ["203.0.113.0/24"]}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	env := func(k string) string {
+		if k == "BEIAN_PROVIDER_FILE" {
+			return provider
+		}
+		return ""
+	}
+	var out, errOut bytes.Buffer
+	if code := runValidateEnv([]string{doc}, noEnv, &out, &errOut); code != 0 {
+		t.Fatalf("with the built-in provider: exit %d %s %s", code, out.String(), errOut.String())
+	}
+	out.Reset()
+	if code := runValidateEnv([]string{doc}, env, &out, &errOut); code != 1 || !strings.Contains(out.String(), "access.ips.not_provider") {
+		t.Errorf("with a provider of other ranges: exit %d, stdout %q, stderr %q", code, out.String(), errOut.String())
+	}
+	bad := func(k string) string {
+		if k == "BEIAN_PROVIDER_FILE" {
+			return filepath.Join(dir, "missing.json")
+		}
+		return ""
+	}
+	if code := runValidateEnv([]string{doc}, bad, &out, &errOut); code != 2 {
+		t.Errorf("a missing provider file: exit %d", code)
 	}
 }

@@ -96,6 +96,8 @@ func (b *Backoffice) Routes(mux *http.ServeMux) {
 
 	h("GET /review", b.queue)
 	h("GET /review/{$}", b.queue)
+	h("GET /review/insight", b.insight) // insight.go: the reviewer dashboard
+	h("GET /review/insight.csv", b.insightCSV)
 	h("GET /review/applications/{id}", b.application)
 	h("POST /review/applications/{id}/decision", b.decision)
 	h("POST /review/applications/{id}/materials-received", b.materialsReceived)

@@ -19,6 +19,7 @@ func TestMessagesInCatalogue(t *testing.T) {
 		regexp.MustCompile(`fault\.Words\([\w.]+, [\w."]+, "([^"]+)"`),                       // the key
 		regexp.MustCompile(`fault\.Violation\([^,]+, [^,]+, "([^"]+)"`),                      // the key
 		regexp.MustCompile(`badAttachment\("([^"]+)"`),                                       // rule.<rule>
+		regexp.MustCompile(`precheckRefusal\("([^"]+)"`),                                     // error.<code>
 		regexp.MustCompile(`words\.(?:Text|T)\((?:"(?:zh|en)", )?"((?:error|rule)\.[^"]+)"`), // the key
 	}
 	files, _ := filepath.Glob("../*/*.go")
@@ -34,8 +35,11 @@ func TestMessagesInCatalogue(t *testing.T) {
 				if strings.HasSuffix(key, ".") {
 					continue // a key with a part added at run time ("rule.reasons.text."+field)
 				}
-				if i == 0 || i == 3 {
+				switch i {
+				case 0, 3:
 					key = "rule." + key
+				case 4:
+					key = "error." + key
 				}
 				n++
 				if !words.Has(key) {

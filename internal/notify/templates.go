@@ -38,6 +38,9 @@ const (
 	// per problem), and the staff's list of problems left unfixed.
 	TplMonitorProblem   = "monitor_problem"
 	TplMonitorEscalated = "monitor_escalated"
+	// Expiry and duty reminders (docs/operations.md): 90, 30 and 7 days
+	// before each of the owner's deadlines.
+	TplDutyReminder = "duty_reminder"
 )
 
 // BureauSMSSender is the number the bureau's verification codes come from.
@@ -77,6 +80,13 @@ type Data struct {
 	// Password reset.
 	ResetLink      string `json:"reset_link,omitempty"`
 	ExpiresMinutes int    `json:"expires_minutes,omitempty"`
+	// Duty reminder (issue 16): the duty (duties.Kinds), whose ID document
+	// (Role, Person) for leader_id, the deadline (DueAt, a date) and the
+	// days left; Record is the record's number.
+	Duty     string `json:"duty,omitempty"`
+	Role     string `json:"role,omitempty"`
+	Person   string `json:"person,omitempty"`
+	DaysLeft int    `json:"days_left,omitempty"`
 	// Reviewer overdue alert: the overdue tasks.
 	Overdue []OverdueTask `json:"overdue,omitempty"`
 	// Compliance monitor: the problem (moved, unreachable, number_missing,
@@ -127,7 +137,7 @@ type MonitorIssue struct {
 var names = []string{TplAccountRegistered, TplPasswordReset, TplSubmitted, TplInitialApproved, TplRejected,
 	TplMaterialsReceived, TplBureauSubmitted, TplSMSCode, TplSMSReturned, TplApproved, TplApprovedLeader,
 	TplApprovedLeaderSMS, TplBureauRejected, TplCancelled, TplReviewerOverdue, TplDraftExpiring,
-	TplMonitorProblem, TplMonitorEscalated, TplSupplementRequested}
+	TplMonitorProblem, TplMonitorEscalated, TplSupplementRequested, TplDutyReminder}
 
 // Templates renders the notifications, parsed once at start.
 type Templates struct {
@@ -247,6 +257,7 @@ func (t *Templates) funcs() template.FuncMap {
 		"stateName":      func(state, lang string) string { return words.State(lang, state) },
 		// The monitor's problems are named as the back office names them.
 		"problemName": func(kind, lang string) string { return words.T(lang, "monitor.problem."+kind) },
+		"dutyName":    func(kind, lang string) string { return words.T(lang, "duty.kind."+kind) },
 		// roles names the reader's roles in a filing (主体负责人、网站负责人).
 		"roles": func(roles []string, lang string) string {
 			var out []string

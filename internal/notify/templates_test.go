@@ -40,6 +40,7 @@ func sample() Data {
 		Overdue:  []OverdueTask{{ApplicationID: "A-7", SubjectName: "某公司", State: "initial_review", DueAt: "2026-11-27 18:00"}},
 		Problem:  "number_missing",
 		Problems: []MonitorIssue{{Domain: "example.cn", Number: "京ICP备2026000001号-1", Problem: "number_unlinked", Since: "2026-11-20 10:00"}},
+		Duty:     "leader_id", Role: "website_leader", Person: "李四", DaysLeft: 30,
 	}
 }
 
@@ -51,7 +52,7 @@ func TestEveryTemplateRendersInBothLanguages(t *testing.T) {
 	want := []string{TplAccountRegistered, TplPasswordReset, TplSubmitted, TplInitialApproved, TplRejected,
 		TplMaterialsReceived, TplBureauSubmitted, TplSMSCode, TplSMSReturned, TplApproved, TplBureauRejected,
 		TplCancelled, TplReviewerOverdue, TplDraftExpiring, TplApprovedLeader, TplApprovedLeaderSMS,
-		TplMonitorProblem, TplMonitorEscalated, TplSupplementRequested}
+		TplMonitorProblem, TplMonitorEscalated, TplSupplementRequested, TplDutyReminder}
 	if got := tpl.Names(); len(got) != len(want) {
 		t.Fatalf("templates %v, want %d", got, len(want))
 	}
@@ -94,6 +95,37 @@ func TestEveryTemplateRendersInBothLanguages(t *testing.T) {
 	}
 	if _, _, err := tpl.Render("nope", "zh", Data{}); err == nil {
 		t.Error("unknown template rendered")
+	}
+}
+
+// TestDutyReminderNamesEachDuty: each duty's reminder says what is due,
+// when, and what to do, in both languages.
+func TestDutyReminderNamesEachDuty(t *testing.T) {
+	tpl := templates(t)
+	for _, c := range []struct {
+		duty, lang string
+		contains   []string
+	}{
+		{"psb_filing", "zh", []string{"公安联网备案：还有 7 天到期", "https://beian.mps.gov.cn", "2027-01-30", "example.cn"}},
+		{"psb_filing", "en", []string{"Public security filing: 7 day(s) left", "https://beian.mps.gov.cn", "2027-01-30"}},
+		{"leader_id", "zh", []string{"负责人证件有效期", "李四", "变更备案"}},
+		{"leader_id", "en", []string{"Leader's ID validity", "李四", "file a change"}},
+		{"business_licence", "zh", []string{"营业执照", "京ICP备2019000001号-3"}},
+		{"business_licence", "en", []string{"business licence"}},
+		{"domain", "zh", []string{"域名到期", "续费"}},
+		{"domain", "en", []string{"Domain expiry", "renew it at your registrar"}},
+	} {
+		d := sample()
+		d.Duty, d.DaysLeft, d.DueAt, d.Role = c.duty, 7, "2027-01-30", "subject_leader"
+		subj, body, err := tpl.Render(TplDutyReminder, c.lang, d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, want := range c.contains {
+			if !strings.Contains(subj+"\n"+body, want) {
+				t.Errorf("%s.%s lacks %q:\n%s\n%s", c.duty, c.lang, want, subj, body)
+			}
+		}
 	}
 }
 

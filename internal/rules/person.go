@@ -19,6 +19,7 @@ var (
 	rulePersonCertLowercaseX     = def("person.cert_number.lowercase_x", sevError)
 	rulePersonValidUntilRequired = def("person.cert_valid_until.required", sevError)
 	rulePersonValidUntilSoon     = def("person.cert_valid_until.too_soon", sevError)
+	rulePersonValidFrom          = def("person.cert_valid_from.invalid", sevError)
 	rulePersonUnder18            = def("person.age.under_18", sevError)
 	rulePersonMobileFormat       = def("person.mobile.format", sevError)
 	rulePersonMobileRegion       = def("person.mobile.region_mismatch", sevError)
@@ -47,11 +48,24 @@ func (c *check) person(p *filing.Person, prefix string) {
 			}
 		}
 	}
+	c.validFrom(p.CertValidFrom, prefix+".cert_valid_from")
 	c.validUntil(p.CertValidUntil, prefix+".cert_valid_until")
 	c.mobile(p.Mobile, prefix+".mobile")
 	c.officePhone(p.OfficePhone, prefix+".office_phone")
 	if !EmailValid(p.Email) {
 		c.r.add(rulePersonEmail, prefix+".email")
+	}
+}
+
+// validFrom: the optional start of validity, when given, is a real date
+// not after as_of (a certificate is not filed before it is issued).
+func (c *check) validFrom(s, field string) {
+	if s == "" {
+		return
+	}
+	from, err := time.Parse(time.DateOnly, s)
+	if err != nil || from.After(c.asOf) {
+		c.r.add(rulePersonValidFrom, field)
 	}
 }
 

@@ -288,6 +288,11 @@ func TestMutations(t *testing.T) {
 		{"leader foreign permanent residence", enterprise, bothLeaders(func(p *filing.Person) {
 			p.CertType, p.CertNumber = "foreign_permanent_residence", withCheck("93315619850101123")
 		}), none},
+		{"valid from not a date", enterprise, bothLeaders(func(p *filing.Person) { p.CertValidFrom = "2020/01/01" }), leaderWants("person.cert_valid_from.invalid", "cert_valid_from")},
+		{"valid from impossible", enterprise, bothLeaders(func(p *filing.Person) { p.CertValidFrom = "2020-02-30" }), leaderWants("person.cert_valid_from.invalid", "cert_valid_from")},
+		{"valid from in the future", enterprise, bothLeaders(func(p *filing.Person) { p.CertValidFrom = "2027-01-01" }), leaderWants("person.cert_valid_from.invalid", "cert_valid_from")},
+		{"valid from today", enterprise, bothLeaders(func(p *filing.Person) { p.CertValidFrom = "2026-11-28" }), none},
+		{"valid from absent", enterprise, bothLeaders(func(p *filing.Person) { p.CertValidFrom = "" }), none},
 		{"valid until missing", enterprise, bothLeaders(func(p *filing.Person) { p.CertValidUntil = "" }), leaderWants("person.cert_valid_until.required", "cert_valid_until")},
 		{"valid until not a date", enterprise, bothLeaders(func(p *filing.Person) { p.CertValidUntil = "2041/03/01" }), leaderWants("person.cert_valid_until.required", "cert_valid_until")},
 		{"valid until 长期", enterprise, bothLeaders(func(p *filing.Person) { p.CertValidUntil = "2041-02-30" }), leaderWants("person.cert_valid_until.required", "cert_valid_until")},
@@ -364,6 +369,25 @@ func TestMutations(t *testing.T) {
 			d.Websites[0].Name = "国家示例局杭州分局"
 		}, []want{{"website.name.national_word", "websites[0].name"}}},
 
+		// National-level bodies (credit code region 100000) may use 中国, 全国 … (seed 2.3 (1)).
+		{"national body names its site 中国", enterprise, func(d *filing.Document) {
+			d.Subject.CertNumber = uscc("91100000MA0012345")
+			d.Websites[0].Name = "中国示例科技官网"
+		}, none},
+		{"national body names its site 全国", enterprise, func(d *filing.Document) {
+			d.Subject.Nature, d.Subject.CertType, d.Subject.CertNumber = "government", "uscc_certificate", uscc("11100000002482000")
+			d.Websites[0].Name = "全国示例信息平台"
+		}, none},
+		{"a provincial body may not", enterprise, func(d *filing.Document) {
+			d.Subject.CertNumber = uscc("91330106MA0012345")
+			d.Websites[0].Name = "中国示例科技官网"
+		}, []want{{"website.name.national_word", "websites[0].name"}}},
+		{"100000 with a wrong check character is no national body", enterprise, func(d *filing.Document) {
+			c := uscc("91100000MA0012345")
+			d.Subject.CertNumber = c[:17] + map[bool]string{true: "1", false: "0"}[c[17] == '0']
+			d.Websites[0].Name = "中国示例科技官网"
+		}, []want{{"subject.cert_number.checksum", "subject.cert_number"}, {"website.name.national_word", "websites[0].name"}}},
+
 		// Websites: domain and homepage
 		{"domain empty", enterprise, func(d *filing.Document) { d.Websites[0].Domain = "" }, []want{{"website.domain.required", "websites[0].domain"}}},
 		{"domain www", enterprise, func(d *filing.Document) { d.Websites[0].Domain = "www.example-hz.cn" }, []want{{"website.domain.not_registrable", "websites[0].domain"}}},
@@ -429,7 +453,24 @@ func TestMutations(t *testing.T) {
 			[]want{{"website.content_types.invalid", "websites[0].content_types[1]"}}},
 		{"content types six", enterprise, func(d *filing.Document) {
 			d.Websites[0].ContentTypes = []string{"corporate_portal", "other", "news", "images", "music", "video"}
-		}, []want{{"website.content_types.too_many", "websites[0].content_types"}}},
+		}, []want{{"website.content_types.too_many", "websites[0].content_types"},
+			{"website.content_types.needs_pre_approval", "websites[0].content_types[2]"},
+			{"website.content_types.needs_pre_approval", "websites[0].content_types[4]"},
+			{"website.content_types.needs_pre_approval", "websites[0].content_types[5]"}}},
+		// Content that needs a pre-approval prompts for it (a warning), unless one of its categories is listed.
+		{"content news without approval", enterprise, func(d *filing.Document) { d.Websites[0].ContentTypes = []string{"corporate_portal", "news"} },
+			[]want{{"website.content_types.needs_pre_approval", "websites[0].content_types[1]"}}},
+		{"content news with approval", enterprise, func(d *filing.Document) {
+			d.Websites[0].ContentTypes = []string{"news"}
+			d.Websites[0].PreApprovals = []filing.PreApproval{{Category: "news", Number: "浙网新闻〔2026〕1号"}}
+		}, none},
+		{"content games with the culture approval", enterprise, func(d *filing.Document) {
+			d.Websites[0].ContentTypes = []string{"games"}
+			d.Websites[0].PreApprovals = []filing.PreApproval{{Category: "culture", Number: "浙网文〔2026〕1号"}}
+		}, none},
+		{"content games, video, education without", enterprise, func(d *filing.Document) { d.Websites[0].ContentTypes = []string{"games", "video", "education"} },
+			[]want{{"website.content_types.needs_pre_approval", "websites[0].content_types[0]"}, {"website.content_types.needs_pre_approval", "websites[0].content_types[1]"},
+				{"website.content_types.needs_pre_approval", "websites[0].content_types[2]"}}},
 		{"individual shopping", individual, func(d *filing.Document) { d.Websites[0].ContentTypes = []string{"shopping"} },
 			[]want{{"website.content_types.individual_not_allowed", "websites[0].content_types[0]"}}},
 		{"individual blog", individual, func(d *filing.Document) { d.Websites[0].ContentTypes = []string{"blog"} }, none},
@@ -637,13 +678,13 @@ func TestCatalog(t *testing.T) {
 		"person.name.required", "person.cert_type.not_allowed", "person.cert_number.format", "person.cert_number.checksum",
 		"person.cert_number.lowercase_x", "person.cert_valid_until.required", "person.cert_valid_until.too_soon", "person.age.under_18",
 		"person.mobile.format", "person.mobile.region_mismatch", "person.office_phone.required", "person.office_phone.format",
-		"person.office_phone.region_mismatch", "person.email.format",
+		"person.office_phone.region_mismatch", "person.email.format", "person.cert_valid_from.invalid",
 		"website.name.required", "website.name.length", "website.name.no_chinese", "website.name.is_domain", "website.name.national_word",
 		"website.name.sensitive_word", "website.name.individual_banned_word", "website.name.needs_pre_approval",
 		"website.domain.required", "website.domain.invalid", "website.domain.not_registrable", "website.domain.tld_not_approved",
 		"website.domain.duplicate", "website.homepage_url.required", "website.homepage_url.invalid", "website.homepage_url.not_under_domain",
 		"website.content_types.required", "website.content_types.invalid", "website.content_types.too_many",
-		"website.content_types.individual_not_allowed", "website.languages.required", "website.languages.invalid",
+		"website.content_types.individual_not_allowed", "website.content_types.needs_pre_approval", "website.languages.required", "website.languages.invalid",
 		"website.pre_approvals.invalid", "website.pre_approvals.number_required", "website.pre_approvals.individual_not_allowed",
 		"website.leader.individual_mismatch", "website.leader.contact_shared", "website.remark.describe_content",
 		"access.method.not_offered", "access.ips.required", "access.ips.invalid", "access.ips.not_public", "access.ips.not_provider",
@@ -670,7 +711,8 @@ func TestCatalog(t *testing.T) {
 	if len(cat) != len(codes) {
 		t.Errorf("catalogue has %d rules, rules.md %d", len(cat), len(codes))
 	}
-	warnings := map[string]bool{"subject.cert_number.nature_mismatch": true, "website.name.needs_pre_approval": true, "website.remark.describe_content": true}
+	warnings := map[string]bool{"subject.cert_number.nature_mismatch": true, "website.name.needs_pre_approval": true, "website.remark.describe_content": true,
+		"website.content_types.needs_pre_approval": true}
 	for _, r := range cat {
 		if (r.Severity == filing.SeverityWarning) != warnings[r.Code] {
 			t.Errorf("%s severity %s", r.Code, r.Severity)

@@ -104,6 +104,17 @@ func (c *check) subject() {
 	}
 }
 
+// nationalBody reports whether the subject is a national-level body: an
+// organization whose credit code was issued by the national registry
+// (characters 3–8 are 100000). Such a body may name its site with 中国,
+// 全国 … (seed 2.3 (1)).
+func (c *check) nationalBody() bool {
+	s := &c.doc.Subject
+	ct, ok := c.v.data.CertType(s.CertType)
+	return c.org && ok && isCreditFormat(ct.NumberFormat) && len(s.CertNumber) == 18 && s.CertNumber[2:8] == "100000" &&
+		ident.Check(ct.NumberFormat, ct.Key, s.CertNumber, c.asOf) == ident.OK
+}
+
 func isCreditFormat(f string) bool {
 	return f == ident.FormatUSCC || f == ident.FormatUSCCOrReg15 || f == ident.FormatUSCCOrFree
 }

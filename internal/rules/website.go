@@ -31,6 +31,7 @@ var (
 	ruleContentInvalid           = def("website.content_types.invalid", sevError)
 	ruleContentTooMany           = def("website.content_types.too_many", sevError)
 	ruleContentIndividual        = def("website.content_types.individual_not_allowed", sevError)
+	ruleContentNeedsApproval     = def("website.content_types.needs_pre_approval", sevWarning)
 	ruleLanguagesRequired        = def("website.languages.required", sevError)
 	ruleLanguagesInvalid         = def("website.languages.invalid", sevError)
 	rulePreApprovalInvalid       = def("website.pre_approvals.invalid", sevError)
@@ -84,7 +85,7 @@ func (c *check) siteName(w *filing.Website, prefix string) {
 		c.r.add(ruleSiteNameIsDomain, field)
 	}
 	words := c.v.data.SiteNameWords()
-	if wd := firstContained(name, words.National); wd != "" {
+	if wd := firstContained(name, words.National); wd != "" && !c.nationalBody() {
 		sev := sevError
 		if c.natureOK && (c.nature.Key == "government" || c.nature.Key == "institution") {
 			sev = sevWarning // the reviewer judges whether the body is national-level
@@ -305,8 +306,43 @@ func (c *check) contentTypes(w *filing.Website, prefix string) {
 		}
 		if c.individual && !ct.IndividualAllowed {
 			c.r.add(ruleContentIndividual, field+idx(k), hint{ct.ZH, ct.Key})
+			continue
+		}
+		c.contentApproval(w, ct.Key, ct.ZH, field+idx(k))
+	}
+}
+
+// contentPreApprovals are the pre-approval categories a content type
+// usually needs (any one of them will do): news, publishing and games,
+// audio-visual programmes, education (33号令 Art. 11). Medicine has no
+// content type of its own; its name keywords prompt for it.
+var contentPreApprovals = map[string][]string{
+	"news":      {"news"},
+	"games":     {"publishing", "culture"},
+	"music":     {"culture"},
+	"video":     {"broadcasting"},
+	"education": {"education", "tutoring"},
+}
+
+// contentApproval prompts for the pre-approval a chosen content type
+// usually needs, unless one of its categories is listed. A warning: the
+// reviewer judges whether the site really offers that service. An
+// individual lists no pre-approval and chooses none of these types.
+func (c *check) contentApproval(w *filing.Website, key, zh, field string) {
+	cats := contentPreApprovals[key]
+	if len(cats) == 0 || c.individual {
+		return
+	}
+	var zhs, ens []string
+	for _, cat := range cats {
+		if hasPreApproval(w, cat) {
+			return
+		}
+		if pc, ok := c.v.data.PreApprovalCategory(cat); ok {
+			zhs, ens = append(zhs, pc.ZH), append(ens, pc.Key)
 		}
 	}
+	c.r.add(ruleContentNeedsApproval, field, hint{zh, key}, hint{strings.Join(zhs, "或"), strings.Join(ens, " or ")})
 }
 
 func (c *check) languages(w *filing.Website, prefix string) {

@@ -231,7 +231,7 @@ const OverdueAlertEvery = time.Hour
 // Handlers are the service's job handlers for the jobs.Runner.
 func (s *Service) Handlers() map[string]jobs.Handler {
 	return map[string]jobs.Handler{JobOverdueAlerts: s.runOverdueAlerts, JobBureauSubmit: s.runBureauSubmit, JobBureauOutcome: s.runBureauOutcome,
-		JobDraftExpiry: s.runDraftExpiry}
+		JobDraftExpiry: s.runDraftExpiry, JobDutyReminders: s.runDutyReminders}
 }
 
 // ScheduleOverdueAlerts queues the first overdue alert run (idempotent:

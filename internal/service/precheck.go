@@ -68,40 +68,30 @@ func CertHash(seal *pii.Sealer, certType, certNumber string) string {
 	return seal.Hash(certType + "|" + strings.ToUpper(strings.TrimSpace(certNumber)))
 }
 
-func precheckRefusal(code, zh, en string) error {
-	e := fault.New(fault.Conflict, code, zh, en)
+func precheckRefusal(code string) error {
+	e := fault.Words(fault.Conflict, code, "error."+code)
 	e.Violations = []filing.Violation{{Rule: code, Field: "domain", Severity: filing.SeverityError, Message: e.Message}}
 	return e
 }
 
 func errDomainInProgress() error {
-	return precheckRefusal("precheck.domain_in_progress",
-		"该域名已在另一份备案申请中办理，请等待其完成或撤回后再申请",
-		"this domain is in another open application; wait for it to finish or withdraw it first")
+	return precheckRefusal("precheck.domain_in_progress")
 }
 
 func errSubjectInProgress() error {
-	return precheckRefusal("precheck.subject_in_progress",
-		"该主体已有一份正在办理的备案申请（同一主体同时只能办理一份），请在首页继续该申请或等待其完成",
-		"this subject already has an open application (one at a time); continue it from the home page or wait for it to finish")
+	return precheckRefusal("precheck.subject_in_progress")
 }
 
 func errSubjectChangeInProgress() error {
-	return precheckRefusal("precheck.subject_change_in_progress",
-		"该主体的变更备案正在办理，变更完成前不能新增网站或接入",
-		"a change of this subject is under way; no new website or access until it is approved")
+	return precheckRefusal("precheck.subject_change_in_progress")
 }
 
 func errAlreadyFiledHere() error {
-	return precheckRefusal("precheck.already_filed_here",
-		"该主体和域名已在本平台备案并接入，无需重复备案；如需修改请使用“变更备案”，如需注销请使用“注销备案”",
-		"this subject and domain are already filed and hosted here; use a change or a cancellation instead of a new filing")
+	return precheckRefusal("precheck.already_filed_here")
 }
 
 func errDomainFiledByOther() error {
-	return precheckRefusal("precheck.domain_filed_by_other",
-		"该域名已由其他主体备案；请确认域名与证件号码，或由域名所属主体先注销原备案",
-		"this domain is filed under another subject; check the domain and certificate, or have its subject cancel that filing first")
+	return precheckRefusal("precheck.domain_filed_by_other")
 }
 
 // Precheck chooses the flow for a domain and a subject certificate

@@ -111,6 +111,15 @@ func TestPrintableForms(t *testing.T) {
 				t.Errorf("the upload step does not link to %s", link)
 			}
 		}
+		// Each link says what it prints: the letter is not "打印核验单".
+		letterLink := `href="` + securityLetterURL(app.ID) + `" target="_blank" rel="noopener">`
+		if i := strings.Index(up.body, letterLink); i < 0 || !strings.HasPrefix(up.body[i+len(letterLink):], "打印网络安全责任书</a>") {
+			t.Errorf("the security letter's link does not say so")
+		}
+		formLink := `href="` + verificationFormURL(app.ID, 0) + `" target="_blank" rel="noopener">`
+		if i := strings.Index(up.body, formLink); i < 0 || !strings.HasPrefix(up.body[i+len(formLink):], "打印核验单</a>") {
+			t.Errorf("the verification form's link does not say so")
+		}
 
 		bob := h.browser()
 		bob.registerAndLogin("bob@example.com", "13805815002")

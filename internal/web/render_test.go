@@ -85,6 +85,11 @@ func TestPagesRender(t *testing.T) {
 		cases["forgot"] = newAuthPage(req(), "forgot.title")
 		cases["reset"] = newAuthPage(req(), "reset.title")
 		cases["error"] = &errorPage{Status: 404, Message: "x"}
+		cases["duties"] = &dutiesPage{Errors: []string{"x"}, Duties: []service.Duty{
+			{Kind: "psb_filing", Subject: "浙ICP备2026000001号", Website: "浙ICP备2026000001号-1", Domain: "x.cn", DueOn: "2026-12-30", DaysLeft: 7, State: "due", Reminded: []int{30, 7}, MayMarkDone: true},
+			{Kind: "leader_id", Subject: "浙ICP备2026000001号", Role: "subject_leader", Person: "赵敏", DueOn: "2027-01-30", DaysLeft: 60, State: "due", Reminded: []int{90}},
+			{Kind: "business_licence", Subject: "浙ICP备2026000001号", State: "ok", Value: "long_term", MaySetValidity: true},
+			{Kind: "domain", Subject: "浙ICP备2026000001号", Website: "浙ICP备2026000001号-1", Domain: "x.cn", DueOn: "2026-01-30", DaysLeft: -3, State: "overdue"}}}
 		for _, st := range []string{"verification", "bureau_sms", "approved", "sms_at_bureau"} {
 			a := sampleApp()
 			a.State = st

@@ -91,7 +91,10 @@ func (wb *Web) Routes(mux *http.ServeMux) {
 
 	h("GET /{$}", wb.home)
 	h("POST /records/start", wb.startFromRecord)
-	h("GET /filings", wb.filingsPage)        // filings.go: 我的备案
+	h("GET /filings", wb.filingsPage) // filings.go: 我的备案
+	h("GET /duties", wb.dutiesPage)   // duties.go: expiry and duty reminders
+	h("POST /duties/psb-filing", wb.psbFiledPost)
+	h("POST /duties/licence-validity", wb.licenceValidityPost)
 	h("GET /records/cancel", wb.cancelStart) // choose the type, give the reason
 	h("POST /records/cancel", wb.cancelPost)
 	h("GET /lookup", wb.lookup) // the public lookup, no account needed
