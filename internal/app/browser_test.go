@@ -150,6 +150,7 @@ func (tr *tour) shots() []struct{ name, who, lang, path string } {
 		{"applicant-27-subject-en", "applicant", "en", app("draft") + "/subject"},
 		{"applicant-28-uploads-en", "applicant", "en", app("draft") + "/uploads"},
 		{"applicant-29-submit-en", "applicant", "en", app("draft") + "/submit"},
+		{"applicant-30-duties", tr.who("approved"), "zh", "/duties"},
 	}
 	for i, label := range []string{"initial_review", "initial_rejected", "verification", "materials_rejected", "material_review",
 		"ready_for_bureau", "bureau_sms", "sms_returned", "bureau_review", "bureau_rejected", "approved", "change_approved",
@@ -176,7 +177,10 @@ func (tr *tour) shots() []struct{ name, who, lang, path string } {
 		shot{"staff-15-review-en", "admin", "en", rev("initial_rejected")},
 		shot{"staff-16-reasons", "admin", "zh", "/admin/reasons"},
 		shot{"staff-17-reasons-en", "admin", "en", "/admin/reasons"},
-		shot{"staff-18-webhooks", "admin", "zh", "/review/webhooks"})
+		shot{"staff-18-webhooks", "admin", "zh", "/review/webhooks"},
+		shot{"staff-19-monitor", "reviewer", "zh", "/review/monitor"},
+		shot{"staff-20-insight", "reviewer", "zh", "/review/insight"},
+		shot{"staff-21-insight-en", "reviewer", "en", "/review/insight"})
 	return out
 }
 
