@@ -71,14 +71,9 @@ func (a *API) upload(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	defer r.MultipartForm.RemoveAll()
-	website := -1
-	if s := strings.TrimSpace(r.FormValue("website")); s != "" {
-		n, err := strconv.Atoi(s)
-		if err != nil || n < 0 {
-			return fault.NewInvalid([]filing.Violation{{Rule: "attachment.website.invalid", Field: "website", Severity: filing.SeverityError,
-				Message: filing.Text{ZH: "website 须为网站序号（从 0 开始）", EN: "website must be a website index (from 0)"}}})
-		}
-		website = n
+	website, err := websiteIndex(r, -1)
+	if err != nil {
+		return err
 	}
 	f, err := formFile(r, "file")
 	if err != nil {
@@ -100,14 +95,9 @@ func (a *API) sitePhoto(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	defer r.MultipartForm.RemoveAll()
-	website := 0
-	if s := strings.TrimSpace(r.FormValue("website")); s != "" {
-		n, err := strconv.Atoi(s)
-		if err != nil || n < 0 {
-			return fault.NewInvalid([]filing.Violation{{Rule: "attachment.website.invalid", Field: "website", Severity: filing.SeverityError,
-				Message: filing.Text{ZH: "website 须为网站序号（从 0 开始）", EN: "website must be a website index (from 0)"}}})
-		}
-		website = n
+	website, err := websiteIndex(r, 0)
+	if err != nil {
+		return err
 	}
 	f, err := formFile(r, "file")
 	if err != nil {
@@ -171,4 +161,19 @@ func (a *API) idMerge(w http.ResponseWriter, r *http.Request) error {
 	w.WriteHeader(http.StatusOK)
 	_, _ = w.Write(jpeg)
 	return nil
+}
+
+// websiteIndex reads the form's website index (from 0), or def when the
+// field is empty.
+func websiteIndex(r *http.Request, def int) (int, error) {
+	s := strings.TrimSpace(r.FormValue("website"))
+	if s == "" {
+		return def, nil
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 0 {
+		return 0, fault.NewInvalid([]filing.Violation{{Rule: "attachment.website.invalid", Field: "website", Severity: filing.SeverityError,
+			Message: filing.Text{ZH: "website 须为网站序号（从 0 开始）", EN: "website must be a website index (from 0)"}}})
+	}
+	return n, nil
 }
