@@ -90,18 +90,7 @@ func TestDomainFilterAcrossInstances(t *testing.T) {
 		t.Skip("PostgreSQL only")
 	}
 	ctx := context.Background()
-	open := func() *storage.Store {
-		s, err := storage.Open(ctx, u, clock.Running(clock.TestNow()))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := s.Migrate(ctx); err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { s.Close() })
-		return s
-	}
-	a, b := open(), open()
+	a, b := storagetest.OpenURL(t, u, clock.Running(clock.TestNow())), storagetest.OpenURL(t, u, clock.Running(clock.TestNow()))
 	a.StartDomainFilter(ctx, slog.New(slog.DiscardHandler))
 	if err := a.DomainFilterReady(ctx); err != nil {
 		t.Fatal(err)
