@@ -98,18 +98,7 @@ func TestDomainFilterAcrossInstances(t *testing.T) {
 
 func filterAcrossInstances(t *testing.T, u string) {
 	ctx := context.Background()
-	open := func() *storage.Store {
-		s, err := storage.Open(ctx, u, clock.Running(clock.TestNow()))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := s.Migrate(ctx); err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { s.Close() })
-		return s
-	}
-	a, b := open(), open()
+	a, b := storagetest.OpenURL(t, u, clock.Running(clock.TestNow())), storagetest.OpenURL(t, u, clock.Running(clock.TestNow()))
 	if a.SeesOtherInstances() {
 		t.Error("a store that does not listen cannot see other instances' writes")
 	}
