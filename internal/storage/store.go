@@ -360,6 +360,27 @@ func fromMS(v int64) time.Time {
 // scanner is a row to scan: *sql.Row or *sql.Rows.
 type scanner interface{ Scan(...any) error }
 
+// marks is n placeholders for an IN list: "?, ?, ?".
+func marks(n int) string { return strings.TrimSuffix(strings.Repeat("?, ", n), ", ") }
+
+// inChunks calls fn for keys in chunks of at most 500, with the chunk's
+// placeholders and arguments, so an IN list stays within every driver's
+// bound on parameters.
+func inChunks(keys []string, fn func(marks string, args []any) error) error {
+	for len(keys) > 0 {
+		n := min(len(keys), 500)
+		args := make([]any, n)
+		for i, k := range keys[:n] {
+			args[i] = k
+		}
+		keys = keys[n:]
+		if err := fn(marks(n), args); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // collect reads every row with scan and closes the rows.
 func collect[T any](rows *sql.Rows, scan func(scanner) (T, error)) ([]T, error) {
 	defer rows.Close()
