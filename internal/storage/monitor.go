@@ -395,15 +395,5 @@ func (rd Reader) counts(ctx context.Context, q string, args ...any) (map[string]
 	if err != nil {
 		return nil, fmt.Errorf("counts: %w", translate(err))
 	}
-	defer rows.Close()
-	out := map[string]int{}
-	for rows.Next() {
-		var k string
-		var n int
-		if err := rows.Scan(&k, &n); err != nil {
-			return nil, translate(err)
-		}
-		out[k] = n
-	}
-	return out, translate(rows.Err())
+	return counted(rows, map[string]int{})
 }
