@@ -156,6 +156,8 @@ func CheckBounds(doc *Document, maxWebsites int) []Violation {
 		text(p+".domain", w.Domain)
 		text(p+".homepage_url", w.HomepageURL)
 		text(p+".remark", w.Remark)
+		text(p+".domain_holder.relation", w.DomainHolder.Relation)
+		text(p+".domain_holder.name", w.DomainHolder.Name)
 		person(p+".leader", w.Leader)
 		text(p+".access.method", w.Access.Method)
 		text(p+".access.server_location", w.Access.ServerLocation)
