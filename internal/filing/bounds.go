@@ -49,6 +49,26 @@ func textBound(path string) (max int, multiline bool) {
 	return 100, false
 }
 
+// leastTextBound is the smallest textBound: a text of at most this many
+// bytes is never too long, whatever its field.
+const leastTextBound = 100
+
+// mayBreakTextBounds is the cheap test before TextViolation: false when s
+// is within the smallest bound and holds no byte a control character
+// starts with (C0, DEL, and 0xC2, the lead byte of the C1 controls), so
+// its field's path need not be built.
+func mayBreakTextBounds(s string) bool {
+	if len(s) > leastTextBound {
+		return true
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c == 0x7f || c == 0xc2 {
+			return true
+		}
+	}
+	return false
+}
+
 // ListBound is the most entries the list at path may hold ("websites",
 // "websites[2].access.ips" …); maxWebsites is the provider's maximum.
 func ListBound(path string, maxWebsites int) int {
@@ -119,6 +139,12 @@ func CheckBounds(doc *Document, maxWebsites int) []Violation {
 			vs = append(vs, v)
 		}
 	}
+	// field checks prefix+name, building the path only when it may break.
+	field := func(prefix, name, s string) {
+		if mayBreakTextBounds(s) {
+			text(prefix+name, s)
+		}
+	}
 	list := func(path string, n int) bool {
 		if max := ListBound(path, maxWebsites); n > max {
 			vs = append(vs, ListViolation(path, max))
@@ -127,24 +153,24 @@ func CheckBounds(doc *Document, maxWebsites int) []Violation {
 		return true
 	}
 	person := func(p string, x Person) {
-		text(p+".name", x.Name)
-		text(p+".cert_type", x.CertType)
-		text(p+".cert_number", x.CertNumber)
-		text(p+".cert_valid_from", x.CertValidFrom)
-		text(p+".cert_valid_until", x.CertValidUntil)
-		text(p+".office_phone", x.OfficePhone)
-		text(p+".mobile", x.Mobile)
-		text(p+".email", x.Email)
+		field(p, ".name", x.Name)
+		field(p, ".cert_type", x.CertType)
+		field(p, ".cert_number", x.CertNumber)
+		field(p, ".cert_valid_from", x.CertValidFrom)
+		field(p, ".cert_valid_until", x.CertValidUntil)
+		field(p, ".office_phone", x.OfficePhone)
+		field(p, ".mobile", x.Mobile)
+		field(p, ".email", x.Email)
 	}
-	text("flow", doc.Flow)
-	text("as_of", doc.AsOf)
+	field("", "flow", doc.Flow)
+	field("", "as_of", doc.AsOf)
 	s := doc.Subject
 	for _, f := range []struct{ name, v string }{
 		{"province", s.Province}, {"city", s.City}, {"county", s.County}, {"nature", s.Nature},
 		{"cert_type", s.CertType}, {"cert_number", s.CertNumber}, {"name", s.Name}, {"cert_address", s.CertAddress},
 		{"mailing_address", s.MailingAddress}, {"investor", s.Investor}, {"emergency_phone", s.EmergencyPhone}, {"remark", s.Remark},
 	} {
-		text("subject."+f.name, f.v)
+		field("subject.", f.name, f.v)
 	}
 	person("subject.leader", s.Leader)
 	if !list("websites", len(doc.Websites)) {
@@ -152,30 +178,32 @@ func CheckBounds(doc *Document, maxWebsites int) []Violation {
 	}
 	for i, w := range doc.Websites {
 		p := "websites[" + strconv.Itoa(i) + "]"
-		text(p+".name", w.Name)
-		text(p+".domain", w.Domain)
-		text(p+".homepage_url", w.HomepageURL)
-		text(p+".remark", w.Remark)
-		text(p+".domain_holder.relation", w.DomainHolder.Relation)
-		text(p+".domain_holder.name", w.DomainHolder.Name)
+		field(p, ".name", w.Name)
+		field(p, ".domain", w.Domain)
+		field(p, ".homepage_url", w.HomepageURL)
+		field(p, ".remark", w.Remark)
+		field(p, ".domain_holder.relation", w.DomainHolder.Relation)
+		field(p, ".domain_holder.name", w.DomainHolder.Name)
 		person(p+".leader", w.Leader)
-		text(p+".access.method", w.Access.Method)
-		text(p+".access.server_location", w.Access.ServerLocation)
+		field(p, ".access.method", w.Access.Method)
+		field(p, ".access.server_location", w.Access.ServerLocation)
 		for _, l := range []struct {
 			name string
 			vals []string
 		}{{".content_types", w.ContentTypes}, {".languages", w.Languages}, {".access.ips", w.Access.IPs}} {
 			if list(p+l.name, len(l.vals)) {
 				for j, v := range l.vals {
-					text(p+l.name+"["+strconv.Itoa(j)+"]", v)
+					if mayBreakTextBounds(v) {
+						text(p+l.name+"["+strconv.Itoa(j)+"]", v)
+					}
 				}
 			}
 		}
 		if list(p+".pre_approvals", len(w.PreApprovals)) {
 			for j, pa := range w.PreApprovals {
 				q := p + ".pre_approvals[" + strconv.Itoa(j) + "]"
-				text(q+".category", pa.Category)
-				text(q+".number", pa.Number)
+				field(q, ".category", pa.Category)
+				field(q, ".number", pa.Number)
 			}
 		}
 	}

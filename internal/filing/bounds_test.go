@@ -24,6 +24,10 @@ func TestBoundsAgree(t *testing.T) {
 		{"address", `{"subject":{"cert_address":"` + strings.Repeat("址", 201) + `"}}`, RuleTooLong, "subject.cert_address"},
 		{"ip entry", `{"websites":[{"access":{"ips":["1.1.1.1\u0000"]}}]}`, RuleControlCharacter, "websites[0].access.ips[0]"},
 		{"C1 control", `{"subject":{"name":"a\u0085b"}}`, RuleControlCharacter, "subject.name"},
+		{"DEL", `{"websites":[{"leader":{"mobile":"139\u007f"}}]}`, RuleControlCharacter, "websites[0].leader.mobile"},
+		{"languages", `{"websites":[{},{},{"languages":[` + strings.Repeat(`"zh",`, 17) + `"zh"]}]}`, RuleTooLarge, "websites[2].languages"},
+		{"pre-approval number", `{"websites":[{"pre_approvals":[{},{"number":"` + strings.Repeat("1", 101) + `"}]}]}`, RuleTooLong, "websites[0].pre_approvals[1].number"},
+		{"ips after other lists", `{"websites":[{"content_types":[` + strings.Repeat(`"a",`, 11) + `"a"],"access":{"ips":[` + strings.Repeat(`"1.1.1.1",`, 32) + `"1.1.1.1"]}}]}`, RuleTooLarge, "websites[0].access.ips"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -46,10 +50,12 @@ func TestBoundsAgree(t *testing.T) {
 			}
 		})
 	}
-	// Within bounds: line breaks in remarks, 100 characters, ten websites.
-	ok := `{"subject":{"name":"` + strings.Repeat("名", 100) + `","remark":"a\nb"},"websites":[` + strings.Repeat(`{},`, 9) + `{}]}`
+	// Within bounds: line breaks in remarks, 100 characters, ten websites,
+	// every list at its bound.
+	ok := `{"subject":{"name":"` + strings.Repeat("名", 100) + `","remark":"a\nb","investor":"` + strings.Repeat("a", 200) + `"},"websites":[` + strings.Repeat(`{},`, 9) +
+		`{"content_types":[` + strings.Repeat(`"a",`, 11) + `"a"],"languages":[` + strings.Repeat(`"zh",`, 16) + `"zh"],"access":{"ips":[` + strings.Repeat(`"1.1.1.1",`, 31) + `"1.1.1.1"]}}]}`
 	doc, err := ParseDocument([]byte(ok), 10)
-	if err != nil || len(doc.Websites) != 10 || len(CheckBounds(doc, 10)) != 0 {
+	if err != nil || len(doc.Websites) != 10 || len(doc.Websites[9].Access.IPs) != 32 || len(CheckBounds(doc, 10)) != 0 {
 		t.Errorf("within bounds: %v", err)
 	}
 	if _, err := ParseDocument([]byte(`{"websites":[{},{},{}]}`), 2); err == nil {

@@ -52,6 +52,9 @@ func ParseDocument(b []byte, maxWebsites int) (*Document, error) {
 				return err
 			}
 			*v = tok.String()
+			if !mayBreakTextBounds(*v) {
+				return nil // the common case: no path to build
+			}
 			if vi, ok := TextViolation(docPath(dec.StackPointer()), *v); !ok {
 				texts = append(texts, vi)
 			}
@@ -76,19 +79,29 @@ func ParseDocument(b []byte, maxWebsites int) (*Document, error) {
 }
 
 // boundedList decodes a list of T, stopping with a *BoundsError at the
-// entry past its bound (ListBound of its path).
+// entry past its bound (ListBound of its path). The path is worked out
+// only once a list reaches the smallest bound a list of T can have, so a
+// list within every bound costs no path.
 func boundedList[T any](maxWebsites int) *json.Unmarshalers {
+	least := min(MaxContentTypes, MaxLanguages, MaxIPs, MaxPreApprovals)
+	if _, websites := any((*T)(nil)).(*Website); websites {
+		least = WebsiteBound(maxWebsites)
+	}
 	return json.UnmarshalFromFunc(func(dec *jsontext.Decoder, v *[]T) error {
 		if dec.PeekKind() != '[' {
 			return json.SkipFunc // the default: null is nil, anything else an error
 		}
-		path := docPath(dec.StackPointer())
 		*v = (*v)[:0]
 		if _, err := dec.ReadToken(); err != nil { // '['
 			return err
 		}
-		max := ListBound(path, maxWebsites)
+		path, max := "", least
 		for i := 0; dec.PeekKind() != ']'; i++ {
+			if i == least && path == "" {
+				// The last value read is entry i-1; its parent is the list.
+				path = docPath(dec.StackPointer().Parent())
+				max = ListBound(path, maxWebsites)
+			}
 			if i == max {
 				return &BoundsError{TooLarge: true, Violations: []Violation{ListViolation(path, max)}}
 			}

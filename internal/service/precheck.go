@@ -231,7 +231,9 @@ func openRefusal(open openFacts, accountID, self string) error {
 // (precheckCacheTTL): the facts keyed by the certificate hash and the
 // domain, dropped when this instance commits a record or registry change;
 // the open applications keyed by both, dropped by any application write
-// of this instance. Another instance's changes show within the TTL, and
+// of this instance. Another instance's changes show within the TTL (or
+// milliseconds after their commit where the store announces them, when
+// entries may live for announcedCacheTTL), and
 // creating an application checks again inside its transaction, so a stale
 // "none open" can never open a second application.
 type subjectFacts struct {

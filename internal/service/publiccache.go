@@ -11,10 +11,14 @@ import (
 // seconds in a bounded LRU keyed by the normalized query. An entry is
 // dropped as soon as this instance commits a change to the records or the
 // bureau's registry (storage.Store.PublicGeneration); a change made by
-// another instance shows within publicCacheTTL.
+// another instance shows within publicCacheTTL, or milliseconds after its
+// commit while the store announces other instances' changes
+// (storage.Store.SeesOtherInstances: PostgreSQL), when entries may stay
+// for announcedCacheTTL.
 const (
-	publicCacheTTL  = 3 * time.Second
-	publicCacheSize = 16384
+	publicCacheTTL    = 3 * time.Second
+	publicCacheSize   = 16384
+	announcedCacheTTL = time.Minute
 )
 
 type genEntry[V any] struct {
@@ -27,11 +31,14 @@ type genEntry[V any] struct {
 // genCache is a bounded LRU of values read from the records, valid while
 // the store's PublicGeneration is unchanged and for at most ttl.
 type genCache[V any] struct {
-	mu    sync.Mutex
-	ttl   time.Duration
-	max   int
-	order *list.List // front: most recently used; values *genEntry[V]
-	m     map[string]*list.Element
+	mu  sync.Mutex
+	ttl time.Duration
+	// announced, when set and true, says the generation counts every
+	// instance's changes: entries then live for announcedCacheTTL.
+	announced func() bool
+	max       int
+	order     *list.List // front: most recently used; values *genEntry[V]
+	m         map[string]*list.Element
 }
 
 func newGenCache[V any](ttl time.Duration, max int) *genCache[V] {
@@ -67,7 +74,11 @@ func (c *genCache[V]) put(key string, val V, gen uint64) {
 	if c.ttl <= 0 {
 		return
 	}
-	e := &genEntry[V]{key: key, val: val, gen: gen, until: time.Now().Add(c.ttl)}
+	ttl := c.ttl
+	if c.announced != nil && c.announced() {
+		ttl = max(ttl, announcedCacheTTL)
+	}
+	e := &genEntry[V]{key: key, val: val, gen: gen, until: time.Now().Add(ttl)}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if el, ok := c.m[key]; ok {

@@ -163,6 +163,13 @@ func New(d Deps) *Service {
 	s.domains = newGenCache[domainFacts](precheckCacheTTL, precheckCacheSize)
 	s.openSubjects = newGenCache[openFacts](precheckCacheTTL, precheckCacheSize)
 	s.openDomains = newGenCache[openFacts](precheckCacheTTL, precheckCacheSize)
+	// Caches of data every instance writes keep entries longer while the
+	// store announces the other instances' writes.
+	s.public.announced = s.st.SeesOtherInstances
+	s.subjects.announced = s.st.SeesOtherInstances
+	s.domains.announced = s.st.SeesOtherInstances
+	s.openSubjects.announced = s.st.SeesOtherInstances
+	s.openDomains.announced = s.st.SeesOtherInstances
 	return s
 }
 

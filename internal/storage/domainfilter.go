@@ -141,17 +141,28 @@ func (t *Tx) noteSubjects(certHashes ...string) {
 	}
 }
 
+// Lines of a notification that are not domains (a domain has no '|'):
+// the caches a transaction changed, so other instances drop their copies.
+const (
+	notePublic       = "g|public"
+	noteApplications = "g|applications"
+)
+
 // beforeCommit tells the filter, and on PostgreSQL the other instances,
-// about the transaction's domains.
+// about the transaction's domains and the cached data it changed.
 func (t *Tx) beforeCommit(ctx context.Context) error {
-	if len(t.domains) == 0 {
-		return nil
-	}
-	if t.s.domains != nil {
+	if len(t.domains) > 0 && t.s.domains != nil {
 		t.s.domains.add(t.domains)
 	}
 	if !t.s.pg {
 		return nil
+	}
+	lines := t.domains
+	if t.changes&changesPublic != 0 {
+		lines = append(lines[:len(lines):len(lines)], notePublic)
+	}
+	if t.changes&changesApplications != 0 {
+		lines = append(lines[:len(lines):len(lines)], noteApplications)
 	}
 	// A notification's payload is limited to 8000 bytes.
 	var b strings.Builder
@@ -163,7 +174,7 @@ func (t *Tx) beforeCommit(ctx context.Context) error {
 		b.Reset()
 		return translate(err)
 	}
-	for _, d := range t.domains {
+	for _, d := range lines {
 		if b.Len()+len(d)+1 > 7900 {
 			if err := flush(); err != nil {
 				return err
@@ -175,6 +186,44 @@ func (t *Tx) beforeCommit(ctx context.Context) error {
 		b.WriteString(d)
 	}
 	return flush()
+}
+
+// received applies one notification: domains to the filter, cache notes
+// to the generations.
+func (s *Store) received(payload string) {
+	lines := strings.Split(payload, "\n")
+	domains := lines[:0]
+	for _, l := range lines {
+		switch l {
+		case notePublic:
+			s.publicGen.Add(1)
+		case noteApplications:
+			s.openGen.Add(1)
+		default:
+			domains = append(domains, l)
+		}
+	}
+	s.domains.add(domains)
+}
+
+// SeesOtherInstances reports whether PublicGeneration and
+// ApplicationsGeneration count other instances' commits too: on
+// PostgreSQL while the listener is up (a change arrives milliseconds after
+// its commit), so caches may keep entries longer than the seconds they
+// otherwise allow.
+func (s *Store) SeesOtherInstances() bool {
+	if !s.pg || s.domains == nil {
+		return false
+	}
+	s.domains.mu.RLock()
+	defer s.domains.mu.RUnlock()
+	return s.domains.ready
+}
+
+// missedNotes drops every cached copy: notifications may have been missed.
+func (s *Store) missedNotes() {
+	s.publicGen.Add(1)
+	s.openGen.Add(1)
 }
 
 // StartDomainFilter builds the domain filter in the background and keeps
@@ -191,6 +240,7 @@ func (s *Store) StartDomainFilter(ctx context.Context, log *slog.Logger) {
 		for ctx.Err() == nil {
 			err := s.runDomainFilter(ctx)
 			f.invalidate()
+			s.missedNotes()
 			if ctx.Err() != nil {
 				return
 			}
@@ -221,6 +271,7 @@ func (s *Store) runDomainFilter(ctx context.Context) error {
 	if err := s.buildDomainFilter(ctx); err != nil {
 		return err
 	}
+	s.missedNotes() // what was cached while nobody listened
 	notes := make(chan string, 64)
 	lost := make(chan error, 1)
 	if conn != nil {
@@ -242,7 +293,7 @@ func (s *Store) runDomainFilter(ctx context.Context) error {
 		case err := <-lost:
 			return err
 		case p := <-notes:
-			f.add(strings.Split(p, "\n"))
+			s.received(p)
 		case <-f.rebuild:
 			if err := s.buildDomainFilter(ctx); err != nil {
 				return err

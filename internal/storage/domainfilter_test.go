@@ -55,6 +55,9 @@ func TestDomainFilter(t *testing.T) {
 		if err := s.DomainFilterReady(ctx); err != nil {
 			t.Fatal(err)
 		}
+		if s.SeesOtherInstances() != s.Postgres() {
+			t.Error("only PostgreSQL announces other instances' writes")
+		}
 		if !s.DomainMayBeKnown("before.cn") {
 			t.Error("a domain written before the build is unknown")
 		}
@@ -102,12 +105,26 @@ func TestDomainFilterAcrossInstances(t *testing.T) {
 		return s
 	}
 	a, b := open(), open()
+	if a.SeesOtherInstances() {
+		t.Error("a store that does not listen cannot see other instances' writes")
+	}
 	a.StartDomainFilter(ctx, slog.New(slog.DiscardHandler))
 	if err := a.DomainFilterReady(ctx); err != nil {
 		t.Fatal(err)
 	}
+	if !a.SeesOtherInstances() {
+		t.Error("a listening store must say it sees other instances' writes")
+	}
+	gen, agen := a.PublicGeneration(), a.ApplicationsGeneration()
 	addWebsite(t, b, 1, "other-instance.cn")
 	eventually(t, "another instance's domain known", func() bool { return a.DomainMayBeKnown("other-instance.cn") })
+	// The registry write of the other instance drops this one's cached
+	// public answers; no application was written.
+	eventually(t, "another instance's registry write counted", func() bool { return a.PublicGeneration() > gen })
+	if a.ApplicationsGeneration() != agen {
+		t.Error("a registry write counted as an application write")
+	}
+	gen, agen = a.PublicGeneration(), a.ApplicationsGeneration()
 
 	// Cut the listener: the filter must not answer from a filter that
 	// missed notifications.
@@ -119,6 +136,10 @@ func TestDomainFilterAcrossInstances(t *testing.T) {
 	if _, err := db.Exec(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query = 'LISTEN beian_domains' AND pid <> pg_backend_pid()`); err != nil {
 		t.Fatal(err)
 	}
+	// Every cached answer is dropped: notifications may have been missed.
+	eventually(t, "generations moved after the listener was cut", func() bool {
+		return a.PublicGeneration() > gen && a.ApplicationsGeneration() > agen
+	})
 	addWebsite(t, b, 2, "during-outage.cn")
 	eventually(t, "rebuilt with the domain written during the outage", func() bool {
 		return a.DomainFilterReady(ctx) == nil && a.DomainMayBeKnown("during-outage.cn")

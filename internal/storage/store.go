@@ -233,12 +233,13 @@ func (t *Tx) changed(c changes) { t.changes |= c }
 
 // PublicGeneration counts committed transactions of this Store that wrote
 // filing records or the bureau's registry. Caches of public data compare
-// it to drop everything read before a change (another instance's writes
-// are not counted: those caches keep entries only for seconds).
+// it to drop everything read before a change. Another instance's writes
+// count only while SeesOtherInstances; otherwise those caches keep
+// entries for seconds only.
 func (s *Store) PublicGeneration() uint64 { return s.publicGen.Load() }
 
-// ApplicationsGeneration counts committed transactions of this Store that
-// wrote applications (created, saved, moved state, closed): the pre-check's
+// ApplicationsGeneration counts committed transactions of this Store (and
+// of other instances while SeesOtherInstances) that wrote applications (created, saved, moved state, closed): the pre-check's
 // cache of which subjects and domains have an open application compares it.
 func (s *Store) ApplicationsGeneration() uint64 { return s.openGen.Load() }
 
