@@ -27,6 +27,47 @@ func violationMessage(m map[string]any, key, rule, field string) string {
 	return ""
 }
 
+// heldFiling is a Beijing enterprise's draft filing one website, whose
+// domain the registry says holder holds: created (the pre-check does not
+// judge the holder), its document w0's domain set, not yet saved.
+type heldFiling struct {
+	e       *lcEnv
+	tok, id string
+	doc, w0 map[string]any
+}
+
+func newHeldFiling(t *testing.T, url, email, phone, domain, holder string) *heldFiling {
+	e := newLifecycleEnv(t, url)
+	f := &heldFiling{e: e, tok: e.applicant(email, phone), doc: beijingDocument(t)}
+	e.domains.put(domain, holder, "", e.clock.Now(), nil)
+	cert := f.doc["subject"].(map[string]any)["cert_number"].(string)
+	cr := e.do("POST", "/api/v1/applications", f.tok, map[string]any{"domain": domain, "cert_type": "business_license", "cert_number": cert})
+	if cr.status != 201 {
+		t.Fatalf("create: %d %s", cr.status, cr.body)
+	}
+	f.id = cr.json(t)["id"].(string)
+	f.w0 = f.doc["websites"].([]any)[0].(map[string]any)
+	f.w0["domain"], f.w0["homepage_url"] = domain, "www."+domain
+	f.doc["websites"] = []any{f.w0}
+	return f
+}
+
+// upload uploads one file of each kind ("kind" or "kind:website").
+func (f *heldFiling) upload(t *testing.T, kinds ...string) {
+	for _, k := range kinds {
+		fields := map[string]string{"kind": k}
+		if kind, website, ok := strings.Cut(k, ":"); ok {
+			fields = map[string]string{"kind": kind, "website": website}
+		}
+		if fields["kind"] == "verification_form" {
+			fields["signed_on"] = f.e.day(-1)
+		}
+		if a := f.e.upload("/api/v1/applications/"+f.id+"/attachments", f.tok, fields, photo(t, 800, 600)); a.status != 201 {
+			t.Fatalf("upload %v: %d %s", fields, a.status, a.body)
+		}
+	}
+}
+
 // TestDomainHolderDeclared: the seed (2.3 (5)) lets an organization's
 // domain be held by its shareholder, main leader or a senior manager. The
 // applicant declares the relation and the holder's name; a declaration
@@ -38,24 +79,10 @@ func violationMessage(m map[string]any, key, rule, field string) string {
 func TestDomainHolderDeclared(t *testing.T) {
 	for name, url := range storagetest.URLs(t) {
 		t.Run(name, func(t *testing.T) {
-			e := newLifecycleEnv(t, url)
-			tok := e.applicant("holder@example.com", "13900006262")
-			now := e.clock.Now()
-			doc := beijingDocument(t)
-			cert := doc["subject"].(map[string]any)["cert_number"].(string)
 			const holder = "北京示例控股有限公司"
-			e.domains.put("dr-held.cn", holder, "91110105MA01HOLD0X", now, nil)
-
-			// The pre-check does not judge the holder: the application is created.
-			cr := e.do("POST", "/api/v1/applications", tok, map[string]any{"domain": "dr-held.cn", "cert_type": "business_license", "cert_number": cert})
-			if cr.status != 201 {
-				t.Fatalf("create: %d %s", cr.status, cr.body)
-			}
-			id := cr.json(t)["id"].(string)
+			f := newHeldFiling(t, url, "holder@example.com", "13900006262", "dr-held.cn", holder)
+			e, tok, id, doc, w0 := f.e, f.tok, f.id, f.doc, f.w0
 			ap := "/api/v1/applications/" + id
-			w0 := doc["websites"].([]any)[0].(map[string]any)
-			w0["domain"], w0["homepage_url"] = "dr-held.cn", "www.dr-held.cn"
-			doc["websites"] = []any{w0}
 
 			// No declaration: holder_mismatch, telling the applicant they may declare.
 			a := e.do("PUT", ap, tok, doc)
@@ -97,19 +124,12 @@ func TestDomainHolderDeclared(t *testing.T) {
 			}
 
 			// Every other attachment: submission refused for the missing proof.
-			for _, k := range []map[string]string{{"kind": "subject_certificate"}, {"kind": "subject_leader_id"},
-				{"kind": "verification_form", "website": "0", "signed_on": e.day(-1)}, {"kind": "site_photo", "website": "0"}} {
-				if a := e.upload(ap+"/attachments", tok, k, photo(t, 800, 600)); a.status != 201 {
-					t.Fatalf("upload %v: %d %s", k, a.status, a.body)
-				}
-			}
+			f.upload(t, "subject_certificate", "subject_leader_id", "verification_form:0", "site_photo:0")
 			sub := e.do("POST", ap+"/submit", tok, nil)
 			if msg := violationMessage(sub.json(t), "", "attachment.missing", "attachments.domain_holder_proof[0]"); sub.status != 422 || !strings.Contains(msg, holder) {
 				t.Fatalf("submit without the proof: %d %q %.500s", sub.status, msg, sub.body)
 			}
-			if a := e.upload(ap+"/attachments", tok, map[string]string{"kind": "domain_holder_proof", "website": "0"}, photo(t, 800, 600)); a.status != 201 {
-				t.Fatalf("upload the proof: %d %s", a.status, a.body)
-			}
+			f.upload(t, "domain_holder_proof:0")
 			if a := e.do("POST", ap+"/submit", tok, nil); a.status != 200 {
 				t.Fatalf("submit: %d %.500s", a.status, a.body)
 			}
@@ -163,30 +183,14 @@ func TestDomainHolderDeclared(t *testing.T) {
 func TestDomainHolderRejectedField(t *testing.T) {
 	for name, url := range storagetest.URLs(t) {
 		t.Run(name, func(t *testing.T) {
-			e := newLifecycleEnv(t, url)
-			tok := e.applicant("holder2@example.com", "13900006363")
-			doc := beijingDocument(t)
-			cert := doc["subject"].(map[string]any)["cert_number"].(string)
-			e.domains.put("dr-manager.cn", "张三", "", e.clock.Now(), nil)
-			cr := e.do("POST", "/api/v1/applications", tok, map[string]any{"domain": "dr-manager.cn", "cert_type": "business_license", "cert_number": cert})
-			if cr.status != 201 {
-				t.Fatalf("create: %d %s", cr.status, cr.body)
-			}
-			id := cr.json(t)["id"].(string)
+			f := newHeldFiling(t, url, "holder2@example.com", "13900006363", "dr-manager.cn", "张三")
+			e, tok, id := f.e, f.tok, f.id
 			ap, rp := "/api/v1/applications/"+id, "/api/v1/review/applications/"+id
-			w0 := doc["websites"].([]any)[0].(map[string]any)
-			w0["domain"], w0["homepage_url"] = "dr-manager.cn", "www.dr-manager.cn"
-			w0["domain_holder"] = map[string]any{"relation": "senior_manager", "name": "张三"}
-			doc["websites"] = []any{w0}
-			if a := e.do("PUT", ap, tok, doc); a.status != 200 || len(errorViolations(a.json(t))) > 0 {
+			f.w0["domain_holder"] = map[string]any{"relation": "senior_manager", "name": "张三"}
+			if a := e.do("PUT", ap, tok, f.doc); a.status != 200 || len(errorViolations(a.json(t))) > 0 {
 				t.Fatalf("save: %d %v", a.status, errorViolations(a.json(t)))
 			}
-			for _, k := range []map[string]string{{"kind": "subject_certificate"}, {"kind": "subject_leader_id"}, {"kind": "domain_holder_proof", "website": "0"},
-				{"kind": "verification_form", "website": "0", "signed_on": e.day(-1)}, {"kind": "site_photo", "website": "0"}} {
-				if a := e.upload(ap+"/attachments", tok, k, photo(t, 800, 600)); a.status != 201 {
-					t.Fatalf("upload %v: %d %s", k, a.status, a.body)
-				}
-			}
+			f.upload(t, "subject_certificate", "subject_leader_id", "domain_holder_proof:0", "verification_form:0", "site_photo:0")
 			if a := e.do("POST", ap+"/submit", tok, nil); a.status != 200 {
 				t.Fatalf("submit: %d %.500s", a.status, a.body)
 			}
