@@ -176,9 +176,7 @@ func (f *fullEnv) lookup(q string) []any {
 // TestFilingRecordsScenario is issue 5's held-back scenario, through the
 // API, on every database.
 func TestFilingRecordsScenario(t *testing.T) {
-	for name, url := range storagetest.URLs(t) {
-		t.Run(name, func(t *testing.T) { filingScenario(t, url) })
-	}
+	storagetest.EachURL(t, func(t *testing.T, url string) { filingScenario(t, url) })
 }
 
 func filingScenario(t *testing.T, url string) {
@@ -403,9 +401,7 @@ func websiteOf(filings map[string]any, number string) map[string]any {
 // recipients, the refusals while applications are open, and the effects of
 // cancellations on the records and the public lookup.
 func TestFilingChangesAndCancellations(t *testing.T) {
-	for name, url := range storagetest.URLs(t) {
-		t.Run(name, func(t *testing.T) { changesScenario(t, url) })
-	}
+	storagetest.EachURL(t, func(t *testing.T, url string) { changesScenario(t, url) })
 }
 
 func changesScenario(t *testing.T, url string) {
@@ -611,46 +607,44 @@ func changesScenario(t *testing.T, url string) {
 // (空壳) counts as unknown: it files again as a first filing, under a new
 // number, and the old subject record is void.
 func TestShellSubjectFilesAnew(t *testing.T) {
-	for name, url := range storagetest.URLs(t) {
-		t.Run(name, func(t *testing.T) {
-			f := newFullEnv(t, url)
-			f.must(f.do("POST", "/api/v1/accounts", "", map[string]any{"email": "zhao@example.com", "phone": "13900001111", "password": "Str0ng-pass!"}), 201, "register")
-			tok := f.login("zhao@example.com", "Str0ng-pass!")
-			const mobile, leaderCert = "13805815678", "330106198702143281"
-			today := workdays.Date(f.clock.Now())
-			file := func(domain string) map[string]any {
-				pc := map[string]any{"domain": domain, "cert_type": "business_license", "cert_number": "91330106E3PWQ30LC5"}
-				if res := f.must(f.do("POST", "/api/v1/precheck", tok, pc), 200, "precheck "+domain); res["flow"] != "first_filing" {
-					t.Fatalf("precheck %s: %v", domain, res)
-				}
-				app := f.must(f.do("POST", "/api/v1/applications", tok, pc), 201, "create")
-				id := app["id"].(string)
-				doc := exampleDocument(t)
-				w := doc["websites"].([]any)[0].(map[string]any)
-				w["domain"], w["homepage_url"] = domain, "www."+domain
-				f.must(f.do("PUT", "/api/v1/applications/"+id, tok, doc), 200, "save")
-				f.uploadAll(tok, id, map[string]string{"kind": "subject_certificate"}, map[string]string{"kind": "subject_leader_id"},
-					map[string]string{"kind": "verification_form", "website": "0", "signed_on": today}, map[string]string{"kind": "site_photo", "website": "0"})
-				f.must(f.do("POST", "/api/v1/applications/"+id+"/submit", tok, nil), 200, "submit")
-				return f.toApprovalAs(tok, id, true, mobile, leaderCert)["numbers"].(map[string]any)
+	storagetest.EachURL(t, func(t *testing.T, url string) {
+		f := newFullEnv(t, url)
+		f.must(f.do("POST", "/api/v1/accounts", "", map[string]any{"email": "zhao@example.com", "phone": "13900001111", "password": "Str0ng-pass!"}), 201, "register")
+		tok := f.login("zhao@example.com", "Str0ng-pass!")
+		const mobile, leaderCert = "13805815678", "330106198702143281"
+		today := workdays.Date(f.clock.Now())
+		file := func(domain string) map[string]any {
+			pc := map[string]any{"domain": domain, "cert_type": "business_license", "cert_number": "91330106E3PWQ30LC5"}
+			if res := f.must(f.do("POST", "/api/v1/precheck", tok, pc), 200, "precheck "+domain); res["flow"] != "first_filing" {
+				t.Fatalf("precheck %s: %v", domain, res)
 			}
-			first := file("example-hz.cn")
-			app := f.must(f.do("POST", "/api/v1/applications", tok, map[string]any{"flow": "cancel_website", "record": first["websites"].([]any)[0]}), 201, "cancel_website")
-			f.must(f.do("POST", "/api/v1/applications/"+app["id"].(string)+"/submit", tok, nil), 200, "submit cancel")
-			f.toApprovalAs(tok, app["id"].(string), false, mobile, leaderCert)
+			app := f.must(f.do("POST", "/api/v1/applications", tok, pc), 201, "create")
+			id := app["id"].(string)
+			doc := exampleDocument(t)
+			w := doc["websites"].([]any)[0].(map[string]any)
+			w["domain"], w["homepage_url"] = domain, "www."+domain
+			f.must(f.do("PUT", "/api/v1/applications/"+id, tok, doc), 200, "save")
+			f.uploadAll(tok, id, map[string]string{"kind": "subject_certificate"}, map[string]string{"kind": "subject_leader_id"},
+				map[string]string{"kind": "verification_form", "website": "0", "signed_on": today}, map[string]string{"kind": "site_photo", "website": "0"})
+			f.must(f.do("POST", "/api/v1/applications/"+id+"/submit", tok, nil), 200, "submit")
+			return f.toApprovalAs(tok, id, true, mobile, leaderCert)["numbers"].(map[string]any)
+		}
+		first := file("example-hz.cn")
+		app := f.must(f.do("POST", "/api/v1/applications", tok, map[string]any{"flow": "cancel_website", "record": first["websites"].([]any)[0]}), 201, "cancel_website")
+		f.must(f.do("POST", "/api/v1/applications/"+app["id"].(string)+"/submit", tok, nil), 200, "submit cancel")
+		f.toApprovalAs(tok, app["id"].(string), false, mobile, leaderCert)
 
-			again := file("example-hz2.cn")
-			if again["subject"] == first["subject"] || again["websites"].([]any)[0] != again["subject"].(string)+"-1" {
-				t.Fatalf("filed anew: %v after %v", again, first)
-			}
-			status := map[string]string{}
-			for _, s := range f.must(f.do("GET", "/api/v1/filings", tok, nil), 200, "filings")["subjects"].([]any) {
-				s := s.(map[string]any)
-				status[s["number"].(string)] = s["status"].(string)
-			}
-			if status[first["subject"].(string)] != "cancelled" || status[again["subject"].(string)] != "active" {
-				t.Errorf("subject records: %v", status)
-			}
-		})
-	}
+		again := file("example-hz2.cn")
+		if again["subject"] == first["subject"] || again["websites"].([]any)[0] != again["subject"].(string)+"-1" {
+			t.Fatalf("filed anew: %v after %v", again, first)
+		}
+		status := map[string]string{}
+		for _, s := range f.must(f.do("GET", "/api/v1/filings", tok, nil), 200, "filings")["subjects"].([]any) {
+			s := s.(map[string]any)
+			status[s["number"].(string)] = s["status"].(string)
+		}
+		if status[first["subject"].(string)] != "cancelled" || status[again["subject"].(string)] != "active" {
+			t.Errorf("subject records: %v", status)
+		}
+	})
 }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"beian/internal/storage"
+	"beian/internal/storage/storagetest"
 	"beian/internal/testkit"
 	"beian/internal/workdays"
 )
@@ -28,6 +29,12 @@ type env struct {
 }
 
 func newEnv(t testing.TB, url string) *env { return envOf(t, url, testkit.New(t, testkit.DB(url))) }
+
+// eachEnv runs fn on an env of every available database.
+func eachEnv(t *testing.T, fn func(t *testing.T, e *env)) {
+	t.Helper()
+	storagetest.EachURL(t, func(t *testing.T, url string) { fn(t, newEnv(t, url)) })
+}
 
 // envOf is the env of a kit built with options of the test's own.
 func envOf(t testing.TB, url string, k *testkit.Kit) *env {

@@ -74,42 +74,39 @@ func toBureau(t *testing.T, e *lcEnv, tok, rev, domain, cert string, doc map[str
 // TestSMSExpiry: 24 hours without confirmation return the application
 // (the bureau's scheduled job), and the applicant is told.
 func TestSMSExpiry(t *testing.T) {
-	for name, url := range storagetest.URLs(t) {
-		t.Run(name, func(t *testing.T) {
-			e := newLifecycleEnv(t, url)
-			tok, rev, id := readyForBureau(t, e)
-			if a := e.do("POST", "/api/v1/review/applications/"+id+"/submit-to-bureau", rev, nil); a.json(t)["state"] != "bureau_sms" {
-				t.Fatalf("submit to bureau: %s", a.body)
-			}
-			e.drain()
-			e.clock.Set(e.clock.Now().Add(23 * time.Hour))
-			e.drain()
-			if s := e.do("GET", "/api/v1/applications/"+id, tok, nil).json(t)["state"]; s != "bureau_sms" {
-				t.Fatalf("returned before 24 hours: %v", s)
-			}
-			e.clock.Set(e.clock.Now().Add(61 * time.Minute))
-			e.drain()
-			app := e.do("GET", "/api/v1/applications/"+id, tok, nil).json(t)
-			if app["state"] != "ready_for_bureau" {
-				t.Fatalf("after 24 hours: %v", app["state"])
-			}
-			h := app["history"].([]any)
-			last := h[len(h)-1].(map[string]any)
-			if last["actor"] != "bureau" || !strings.Contains(last["reasons"].([]any)[0].(map[string]any)["message"].(string), "24") {
-				t.Errorf("history: %v", last)
-			}
-			if sms := app["sms"].([]any); len(sms) != 1 || sms[0].(map[string]any)["status"] != "expired" {
-				t.Errorf("sms after expiry: %v", app["sms"])
-			}
-			found := false
-			for _, m := range e.outbox("email", "li@example.com") {
-				found = found || strings.Contains(m["subject"].(string), "退回")
-			}
-			if !found {
-				t.Errorf("no email about the return")
-			}
-		})
-	}
+	eachLifecycleEnv(t, func(t *testing.T, e *lcEnv) {
+		tok, rev, id := readyForBureau(t, e)
+		if a := e.do("POST", "/api/v1/review/applications/"+id+"/submit-to-bureau", rev, nil); a.json(t)["state"] != "bureau_sms" {
+			t.Fatalf("submit to bureau: %s", a.body)
+		}
+		e.drain()
+		e.clock.Set(e.clock.Now().Add(23 * time.Hour))
+		e.drain()
+		if s := e.do("GET", "/api/v1/applications/"+id, tok, nil).json(t)["state"]; s != "bureau_sms" {
+			t.Fatalf("returned before 24 hours: %v", s)
+		}
+		e.clock.Set(e.clock.Now().Add(61 * time.Minute))
+		e.drain()
+		app := e.do("GET", "/api/v1/applications/"+id, tok, nil).json(t)
+		if app["state"] != "ready_for_bureau" {
+			t.Fatalf("after 24 hours: %v", app["state"])
+		}
+		h := app["history"].([]any)
+		last := h[len(h)-1].(map[string]any)
+		if last["actor"] != "bureau" || !strings.Contains(last["reasons"].([]any)[0].(map[string]any)["message"].(string), "24") {
+			t.Errorf("history: %v", last)
+		}
+		if sms := app["sms"].([]any); len(sms) != 1 || sms[0].(map[string]any)["status"] != "expired" {
+			t.Errorf("sms after expiry: %v", app["sms"])
+		}
+		found := false
+		for _, m := range e.outbox("email", "li@example.com") {
+			found = found || strings.Contains(m["subject"].(string), "退回")
+		}
+		if !found {
+			t.Errorf("no email about the return")
+		}
+	})
 }
 
 // TestRestartSendsQueuedOnce: the process dies (kill -9) after claiming
@@ -117,127 +114,121 @@ func TestSMSExpiry(t *testing.T) {
 // any; a new process picks them up once their lease ran out and sends each
 // exactly once, and running again sends nothing more.
 func TestRestartSendsQueuedOnce(t *testing.T) {
-	for name, url := range storagetest.URLs(t) {
-		t.Run(name, func(t *testing.T) {
-			e := newLifecycleEnv(t, url)
-			_, rev, id := readyForBureau(t, e)
-			e.drain()
-			before := len(e.outbox("", ""))
-			if a := e.do("POST", "/api/v1/review/applications/"+id+"/submit-to-bureau", rev, nil); a.status != 200 {
-				t.Fatalf("submit to bureau: %d %s", a.status, a.body)
+	eachLifecycleEnv(t, func(t *testing.T, e *lcEnv) {
+		_, rev, id := readyForBureau(t, e)
+		e.drain()
+		before := len(e.outbox("", ""))
+		if a := e.do("POST", "/api/v1/review/applications/"+id+"/submit-to-bureau", rev, nil); a.status != 200 {
+			t.Fatalf("submit to bureau: %d %s", a.status, a.body)
+		}
+		// The dying worker: claims everything due, sends nothing.
+		claimed, err := e.store.ClaimJobs(context.Background(), e.clock.Now(), 100, 2*time.Minute)
+		if err != nil || len(claimed) < 2 {
+			t.Fatalf("claimed %d jobs: %v", len(claimed), err)
+		}
+		// The restarted process: a new runner on the same database.
+		restarted := &jobs.Runner{Store: e.store, Log: e.runner.Log, Handlers: e.runner.Handlers, Now: e.clock.Now}
+		if n, err := restarted.RunDue(context.Background()); err != nil || n != 0 {
+			t.Fatalf("jobs leased to the dead worker ran at once: %d %v", n, err)
+		}
+		e.clock.Set(e.clock.Now().Add(3 * time.Minute))
+		e.runner, e.kit.Runner = restarted, restarted
+		ran := e.drain()
+		if ran < len(claimed) {
+			t.Errorf("ran %d jobs after the restart, %d were claimed", ran, len(claimed))
+		}
+		msgs := e.outbox("", "")
+		sent := len(msgs) - before
+		if sent != len(claimed) {
+			t.Errorf("%d messages sent for %d queued notifications", sent, len(claimed))
+		}
+		seen := map[string]bool{}
+		for _, m := range msgs[:sent] {
+			k := m["channel"].(string) + m["to"].(string) + m["subject"].(string)
+			if seen[k] {
+				t.Errorf("sent twice: %v", k)
 			}
-			// The dying worker: claims everything due, sends nothing.
-			claimed, err := e.store.ClaimJobs(context.Background(), e.clock.Now(), 100, 2*time.Minute)
-			if err != nil || len(claimed) < 2 {
-				t.Fatalf("claimed %d jobs: %v", len(claimed), err)
+			seen[k] = true
+		}
+		// A late re-run of the same jobs (the dead worker's lease) changes nothing.
+		for _, j := range claimed {
+			if err := restarted.Handlers[j.Kind](context.Background(), j); err != nil {
+				t.Fatalf("re-running %s: %v", j.Kind, err)
 			}
-			// The restarted process: a new runner on the same database.
-			restarted := &jobs.Runner{Store: e.store, Log: e.runner.Log, Handlers: e.runner.Handlers, Now: e.clock.Now}
-			if n, err := restarted.RunDue(context.Background()); err != nil || n != 0 {
-				t.Fatalf("jobs leased to the dead worker ran at once: %d %v", n, err)
-			}
-			e.clock.Set(e.clock.Now().Add(3 * time.Minute))
-			e.runner, e.kit.Runner = restarted, restarted
-			ran := e.drain()
-			if ran < len(claimed) {
-				t.Errorf("ran %d jobs after the restart, %d were claimed", ran, len(claimed))
-			}
-			msgs := e.outbox("", "")
-			sent := len(msgs) - before
-			if sent != len(claimed) {
-				t.Errorf("%d messages sent for %d queued notifications", sent, len(claimed))
-			}
-			seen := map[string]bool{}
-			for _, m := range msgs[:sent] {
-				k := m["channel"].(string) + m["to"].(string) + m["subject"].(string)
-				if seen[k] {
-					t.Errorf("sent twice: %v", k)
-				}
-				seen[k] = true
-			}
-			// A late re-run of the same jobs (the dead worker's lease) changes nothing.
-			for _, j := range claimed {
-				if err := restarted.Handlers[j.Kind](context.Background(), j); err != nil {
-					t.Fatalf("re-running %s: %v", j.Kind, err)
-				}
-			}
-			if n := len(e.outbox("", "")); n != len(msgs) {
-				t.Errorf("re-running delivered jobs sent %d more", n-len(msgs))
-			}
-			counts, _ := e.store.JobCounts(context.Background())
-			// Left: only the SMS expiry, due in 24 hours.
-			if counts["queued"] != 1 || counts["running"] != 0 || counts["failed"] != 0 {
-				t.Errorf("jobs left: %v", counts)
-			}
-		})
-	}
+		}
+		if n := len(e.outbox("", "")); n != len(msgs) {
+			t.Errorf("re-running delivered jobs sent %d more", n-len(msgs))
+		}
+		counts, _ := e.store.JobCounts(context.Background())
+		// Left: only the SMS expiry, due in 24 hours.
+		if counts["queued"] != 1 || counts["running"] != 0 || counts["failed"] != 0 {
+			t.Errorf("jobs left: %v", counts)
+		}
+	})
 }
 
 // TestManualBureau: in manual mode an admin decides in the console; a
 // rejection needs a reason and reaches the applicant, who resubmits.
 func TestManualBureau(t *testing.T) {
-	for name, url := range storagetest.URLs(t) {
-		t.Run(name, func(t *testing.T) {
-			e := newLifecycleEnv(t, url, bureau.ModeManual)
-			tok, rev, id := readyForBureau(t, e)
-			e.do("POST", "/api/v1/review/applications/"+id+"/submit-to-bureau", rev, nil)
-			e.drain()
-			path := "/api/v1/applications/" + id
-			cert := beijingDocument(t)["subject"].(map[string]any)["leader"].(map[string]any)["cert_number"].(string)
-			if a := e.do("POST", path+"/sms", tok, map[string]any{"mobile": "13911110001", "cert_last6": cert[len(cert)-6:], "code": e.latestCode("13911110001")}); a.status != 200 {
-				t.Fatalf("confirm: %d %s", a.status, a.body)
+	eachLifecycleEnv(t, func(t *testing.T, e *lcEnv) {
+		tok, rev, id := readyForBureau(t, e)
+		e.do("POST", "/api/v1/review/applications/"+id+"/submit-to-bureau", rev, nil)
+		e.drain()
+		path := "/api/v1/applications/" + id
+		cert := beijingDocument(t)["subject"].(map[string]any)["leader"].(map[string]any)["cert_number"].(string)
+		if a := e.do("POST", path+"/sms", tok, map[string]any{"mobile": "13911110001", "cert_last6": cert[len(cert)-6:], "code": e.latestCode("13911110001")}); a.status != 200 {
+			t.Fatalf("confirm: %d %s", a.status, a.body)
+		}
+		e.drain()
+		if s := e.do("GET", path, tok, nil).json(t)["state"]; s != "bureau_review" {
+			t.Fatalf("manual mode decided by itself: %v", s)
+		}
+		q := e.do("GET", "/api/v1/admin/bureau/applications", e.admin, nil)
+		if q.status != 200 || q.json(t)["mode"] != "manual" || len(q.json(t)["items"].([]any)) != 1 {
+			t.Fatalf("console: %d %s", q.status, q.body)
+		}
+		dec := "/api/v1/admin/bureau/applications/" + id + "/decision"
+		if a := e.do("POST", dec, rev, map[string]any{"decision": "approve"}); a.status != 403 {
+			t.Errorf("reviewer deciding as the bureau: %d", a.status)
+		}
+		if a := e.do("POST", dec, e.admin, map[string]any{"decision": "reject"}); a.status != 422 {
+			t.Errorf("reject without reason: %d %s", a.status, a.body)
+		}
+		rj := e.do("POST", dec, e.admin, map[string]any{"decision": "reject", "reason": "网站名称不规范"})
+		if rj.status != 200 || rj.json(t)["state"] != "bureau_rejected" {
+			t.Fatalf("bureau reject: %d %s", rj.status, rj.body)
+		}
+		if a := e.do("POST", dec, e.admin, map[string]any{"decision": "approve"}); a.status != 409 || a.code(t) != "invalid_transition" {
+			t.Errorf("deciding twice: %d %s", a.status, a.body)
+		}
+		app := e.do("GET", path, tok, nil).json(t)
+		if rs := app["rejection"].([]any); len(rs) != 1 || rs[0].(map[string]any)["message"] != "网站名称不规范" {
+			t.Errorf("bureau rejection not shown: %v", app["rejection"])
+		}
+		if a := e.do("POST", path+"/submit", tok, nil); a.status != 200 || a.json(t)["state"] != "initial_review" {
+			t.Fatalf("resubmit after the bureau: %d %s", a.status, a.body)
+		}
+		review := "/api/v1/review/applications/" + id
+		for _, st := range []struct{ p, want string }{{"/decision", "verification"}, {"/materials-received", "material_review"}, {"/decision", "ready_for_bureau"}, {"/submit-to-bureau", "bureau_sms"}} {
+			var body any
+			if st.p == "/decision" {
+				body = map[string]any{"decision": "approve"}
 			}
-			e.drain()
-			if s := e.do("GET", path, tok, nil).json(t)["state"]; s != "bureau_review" {
-				t.Fatalf("manual mode decided by itself: %v", s)
+			if a := e.do("POST", review+st.p, rev, body); a.json(t)["state"] != st.want {
+				t.Fatalf("%s: %s", st.p, a.body)
 			}
-			q := e.do("GET", "/api/v1/admin/bureau/applications", e.admin, nil)
-			if q.status != 200 || q.json(t)["mode"] != "manual" || len(q.json(t)["items"].([]any)) != 1 {
-				t.Fatalf("console: %d %s", q.status, q.body)
-			}
-			dec := "/api/v1/admin/bureau/applications/" + id + "/decision"
-			if a := e.do("POST", dec, rev, map[string]any{"decision": "approve"}); a.status != 403 {
-				t.Errorf("reviewer deciding as the bureau: %d", a.status)
-			}
-			if a := e.do("POST", dec, e.admin, map[string]any{"decision": "reject"}); a.status != 422 {
-				t.Errorf("reject without reason: %d %s", a.status, a.body)
-			}
-			rj := e.do("POST", dec, e.admin, map[string]any{"decision": "reject", "reason": "网站名称不规范"})
-			if rj.status != 200 || rj.json(t)["state"] != "bureau_rejected" {
-				t.Fatalf("bureau reject: %d %s", rj.status, rj.body)
-			}
-			if a := e.do("POST", dec, e.admin, map[string]any{"decision": "approve"}); a.status != 409 || a.code(t) != "invalid_transition" {
-				t.Errorf("deciding twice: %d %s", a.status, a.body)
-			}
-			app := e.do("GET", path, tok, nil).json(t)
-			if rs := app["rejection"].([]any); len(rs) != 1 || rs[0].(map[string]any)["message"] != "网站名称不规范" {
-				t.Errorf("bureau rejection not shown: %v", app["rejection"])
-			}
-			if a := e.do("POST", path+"/submit", tok, nil); a.status != 200 || a.json(t)["state"] != "initial_review" {
-				t.Fatalf("resubmit after the bureau: %d %s", a.status, a.body)
-			}
-			review := "/api/v1/review/applications/" + id
-			for _, st := range []struct{ p, want string }{{"/decision", "verification"}, {"/materials-received", "material_review"}, {"/decision", "ready_for_bureau"}, {"/submit-to-bureau", "bureau_sms"}} {
-				var body any
-				if st.p == "/decision" {
-					body = map[string]any{"decision": "approve"}
-				}
-				if a := e.do("POST", review+st.p, rev, body); a.json(t)["state"] != st.want {
-					t.Fatalf("%s: %s", st.p, a.body)
-				}
-			}
-			e.drain()
-			e.do("POST", path+"/sms", tok, map[string]any{"mobile": "13911110001", "cert_last6": cert[len(cert)-6:], "code": e.latestCode("13911110001")})
-			if a := e.do("POST", dec, e.admin, map[string]any{"decision": "approve"}); a.status != 200 || a.json(t)["state"] != "approved" {
-				t.Fatalf("bureau approve: %d %s", a.status, a.body)
-			}
-			e.drain()
-			n := e.do("GET", path, tok, nil).json(t)["numbers"].(map[string]any)
-			if !regexp.MustCompile(`^京ICP备[0-9]{10}号$`).MatchString(n["subject"].(string)) || n["websites"].([]any)[0] != n["subject"].(string)+"-1" {
-				t.Errorf("numbers %v", n)
-			}
-		})
-	}
+		}
+		e.drain()
+		e.do("POST", path+"/sms", tok, map[string]any{"mobile": "13911110001", "cert_last6": cert[len(cert)-6:], "code": e.latestCode("13911110001")})
+		if a := e.do("POST", dec, e.admin, map[string]any{"decision": "approve"}); a.status != 200 || a.json(t)["state"] != "approved" {
+			t.Fatalf("bureau approve: %d %s", a.status, a.body)
+		}
+		e.drain()
+		n := e.do("GET", path, tok, nil).json(t)["numbers"].(map[string]any)
+		if !regexp.MustCompile(`^京ICP备[0-9]{10}号$`).MatchString(n["subject"].(string)) || n["websites"].([]any)[0] != n["subject"].(string)+"-1" {
+			t.Errorf("numbers %v", n)
+		}
+	}, bureau.ModeManual)
 }
 
 // TestRefusalsWhenReady: in ready_for_bureau the materials cannot be

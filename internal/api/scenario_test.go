@@ -41,9 +41,7 @@ func errorViolations(m map[string]any) []string {
 // router on every database: accounts, pre-check, draft that survives a
 // restart, refusal without attachments, uploads, submission, isolation.
 func TestApplicantJourney(t *testing.T) {
-	for name, url := range storagetest.URLs(t) {
-		t.Run(name, func(t *testing.T) { journey(t, url, name == "sqlite") })
-	}
+	storagetest.EachURL(t, func(t *testing.T, url string) { journey(t, url, storagetest.Name(url) == "sqlite") })
 }
 
 func journey(t *testing.T, url string, sqlite bool) {

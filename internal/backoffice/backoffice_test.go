@@ -82,9 +82,16 @@ func newHarness(t testing.TB, withBureau ...bool) *harness {
 	return newHarnessMode(t, mode)
 }
 
+// eachHarness runs fn on a harness of every available database, its
+// bureau in mode.
+func eachHarness(t *testing.T, mode string, fn func(t *testing.T, h *harness)) {
+	t.Helper()
+	storagetest.EachURL(t, func(t *testing.T, url string) { fn(t, newHarnessMode(t, mode, url)) })
+}
+
 // newHarnessMode is Beian as production wires it (testkit), with the
-// bureau of mode, served on loopback, on the database of BEIAN_DB (see
-// eachDB) or SQLite.
+// bureau of mode, served on loopback, on the database dbURL names or a
+// fresh SQLite file.
 func newHarnessMode(t testing.TB, mode string, dbURL ...string) *harness {
 	t.Helper()
 	opts := []testkit.Option{testkit.Env("BEIAN_BUREAU_MODE", mode), testkit.Env("BEIAN_BASE_URL", "http://127.0.0.1")}
@@ -262,155 +269,149 @@ func (h *harness) verifying() (applicant *service.Session, id string, rev, adm *
 // field-level rejection reaches the applicant's form beside that field;
 // admin pages are for admins.
 func TestBackOffice(t *testing.T) {
-	for name, dbURL := range storagetest.URLs(t) {
-		t.Run(name, func(t *testing.T) {
-			h := newHarnessMode(t, bureau.ModeAuto, dbURL)
-			applicant, id := h.submitted("zhao@example.com")
-			rev := h.staff("rev@example.com", service.RoleReviewer)
-			adm := h.staff("adm@example.com", service.RoleAdmin)
+	eachHarness(t, bureau.ModeAuto, func(t *testing.T, h *harness) {
+		applicant, id := h.submitted("zhao@example.com")
+		rev := h.staff("rev@example.com", service.RoleReviewer)
+		adm := h.staff("adm@example.com", service.RoleAdmin)
 
-			anon, app, rc, ac := h.client(""), h.client(applicant.Token), h.client(rev.Token), h.client(adm.Token)
-			if a := anon.get("/review"); a.status != http.StatusSeeOther || a.header.Get("Location") != "/login?next=%2Freview" {
-				t.Errorf("anonymous: %d %s", a.status, a.header.Get("Location"))
+		anon, app, rc, ac := h.client(""), h.client(applicant.Token), h.client(rev.Token), h.client(adm.Token)
+		if a := anon.get("/review"); a.status != http.StatusSeeOther || a.header.Get("Location") != "/login?next=%2Freview" {
+			t.Errorf("anonymous: %d %s", a.status, a.header.Get("Location"))
+		}
+		for _, p := range []string{"/review", "/review/applications/" + id, "/admin/outbox", "/admin/audit", "/admin/staff"} {
+			if a := app.get(p); a.status != http.StatusNotFound || strings.Contains(a.body, "审核队列") {
+				t.Errorf("applicant GET %s: %d", p, a.status)
 			}
-			for _, p := range []string{"/review", "/review/applications/" + id, "/admin/outbox", "/admin/audit", "/admin/staff"} {
-				if a := app.get(p); a.status != http.StatusNotFound || strings.Contains(a.body, "审核队列") {
-					t.Errorf("applicant GET %s: %d", p, a.status)
-				}
-			}
-			if a := app.post("/review/applications/"+id+"/decision", url.Values{"decision": {"approve"}}, true); a.status != http.StatusNotFound {
-				t.Errorf("applicant deciding: %d", a.status)
-			}
+		}
+		if a := app.post("/review/applications/"+id+"/decision", url.Values{"decision": {"approve"}}, true); a.status != http.StatusNotFound {
+			t.Errorf("applicant deciding: %d", a.status)
+		}
 
-			// The queue lists the application with its due time.
-			q := rc.get("/review")
-			if q.status != 200 || !strings.Contains(q.body, `data-id="`+id+`"`) || !strings.Contains(q.body, "杭州示例网络科技有限公司") {
-				t.Fatalf("queue: %d\n%s", q.status, q.body)
-			}
-			if a := rc.get("/review?province=110000"); strings.Contains(a.body, `data-id="`+id+`"`) {
-				t.Errorf("province filter ignored")
-			}
-			view := rc.get("/review/applications/" + id)
-			if view.status != 200 || !strings.Contains(view.body, `<option value="websites[0].name"`) || !strings.Contains(view.body, "13805815678") {
-				t.Fatalf("application view: %d\n%.3000s", view.status, view.body)
-			}
-			thumb := regexp.MustCompile(`<img src="(/review/applications/[^"]+/attachments/[^"]+)"`).FindStringSubmatch(view.body)
-			if thumb == nil {
-				t.Fatalf("no attachment thumbnails")
-			}
-			if a := rc.get(thumb[1]); a.status != 200 || a.header.Get("Content-Type") != "image/jpeg" || !strings.HasPrefix(a.body, "\xff\xd8") {
-				t.Errorf("thumbnail: %d %s", a.status, a.header.Get("Content-Type"))
-			}
-			if a := app.get(thumb[1]); a.status != http.StatusNotFound {
-				t.Errorf("applicant through the back office: %d", a.status)
-			}
+		// The queue lists the application with its due time.
+		q := rc.get("/review")
+		if q.status != 200 || !strings.Contains(q.body, `data-id="`+id+`"`) || !strings.Contains(q.body, "杭州示例网络科技有限公司") {
+			t.Fatalf("queue: %d\n%s", q.status, q.body)
+		}
+		if a := rc.get("/review?province=110000"); strings.Contains(a.body, `data-id="`+id+`"`) {
+			t.Errorf("province filter ignored")
+		}
+		view := rc.get("/review/applications/" + id)
+		if view.status != 200 || !strings.Contains(view.body, `<option value="websites[0].name"`) || !strings.Contains(view.body, "13805815678") {
+			t.Fatalf("application view: %d\n%.3000s", view.status, view.body)
+		}
+		thumb := regexp.MustCompile(`<img src="(/review/applications/[^"]+/attachments/[^"]+)"`).FindStringSubmatch(view.body)
+		if thumb == nil {
+			t.Fatalf("no attachment thumbnails")
+		}
+		if a := rc.get(thumb[1]); a.status != 200 || a.header.Get("Content-Type") != "image/jpeg" || !strings.HasPrefix(a.body, "\xff\xd8") {
+			t.Errorf("thumbnail: %d %s", a.status, a.header.Get("Content-Type"))
+		}
+		if a := app.get(thumb[1]); a.status != http.StatusNotFound {
+			t.Errorf("applicant through the back office: %d", a.status)
+		}
 
-			// CSRF, and a rejection without reasons.
-			if a := rc.post("/review/applications/"+id+"/decision", url.Values{"decision": {"reject"}}, false); a.status != http.StatusForbidden {
-				t.Errorf("no CSRF token: %d", a.status)
-			}
-			if a := rc.post("/review/applications/"+id+"/decision", url.Values{"decision": {"reject"}, "reason_field": {""}, "reason_message": {""}}, true); a.status != http.StatusUnprocessableEntity || !strings.Contains(a.body, `id="decision-error"`) {
-				t.Errorf("reject without reasons: %d", a.status)
-			}
-			reason := "网站名称请与网站实际内容一致"
-			a := rc.post("/review/applications/"+id+"/decision", url.Values{"decision": {"reject"},
-				"reason_field": {"websites[0].name", ""}, "reason_pick": {"", ""}, "reason_message": {reason, ""}}, true)
-			if a.status != http.StatusSeeOther {
-				t.Fatalf("reject: %d\n%.2000s", a.status, a.body)
-			}
-			got, err := h.svc.GetApplication(context.Background(), applicant.Account, id)
-			if err != nil || got.State != "initial_rejected" || len(got.Rejection) != 1 || got.Rejection[0].Field != "websites[0].name" {
-				t.Fatalf("after the rejection: %v %+v", err, got)
-			}
-			// The applicant's form shows the reason beside the field.
-			step := app.get("/applications/" + id + "/websites")
-			if !besideField(step.body, "websites[0].name", reason) {
-				t.Errorf("the reason is not beside websites[0].name:\n%.4000s", step.body)
-			}
+		// CSRF, and a rejection without reasons.
+		if a := rc.post("/review/applications/"+id+"/decision", url.Values{"decision": {"reject"}}, false); a.status != http.StatusForbidden {
+			t.Errorf("no CSRF token: %d", a.status)
+		}
+		if a := rc.post("/review/applications/"+id+"/decision", url.Values{"decision": {"reject"}, "reason_field": {""}, "reason_message": {""}}, true); a.status != http.StatusUnprocessableEntity || !strings.Contains(a.body, `id="decision-error"`) {
+			t.Errorf("reject without reasons: %d", a.status)
+		}
+		reason := "网站名称请与网站实际内容一致"
+		a := rc.post("/review/applications/"+id+"/decision", url.Values{"decision": {"reject"},
+			"reason_field": {"websites[0].name", ""}, "reason_pick": {"", ""}, "reason_message": {reason, ""}}, true)
+		if a.status != http.StatusSeeOther {
+			t.Fatalf("reject: %d\n%.2000s", a.status, a.body)
+		}
+		got, err := h.svc.GetApplication(context.Background(), applicant.Account, id)
+		if err != nil || got.State != "initial_rejected" || len(got.Rejection) != 1 || got.Rejection[0].Field != "websites[0].name" {
+			t.Fatalf("after the rejection: %v %+v", err, got)
+		}
+		// The applicant's form shows the reason beside the field.
+		step := app.get("/applications/" + id + "/websites")
+		if !besideField(step.body, "websites[0].name", reason) {
+			t.Errorf("the reason is not beside websites[0].name:\n%.4000s", step.body)
+		}
 
-			// Admin pages: reviewers 403, admins see masked recipients, audit CSV.
-			if a := rc.get("/admin/outbox"); a.status != http.StatusForbidden {
-				t.Errorf("reviewer on the outbox: %d", a.status)
-			}
-			if err := h.drain(); err != nil {
-				t.Fatal(err)
-			}
-			ob := ac.get("/admin/outbox?channel=email&to=zhao@example.com")
-			if ob.status != 200 || !strings.Contains(ob.body, "备案申请") || strings.Contains(ob.body, "zhao@example.com</td>") {
-				t.Errorf("outbox: %d\n%.2000s", ob.status, ob.body)
-			}
-			csv := ac.get("/admin/audit.csv?object_id=" + id)
-			if csv.status != 200 || !strings.HasPrefix(csv.body, "at,actor_id") || !strings.Contains(csv.body, "application.read") || !strings.Contains(csv.body, "application.reject") {
-				t.Errorf("audit csv: %d\n%s", csv.status, csv.body)
-			}
-			if a := ac.post("/admin/staff", url.Values{"email": {"rev2@example.com"}, "password": {"Staff-pass-2026"}, "name": {"新审核员"}, "role": {"reviewer"}}, true); a.status != http.StatusSeeOther {
-				t.Errorf("create staff: %d\n%.1000s", a.status, a.body)
-			}
-			if a := ac.get("/admin/staff"); !strings.Contains(a.body, "rev2@example.com") {
-				t.Errorf("new staff not listed")
-			}
-			// The bureau simulator (auto mode) is wired as in production: its console is an admin's page.
-			if a := ac.get("/admin/bureau"); a.status != http.StatusOK {
-				t.Errorf("the simulator's console: %d", a.status)
-			}
-			if a := rc.get("/admin/bureau"); a.status != http.StatusForbidden && a.status != http.StatusNotFound {
-				t.Errorf("a reviewer on the simulator's console: %d", a.status)
-			}
-		})
-	}
+		// Admin pages: reviewers 403, admins see masked recipients, audit CSV.
+		if a := rc.get("/admin/outbox"); a.status != http.StatusForbidden {
+			t.Errorf("reviewer on the outbox: %d", a.status)
+		}
+		if err := h.drain(); err != nil {
+			t.Fatal(err)
+		}
+		ob := ac.get("/admin/outbox?channel=email&to=zhao@example.com")
+		if ob.status != 200 || !strings.Contains(ob.body, "备案申请") || strings.Contains(ob.body, "zhao@example.com</td>") {
+			t.Errorf("outbox: %d\n%.2000s", ob.status, ob.body)
+		}
+		csv := ac.get("/admin/audit.csv?object_id=" + id)
+		if csv.status != 200 || !strings.HasPrefix(csv.body, "at,actor_id") || !strings.Contains(csv.body, "application.read") || !strings.Contains(csv.body, "application.reject") {
+			t.Errorf("audit csv: %d\n%s", csv.status, csv.body)
+		}
+		if a := ac.post("/admin/staff", url.Values{"email": {"rev2@example.com"}, "password": {"Staff-pass-2026"}, "name": {"新审核员"}, "role": {"reviewer"}}, true); a.status != http.StatusSeeOther {
+			t.Errorf("create staff: %d\n%.1000s", a.status, a.body)
+		}
+		if a := ac.get("/admin/staff"); !strings.Contains(a.body, "rev2@example.com") {
+			t.Errorf("new staff not listed")
+		}
+		// The bureau simulator (auto mode) is wired as in production: its console is an admin's page.
+		if a := ac.get("/admin/bureau"); a.status != http.StatusOK {
+			t.Errorf("the simulator's console: %d", a.status)
+		}
+		if a := rc.get("/admin/bureau"); a.status != http.StatusForbidden && a.status != http.StatusNotFound {
+			t.Errorf("a reviewer on the simulator's console: %d", a.status)
+		}
+	})
 }
 
 // TestBureauConsole: the admin decides as the simulated bureau (manual
 // mode) in the console; the application is approved with its numbers.
 func TestBureauConsole(t *testing.T) {
-	for name, dbURL := range storagetest.URLs(t) {
-		t.Run(name, func(t *testing.T) {
-			h := newHarnessMode(t, bureau.ModeManual, dbURL)
-			ctx := context.Background()
-			applicant, id, rev, adm := h.verifying()
-			rc, ac := h.client(rev.Token), h.client(adm.Token)
-			if a := rc.post("/review/applications/"+id+"/materials-received", url.Values{"note": {"已签收"}}, true); a.status != http.StatusSeeOther {
-				t.Fatalf("materials received: %d %.1000s", a.status, a.body)
-			}
-			if a := rc.post("/review/applications/"+id+"/decision", url.Values{"decision": {"approve"}}, true); a.status != http.StatusSeeOther {
-				t.Fatalf("approve materials: %d", a.status)
-			}
-			if a := rc.post("/review/applications/"+id+"/submit-to-bureau", url.Values{}, true); a.status != http.StatusSeeOther {
-				t.Fatalf("submit to bureau: %d %.1000s", a.status, a.body)
-			}
-			if err := h.drain(); err != nil {
-				t.Fatal(err)
-			}
-			msgs, err := h.notifier.Outbox.List(ctx, notify.OutboxQuery{Channel: notify.SMS, To: "13805815678"})
-			if err != nil || len(msgs) != 1 {
-				t.Fatalf("sms: %v %v", err, msgs)
-			}
-			code := regexp.MustCompile(`[0-9]{6}`).FindString(msgs[0].Body)
-			if _, err := h.svc.ConfirmSMS(ctx, applicant.Account, id, service.SMSInput{Mobile: "13805815678", CertLast6: "143281", Code: code}); err != nil {
-				t.Fatal(err)
-			}
-			if a := rc.get("/admin/bureau"); a.status != http.StatusForbidden {
-				t.Errorf("reviewer in the console: %d", a.status)
-			}
-			page := ac.get("/admin/bureau")
-			if page.status != 200 || !strings.Contains(page.body, "/admin/bureau/applications/"+id+"/decision") || !strings.Contains(page.body, "manual") {
-				t.Fatalf("console: %d\n%.2000s", page.status, page.body)
-			}
-			if a := ac.post("/admin/bureau/applications/"+id+"/decision", url.Values{"decision": {"reject"}}, true); a.status != http.StatusUnprocessableEntity {
-				t.Errorf("reject without reason: %d", a.status)
-			}
-			if a := ac.post("/admin/bureau/applications/"+id+"/decision", url.Values{"decision": {"approve"}}, true); a.status != http.StatusSeeOther {
-				t.Fatalf("approve: %d %.1000s", a.status, a.body)
-			}
-			got, err := h.svc.GetApplication(ctx, applicant.Account, id)
-			if err != nil || got.State != "approved" || got.Numbers == nil || !strings.HasPrefix(got.Numbers.Subject, "浙ICP备") {
-				t.Fatalf("after the console: %v %+v", err, got)
-			}
-			if a := ac.get("/review/applications/" + id); !strings.Contains(a.body, got.Numbers.Websites[0]) {
-				t.Errorf("numbers not shown to staff")
-			}
-		})
-	}
+	eachHarness(t, bureau.ModeManual, func(t *testing.T, h *harness) {
+		ctx := context.Background()
+		applicant, id, rev, adm := h.verifying()
+		rc, ac := h.client(rev.Token), h.client(adm.Token)
+		if a := rc.post("/review/applications/"+id+"/materials-received", url.Values{"note": {"已签收"}}, true); a.status != http.StatusSeeOther {
+			t.Fatalf("materials received: %d %.1000s", a.status, a.body)
+		}
+		if a := rc.post("/review/applications/"+id+"/decision", url.Values{"decision": {"approve"}}, true); a.status != http.StatusSeeOther {
+			t.Fatalf("approve materials: %d", a.status)
+		}
+		if a := rc.post("/review/applications/"+id+"/submit-to-bureau", url.Values{}, true); a.status != http.StatusSeeOther {
+			t.Fatalf("submit to bureau: %d %.1000s", a.status, a.body)
+		}
+		if err := h.drain(); err != nil {
+			t.Fatal(err)
+		}
+		msgs, err := h.notifier.Outbox.List(ctx, notify.OutboxQuery{Channel: notify.SMS, To: "13805815678"})
+		if err != nil || len(msgs) != 1 {
+			t.Fatalf("sms: %v %v", err, msgs)
+		}
+		code := regexp.MustCompile(`[0-9]{6}`).FindString(msgs[0].Body)
+		if _, err := h.svc.ConfirmSMS(ctx, applicant.Account, id, service.SMSInput{Mobile: "13805815678", CertLast6: "143281", Code: code}); err != nil {
+			t.Fatal(err)
+		}
+		if a := rc.get("/admin/bureau"); a.status != http.StatusForbidden {
+			t.Errorf("reviewer in the console: %d", a.status)
+		}
+		page := ac.get("/admin/bureau")
+		if page.status != 200 || !strings.Contains(page.body, "/admin/bureau/applications/"+id+"/decision") || !strings.Contains(page.body, "manual") {
+			t.Fatalf("console: %d\n%.2000s", page.status, page.body)
+		}
+		if a := ac.post("/admin/bureau/applications/"+id+"/decision", url.Values{"decision": {"reject"}}, true); a.status != http.StatusUnprocessableEntity {
+			t.Errorf("reject without reason: %d", a.status)
+		}
+		if a := ac.post("/admin/bureau/applications/"+id+"/decision", url.Values{"decision": {"approve"}}, true); a.status != http.StatusSeeOther {
+			t.Fatalf("approve: %d %.1000s", a.status, a.body)
+		}
+		got, err := h.svc.GetApplication(ctx, applicant.Account, id)
+		if err != nil || got.State != "approved" || got.Numbers == nil || !strings.HasPrefix(got.Numbers.Subject, "浙ICP备") {
+			t.Fatalf("after the console: %v %+v", err, got)
+		}
+		if a := ac.get("/review/applications/" + id); !strings.Contains(a.body, got.Numbers.Websites[0]) {
+			t.Errorf("numbers not shown to staff")
+		}
+	})
 }
 
 // TestRelayConsole (issue 14 item 1): in relay mode the console records

@@ -47,17 +47,10 @@ func TestKillNineSendsOnce(t *testing.T) {
 	for name, url := range urls {
 		t.Run(name, func(t *testing.T) {
 			ctx := context.Background()
-			s, err := storage.Open(ctx, url, clock.Fixed(clock.TestNow()))
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer s.Close()
-			if err := s.Migrate(ctx); err != nil {
-				t.Fatal(err)
-			}
+			s := storagetest.OpenURL(t, url, clock.Fixed(clock.TestNow()))
 			n := notifier(t, s, config.Config{})
 			const total = 300
-			err = s.Tx(ctx, func(tx *storage.Tx) error {
+			err := s.Tx(ctx, func(tx *storage.Tx) error {
 				for i := 0; i < total; i++ {
 					p := Payload{To: fmt.Sprintf("user%d@example.cn", i), Template: TplSubmitted, Data: &Data{ApplicationID: fmt.Sprint(i)}}
 					if err := n.Enqueue(ctx, tx, Email, fmt.Sprintf("kill-%d", i), p); err != nil {

@@ -83,14 +83,7 @@ func TestBlobCleanupJobs(t *testing.T) {
 func blobService(t *testing.T, url string, blobs blob.Store, grace time.Duration, now *time.Time) (*storage.Store, *service.Service, *service.Account) {
 	t.Helper()
 	ctx := context.Background()
-	st, err := storage.Open(ctx, url, func() time.Time { return *now })
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	if err := st.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
+	st := storagetest.OpenURL(t, url, func() time.Time { return *now })
 	seal, _ := pii.New(bytes.Repeat([]byte{3}, 32))
 	cfg := config.Config{Provider: config.DefaultProvider(), BaseURL: "http://beian.test"}
 	v, err := rules.New(cfg.Provider)

@@ -28,156 +28,154 @@ import (
 // reminder exactly once (the 公安备案 only its 30-day one: it is due in
 // 30 days, and the owner records it done before the 7-day one).
 func TestDutyRemindersOnceEach(t *testing.T) {
-	for name, url := range storagetest.URLs(t) {
-		t.Run(name, func(t *testing.T) {
-			const domain = "remind-once.cn"
-			start := clock.TestNow()
-			domainDue := duties.Day(start).AddDate(0, 0, 200)
-			seed := filepath.Join(t.TempDir(), "seed.json")
-			if err := os.WriteFile(seed, fmt.Appendf(nil, `{"domains": [{"domain": %q, "registrar": "测试注册商", "registrar_mainland": true,
-				"verified": true, "expires_on": %q}]}`, domain, domainDue.Format(time.DateOnly)), 0o600); err != nil {
-				t.Fatal(err)
-			}
-			a := testkit.New(t, testkit.DB(url), testkit.Env("BEIAN_BUREAU_SEED", seed))
-			b := testkit.New(t, testkit.DB(url), testkit.Env("BEIAN_BUREAU_SEED", seed))
-			setDay := func(d time.Time) {
-				at := d.Add(10 * time.Hour) // 10:00 in Beijing
-				a.Clock.Set(at)
-				b.Clock.Set(at)
-			}
-			admin := a.AdminToken()
-			f := a.FileThrough(1, domain)
-			a.Approve(f, admin)
-			approved := duties.Day(a.Clock.Now())
+	storagetest.EachURL(t, func(t *testing.T, url string) {
+		const domain = "remind-once.cn"
+		start := clock.TestNow()
+		domainDue := duties.Day(start).AddDate(0, 0, 200)
+		seed := filepath.Join(t.TempDir(), "seed.json")
+		if err := os.WriteFile(seed, fmt.Appendf(nil, `{"domains": [{"domain": %q, "registrar": "测试注册商", "registrar_mainland": true,
+			"verified": true, "expires_on": %q}]}`, domain, domainDue.Format(time.DateOnly)), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		a := testkit.New(t, testkit.DB(url), testkit.Env("BEIAN_BUREAU_SEED", seed))
+		b := testkit.New(t, testkit.DB(url), testkit.Env("BEIAN_BUREAU_SEED", seed))
+		setDay := func(d time.Time) {
+			at := d.Add(10 * time.Hour) // 10:00 in Beijing
+			a.Clock.Set(at)
+			b.Clock.Set(at)
+		}
+		admin := a.AdminToken()
+		f := a.FileThrough(1, domain)
+		a.Approve(f, admin)
+		approved := duties.Day(a.Clock.Now())
 
-			// The owner records the licence's validity; the list shows every duty.
-			licenceDue := approved.AddDate(0, 0, 100)
-			ds := a.Do("GET", "/api/v1/duties", f.Token, nil).JSON(t)["items"].([]any)
-			subject, leaderDue := "", time.Time{}
-			for _, d := range ds {
-				m := d.(map[string]any)
-				subject = m["subject"].(string)
-				if m["kind"] == duties.LeaderID {
-					leaderDue, _ = duties.ParseDate(m["due_on"].(string)) // the example document's leader
-				}
+		// The owner records the licence's validity; the list shows every duty.
+		licenceDue := approved.AddDate(0, 0, 100)
+		ds := a.Do("GET", "/api/v1/duties", f.Token, nil).JSON(t)["items"].([]any)
+		subject, leaderDue := "", time.Time{}
+		for _, d := range ds {
+			m := d.(map[string]any)
+			subject = m["subject"].(string)
+			if m["kind"] == duties.LeaderID {
+				leaderDue, _ = duties.ParseDate(m["due_on"].(string)) // the example document's leader
 			}
-			if leaderDue.IsZero() || len(ds) != 3 {
-				t.Fatalf("duties after approval: %v", ds)
-			}
-			if r := b.Do("PUT", "/api/v1/duties/licence-validity", f.Token, map[string]any{"subject": subject, "valid_until": "2030-02-30"}); r.Status != 422 || r.Code() != "validation_failed" {
-				t.Errorf("an impossible date: %d %s", r.Status, r.Body)
-			}
-			if r := b.Do("PUT", "/api/v1/duties/licence-validity", f.Token, map[string]any{"subject": subject, "valid_until": licenceDue.Format(time.DateOnly)}); r.Status != 200 || r.JSON(t)["state"] != "ok" {
-				t.Fatalf("licence validity: %d %s", r.Status, r.Body)
-			}
-			other := b.Applicant(2)
-			if r := b.Do("PUT", "/api/v1/duties/licence-validity", other.Token, map[string]any{"subject": subject, "valid_until": "long_term"}); r.Status != 404 {
-				t.Errorf("another account's subject: %d %s", r.Status, r.Body)
-			}
+		}
+		if leaderDue.IsZero() || len(ds) != 3 {
+			t.Fatalf("duties after approval: %v", ds)
+		}
+		if r := b.Do("PUT", "/api/v1/duties/licence-validity", f.Token, map[string]any{"subject": subject, "valid_until": "2030-02-30"}); r.Status != 422 || r.Code() != "validation_failed" {
+			t.Errorf("an impossible date: %d %s", r.Status, r.Body)
+		}
+		if r := b.Do("PUT", "/api/v1/duties/licence-validity", f.Token, map[string]any{"subject": subject, "valid_until": licenceDue.Format(time.DateOnly)}); r.Status != 200 || r.JSON(t)["state"] != "ok" {
+			t.Fatalf("licence validity: %d %s", r.Status, r.Body)
+		}
+		other := b.Applicant(2)
+		if r := b.Do("PUT", "/api/v1/duties/licence-validity", other.Token, map[string]any{"subject": subject, "valid_until": "long_term"}); r.Status != 404 {
+			t.Errorf("another account's subject: %d %s", r.Status, r.Body)
+		}
 
-			deadlines := map[string]time.Time{duties.PSBFiling: duties.PSBDue(approved), duties.BusinessLicence: licenceDue,
-				duties.Domain: domainDue, duties.LeaderID: leaderDue}
-			var days []time.Time
-			for _, due := range deadlines {
-				for _, lead := range duties.Leads {
-					if d := due.AddDate(0, 0, -lead); !d.Before(approved) {
-						days = append(days, d, d.AddDate(0, 0, 1))
-					}
+		deadlines := map[string]time.Time{duties.PSBFiling: duties.PSBDue(approved), duties.BusinessLicence: licenceDue,
+			duties.Domain: domainDue, duties.LeaderID: leaderDue}
+		var days []time.Time
+		for _, due := range deadlines {
+			for _, lead := range duties.Leads {
+				if d := due.AddDate(0, 0, -lead); !d.Before(approved) {
+					days = append(days, d, d.AddDate(0, 0, 1))
 				}
 			}
-			slices.SortFunc(days, func(x, y time.Time) int { return x.Compare(y) })
-			days = slices.Compact(days)
+		}
+		slices.SortFunc(days, func(x, y time.Time) int { return x.Compare(y) })
+		days = slices.Compact(days)
 
-			website := ""
-			for i, day := range days {
-				setDay(day)
-				if i == 3 {
-					a.Reopen() // a restart forgets nothing
-				}
-				if website == "" && day.After(approved) {
-					// After the 公安备案's first reminder the owner records it done.
-					for _, d := range a.Do("GET", "/api/v1/duties", f.Token, nil).JSON(t)["items"].([]any) {
-						if m := d.(map[string]any); m["kind"] == duties.PSBFiling {
-							website = m["website"].(string)
-						}
-					}
-					if r := a.Do("POST", "/api/v1/duties/psb-filing", f.Token, map[string]any{"website": website, "psb_number": "110105"}); r.Status != 422 {
-						t.Errorf("a malformed 公安备案号: %d %s", r.Status, r.Body)
-					}
-					r := a.Do("POST", "/api/v1/duties/psb-filing", f.Token, map[string]any{"website": website, "psb_number": "京公网安备11010502000001号"})
-					if r.Status != 200 || r.JSON(t)["state"] != "done" || r.JSON(t)["may_mark_done"] != false {
-						t.Fatalf("mark the 公安备案 done: %d %s", r.Status, r.Body)
+		website := ""
+		for i, day := range days {
+			setDay(day)
+			if i == 3 {
+				a.Reopen() // a restart forgets nothing
+			}
+			if website == "" && day.After(approved) {
+				// After the 公安备案's first reminder the owner records it done.
+				for _, d := range a.Do("GET", "/api/v1/duties", f.Token, nil).JSON(t)["items"].([]any) {
+					if m := d.(map[string]any); m["kind"] == duties.PSBFiling {
+						website = m["website"].(string)
 					}
 				}
-				// Both instances at once: the scan, and the periodic job.
-				var wg sync.WaitGroup
-				for _, k := range []*testkit.Kit{a, b} {
-					wg.Add(1)
-					go func() {
-						defer wg.Done()
-						if err := k.Service.ScheduleDutyReminders(context.Background()); err != nil {
-							t.Error(err)
-						}
-						if _, err := k.Service.RemindDuties(context.Background()); err != nil {
-							t.Error(err)
-						}
-						for range 50 {
-							if n, err := k.Runner.RunDue(context.Background()); err != nil || n == 0 {
-								if err != nil {
-									t.Error(err)
-								}
-								return
+				if r := a.Do("POST", "/api/v1/duties/psb-filing", f.Token, map[string]any{"website": website, "psb_number": "110105"}); r.Status != 422 {
+					t.Errorf("a malformed 公安备案号: %d %s", r.Status, r.Body)
+				}
+				r := a.Do("POST", "/api/v1/duties/psb-filing", f.Token, map[string]any{"website": website, "psb_number": "京公网安备11010502000001号"})
+				if r.Status != 200 || r.JSON(t)["state"] != "done" || r.JSON(t)["may_mark_done"] != false {
+					t.Fatalf("mark the 公安备案 done: %d %s", r.Status, r.Body)
+				}
+			}
+			// Both instances at once: the scan, and the periodic job.
+			var wg sync.WaitGroup
+			for _, k := range []*testkit.Kit{a, b} {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					if err := k.Service.ScheduleDutyReminders(context.Background()); err != nil {
+						t.Error(err)
+					}
+					if _, err := k.Service.RemindDuties(context.Background()); err != nil {
+						t.Error(err)
+					}
+					for range 50 {
+						if n, err := k.Runner.RunDue(context.Background()); err != nil || n == 0 {
+							if err != nil {
+								t.Error(err)
 							}
+							return
 						}
-					}()
-				}
-				wg.Wait()
+					}
+				}()
 			}
-			a.RunJobs()
-			// Years on, the sessions have ended: log in again.
-			admin, f.Token = a.AdminToken(), a.Login("filer1@example.com", "Str0ng-pass!")
+			wg.Wait()
+		}
+		a.RunJobs()
+		// Years on, the sessions have ended: log in again.
+		admin, f.Token = a.AdminToken(), a.Login("filer1@example.com", "Str0ng-pass!")
 
-			// Exactly one mail per deadline and lead time.
-			got := map[string]int{}
-			for _, it := range a.Do("GET", "/api/v1/admin/outbox?channel=email&limit=1000&to=filer1@example.com", admin, nil).JSON(t)["items"].([]any) {
-				if s := it.(map[string]any)["subject"].(string); strings.Contains(s, "天到期") {
-					got[s]++
-				}
+		// Exactly one mail per deadline and lead time.
+		got := map[string]int{}
+		for _, it := range a.Do("GET", "/api/v1/admin/outbox?channel=email&limit=1000&to=filer1@example.com", admin, nil).JSON(t)["items"].([]any) {
+			if s := it.(map[string]any)["subject"].(string); strings.Contains(s, "天到期") {
+				got[s]++
 			}
-			want := map[string]int{}
-			for kind, due := range deadlines {
-				name := map[string]string{duties.PSBFiling: "公安联网备案", duties.BusinessLicence: "营业执照有效期",
-					duties.Domain: "域名到期", duties.LeaderID: "负责人证件有效期"}[kind]
-				for _, lead := range duties.Leads {
-					if kind == duties.PSBFiling && lead != 30 {
-						continue // 30 days from the start; done before the 7-day one
-					}
-					if due.AddDate(0, 0, -lead).Before(approved) {
-						t.Fatalf("%s: the %d-day reminder falls before the approval", kind, lead)
-					}
-					want[fmt.Sprintf("%s：还有 %d 天到期（杭州示例1号网络科技有限公司）", name, lead)] = 1
+		}
+		want := map[string]int{}
+		for kind, due := range deadlines {
+			name := map[string]string{duties.PSBFiling: "公安联网备案", duties.BusinessLicence: "营业执照有效期",
+				duties.Domain: "域名到期", duties.LeaderID: "负责人证件有效期"}[kind]
+			for _, lead := range duties.Leads {
+				if kind == duties.PSBFiling && lead != 30 {
+					continue // 30 days from the start; done before the 7-day one
 				}
+				if due.AddDate(0, 0, -lead).Before(approved) {
+					t.Fatalf("%s: the %d-day reminder falls before the approval", kind, lead)
+				}
+				want[fmt.Sprintf("%s：还有 %d 天到期（杭州示例1号网络科技有限公司）", name, lead)] = 1
 			}
-			if !mapsEqual(got, want) {
-				t.Errorf("reminders sent:\n%v\nwant each once:\n%v", got, want)
+		}
+		if !mapsEqual(got, want) {
+			t.Errorf("reminders sent:\n%v\nwant each once:\n%v", got, want)
+		}
+		// The owner's list says which reminders went out.
+		for _, d := range a.Do("GET", "/api/v1/duties", f.Token, nil).JSON(t)["items"].([]any) {
+			m := d.(map[string]any)
+			var leads []int
+			for _, l := range m["reminded"].([]any) {
+				leads = append(leads, int(l.(float64)))
 			}
-			// The owner's list says which reminders went out.
-			for _, d := range a.Do("GET", "/api/v1/duties", f.Token, nil).JSON(t)["items"].([]any) {
-				m := d.(map[string]any)
-				var leads []int
-				for _, l := range m["reminded"].([]any) {
-					leads = append(leads, int(l.(float64)))
-				}
-				want := []int{90, 30, 7}
-				if m["kind"] == duties.PSBFiling {
-					want = []int{30}
-				}
-				if !slices.Equal(leads, want) {
-					t.Errorf("%s reminded %v, want %v", m["kind"], leads, want)
-				}
+			want := []int{90, 30, 7}
+			if m["kind"] == duties.PSBFiling {
+				want = []int{30}
 			}
-		})
-	}
+			if !slices.Equal(leads, want) {
+				t.Errorf("%s reminded %v, want %v", m["kind"], leads, want)
+			}
+		}
+	})
 }
 
 func mapsEqual(a, b map[string]int) bool {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"log/slog"
-	"strings"
 	"sync"
 	"time"
 
@@ -118,112 +117,24 @@ func (s *Store) SubjectMayBeKnown(certHash string) bool {
 // prefix no domain can have.
 func subjectKey(certHash string) string { return "s|" + certHash }
 
-// noteDomains records domains a transaction writes, for the filter.
-// On PostgreSQL always: other instances may listen though this one does not.
+// noteDomains records domains a transaction writes, for the filter —
+// this instance's, and the other instances' through the write feed, even
+// where this one runs no filter.
 func (t *Tx) noteDomains(domains ...string) {
-	if t.s.domains != nil || t.s.pg {
-		for _, d := range domains {
-			if d != "" {
-				t.domains = append(t.domains, d)
-			}
+	for _, d := range domains {
+		if d != "" {
+			t.domains = append(t.domains, d)
 		}
 	}
 }
 
 // noteSubjects records subject certificate hashes a transaction writes.
 func (t *Tx) noteSubjects(certHashes ...string) {
-	if t.s.domains != nil || t.s.pg {
-		for _, h := range certHashes {
-			if h != "" {
-				t.domains = append(t.domains, subjectKey(h))
-			}
+	for _, h := range certHashes {
+		if h != "" {
+			t.domains = append(t.domains, subjectKey(h))
 		}
 	}
-}
-
-// Lines of a notification that are not domains (a domain has no '|'):
-// the caches a transaction changed, so other instances drop their copies.
-const (
-	notePublic       = "g|public"
-	noteApplications = "g|applications"
-)
-
-// beforeCommit tells the filter, and on PostgreSQL the other instances,
-// about the transaction's domains and the cached data it changed.
-func (t *Tx) beforeCommit(ctx context.Context) error {
-	if len(t.domains) > 0 && t.s.domains != nil {
-		t.s.domains.add(t.domains)
-	}
-	if !t.s.pg {
-		return nil
-	}
-	lines := t.domains
-	if t.changes&changesPublic != 0 {
-		lines = append(lines[:len(lines):len(lines)], notePublic)
-	}
-	if t.changes&changesApplications != 0 {
-		lines = append(lines[:len(lines):len(lines)], noteApplications)
-	}
-	// A notification's payload is limited to 8000 bytes.
-	var b strings.Builder
-	flush := func() error {
-		if b.Len() == 0 {
-			return nil
-		}
-		_, err := t.tx.ExecContext(ctx, `SELECT pg_notify($1, $2)`, domainChannel, b.String())
-		b.Reset()
-		return translate(err)
-	}
-	for _, d := range lines {
-		if b.Len()+len(d)+1 > 7900 {
-			if err := flush(); err != nil {
-				return err
-			}
-		}
-		if b.Len() > 0 {
-			b.WriteByte('\n')
-		}
-		b.WriteString(d)
-	}
-	return flush()
-}
-
-// received applies one notification: domains to the filter, cache notes
-// to the generations.
-func (s *Store) received(payload string) {
-	lines := strings.Split(payload, "\n")
-	domains := lines[:0]
-	for _, l := range lines {
-		switch l {
-		case notePublic:
-			s.publicGen.Add(1)
-		case noteApplications:
-			s.openGen.Add(1)
-		default:
-			domains = append(domains, l)
-		}
-	}
-	s.domains.add(domains)
-}
-
-// SeesOtherInstances reports whether PublicGeneration and
-// ApplicationsGeneration count other instances' commits too: on
-// PostgreSQL while the listener is up (a change arrives milliseconds after
-// its commit), so caches may keep entries longer than the seconds they
-// otherwise allow.
-func (s *Store) SeesOtherInstances() bool {
-	if !s.pg || s.domains == nil {
-		return false
-	}
-	s.domains.mu.RLock()
-	defer s.domains.mu.RUnlock()
-	return s.domains.ready
-}
-
-// missedNotes drops every cached copy: notifications may have been missed.
-func (s *Store) missedNotes() {
-	s.publicGen.Add(1)
-	s.openGen.Add(1)
 }
 
 // StartDomainFilter builds the domain filter in the background and keeps
@@ -253,8 +164,9 @@ func (s *Store) StartDomainFilter(ctx context.Context, log *slog.Logger) {
 	}()
 }
 
-// runDomainFilter listens (PostgreSQL), builds the filter and keeps it
-// current until ctx ends or the listener fails.
+// runDomainFilter listens (PostgreSQL) or polls the write counters
+// (SQLite), builds the filter and keeps it current until ctx ends or the
+// feed fails (writefeed.go).
 func (s *Store) runDomainFilter(ctx context.Context) error {
 	f := s.domains
 	var conn *pgx.Conn
@@ -267,6 +179,17 @@ func (s *Store) runDomainFilter(ctx context.Context) error {
 		if _, err := conn.Exec(ctx, "LISTEN "+domainChannel); err != nil {
 			return err
 		}
+	}
+	var tick <-chan time.Time
+	if !s.pg {
+		// Read the counts before the scan, as PostgreSQL listens before it:
+		// a write after the scan is then counted as news.
+		if err := s.pollCounters(ctx); err != nil {
+			return err
+		}
+		t := time.NewTicker(writePollInterval)
+		defer t.Stop()
+		tick = t.C
 	}
 	if err := s.buildDomainFilter(ctx); err != nil {
 		return err
@@ -294,6 +217,10 @@ func (s *Store) runDomainFilter(ctx context.Context) error {
 			return err
 		case p := <-notes:
 			s.received(p)
+		case <-tick:
+			if err := s.pollCounters(ctx); err != nil {
+				return err
+			}
 		case <-f.rebuild:
 			if err := s.buildDomainFilter(ctx); err != nil {
 				return err

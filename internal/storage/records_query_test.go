@@ -98,14 +98,7 @@ func BenchmarkPublicFilings(b *testing.B) {
 	for name, url := range storagetest.URLs(b) {
 		b.Run(name, func(b *testing.B) {
 			ctx := context.Background()
-			s, err := storage.Open(ctx, url, clock.Fixed(clock.TestNow()))
-			if err != nil {
-				b.Fatal(err)
-			}
-			defer s.Close()
-			if err := s.Migrate(ctx); err != nil {
-				b.Fatal(err)
-			}
+			s := storagetest.OpenURL(b, url, clock.Fixed(clock.TestNow()))
 			const n = 10000
 			fillRecords(b, s, n)
 			b.Run("domain", func(b *testing.B) {

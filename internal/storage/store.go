@@ -45,7 +45,8 @@ type Store struct {
 	// transitionHook runs inside every AddTransition (transitions.go).
 	transitionHook TransitionHook
 
-	domains *domainFilter // see DomainMayBeKnown; nil until started
+	domains  *domainFilter // see DomainMayBeKnown; nil until started
+	counters writeCounters // SQLite: the write feed's counts (writefeed.go)
 
 	publicGen atomic.Uint64 // see PublicGeneration
 	openGen   atomic.Uint64 // see ApplicationsGeneration
@@ -213,6 +214,8 @@ type Tx struct {
 	changes changes
 	// domains are the domains the transaction writes (the domain filter).
 	domains []string
+	// counted are the write_counters values it set (SQLite; writefeed.go).
+	counted [countKinds]int64
 }
 
 // changes name the data that caches outside storage keep copies of.
@@ -259,7 +262,7 @@ func (s *Store) Tx(ctx context.Context, fn func(tx *Tx) error) error {
 		_ = sqlTx.Rollback()
 		return err
 	}
-	err = sqlTx.Commit()
+	err = t.commit()
 	if err == nil && len(t.domains) > 0 && s.domains != nil {
 		s.domains.add(t.domains) // again: a rebuild may have scanned before the commit
 	}

@@ -106,9 +106,7 @@ func New(t testing.TB, opts ...Option) *Kit {
 // Each runs fn on a kit of every available database.
 func Each(t *testing.T, fn func(t *testing.T, k *Kit), opts ...Option) {
 	t.Helper()
-	for name, url := range storagetest.URLs(t) {
-		t.Run(name, func(t *testing.T) { fn(t, New(t, append([]Option{DB(url)}, opts...)...)) })
-	}
+	storagetest.EachURL(t, func(t *testing.T, url string) { fn(t, New(t, append([]Option{DB(url)}, opts...)...)) })
 }
 
 func (k *Kit) open() {

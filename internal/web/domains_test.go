@@ -18,9 +18,7 @@ import (
 // facts where the applicant types the domain — a pre-check refusal beside
 // the domain input, a holder mismatch beside the website's domain.
 func TestDomainFactsAtTheField(t *testing.T) {
-	for name, u := range storagetest.URLs(t) {
-		t.Run(name, func(t *testing.T) { domainFactsAtTheField(t, u) })
-	}
+	storagetest.EachURL(t, func(t *testing.T, u string) { domainFactsAtTheField(t, u) })
 }
 
 func domainFactsAtTheField(t *testing.T, dbURL string) {

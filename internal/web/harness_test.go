@@ -55,9 +55,7 @@ func newHarness(t testing.TB, opts ...testkit.Option) *harness {
 // eachHarness runs fn on a harness of every available database.
 func eachHarness(t *testing.T, fn func(t *testing.T, h *harness)) {
 	t.Helper()
-	for name, url := range storagetest.URLs(t) {
-		t.Run(name, func(t *testing.T) { fn(t, newHarness(t, testkit.DB(url))) })
-	}
+	storagetest.EachURL(t, func(t *testing.T, url string) { fn(t, newHarness(t, testkit.DB(url))) })
 }
 
 // browser is one visitor: a cookie jar that does not follow redirects, so

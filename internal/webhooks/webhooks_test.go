@@ -274,48 +274,46 @@ func TestGuardedDialRefusesLoopback(t *testing.T) {
 // share the queue; every state change reaches the endpoint exactly once
 // although both run the queue at the same time.
 func TestWebhooksNeverDuplicatedAcrossInstances(t *testing.T) {
-	for name, url := range storagetest.URLs(t) {
-		t.Run(name, func(t *testing.T) {
-			a := testkit.New(t, testkit.DB(url))
-			b := testkit.New(t, testkit.DB(url))
-			admin := a.AdminToken()
-			r := newReceiver(t, a.Clock.Now)
-			_, r.secret = createEndpoint(t, a, admin, map[string]any{"url": r.srv.URL, "provider": true})
+	storagetest.EachURL(t, func(t *testing.T, url string) {
+		a := testkit.New(t, testkit.DB(url))
+		b := testkit.New(t, testkit.DB(url))
+		admin := a.AdminToken()
+		r := newReceiver(t, a.Clock.Now)
+		_, r.secret = createEndpoint(t, a, admin, map[string]any{"url": r.srv.URL, "provider": true})
 
-			// 10 filings submitted, half on each instance: 10 state changes.
-			const n = 10
-			for i := range n {
-				k := []*testkit.Kit{a, b}[i%2]
-				k.FileThrough(10+i, fmt.Sprintf("dup%d.cn", i))
-			}
-			var wg sync.WaitGroup
-			for _, k := range []*testkit.Kit{a, b} {
-				wg.Add(1)
-				go func() {
-					defer wg.Done()
-					for range 200 {
-						if m, err := k.Runner.RunDue(context.Background()); err != nil || m == 0 {
-							if err != nil {
-								t.Error(err)
-							}
-							return
+		// 10 filings submitted, half on each instance: 10 state changes.
+		const n = 10
+		for i := range n {
+			k := []*testkit.Kit{a, b}[i%2]
+			k.FileThrough(10+i, fmt.Sprintf("dup%d.cn", i))
+		}
+		var wg sync.WaitGroup
+		for _, k := range []*testkit.Kit{a, b} {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for range 200 {
+					if m, err := k.Runner.RunDue(context.Background()); err != nil || m == 0 {
+						if err != nil {
+							t.Error(err)
 						}
+						return
 					}
-				}()
-			}
-			wg.Wait()
-			a.RunJobs()
-			acc := r.accepted()
-			if len(acc) != n {
-				t.Errorf("%d deliveries accepted for %d state changes", len(acc), n)
-			}
-			for id, c := range acc {
-				if c != 1 {
-					t.Errorf("delivery %s accepted %d times", id, c)
 				}
+			}()
+		}
+		wg.Wait()
+		a.RunJobs()
+		acc := r.accepted()
+		if len(acc) != n {
+			t.Errorf("%d deliveries accepted for %d state changes", len(acc), n)
+		}
+		for id, c := range acc {
+			if c != 1 {
+				t.Errorf("delivery %s accepted %d times", id, c)
 			}
-		})
-	}
+		}
+	})
 }
 
 func mustAddr(t *testing.T, s string) netip.Addr {

@@ -82,17 +82,34 @@ func OpenAt(t testing.TB, now clock.Clock) map[string]*storage.Store {
 	t.Helper()
 	out := map[string]*storage.Store{}
 	for name, u := range URLs(t) {
-		s, err := storage.Open(context.Background(), u, now)
-		if err != nil {
-			t.Fatalf("open %s: %v", name, err)
-		}
-		if err := s.Migrate(context.Background()); err != nil {
-			t.Fatalf("migrate %s: %v", name, err)
-		}
-		t.Cleanup(func() { s.Close() })
-		out[name] = s
+		out[name] = OpenURL(t, u, now)
 	}
 	return out
+}
+
+// OpenURL opens the database at url with the business clock now, migrates
+// it and closes it when the test ends.
+func OpenURL(t testing.TB, url string, now clock.Clock) *storage.Store {
+	t.Helper()
+	s, err := storage.Open(context.Background(), url, now)
+	if err != nil {
+		t.Fatalf("open %s: %v", Name(url), err)
+	}
+	t.Cleanup(func() { s.Close() })
+	if err := s.Migrate(context.Background()); err != nil {
+		t.Fatalf("migrate %s: %v", Name(url), err)
+	}
+	return s
+}
+
+// EachURL runs fn as a subtest on every available database, named after
+// it ("sqlite", "postgres"), with the database's URL: for tests that build
+// more than a store on it (a whole system, two instances, a seeder).
+func EachURL(t *testing.T, fn func(t *testing.T, url string)) {
+	t.Helper()
+	for name, u := range URLs(t) {
+		t.Run(name, func(t *testing.T) { fn(t, u) })
+	}
 }
 
 // Each runs fn as a subtest on every available database.
