@@ -4,8 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"os"
-	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -59,11 +57,8 @@ func newFullEnv(t *testing.T, url string) *fullEnv {
 	t.Helper()
 	ctx := context.Background()
 	// The seed goes through the file format of config.md, as BEIAN_BUREAU_SEED does.
-	seedFile := filepath.Join(t.TempDir(), "seed.json")
 	b, _ := json.Marshal(registrySeed())
-	if err := os.WriteFile(seedFile, b, 0o600); err != nil {
-		t.Fatal(err)
-	}
+	seedFile := testkit.File(t, "seed.json", b)
 	k := testkit.New(t, testkit.DB(url), testkit.Env("BEIAN_BUREAU_SEED", seedFile), testkit.Env("BEIAN_RATE_LIMITS", "off"))
 	e := envOf(t, url, k)
 	runner, svc := k.Runner, k.Service

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -206,8 +205,7 @@ func (tr *tour) number(label string) string {
 //
 //	BEIAN_SCREENSHOTS=$PWD/docs/screenshots go test ./internal/app -run TestScreenshots
 func TestScreenshots(t *testing.T) {
-	dir := os.Getenv("BEIAN_SCREENSHOTS")
-	if dir == "" {
+	if os.Getenv(browsertest.ShotsEnv) == "" {
 		t.Skip("set BEIAN_SCREENSHOTS=dir to write screenshots")
 	}
 	ctx := browsertest.Start(t)
@@ -220,9 +218,7 @@ func TestScreenshots(t *testing.T) {
 			if err := tr.open(ctx, tr.account(s.who), s.lang, s.path); err != nil {
 				t.Fatalf("%s: %v", s.name, err)
 			}
-			if err := browsertest.Screenshot(ctx, filepath.Join(dir, fmt.Sprintf("%d", width), s.name+".png")); err != nil {
-				t.Fatal(err)
-			}
+			browsertest.Shot(t, ctx, fmt.Sprintf("%d/%s", width, s.name))
 		}
 	}
 }

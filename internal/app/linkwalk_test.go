@@ -299,9 +299,6 @@ func selected(n *html.Node) string {
 // application in each state of each flow — answers; none is a 404 or a
 // 5xx.
 func TestLinkWalk(t *testing.T) {
-	if testing.Short() {
-		t.Skip("the tour takes a while; skipped with -short")
-	}
 	tr := newTour(t)
 	total := 0
 	for _, v := range tr.visitors() {
@@ -350,9 +347,6 @@ func reached(pages []walked, path string) bool {
 // changed field with its earlier value and the replaced attachment marked,
 // beside the part of the document it proves.
 func TestWorkbenchShowsChanges(t *testing.T) {
-	if testing.Short() {
-		t.Skip("the tour takes a while; skipped with -short")
-	}
 	tr := newTour(t)
 	req, _ := http.NewRequest("GET", tr.srv.URL+"/review/applications/"+tr.apps["resubmitted"], nil)
 	req.AddCookie(&http.Cookie{Name: "beian_session", Value: tr.tokens[tr.reviewer.Email]})

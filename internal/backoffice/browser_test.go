@@ -2,8 +2,6 @@ package backoffice_test
 
 import (
 	"context"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -12,25 +10,6 @@ import (
 
 	"beian/internal/browsertest"
 )
-
-// shot saves a full-page PNG into $BEIAN_SCREENSHOTS when set.
-func shot(t *testing.T, ctx context.Context, name string) {
-	t.Helper()
-	dir := os.Getenv("BEIAN_SCREENSHOTS")
-	if dir == "" {
-		return
-	}
-	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
-	if err != nil {
-		t.Fatalf("screenshot %s: %v", name, err)
-	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(dir, name+".png"), png, 0o644); err != nil {
-		t.Fatal(err)
-	}
-}
 
 func login(t *testing.T, ctx context.Context, base, next, email, password string) {
 	t.Helper()
@@ -54,9 +33,9 @@ func TestBrowserFieldRejection(t *testing.T) {
 
 	login(t, ctx, base, "/review", "rev@example.com", "Staff-pass-2026")
 	browsertest.Do(t, ctx, "the queue", chromedp.WaitVisible(chromedp.CSS(`tr[data-id="`+id+`"]`)))
-	shot(t, ctx, "review-queue")
+	browsertest.Shot(t, ctx, "review-queue")
 	browsertest.Do(t, ctx, "open the application", chromedp.Click(chromedp.CSS(`tr[data-id="`+id+`"] a`)), chromedp.WaitVisible(chromedp.CSS(`#decision-form`)))
-	shot(t, ctx, "review-application")
+	browsertest.Shot(t, ctx, "review-application")
 	browsertest.Do(t, ctx, "reject websites[0].name",
 		chromedp.SetValue(chromedp.CSS(`#reason-field-0`), "websites[0].name"),
 		chromedp.SendKeys(chromedp.CSS(`#reason-message-0`), reason),
@@ -66,7 +45,7 @@ func TestBrowserFieldRejection(t *testing.T) {
 	if err != nil || state != "initial_rejected" {
 		t.Fatalf("state after rejecting: %q %v", state, err)
 	}
-	shot(t, ctx, "review-rejected")
+	browsertest.Shot(t, ctx, "review-rejected")
 	browsertest.Do(t, ctx, "log out", chromedp.Click(chromedp.CSS(`form[action="/logout"] button`)), chromedp.WaitVisible(chromedp.CSS(`form[action="/login"]`)))
 
 	login(t, ctx, base, "/applications/"+id+"/websites", "zhao@example.com", "Appl1cant-pass")

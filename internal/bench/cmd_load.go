@@ -97,7 +97,7 @@ func Load(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		}})
 	}
 	var token string
-	if want("precheck") || want("trydomains") || want("mix") {
+	if want("precheck") || want("trydomains") {
 		token, err = registerAndLogin(ctx, client, api)
 		if err != nil {
 			return fmt.Errorf("load: applicant account: %w", err)
@@ -203,33 +203,37 @@ func Load(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		}
 	}
 	if want("mix") {
-		// The applicant's writes: 1 in 4 starts an application, 3 in 4 save
-		// a whole document into one of a pool of drafts.
+		// Applicants filling in their forms: 3 in 4 save a whole document
+		// into one of a pool of drafts, 1 in 4 read one back (the page after
+		// a save). An account keeps at most 5 drafts, so the pool is spread
+		// over accounts, 4 drafts each.
 		type draft struct {
-			id  string
-			doc []byte
+			token, id string
+			doc       []byte
 		}
 		pool := make([]draft, 8**conns) // large: two saves of one draft at once are a 409 (optimistic locking)
+		var owner string
 		for k := range pool {
+			if k%4 == 0 {
+				var err error
+				if owner, err = registerAndLogin(ctx, client, api); err != nil {
+					return fmt.Errorf("load: applicant for the mix: %w", err)
+				}
+			}
 			d := gen.Fresh(tag+"p", nextFresh())
-			id, err := createApplication(ctx, client, api, token, d)
+			id, err := createApplication(ctx, client, api, owner, d)
 			if err != nil {
 				return fmt.Errorf("load: draft for the mix: %w", err)
 			}
 			b, _ := json.Marshal(d)
-			pool[k] = draft{id, b}
-		}
-		creates := make([][]byte, 1<<16)
-		for k := range creates {
-			d := gen.Fresh(tag+"c", nextFresh())
-			creates[k], _ = json.Marshal(map[string]string{"domain": d.Websites[0].Domain, "cert_type": d.Subject.CertType, "cert_number": d.Subject.CertNumber})
+			pool[k] = draft{owner, id, b}
 		}
 		targets = append(targets, loadgen.Target{Name: "submission mix", Make: func(i int64) (*http.Request, error) {
-			if i%4 == 0 {
-				return jsonRequest(http.MethodPost, api+"/applications", token, creates[(i/4)%int64(len(creates))])
-			}
 			d := pool[i%int64(len(pool))]
-			return jsonRequest(http.MethodPut, api+"/applications/"+d.id, token, d.doc)
+			if i%4 == 0 {
+				return jsonRequest(http.MethodGet, api+"/applications/"+d.id, d.token, nil)
+			}
+			return jsonRequest(http.MethodPut, api+"/applications/"+d.id, d.token, d.doc)
 		}})
 	}
 

@@ -122,6 +122,19 @@ func Screenshot(ctx context.Context, file string) error {
 	if err != nil {
 		return err
 	}
+	return savePNG(png, file)
+}
+
+// ScreenshotOf saves a PNG of the element sel.
+func ScreenshotOf(ctx context.Context, sel, file string) error {
+	png, err := chromedp.Run(ctx, chromedp.Screenshot(chromedp.CSS(sel)))
+	if err != nil {
+		return err
+	}
+	return savePNG(png, file)
+}
+
+func savePNG(png []byte, file string) error {
 	if small, err := ShrinkPNG(png); err == nil { // a 256-colour palette: the pictures kept in docs/ stay small
 		png = small
 	}
@@ -129,6 +142,31 @@ func Screenshot(ctx context.Context, file string) error {
 		return err
 	}
 	return os.WriteFile(file, png, 0o644)
+}
+
+// ShotsEnv names the folder the tests save their screenshots in; unset,
+// they save none.
+const ShotsEnv = "BEIAN_SCREENSHOTS"
+
+// Shot saves a full-page PNG of the page as name.png in $BEIAN_SCREENSHOTS,
+// when it is set.
+func Shot(t testing.TB, ctx context.Context, name string) {
+	t.Helper()
+	if dir := os.Getenv(ShotsEnv); dir != "" {
+		if err := Screenshot(ctx, filepath.Join(dir, name+".png")); err != nil {
+			t.Fatalf("screenshot %s: %v", name, err)
+		}
+	}
+}
+
+// ShotOf is Shot of the element sel alone.
+func ShotOf(t testing.TB, ctx context.Context, sel, name string) {
+	t.Helper()
+	if dir := os.Getenv(ShotsEnv); dir != "" {
+		if err := ScreenshotOf(ctx, sel, filepath.Join(dir, name+".png")); err != nil {
+			t.Fatalf("screenshot %s: %v", name, err)
+		}
+	}
 }
 
 // AxeVersion is the axe-core release the check runs (.ci/run installs it).

@@ -2,8 +2,6 @@ package monitor_test
 
 import (
 	"context"
-	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -20,11 +18,7 @@ import (
 // nothing. Nothing here answers HTTP: no homepage is fetched. On both
 // databases.
 func TestMonitorBounds(t *testing.T) {
-	dns := monitortest.NewDNS(t)
-	provider := filepath.Join(t.TempDir(), "provider.json")
-	if err := os.WriteFile(provider, []byte(`{"ip_ranges": ["42.159.0.0/16", "127.0.0.0/24"]}`), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	dns, world := loopback(t)
 	testkit.Each(t, func(t *testing.T, k *testkit.Kit) {
 		ctx := context.Background()
 		staff := k.AdminToken()
@@ -104,8 +98,7 @@ func TestMonitorBounds(t *testing.T) {
 		if err != nil || len(checks) != 1 {
 			t.Fatalf("b-gone checked %d times after its access ended, want only the one before: %v", len(checks), err)
 		}
-	}, testkit.Env("BEIAN_PROVIDER_FILE", provider), testkit.Env("BEIAN_MONITOR_RESOLVER", dns.Addr),
-		testkit.Env("BEIAN_MONITOR_BATCH", "2"), testkit.Env("BEIAN_MONITOR_RATE", "2"), testkit.Env("BEIAN_MONITOR_TIMEOUT", "1s"))
+	}, append(world, testkit.Env("BEIAN_MONITOR_BATCH", "2"), testkit.Env("BEIAN_MONITOR_RATE", "2"), testkit.Env("BEIAN_MONITOR_TIMEOUT", "1s"))...)
 }
 
 // Off, the monitor schedules nothing.

@@ -2,15 +2,11 @@ package monitor_test
 
 import (
 	"context"
-	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
-	"beian/internal/monitor/monitortest"
 	"beian/internal/notify"
 	"beian/internal/storage/storagetest"
 	"beian/internal/testkit"
@@ -20,13 +16,8 @@ import (
 // monitor and run the queue at the same time, round after round; each
 // problem is still checked once a round and mailed once.
 func TestMonitorTwoInstances(t *testing.T) {
-	dns := monitortest.NewDNS(t)
-	provider := filepath.Join(t.TempDir(), "provider.json")
-	if err := os.WriteFile(provider, []byte(`{"ip_ranges": ["42.159.0.0/16", "127.0.0.0/24"]}`), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	opts := []testkit.Option{testkit.Env("BEIAN_PROVIDER_FILE", provider), testkit.Env("BEIAN_MONITOR_RESOLVER", dns.Addr),
-		testkit.Env("BEIAN_MONITOR_RATE", "6000"), testkit.Env("BEIAN_MONITOR_TIMEOUT", "1s")}
+	dns, world := loopback(t)
+	opts := append(world, testkit.Env("BEIAN_MONITOR_RATE", "6000"), testkit.Env("BEIAN_MONITOR_TIMEOUT", "1s"))
 	storagetest.EachURL(t, func(t *testing.T, url string) {
 		ctx := context.Background()
 		a := testkit.New(t, append(opts, testkit.DB(url))...)
@@ -45,28 +36,10 @@ func TestMonitorTwoInstances(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		both := func() {
-			var wg sync.WaitGroup
-			for _, k := range []*testkit.Kit{a, b} {
-				wg.Add(1)
-				go func() {
-					defer wg.Done()
-					for range 200 {
-						if n, err := k.Runner.RunDue(ctx); err != nil || n == 0 {
-							if err != nil {
-								t.Error(err)
-							}
-							return
-						}
-					}
-				}()
-			}
-			wg.Wait()
-		}
 		step := func(d time.Duration) {
 			a.Clock.Add(d)
 			b.Clock.Set(a.Clock.Now())
-			both()
+			testkit.RunJobsTogether(t, a, b)
 		}
 		for range 4 {
 			step(25 * time.Hour)

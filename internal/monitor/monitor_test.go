@@ -2,11 +2,8 @@ package monitor_test
 
 import (
 	"context"
-	"net"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -18,6 +15,15 @@ import (
 	"beian/internal/notify"
 	"beian/internal/testkit"
 )
+
+// loopback is the monitor's world on this machine: a resolver the test
+// sets, and the settings that point a kit's monitor at it with a provider
+// whose ranges hold 127.0.0.0/24 (127.0.1.0/24 is "elsewhere").
+func loopback(t *testing.T) (*monitortest.DNS, []testkit.Option) {
+	dns := monitortest.NewDNS(t)
+	provider := testkit.File(t, "provider.json", []byte(`{"ip_ranges": ["42.159.0.0/16", "127.0.0.0/24"]}`))
+	return dns, []testkit.Option{testkit.Env("BEIAN_PROVIDER_FILE", provider), testkit.Env("BEIAN_MONITOR_RESOLVER", dns.Addr)}
+}
 
 // site is one website of the test's world and what the monitor must find.
 type site struct {
@@ -55,10 +61,10 @@ var sites = []site{
 // problem resolves, and breaking it again is a new problem with a mail of
 // its own. On both databases.
 func TestMonitor(t *testing.T) {
-	dns := monitortest.NewDNS(t)
+	dns, world := loopback(t)
 	var mu sync.Mutex
 	pages := map[string]string{}
-	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	port := monitortest.Web(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		mu.Lock()
 		page, ok := pages[strings.Split(r.Host, ":")[0]]
 		mu.Unlock()
@@ -69,18 +75,6 @@ func TestMonitor(t *testing.T) {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		w.Write([]byte(page))
 	}))
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv.Listener = ln
-	srv.Start()
-	t.Cleanup(srv.Close)
-	_, port, _ := net.SplitHostPort(ln.Addr().String())
-	provider := filepath.Join(t.TempDir(), "provider.json")
-	if err := os.WriteFile(provider, []byte(`{"ip_ranges": ["42.159.0.0/16", "127.0.0.0/24"]}`), 0o600); err != nil {
-		t.Fatal(err)
-	}
 
 	testkit.Each(t, func(t *testing.T, k *testkit.Kit) {
 		ctx := context.Background()
@@ -291,8 +285,7 @@ func TestMonitor(t *testing.T) {
 		if checks, err := k.Store.MonitorChecks(ctx, ids["ok"], 100); err != nil || len(checks) != 2 {
 			t.Errorf("after half a year: %d checks of ok, want its latest and the new one: %v", len(checks), err)
 		}
-	}, testkit.Env("BEIAN_PROVIDER_FILE", provider), testkit.Env("BEIAN_MONITOR_RESOLVER", dns.Addr),
-		testkit.Env("BEIAN_MONITOR_HTTP_PORT", port), testkit.Env("BEIAN_MONITOR_HTTPS_PORT", port),
+	}, append(world, testkit.Env("BEIAN_MONITOR_HTTP_PORT", port), testkit.Env("BEIAN_MONITOR_HTTPS_PORT", port),
 		testkit.Env("BEIAN_MONITOR_RATE", "6000"), testkit.Env("BEIAN_MONITOR_TIMEOUT", "2s"),
-		testkit.Env("BEIAN_METRICS_TOKEN", "metrics-token"))
+		testkit.Env("BEIAN_METRICS_TOKEN", "metrics-token"))...)
 }

@@ -27,7 +27,7 @@ func world(t *testing.T) (*Prober, *monitortest.DNS) {
 	t.Helper()
 	dns := monitortest.NewDNS(t)
 	gbk, _ := simplifiedchinese.GBK.NewEncoder().String(`<html><head><meta charset="gbk"></head><body><a href="https://beian.miit.gov.cn/">` + num + `</a></body></html>`)
-	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	port := monitortest.Web(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch strings.Split(r.Host, ":")[0] {
 		case "www.ok.cn", "www.cname.cn", "www.xn--fsqu00a.cn":
 			w.Write([]byte(footer(`版权所有 <a href="https://beian.miit.gov.cn/" target="_blank">` + num + `</a>`)))
@@ -58,14 +58,6 @@ func world(t *testing.T) (*Prober, *monitortest.DNS) {
 			http.NotFound(w, r)
 		}
 	}))
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv.Listener = ln
-	srv.Start()
-	t.Cleanup(srv.Close)
-	_, port, _ := net.SplitHostPort(ln.Addr().String())
 	for _, h := range []string{"ok", "spans", "missing", "other-number", "unlinked", "script", "gbk", "error", "loop", "away", "huge", "slow"} {
 		dns.Set("www."+h+".cn", "127.0.0.1")
 	}

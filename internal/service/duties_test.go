@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net/url"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -32,11 +30,8 @@ func TestDutyRemindersOnceEach(t *testing.T) {
 		const domain = "remind-once.cn"
 		start := clock.TestNow()
 		domainDue := duties.Day(start).AddDate(0, 0, 200)
-		seed := filepath.Join(t.TempDir(), "seed.json")
-		if err := os.WriteFile(seed, fmt.Appendf(nil, `{"domains": [{"domain": %q, "registrar": "测试注册商", "registrar_mainland": true,
-			"verified": true, "expires_on": %q}]}`, domain, domainDue.Format(time.DateOnly)), 0o600); err != nil {
-			t.Fatal(err)
-		}
+		seed := testkit.File(t, "seed.json", fmt.Appendf(nil, `{"domains": [{"domain": %q, "registrar": "测试注册商", "registrar_mainland": true,
+			"verified": true, "expires_on": %q}]}`, domain, domainDue.Format(time.DateOnly)))
 		a := testkit.New(t, testkit.DB(url), testkit.Env("BEIAN_BUREAU_SEED", seed))
 		b := testkit.New(t, testkit.DB(url), testkit.Env("BEIAN_BUREAU_SEED", seed))
 		setDay := func(d time.Time) {

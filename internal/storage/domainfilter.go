@@ -5,6 +5,7 @@ import (
 	"errors"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/bits-and-blooms/bloom/v3"
@@ -41,6 +42,8 @@ type domainFilter struct {
 	ready    bool
 	building bool
 	pending  []string // adds while building, for the new filter
+
+	listener atomic.Uint32 // the listening backend's PID (PostgreSQL), for tests
 
 	rebuild chan struct{}
 	stop    context.CancelFunc
@@ -179,6 +182,7 @@ func (s *Store) runDomainFilter(ctx context.Context) error {
 		if _, err := conn.Exec(ctx, "LISTEN "+domainChannel); err != nil {
 			return err
 		}
+		f.listener.Store(conn.PgConn().PID())
 	}
 	var tick <-chan time.Time
 	if !s.pg {

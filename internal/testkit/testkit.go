@@ -11,6 +11,8 @@ import (
 	"context"
 	"encoding/hex"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -152,6 +154,37 @@ func (k *Kit) RunJobs() int {
 	}
 	k.T.Fatal("jobs keep coming")
 	return total
+}
+
+// RunJobsTogether runs the due jobs of kits at the same moment, each until
+// its queue is dry: instances on one database racing for the same jobs.
+func RunJobsTogether(t testing.TB, kits ...*Kit) {
+	t.Helper()
+	var wg sync.WaitGroup
+	for _, k := range kits {
+		wg.Go(func() {
+			for range 200 {
+				if n, err := k.Runner.RunDue(context.Background()); err != nil || n == 0 {
+					if err != nil {
+						t.Error(err)
+					}
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+}
+
+// File writes data to a file called name in a fresh folder and returns
+// its path (a provider file, a seed, an upload to pick).
+func File(t testing.TB, name string, data []byte) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(path, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
 }
 
 // Sealer seals and hashes personal data with the kit's key, as the system

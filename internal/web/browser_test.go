@@ -3,8 +3,6 @@ package web_test
 import (
 	"context"
 	"net/url"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -14,6 +12,7 @@ import (
 	"beian/internal/browsertest"
 	"beian/internal/clock"
 	"beian/internal/service"
+	"beian/internal/testkit"
 	"beian/internal/workdays"
 )
 
@@ -23,7 +22,6 @@ type journey struct {
 	t    *testing.T
 	ctx  context.Context
 	base string
-	dir  string // screenshots go here when set
 }
 
 func (j *journey) do(what string, steps ...chromedp.Action[chromedp.Void]) {
@@ -77,23 +75,7 @@ func waitFor(css string) chromedp.Action[chromedp.Void] {
 // shot saves a full-page PNG when screenshots were asked for.
 func (j *journey) shot(name string) {
 	j.t.Helper()
-	if j.dir == "" {
-		return
-	}
-	// Sticky bars belong at the top of a full-page picture.
-	if _, err := chromedp.Run(j.ctx, chromedp.Evaluate[bool]("window.scrollTo(0,0), true")); err != nil {
-		j.t.Fatal(err)
-	}
-	png, err := chromedp.Run(j.ctx, chromedp.FullScreenshot(100))
-	if err != nil {
-		j.t.Fatalf("screenshot %s: %v", name, err)
-	}
-	if small, err := shrinkPNG(png); err == nil {
-		png = small
-	}
-	if err := os.WriteFile(filepath.Join(j.dir, name+".png"), png, 0o644); err != nil {
-		j.t.Fatal(err)
-	}
+	browsertest.Shot(j.t, j.ctx, name)
 }
 
 // TestBrowserJourney registers, logs in, pre-checks, fills every step,
@@ -102,20 +84,12 @@ func (j *journey) shot(name string) {
 func TestBrowserJourney(t *testing.T) {
 	ctx := browsertest.Within(t, 3*time.Minute)
 	h := newHarness(t)
-	j := &journey{t: t, ctx: ctx, base: h.srv.URL, dir: os.Getenv("BEIAN_SCREENSHOTS")}
-	if j.dir != "" {
-		if err := os.MkdirAll(j.dir, 0o755); err != nil {
-			t.Fatal(err)
-		}
-	}
+	j := &journey{t: t, ctx: ctx, base: h.srv.URL}
 	doc := exampleDoc(t)
 	s, l, w := doc.Subject, doc.Subject.Leader, doc.Websites[0]
 
 	// Pictures to upload, as a scanner would produce them.
-	jpg := filepath.Join(t.TempDir(), "scan.jpg")
-	if err := os.WriteFile(jpg, testJPEG(t, 900, 600), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	jpg := testkit.File(t, "scan.jpg", testJPEG(t, 900, 600))
 
 	j.do("open the registration page",
 		chromedp.Navigate(j.base+"/lang?to=zh&back=/register"),
@@ -202,10 +176,7 @@ func TestBrowserJourney(t *testing.T) {
 	j.do("back to the uploads", chromedp.Click(chromedp.CSS(`.steps li:nth-child(4) a`)), waitFor(`.upload-form`))
 
 	// A file over the provider's limit is refused in the page, before it is sent.
-	big := filepath.Join(t.TempDir(), "huge.jpg")
-	if err := os.WriteFile(big, append([]byte{0xff, 0xd8, 0xff}, make([]byte, 11<<20)...), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	big := testkit.File(t, "huge.jpg", append([]byte{0xff, 0xd8, 0xff}, make([]byte, 11<<20)...))
 	j.do("choose a file too large", chromedp.SetUploadFiles(chromedp.CSS(`#subject_certificate--1 input[type=file]`), []string{big}),
 		waitFor(`#subject_certificate--1 .upload-status.bad`))
 	if txt := j.text(); !strings.Contains(txt, "超过 10 MB 的上限") {

@@ -3,8 +3,6 @@ package web_test
 import (
 	"beian/internal/web"
 	"net/http"
-	"os"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -217,20 +215,9 @@ func TestVerificationFormInChromium(t *testing.T) {
 		t.Errorf("the form prints on %d A4 pages, want 1", pages)
 	}
 
-	if dir := os.Getenv("BEIAN_SCREENSHOTS"); dir != "" {
-		// The A4 sheet as the screen shows it before printing (210 mm at
-		// 96 dpi is 794 px; the page margins are the sheet's padding).
-		png, err := chromedp.Run(ctx, chromedp.Screenshot(chromedp.CSS(`#verification-form`)))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if small, err := shrinkPNG(png); err == nil {
-			png = small
-		}
-		if err := os.WriteFile(filepath.Join(dir, "verification-form.png"), png, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	// The A4 sheet as the screen shows it before printing (210 mm at
+	// 96 dpi is 794 px; the page margins are the sheet's padding).
+	browsertest.ShotOf(t, ctx, `#verification-form`, "verification-form")
 
 	// The 网络安全责任书 prints too, filled with the subject and every domain.
 	j.do("open the security letter", chromedp.Navigate(j.base+securityLetterURL(app.ID)), waitFor(`#security-letter`))
@@ -247,16 +234,5 @@ func TestVerificationFormInChromium(t *testing.T) {
 	if pages := len(regexp.MustCompile(`/Type\s*/Page[^s]`).FindAll(pdf, -1)); pages != 1 {
 		t.Errorf("the security letter prints on %d A4 pages, want 1", pages)
 	}
-	if dir := os.Getenv("BEIAN_SCREENSHOTS"); dir != "" {
-		png, err := chromedp.Run(ctx, chromedp.Screenshot(chromedp.CSS(`#security-letter`)))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if small, err := shrinkPNG(png); err == nil {
-			png = small
-		}
-		if err := os.WriteFile(filepath.Join(dir, "security-letter.png"), png, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	browsertest.ShotOf(t, ctx, `#security-letter`, "security-letter")
 }

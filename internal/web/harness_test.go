@@ -1,9 +1,6 @@
 package web_test
 
 import (
-	"beian/internal/storage/storagetest"
-	"beian/internal/testkit"
-	"beian/internal/web"
 	"io"
 	"mime/multipart"
 	"net/http"
@@ -19,6 +16,9 @@ import (
 	"beian/internal/pii"
 	"beian/internal/service"
 	"beian/internal/storage"
+	"beian/internal/storage/storagetest"
+	"beian/internal/testkit"
+	"beian/internal/web"
 )
 
 // The helpers of package web's own tests (export_test.go).
@@ -26,7 +26,6 @@ var (
 	exampleDoc          = web.ExampleDoc
 	testJPEG            = web.TestJPEG
 	stepForm            = web.StepForm
-	shrinkPNG           = web.ShrinkPNG
 	newWebsite          = web.NewWebsite
 	verificationFormURL = web.VerificationFormURL
 	securityLetterURL   = web.SecurityLetterURL

@@ -1,7 +1,6 @@
 package webhooks_test
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -287,22 +286,7 @@ func TestWebhooksNeverDuplicatedAcrossInstances(t *testing.T) {
 			k := []*testkit.Kit{a, b}[i%2]
 			k.FileThrough(10+i, fmt.Sprintf("dup%d.cn", i))
 		}
-		var wg sync.WaitGroup
-		for _, k := range []*testkit.Kit{a, b} {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				for range 200 {
-					if m, err := k.Runner.RunDue(context.Background()); err != nil || m == 0 {
-						if err != nil {
-							t.Error(err)
-						}
-						return
-					}
-				}
-			}()
-		}
-		wg.Wait()
+		testkit.RunJobsTogether(t, a, b)
 		a.RunJobs()
 		acc := r.accepted()
 		if len(acc) != n {
