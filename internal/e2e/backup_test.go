@@ -14,16 +14,8 @@ import (
 // is uploading, then `beian restore` into a fresh data dir; a server on the
 // restored dir has every application, record and attachment.
 func TestBackupDuringFilingRestores(t *testing.T) {
-	if testing.Short() {
-		t.Skip("starts beian serve")
-	}
 	src := t.TempDir()
-	s := startServer(t, src, nil)
-	admin := s.login(adminEmail, adminPassword)
-	if a := s.do("POST", "/api/v1/admin/users", admin, map[string]any{"email": "rev@beian.test", "phone": "13700001111", "password": "Rev1ewer-pass", "name": "审核员", "role": "reviewer"}); a.status != 201 {
-		t.Fatalf("create reviewer: %d %s", a.status, a.body)
-	}
-	rev := s.login("rev@beian.test", "Rev1ewer-pass")
+	s, admin, rev := startStaffed(t, src)
 	done := newFiling(t, "bak", 1)
 	tok1, id1 := submitFiling(t, s, done)
 	final := approveToBureau(t, s, rev, admin, s, tok1, id1, done)
@@ -32,18 +24,7 @@ func TestBackupDuringFilingRestores(t *testing.T) {
 	// A second filing is under way while the backup runs: its photo is
 	// uploaded again and again (each upload replaces the previous one).
 	running := newFiling(t, "bak", 2)
-	if a := s.do("POST", "/api/v1/accounts", "", map[string]any{"email": running.Email, "phone": running.Phone, "password": running.Password}); a.status != 201 {
-		t.Fatalf("register: %d %s", a.status, a.body)
-	}
-	tok2 := s.login(running.Email, running.Password)
-	cr := s.do("POST", "/api/v1/applications", tok2, map[string]any{"domain": running.Domain, "cert_type": "business_license", "cert_number": running.Secrets.Credit})
-	if cr.status != 201 {
-		t.Fatalf("create: %d %s", cr.status, cr.body)
-	}
-	id2 := cr.json(t)["id"].(string)
-	if a := s.do("PUT", "/api/v1/applications/"+id2, tok2, running.Doc); a.status != 200 {
-		t.Fatalf("save: %d %s", a.status, a.body)
-	}
+	tok2, id2 := draftFiling(t, s, running)
 	stop := make(chan struct{})
 	var wg sync.WaitGroup
 	uploads := 0
@@ -56,8 +37,8 @@ func TestBackupDuringFilingRestores(t *testing.T) {
 				return
 			default:
 			}
-			if a := s.upload("/api/v1/applications/"+id2+"/attachments", tok2, map[string]string{"kind": "site_photo", "website": "0"}, photo(t)); a.status != 201 {
-				t.Errorf("upload during the backup: %d %s", a.status, a.body)
+			if a := s.upload("/api/v1/applications/"+id2+"/attachments", tok2, map[string]string{"kind": "site_photo", "website": "0"}, photo(t)); a.Status != 201 {
+				t.Errorf("upload during the backup: %d %s", a.Status, a.Body)
 				return
 			}
 			uploads++
@@ -94,16 +75,16 @@ func TestBackupDuringFilingRestores(t *testing.T) {
 			r := startServer(t, dst, nil)
 			// The finished filing: application, attachments, record, public lookup.
 			tok := r.login(done.Email, done.Password)
-			if a := r.do("GET", "/api/v1/me", tok1, nil); a.status != 200 {
-				t.Errorf("a session from before the backup after the restore: %d", a.status)
+			if a := r.do("GET", "/api/v1/me", tok1, nil); a.Status != 200 {
+				t.Errorf("a session from before the backup after the restore: %d", a.Status)
 			}
 			checkApp := func(tok, id string, wantState string) {
 				t.Helper()
 				a := r.do("GET", "/api/v1/applications/"+id, tok, nil)
-				if a.status != 200 {
-					t.Fatalf("application %s after restore: %d %s", id, a.status, a.body)
+				if a.Status != 200 {
+					t.Fatalf("application %s after restore: %d %s", id, a.Status, a.Body)
 				}
-				app := a.json(t)
+				app := a.JSON(t)
 				if wantState != "" && app["state"] != wantState {
 					t.Errorf("application %s: state %v, want %s", id, app["state"], wantState)
 				}
@@ -114,17 +95,17 @@ func TestBackupDuringFilingRestores(t *testing.T) {
 				for _, at := range atts {
 					aid := at.(map[string]any)["id"].(string)
 					f := r.do("GET", "/api/v1/applications/"+id+"/attachments/"+aid, tok, nil)
-					if f.status != 200 || len(f.body) < 1000 || f.body[0] != 0xFF {
-						t.Errorf("attachment %s after restore: %d, %d bytes", aid, f.status, len(f.body))
+					if f.Status != 200 || len(f.Body) < 1000 || f.Body[0] != 0xFF {
+						t.Errorf("attachment %s after restore: %d, %d bytes", aid, f.Status, len(f.Body))
 					}
 				}
 			}
 			checkApp(tok, id1, "approved")
-			if f := r.do("GET", "/api/v1/filings", tok, nil); f.status != 200 || !strings.Contains(string(f.body), number) {
-				t.Errorf("record %s after restore: %d %.300s", number, f.status, f.body)
+			if f := r.do("GET", "/api/v1/filings", tok, nil); f.Status != 200 || !strings.Contains(string(f.Body), number) {
+				t.Errorf("record %s after restore: %d %.300s", number, f.Status, f.Body)
 			}
-			if p := r.do("GET", "/api/v1/public/filings?q="+done.Domain, "", nil); !strings.Contains(string(p.body), number) {
-				t.Errorf("public lookup after restore: %s", p.body)
+			if p := r.do("GET", "/api/v1/public/filings?q="+done.Domain, "", nil); !strings.Contains(string(p.Body), number) {
+				t.Errorf("public lookup after restore: %s", p.Body)
 			}
 			// The filing in progress, as far as it had got at the snapshot: every
 			// attachment row the snapshot has, has its file.

@@ -1,7 +1,6 @@
 package e2e
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -138,9 +137,12 @@ func startServer(t testing.TB, dataDir string, extra map[string]string) *server 
 	return s
 }
 
-// launch starts the child without waiting.
+// launch starts the child without waiting; with -short it skips the test.
 func launch(t testing.TB, dataDir string, extra map[string]string) *server {
 	t.Helper()
+	if testing.Short() {
+		t.Skip("starts beian serve")
+	}
 	s := &server{t: t, out: &syncBuffer{}, errb: &syncBuffer{}, done: make(chan struct{}),
 		client: &http.Client{Timeout: 60 * time.Second}}
 	s.cmd = exec.Command(binary(t), "serve")
@@ -191,30 +193,7 @@ func (s *server) stop() error {
 func (s *server) log() string { return s.out.String() + s.errb.String() }
 
 // answer is one HTTP response.
-type answer struct {
-	status int
-	header http.Header
-	body   []byte
-}
-
-func (a answer) json(t testing.TB) map[string]any {
-	t.Helper()
-	var m map[string]any
-	if err := json.Unmarshal(a.body, &m); err != nil {
-		t.Fatalf("answer %d is not JSON: %v\n%.500s", a.status, err, a.body)
-	}
-	return m
-}
-
-func (a answer) code() string {
-	var m struct {
-		Error struct {
-			Code string `json:"code"`
-		} `json:"error"`
-	}
-	_ = json.Unmarshal(a.body, &m)
-	return m.Error.Code
-}
+type answer = testkit.Answer
 
 func (s *server) do(method, path, token string, body any) answer {
 	s.t.Helper()
@@ -243,11 +222,11 @@ func (s *server) send(req *http.Request, token string) answer {
 	}
 	resp, err := s.client.Do(req)
 	if err != nil {
-		return answer{status: 0, body: []byte(err.Error())}
+		return answer{Status: 0, Body: []byte(err.Error())}
 	}
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(resp.Body)
-	return answer{status: resp.StatusCode, header: resp.Header, body: b}
+	return answer{Status: resp.StatusCode, Header: resp.Header, Body: b}
 }
 
 func (s *server) upload(path, token string, fields map[string]string, file []byte) answer {
@@ -265,14 +244,48 @@ func (s *server) upload(path, token string, fields map[string]string, file []byt
 	return s.send(req, token)
 }
 
+// startStaffed starts a server on dataDir and returns it with the admin's
+// session and the session of a reviewer the admin created.
+func startStaffed(t testing.TB, dataDir string) (s *server, admin, rev string) {
+	t.Helper()
+	s = startServer(t, dataDir, nil)
+	admin = s.login(adminEmail, adminPassword)
+	s.createReviewer(admin)
+	return s, admin, s.login(reviewerEmail, reviewerPassword)
+}
+
+// The reviewer the tests create.
+const reviewerEmail, reviewerPassword = "rev@beian.test", "Rev1ewer-pass"
+
+// createReviewer creates the reviewer account with admin's session.
+func (s *server) createReviewer(admin string) {
+	s.t.Helper()
+	staff := map[string]any{"email": reviewerEmail, "phone": "13700001111", "password": reviewerPassword, "name": "审核员", "role": "reviewer"}
+	if a := s.do("POST", "/api/v1/admin/users", admin, staff); a.Status != 201 {
+		s.t.Fatalf("create reviewer: %d %s", a.Status, a.Body)
+	}
+}
+
 // login opens a session; fatal unless 201.
 func (s *server) login(email, password string) string {
 	s.t.Helper()
-	a := s.do("POST", "/api/v1/sessions", "", map[string]any{"email": email, "password": password})
-	if a.status != 201 {
-		s.t.Fatalf("login %s: %d %s", email, a.status, a.body)
+	return login(s.t, s, email, password)
+}
+
+// door is a way into Beian's JSON API: a `beian serve` child over HTTP,
+// or an instance in this process.
+type door interface {
+	do(method, path, token string, body any) answer
+}
+
+// login opens a session through d and returns its token; fatal unless 201.
+func login(t testing.TB, d door, email, password string) string {
+	t.Helper()
+	a := d.do("POST", "/api/v1/sessions", "", map[string]any{"email": email, "password": password})
+	if a.Status != 201 {
+		t.Fatalf("login %s: %d %s", email, a.Status, a.Body)
 	}
-	return a.json(s.t)["token"].(string)
+	return a.JSON(t)["token"].(string)
 }
 
 var (
@@ -342,39 +355,47 @@ func newFiling(t testing.TB, tag string, n int) filing {
 
 var attachmentField = regexp.MustCompile(`^attachments\.([a-z_]+)(?:\[([0-9]+)\])?$`)
 
-// submitFiling registers the applicant (unless token is given), pre-checks,
-// creates, saves, uploads what submission asks for and submits; it returns
-// the applicant's token and the application id.
-func submitFiling(t testing.TB, s *server, f filing) (token, id string) {
+// draftFiling registers f's applicant through d, pre-checks, creates the
+// application and saves f's document (without an error violation); it
+// returns the applicant's token and the application id.
+func draftFiling(t testing.TB, d door, f filing) (token, id string) {
 	t.Helper()
-	if a := s.do("POST", "/api/v1/accounts", "", map[string]any{"email": f.Email, "phone": f.Phone, "password": f.Password, "name": "申请人"}); a.status != 201 {
-		t.Fatalf("register %s: %d %s", f.Email, a.status, a.body)
+	if a := d.do("POST", "/api/v1/accounts", "", map[string]any{"email": f.Email, "phone": f.Phone, "password": f.Password, "name": "申请人"}); a.Status != 201 {
+		t.Fatalf("register %s: %d %s", f.Email, a.Status, a.Body)
 	}
-	token = s.login(f.Email, f.Password)
+	token = login(t, d, f.Email, f.Password)
 	pc := map[string]any{"domain": f.Domain, "cert_type": "business_license", "cert_number": f.Secrets.Credit}
-	if a := s.do("POST", "/api/v1/precheck", token, pc); a.status != 200 {
-		t.Fatalf("precheck %d: %d %s", f.N, a.status, a.body)
+	if a := d.do("POST", "/api/v1/precheck", token, pc); a.Status != 200 {
+		t.Fatalf("precheck %d: %d %s", f.N, a.Status, a.Body)
 	}
-	cr := s.do("POST", "/api/v1/applications", token, pc)
-	if cr.status != 201 {
-		t.Fatalf("create %d: %d %s", f.N, cr.status, cr.body)
+	cr := d.do("POST", "/api/v1/applications", token, pc)
+	if cr.Status != 201 {
+		t.Fatalf("create %d: %d %s", f.N, cr.Status, cr.Body)
 	}
-	id = cr.json(t)["id"].(string)
-	p := "/api/v1/applications/" + id
-	if a := s.do("PUT", p, token, f.Doc); a.status != 200 {
-		t.Fatalf("save %d: %d %s", f.N, a.status, a.body)
-	} else if vs, _ := a.json(t)["violations"].([]any); len(vs) > 0 {
+	id = cr.JSON(t)["id"].(string)
+	if a := d.do("PUT", "/api/v1/applications/"+id, token, f.Doc); a.Status != 200 {
+		t.Fatalf("save %d: %d %s", f.N, a.Status, a.Body)
+	} else if vs, _ := a.JSON(t)["violations"].([]any); len(vs) > 0 {
 		for _, v := range vs {
 			if v.(map[string]any)["severity"] == "error" {
 				t.Fatalf("filing %d has error violations: %v", f.N, vs)
 			}
 		}
 	}
+	return token, id
+}
+
+// submitFiling drafts f's application, uploads what submission asks for
+// and submits; it returns the applicant's token and the application id.
+func submitFiling(t testing.TB, s *server, f filing) (token, id string) {
+	t.Helper()
+	token, id = draftFiling(t, s, f)
+	p := "/api/v1/applications/" + id
 	sub := s.do("POST", p+"/submit", token, nil)
-	if sub.status != 422 {
-		t.Fatalf("submit %d without attachments: %d %s", f.N, sub.status, sub.body)
+	if sub.Status != 422 {
+		t.Fatalf("submit %d without attachments: %d %s", f.N, sub.Status, sub.Body)
 	}
-	for _, v := range sub.json(t)["error"].(map[string]any)["violations"].([]any) {
+	for _, v := range sub.JSON(t)["error"].(map[string]any)["violations"].([]any) {
 		m := attachmentField.FindStringSubmatch(v.(map[string]any)["field"].(string))
 		if m == nil {
 			t.Fatalf("filing %d: unexpected violation %v", f.N, v)
@@ -386,12 +407,12 @@ func submitFiling(t testing.TB, s *server, f filing) (token, id string) {
 		if m[1] == "verification_form" {
 			fields["signed_on"] = time.Now().In(time.FixedZone("CST", 8*3600)).Format(time.DateOnly)
 		}
-		if a := s.upload(p+"/attachments", token, fields, photo(t)); a.status != 201 {
-			t.Fatalf("upload %d %v: %d %s", f.N, fields, a.status, a.body)
+		if a := s.upload(p+"/attachments", token, fields, photo(t)); a.Status != 201 {
+			t.Fatalf("upload %d %v: %d %s", f.N, fields, a.Status, a.Body)
 		}
 	}
-	if a := s.do("POST", p+"/submit", token, nil); a.status != 200 || a.json(t)["state"] != "initial_review" {
-		t.Fatalf("submit %d: %d %s", f.N, a.status, a.body)
+	if a := s.do("POST", p+"/submit", token, nil); a.Status != 200 || a.JSON(t)["state"] != "initial_review" {
+		t.Fatalf("submit %d: %d %s", f.N, a.Status, a.Body)
 	}
 	return token, id
 }
@@ -419,13 +440,13 @@ func approveToBureau(t testing.TB, rs *server, rev, admin string, as *server, to
 	step := func(path string, body any, want string) {
 		t.Helper()
 		a := rs.do("POST", path, rev, body)
-		if a.status != 200 || a.json(t)["state"] != want {
-			t.Fatalf("%s on %d: %d %s", path, f.N, a.status, a.body)
+		if a.Status != 200 || a.JSON(t)["state"] != want {
+			t.Fatalf("%s on %d: %d %s", path, f.N, a.Status, a.Body)
 		}
 	}
 	step(rp+"/decision", map[string]any{"decision": "approve"}, "verification")
-	if a := as.do("POST", "/api/v1/applications/"+id+"/verification", tok, map[string]any{"method": "mail", "tracking_number": fmt.Sprintf("SF%010d", f.N)}); a.status != 200 {
-		t.Fatalf("verification %d: %d %s", f.N, a.status, a.body)
+	if a := as.do("POST", "/api/v1/applications/"+id+"/verification", tok, map[string]any{"method": "mail", "tracking_number": fmt.Sprintf("SF%010d", f.N)}); a.Status != 200 {
+		t.Fatalf("verification %d: %d %s", f.N, a.Status, a.Body)
 	}
 	step(rp+"/materials-received", map[string]any{"note": "已签收"}, "material_review")
 	step(rp+"/decision", map[string]any{"decision": "approve"}, "ready_for_bureau")
@@ -434,10 +455,10 @@ func approveToBureau(t testing.TB, rs *server, rev, admin string, as *server, to
 	var code string
 	waitFor(t, 60*time.Second, "the bureau's SMS", func() bool {
 		a := rs.do("GET", "/api/v1/admin/outbox?channel=sms&to="+f.Secrets.Mobile, admin, nil)
-		if a.status != 200 {
+		if a.Status != 200 {
 			return false
 		}
-		items, _ := a.json(t)["items"].([]any)
+		items, _ := a.JSON(t)["items"].([]any)
 		for _, it := range items {
 			if m := smsCodeRE.FindStringSubmatch(it.(map[string]any)["body"].(string)); m != nil {
 				code = m[1]
@@ -447,12 +468,12 @@ func approveToBureau(t testing.TB, rs *server, rev, admin string, as *server, to
 		return false
 	})
 	a := as.do("POST", "/api/v1/applications/"+id+"/sms", tok, map[string]any{"mobile": f.Secrets.Mobile, "cert_last6": f.Secrets.LeaderID[12:], "code": code})
-	if a.status != 200 {
-		t.Fatalf("sms %d: %d %s", f.N, a.status, a.body)
+	if a.Status != 200 {
+		t.Fatalf("sms %d: %d %s", f.N, a.Status, a.Body)
 	}
 	var final map[string]any
 	waitFor(t, 60*time.Second, "the bureau's approval", func() bool {
-		final = as.do("GET", "/api/v1/applications/"+id, tok, nil).json(t)
+		final = as.do("GET", "/api/v1/applications/"+id, tok, nil).JSON(t)
 		return final["state"] == "approved"
 	})
 	return final
@@ -464,8 +485,6 @@ func ctxT(t testing.TB) context.Context {
 	t.Cleanup(cancel)
 	return ctx
 }
-
-var _ = bufio.NewScanner
 
 // lastLines is the tail of a log, for failure messages.
 func lastLines(s string, n int) string {
@@ -511,5 +530,5 @@ func (s *server) page(c *http.Client, path string) answer {
 	}
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(resp.Body)
-	return answer{status: resp.StatusCode, header: resp.Header, body: b}
+	return answer{Status: resp.StatusCode, Header: resp.Header, Body: b}
 }

@@ -1,9 +1,6 @@
 package e2e
 
 import (
-	"bytes"
-	"encoding/json"
-	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -20,6 +17,7 @@ import (
 // instance is an in-process Beian (service + API router) for tests that
 // need to swap a part (a failing blob store) or to hammer one call.
 type instance struct {
+	t       testing.TB
 	st      *storage.Store
 	svc     *service.Service
 	handler http.Handler
@@ -35,33 +33,25 @@ func newInstance(t testing.TB, dbURL string, blobs blob.Store) *instance {
 		opts = append(opts, app.WithBlobs(blobs))
 	}
 	k := testkit.New(t, testkit.DB(dbURL), testkit.With(opts...))
-	return &instance{st: k.Store, svc: k.Service, handler: k.Handler(), log: logs}
+	return &instance{t: t, st: k.Store, svc: k.Service, handler: k.Handler(), log: logs}
 }
 
-var _ = io.Discard
+// do sends a JSON request to the instance's API.
+func (in *instance) do(method, path, token string, body any) answer {
+	in.t.Helper()
+	return record(in.t, in.handler, method, path, token, body, "")
+}
 
 // record sends a JSON request through h.
 func record(t testing.TB, h http.Handler, method, path, token string, body any, lang string) answer {
 	t.Helper()
-	var raw []byte
-	ct := ""
-	if body != nil {
-		var err error
-		if raw, err = json.Marshal(body); err != nil {
-			t.Fatal(err)
-		}
-		ct = "application/json"
-	}
-	return recordRaw(t, h, method, path, token, ct, raw, lang)
+	return serve(h, testkit.Request(t, method, path, body), token, lang)
 }
 
-func recordRaw(t testing.TB, h http.Handler, method, path, token, ct string, body []byte, lang string) answer {
-	t.Helper()
-	req := httptest.NewRequest(method, path, bytes.NewReader(body))
+// serve answers req through h as a request from 127.0.0.1, with the bearer
+// token and the Accept-Language lang (either may be "").
+func serve(h http.Handler, req *http.Request, token, lang string) answer {
 	req.RemoteAddr = "127.0.0.1:4321"
-	if ct != "" {
-		req.Header.Set("Content-Type", ct)
-	}
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
 	}
@@ -70,5 +60,5 @@ func recordRaw(t testing.TB, h http.Handler, method, path, token, ct string, bod
 	}
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, req)
-	return answer{status: rec.Code, header: rec.Header(), body: rec.Body.Bytes()}
+	return answer{Status: rec.Code, Header: rec.Header(), Body: rec.Body.Bytes()}
 }

@@ -20,9 +20,6 @@ import (
 // in process) that several `beian serve` processes share.
 func sharedStores(t *testing.T) (pgURL string, env map[string]string) {
 	t.Helper()
-	if testing.Short() {
-		t.Skip("starts beian serve processes")
-	}
 	pgURL = storagetest.PostgresURL(t)
 	if pgURL == "" {
 		t.Skipf("set %s to run several instances on one PostgreSQL", storagetest.PostgresEnv)
@@ -61,21 +58,18 @@ func TestTwoInstances(t *testing.T) {
 
 	// A session opened on A works on B, and logging out on B ends it on A.
 	adminA := a.login(adminEmail, adminPassword)
-	if r := b.do("GET", "/api/v1/me", adminA, nil); r.status != 200 || r.json(t)["role"] != "admin" {
-		t.Fatalf("A's session on B: %d %s", r.status, r.body)
+	if r := b.do("GET", "/api/v1/me", adminA, nil); r.Status != 200 || r.JSON(t)["role"] != "admin" {
+		t.Fatalf("A's session on B: %d %s", r.Status, r.Body)
 	}
 	tmp := b.login(adminEmail, adminPassword)
-	if r := b.do("DELETE", "/api/v1/sessions/current", tmp, nil); r.status != 204 {
-		t.Fatalf("logout on B: %d %s", r.status, r.body)
+	if r := b.do("DELETE", "/api/v1/sessions/current", tmp, nil); r.Status != 204 {
+		t.Fatalf("logout on B: %d %s", r.Status, r.Body)
 	}
-	if r := a.do("GET", "/api/v1/me", tmp, nil); r.status != 401 {
-		t.Errorf("a session ended on B still works on A: %d", r.status)
+	if r := a.do("GET", "/api/v1/me", tmp, nil); r.Status != 401 {
+		t.Errorf("a session ended on B still works on A: %d", r.Status)
 	}
-	staff := map[string]any{"email": "rev@beian.test", "phone": "13700001111", "password": "Rev1ewer-pass", "name": "审核员", "role": "reviewer"}
-	if r := b.do("POST", "/api/v1/admin/users", adminA, staff); r.status != 201 {
-		t.Fatalf("create reviewer on B with A's session: %d %s", r.status, r.body)
-	}
-	rev := a.login("rev@beian.test", "Rev1ewer-pass")
+	b.createReviewer(adminA) // on B with A's session
+	rev := a.login(reviewerEmail, reviewerPassword)
 
 	const n = 100
 	var mu sync.Mutex
@@ -92,19 +86,19 @@ func TestTwoInstances(t *testing.T) {
 				on, other := servers[i%2], servers[1-i%2]
 				tok, id := submitFiling(t, on, f)
 				// The applicant's own list on the other instance has it.
-				if r := other.do("GET", "/api/v1/applications", tok, nil); r.status != 200 || !strings.Contains(string(r.body), id) {
-					t.Fatalf("list on the other instance: %d %.200s", r.status, r.body)
+				if r := other.do("GET", "/api/v1/applications", tok, nil); r.Status != 200 || !strings.Contains(string(r.Body), id) {
+					t.Fatalf("list on the other instance: %d %.200s", r.Status, r.Body)
 				}
 				// Its attachments, stored in S3 by one instance, are served by the other.
-				atts, _ := other.do("GET", "/api/v1/applications/"+id, tok, nil).json(t)["attachments"].([]any)
+				atts, _ := other.do("GET", "/api/v1/applications/"+id, tok, nil).JSON(t)["attachments"].([]any)
 				if len(atts) == 0 {
 					t.Fatalf("no attachments seen from the other instance")
 				}
 				for _, at := range atts {
 					aid := at.(map[string]any)["id"].(string)
 					r := other.do("GET", "/api/v1/applications/"+id+"/attachments/"+aid, tok, nil)
-					if r.status != 200 || len(r.body) < 1000 || r.body[0] != 0xFF || r.body[1] != 0xD8 {
-						t.Fatalf("attachment %s from the other instance: %d %d bytes", aid, r.status, len(r.body))
+					if r.Status != 200 || len(r.Body) < 1000 || r.Body[0] != 0xFF || r.Body[1] != 0xD8 {
+						t.Fatalf("attachment %s from the other instance: %d %d bytes", aid, r.Status, len(r.Body))
 					}
 				}
 				final := approveToBureau(t, other, rev, adminA, on, tok, id, f)
@@ -140,7 +134,7 @@ func TestTwoInstances(t *testing.T) {
 	for _, f := range filings {
 		r := a.do("GET", "/api/v1/admin/outbox?channel=email&to="+url.QueryEscape(f.Email), adminA, nil)
 		seen := map[string]int{}
-		for _, it := range r.json(t)["items"].([]any) {
+		for _, it := range r.JSON(t)["items"].([]any) {
 			seen[it.(map[string]any)["subject"].(string)]++
 		}
 		approved := 0
@@ -159,7 +153,7 @@ func TestTwoInstances(t *testing.T) {
 		// approval with the numbers once (seed 6.5), never a message twice.
 		r = b.do("GET", "/api/v1/admin/outbox?channel=sms&to="+f.Secrets.Mobile, adminA, nil)
 		bodies := map[string]int{}
-		for _, it := range r.json(t)["items"].([]any) {
+		for _, it := range r.JSON(t)["items"].([]any) {
 			bodies[it.(map[string]any)["body"].(string)]++
 		}
 		codes, approvals := 0, 0

@@ -19,32 +19,23 @@ import (
 // database files (with -wal and -shm), in the server's log, or in any list
 // answer.
 func TestPersonalDataNeverInClear(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds and runs the binary")
-	}
 	dir := t.TempDir()
-	s := startServer(t, dir, nil)
-	admin := s.login(adminEmail, adminPassword)
-	staff := map[string]any{"email": "rev@beian.test", "phone": "13700001111", "password": "Rev1ewer-pass", "name": "审核员", "role": "reviewer"}
-	if a := s.do("POST", "/api/v1/admin/users", admin, staff); a.status != 201 {
-		t.Fatalf("create reviewer: %d %s", a.status, a.body)
-	}
-	rev := s.login("rev@beian.test", "Rev1ewer-pass")
+	s, admin, rev := startStaffed(t, dir)
 
 	f := newFiling(t, "pii", 7)
 	tok, id := submitFiling(t, s, f)
 	// The review queue while the application waits in it.
 	queue := s.do("GET", "/api/v1/review/queue", rev, nil)
-	if queue.status != 200 || !bytes.Contains(queue.body, []byte(id)) {
-		t.Fatalf("review queue: %d %.300s", queue.status, queue.body)
+	if queue.Status != 200 || !bytes.Contains(queue.Body, []byte(id)) {
+		t.Fatalf("review queue: %d %.300s", queue.Status, queue.Body)
 	}
 	// Attachments go to their owner and to staff only; another applicant gets 404, as for an unknown id.
 	other := newFiling(t, "pii", 8)
-	if a := s.do("POST", "/api/v1/accounts", "", map[string]any{"email": other.Email, "phone": other.Phone, "password": other.Password}); a.status != 201 {
-		t.Fatalf("register another applicant: %d %s", a.status, a.body)
+	if a := s.do("POST", "/api/v1/accounts", "", map[string]any{"email": other.Email, "phone": other.Phone, "password": other.Password}); a.Status != 201 {
+		t.Fatalf("register another applicant: %d %s", a.Status, a.Body)
 	}
 	otherTok := s.login(other.Email, other.Password)
-	atts, _ := s.do("GET", "/api/v1/applications/"+id, tok, nil).json(t)["attachments"].([]any)
+	atts, _ := s.do("GET", "/api/v1/applications/"+id, tok, nil).JSON(t)["attachments"].([]any)
 	if len(atts) == 0 {
 		t.Fatal("no attachments")
 	}
@@ -53,16 +44,16 @@ func TestPersonalDataNeverInClear(t *testing.T) {
 		who, token string
 		want       int
 	}{{"owner", tok, 200}, {"reviewer", rev, 200}, {"another applicant", otherTok, 404}, {"nobody", "", 401}} {
-		if a := s.do("GET", attPath, c.token, nil); a.status != c.want {
-			t.Errorf("%s fetching an attachment: %d, want %d", c.who, a.status, c.want)
+		if a := s.do("GET", attPath, c.token, nil); a.Status != c.want {
+			t.Errorf("%s fetching an attachment: %d, want %d", c.who, a.Status, c.want)
 		}
 	}
-	if a := s.do("GET", "/api/v1/applications/"+id, otherTok, nil); a.status != 404 {
-		t.Errorf("another applicant reading the application: %d", a.status)
+	if a := s.do("GET", "/api/v1/applications/"+id, otherTok, nil); a.Status != 404 {
+		t.Errorf("another applicant reading the application: %d", a.Status)
 	}
 	// Staff read the application in full (allowed, audited).
-	if a := s.do("GET", "/api/v1/review/applications/"+id, rev, nil); a.status != 200 || !bytes.Contains(a.body, []byte(f.Secrets.LeaderID)) {
-		t.Fatalf("reviewer view: %d %.300s", a.status, a.body)
+	if a := s.do("GET", "/api/v1/review/applications/"+id, rev, nil); a.Status != 200 || !bytes.Contains(a.Body, []byte(f.Secrets.LeaderID)) {
+		t.Fatalf("reviewer view: %d %.300s", a.Status, a.Body)
 	}
 	final := approveToBureau(t, s, rev, admin, s, tok, id, f)
 	numbers, _ := final["numbers"].(map[string]any)
@@ -88,7 +79,7 @@ func TestPersonalDataNeverInClear(t *testing.T) {
 	}
 
 	// Every list answer.
-	check("reviewer GET /api/v1/review/queue (in review)", queue.body)
+	check("reviewer GET /api/v1/review/queue (in review)", queue.Body)
 	domain := f.Domain
 	lists := []struct{ who, token, path string }{
 		{"applicant", tok, "/api/v1/applications"},
@@ -107,11 +98,11 @@ func TestPersonalDataNeverInClear(t *testing.T) {
 	}
 	for _, l := range lists {
 		a := s.do("GET", l.path, l.token, nil)
-		if a.status != 200 {
-			t.Errorf("%s GET %s: %d %.300s", l.who, l.path, a.status, a.body)
+		if a.Status != 200 {
+			t.Errorf("%s GET %s: %d %.300s", l.who, l.path, a.Status, a.Body)
 			continue
 		}
-		check(l.who+" GET "+l.path, a.body)
+		check(l.who+" GET "+l.path, a.Body)
 	}
 	// The same lists as HTML: the applicant's pages, the back office, the lookup page.
 	applicantWeb, adminWeb := s.browser(f.Email, f.Password), s.browser(adminEmail, adminPassword)
@@ -127,19 +118,19 @@ func TestPersonalDataNeverInClear(t *testing.T) {
 	}
 	for _, p := range pages {
 		a := s.page(p.c, p.path)
-		if a.status != 200 {
-			t.Errorf("%s page %s: %d %.200s", p.who, p.path, a.status, a.body)
+		if a.Status != 200 {
+			t.Errorf("%s page %s: %d %.200s", p.who, p.path, a.Status, a.Body)
 			continue
 		}
-		check(p.who+" page "+p.path, a.body)
+		check(p.who+" page "+p.path, a.Body)
 	}
-	if a := s.page(applicantWeb, "/filings"); !bytes.Contains(a.body, []byte(numbers["subject"].(string))) {
+	if a := s.page(applicantWeb, "/filings"); !bytes.Contains(a.Body, []byte(numbers["subject"].(string))) {
 		t.Errorf("我的备案 does not show the record")
 	}
 
 	// The public lookup does find the filing (so the check above saw it).
-	if a := s.do("GET", "/api/v1/public/filings?q="+domain, "", nil); !bytes.Contains(a.body, []byte(domain)) {
-		t.Errorf("public lookup does not find %s: %s", domain, a.body)
+	if a := s.do("GET", "/api/v1/public/filings?q="+domain, "", nil); !bytes.Contains(a.Body, []byte(domain)) {
+		t.Errorf("public lookup does not find %s: %s", domain, a.Body)
 	}
 
 	// The database files while running (WAL not yet checkpointed) and after a clean stop.
@@ -148,7 +139,7 @@ func TestPersonalDataNeverInClear(t *testing.T) {
 	var resetToken string
 	waitFor(t, 30*time.Second, "the reset mail", func() bool {
 		a := s.do("GET", "/api/v1/admin/outbox?channel=email&to="+f.Email, admin, nil)
-		if m := regexp.MustCompile(`token=([A-Za-z0-9_%-]{16,})`).FindSubmatch(a.body); m != nil {
+		if m := regexp.MustCompile(`token=([A-Za-z0-9_%-]{16,})`).FindSubmatch(a.Body); m != nil {
 			resetToken = string(m[1])
 			return true
 		}
@@ -158,9 +149,9 @@ func TestPersonalDataNeverInClear(t *testing.T) {
 	// The bureau's SMS codes, as the template data carried them in the job
 	// payload (issue 12: in clear in the jobs table, its WAL and backups).
 	sms := s.do("GET", "/api/v1/admin/outbox?channel=sms", admin, nil)
-	codes := regexp.MustCompile(`核验码为 ([0-9]{6})`).FindAllSubmatch(sms.body, -1)
+	codes := regexp.MustCompile(`核验码为 ([0-9]{6})`).FindAllSubmatch(sms.Body, -1)
 	if len(codes) == 0 {
-		t.Fatalf("no SMS code in the outbox: %.300s", sms.body)
+		t.Fatalf("no SMS code in the outbox: %.300s", sms.Body)
 	}
 	for i, m := range codes {
 		secrets[fmt.Sprintf("SMS code %d (template data)", i)] = `"code":"` + string(m[1]) + `"`

@@ -3,7 +3,6 @@ package e2e
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"mime/multipart"
@@ -18,6 +17,7 @@ import (
 
 	"beian/internal/blob"
 	"beian/internal/storage/storagetest"
+	"beian/internal/testkit"
 )
 
 // tcpProxy stands between Beian and PostgreSQL so a test can make the
@@ -101,9 +101,6 @@ func (p *tcpProxy) stop() {
 // `unavailable` with Retry-After (never a 500 or a hang); when it is back,
 // the same server answers normally again by itself.
 func TestDatabaseOutage(t *testing.T) {
-	if testing.Short() {
-		t.Skip("starts beian serve")
-	}
 	pgURL := storagetest.PostgresURL(t)
 	if pgURL == "" {
 		t.Skipf("set %s to run the outage test", storagetest.PostgresEnv)
@@ -113,8 +110,8 @@ func TestDatabaseOutage(t *testing.T) {
 	u.Host = proxy.addr
 	s := startServer(t, t.TempDir(), map[string]string{"BEIAN_DATABASE_URL": u.String()})
 	s.client.Timeout = 30 * time.Second
-	if a := s.do("POST", "/api/v1/accounts", "", map[string]any{"email": "o@example.com", "phone": "13911112222", "password": "Appl1cant-pass"}); a.status != 201 {
-		t.Fatalf("register: %d %s", a.status, a.body)
+	if a := s.do("POST", "/api/v1/accounts", "", map[string]any{"email": "o@example.com", "phone": "13911112222", "password": "Appl1cant-pass"}); a.Status != 201 {
+		t.Fatalf("register: %d %s", a.Status, a.Body)
 	}
 	tok := s.login("o@example.com", "Appl1cant-pass")
 
@@ -136,9 +133,9 @@ func TestDatabaseOutage(t *testing.T) {
 		for _, p := range probes {
 			began := time.Now()
 			a := s.do(p.method, p.uri, p.token, p.body)
-			if a.status != 503 || a.code() != "unavailable" || a.header.Get("Retry-After") == "" {
-				t.Errorf("round %d, %s with the database down: %d %v %s", round, p.name, a.status, a.header.Get("Retry-After"), a.body)
-				if a.status == 500 {
+			if a.Status != 503 || a.Code() != "unavailable" || a.Header.Get("Retry-After") == "" {
+				t.Errorf("round %d, %s with the database down: %d %v %s", round, p.name, a.Status, a.Header.Get("Retry-After"), a.Body)
+				if a.Status == 500 {
 					t.Logf("log: %s", lastLines(s.errb.String(), 3))
 				}
 			}
@@ -147,19 +144,19 @@ func TestDatabaseOutage(t *testing.T) {
 			}
 		}
 	}
-	if a := s.do("GET", "/healthz", "", nil); a.status != 503 {
-		t.Errorf("healthz with the database down: %d", a.status)
+	if a := s.do("GET", "/healthz", "", nil); a.Status != 503 {
+		t.Errorf("healthz with the database down: %d", a.Status)
 	}
 
 	if err := proxy.start(); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, 30*time.Second, "recovery", func() bool { return s.do("GET", "/api/v1/me", tok, nil).status == 200 })
-	if a := s.do("POST", "/api/v1/sessions", "", map[string]any{"email": "o@example.com", "password": "Appl1cant-pass"}); a.status != 201 {
-		t.Errorf("login after recovery: %d %s", a.status, a.body)
+	waitFor(t, 30*time.Second, "recovery", func() bool { return s.do("GET", "/api/v1/me", tok, nil).Status == 200 })
+	if a := s.do("POST", "/api/v1/sessions", "", map[string]any{"email": "o@example.com", "password": "Appl1cant-pass"}); a.Status != 201 {
+		t.Errorf("login after recovery: %d %s", a.Status, a.Body)
 	}
-	if a := s.do("GET", "/healthz", "", nil); a.status != 200 {
-		t.Errorf("healthz after recovery: %d", a.status)
+	if a := s.do("GET", "/healthz", "", nil); a.Status != 200 {
+		t.Errorf("healthz after recovery: %d", a.Status)
 	}
 	if strings.Contains(s.log(), "panic") {
 		t.Errorf("the server panicked:\n%s", s.log())
@@ -169,23 +166,9 @@ func TestDatabaseOutage(t *testing.T) {
 // TestGracefulShutdownDrainsRequests: SIGTERM while an upload is still
 // arriving; the upload completes with 201 and the process then exits 0.
 func TestGracefulShutdownDrainsRequests(t *testing.T) {
-	if testing.Short() {
-		t.Skip("starts beian serve")
-	}
 	s := startServer(t, t.TempDir(), nil)
 	f := newFiling(t, "drain", 1)
-	if a := s.do("POST", "/api/v1/accounts", "", map[string]any{"email": f.Email, "phone": f.Phone, "password": f.Password}); a.status != 201 {
-		t.Fatalf("register: %d %s", a.status, a.body)
-	}
-	tok := s.login(f.Email, f.Password)
-	cr := s.do("POST", "/api/v1/applications", tok, map[string]any{"domain": f.Domain, "cert_type": "business_license", "cert_number": f.Secrets.Credit})
-	if cr.status != 201 {
-		t.Fatalf("create: %d %s", cr.status, cr.body)
-	}
-	id := cr.json(t)["id"].(string)
-	if a := s.do("PUT", "/api/v1/applications/"+id, tok, f.Doc); a.status != 200 {
-		t.Fatalf("save: %d %s", a.status, a.body)
-	}
+	tok, id := draftFiling(t, s, f)
 
 	// A multipart upload whose body trickles in over ~2 seconds.
 	var body bytes.Buffer
@@ -279,36 +262,14 @@ func TestUploadOnFullDisk(t *testing.T) {
 	disk := &fullDisk{}
 	in := newInstance(t, storagetest.URLs(t)["sqlite"], disk)
 	f := newFiling(t, "disk", 2)
-	do := func(method, path, token string, body any, lang string) answer {
-		t.Helper()
-		rec := record(t, in.handler, method, path, token, body, lang)
-		return rec
-	}
-	if a := do("POST", "/api/v1/accounts", "", map[string]any{"email": f.Email, "phone": f.Phone, "password": f.Password}, ""); a.status != 201 {
-		t.Fatalf("register: %d %s", a.status, a.body)
-	}
-	tok := do("POST", "/api/v1/sessions", "", map[string]any{"email": f.Email, "password": f.Password}, "").json(t)["token"].(string)
-	cr := do("POST", "/api/v1/applications", tok, map[string]any{"domain": f.Domain, "cert_type": "business_license", "cert_number": f.Secrets.Credit}, "")
-	if cr.status != 201 {
-		t.Fatalf("create: %d %s", cr.status, cr.body)
-	}
-	id := cr.json(t)["id"].(string)
-	if a := do("PUT", "/api/v1/applications/"+id, tok, f.Doc, ""); a.status != 200 {
-		t.Fatalf("save: %d %s", a.status, a.body)
-	}
+	tok, id := draftFiling(t, in, f)
 	for _, lang := range []string{"zh", "en"} {
-		var buf bytes.Buffer
-		mw := multipart.NewWriter(&buf)
-		mw.WriteField("kind", "site_photo")
-		mw.WriteField("website", "0")
-		fw, _ := mw.CreateFormFile("file", "photo.jpg")
-		fw.Write(photo(t))
-		mw.Close()
-		a := recordRaw(t, in.handler, "POST", "/api/v1/applications/"+id+"/attachments", tok, mw.FormDataContentType(), buf.Bytes(), lang)
-		if a.status != 503 || a.code() != "unavailable" || a.header.Get("Retry-After") == "" {
-			t.Fatalf("upload on a full disk (%s): %d %v %s", lang, a.status, a.header, a.body)
+		req := testkit.UploadRequest("/api/v1/applications/"+id+"/attachments", map[string]string{"kind": "site_photo", "website": "0"}, map[string][]byte{"file": photo(t)})
+		a := serve(in.handler, req, tok, lang)
+		if a.Status != 503 || a.Code() != "unavailable" || a.Header.Get("Retry-After") == "" {
+			t.Fatalf("upload on a full disk (%s): %d %v %s", lang, a.Status, a.Header, a.Body)
 		}
-		msg := a.json(t)["error"].(map[string]any)["message"].(string)
+		msg := a.JSON(t)["error"].(map[string]any)["message"].(string)
 		if (lang == "zh" && !strings.Contains(msg, "存储空间不足")) || (lang == "en" && !strings.Contains(msg, "storage is full")) {
 			t.Errorf("%s message does not say the storage is full: %q", lang, msg)
 		}
@@ -316,7 +277,7 @@ func TestUploadOnFullDisk(t *testing.T) {
 	if disk.puts != 2 || disk.read == 0 {
 		t.Fatalf("the store was not reached: %d puts, %d bytes", disk.puts, disk.read)
 	}
-	app := do("GET", "/api/v1/applications/"+id, tok, nil, "").json(t)
+	app := in.do("GET", "/api/v1/applications/"+id, tok, nil).JSON(t)
 	if atts, _ := app["attachments"].([]any); len(atts) != 0 {
 		t.Errorf("a failed upload left an attachment: %v", atts)
 	}
@@ -327,5 +288,3 @@ func TestUploadOnFullDisk(t *testing.T) {
 		t.Errorf("the full disk is not in the log:\n%s", in.log.String())
 	}
 }
-
-var _ = errors.New
