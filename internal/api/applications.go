@@ -6,6 +6,7 @@ import (
 	"beian/internal/filing"
 	"beian/internal/httpx"
 	"beian/internal/service"
+	"beian/internal/words"
 )
 
 // applicationJSON is api.md's application object.
@@ -27,6 +28,7 @@ type applicationJSON struct {
 	Actions     *actionsJSON                `json:"actions"`         // what the caller may do now; null for staff
 	Plan        []slotJSON                  `json:"attachment_plan"` // the attachments it takes, required or not
 	Supplements []supplementJSON            `json:"supplements"`     // reviewers' requests for supplementary documents
+	Holders     []holderJSON                `json:"domain_holders"`  // declared domain holders, their proof and confirmation
 	SubmittedAt *string                     `json:"submitted_at"`
 	CreatedAt   *string                     `json:"created_at"`
 	UpdatedAt   *string                     `json:"updated_at"`
@@ -37,6 +39,31 @@ type supplementJSON struct {
 	Note        string  `json:"note"`
 	RequestedAt *string `json:"requested_at"`
 	Answered    bool    `json:"answered"`
+}
+
+type holderJSON struct {
+	Website      int      `json:"website"`
+	Domain       string   `json:"domain"`
+	Relation     string   `json:"relation"`
+	RelationName string   `json:"relation_name"`
+	Name         string   `json:"name"`
+	Proof        []string `json:"proof"` // attachment ids
+	Confirmed    bool     `json:"confirmed"`
+	ConfirmedAt  *string  `json:"confirmed_at"`
+	MayConfirm   bool     `json:"may_confirm"`
+}
+
+func holdersView(hs []service.HolderDeclaration, lang string) []holderJSON {
+	out := []holderJSON{}
+	for _, h := range hs {
+		j := holderJSON{Website: h.Website, Domain: h.Domain, Relation: h.Relation, RelationName: words.Relation(lang, h.Relation), Name: h.Name,
+			Proof: []string{}, Confirmed: h.Confirmed, ConfirmedAt: rfc3339(h.ConfirmedAt), MayConfirm: h.MayConfirm}
+		for _, a := range h.Proof {
+			j.Proof = append(j.Proof, a.ID)
+		}
+		out = append(out, j)
+	}
+	return out
 }
 
 type transitionJSON struct {
@@ -124,7 +151,7 @@ func applicationView(app *service.Application, lang string) applicationJSON {
 		Violations: filing.Localize(app.Violations, lang), Attachments: []attachmentJSON{}, History: []transitionJSON{},
 		SMS: []smsJSON{}, DueAt: rfc3339(app.DueAt), Rejection: app.Rejection, Record: app.RecordNumber,
 		SubmittedAt: rfc3339(app.SubmittedAt), CreatedAt: rfc3339(app.CreatedAt), UpdatedAt: rfc3339(app.UpdatedAt),
-		Actions: actionsView(app), Plan: planView(app.Plan, lang)}
+		Actions: actionsView(app), Plan: planView(app.Plan, lang), Holders: holdersView(app.Holders, lang)}
 	if out.Document.Websites == nil {
 		out.Document.Websites = []filing.Website{}
 	}

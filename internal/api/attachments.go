@@ -60,28 +60,45 @@ func (a *API) parseMultipart(w http.ResponseWriter, r *http.Request, limit int64
 func formFile(r *http.Request, name string) (multipart.File, error) {
 	fhs := r.MultipartForm.File[name]
 	if len(fhs) == 0 {
-		return nil, fault.NewInvalid([]filing.Violation{{Rule: "attachment.missing", Field: name, Severity: filing.SeverityError,
-			Message: filing.Text{ZH: "请选择要上传的 JPEG 文件（字段 " + name + "）", EN: "choose a JPEG file to upload (field " + name + ")"}}})
+		return nil, fault.NewInvalid([]filing.Violation{fault.Violated("attachment.missing", name)})
 	}
 	return fhs[0].Open()
 }
 
-func (a *API) upload(w http.ResponseWriter, r *http.Request) error {
+// uploaded is an upload form's file and website index.
+type uploaded struct {
+	website int
+	file    multipart.File
+}
+
+// readUpload reads an upload form, bounded: its file and website index
+// (def when the form names none). close closes the file and removes the
+// form's temporary files; call it whatever err is.
+func (a *API) readUpload(w http.ResponseWriter, r *http.Request, def int) (u uploaded, close func(), err error) {
 	if err := a.parseMultipart(w, r, a.svc.AttachmentMaxBytes()+multipartSlack); err != nil {
-		return err
+		return u, func() {}, err
 	}
-	defer r.MultipartForm.RemoveAll()
-	website, err := websiteIndex(r, -1)
+	close = func() {
+		if u.file != nil {
+			u.file.Close()
+		}
+		r.MultipartForm.RemoveAll()
+	}
+	if u.website, err = websiteIndex(r, def); err != nil {
+		return u, close, err
+	}
+	u.file, err = formFile(r, "file")
+	return u, close, err
+}
+
+func (a *API) upload(w http.ResponseWriter, r *http.Request) error {
+	u, close, err := a.readUpload(w, r, -1)
+	defer close()
 	if err != nil {
 		return err
 	}
-	f, err := formFile(r, "file")
-	if err != nil {
-		return err
-	}
-	defer f.Close()
 	at, err := a.svc.AddAttachment(r.Context(), account(r), r.PathValue("id"), service.AttachmentInput{
-		Kind: r.FormValue("kind"), Website: website, SignedOn: r.FormValue("signed_on"), File: f})
+		Kind: r.FormValue("kind"), Website: u.website, SignedOn: r.FormValue("signed_on"), File: u.file})
 	if err != nil {
 		return err
 	}
@@ -91,20 +108,12 @@ func (a *API) upload(w http.ResponseWriter, r *http.Request) error {
 // sitePhoto stores the photo staff took at the office (face-to-face
 // signing) as the website's site_photo.
 func (a *API) sitePhoto(w http.ResponseWriter, r *http.Request) error {
-	if err := a.parseMultipart(w, r, a.svc.AttachmentMaxBytes()+multipartSlack); err != nil {
-		return err
-	}
-	defer r.MultipartForm.RemoveAll()
-	website, err := websiteIndex(r, 0)
+	u, close, err := a.readUpload(w, r, 0)
+	defer close()
 	if err != nil {
 		return err
 	}
-	f, err := formFile(r, "file")
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	at, err := a.svc.StaffSitePhoto(r.Context(), account(r), r.PathValue("id"), website, f)
+	at, err := a.svc.StaffSitePhoto(r.Context(), account(r), r.PathValue("id"), u.website, u.file)
 	if err != nil {
 		return err
 	}

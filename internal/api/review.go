@@ -140,6 +140,26 @@ func (a *API) requestSupplement(w http.ResponseWriter, r *http.Request) error {
 	return httpx.WriteJSON(w, http.StatusOK, applicationView(app, httpx.Lang(r)))
 }
 
+// confirmHolder records the reviewer's confirmation of a website's
+// declared domain holder and its proof.
+func (a *API) confirmHolder(w http.ResponseWriter, r *http.Request) error {
+	var in struct {
+		Website *int `json:"website"`
+	}
+	if err := httpx.DecodeJSON(w, r, &in); err != nil {
+		return err
+	}
+	website := -1 // absent: the service names the field
+	if in.Website != nil {
+		website = *in.Website
+	}
+	app, err := a.svc.ConfirmHolder(r.Context(), account(r), r.PathValue("id"), website)
+	if err != nil {
+		return err
+	}
+	return httpx.WriteJSON(w, http.StatusOK, applicationView(app, httpx.Lang(r)))
+}
+
 func (a *API) materialsReceived(w http.ResponseWriter, r *http.Request) error {
 	var in struct {
 		Note string `json:"note"`
@@ -180,6 +200,7 @@ func (a *API) lifecycleRoutes() []route {
 		{"POST /api/v1/review/applications/{id}/submit-to-bureau", false, a.submitToBureau},
 		{"POST /api/v1/review/applications/{id}/site-photo", false, a.sitePhoto},
 		{"POST /api/v1/review/applications/{id}/supplements", false, a.requestSupplement},
+		{"POST /api/v1/review/applications/{id}/holder-confirmations", false, a.confirmHolder},
 
 		{"POST /api/v1/admin/users", false, a.createStaff},
 		{"GET /api/v1/admin/users", false, a.listStaff},

@@ -103,6 +103,7 @@ func (b *Backoffice) Routes(mux *http.ServeMux) {
 	h("POST /review/applications/{id}/materials-received", b.materialsReceived)
 	h("POST /review/applications/{id}/submit-to-bureau", b.submitToBureau)
 	h("POST /review/applications/{id}/supplements", b.requestSupplement)
+	h("POST /review/applications/{id}/holder-confirmations", b.confirmHolder)
 	// The site photo staff took at the office: an upload, within the attachment limit.
 	mux.Handle("POST /review/applications/{id}/site-photo", b.guarded(middleware.Forms{MaxUpload: b.svc.AttachmentMaxBytes() + (1 << 20),
 		TooLarge: b.svc.ErrAttachmentTooLarge}, b.sitePhoto))

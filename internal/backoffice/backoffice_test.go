@@ -121,6 +121,12 @@ func testJPEG(t testing.TB) []byte {
 // submitted registers an applicant and submits the spec's example filing
 // with every required attachment; it returns the applicant and the id.
 func (h *harness) submitted(email string) (*service.Session, string) {
+	h.t.Helper()
+	return h.submittedWith(email, nil)
+}
+
+// submittedWith is submitted with the example changed by mod first.
+func (h *harness) submittedWith(email string, mod func(*filing.Document)) (*service.Session, string) {
 	t := h.t
 	t.Helper()
 	ctx := context.Background()
@@ -128,6 +134,9 @@ func (h *harness) submitted(email string) (*service.Session, string) {
 	var doc filing.Document
 	if err := json.Unmarshal(b, &doc); err != nil {
 		t.Fatal(err)
+	}
+	if mod != nil {
+		mod(&doc)
 	}
 	if _, err := h.svc.Register(ctx, service.RegisterInput{Email: email, Phone: "13900007777", Password: "Appl1cant-pass", Name: "赵敏"}); err != nil {
 		t.Fatal(err)

@@ -95,14 +95,11 @@ func (b *Backoffice) insight(w http.ResponseWriter, r *http.Request) error {
 	rep, err := b.svc.Insight(r.Context(), middleware.Account(r), d.From, d.To)
 	status := http.StatusOK
 	if err != nil {
-		he := fault.As(err)
-		if he.Kind != fault.Invalid {
+		msgs, ok := fault.InvalidMessages(err, d.Lang)
+		if !ok {
 			return err
 		}
-		for _, v := range he.Violations {
-			d.Err = append(d.Err, v.Message.In(d.Lang))
-		}
-		status = http.StatusUnprocessableEntity
+		d.Err, status = msgs, http.StatusUnprocessableEntity
 		if rep, err = b.svc.Insight(r.Context(), middleware.Account(r), "", ""); err != nil {
 			return err
 		}

@@ -191,6 +191,21 @@ func (b *Backoffice) requestSupplement(w http.ResponseWriter, r *http.Request) e
 	return done(w, r, "/review/applications/"+r.PathValue("id"), "supplement")
 }
 
+// confirmHolder confirms a website's declared domain holder on its proof.
+func (b *Backoffice) confirmHolder(w http.ResponseWriter, r *http.Request) error {
+	website, err := strconv.Atoi(strings.TrimSpace(r.PostFormValue("website")))
+	if err != nil {
+		website = -1 // the service names the field
+	}
+	if _, err := b.svc.ConfirmHolder(r.Context(), middleware.Account(r), r.PathValue("id"), website); err != nil {
+		return err
+	}
+	return done(w, r, "/review/applications/"+r.PathValue("id"), "holder")
+}
+
+// RelationName names a declared holder's relation to the subject.
+func (d *appData) RelationName(relation string) string { return words.Relation(d.Lang, relation) }
+
 // sitePhoto stores the photo taken at the face-to-face signing.
 func (b *Backoffice) sitePhoto(w http.ResponseWriter, r *http.Request) error {
 	website, err := strconv.Atoi(strings.TrimSpace(r.PostFormValue("website")))

@@ -10,6 +10,8 @@ import (
 	"testing"
 
 	"beian/internal/bureau"
+	"beian/internal/filing"
+	"beian/internal/service"
 	"beian/internal/testkit"
 )
 
@@ -91,6 +93,45 @@ func TestStaffAsksForSupplement(t *testing.T) {
 		page := rc.get("/review/applications/" + id + "?done=supplement")
 		if !strings.Contains(page.body, `data-answered="false"`) || !strings.Contains(page.body, "请补充域名证书") || !strings.Contains(page.body, "已要求申请人补充材料") {
 			t.Errorf("the request is not listed:\n%.3000s", page.body[strings.Index(page.body, "<main"):])
+		}
+	})
+}
+
+// TestStaffConfirmsHolder: a website's domain declared as held by the
+// subject's shareholder shows on the reviewer's page with its proof; the
+// initial review cannot pass until the reviewer confirms it, which the
+// audit log records.
+func TestStaffConfirmsHolder(t *testing.T) {
+	eachHarness(t, bureau.ModeAuto, func(t *testing.T, h *harness) {
+		_, id := h.submittedWith("qian@example.com", func(d *filing.Document) {
+			d.Websites[0].DomainHolder = filing.DomainHolder{Relation: filing.RelationShareholder, Name: "杭州示例控股有限公司"}
+		})
+		rev := h.staff("rev@example.com", service.RoleReviewer)
+		rc := h.client(rev.Token)
+		page := rc.get("/review/applications/" + id)
+		if !strings.Contains(page.body, `id="holders"`) || !strings.Contains(page.body, "股东 · 杭州示例控股有限公司") ||
+			!strings.Contains(page.body, `data-confirmed="false"`) || !strings.Contains(page.body, `id="btn-holder-0"`) ||
+			!strings.Contains(page.body, "域名持有者关系证明") {
+			t.Fatalf("the declaration is not on the review page:\n%.3000s", page.body[strings.Index(page.body, "<main"):])
+		}
+		a := rc.post("/review/applications/"+id+"/decision", url.Values{"decision": {"approve"}}, true)
+		if a.status != http.StatusUnprocessableEntity || !strings.Contains(a.body, "初审通过前须确认网站声明的域名持有者") {
+			t.Fatalf("approve unconfirmed: %d %.500s", a.status, a.body)
+		}
+		a = rc.post("/review/applications/"+id+"/holder-confirmations", url.Values{"website": {"0"}}, true)
+		if a.status != http.StatusSeeOther || !strings.HasSuffix(a.header.Get("Location"), "?done=holder") {
+			t.Fatalf("confirm: %d %.500s", a.status, a.body)
+		}
+		page = rc.get("/review/applications/" + id + "?done=holder")
+		if !strings.Contains(page.body, `data-confirmed="true"`) || !strings.Contains(page.body, "已确认域名持有者声明") || strings.Contains(page.body, `id="btn-holder-0"`) {
+			t.Errorf("the confirmation is not shown")
+		}
+		if a := rc.post("/review/applications/"+id+"/decision", url.Values{"decision": {"approve"}}, true); a.status != http.StatusSeeOther {
+			t.Fatalf("approve confirmed: %d %.500s", a.status, a.body)
+		}
+		adm := h.client(h.staff("adm@example.com", service.RoleAdmin).Token)
+		if au := adm.get("/admin/audit?object_id=" + id); !strings.Contains(au.body, "确认域名持有者声明") {
+			t.Errorf("the audit log does not name the confirmation")
 		}
 	})
 }

@@ -24,7 +24,8 @@ var (
 )
 
 // Paths lists every field path of doc in form order (the subject, its
-// leader, then each website with its leader and access).
+// leader, then each website with its leader and access). A website's
+// declared domain holder follows its domain, where one is declared.
 func Paths(doc filing.Document) []string {
 	var paths []string
 	for _, f := range subjectFields {
@@ -33,10 +34,13 @@ func Paths(doc filing.Document) []string {
 	for _, f := range personFields {
 		paths = append(paths, "subject.leader."+f)
 	}
-	for i := range doc.Websites {
+	for i, w := range doc.Websites {
 		p := fmt.Sprintf("websites[%d]", i)
 		for _, f := range websiteFields {
 			paths = append(paths, p+"."+f)
+			if f == "domain" && w.DomainHolder.Declared() {
+				paths = append(paths, p+".domain_holder.relation", p+".domain_holder.name")
+			}
 		}
 		for _, f := range personFields {
 			paths = append(paths, p+".leader."+f)
@@ -121,6 +125,9 @@ func Rows(lang string, doc filing.Document, changed map[string]bool) []Row {
 	for _, path := range Paths(doc) {
 		head := strings.SplitN(path, ".", 2)[0]
 		r := Row{Path: path, Label: words.Field(lang, path), Value: ref.ValueNames(lang, Leaf(path), values[path]), Changed: changed[path]}
+		if strings.HasSuffix(path, ".domain_holder.relation") {
+			r.Value = words.Relation(lang, strings.Join(values[path], ""))
+		}
 		if strings.HasSuffix(path, ".pre_approvals") {
 			var i int
 			fmt.Sscanf(path, "websites[%d]", &i)

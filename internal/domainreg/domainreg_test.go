@@ -63,7 +63,7 @@ func TestCheckRegistration(t *testing.T) {
 	for _, tt := range tests {
 		r := good()
 		tt.mod(r)
-		vs := CheckRegistration(r, subject(), f, asOf)
+		vs := CheckRegistration(r, subject(), filing.DomainHolder{}, f, asOf)
 		if got := codes(vs); got != tt.want {
 			t.Errorf("%s: %q, want %q", tt.name, got, tt.want)
 		}
@@ -72,6 +72,59 @@ func TestCheckRegistration(t *testing.T) {
 				t.Errorf("%s: violation %+v", tt.name, v)
 			}
 		}
+	}
+}
+
+// TestHolderDeclared: an organization's domain held by its shareholder,
+// main leader or a senior manager passes when the declaration names the
+// registry's holder (seed 2.3 (5)); a declaration naming someone else, or
+// an individual's, leaves domain.holder_mismatch, each saying why.
+func TestHolderDeclared(t *testing.T) {
+	const f = "websites[0].domain"
+	held := func() *Registration {
+		r := good()
+		r.HolderName, r.HolderCertNumber = "杭州某某控股有限公司", "91330100MA2B00000X"
+		return r
+	}
+	org, person := subject(), subject()
+	org.Nature, person.Nature = "enterprise", "individual"
+	tests := []struct {
+		name     string
+		subject  filing.Subject
+		declared filing.DomainHolder
+		want     string // the rule, "" for none
+		says     string // a word of the English message
+	}{
+		{"no declaration", org, filing.DomainHolder{}, "domain.holder_mismatch@" + f, "declare that relation"},
+		{"shareholder declared", org, filing.DomainHolder{Relation: "shareholder", Name: " 杭州某某控股有限公司 "}, "", ""},
+		{"senior manager declared", org, filing.DomainHolder{Relation: "senior_manager", Name: "杭州某某控股有限公司"}, "", ""},
+		{"another name declared", org, filing.DomainHolder{Relation: "shareholder", Name: "杭州另一家公司"}, "domain.holder_mismatch@" + f, "not the declared holder 杭州另一家公司"},
+		{"name without relation", org, filing.DomainHolder{Name: "杭州某某控股有限公司"}, "domain.holder_mismatch@" + f, "not the declared holder"},
+		{"an individual declaring", person, filing.DomainHolder{Relation: "main_leader", Name: "杭州某某控股有限公司"}, "domain.holder_mismatch@" + f, "transfer the domain to the subject"},
+	}
+	for _, tt := range tests {
+		vs := CheckRegistration(held(), tt.subject, tt.declared, f, asOf)
+		if got := codes(vs); got != tt.want {
+			t.Errorf("%s: %q, want %q", tt.name, got, tt.want)
+		}
+		for _, v := range vs {
+			if !strings.Contains(v.Message.EN, tt.says) || v.Message.ZH == "" {
+				t.Errorf("%s: message %q lacks %q", tt.name, v.Message.EN, tt.says)
+			}
+		}
+	}
+	// A declaration changes nothing when the subject holds the domain.
+	if vs := CheckRegistration(good(), org, filing.DomainHolder{Relation: "shareholder", Name: "某人"}, f, asOf); len(vs) != 0 {
+		t.Errorf("subject holds it, declaration aside: %v", codes(vs))
+	}
+	// Check reads each website's own declaration.
+	reg, _ := NewSimulator([]bureau.SeedDomain{{Domain: "held.cn", HolderName: "杭州某某控股有限公司", HolderCertNumber: "91330100MA2B00000X",
+		Verified: true, RegistrarMainland: true, ExpiresOn: "2030-01-01"}})
+	doc := filing.Document{Subject: org, Websites: []filing.Website{{Domain: "held.cn"},
+		{Domain: "held.cn", DomainHolder: filing.DomainHolder{Relation: "shareholder", Name: "杭州某某控股有限公司"}}}}
+	vs, err := Check(context.Background(), reg, doc, asOf)
+	if err != nil || codes(vs) != "domain.holder_mismatch@websites[0].domain" {
+		t.Errorf("Check: %v %v", codes(vs), err)
 	}
 }
 

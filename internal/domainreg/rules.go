@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"beian/internal/filing"
+	"beian/internal/refdata"
+	"beian/internal/words"
 	"beian/internal/workdays"
 )
 
@@ -43,7 +45,7 @@ func Check(ctx context.Context, reg Registry, doc filing.Document, asOf time.Tim
 		if err != nil {
 			return nil, fmt.Errorf("domain registry %s: %w", w.Domain, err)
 		}
-		out = append(out, CheckRegistration(r, doc.Subject, fmt.Sprintf("websites[%d].domain", i), asOf)...)
+		out = append(out, CheckRegistration(r, doc.Subject, w.DomainHolder, fmt.Sprintf("websites[%d].domain", i), asOf)...)
 	}
 	return out, nil
 }
@@ -54,47 +56,60 @@ func Check(ctx context.Context, reg Registry, doc filing.Document, asOf time.Tim
 // number) or the subject's leader (name or certificate number), compared by
 // certificate number when the registry gives one; a registry
 // that names no holder at all is not held against the applicant.
-func CheckRegistration(r *Registration, subject filing.Subject, field string, asOf time.Time) []filing.Violation {
-	v := func(rule string, zh, en string) filing.Violation {
-		return filing.Violation{Rule: rule, Field: field, Severity: filing.SeverityError, Message: filing.Text{ZH: zh, EN: en}}
+//
+// An organization may also have its domain held by its shareholder, main
+// leader or a senior manager (seed 2.3 (5)): declared is the website's
+// declaration of that holder, accepted when its name is the registry's
+// holder name (HolderDeclared). It then needs its proof and a reviewer's
+// confirmation (the service's attachment plan and review); a declaration
+// naming someone else leaves domain.holder_mismatch, saying so. An
+// individual's domain must be the individual's: a declaration counts for
+// nothing (the pure rules refuse it).
+func CheckRegistration(r *Registration, subject filing.Subject, declared filing.DomainHolder, field string, asOf time.Time) []filing.Violation {
+	v := func(rule, key string, args ...any) filing.Violation {
+		return filing.Violation{Rule: rule, Field: field, Severity: filing.SeverityError, Message: words.Text(key, args...)}
 	}
 	d := r.Domain
 	if !r.Registered {
-		return []filing.Violation{v(RuleNotRegistered,
-			fmt.Sprintf("域名 %s 在注册商验证库中不存在，请确认域名已注册", d),
-			fmt.Sprintf("the domain %s is not in the registrars' records; make sure it is registered", d))}
+		return []filing.Violation{v(RuleNotRegistered, "rule.domain.not_registered", d)}
 	}
 	var out []filing.Violation
 	if !r.Verified {
-		out = append(out, v(RuleNotVerified,
-			fmt.Sprintf("域名 %s 未完成实名认证；请在注册商处完成实名认证，同步到工信部约需 3–5 个工作日后再提交", d),
-			fmt.Sprintf("the real-name verification of %s is not complete; finish it at the registrar and allow 3–5 working days for it to reach the MIIT before submitting", d)))
+		out = append(out, v(RuleNotVerified, "rule.domain.not_verified", d))
 	}
 	if (r.HolderName != "" || r.HolderCertNumber != "") && !holderMatches(r, subject) {
-		out = append(out, v(RuleHolderMismatch,
-			fmt.Sprintf("域名 %s 的持有者（%s）与主办单位或主办单位负责人不一致；请将域名过户到主办单位名下", d, r.HolderName),
-			fmt.Sprintf("the holder of %s (%s) is neither the subject nor the subject's leader; transfer the domain to the subject", d, r.HolderName)))
+		individual := subject.Nature == refdata.NatureIndividual
+		switch {
+		case individual:
+			out = append(out, v(RuleHolderMismatch, "rule.domain.holder_mismatch", d, r.HolderName))
+		case !declared.Declared():
+			out = append(out, v(RuleHolderMismatch, "rule.domain.holder_mismatch.declare", d, r.HolderName))
+		case !HolderDeclared(r, subject, declared):
+			out = append(out, v(RuleHolderMismatch, "rule.domain.holder_mismatch.declared", d, r.HolderName, strings.TrimSpace(declared.Name)))
+		}
 	}
 	if !r.ExpiresOn.IsZero() {
 		limit := dateOf(asOf).AddDate(0, MinValidityMonths, 0)
 		if dateOf(r.ExpiresOn).Before(limit) {
-			exp := workdays.Date(r.ExpiresOn)
-			out = append(out, v(RuleExpiring,
-				fmt.Sprintf("域名 %s 将于 %s 到期，剩余有效期不足 3 个月；请先续费", d, exp),
-				fmt.Sprintf("the registration of %s ends on %s, less than 3 months away; renew it first", d, exp)))
+			out = append(out, v(RuleExpiring, "rule.domain.expiring", d, workdays.Date(r.ExpiresOn)))
 		}
 	}
 	if r.Privacy {
-		out = append(out, v(RulePrivacyProtected,
-			fmt.Sprintf("域名 %s 开启了隐私保护（WHOIS 隐私），备案审核期间必须关闭", d),
-			fmt.Sprintf("WHOIS privacy protection is on for %s; it must stay off during the review", d)))
+		out = append(out, v(RulePrivacyProtected, "rule.domain.privacy_protected", d))
 	}
 	if !r.RegistrarMainland {
-		out = append(out, v(RuleRegistrarNotApproved,
-			fmt.Sprintf("域名 %s 的注册商（%s）不是工信部批准的境内注册商；请将域名转入境内注册商", d, r.Registrar),
-			fmt.Sprintf("the registrar of %s (%s) is not licensed in mainland China; transfer the domain to a mainland registrar", d, r.Registrar)))
+		out = append(out, v(RuleRegistrarNotApproved, "rule.domain.registrar_not_approved", d, r.Registrar))
 	}
 	return out
+}
+
+// HolderDeclared reports whether an organization's declaration accounts
+// for the registry's holder: a relation is declared and the declared name
+// is the holder's name in the registration (spaces around it aside).
+func HolderDeclared(r *Registration, subject filing.Subject, declared filing.DomainHolder) bool {
+	name := strings.TrimSpace(declared.Name)
+	return subject.Nature != refdata.NatureIndividual && strings.TrimSpace(declared.Relation) != "" &&
+		name != "" && name == strings.TrimSpace(r.HolderName)
 }
 
 // holderMatches compares by certificate number when the registry gives

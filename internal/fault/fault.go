@@ -179,6 +179,20 @@ func KindOf(err error) Kind {
 	return Internal
 }
 
+// InvalidMessages are the violations' messages in lang when err is an
+// Invalid error (what a page shows above a refused form); ok is false for
+// any other error, which the page does not handle.
+func InvalidMessages(err error, lang string) (msgs []string, ok bool) {
+	var e *Error
+	if !errors.As(err, &e) || e.Kind != Invalid {
+		return nil, false
+	}
+	for _, v := range e.Violations {
+		msgs = append(msgs, v.Message.In(lang))
+	}
+	return msgs, true
+}
+
 // Is reports whether err carries kind.
 func Is(err error, kind Kind) bool { return err != nil && KindOf(err) == kind }
 

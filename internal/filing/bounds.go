@@ -182,6 +182,8 @@ func CheckBounds(doc *Document, maxWebsites int) []Violation {
 		field(p, ".domain", w.Domain)
 		field(p, ".homepage_url", w.HomepageURL)
 		field(p, ".remark", w.Remark)
+		field(p, ".domain_holder.relation", w.DomainHolder.Relation)
+		field(p, ".domain_holder.name", w.DomainHolder.Name)
 		person(p+".leader", w.Leader)
 		field(p, ".access.method", w.Access.Method)
 		field(p, ".access.server_location", w.Access.ServerLocation)

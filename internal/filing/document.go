@@ -80,7 +80,34 @@ type Website struct {
 	Leader       Person        `json:"leader"`
 	Access       Access        `json:"access"`
 	Remark       string        `json:"remark"`
+	// DomainHolder declares who holds the domain when the registry names
+	// neither the subject nor its leader (absent otherwise).
+	DomainHolder DomainHolder `json:"domain_holder,omitzero"`
 }
+
+// Relations an organization's domain holder may have to it (the seed, 2.3
+// (5): 单位性质备案域名注册者应为单位（含公司股东）、单位主要负责人或高级管理人员).
+const (
+	RelationShareholder   = "shareholder"    // 股东
+	RelationMainLeader    = "main_leader"    // 单位主要负责人
+	RelationSeniorManager = "senior_manager" // 高级管理人员
+)
+
+// HolderRelations lists the relations in the order the form offers them.
+var HolderRelations = []string{RelationShareholder, RelationMainLeader, RelationSeniorManager}
+
+// DomainHolder is the applicant's declaration that the domain's registered
+// holder is the organization's shareholder, main leader or a senior
+// manager: the holder's Name as the registry records it and the Relation.
+// It needs a supporting document (the attachment domain_holder_proof) and
+// a reviewer's confirmation.
+type DomainHolder struct {
+	Relation string `json:"relation"`
+	Name     string `json:"name"`
+}
+
+// Declared reports whether anything was declared.
+func (h DomainHolder) Declared() bool { return h.Relation != "" || h.Name != "" }
 
 // PreApproval is a 前置审批 a regulated website holds.
 type PreApproval struct {

@@ -310,7 +310,8 @@ func normalizedCopy(doc *filing.Document, domains bool) filing.Document {
 	}
 	for i := range out.Websites {
 		w := &out.Websites[i]
-		for _, p := range []*string{&w.Name, &w.Domain, &w.HomepageURL, &w.Remark, &w.Access.Method, &w.Access.ServerLocation} {
+		for _, p := range []*string{&w.Name, &w.Domain, &w.HomepageURL, &w.Remark, &w.Access.Method, &w.Access.ServerLocation,
+			&w.DomainHolder.Relation, &w.DomainHolder.Name} {
 			*p = strings.TrimSpace(*p)
 		}
 		if domains {

@@ -488,6 +488,23 @@ func TestMutations(t *testing.T) {
 		},
 			[]want{{"website.pre_approvals.individual_not_allowed", "websites[0].pre_approvals"}}},
 
+		// Websites: the domain holder's declared relation (seed 2.3 (5))
+		{"holder declared shareholder", enterprise, func(d *filing.Document) {
+			d.Websites[0].DomainHolder = filing.DomainHolder{Relation: "shareholder", Name: " 杭州某某控股有限公司 "}
+		}, none},
+		{"holder relation unknown", enterprise, func(d *filing.Document) {
+			d.Websites[0].DomainHolder = filing.DomainHolder{Relation: "cousin", Name: "王某"}
+		}, []want{{"website.domain_holder.relation.invalid", "websites[0].domain_holder.relation"}}},
+		{"holder name missing", enterprise, func(d *filing.Document) {
+			d.Websites[0].DomainHolder = filing.DomainHolder{Relation: "senior_manager", Name: "  "}
+		}, []want{{"website.domain_holder.name.required", "websites[0].domain_holder.name"}}},
+		{"holder name without relation", enterprise, func(d *filing.Document) {
+			d.Websites[0].DomainHolder = filing.DomainHolder{Name: "王某"}
+		}, []want{{"website.domain_holder.relation.invalid", "websites[0].domain_holder.relation"}}},
+		{"individual declares a holder", individual, func(d *filing.Document) {
+			d.Websites[0].DomainHolder = filing.DomainHolder{Relation: "main_leader", Name: "陈母"}
+		}, []want{{"website.domain_holder.individual_not_allowed", "websites[0].domain_holder"}}},
+
 		// Websites: leaders and remark
 		{"individual website leader someone else", individual, func(d *filing.Document) {
 			d.Websites[0].Leader = filing.Person{Name: "陈母", CertType: "resident_id", CertNumber: withCheck("44010619650101123"),
@@ -687,6 +704,7 @@ func TestCatalog(t *testing.T) {
 		"website.content_types.individual_not_allowed", "website.content_types.needs_pre_approval", "website.languages.required", "website.languages.invalid",
 		"website.pre_approvals.invalid", "website.pre_approvals.number_required", "website.pre_approvals.individual_not_allowed",
 		"website.leader.individual_mismatch", "website.leader.contact_shared", "website.remark.describe_content",
+		"website.domain_holder.individual_not_allowed", "website.domain_holder.relation.invalid", "website.domain_holder.name.required",
 		"access.method.not_offered", "access.ips.required", "access.ips.invalid", "access.ips.not_public", "access.ips.not_provider",
 		"access.server_location.not_offered",
 		"application.flow.invalid", "application.websites.required", "application.websites.too_many",

@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -40,6 +41,9 @@ var (
 	ruleLeaderIndividual         = def("website.leader.individual_mismatch", sevError)
 	ruleLeaderContactShared      = def("website.leader.contact_shared", sevError)
 	ruleRemarkDescribe           = def("website.remark.describe_content", sevWarning)
+	ruleHolderIndividual         = def("website.domain_holder.individual_not_allowed", sevError)
+	ruleHolderRelation           = def("website.domain_holder.relation.invalid", sevError)
+	ruleHolderName               = def("website.domain_holder.name.required", sevError)
 )
 
 func (c *check) website(i int, seen map[string]int) {
@@ -51,6 +55,7 @@ func (c *check) website(i int, seen map[string]int) {
 	c.contentTypes(w, prefix)
 	c.languages(w, prefix)
 	c.preApprovals(w, prefix)
+	c.domainHolder(w, prefix)
 	c.person(&w.Leader, prefix+".leader")
 	c.websiteLeader(w, prefix)
 	if c.individual && w.Remark == "" {
@@ -376,6 +381,29 @@ func (c *check) preApprovals(w *filing.Website, prefix string) {
 		if a.Number == "" {
 			c.r.add(rulePreApprovalNumber, field+idx(k)+".number")
 		}
+	}
+}
+
+// domainHolder checks a declaration of the domain holder's relation to
+// the subject (seed 2.3 (5)): an organization's shareholder, main leader or
+// senior manager may hold its domain; an individual's domain is held by
+// the individual, who declares nothing. Whether the declared name is the
+// registry's holder is the domain registry's rule (domainreg).
+func (c *check) domainHolder(w *filing.Website, prefix string) {
+	h := w.DomainHolder
+	if !h.Declared() {
+		return
+	}
+	field := prefix + ".domain_holder"
+	if c.individual {
+		c.r.add(ruleHolderIndividual, field)
+		return
+	}
+	if !slices.Contains(filing.HolderRelations, h.Relation) {
+		c.r.add(ruleHolderRelation, field+".relation")
+	}
+	if h.Name == "" {
+		c.r.add(ruleHolderName, field+".name")
 	}
 }
 

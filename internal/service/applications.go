@@ -55,6 +55,9 @@ type Application struct {
 	// Supplements are the reviewers' requests for supplementary documents
 	// (supplements.go).
 	Supplements []Supplement
+	// Holders are the websites' declared domain holders with their proof
+	// and the reviewer's confirmation (holders.go).
+	Holders []HolderDeclaration
 
 	version int
 }
@@ -629,6 +632,9 @@ func (s *Service) view(ctx context.Context, viewer *Account, sa *storage.Applica
 	}
 	if sl := supplementSlot(app.Supplements, app.Attachments, app.State); sl != nil {
 		app.Plan = append(app.Plan, *sl)
+	}
+	if app.Holders, err = s.holders(ctx, sa, app); err != nil { // holders.go
+		return nil, err
 	}
 	if viewer != nil && viewer.ID == sa.OwnerID {
 		app.Actions = s.actions(app) // actions.go

@@ -21,6 +21,7 @@ import (
 	"beian/internal/refdata"
 	"beian/internal/rules"
 	"beian/internal/storage"
+	"beian/internal/words"
 	"beian/internal/workdays"
 	"beian/internal/workflow"
 )
@@ -38,6 +39,10 @@ const (
 	KindSecurityLetter      = "security_letter"
 	// KindCommitmentLetter is a province's 承诺书 (rules.ProvinceRules).
 	KindCommitmentLetter = "commitment_letter"
+	// KindDomainHolderProof proves a website's declared domain holder is
+	// the organization's shareholder, main leader or a senior manager
+	// (股东/任职证明; holders.go).
+	KindDomainHolderProof = "domain_holder_proof"
 )
 
 // AttachmentKind describes one kind: its names and whether it belongs to one website.
@@ -58,6 +63,7 @@ var AttachmentKinds = []AttachmentKind{
 	{KindVerificationForm, filing.Text{ZH: "网站备案信息真实性核验单", EN: "website verification form"}, true, true},
 	{KindSitePhoto, filing.Text{ZH: "现场核验照片（幕布照）", EN: "verification photo (backdrop)"}, true, true},
 	{KindDomainCertificate, filing.Text{ZH: "域名证书", EN: "domain certificate"}, true, true},
+	{KindDomainHolderProof, filing.Text{ZH: "域名持有者关系证明（股东/任职证明）", EN: "proof of the domain holder's relation (shareholding or position)"}, true, false},
 	{KindPreApprovalDocument, filing.Text{ZH: "前置审批文件", EN: "pre-approval document"}, true, false},
 	{KindAuthorizationLetter, filing.Text{ZH: "授权书", EN: "authorization letter"}, false, false},
 	{KindSecurityLetter, filing.Text{ZH: "网络安全责任书", EN: "network security letter"}, false, false},
@@ -537,6 +543,9 @@ func PlanOf(doc filing.Document, filed *filing.Document, atts []Attachment, stat
 		if n := len(w.PreApprovals); n > 0 {
 			add(KindPreApprovalDocument, i, n)
 		}
+		if holderDeclared(doc, i) { // holders.go: a declared holder needs its proof
+			add(KindDomainHolderProof, i, 1)
+		}
 	}
 	return plan
 }
@@ -565,6 +574,12 @@ func missingAttachment(doc filing.Document, kind string, website, needed int) *f
 		extra = filing.Text{ZH: "（该省管局要求每个网站提交域名证书）", EN: " (this province's bureau asks for every website's domain certificate)"}
 	case KindPreApprovalDocument:
 		extra = filing.Text{ZH: fmt.Sprintf("，每项前置审批一份（需 %d 份）", needed), EN: fmt.Sprintf(", one per pre-approval (%d needed)", needed)}
+	case KindDomainHolderProof:
+		if website < len(doc.Websites) {
+			h := doc.Websites[website].DomainHolder
+			extra = words.Text("rule.attachment.missing.holder_proof", strings.TrimSpace(h.Name), words.Relation("zh", h.Relation))
+			extra.EN = words.T("en", "rule.attachment.missing.holder_proof", strings.TrimSpace(h.Name), strings.ToLower(words.Relation("en", h.Relation)))
+		}
 	}
 	return &filing.Violation{Rule: "attachment.missing", Field: field, Severity: filing.SeverityError,
 		Message: filing.Text{ZH: "缺少附件：" + k.Name.ZH + where.ZH + extra.ZH, EN: "missing attachment: " + k.Name.EN + where.EN + extra.EN}}

@@ -31,6 +31,10 @@ func TestRequiredAttachmentsMatrix(t *testing.T) {
 		}
 		return a
 	}
+	declared := func(w filing.Website) filing.Website {
+		w.DomainHolder = filing.DomainHolder{Relation: "shareholder", Name: "杭州示例控股有限公司"}
+		return w
+	}
 	in := func(province string, d filing.Document) filing.Document { d.Subject.Province = province; return d }
 	form := func(website int) service.Attachment { return att("verification_form", website, "2026-11-20") }
 	complete := []service.Attachment{att("subject_certificate", -1), att("subject_leader_id", -1), form(0), att("site_photo", 0)}
@@ -82,6 +86,13 @@ func TestRequiredAttachmentsMatrix(t *testing.T) {
 			[]string{"attachment.missing attachments.commitment_letter", "attachment.missing attachments.domain_certificate[1]"}},
 		{"Hunan: the domain certificate, no letter", in("430000", doc("first_filing", "enterprise", site("a.cn", boss, 0))), complete,
 			[]string{"attachment.missing attachments.domain_certificate[0]"}},
+		// A declared domain holder (seed 2.3 (5)) needs its proof.
+		{"a declared shareholder's proof", doc("first_filing", "enterprise", declared(site("a.cn", boss, 0))), complete,
+			[]string{"attachment.missing attachments.domain_holder_proof[0]"}},
+		{"…there", doc("first_filing", "enterprise", declared(site("a.cn", boss, 0))), append(slices.Clone(complete), att("domain_holder_proof", 0)), nil},
+		{"an individual's declaration counts for nothing (the rules refuse it)", doc("first_filing", "individual", declared(site("a.cn", boss, 0))),
+			[]service.Attachment{att("subject_leader_id", -1), form(0), att("site_photo", 0)}, nil},
+		{"a change keeps the filed domain: no proof", doc("change_website", "enterprise", declared(site("a.cn", boss, 0))), []service.Attachment{form(0)}, nil},
 		{"a change asks for no province documents", in("320000", doc("change_website", "enterprise", site("a.cn", boss, 0))), []service.Attachment{form(0)}, nil},
 	}
 	for _, tc := range tests {

@@ -44,7 +44,7 @@ func (s *Service) precheckDomain(ctx context.Context, domain, certType, certNumb
 		return registryDown(err)
 	}
 	var vs []filing.Violation
-	for _, v := range domainreg.CheckRegistration(r, applicant, "domain", s.now()) {
+	for _, v := range domainreg.CheckRegistration(r, applicant, filing.DomainHolder{}, "domain", s.now()) {
 		if v.Rule != domainreg.RuleHolderMismatch {
 			vs = append(vs, v)
 		}

@@ -46,14 +46,9 @@ func (s *Service) Insight(ctx context.Context, a *Account, from, to string) (*In
 	if err != nil {
 		return nil, err
 	}
-	rows, err := s.st.InsightTransitions(ctx, p.From, p.To)
+	trs, err := s.st.InsightTransitions(ctx, p.From, p.To)
 	if err != nil {
 		return nil, storeErr(err)
-	}
-	trs := make([]insight.Transition, len(rows))
-	for i, r := range rows {
-		trs[i] = insight.Transition{ApplicationID: r.ApplicationID, At: r.At, ActorID: r.ActorID, ActorRole: r.ActorRole,
-			Event: r.Event, From: r.From, To: r.To, Reasons: r.Reasons, Province: r.Province, Flow: r.Flow}
 	}
 	out := &InsightReport{Report: insight.Compute(trs, p, s.cal), Names: map[string]string{}, Now: now,
 		From: p.From.Format(time.DateOnly), To: p.To.AddDate(0, 0, -1).Format(time.DateOnly)}

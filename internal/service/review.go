@@ -218,6 +218,10 @@ func (s *Service) ReviewApplication(ctx context.Context, a *Account, id string) 
 	if v.Verification, err = s.verification(ctx, id); err != nil {
 		return nil, err
 	}
+	for i := range v.Holders {
+		h := &v.Holders[i]
+		h.MayConfirm = !v.Own && app.State == string(workflow.InitialReview) && !h.Confirmed && len(h.Proof) > 0
+	}
 	return v, nil
 }
 
@@ -443,6 +447,11 @@ func (s *Service) Decide(ctx context.Context, a *Account, id string, in Decision
 		}
 		if ev == workflow.Approve { // supplements.go: no review passes over a standing request
 			if err := s.supplementsAnswered(ctx, tx, cur); err != nil {
+				return err
+			}
+		}
+		if ev == workflow.Approve && from == workflow.InitialReview {
+			if err := s.holdersConfirmed(ctx, tx, cur); err != nil { // holders.go
 				return err
 			}
 		}

@@ -3,7 +3,6 @@ package storage
 import (
 	"context"
 	"fmt"
-	"strings"
 	"time"
 )
 
@@ -36,17 +35,10 @@ func (t *Tx) PutDutyMark(ctx context.Context, m DutyMark) error {
 // DutyMarks reads the marks of the objects ids, keyed by object id and kind.
 func (rd Reader) DutyMarks(ctx context.Context, ids []string) (map[[2]string]DutyMark, error) {
 	out := map[[2]string]DutyMark{}
-	for len(ids) > 0 {
-		n := min(len(ids), 500)
-		args := make([]any, n)
-		for i, id := range ids[:n] {
-			args[i] = id
-		}
-		ids = ids[n:]
-		rows, err := rd.db.query(ctx, `SELECT object_id, kind, value, actor_id, at FROM duty_marks WHERE object_id IN (`+
-			strings.TrimSuffix(strings.Repeat("?, ", n), ", ")+`)`, args...)
+	err := inChunks(ids, func(marks string, args []any) error {
+		rows, err := rd.db.query(ctx, `SELECT object_id, kind, value, actor_id, at FROM duty_marks WHERE object_id IN (`+marks+`)`, args...)
 		if err != nil {
-			return nil, fmt.Errorf("duty marks: %w", err)
+			return fmt.Errorf("duty marks: %w", err)
 		}
 		ms, err := collect(rows, func(r scanner) (DutyMark, error) {
 			var m DutyMark
@@ -55,14 +47,12 @@ func (rd Reader) DutyMarks(ctx context.Context, ids []string) (map[[2]string]Dut
 			m.At = fromMS(at)
 			return m, err
 		})
-		if err != nil {
-			return nil, err
-		}
 		for _, m := range ms {
 			out[[2]string{m.ObjectID, m.Kind}] = m
 		}
-	}
-	return out, nil
+		return err
+	})
+	return out, err
 }
 
 // ActiveSubjectsAfter pages through the active subject records in id
@@ -74,21 +64,12 @@ func (rd Reader) ActiveSubjectsAfter(ctx context.Context, after string, limit in
 // ActiveWebsitesOf lists the active websites of the subjects ids.
 func (rd Reader) ActiveWebsitesOf(ctx context.Context, ids []string) ([]*WebsiteRecord, error) {
 	var out []*WebsiteRecord
-	for len(ids) > 0 {
-		n := min(len(ids), 500)
-		args := make([]any, n)
-		for i, id := range ids[:n] {
-			args[i] = id
-		}
-		ids = ids[n:]
-		ws, err := rd.websites(ctx, `SELECT `+websiteCols+` FROM website_records WHERE status = 'active' AND subject_id IN (`+
-			strings.TrimSuffix(strings.Repeat("?, ", n), ", ")+`) ORDER BY number`, args...)
-		if err != nil {
-			return nil, err
-		}
+	err := inChunks(ids, func(marks string, args []any) error {
+		ws, err := rd.websites(ctx, `SELECT `+websiteCols+` FROM website_records WHERE status = 'active' AND subject_id IN (`+marks+`) ORDER BY number`, args...)
 		out = append(out, ws...)
-	}
-	return out, nil
+		return err
+	})
+	return out, err
 }
 
 // DomainExpiry is a domain's expiry date as the registry last answered.
@@ -113,17 +94,10 @@ func (t *Tx) PutDomainExpiry(ctx context.Context, d DomainExpiry) error {
 // DomainExpiries reads what is known of domains, keyed by domain.
 func (rd Reader) DomainExpiries(ctx context.Context, domains []string) (map[string]DomainExpiry, error) {
 	out := map[string]DomainExpiry{}
-	for len(domains) > 0 {
-		n := min(len(domains), 500)
-		args := make([]any, n)
-		for i, d := range domains[:n] {
-			args[i] = d
-		}
-		domains = domains[n:]
-		rows, err := rd.db.query(ctx, `SELECT domain, expires_on, assumed, checked_at FROM domain_expiry WHERE domain IN (`+
-			strings.TrimSuffix(strings.Repeat("?, ", n), ", ")+`)`, args...)
+	err := inChunks(domains, func(marks string, args []any) error {
+		rows, err := rd.db.query(ctx, `SELECT domain, expires_on, assumed, checked_at FROM domain_expiry WHERE domain IN (`+marks+`)`, args...)
 		if err != nil {
-			return nil, fmt.Errorf("domain expiry: %w", err)
+			return fmt.Errorf("domain expiry: %w", err)
 		}
 		ds, err := collect(rows, func(r scanner) (DomainExpiry, error) {
 			var d DomainExpiry
@@ -132,14 +106,12 @@ func (rd Reader) DomainExpiries(ctx context.Context, domains []string) (map[stri
 			d.CheckedAt = fromMS(at)
 			return d, err
 		})
-		if err != nil {
-			return nil, err
-		}
 		for _, d := range ds {
 			out[d.Domain] = d
 		}
-	}
-	return out, nil
+		return err
+	})
+	return out, err
 }
 
 // DutyReminder is one reminder sent.

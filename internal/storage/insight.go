@@ -6,30 +6,16 @@ import (
 	"fmt"
 	"time"
 
-	"beian/internal/filing"
+	"beian/internal/insight"
 )
 
-// InsightTransition is one state change for the reviewer dashboard, with
-// the application's province and flow.
-type InsightTransition struct {
-	ApplicationID string
-	Seq           int
-	At            time.Time
-	ActorID       string
-	ActorRole     string
-	Event         string
-	From, To      string
-	Reasons       []filing.Reason
-	Province      string
-	Flow          string
-}
-
-// InsightTransitions lists the whole history before to of every
+// InsightTransitions lists, as the dashboard's pure package reads them
+// (each change with its application's province and flow), the whole history before to of every
 // application with a state change in [from, to), in application and
 // sequence order: a stay that ends in the period needs the change that
 // began it, and a first decision needs the ones before it.
-func (rd Reader) InsightTransitions(ctx context.Context, from, to time.Time) ([]InsightTransition, error) {
-	rows, err := rd.db.query(ctx, `SELECT t.application_id, t.seq, t.at, t.actor_id, t.actor_role, t.event, t.from_state, t.to_state,
+func (rd Reader) InsightTransitions(ctx context.Context, from, to time.Time) ([]insight.Transition, error) {
+	rows, err := rd.db.query(ctx, `SELECT t.application_id, t.at, t.actor_id, t.actor_role, t.event, t.from_state, t.to_state,
 			t.reasons, a.province, a.flow
 		FROM transitions t JOIN applications a ON a.id = t.application_id
 		WHERE t.at < ? AND t.application_id IN (SELECT DISTINCT application_id FROM transitions WHERE at >= ? AND at < ?)
@@ -37,11 +23,11 @@ func (rd Reader) InsightTransitions(ctx context.Context, from, to time.Time) ([]
 	if err != nil {
 		return nil, fmt.Errorf("insight transitions: %w", err)
 	}
-	return collect(rows, func(r scanner) (InsightTransition, error) {
-		var tr InsightTransition
+	return collect(rows, func(r scanner) (insight.Transition, error) {
+		var tr insight.Transition
 		var at int64
 		var reasons string
-		if err := r.Scan(&tr.ApplicationID, &tr.Seq, &at, &tr.ActorID, &tr.ActorRole, &tr.Event, &tr.From, &tr.To,
+		if err := r.Scan(&tr.ApplicationID, &at, &tr.ActorID, &tr.ActorRole, &tr.Event, &tr.From, &tr.To,
 			&reasons, &tr.Province, &tr.Flow); err != nil {
 			return tr, translate(err)
 		}

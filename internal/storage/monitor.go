@@ -227,7 +227,7 @@ func (rd Reader) MonitorToEscalate(ctx context.Context, kinds []string, before t
 	rows, err := rd.db.query(ctx, `SELECT `+prefixCols("p.", problemCols)+`, w.domain, w.number FROM monitor_problems p
 		JOIN website_records w ON w.id = p.website_id
 		WHERE p.resolved_at = 0 AND p.escalated_at = 0 AND p.opened_at > 0 AND p.opened_at <= ? AND p.kind IN (`+
-		strings.TrimSuffix(strings.Repeat("?, ", len(kinds)), ", ")+`) AND `+accessedHere+` ORDER BY p.opened_at, p.id LIMIT ?`, args...)
+		marks(len(kinds))+`) AND `+accessedHere+` ORDER BY p.opened_at, p.id LIMIT ?`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("monitor escalations: %w", translate(err))
 	}
@@ -341,7 +341,7 @@ func (rd Reader) MonitorReport(ctx context.Context, f MonitorFilter) ([]*Monitor
 	checks := map[string]*MonitorCheck{}
 	if len(checkIDs) > 0 {
 		crows, err := rd.db.query(ctx, `SELECT `+checkCols+` FROM monitor_checks WHERE id IN (`+
-			strings.TrimSuffix(strings.Repeat("?, ", len(checkIDs)), ", ")+`)`, checkIDs...)
+			marks(len(checkIDs))+`)`, checkIDs...)
 		if err != nil {
 			return nil, fmt.Errorf("monitor report checks: %w", translate(err))
 		}
@@ -363,7 +363,7 @@ func (rd Reader) MonitorReport(ctx context.Context, f MonitorFilter) ([]*Monitor
 		byID[r.WebsiteID] = r
 	}
 	prows, err := rd.db.query(ctx, `SELECT `+problemCols+` FROM monitor_problems WHERE resolved_at = 0 AND website_id IN (`+
-		strings.TrimSuffix(strings.Repeat("?, ", len(ids)), ", ")+`) ORDER BY first_seen_at, id`, ids...)
+		marks(len(ids))+`) ORDER BY first_seen_at, id`, ids...)
 	if err != nil {
 		return nil, fmt.Errorf("monitor report problems: %w", translate(err))
 	}
@@ -395,15 +395,5 @@ func (rd Reader) counts(ctx context.Context, q string, args ...any) (map[string]
 	if err != nil {
 		return nil, fmt.Errorf("counts: %w", translate(err))
 	}
-	defer rows.Close()
-	out := map[string]int{}
-	for rows.Next() {
-		var k string
-		var n int
-		if err := rows.Scan(&k, &n); err != nil {
-			return nil, translate(err)
-		}
-		out[k] = n
-	}
-	return out, translate(rows.Err())
+	return counted(rows, map[string]int{})
 }

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 )
 
@@ -63,7 +62,7 @@ func (rd Reader) withDomains(ctx context.Context, apps []*Application) error {
 		args = append(args, a.ID)
 	}
 	rows, err := rd.db.query(ctx, `SELECT application_id, domain FROM application_domains WHERE application_id IN (`+
-		strings.TrimSuffix(strings.Repeat("?, ", len(args)), ", ")+`) ORDER BY application_id, idx`, args...)
+		marks(len(args))+`) ORDER BY application_id, idx`, args...)
 	if err != nil {
 		return fmt.Errorf("queue domains: %w", err)
 	}
@@ -87,7 +86,7 @@ func (rd Reader) queuePart(ctx context.Context, f QueueFilter, due, order string
 		q += ` AND province = ?`
 		args = append(args, f.Province)
 	}
-	q += ` AND ` + due + ` AND state IN (` + strings.TrimSuffix(strings.Repeat("?, ", len(f.States)), ", ") + `)`
+	q += ` AND ` + due + ` AND state IN (` + marks(len(f.States)) + `)`
 	for _, st := range f.States {
 		args = append(args, st)
 	}
@@ -228,7 +227,7 @@ func (rd Reader) AccountsByRole(ctx context.Context, roles ...string) ([]*Accoun
 		args[i] = r
 	}
 	rows, err := rd.db.query(ctx, `SELECT `+accountCols+` FROM accounts WHERE role IN (`+
-		strings.TrimSuffix(strings.Repeat("?, ", len(roles)), ", ")+`) ORDER BY created_at, id`, args...)
+		marks(len(roles))+`) ORDER BY created_at, id`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("accounts by role: %w", err)
 	}

@@ -3,7 +3,6 @@ package storage
 import (
 	"context"
 	"fmt"
-	"strings"
 	"time"
 )
 
@@ -64,7 +63,7 @@ func (rd Reader) OverdueCounts(ctx context.Context, now time.Time, states []stri
 		out[s] = 0
 	}
 	rows, err := rd.db.query(ctx, `SELECT state, COUNT(*) FROM applications
-		WHERE due_at > 0 AND due_at < ? AND state IN (`+strings.TrimSuffix(strings.Repeat("?, ", len(states)), ", ")+`)
+		WHERE due_at > 0 AND due_at < ? AND state IN (`+marks(len(states))+`)
 		GROUP BY state`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("overdue counts: %w", translate(err))

@@ -33,8 +33,7 @@ type Store struct {
 	url    string      // for the domain filter's listener (PostgreSQL)
 	now    clock.Clock // business time: every stamp storage writes itself
 
-	rebindMu sync.RWMutex
-	rebinds  map[string]string
+	rebinds sync.Map // query text → its PostgreSQL form (q)
 
 	// stmts caches the read pool's prepared statements by query text
 	// (SQLite only: parsing and planning a query cost more than running
@@ -62,7 +61,7 @@ func Open(ctx context.Context, url string, now clock.Clock) (*Store, error) {
 	if now == nil {
 		return nil, errors.New("storage: no clock")
 	}
-	s := &Store{rebinds: map[string]string{}, stmts: map[string]*sql.Stmt{}, now: now}
+	s := &Store{stmts: map[string]*sql.Stmt{}, now: now}
 	s.Reader = Reader{db: s}
 	switch {
 	case strings.HasPrefix(url, "postgres://"), strings.HasPrefix(url, "postgresql://"):
@@ -156,17 +155,22 @@ func (s *Store) Ping(ctx context.Context) error {
 	return nil
 }
 
-// q turns the portable "?" placeholders into PostgreSQL's $n, once per query text.
+// q turns the portable "?" placeholders into PostgreSQL's $n, once per
+// query text (a sync.Map: each key written once, then only read).
 func (s *Store) q(query string) string {
 	if !s.pg {
 		return query
 	}
-	s.rebindMu.RLock()
-	out, ok := s.rebinds[query]
-	s.rebindMu.RUnlock()
-	if ok {
-		return out
+	if out, ok := s.rebinds.Load(query); ok {
+		return out.(string)
 	}
+	out := rebind(query)
+	s.rebinds.Store(query, out)
+	return out
+}
+
+// rebind numbers the "?" placeholders outside string literals: $1, $2, …
+func rebind(query string) string {
 	var b strings.Builder
 	n := 0
 	inStr := false
@@ -184,11 +188,7 @@ func (s *Store) q(query string) string {
 			b.WriteByte(c)
 		}
 	}
-	out = b.String()
-	s.rebindMu.Lock()
-	s.rebinds[query] = out
-	s.rebindMu.Unlock()
-	return out
+	return b.String()
 }
 
 // reader runs the read queries: the read pool outside a transaction, the
@@ -359,6 +359,27 @@ func fromMS(v int64) time.Time {
 
 // scanner is a row to scan: *sql.Row or *sql.Rows.
 type scanner interface{ Scan(...any) error }
+
+// marks is n placeholders for an IN list: "?, ?, ?".
+func marks(n int) string { return strings.TrimSuffix(strings.Repeat("?, ", n), ", ") }
+
+// inChunks calls fn for keys in chunks of at most 500, with the chunk's
+// placeholders and arguments, so an IN list stays within every driver's
+// bound on parameters.
+func inChunks(keys []string, fn func(marks string, args []any) error) error {
+	for len(keys) > 0 {
+		n := min(len(keys), 500)
+		args := make([]any, n)
+		for i, k := range keys[:n] {
+			args[i] = k
+		}
+		keys = keys[n:]
+		if err := fn(marks(n), args); err != nil {
+			return err
+		}
+	}
+	return nil
+}
 
 // collect reads every row with scan and closes the rows.
 func collect[T any](rows *sql.Rows, scan func(scanner) (T, error)) ([]T, error) {

@@ -9,6 +9,7 @@ import (
 	"beian/internal/app"
 	"beian/internal/bureau"
 	"beian/internal/domainreg"
+	"beian/internal/filing"
 	"beian/internal/storage/storagetest"
 	"beian/internal/testkit"
 )
@@ -56,5 +57,36 @@ func domainFactsAtTheField(t *testing.T, dbURL string) {
 	i, j = strings.Index(page.body, `name="websites[0].domain"`), strings.Index(page.body, `name="websites[0].homepage_url"`)
 	if i < 0 || j < i || !strings.Contains(page.body[i:j], `class="ferr"`) || !strings.Contains(page.body[i:j], "持有者") {
 		t.Fatalf("domain.holder_mismatch is not beside the website's domain")
+	}
+	// The page tells the applicant they may declare the holder's relation
+	// and upload the proof, and offers the declaration beside the domain.
+	k := strings.Index(page.body, `name="websites[0].domain_holder.relation"`)
+	if !strings.Contains(page.body[i:j], "声明其关系") || !strings.Contains(page.body[i:j], "上传股东或任职证明") || k < i || k > j ||
+		!strings.Contains(page.body, `<option value="shareholder" >股东</option>`) || !strings.Contains(page.body, "不声明（域名在主办单位或其负责人名下）") {
+		t.Fatalf("the websites step does not offer the holder's declaration:\n%s", page.body[i:j])
+	}
+
+	// Declared as the shareholder, under the registry's name: the step moves on.
+	doc.Websites[0].DomainHolder = filing.DomainHolder{Relation: "shareholder", Name: "深圳某某贸易有限公司"}
+	if a = b.post(base+"/websites", stepForm(doc, "next"), tok); a.location() != base+"/access" {
+		t.Fatalf("the websites step with the shareholder declared went to %q", a.location())
+	}
+	page = b.get(base + "/websites")
+	if strings.Contains(page.body[i:strings.Index(page.body, `name="websites[0].homepage_url"`)], `class="ferr"`) ||
+		!strings.Contains(page.body, `<option value="shareholder" selected>股东</option>`) {
+		t.Errorf("the declaration is not kept, or the domain still refused")
+	}
+	// The uploads step asks for the proof; the summary names the relation in words.
+	if up := b.get(base + "/uploads"); !strings.Contains(up.body, `id="domain_holder_proof-0"`) || !strings.Contains(up.body, "加盖单位公章") {
+		t.Errorf("the uploads step does not ask for the proof")
+	}
+	if sum := b.get(base + "/submit"); !strings.Contains(sum.body, "持有者与主办单位的关系") || !strings.Contains(sum.body, "股东") ||
+		!strings.Contains(sum.body, "域名持有者关系证明") {
+		t.Errorf("the summary does not show the declaration in words")
+	}
+	// English: the relation in words.
+	b.get("/lang?to=en&back=/") // the lang cookie
+	if page := b.get(base + "/websites"); !strings.Contains(page.body, `<option value="shareholder" selected>Shareholder</option>`) {
+		t.Errorf("no English name of the relation")
 	}
 }

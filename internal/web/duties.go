@@ -38,13 +38,9 @@ func (wb *Web) renderDuties(w http.ResponseWriter, r *http.Request, status int, 
 
 // dutyRefused shows the page again with the violations of a refused form.
 func (wb *Web) dutyRefused(w http.ResponseWriter, r *http.Request, err error) error {
-	he := fault.As(err)
-	if he.Kind != fault.Invalid {
+	msgs, ok := fault.InvalidMessages(err, httpx.PageLang(r))
+	if !ok {
 		return err
-	}
-	var msgs []string
-	for _, v := range he.Violations {
-		msgs = append(msgs, v.Message.In(httpx.PageLang(r)))
 	}
 	return wb.renderDuties(w, r, http.StatusUnprocessableEntity, msgs)
 }

@@ -157,14 +157,11 @@ func (wb *Web) lookup(w http.ResponseWriter, r *http.Request) error {
 		p.Asked = true
 		items, err := wb.svc.PublicLookup(r.Context(), p.Q)
 		if err != nil {
-			he := fault.As(err)
-			if he.Kind != fault.Invalid {
+			msgs, ok := fault.InvalidMessages(err, p.Lang)
+			if !ok {
 				return err
 			}
-			for _, v := range he.Violations {
-				p.Errors = append(p.Errors, v.Message.In(p.Lang))
-			}
-			status = http.StatusUnprocessableEntity
+			p.Errors, status = msgs, http.StatusUnprocessableEntity
 		}
 		p.Items = items
 	}

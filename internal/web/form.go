@@ -51,6 +51,10 @@ var websiteFields = []strField[filing.Website]{
 	{"domain", func(w *filing.Website) *string { return &w.Domain }},
 	{"homepage_url", func(w *filing.Website) *string { return &w.HomepageURL }},
 	{"remark", func(w *filing.Website) *string { return &w.Remark }},
+	// The declared domain holder (filing.DomainHolder): an organization's
+	// shareholder, main leader or senior manager holding the domain.
+	{"domain_holder.relation", func(w *filing.Website) *string { return &w.DomainHolder.Relation }},
+	{"domain_holder.name", func(w *filing.Website) *string { return &w.DomainHolder.Name }},
 }
 
 func wsPath(i int) string { return "websites[" + strconv.Itoa(i) + "]" }

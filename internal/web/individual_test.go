@@ -3,6 +3,7 @@ package web_test
 import (
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 
@@ -79,6 +80,31 @@ func TestIndividualPath(t *testing.T) {
 		}
 		if !strings.Contains(ws.body, "“社区”、“论坛”、“商城”") {
 			t.Errorf("not every banned word is named on the websites step")
+		}
+		// No declared domain holder for an individual: not offered, and one
+		// the document carries (through the API) is refused at its place.
+		if strings.Contains(ws.body, `id="holder-0"`) {
+			t.Errorf("the holder's declaration is offered to an individual")
+		}
+		app, _ = h.svc.GetApplication(t.Context(), acc, id)
+		held := app.Document
+		held.Websites[0].DomainHolder = filing.DomainHolder{Relation: "main_leader", Name: "陈母"}
+		if _, err := h.svc.SaveDocument(t.Context(), acc, id, held); err != nil {
+			t.Fatal(err)
+		}
+		ws = chen.get("/applications/" + id + "/websites")
+		if i := strings.Index(ws.body, `id="holder-0"`); i < 0 || !strings.Contains(ws.body[i:], "个人备案的域名须由本人持有") {
+			t.Errorf("an individual's declaration is not refused beside it")
+		}
+		app, _ = h.svc.GetApplication(t.Context(), acc, id)
+		if !slices.ContainsFunc(h.svc.Missing(app), func(v filing.Violation) bool {
+			return v.Rule == "website.domain_holder.individual_not_allowed" && v.Field == "websites[0].domain_holder"
+		}) {
+			t.Errorf("an individual's declaration does not block submission")
+		}
+		held.Websites[0].DomainHolder = filing.DomainHolder{}
+		if _, err := h.svc.SaveDocument(t.Context(), acc, id, held); err != nil {
+			t.Fatal(err)
 		}
 
 		// An enterprise's application is left as typed and still offers pre-approvals.

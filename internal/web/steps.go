@@ -127,6 +127,10 @@ type websiteView struct {
 	SameLeader bool
 	Removable  bool
 	Locked     bool
+	// Holder: the form offers the declaration of the domain's holder (an
+	// organization's, or one an individual's document carries, to show
+	// why it is refused).
+	Holder bool
 }
 
 type option struct{ Key, Name string }
@@ -232,6 +236,14 @@ func (p *stepPage) Sel(path, labelKey, hintKey string) field {
 	return f
 }
 
+// HolderSel is the select of a website's declared domain holder relation:
+// its empty choice declares none.
+func (p *stepPage) HolderSel(path string) field {
+	f := p.Sel(path, "website.holder.relation", "")
+	f.Choose = p.T("website.holder.none")
+	return f
+}
+
 // Msgs returns the messages of a group (pre-approvals, a leader, a website)
 // whose field names the group itself.
 func (p *stepPage) Msgs(path string) field {
@@ -302,6 +314,10 @@ func (p *stepPage) options(path string) []option {
 		for _, l := range p.ref.Languages() {
 			out = append(out, option{l.Key, refName(lang, l.Key, l.ZH)})
 		}
+	case strings.HasSuffix(path, ".domain_holder.relation"):
+		for _, r := range filing.HolderRelations {
+			out = append(out, option{r, words.Relation(lang, r)})
+		}
 	case strings.HasSuffix(path, ".category"):
 		for _, c := range p.ref.PreApprovalCategories() {
 			out = append(out, option{c.Key, refName(lang, c.Key, c.ZH)})
@@ -360,7 +376,7 @@ func inputs(step string, doc filing.Document) []placement {
 				add(false, p+"."+f.name)
 			}
 			add(false, p+".content_types", p+".languages")
-			add(true, p, p+".pre_approvals")
+			add(true, p, p+".pre_approvals", p+".domain_holder")
 			for j := range len(w.PreApprovals) + 1 {
 				q := p + ".pre_approvals[" + strconv.Itoa(j) + "]"
 				add(false, q+".category", q+".number")
@@ -432,7 +448,8 @@ func (wb *Web) buildStep(r *http.Request, app *service.Application, step string)
 		wv := websiteView{Index: i, Path: wsPath(i), Title: title,
 			SameLeader: w.Leader == (filing.Person{}) || w.Leader == doc.Subject.Leader,
 			Removable:  i < len(app.Actions.Websites) && app.Actions.Websites[i].Remove,
-			Locked:     p.lock.locked(wsPath(i) + ".name")}
+			Locked:     p.lock.locked(wsPath(i) + ".name"),
+			Holder:     !p.Individual() || w.DomainHolder.Declared()}
 		for j := range len(w.PreApprovals) + 1 {
 			wv.PreRows = append(wv.PreRows, j)
 		}

@@ -98,6 +98,8 @@ func slotsFor(lang string, app *service.Application) []uploadGroup {
 			s.Hint, s.PrintURL, s.PrintKey = tr(lang, "uploads.formhint"), verificationFormURL(app.ID, sl.Website), "uploads.print"
 		case service.KindSitePhoto:
 			s.Hint = tr(lang, "uploads.photohint")
+		case service.KindDomainHolderProof:
+			s.Hint = tr(lang, "uploads.holderhint")
 		}
 		g := group(sl.Website)
 		g.Slots = append(g.Slots, s)

@@ -81,6 +81,7 @@ var fieldLeaf = map[string]string{
 	"office_phone": "person.office", "mobile": "person.mobile", "email": "person.email", "domain": "website.domain",
 	"homepage_url": "website.homepage", "content_types": "website.content", "languages": "website.languages",
 	"pre_approvals": "website.preapp", "pre_approvals.category": "website.preapp.cat", "pre_approvals.number": "website.preapp.num",
+	"domain_holder": "website.holder", "domain_holder.relation": "website.holder.relation", "domain_holder.name": "website.holder.name",
 	"method": "access.method", "ips": "access.ips", "server_location": "access.location",
 }
 

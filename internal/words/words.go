@@ -105,6 +105,10 @@ func State(lang, state string) string { return name(lang, "state.", state) }
 // Flow is a filing flow's name.
 func Flow(lang, flow string) string { return name(lang, "flow.", flow) }
 
+// Relation is the name of a domain holder's relation to the subject
+// (filing.HolderRelations: 股东, 单位主要负责人, 高级管理人员).
+func Relation(lang, relation string) string { return name(lang, "holder.relation.", relation) }
+
 // FlowInSentence is a flow's name inside a sentence: English names are
 // capitalised as labels ("Access cancellation"), so mid-sentence the first
 // letter goes to lower case ("your access cancellation").

@@ -56,6 +56,11 @@ func TestComplete(t *testing.T) {
 			t.Errorf("flow %s has no name", f)
 		}
 	}
+	for _, r := range filing.HolderRelations {
+		if !Has("holder.relation." + r) {
+			t.Errorf("relation %s has no name", r)
+		}
+	}
 	for _, k := range []string{"staff.product", "nav.logout"} {
 		if !Has(k) {
 			t.Errorf("%s missing", k)
