@@ -210,6 +210,14 @@ func (e *env) submit(appID string, sub Submission) {
 	}
 }
 
+// fileFirst submits doc as app1's first filing and runs the jobs that
+// follow (the leaders' SMS codes).
+func (e *env) fileFirst(doc filing.Document) {
+	e.t.Helper()
+	e.submit("app1", Submission{Flow: filing.FlowFirstFiling, Document: doc})
+	e.drain()
+}
+
 func (e *env) confirm(appID string, in SMSInput) (*SMSResult, error) {
 	return e.sim.ConfirmSMS(context.Background(), appID, in)
 }
@@ -404,8 +412,7 @@ func TestSameMobileGetsOneCode(t *testing.T) {
 		e := newEnv(t, s, ModeAuto, 0)
 		doc := beijingDoc("one-mobile.cn")
 		doc.Websites[0].Leader = doc.Subject.Leader
-		e.submit("app1", Submission{Flow: filing.FlowFirstFiling, Document: doc})
-		e.drain()
+		e.fileFirst(doc)
 		items, _ := e.notify.Outbox.List(context.Background(), notify.OutboxQuery{Channel: notify.SMS})
 		if len(items) != 1 {
 			t.Fatalf("%d SMS, want 1", len(items))
@@ -421,8 +428,7 @@ func TestFiveWrongAttemptsReturn(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, s *storage.Store) {
 		ctx := context.Background()
 		e := newEnv(t, s, ModeAuto, 0)
-		e.submit("app1", Submission{Flow: filing.FlowFirstFiling, Document: beijingDoc("five-wrong.cn")})
-		e.drain()
+		e.fileFirst(beijingDoc("five-wrong.cn"))
 		good := e.code("13800138000")
 		for i := 1; i <= 5; i++ {
 			// Wrong in turn: code, certificate digits, mobile.
@@ -458,8 +464,7 @@ func TestFiveWrongAttemptsReturn(t *testing.T) {
 			t.Errorf("confirm after return: %v", err)
 		}
 		// Resubmitting sends new codes; the expiry job of the old submission does nothing.
-		e.submit("app1", Submission{Flow: filing.FlowFirstFiling, Document: beijingDoc("five-wrong.cn")})
-		e.drain()
+		e.fileFirst(beijingDoc("five-wrong.cn"))
 		items, _ := e.notify.Outbox.List(ctx, notify.OutboxQuery{To: "13800138000", Channel: notify.SMS})
 		if len(items) != 2 {
 			t.Fatalf("%d codes after resubmission", len(items))
@@ -813,8 +818,7 @@ func TestSMSAttemptsPerLeader(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, s *storage.Store) {
 		ctx := context.Background()
 		e := newEnv(t, s, ModeAuto, 0)
-		e.submit("app1", Submission{Flow: filing.FlowFirstFiling, Document: beijingDoc("per-leader.cn")})
-		e.drain()
+		e.fileFirst(beijingDoc("per-leader.cn"))
 		boss, web := e.code("13800138000"), e.code("13900139000")
 		wrong := "000000"
 		if boss == wrong || web == wrong {

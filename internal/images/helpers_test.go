@@ -33,20 +33,23 @@ func photo(w, h int) *image.RGBA {
 // noise is incompressible: it defeats any quality setting.
 func noise(w, h int, seed uint64) *image.Gray {
 	m := image.NewGray(image.Rect(0, 0, w, h))
-	r := rand.New(rand.NewPCG(seed, seed))
-	for i := range m.Pix {
-		m.Pix[i] = uint8(r.Uint32())
-	}
+	scatter(m.Pix, seed)
 	return m
 }
 
+// colorNoise is noise in colour.
 func colorNoise(w, h int, seed uint64) *image.RGBA {
 	m := image.NewRGBA(image.Rect(0, 0, w, h))
-	r := rand.New(rand.NewPCG(seed, seed))
-	for i := range m.Pix {
-		m.Pix[i] = uint8(r.Uint32())
-	}
+	scatter(m.Pix, seed)
 	return m
+}
+
+// scatter fills pix with random bytes from seed.
+func scatter(pix []uint8, seed uint64) {
+	r := rand.New(rand.NewPCG(seed, seed))
+	for i := range pix {
+		pix[i] = uint8(r.Uint32())
+	}
 }
 
 func encodeJPEG(t testing.TB, m image.Image, q int) []byte {

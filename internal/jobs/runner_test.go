@@ -47,10 +47,7 @@ func TestLongJobKeepsItsLease(t *testing.T) {
 		if runs.Load() != 1 {
 			t.Fatalf("job ran %d times, want once", runs.Load())
 		}
-		counts, _ := s.JobCounts(ctx)
-		if counts["done"] != 1 {
-			t.Fatalf("counts %v", counts)
-		}
+		storagetest.WantJobs(t, s, map[string]int{"done": 1})
 	})
 }
 

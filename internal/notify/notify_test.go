@@ -107,10 +107,7 @@ func TestOutboxThroughJobs(t *testing.T) {
 		if len(codes) != 1 || codes[0].To != "138****8000" || codes[0].Subject != "12381" || !strings.Contains(codes[0].Body, "123456") {
 			t.Fatalf("sms = %+v", codes)
 		}
-		counts, _ := s.JobCounts(ctx)
-		if counts["done"] != 3 {
-			t.Errorf("job counts %v", counts)
-		}
+		storagetest.WantJobs(t, s, map[string]int{"done": 3})
 	})
 }
 
@@ -164,10 +161,7 @@ func TestKilledWorkerSendsOnce(t *testing.T) {
 				t.Errorf("%s: %d messages, want exactly 1", q.Channel, len(items))
 			}
 		}
-		counts, _ := s.JobCounts(ctx)
-		if counts["done"] != 2 || counts["running"] != 0 {
-			t.Errorf("job counts %v", counts)
-		}
+		storagetest.WantJobs(t, s, map[string]int{"done": 2, "running": 0})
 	})
 }
 
@@ -360,9 +354,7 @@ func TestSMTPDelivery(t *testing.T) {
 		if len(srv.received) != 1 {
 			t.Errorf("re-run job sent again: %d messages", len(srv.received))
 		}
-		if c, _ := s.JobCounts(ctx); c["done"] != 2 || c["queued"] != 0 {
-			t.Errorf("job counts %v", c)
-		}
+		storagetest.WantJobs(t, s, map[string]int{"done": 2, "queued": 0})
 		if sent, _ := s.CountSent(ctx, Email); sent != 2 {
 			t.Errorf("sent_messages = %d", sent)
 		}
@@ -471,9 +463,7 @@ func TestSMSGateway(t *testing.T) {
 		if keys[0] != "sms-code-7" || keys[1] != "sms-code-7" {
 			t.Errorf("idempotency keys %v", keys)
 		}
-		if c, _ := s.JobCounts(ctx); c["done"] != 1 {
-			t.Errorf("counts %v", c)
-		}
+		storagetest.WantJobs(t, s, map[string]int{"done": 1})
 		// The outbox stays empty: the gateway is the channel.
 		if items, _ := n.Outbox.List(ctx, OutboxQuery{}); len(items) != 0 {
 			t.Errorf("outbox has %d", len(items))

@@ -10,23 +10,36 @@ import (
 	"beian/internal/storage/storagetest"
 )
 
+// job is one to queue: its kind, payload, key and when it is due.
+type job struct {
+	kind    string
+	payload any
+	key     string
+	at      time.Time
+}
+
+// enqueue queues jobs in one transaction.
+func enqueue(t *testing.T, s *storage.Store, jobs ...job) {
+	t.Helper()
+	ctx := t.Context()
+	if err := s.Tx(ctx, func(tx *storage.Tx) error {
+		for _, j := range jobs {
+			if err := tx.Enqueue(ctx, j.kind, j.payload, j.key, j.at); err != nil {
+				return err
+			}
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func TestJobQueue(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, s *storage.Store) {
 		ctx := context.Background()
 		now := s.Now()
-		err := s.Tx(ctx, func(tx *storage.Tx) error {
-			if err := tx.Enqueue(ctx, "mail", map[string]string{"to": "a"}, "k1", now); err != nil {
-				return err
-			}
-			// Same key: kept once.
-			if err := tx.Enqueue(ctx, "mail", map[string]string{"to": "a"}, "k1", now); err != nil {
-				return err
-			}
-			return tx.Enqueue(ctx, "later", nil, "", now.Add(time.Hour))
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
+		mail := job{"mail", map[string]string{"to": "a"}, "k1", now}
+		enqueue(t, s, mail, mail /* same key: kept once */, job{"later", nil, "", now.Add(time.Hour)})
 		jobs, err := s.ClaimJobs(ctx, now.Add(time.Second), 10, time.Minute)
 		if err != nil {
 			t.Fatal(err)
@@ -47,10 +60,7 @@ func TestJobQueue(t *testing.T) {
 		if err := s.CompleteJob(ctx, back[0].ID); err != nil {
 			t.Fatal(err)
 		}
-		counts, _ := s.JobCounts(ctx)
-		if counts["done"] != 1 || counts["queued"] != 1 {
-			t.Fatalf("counts %v", counts)
-		}
+		storagetest.WantJobs(t, s, map[string]int{"done": 1, "queued": 1})
 	})
 }
 
@@ -61,16 +71,7 @@ func TestRunJobNow(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, s *storage.Store) {
 		ctx := context.Background()
 		now := s.Now()
-		if err := s.Tx(ctx, func(tx *storage.Tx) error {
-			for _, k := range []string{"ok", "fails", "held"} {
-				if err := tx.Enqueue(ctx, "work", nil, k, now); err != nil {
-					return err
-				}
-			}
-			return nil
-		}); err != nil {
-			t.Fatal(err)
-		}
+		enqueue(t, s, job{"work", nil, "ok", now}, job{"work", nil, "fails", now}, job{"work", nil, "held", now})
 		calls := 0
 		work := func(context.Context) error { calls++; return nil }
 		if ran, err := s.RunJobNow(ctx, "ok", time.Minute, work); !ran || err != nil || calls != 1 {
@@ -108,14 +109,8 @@ func TestPurgeJobPayloads(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, s *storage.Store) {
 		ctx := context.Background()
 		now := s.Now()
-		if err := s.Tx(ctx, func(tx *storage.Tx) error {
-			if err := tx.Enqueue(ctx, "mail", map[string]string{"body_sealed": "k1:secret"}, "done-key", now); err != nil {
-				return err
-			}
-			return tx.Enqueue(ctx, "mail", map[string]string{"body_sealed": "k1:waiting"}, "queued-key", now.Add(time.Hour))
-		}); err != nil {
-			t.Fatal(err)
-		}
+		enqueue(t, s, job{"mail", map[string]string{"body_sealed": "k1:secret"}, "done-key", now},
+			job{"mail", map[string]string{"body_sealed": "k1:waiting"}, "queued-key", now.Add(time.Hour)})
 		jobs, err := s.ClaimJobs(ctx, now, 10, time.Minute)
 		if err != nil || len(jobs) != 1 {
 			t.Fatalf("claim: %v %v", jobs, err)
@@ -141,13 +136,7 @@ func TestPurgeJobPayloads(t *testing.T) {
 			t.Errorf("purged again: %d", n)
 		}
 		// The key stands: the same work is not queued again.
-		if err := s.Tx(ctx, func(tx *storage.Tx) error {
-			return tx.Enqueue(ctx, "mail", map[string]string{"body_sealed": "k1:again"}, "done-key", now)
-		}); err != nil {
-			t.Fatal(err)
-		}
-		if counts, err := s.JobCounts(ctx); err != nil || counts["queued"] != 1 || counts["done"] != 1 {
-			t.Errorf("jobs after the purge: %v %v", counts, err)
-		}
+		enqueue(t, s, job{"mail", map[string]string{"body_sealed": "k1:again"}, "done-key", now})
+		storagetest.WantJobs(t, s, map[string]int{"queued": 1, "done": 1}) // after the purge
 	})
 }

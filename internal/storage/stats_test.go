@@ -1,7 +1,6 @@
 package storage_test
 
 import (
-	"context"
 	"errors"
 	"testing"
 	"time"
@@ -14,19 +13,10 @@ import (
 // the lag, running and given-up jobs are counted apart.
 func TestJobQueueStats(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, s *storage.Store) {
-		ctx := context.Background()
+		ctx := t.Context()
 		now := s.Now()
-		err := s.Tx(ctx, func(tx *storage.Tx) error {
-			for i, at := range []time.Duration{-time.Hour, -time.Minute, time.Hour} {
-				if err := tx.Enqueue(ctx, "mail", nil, "m"+string(rune('a'+i)), now.Add(at)); err != nil {
-					return err
-				}
-			}
-			return tx.Enqueue(ctx, "bureau", nil, "b", now.Add(-2*time.Hour))
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
+		enqueue(t, s, job{"mail", nil, "ma", now.Add(-time.Hour)}, job{"mail", nil, "mb", now.Add(-time.Minute)},
+			job{"mail", nil, "mc", now.Add(time.Hour)}, job{"bureau", nil, "b", now.Add(-2 * time.Hour)})
 		// Claim the bureau job (the oldest), then fail it for good.
 		jobs, err := s.ClaimJobs(ctx, now, 1, time.Minute)
 		if err != nil || len(jobs) != 1 || jobs[0].Kind != "bureau" {

@@ -120,6 +120,22 @@ func Each(t *testing.T, fn func(t *testing.T, s *storage.Store)) {
 	}
 }
 
+// WantJobs fails the test unless the store holds as many jobs in each state
+// ("queued", "running", "done", "failed") as want says; states want leaves
+// out are not checked.
+func WantJobs(t testing.TB, s *storage.Store, want map[string]int) {
+	t.Helper()
+	counts, err := s.JobCounts(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for state, n := range want {
+		if counts[state] != n {
+			t.Errorf("jobs %v, want %d %s", counts, n, state)
+		}
+	}
+}
+
 // Name extracts the driver name from a URL, for test labels.
 func Name(u string) string {
 	if strings.HasPrefix(u, "postgres") {
