@@ -27,6 +27,17 @@ import (
 	"beian/internal/storage/storagetest"
 )
 
+// eachBlobStore runs fn on every database × every attachment store, a fresh
+// database for each (subtests "sqlite/local", "postgres/s3" …).
+func eachBlobStore(t *testing.T, fn func(t *testing.T, url string, blobs blob.Store)) {
+	t.Helper()
+	for storeName, mk := range blobStores() {
+		for dbName, url := range storagetest.URLs(t) {
+			t.Run(dbName+"/"+storeName, func(t *testing.T) { fn(t, url, mk(t)) })
+		}
+	}
+}
+
 // blobStores are the attachment stores the attachment tests run on.
 func blobStores() map[string]func(t *testing.T) blob.Store {
 	return map[string]func(t *testing.T) blob.Store{
@@ -71,11 +82,7 @@ func testPhoto(t *testing.T, w, h int, shade uint8) []byte {
 // queued with the change runs, then are gone; the job leaves everything of
 // an application that is not withdrawn alone. Every database × every store.
 func TestBlobCleanupJobs(t *testing.T) {
-	for storeName, mk := range blobStores() {
-		for dbName, url := range storagetest.URLs(t) { // a fresh database for each store
-			t.Run(dbName+"/"+storeName, func(t *testing.T) { blobCleanup(t, url, mk(t)) })
-		}
-	}
+	eachBlobStore(t, blobCleanup)
 }
 
 // blobService is a service over url and blobs with its clock at *now and

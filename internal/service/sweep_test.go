@@ -12,7 +12,6 @@ import (
 	"beian/internal/blob"
 	"beian/internal/clock"
 	"beian/internal/service"
-	"beian/internal/storage/storagetest"
 )
 
 // TestSweepOrphanedBlobs: a process killed between writing a blob and
@@ -21,11 +20,7 @@ import (
 // has passed, and keeps every blob a row points to and every replaced file
 // still in its backup grace (issue 12 item 7).
 func TestSweepOrphanedBlobs(t *testing.T) {
-	for storeName, mk := range blobStores() {
-		for dbName, url := range storagetest.URLs(t) {
-			t.Run(dbName+"/"+storeName, func(t *testing.T) { sweep(t, url, mk(t)) })
-		}
-	}
+	eachBlobStore(t, sweep)
 }
 
 func sweep(t *testing.T, url string, blobs blob.Store) {

@@ -91,9 +91,7 @@ func TestDomainFilter(t *testing.T) {
 // connection is cut the filter says maybe until it has rebuilt, learning
 // what was written meanwhile, and every cached answer is dropped.
 func TestDomainFilterAcrossInstances(t *testing.T) {
-	for name, u := range storagetest.URLs(t) {
-		t.Run(name, func(t *testing.T) { filterAcrossInstances(t, u) })
-	}
+	storagetest.EachURL(t, func(t *testing.T, u string) { filterAcrossInstances(t, u) })
 }
 
 func filterAcrossInstances(t *testing.T, u string) {

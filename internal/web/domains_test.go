@@ -39,8 +39,7 @@ func domainFactsAtTheField(t *testing.T, dbURL string) {
 	tok := b.csrfFrom("/apply")
 
 	a := b.post("/apply", url.Values{"domain": {"web-privacy.cn"}, "cert_type": {doc.Subject.CertType}, "cert_number": {doc.Subject.CertNumber}}, tok)
-	i, j := strings.Index(a.body, `id="domain"`), strings.Index(a.body, `id="cert_type"`)
-	if a.status != http.StatusConflict || i < 0 || j < i || !strings.Contains(a.body[i:j], "隐私保护") {
+	if a.status != http.StatusConflict || !strings.Contains(between(a.body, `id="domain"`, `id="cert_type"`), "隐私保护") {
 		t.Fatalf("pre-check of a domain with privacy on = %d, the refusal is not beside the domain", a.status)
 	}
 
@@ -54,16 +53,18 @@ func domainFactsAtTheField(t *testing.T, dbURL string) {
 		t.Fatalf("the websites step with a domain held by another company moved on to %s", a.location())
 	}
 	page := b.get(base + "/websites")
-	i, j = strings.Index(page.body, `name="websites[0].domain"`), strings.Index(page.body, `name="websites[0].homepage_url"`)
-	if i < 0 || j < i || !strings.Contains(page.body[i:j], `class="ferr"`) || !strings.Contains(page.body[i:j], "持有者") {
+	domainField := func(page string) string {
+		return between(page, `name="websites[0].domain"`, `name="websites[0].homepage_url"`)
+	}
+	field := domainField(page.body)
+	if !strings.Contains(field, `class="ferr"`) || !strings.Contains(field, "持有者") {
 		t.Fatalf("domain.holder_mismatch is not beside the website's domain")
 	}
 	// The page tells the applicant they may declare the holder's relation
 	// and upload the proof, and offers the declaration beside the domain.
-	k := strings.Index(page.body, `name="websites[0].domain_holder.relation"`)
-	if !strings.Contains(page.body[i:j], "声明其关系") || !strings.Contains(page.body[i:j], "上传股东或任职证明") || k < i || k > j ||
+	if !strings.Contains(field, "声明其关系") || !strings.Contains(field, "上传股东或任职证明") || !strings.Contains(field, `name="websites[0].domain_holder.relation"`) ||
 		!strings.Contains(page.body, `<option value="shareholder" >股东</option>`) || !strings.Contains(page.body, "不声明（域名在主办单位或其负责人名下）") {
-		t.Fatalf("the websites step does not offer the holder's declaration:\n%s", page.body[i:j])
+		t.Fatalf("the websites step does not offer the holder's declaration:\n%s", field)
 	}
 
 	// Declared as the shareholder, under the registry's name: the step moves on.
@@ -72,7 +73,7 @@ func domainFactsAtTheField(t *testing.T, dbURL string) {
 		t.Fatalf("the websites step with the shareholder declared went to %q", a.location())
 	}
 	page = b.get(base + "/websites")
-	if strings.Contains(page.body[i:strings.Index(page.body, `name="websites[0].homepage_url"`)], `class="ferr"`) ||
+	if field = domainField(page.body); field == "" || strings.Contains(field, `class="ferr"`) ||
 		!strings.Contains(page.body, `<option value="shareholder" selected>股东</option>`) {
 		t.Errorf("the declaration is not kept, or the domain still refused")
 	}

@@ -177,3 +177,15 @@ func appIDFrom(t testing.TB, loc string) string {
 	}
 	return m[1]
 }
+
+// between is the part of a page from the first mark to the next one (the
+// markup of one field, up to the next field's), "" when either is missing
+// or they stand the other way round: where a field's message must appear.
+func between(page, from, to string) string {
+	i := strings.Index(page, from)
+	j := strings.Index(page, to)
+	if i < 0 || j < i {
+		return ""
+	}
+	return page[i:j]
+}

@@ -111,9 +111,8 @@ func TestPortal(t *testing.T) {
 			if a.status != http.StatusConflict {
 				t.Fatalf("duplicate register = %d", a.status)
 			}
-			i := strings.Index(a.body, `id="email"`)
-			j := strings.Index(a.body, `id="phone"`)
-			if i < 0 || j < i || !strings.Contains(a.body[i:j], `class="ferr"`) {
+			field := between(a.body, `id="email"`, `id="phone"`)
+			if !strings.Contains(field, `class="ferr"`) {
 				t.Fatal("the email error is not beside the email input")
 			}
 		})
@@ -150,9 +149,8 @@ func TestPortal(t *testing.T) {
 				t.Fatalf("save with an error = %d %s, want back to %s", a.status, a.location(), want)
 			}
 			page := alice.get(want)
-			i := strings.Index(page.body, `name="subject.leader.mobile"`)
-			j := strings.Index(page.body, `name="subject.leader.email"`)
-			if i < 0 || j < i || !strings.Contains(page.body[i:j], `class="ferr"`) {
+			field := between(page.body, `name="subject.leader.mobile"`, `name="subject.leader.email"`)
+			if !strings.Contains(field, `class="ferr"`) {
 				t.Fatalf("no error beside subject.leader.mobile")
 			}
 			// The draft kept the other fields.
@@ -199,9 +197,8 @@ func TestPortal(t *testing.T) {
 				t.Fatalf("access with a private IP went to %s", a.location())
 			}
 			page = alice.get(base + "/access")
-			i := strings.Index(page.body, `name="websites[0].access.ips"`)
-			j := strings.Index(page.body, `name="websites[0].access.server_location"`)
-			if i < 0 || j < i || !strings.Contains(page.body[i:j], `class="ferr"`) {
+			field := between(page.body, `name="websites[0].access.ips"`, `name="websites[0].access.server_location"`)
+			if !strings.Contains(field, `class="ferr"`) {
 				t.Fatal("the websites[0].access.ips[1] violation is not beside the IP input")
 			}
 			if a = alice.post(base+"/access", stepForm(doc, "next"), tok); a.location() != base+"/uploads" {
@@ -291,9 +288,8 @@ func TestPortal(t *testing.T) {
 			if a.status != http.StatusConflict {
 				t.Fatalf("pre-check of a domain in another application = %d", a.status)
 			}
-			i := strings.Index(a.body, `id="domain"`)
-			j := strings.Index(a.body, `id="cert_type"`)
-			if i < 0 || j < i || !strings.Contains(a.body[i:j], `class="ferr"`) {
+			field := between(a.body, `id="domain"`, `id="cert_type"`)
+			if !strings.Contains(field, `class="ferr"`) {
 				t.Fatal("the refusal is not beside the domain input")
 			}
 			// Alice still sees her picture.
@@ -321,9 +317,8 @@ func TestPortal(t *testing.T) {
 				t.Fatal("the progress page does not show the rejection and its reason")
 			}
 			page := alice.get(base + "/subject")
-			i := strings.Index(page.body, `name="subject.name"`)
-			j := strings.Index(page.body, `name="subject.cert_address"`)
-			if i < 0 || j < i || !strings.Contains(page.body[i:j], `class="frej"`) || !strings.Contains(page.body[i:j], reason) {
+			field := between(page.body, `name="subject.name"`, `name="subject.cert_address"`)
+			if !strings.Contains(field, `class="frej"`) || !strings.Contains(field, reason) {
 				t.Fatal("the rejection reason is not beside the subject name input")
 			}
 			tok := alice.csrfFrom(base + "/subject")
