@@ -58,6 +58,10 @@ func TestProcessRefusals(t *testing.T) {
 			if e.Message.ZH == "" || !strings.Contains(e.Message.EN, tt.say) {
 				t.Errorf("message %+v should say %q", e.Message, tt.say)
 			}
+			// Catalogue words, formatted: no key and no fmt complaint shows.
+			if m := e.Message.ZH + e.Message.EN; strings.Contains(m, "%!") || strings.Contains(m, "image.") {
+				t.Errorf("message %+v is not formatted words", e.Message)
+			}
 		})
 	}
 }

@@ -49,22 +49,19 @@ func IsMobile(s string) bool { return Lookup(s).Kind == Mobile }
 
 // MobileProvince returns the home province of a valid mobile; known is false
 // for invalid numbers and numbers geocoded only as 中国.
-func MobileProvince(s string) (code string, known bool) {
-	i := Lookup(s)
-	if i.Kind != Mobile || i.Province == "" {
-		return "", false
-	}
-	return i.Province, true
-}
+func MobileProvince(s string) (code string, known bool) { return provinceOf(s, Mobile) }
 
 // IsLandline reports whether s is a valid landline: 0, a 2–3 digit area
 // code, an optional '-', 7–8 digits, and a fixed line by the metadata.
 func IsLandline(s string) bool { return Lookup(s).Kind == Landline }
 
 // LandlineProvince returns the province of a valid landline's area code.
-func LandlineProvince(s string) (code string, known bool) {
+func LandlineProvince(s string) (code string, known bool) { return provinceOf(s, Landline) }
+
+// provinceOf is the province of s when it is a valid number of kind.
+func provinceOf(s string, kind Kind) (code string, known bool) {
 	i := Lookup(s)
-	if i.Kind != Landline || i.Province == "" {
+	if i.Kind != kind || i.Province == "" {
 		return "", false
 	}
 	return i.Province, true

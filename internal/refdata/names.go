@@ -35,29 +35,9 @@ func (d *Data) ValueName(lang, field, value string) string {
 		if dv, ok := d.Division(value); ok {
 			return dv.Name
 		}
-	case "nature":
-		if n, ok := d.Nature(value); ok {
-			return Name(lang, value, n.ZH)
-		}
-	case "cert_type":
-		if c, ok := d.CertType(value); ok {
-			return Name(lang, value, c.ZH)
-		}
-	case "content_types":
-		if c, ok := d.ContentType(value); ok {
-			return Name(lang, value, c.ZH)
-		}
-	case "languages":
-		if l, ok := d.Language(value); ok {
-			return Name(lang, value, l.ZH)
-		}
-	case "category":
-		if c, ok := d.PreApprovalCategory(value); ok {
-			return Name(lang, value, c.ZH)
-		}
-	case "method":
-		if m, ok := d.AccessMethod(value); ok {
-			return Name(lang, value, m.ZH)
+	case "nature", "cert_type", "content_types", "languages", "category", "method":
+		if zh, ok := d.keyedName(field, value); ok {
+			return Name(lang, value, zh)
 		}
 	case "cert_valid_until":
 		if value == "long_term" {
@@ -65,6 +45,12 @@ func (d *Data) ValueName(lang, field, value string) string {
 		}
 	}
 	return value
+}
+
+// keyedName is the Chinese name of a keyed reference item of field.
+func (d *Data) keyedName(field, key string) (string, bool) {
+	zh, ok := d.zh[field][key]
+	return zh, ok
 }
 
 // ValueNames shows a list of stored values, joined as the language writes lists.

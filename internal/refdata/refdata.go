@@ -136,6 +136,20 @@ type Data struct {
 	tlds           []string
 	tldSet         map[string]bool
 	words          SiteNameWords
+	// zh is the Chinese name of each keyed item by the document field
+	// that stores its key (nature, cert_type, content_types, …): ValueName.
+	zh map[string]map[string]string
+}
+
+// named records key's Chinese name for the document field that stores it.
+func (d *Data) named(field, key, zh string) {
+	if d.zh == nil {
+		d.zh = map[string]map[string]string{}
+	}
+	if d.zh[field] == nil {
+		d.zh[field] = map[string]string{}
+	}
+	d.zh[field][key] = zh
 }
 
 var (
@@ -267,6 +281,7 @@ func (d *Data) loadNatures(b []byte) error {
 	d.natureByKey = make(map[string]int, len(raw))
 	for _, r := range raw {
 		d.natureByKey[r.Key] = len(d.natures)
+		d.named("nature", r.Key, r.ZH)
 		d.natures = append(d.natures, Nature{Key: r.Key, ZH: r.ZH, MIITCode: r.MIITCode, USCCPrefixes: r.Prefixes})
 	}
 	return nil
@@ -288,6 +303,7 @@ func (d *Data) loadCertTypes(b []byte) error {
 	d.certTypeByKey = make(map[string]int, len(raw))
 	for _, r := range raw {
 		d.certTypeByKey[r.Key] = len(d.certTypes)
+		d.named("cert_type", r.Key, r.ZH)
 		d.certTypes = append(d.certTypes, CertType{Key: r.Key, ZH: r.ZH, For: r.For, NumberFormat: r.Format,
 			Natures: r.Natures, MIITCode: r.MIITCode, MIITCodeByNature: r.ByNature})
 	}
@@ -307,6 +323,7 @@ func (d *Data) loadContentTypes(b []byte) error {
 	d.contentByKey = make(map[string]int, len(raw))
 	for _, r := range raw {
 		d.contentByKey[r.Key] = len(d.contentTypes)
+		d.named("content_types", r.Key, r.ZH)
 		d.contentTypes = append(d.contentTypes, ContentType{Key: r.Key, ZH: r.ZH, MIITBit: r.Bit, IndividualAllowed: r.Individual})
 	}
 	return nil
@@ -324,6 +341,7 @@ func (d *Data) loadLanguages(b []byte) error {
 	d.languageByKey = make(map[string]int, len(raw))
 	for _, r := range raw {
 		d.languageByKey[r.Key] = len(d.languages)
+		d.named("languages", r.Key, r.ZH)
 		d.languages = append(d.languages, Language{Key: r.Key, ZH: r.ZH, MIITCode: r.Code})
 	}
 	return nil
@@ -342,6 +360,7 @@ func (d *Data) loadPreApprovals(b []byte) error {
 	d.preApprovalKey = make(map[string]int, len(raw))
 	for _, r := range raw {
 		d.preApprovalKey[r.Key] = len(d.preApprovals)
+		d.named("category", r.Key, r.ZH)
 		d.preApprovals = append(d.preApprovals, PreApprovalCategory{Key: r.Key, ZH: r.ZH, MIITBit: r.Bit, NameKeywords: r.Keywords})
 	}
 	return nil
@@ -359,6 +378,7 @@ func (d *Data) loadAccessMethods(b []byte) error {
 	d.accessByKey = make(map[string]int, len(raw))
 	for _, r := range raw {
 		d.accessByKey[r.Key] = len(d.accessMethods)
+		d.named("method", r.Key, r.ZH)
 		d.accessMethods = append(d.accessMethods, AccessMethod{Key: r.Key, ZH: r.ZH, MIITBit: r.Bit})
 	}
 	return nil

@@ -116,3 +116,36 @@ func TestParseTLDList(t *testing.T) {
 		t.Errorf("got %v", list)
 	}
 }
+
+// TestValueName: a stored key shows as its name in either language; an
+// unknown key and a field without a table show as they are.
+func TestValueName(t *testing.T) {
+	d, err := Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct{ lang, field, value, want string }{
+		{"zh", "nature", "enterprise", "企业"},
+		{"zh", "cert_type", "business_license", "营业执照（个人或企业）"},
+		{"zh", "province", "330000", "浙江省"},
+		{"zh", "cert_valid_until", "long_term", "长期"},
+		{"en", "cert_valid_until", "long_term", "No end date"},
+		{"zh", "nature", "no-such-key", "no-such-key"},
+		{"zh", "name", "enterprise", "enterprise"},
+	}
+	for _, c := range cases {
+		if got := d.ValueName(c.lang, c.field, c.value); got != c.want {
+			t.Errorf("ValueName(%s, %s, %s) = %q, want %q", c.lang, c.field, c.value, got, c.want)
+		}
+	}
+	for _, field := range []string{"nature", "cert_type", "content_types", "languages", "category", "method"} {
+		if len(d.zh[field]) == 0 {
+			t.Errorf("no names for %s", field)
+		}
+		for key, zh := range d.zh[field] {
+			if got := d.ValueName("zh", field, key); got != zh || zh == key {
+				t.Errorf("%s %s: %q", field, key, got)
+			}
+		}
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"beian/internal/ident"
 	"beian/internal/phone"
 	"beian/internal/refdata"
+	"beian/internal/words"
 )
 
 var (
@@ -31,31 +32,14 @@ var (
 	ruleEmergencySame             = def("subject.emergency_phone.same_as_leader", sevError)
 )
 
-// certFormatHint explains a number format in both languages.
+// certFormatHint explains a number format in both languages (the
+// catalogue's format.<format>, format.other for a format it has no words for).
 func certFormatHint(format string) (zh, en string) {
-	switch format {
-	case ident.FormatUSCC:
-		return "统一社会信用代码为 18 位数字或大写字母（不含 I、O、S、V、Z）", "a credit code is 18 digits or capitals (no I, O, S, V, Z)"
-	case ident.FormatUSCCOrReg15:
-		return "应为 18 位统一社会信用代码或 15 位注册号", "expected an 18-character credit code or a 15-digit registration number"
-	case ident.FormatUSCCOrFree:
-		return "应为 18 位统一社会信用代码或证书编号（2–40 个字符）", "expected an 18-character credit code or the certificate number (2–40 characters)"
-	case ident.FormatOrgCode:
-		return "组织机构代码为 8 位数字或大写字母加 1 位校验码（如 D2143569-X）", "an organization code is 8 digits or capitals and a check character (e.g. D2143569-X)"
-	case ident.FormatResidentID:
-		return "居民身份证号为 18 位，前 6 位为大陆地区码，第 7–14 位为真实的出生日期", "a resident ID has 18 characters: a mainland region code, a real birth date in characters 7–14"
-	case ident.FormatResidencePermit:
-		return "居住证号码为 18 位，港澳以 810000/820000、台湾以 830000 开头", "a residence permit number has 18 characters starting 810000/820000 (HK/Macao) or 830000 (Taiwan)"
-	case ident.FormatForeignPermanentResidence:
-		return "永久居留身份证号为以 9 开头的 18 位，或 3 个字母加 12 位数字", "18 characters starting with 9, or 3 letters and 12 digits"
-	case ident.FormatHKMacaoPermit:
-		return "港澳通行证号为 H 或 M 加 8 位或 10 位数字", "H or M followed by 8 or 10 digits"
-	case ident.FormatTaiwanPermit:
-		return "台湾居民来往大陆通行证号为 8 位或 10 位数字", "8 or 10 digits"
-	case ident.FormatPassport:
-		return "护照号为 5–17 位大写字母或数字", "5 to 17 capitals or digits"
+	key := "format." + format
+	if !words.Has(key) {
+		key = "format.other"
 	}
-	return "应为 2–40 个字符", "expected 2 to 40 characters"
+	return words.T("zh", key), words.T("en", key)
 }
 
 func (c *check) subject() {

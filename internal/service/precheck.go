@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"beian/internal/bureau"
 	"beian/internal/domainname"
 	"beian/internal/fault"
 	"beian/internal/filing"
@@ -23,22 +24,13 @@ type Registry interface {
 	LookupDomain(ctx context.Context, domain string) (*RegistryWebsite, error)
 }
 
-// RegistrySubject is a subject filed at the bureau.
-type RegistrySubject struct {
-	Number   string
-	Subject  filing.Subject
-	Websites []RegistryWebsite
-}
-
-// RegistryWebsite is a website filed at the bureau, with the subject it belongs to.
-type RegistryWebsite struct {
-	Number            string
-	SubjectNumber     string
-	SubjectCertType   string
-	SubjectCertNumber string
-	Website           filing.Website // without access
-	Providers         []string       // names of the providers hosting it
-}
+// RegistrySubject and RegistryWebsite are the bureau's records as its
+// registry answers them: a subject with its websites, a website with the
+// subject it belongs to.
+type (
+	RegistrySubject = bureau.Subject
+	RegistryWebsite = bureau.Website
+)
 
 // PrecheckInput is what the applicant enters before an application exists.
 type PrecheckInput struct {

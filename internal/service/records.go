@@ -17,37 +17,10 @@ import (
 // and changes and cancellations start from them. The pre-check consults
 // them and the bureau's national registry, adapted here.
 
-// BureauRegistry adapts the bureau's registry (the simulator's, the
-// relay's mirror, or a real adapter's) to the pre-check's Registry.
-func BureauRegistry(b bureau.Registry) Registry { return bureauRegistry{b} }
-
-type bureauRegistry struct{ b bureau.Registry }
-
-func (r bureauRegistry) LookupSubject(ctx context.Context, certType, certNumber string) (*RegistrySubject, error) {
-	sub, err := r.b.LookupSubject(ctx, certType, certNumber)
-	if err != nil || sub == nil {
-		return nil, err
-	}
-	out := &RegistrySubject{Number: sub.Number, Subject: sub.Subject}
-	for _, w := range sub.Websites {
-		out.Websites = append(out.Websites, registryWebsite(&w))
-	}
-	return out, nil
-}
-
-func (r bureauRegistry) LookupDomain(ctx context.Context, domain string) (*RegistryWebsite, error) {
-	w, err := r.b.LookupDomain(ctx, domain)
-	if err != nil || w == nil {
-		return nil, err
-	}
-	rw := registryWebsite(w)
-	return &rw, nil
-}
-
-func registryWebsite(w *bureau.Website) RegistryWebsite {
-	return RegistryWebsite{Number: w.Number, SubjectNumber: w.SubjectNumber, SubjectCertType: w.SubjectCertType,
-		SubjectCertNumber: w.SubjectCertNumber, Website: w.Website, Providers: w.Providers}
-}
+// BureauRegistry is the bureau's registry (the simulator's, the relay's
+// mirror, or a real adapter's) as the pre-check's Registry: the same
+// questions with the same answers.
+func BureauRegistry(b bureau.Registry) Registry { return b }
 
 // --- my filings ---
 

@@ -49,30 +49,14 @@ type AuditFilter struct {
 
 // AuditLog lists entries newest first.
 func (rd Reader) AuditLog(ctx context.Context, f AuditFilter) ([]*AuditEntry, error) {
-	q := `SELECT id, at, actor_id, actor_role, action, object_type, object_id, ip, detail FROM audit_log WHERE 1 = 1`
-	var args []any
-	if f.ActorID != "" {
-		q += ` AND actor_id = ?`
-		args = append(args, f.ActorID)
-	}
-	if f.ObjectType != "" {
-		q += ` AND object_type = ?`
-		args = append(args, f.ObjectType)
-	}
-	if f.ObjectID != "" {
-		q += ` AND object_id = ?`
-		args = append(args, f.ObjectID)
-	}
-	if !f.Before.IsZero() {
-		q += ` AND at < ?`
-		args = append(args, ms(f.Before))
-	}
-	if f.Limit <= 0 {
-		f.Limit = 100
-	}
-	f.Limit = min(f.Limit, 1000)
-	q += ` ORDER BY at DESC, id DESC LIMIT ?`
-	args = append(args, f.Limit)
+	var w where
+	w.eq("actor_id", f.ActorID)
+	w.eq("object_type", f.ObjectType)
+	w.eq("object_id", f.ObjectID)
+	w.and("at < ?", ms(f.Before), !f.Before.IsZero())
+	q := `SELECT id, at, actor_id, actor_role, action, object_type, object_id, ip, detail FROM audit_log WHERE 1 = 1` +
+		w.sql + ` ORDER BY at DESC, id DESC LIMIT ?`
+	args := append(w.args, limitOf(f.Limit, 100, 1000))
 	rows, err := rd.db.query(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("audit log: %w", err)

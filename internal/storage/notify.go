@@ -59,24 +59,13 @@ type OutboxFilter struct {
 
 // ListOutbox returns outbox messages, newest first.
 func (rd Reader) ListOutbox(ctx context.Context, f OutboxFilter) ([]OutboxMessage, error) {
-	limit := f.Limit
-	if limit <= 0 {
-		limit = 100
-	}
-	limit = min(limit, 1000)
-	q := `SELECT id, channel, recipient_sealed, recipient_hash, recipient_masked, subject, body, lang, idem_key, sent_at FROM outbox WHERE 1 = 1`
-	var args []any
-	if f.Channel != "" {
-		q += ` AND channel = ?`
-		args = append(args, f.Channel)
-	}
-	if f.RecipientHash != "" {
-		q += ` AND recipient_hash = ?`
-		args = append(args, f.RecipientHash)
-	}
+	var w where
+	w.eq("channel", f.Channel)
+	w.eq("recipient_hash", f.RecipientHash)
 	// id (UUIDv7) breaks ties between messages of the same millisecond.
-	q += ` ORDER BY sent_at DESC, id DESC LIMIT ?`
-	args = append(args, limit)
+	q := `SELECT id, channel, recipient_sealed, recipient_hash, recipient_masked, subject, body, lang, idem_key, sent_at FROM outbox WHERE 1 = 1` +
+		w.sql + ` ORDER BY sent_at DESC, id DESC LIMIT ?`
+	args := append(w.args, limitOf(f.Limit, 100, 1000))
 	rows, err := rd.db.query(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("list outbox: %w", err)

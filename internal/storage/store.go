@@ -360,6 +360,31 @@ func fromMS(v int64) time.Time {
 // scanner is a row to scan: *sql.Row or *sql.Rows.
 type scanner interface{ Scan(...any) error }
 
+// where collects a query's optional conditions, each with its argument.
+type where struct {
+	sql  string // " AND …" for each condition
+	args []any
+}
+
+// and adds cond (one placeholder) with arg when set.
+func (w *where) and(cond string, arg any, set bool) {
+	if set {
+		w.sql += " AND " + cond
+		w.args = append(w.args, arg)
+	}
+}
+
+// eq adds "col = ?" when v is not empty.
+func (w *where) eq(col, v string) { w.and(col+" = ?", v, v != "") }
+
+// limitOf is n, or def when n is not positive, at most max.
+func limitOf(n, def, max int) int {
+	if n <= 0 {
+		return def
+	}
+	return min(n, max)
+}
+
 // marks is n placeholders for an IN list: "?, ?, ?".
 func marks(n int) string { return strings.TrimSuffix(strings.Repeat("?, ", n), ", ") }
 

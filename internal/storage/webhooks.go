@@ -190,28 +190,17 @@ type WebhookDeliveryFilter struct {
 
 // WebhookDeliveries lists deliveries, newest first.
 func (rd Reader) WebhookDeliveries(ctx context.Context, f WebhookDeliveryFilter) ([]*WebhookDelivery, error) {
-	q := `SELECT ` + deliveryCols + ` FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id WHERE 1 = 1`
-	var args []any
-	if f.EndpointID != "" {
-		q += ` AND d.endpoint_id = ?`
-		args = append(args, f.EndpointID)
+	var w where
+	w.eq("d.endpoint_id", f.EndpointID)
+	w.and("e.account_id = ?", f.AccountID, f.OnlyAccount)
+	w.eq("d.state", f.State)
+	w.eq("d.application_id", f.ApplicationID)
+	q := `SELECT ` + deliveryCols + ` FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id WHERE 1 = 1` + w.sql
+	limit := f.Limit
+	if limit <= 0 || limit > 500 {
+		limit = 200 // a bound past 500 means the default, not 500
 	}
-	if f.OnlyAccount {
-		q += ` AND e.account_id = ?`
-		args = append(args, f.AccountID)
-	}
-	if f.State != "" {
-		q += ` AND d.state = ?`
-		args = append(args, f.State)
-	}
-	if f.ApplicationID != "" {
-		q += ` AND d.application_id = ?`
-		args = append(args, f.ApplicationID)
-	}
-	if f.Limit <= 0 || f.Limit > 500 {
-		f.Limit = 200
-	}
-	args = append(args, f.Limit)
+	args := append(w.args, limit)
 	rows, err := rd.db.query(ctx, q+` ORDER BY d.created_at DESC, d.id DESC LIMIT ?`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("webhook deliveries: %w", translate(err))
