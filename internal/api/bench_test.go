@@ -1,13 +1,9 @@
 package api_test
 
 import (
-	"bytes"
-	"encoding/json"
-	"net/http/httptest"
 	"testing"
 
 	"beian/internal/storage/storagetest"
-	"beian/internal/testkit"
 )
 
 // BenchmarkSaveAndGet measures saving the example document and reading the
@@ -24,29 +20,6 @@ func BenchmarkSaveAndGet(b *testing.B) {
 		}
 		if a := e.do("GET", "/api/v1/applications/"+id, tok, nil); a.status != 200 {
 			b.Fatalf("get: %d", a.status)
-		}
-	}
-}
-
-// BenchmarkValidate posts the example document to /api/v1/validate through
-// the router: decoding with its bounds, the rules, the answer.
-func BenchmarkValidate(b *testing.B) {
-	// The system as served: abuse limits off as in `beian load`, no
-	// contract check around the handler.
-	k := testkit.New(b, testkit.DB(storagetest.URLs(b)["sqlite"]), testkit.Env("BEIAN_RATE_LIMITS", "off"))
-	h := k.System.Handler()
-	body, err := json.Marshal(exampleDocument(b))
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.ReportAllocs()
-	for b.Loop() {
-		req := httptest.NewRequest("POST", "/api/v1/validate", bytes.NewReader(body))
-		req.Header.Set("Content-Type", "application/json")
-		rec := httptest.NewRecorder()
-		h.ServeHTTP(rec, req)
-		if rec.Code != 200 {
-			b.Fatalf("validate: %d %s", rec.Code, rec.Body)
 		}
 	}
 }

@@ -17,6 +17,8 @@ import (
 	"beian/internal/config"
 	"beian/internal/httpx"
 	"beian/internal/rules"
+	"beian/internal/storage/storagetest"
+	"beian/internal/testkit"
 )
 
 // validateServer is a real HTTP server with the validate handler behind
@@ -250,4 +252,27 @@ func FuzzValidateEndpoint(f *testing.F) {
 			t.Fatalf("answer is not JSON: %q", rec.Body.Bytes())
 		}
 	})
+}
+
+// BenchmarkValidate posts the example document to /api/v1/validate through
+// the router: decoding with its bounds, the rules, the answer.
+func BenchmarkValidate(b *testing.B) {
+	// The system as served: abuse limits off as in `beian load`, no
+	// contract check around the handler.
+	k := testkit.New(b, testkit.DB(storagetest.URLs(b)["sqlite"]), testkit.Env("BEIAN_RATE_LIMITS", "off"))
+	h := k.System.Handler()
+	body, err := json.Marshal(exampleDocument(b))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		req := httptest.NewRequest("POST", "/api/v1/validate", bytes.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		if rec.Code != 200 {
+			b.Fatalf("validate: %d %s", rec.Code, rec.Body)
+		}
+	}
 }

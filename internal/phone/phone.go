@@ -6,6 +6,7 @@
 package phone
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -97,21 +98,29 @@ var cache = struct {
 	m  map[string]Info
 }{m: make(map[string]Info, 256)}
 
+// numberKinds: a strict mainland format, the metadata's types that
+// confirm it, and the kind it makes. A number in a kind's format that the
+// metadata does not confirm is invalid (it is not tried as another kind).
+var numberKinds = []struct {
+	strict func(string) (national uint64, ok bool)
+	types  []phonenumbers.PhoneNumberType
+	kind   Kind
+}{
+	{strictMobile, []phonenumbers.PhoneNumberType{phonenumbers.MOBILE, phonenumbers.FIXED_LINE_OR_MOBILE}, Mobile},
+	{strictLandline, []phonenumbers.PhoneNumberType{phonenumbers.FIXED_LINE, phonenumbers.FIXED_LINE_OR_MOBILE}, Landline},
+}
+
 func lookup(s string) Info {
-	if national, ok := strictMobile(s); ok {
+	for _, k := range numberKinds {
+		national, ok := k.strict(s)
+		if !ok {
+			continue
+		}
 		num := cnNumber(national)
-		switch phonenumbers.GetNumberType(num) {
-		case phonenumbers.MOBILE, phonenumbers.FIXED_LINE_OR_MOBILE:
-			return Info{Kind: Mobile, Province: geocode(num)}
+		if slices.Contains(k.types, phonenumbers.GetNumberType(num)) {
+			return Info{Kind: k.kind, Province: geocode(num)}
 		}
 		return Info{}
-	}
-	if national, ok := strictLandline(s); ok {
-		num := cnNumber(national)
-		switch phonenumbers.GetNumberType(num) {
-		case phonenumbers.FIXED_LINE, phonenumbers.FIXED_LINE_OR_MOBILE:
-			return Info{Kind: Landline, Province: geocode(num)}
-		}
 	}
 	return Info{}
 }

@@ -124,18 +124,19 @@ func TestValueName(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cases := []struct{ lang, field, value, want string }{
-		{"zh", "nature", "enterprise", "企业"},
-		{"zh", "cert_type", "business_license", "营业执照（个人或企业）"},
-		{"zh", "province", "330000", "浙江省"},
-		{"zh", "cert_valid_until", "long_term", "长期"},
-		{"en", "cert_valid_until", "long_term", "No end date"},
-		{"zh", "nature", "no-such-key", "no-such-key"},
-		{"zh", "name", "enterprise", "enterprise"},
+	// lang, field, stored value → what a reader sees.
+	want := map[[3]string]string{
+		{"zh", "nature", "enterprise"}:          "企业",
+		{"zh", "cert_type", "business_license"}: "营业执照（个人或企业）",
+		{"zh", "province", "330000"}:            "浙江省",
+		{"zh", "cert_valid_until", "long_term"}: "长期",
+		{"en", "cert_valid_until", "long_term"}: "No end date",
+		{"zh", "nature", "no-such-key"}:         "no-such-key",
+		{"zh", "name", "enterprise"}:            "enterprise",
 	}
-	for _, c := range cases {
-		if got := d.ValueName(c.lang, c.field, c.value); got != c.want {
-			t.Errorf("ValueName(%s, %s, %s) = %q, want %q", c.lang, c.field, c.value, got, c.want)
+	for in, w := range want {
+		if got := d.ValueName(in[0], in[1], in[2]); got != w {
+			t.Errorf("ValueName%q = %q, want %q", in, got, w)
 		}
 	}
 	for _, field := range []string{"nature", "cert_type", "content_types", "languages", "category", "method"} {
