@@ -5,9 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"image"
-	"image/color"
-	"image/jpeg"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -101,20 +98,6 @@ func newHarnessMode(t testing.TB, mode string, dbURL ...string) *harness {
 	return &harness{t: t, srv: srv, svc: k.Service, st: k.Store, runner: k.Runner, notifier: k.Notifier}
 }
 
-func testJPEG(t testing.TB) []byte {
-	img := image.NewRGBA(image.Rect(0, 0, 800, 600))
-	for y := range 600 {
-		for x := range 800 {
-			img.Set(x, y, color.RGBA{uint8(x / 4), uint8(y / 3), uint8((x ^ y) & 0xff), 255})
-		}
-	}
-	var buf bytes.Buffer
-	if err := jpeg.Encode(&buf, img, &jpeg.Options{Quality: 85}); err != nil {
-		t.Fatal(err)
-	}
-	return buf.Bytes()
-}
-
 // submitted registers an applicant and submits the spec's example filing
 // with every required attachment; it returns the applicant and the id.
 func (h *harness) submitted(email string) (*service.Session, string) {
@@ -155,7 +138,7 @@ func (h *harness) submittedWith(email string, mod func(*filing.Document)) (*serv
 		if m == nil {
 			t.Fatalf("the example cannot be submitted: %v", v)
 		}
-		in := service.AttachmentInput{Kind: m[1], Website: -1, File: bytes.NewReader(testJPEG(t))}
+		in := service.AttachmentInput{Kind: m[1], Website: -1, File: bytes.NewReader(testkit.Photo(t, 800, 600))}
 		if m[2] != "" {
 			in.Website = int(m[2][0] - '0')
 		}

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"beian/internal/notify"
-	"beian/internal/storage/storagetest"
 	"beian/internal/testkit"
 )
 
@@ -17,11 +16,8 @@ import (
 // problem is still checked once a round and mailed once.
 func TestMonitorTwoInstances(t *testing.T) {
 	dns, world := loopback(t)
-	opts := append(world, testkit.Env("BEIAN_MONITOR_RATE", "6000"), testkit.Env("BEIAN_MONITOR_TIMEOUT", "1s"))
-	storagetest.EachURL(t, func(t *testing.T, url string) {
+	testkit.EachPair(t, func(t *testing.T, a, b *testkit.Kit) {
 		ctx := context.Background()
-		a := testkit.New(t, append(opts, testkit.DB(url))...)
-		b := testkit.New(t, append(opts, testkit.DB(url))...)
 		staff := a.AdminToken()
 		names := []string{"two-moved", "two-down", "two-gone"}
 		for i, n := range names {
@@ -69,5 +65,5 @@ func TestMonitorTwoInstances(t *testing.T) {
 				t.Errorf("%s: %d mails, %d checks; want 1 mail and 4 checks (one a round)", n, mails, len(checks))
 			}
 		}
-	})
+	}, append(world, testkit.Env("BEIAN_MONITOR_RATE", "6000"), testkit.Env("BEIAN_MONITOR_TIMEOUT", "1s"))...)
 }

@@ -12,7 +12,6 @@ import (
 
 	"beian/internal/clock"
 	"beian/internal/duties"
-	"beian/internal/storage/storagetest"
 	"beian/internal/testkit"
 )
 
@@ -26,14 +25,12 @@ import (
 // reminder exactly once (the 公安备案 only its 30-day one: it is due in
 // 30 days, and the owner records it done before the 7-day one).
 func TestDutyRemindersOnceEach(t *testing.T) {
-	storagetest.EachURL(t, func(t *testing.T, url string) {
-		const domain = "remind-once.cn"
-		start := clock.TestNow()
-		domainDue := duties.Day(start).AddDate(0, 0, 200)
-		seed := testkit.File(t, "seed.json", fmt.Appendf(nil, `{"domains": [{"domain": %q, "registrar": "测试注册商", "registrar_mainland": true,
-			"verified": true, "expires_on": %q}]}`, domain, domainDue.Format(time.DateOnly)))
-		a := testkit.New(t, testkit.DB(url), testkit.Env("BEIAN_BUREAU_SEED", seed))
-		b := testkit.New(t, testkit.DB(url), testkit.Env("BEIAN_BUREAU_SEED", seed))
+	const domain = "remind-once.cn"
+	start := clock.TestNow()
+	domainDue := duties.Day(start).AddDate(0, 0, 200)
+	seed := testkit.File(t, "seed.json", fmt.Appendf(nil, `{"domains": [{"domain": %q, "registrar": "测试注册商", "registrar_mainland": true,
+		"verified": true, "expires_on": %q}]}`, domain, domainDue.Format(time.DateOnly)))
+	testkit.EachPair(t, func(t *testing.T, a, b *testkit.Kit) {
 		setDay := func(d time.Time) {
 			at := d.Add(10 * time.Hour) // 10:00 in Beijing
 			a.Clock.Set(at)
@@ -170,7 +167,7 @@ func TestDutyRemindersOnceEach(t *testing.T) {
 				t.Errorf("%s reminded %v, want %v", m["kind"], leads, want)
 			}
 		}
-	})
+	}, testkit.Env("BEIAN_BUREAU_SEED", seed))
 }
 
 func mapsEqual(a, b map[string]int) bool {

@@ -111,6 +111,16 @@ func Each(t *testing.T, fn func(t *testing.T, k *Kit), opts ...Option) {
 	storagetest.EachURL(t, func(t *testing.T, url string) { fn(t, New(t, append([]Option{DB(url)}, opts...)...)) })
 }
 
+// EachPair runs fn on two kits sharing one database — two instances of
+// Beian, as a deployment runs them — on every available database.
+func EachPair(t *testing.T, fn func(t *testing.T, a, b *Kit), opts ...Option) {
+	t.Helper()
+	storagetest.EachURL(t, func(t *testing.T, url string) {
+		opts := append([]Option{DB(url)}, opts...)
+		fn(t, New(t, opts...), New(t, opts...))
+	})
+}
+
 func (k *Kit) open() {
 	k.T.Helper()
 	sys, err := app.New(context.Background(), k.cfg, k.opts...)

@@ -4,7 +4,6 @@ package web
 // testkit's, which imports this package) use of this one's.
 var (
 	ExampleDoc          = exampleDoc
-	TestJPEG            = testJPEG
 	StepForm            = stepForm
 	NewWebsite          = newWebsite
 	VerificationFormURL = verificationFormURL

@@ -17,10 +17,10 @@ import (
 	"beian/internal/web"
 )
 
-// The helpers of package web's own tests (export_test.go).
+// The helpers of package web's own tests (export_test.go), and testkit's scan.
 var (
 	exampleDoc          = web.ExampleDoc
-	testJPEG            = web.TestJPEG
+	testJPEG            = testkit.Scan
 	stepForm            = web.StepForm
 	newWebsite          = web.NewWebsite
 	verificationFormURL = web.VerificationFormURL

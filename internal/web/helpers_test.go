@@ -1,10 +1,6 @@
 package web
 
 import (
-	"bytes"
-	"image"
-	"image/color"
-	"image/jpeg"
 	"net/url"
 	"strconv"
 	"testing"
@@ -22,39 +18,6 @@ func exampleDoc(t testing.TB) filing.Document {
 	}
 	d.AsOf = ""
 	return d
-}
-
-// testJPEG draws a w×h JPEG that looks like a scanned document: paper,
-// lines of "text", a red seal; detailed enough to be a real photo to the
-// decoder, plain enough to keep screenshots small.
-func testJPEG(t testing.TB, w, h int) []byte {
-	t.Helper()
-	img := image.NewRGBA(image.Rect(0, 0, w, h))
-	paper := color.RGBA{246, 244, 238, 255}
-	ink := color.RGBA{60, 64, 72, 255}
-	seal := color.RGBA{200, 40, 40, 255}
-	cx, cy, r := w*3/4, h*2/3, h/6
-	for y := 0; y < h; y++ {
-		for x := 0; x < w; x++ {
-			c := paper
-			line := (y-h/8)%(h/14) < h/60 && y > h/8 && y < h*7/8
-			if line && x > w/10 && x < w*9/10-(y*37%(w/5)) {
-				c = ink
-			}
-			if d := (x-cx)*(x-cx) + (y-cy)*(y-cy); d < r*r && d > (r-r/8)*(r-r/8) {
-				c = seal
-			}
-			if x < 3 || y < 3 || x >= w-3 || y >= h-3 {
-				c = color.RGBA{180, 180, 180, 255}
-			}
-			img.Set(x, y, c)
-		}
-	}
-	var buf bytes.Buffer
-	if err := jpeg.Encode(&buf, img, &jpeg.Options{Quality: 85}); err != nil {
-		t.Fatal(err)
-	}
-	return buf.Bytes()
 }
 
 // stepForm is what a browser posts for a step: the document's fields.

@@ -12,7 +12,6 @@ import (
 	"testing"
 	"time"
 
-	"beian/internal/storage/storagetest"
 	"beian/internal/testkit"
 	"beian/internal/webhooks"
 )
@@ -273,9 +272,7 @@ func TestGuardedDialRefusesLoopback(t *testing.T) {
 // share the queue; every state change reaches the endpoint exactly once
 // although both run the queue at the same time.
 func TestWebhooksNeverDuplicatedAcrossInstances(t *testing.T) {
-	storagetest.EachURL(t, func(t *testing.T, url string) {
-		a := testkit.New(t, testkit.DB(url))
-		b := testkit.New(t, testkit.DB(url))
+	testkit.EachPair(t, func(t *testing.T, a, b *testkit.Kit) {
 		admin := a.AdminToken()
 		r := newReceiver(t, a.Clock.Now)
 		_, r.secret = createEndpoint(t, a, admin, map[string]any{"url": r.srv.URL, "provider": true})
