@@ -8,10 +8,7 @@ import (
 	"image"
 	"image/color"
 	"image/jpeg"
-	"io"
-	"mime/multipart"
 	"net/http"
-	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
 	"os"
@@ -188,38 +185,34 @@ func (h *harness) staff(email, role string) *service.Session {
 	return sess
 }
 
-// client is a browser-like HTTP client holding one session cookie, not
+// client is a visitor (testkit's) holding one session cookie, not
 // following redirects.
 type client struct {
 	h     *harness
-	c     *http.Client
+	v     *testkit.Visitor
 	token string
 }
 
 func (h *harness) client(token string) *client {
-	jar, _ := cookiejar.New(nil)
-	u, _ := url.Parse(h.srv.URL)
+	v := testkit.NewVisitor(h.t, h.srv.URL)
 	if token != "" {
-		jar.SetCookies(u, []*http.Cookie{{Name: middleware.SessionCookie, Value: token, Path: "/"}})
+		v.SetCookie(middleware.SessionCookie, token)
 	}
-	return &client{h: h, token: token, c: &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
+	return &client{h: h, token: token, v: v}
 }
 
+// answer is an answer with its body as text.
 type answer struct {
 	status int
 	header http.Header
 	body   string
 }
 
+func textOf(a testkit.Answer) answer { return answer{a.Status, a.Header, string(a.Body)} }
+
 func (c *client) get(path string) answer {
 	c.h.t.Helper()
-	resp, err := c.c.Get(c.h.srv.URL + path)
-	if err != nil {
-		c.h.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return answer{resp.StatusCode, resp.Header, string(b)}
+	return textOf(c.v.Get(path))
 }
 
 var csrfInput = regexp.MustCompile(`name="csrf" value="([0-9a-f]+)"`)
@@ -239,13 +232,7 @@ func (c *client) post(path string, form url.Values, withCSRF bool) answer {
 	if withCSRF {
 		form.Set("csrf", c.csrf())
 	}
-	resp, err := c.c.PostForm(c.h.srv.URL+path, form)
-	if err != nil {
-		c.h.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return answer{resp.StatusCode, resp.Header, string(b)}
+	return textOf(c.v.PostForm(path, form))
 }
 
 // verifying is a submitted application approved at initial review whose
@@ -448,20 +435,10 @@ func TestRelayConsole(t *testing.T) {
 		t.Errorf("a number of another province: %d %.2000s", bad.status, bad.body)
 	}
 	// The batch: a line for an unknown application, and this one.
-	var buf bytes.Buffer
-	mw := multipart.NewWriter(&buf)
-	mw.WriteField("csrf", ac.csrf())
-	fw, _ := mw.CreateFormFile("file", "outcomes.csv")
-	fmt.Fprintf(fw, "application,decision,subject_number,website_numbers,reason\n0190aaaa-0000-7000-8000-00000000abcd,reject,,,x\n%s,approve,浙ICP备2026000555号,浙ICP备2026000555号-1,\n", id)
-	mw.Close()
-	resp, err := ac.c.Post(h.srv.URL+"/admin/bureau/outcomes", mw.FormDataContentType(), &buf)
-	if err != nil {
-		t.Fatal(err)
-	}
-	body, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	if resp.StatusCode != 200 || !strings.Contains(string(body), "已登记") || strings.Count(string(body), `class="error"`) != 1 {
-		t.Fatalf("import page: %d %.3000s", resp.StatusCode, body)
+	csv := fmt.Appendf(nil, "application,decision,subject_number,website_numbers,reason\n0190aaaa-0000-7000-8000-00000000abcd,reject,,,x\n%s,approve,浙ICP备2026000555号,浙ICP备2026000555号-1,\n", id)
+	imported := textOf(ac.v.PostFiles("/admin/bureau/outcomes", map[string]string{"csrf": ac.csrf()}, map[string][]byte{"file": csv}))
+	if imported.status != 200 || !strings.Contains(imported.body, "已登记") || strings.Count(imported.body, `class="error"`) != 1 {
+		t.Fatalf("import page: %d %.3000s", imported.status, imported.body)
 	}
 	got, err := h.svc.GetApplication(ctx, applicant.Account, id)
 	if err != nil || got.State != "approved" || got.Numbers == nil || got.Numbers.Subject != "浙ICP备2026000555号" {

@@ -128,7 +128,7 @@ func TestRejectionReasonCatalogue(t *testing.T) {
 		if !strings.Contains(progress.body, "域名持有者须与主办单位一致。") {
 			t.Errorf("zh progress page lacks the reason")
 		}
-		app.c.Jar.SetCookies(mustURL(h.srv.URL), []*http.Cookie{{Name: "lang", Value: "en", Path: "/"}})
+		app.v.SetCookie("lang", "en")
 		progress = app.get("/applications/" + id)
 		if !strings.Contains(progress.body, "The domain must be held by the subject.") || strings.Contains(progress.body, "域名持有者须与主办单位一致。") {
 			t.Errorf("en progress page does not show the English reason")
@@ -153,12 +153,4 @@ func TestRejectionReasonCatalogue(t *testing.T) {
 			t.Errorf("catalogue changes not audited in words")
 		}
 	})
-}
-
-func mustURL(s string) *url.URL {
-	u, err := url.Parse(s)
-	if err != nil {
-		panic(err)
-	}
-	return u
 }

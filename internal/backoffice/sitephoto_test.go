@@ -1,9 +1,6 @@
 package backoffice_test
 
 import (
-	"bytes"
-	"io"
-	"mime/multipart"
 	"net/http"
 	"net/url"
 	"strings"
@@ -27,22 +24,8 @@ func TestStaffSitePhoto(t *testing.T) {
 			t.Fatalf("no site photo form in verification")
 		}
 		upload := func(c *client, csrf string) answer {
-			var b bytes.Buffer
-			mw := multipart.NewWriter(&b)
-			mw.WriteField("csrf", csrf)
-			mw.WriteField("website", "0")
-			fw, _ := mw.CreateFormFile("file", "photo.jpg")
-			fw.Write(testkit.Photo(t, 800, 600))
-			mw.Close()
-			req, _ := http.NewRequest("POST", h.srv.URL+"/review/applications/"+id+"/site-photo", &b)
-			req.Header.Set("Content-Type", mw.FormDataContentType())
-			resp, err := c.c.Do(req)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer resp.Body.Close()
-			body, _ := io.ReadAll(resp.Body)
-			return answer{resp.StatusCode, resp.Header, string(body)}
+			return textOf(c.v.PostFiles("/review/applications/"+id+"/site-photo", map[string]string{"csrf": csrf, "website": "0"},
+				map[string][]byte{"file": testkit.Photo(t, 800, 600)}))
 		}
 		if a := upload(rc, "nope"); a.status != http.StatusForbidden {
 			t.Errorf("without the form token: %d", a.status)

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"io"
-	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
 	"testing"
@@ -82,18 +81,9 @@ func (k *Kit) Upload(path, token string, fields map[string]string, files map[str
 
 // UploadRequest builds a multipart form post.
 func UploadRequest(path string, fields map[string]string, files map[string][]byte) *http.Request {
-	var buf bytes.Buffer
-	mw := multipart.NewWriter(&buf)
-	for k, v := range fields {
-		mw.WriteField(k, v)
-	}
-	for name, b := range files {
-		fw, _ := mw.CreateFormFile(name, name+".jpg")
-		fw.Write(b)
-	}
-	mw.Close()
-	req := httptest.NewRequest("POST", path, &buf)
-	req.Header.Set("Content-Type", mw.FormDataContentType())
+	contentType, body := multipartForm(fields, files)
+	req := httptest.NewRequest("POST", path, body)
+	req.Header.Set("Content-Type", contentType)
 	return req
 }
 

@@ -3,7 +3,6 @@ package web_test
 import (
 	"bytes"
 	"io"
-	"mime/multipart"
 	"net/http"
 	"os"
 	"strings"
@@ -13,19 +12,11 @@ import (
 // multipartPost posts fields and one file of the given bytes.
 func (b *browser) multipartPost(path string, fields map[string]string, file []byte) answer {
 	b.h.t.Helper()
-	var buf bytes.Buffer
-	mw := multipart.NewWriter(&buf)
-	for k, v := range fields {
-		mw.WriteField(k, v)
-	}
+	files := map[string][]byte{}
 	if file != nil {
-		fw, _ := mw.CreateFormFile("file", "photo.jpg")
-		fw.Write(file)
+		files["file"] = file
 	}
-	mw.Close()
-	req, _ := http.NewRequest("POST", b.h.srv.URL+path, &buf)
-	req.Header.Set("Content-Type", mw.FormDataContentType())
-	return b.do(req)
+	return textOf(b.v.PostFiles(path, fields, files))
 }
 
 // TestNoTempFilesLeft replays issue 12's second attack: multipart posts to

@@ -1,17 +1,13 @@
 package web_test
 
 import (
-	"io"
-	"mime/multipart"
 	"net/http"
-	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"beian/internal/pii"
 	"beian/internal/service"
@@ -57,42 +53,38 @@ func eachHarness(t *testing.T, fn func(t *testing.T, h *harness)) {
 	storagetest.EachURL(t, func(t *testing.T, url string) { fn(t, newHarness(t, testkit.DB(url))) })
 }
 
-// browser is one visitor: a cookie jar that does not follow redirects, so
-// the tests see every PRG answer.
+// browser is one visitor (testkit's): cookies kept, redirects not
+// followed, so the tests see every PRG answer.
 type browser struct {
-	h      *harness
-	client *http.Client
+	h *harness
+	v *testkit.Visitor
 }
 
 func (h *harness) browser() *browser {
-	jar, _ := cookiejar.New(nil)
-	return &browser{h: h, client: &http.Client{Jar: jar, Timeout: 30 * time.Second,
-		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
+	return &browser{h: h, v: testkit.NewVisitor(h.t, h.srv.URL)}
 }
 
+// answer is an answer with its body as text.
 type answer struct {
 	status int
 	header http.Header
 	body   string
 }
 
+func textOf(a testkit.Answer) answer {
+	return answer{status: a.Status, header: a.Header, body: string(a.Body)}
+}
+
 func (a answer) location() string { return a.header.Get("Location") }
 
 func (b *browser) do(req *http.Request) answer {
 	b.h.t.Helper()
-	resp, err := b.client.Do(req)
-	if err != nil {
-		b.h.t.Fatalf("%s %s: %v", req.Method, req.URL, err)
-	}
-	defer resp.Body.Close()
-	body, _ := io.ReadAll(resp.Body)
-	return answer{status: resp.StatusCode, header: resp.Header, body: string(body)}
+	return textOf(b.v.Do(req))
 }
 
 func (b *browser) get(path string) answer {
 	b.h.t.Helper()
-	req, _ := http.NewRequest("GET", b.h.srv.URL+path, nil)
-	return b.do(req)
+	return textOf(b.v.Get(path))
 }
 
 var csrfInput = regexp.MustCompile(`name="csrf" value="([0-9a-f]+)"`)
@@ -115,9 +107,7 @@ func (b *browser) post(path string, form url.Values, csrf string) answer {
 	if csrf != "" {
 		form.Set("csrf", csrf)
 	}
-	req, _ := http.NewRequest("POST", b.h.srv.URL+path, strings.NewReader(form.Encode()))
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	return b.do(req)
+	return textOf(b.v.PostForm(path, form))
 }
 
 // upload posts one file as the upload form does.
@@ -129,25 +119,11 @@ func (b *browser) upload(appID, kind string, website int, signedOn string, file 
 // uploadFiles posts the named file fields (file, or front and back).
 func (b *browser) uploadFiles(appID, kind string, website int, signedOn string, files map[string][]byte, csrf string) answer {
 	b.h.t.Helper()
-	pr, pw := io.Pipe()
-	mw := multipart.NewWriter(pw)
-	go func() {
-		mw.WriteField("csrf", csrf)
-		mw.WriteField("kind", kind)
-		mw.WriteField("website", strconv.Itoa(website))
-		if signedOn != "" {
-			mw.WriteField("signed_on", signedOn)
-		}
-		for field, data := range files {
-			fw, _ := mw.CreateFormFile(field, field+".jpg")
-			fw.Write(data)
-		}
-		mw.Close()
-		pw.Close()
-	}()
-	req, _ := http.NewRequest("POST", b.h.srv.URL+"/applications/"+appID+"/attachments", pr)
-	req.Header.Set("Content-Type", mw.FormDataContentType())
-	return b.do(req)
+	fields := map[string]string{"csrf": csrf, "kind": kind, "website": strconv.Itoa(website)}
+	if signedOn != "" {
+		fields["signed_on"] = signedOn
+	}
+	return textOf(b.v.PostFiles("/applications/"+appID+"/attachments", fields, files))
 }
 
 // register and login creates an account through the pages.
