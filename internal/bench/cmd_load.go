@@ -28,19 +28,44 @@ import (
 // validate benchmark posts.
 var exampleDocument = examples.MustRead(examples.Enterprise)
 
-// loadTargets are the issue's targets (docs/benchmarks.md): the minimum
-// share of the yardstick's throughput (0: none) and the p99 bound.
-var loadTargets = map[string]struct {
+// goal is a target: the minimum share of the yardstick's throughput (0:
+// none) and the p99 bound.
+type goal struct {
 	ratio float64
 	p99   time.Duration
-}{
-	"public lookup": {0.50, 20 * time.Millisecond},
-	"pre-check":     {0.40, 20 * time.Millisecond},
-	// An applicant trying domain names for a known subject: every domain
-	// new, so no answer cache helps (issue 17's pattern).
-	"pre-check new domains": {0.50, 20 * time.Millisecond},
-	"validate":              {0.30, 30 * time.Millisecond},
-	"review queue":          {0, 50 * time.Millisecond},
+}
+
+// loadTargets are issue 17's targets (docs/benchmarks.md "Targets") for
+// the store measured and the pattern: the cached pattern of a search box
+// or the crawler's (--spread), where every input is new.
+func loadTargets(store string, spread bool) map[string]goal {
+	if store == "postgres" {
+		lookup := goal{0.50, 30 * time.Millisecond}
+		if spread {
+			lookup = goal{0.40, 30 * time.Millisecond}
+		}
+		return map[string]goal{
+			"public lookup":         lookup,
+			"pre-check":             {0.30, 30 * time.Millisecond},
+			"pre-check new domains": {0.30, 30 * time.Millisecond},
+			"validate":              {0.50, 30 * time.Millisecond},
+			"review queue":          {0, 50 * time.Millisecond},
+		}
+	}
+	lookup, precheck := goal{0.70, 20 * time.Millisecond}, goal{0.40, 20 * time.Millisecond}
+	if spread {
+		// The crawler's pre-check has no target of its own: it is measured.
+		lookup, precheck = goal{0.60, 20 * time.Millisecond}, goal{}
+	}
+	return map[string]goal{
+		"public lookup": lookup,
+		"pre-check":     precheck,
+		// An applicant trying domain names for a known subject: every
+		// domain new, so no answer cache helps (issue 17's pattern).
+		"pre-check new domains": {0.50, 20 * time.Millisecond},
+		"validate":              {0.50, 20 * time.Millisecond},
+		"review queue":          {0, 50 * time.Millisecond},
+	}
 }
 
 // Load is `beian load`: it measures, in one run, the bare net/http
@@ -58,9 +83,13 @@ func Load(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	revPassword := fs.String("reviewer-password", "", "its password")
 	only := fs.String("only", "", "comma-separated targets to run (yardstick always runs): lookup,precheck,trydomains,validate,read,queue,mix")
 	pid := fs.Int("server-pid", 0, "the server's process id, to report its peak memory (VmHWM)")
+	store := fs.String("targets", "sqlite", "whose targets to judge by: sqlite or postgres (the store the server runs on)")
 	spread := fs.Bool("spread", false, "lookups and pre-checks over every seeded subject and unknown names, each input used about once (a crawler's pattern: the caches do not help)")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if *store != "sqlite" && *store != "postgres" {
+		return fmt.Errorf("load: --targets must be sqlite or postgres, not %q", *store)
 	}
 	sample, err := seed.ReadSample(*samplePath)
 	if err != nil {
@@ -265,10 +294,11 @@ func Load(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fmt.Fprintf(stdout, "\n| target | req/s | p50 | p99 | max | of yardstick | 4xx | 5xx | target |\n|---|---:|---:|---:|---:|---:|---:|---:|---|\n")
 	fmt.Fprintf(stdout, "| yardstick (mean of before and after) | %.0f | %s | %s | %s | 100%% | | | |\n", yRPS, millis(y1.P50), millis(y1.P99), millis(y1.Max))
 	failed := false
+	goals := loadTargets(*store, *spread)
 	for _, r := range results {
 		ratio := r.RPS / yRPS
 		verdict := ""
-		if t, ok := loadTargets[r.Name]; ok {
+		if t, ok := goals[r.Name]; ok && t.p99 > 0 {
 			pass := r.P99 < t.p99 && ratio >= t.ratio && r.Status5xx == 0 && r.Errors == 0
 			verdict = fmt.Sprintf("p99 < %s", t.p99)
 			if t.ratio > 0 {

@@ -175,34 +175,41 @@ const maxDays = 100_000
 
 // NextOpening is t itself when t is within working time, otherwise the
 // start of the next working period.
-func (c *Calendar) NextOpening(t time.Time) time.Time {
+func (c *Calendar) NextOpening(t time.Time) time.Time { return c.toWorkingTime(t, true) }
+
+// prevClosing is t itself when t is within working time (or exactly at a
+// closing), otherwise the end of the previous working period.
+func (c *Calendar) prevClosing(t time.Time) time.Time { return c.toWorkingTime(t, false) }
+
+// toWorkingTime walks from t to working time, forward (to an opening) or
+// back (to a closing): t when it is already there.
+func (c *Calendar) toWorkingTime(t time.Time, forward bool) time.Time {
 	t = t.In(CST)
-	for i := 0; i < maxDays; i++ {
+	for range maxDays {
 		open, close := bounds(t)
-		if c.IsWorkday(t) && t.Before(close) {
-			if t.Before(open) {
-				return open
-			}
-			return t
+		inside := t.Before(close)
+		if !forward {
+			inside = t.After(open)
 		}
-		t = open.AddDate(0, 0, 1)
+		if c.IsWorkday(t) && inside {
+			return clampTime(t, open, close)
+		}
+		if forward {
+			t = open.AddDate(0, 0, 1)
+		} else {
+			t = close.AddDate(0, 0, -1)
+		}
 	}
 	return t
 }
 
-// prevClosing is t itself when t is within working time (or exactly at a
-// closing), otherwise the end of the previous working period.
-func (c *Calendar) prevClosing(t time.Time) time.Time {
-	t = t.In(CST)
-	for i := 0; i < maxDays; i++ {
-		open, close := bounds(t)
-		if c.IsWorkday(t) && t.After(open) {
-			if t.After(close) {
-				return close
-			}
-			return t
-		}
-		t = close.AddDate(0, 0, -1)
+// clampTime is t moved into [lo, hi].
+func clampTime(t, lo, hi time.Time) time.Time {
+	switch {
+	case t.Before(lo):
+		return lo
+	case t.After(hi):
+		return hi
 	}
 	return t
 }
