@@ -35,7 +35,7 @@ func TestMonitorTwoInstances(t *testing.T) {
 		step := func(d time.Duration) {
 			a.Clock.Add(d)
 			b.Clock.Set(a.Clock.Now())
-			testkit.RunJobsTogether(t, a, b)
+			testkit.RunJobsTogether(a, b)
 		}
 		for range 4 {
 			step(25 * time.Hour)

@@ -6,7 +6,6 @@ import (
 	"net/url"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -101,28 +100,15 @@ func TestDutyRemindersOnceEach(t *testing.T) {
 				}
 			}
 			// Both instances at once: the scan, and the periodic job.
-			var wg sync.WaitGroup
-			for _, k := range []*testkit.Kit{a, b} {
-				wg.Add(1)
-				go func() {
-					defer wg.Done()
-					if err := k.Service.ScheduleDutyReminders(context.Background()); err != nil {
-						t.Error(err)
-					}
-					if _, err := k.Service.RemindDuties(context.Background()); err != nil {
-						t.Error(err)
-					}
-					for range 50 {
-						if n, err := k.Runner.RunDue(context.Background()); err != nil || n == 0 {
-							if err != nil {
-								t.Error(err)
-							}
-							return
-						}
-					}
-				}()
-			}
-			wg.Wait()
+			testkit.Together([]*testkit.Kit{a, b}, func(k *testkit.Kit) {
+				if err := k.Service.ScheduleDutyReminders(context.Background()); err != nil {
+					t.Error(err)
+				}
+				if _, err := k.Service.RemindDuties(context.Background()); err != nil {
+					t.Error(err)
+				}
+				k.DrainJobs()
+			})
 		}
 		a.RunJobs()
 		// Years on, the sessions have ended: log in again.

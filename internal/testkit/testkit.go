@@ -166,24 +166,33 @@ func (k *Kit) RunJobs() int {
 	return total
 }
 
-// RunJobsTogether runs the due jobs of kits at the same moment, each until
-// its queue is dry: instances on one database racing for the same jobs.
-func RunJobsTogether(t testing.TB, kits ...*Kit) {
-	t.Helper()
+// Together runs fn on each of kits at the same moment — instances on one
+// database racing for the same work — and waits for them all. fn runs
+// beside the test's goroutine: it reports with Error, not Fatal.
+func Together(kits []*Kit, fn func(k *Kit)) {
 	var wg sync.WaitGroup
 	for _, k := range kits {
-		wg.Go(func() {
-			for range 200 {
-				if n, err := k.Runner.RunDue(context.Background()); err != nil || n == 0 {
-					if err != nil {
-						t.Error(err)
-					}
-					return
-				}
-			}
-		})
+		wg.Go(func() { fn(k) })
 	}
 	wg.Wait()
+}
+
+// RunJobsTogether runs the due jobs of kits at the same moment, each until
+// its queue is dry.
+func RunJobsTogether(kits ...*Kit) { Together(kits, (*Kit).DrainJobs) }
+
+// DrainJobs runs the kit's due jobs until none is left (at most 200
+// rounds), reporting a failure with Error: it may run beside another
+// instance's runner.
+func (k *Kit) DrainJobs() {
+	for range 200 {
+		if n, err := k.Runner.RunDue(context.Background()); err != nil || n == 0 {
+			if err != nil {
+				k.T.Error(err)
+			}
+			return
+		}
+	}
 }
 
 // File writes data to a file called name in a fresh folder and returns

@@ -283,7 +283,7 @@ func TestWebhooksNeverDuplicatedAcrossInstances(t *testing.T) {
 			k := []*testkit.Kit{a, b}[i%2]
 			k.FileThrough(10+i, fmt.Sprintf("dup%d.cn", i))
 		}
-		testkit.RunJobsTogether(t, a, b)
+		testkit.RunJobsTogether(a, b)
 		a.RunJobs()
 		acc := r.accepted()
 		if len(acc) != n {
