@@ -9,8 +9,6 @@ import (
 	"io"
 	"mime/multipart"
 	"net/http"
-	"net/http/cookiejar"
-	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -492,43 +490,13 @@ func lastLines(s string, n int) string {
 	return strings.Join(lines[max(0, len(lines)-n):], "\n")
 }
 
-var csrfRE = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
+// visitor is a browser of the server's pages (cookies kept, redirects held).
+func (s *server) visitor() *testkit.Visitor { return testkit.NewVisitor(s.t, s.base) }
 
-// browser logs in through the HTML form and returns a client with the cookies.
-func (s *server) browser(email, password string) *http.Client {
+// browser is a visitor logged in through the HTML form.
+func (s *server) browser(email, password string) *testkit.Visitor {
 	s.t.Helper()
-	jar, _ := cookiejar.New(nil)
-	c := &http.Client{Jar: jar, Timeout: 30 * time.Second,
-		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	resp, err := c.Get(s.base + "/login")
-	if err != nil {
-		s.t.Fatal(err)
-	}
-	page, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	m := csrfRE.FindSubmatch(page)
-	if m == nil {
-		s.t.Fatalf("no CSRF field on /login")
-	}
-	resp, err = c.PostForm(s.base+"/login", url.Values{"email": {email}, "password": {password}, "csrf": {string(m[1])}})
-	if err != nil {
-		s.t.Fatal(err)
-	}
-	resp.Body.Close()
-	if resp.StatusCode != 303 {
-		s.t.Fatalf("web login %s: %d", email, resp.StatusCode)
-	}
-	return c
-}
-
-// page fetches a path with a browser client.
-func (s *server) page(c *http.Client, path string) answer {
-	s.t.Helper()
-	resp, err := c.Get(s.base + path)
-	if err != nil {
-		s.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return answer{Status: resp.StatusCode, Header: resp.Header, Body: b}
+	v := s.visitor()
+	v.Login(email, password)
+	return v
 }

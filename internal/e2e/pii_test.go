@@ -1,10 +1,10 @@
 package e2e
 
 import (
+	"beian/internal/testkit"
 	"bytes"
 	"fmt"
 	"io/fs"
-	"net/http"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -108,23 +108,23 @@ func TestPersonalDataNeverInClear(t *testing.T) {
 	applicantWeb, adminWeb := s.browser(f.Email, f.Password), s.browser(adminEmail, adminPassword)
 	pages := []struct {
 		who  string
-		c    *http.Client
+		v    *testkit.Visitor
 		path string
 	}{
 		{"applicant", applicantWeb, "/"}, {"applicant", applicantWeb, "/filings"},
 		{"admin", adminWeb, "/review"}, {"admin", adminWeb, "/admin/outbox"}, {"admin", adminWeb, "/admin/audit"},
 		{"admin", adminWeb, "/admin/audit.csv"}, {"admin", adminWeb, "/admin/staff"}, {"admin", adminWeb, "/admin/bureau"},
-		{"anyone", http.DefaultClient, "/lookup?q=" + domain},
+		{"anyone", s.visitor(), "/lookup?q=" + domain},
 	}
 	for _, p := range pages {
-		a := s.page(p.c, p.path)
+		a := p.v.Get(p.path)
 		if a.Status != 200 {
 			t.Errorf("%s page %s: %d %.200s", p.who, p.path, a.Status, a.Body)
 			continue
 		}
 		check(p.who+" page "+p.path, a.Body)
 	}
-	if a := s.page(applicantWeb, "/filings"); !bytes.Contains(a.Body, []byte(numbers["subject"].(string))) {
+	if a := applicantWeb.Get("/filings"); !bytes.Contains(a.Body, []byte(numbers["subject"].(string))) {
 		t.Errorf("我的备案 does not show the record")
 	}
 

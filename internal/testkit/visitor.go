@@ -84,6 +84,18 @@ func (v *Visitor) PostForm(path string, form url.Values) Answer {
 	return v.Do(req)
 }
 
+// Login logs in through the login form, with the form's CSRF token.
+func (v *Visitor) Login(email, password string) {
+	v.t.Helper()
+	m := csrfField.FindSubmatch(v.Get("/login").Body)
+	if m == nil {
+		v.t.Fatal("no CSRF field on /login")
+	}
+	if a := v.PostForm("/login", url.Values{"email": {email}, "password": {password}, "csrf": {string(m[1])}}); a.Status != http.StatusSeeOther {
+		v.t.Fatalf("web login %s: %d %.300s", email, a.Status, a.Body)
+	}
+}
+
 // PostFiles submits a multipart form: fields, and files by field name.
 func (v *Visitor) PostFiles(path string, fields map[string]string, files map[string][]byte) Answer {
 	v.t.Helper()
