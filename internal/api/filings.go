@@ -8,29 +8,30 @@ import (
 	"beian/internal/service"
 )
 
+// recordJSON is what a subject and a website record both show: number,
+// status, name, approval date and version.
+type recordJSON struct {
+	Number     string  `json:"number"`
+	Status     string  `json:"status"`
+	Name       string  `json:"name"`
+	ApprovedOn string  `json:"approved_on"`
+	Version    int     `json:"version"`
+	UpdatedAt  *string `json:"updated_at"`
+}
+
 // filingSubjectJSON is one subject of GET /api/v1/filings, personal data masked.
 type filingSubjectJSON struct {
-	Number          string              `json:"number"`
-	Status          string              `json:"status"`
-	Name            string              `json:"name"`
+	recordJSON      `json:",inline"`
 	Nature          string              `json:"nature"`
 	Province        string              `json:"province"`
-	ApprovedOn      string              `json:"approved_on"`
-	Version         int                 `json:"version"`
-	UpdatedAt       *string             `json:"updated_at"`
 	Subject         filing.Subject      `json:"subject"`
 	Websites        []filingWebsiteJSON `json:"websites"`
 	OpenApplication *string             `json:"open_application"`
 }
 
 type filingWebsiteJSON struct {
-	Number     string         `json:"number"`
-	Status     string         `json:"status"`
+	recordJSON `json:",inline"`
 	Domain     string         `json:"domain"`
-	Name       string         `json:"name"`
-	ApprovedOn string         `json:"approved_on"`
-	Version    int            `json:"version"`
-	UpdatedAt  *string        `json:"updated_at"`
 	Website    filing.Website `json:"website"`
 	Access     *accessJSON    `json:"access"`
 }
@@ -54,9 +55,8 @@ func (a *API) filings(w http.ResponseWriter, r *http.Request) error {
 }
 
 func filingSubjectView(s service.FilingSubject) filingSubjectJSON {
-	fs := filingSubjectJSON{Number: s.Number, Status: s.Status, Name: s.Name, Nature: s.Nature, Province: s.Province,
-		ApprovedOn: s.ApprovedOn, Version: s.Version, UpdatedAt: rfc3339(s.UpdatedAt), Subject: s.Subject,
-		Websites: make([]filingWebsiteJSON, 0, len(s.Websites))}
+	fs := filingSubjectJSON{recordJSON: recordJSON{s.Number, s.Status, s.Name, s.ApprovedOn, s.Version, rfc3339(s.UpdatedAt)},
+		Nature: s.Nature, Province: s.Province, Subject: s.Subject, Websites: make([]filingWebsiteJSON, 0, len(s.Websites))}
 	if s.OpenApplication != "" {
 		id := s.OpenApplication
 		fs.OpenApplication = &id
@@ -65,8 +65,8 @@ func filingSubjectView(s service.FilingSubject) filingSubjectJSON {
 		site := w.Website
 		access := site.Access
 		site.Access = filing.Access{}
-		fw := filingWebsiteJSON{Number: w.Number, Status: w.Status, Domain: w.Domain, Name: w.Name, ApprovedOn: w.ApprovedOn,
-			Version: w.Version, UpdatedAt: rfc3339(w.UpdatedAt), Website: site}
+		fw := filingWebsiteJSON{recordJSON: recordJSON{w.Number, w.Status, w.Name, w.ApprovedOn, w.Version, rfc3339(w.UpdatedAt)},
+			Domain: w.Domain, Website: site}
 		if w.AccessStatus != "" {
 			if access.IPs == nil {
 				access.IPs = []string{}

@@ -35,6 +35,7 @@ type Province struct {
 	NameEN           string // e.g. "Beijing", "Inner Mongolia"
 	ICPAbbr          string // abbreviation in ICP numbers, e.g. "京"
 	BureauReviewDays int    // expected bureau review time in working days
+	CapitalAreaCode  string // landline area code of its capital, e.g. "010"
 }
 
 // Division is one node of the divisions tree: province, city or county.
@@ -198,16 +199,6 @@ func Load() (*Data, error) {
 	return d, d.check()
 }
 
-// provinceEnglish names the provinces in English messages.
-var provinceEnglish = map[string]string{
-	"110000": "Beijing", "120000": "Tianjin", "130000": "Hebei", "140000": "Shanxi", "150000": "Inner Mongolia",
-	"210000": "Liaoning", "220000": "Jilin", "230000": "Heilongjiang", "310000": "Shanghai", "320000": "Jiangsu",
-	"330000": "Zhejiang", "340000": "Anhui", "350000": "Fujian", "360000": "Jiangxi", "370000": "Shandong",
-	"410000": "Henan", "420000": "Hubei", "430000": "Hunan", "440000": "Guangdong", "450000": "Guangxi",
-	"460000": "Hainan", "500000": "Chongqing", "510000": "Sichuan", "520000": "Guizhou", "530000": "Yunnan",
-	"540000": "Tibet", "610000": "Shaanxi", "620000": "Gansu", "630000": "Qinghai", "640000": "Ningxia", "650000": "Xinjiang",
-}
-
 // shortProvinceName drops the administrative suffix: 北京市 → 北京,
 // 广西壮族自治区 → 广西.
 func shortProvinceName(full string) string {
@@ -221,10 +212,12 @@ func shortProvinceName(full string) string {
 
 func (d *Data) loadProvinces(b []byte) error {
 	var raw []struct {
-		Code    string `json:"code"`
-		Name    string `json:"name"`
-		ICPAbbr string `json:"icp_abbr"`
-		Days    int    `json:"bureau_review_working_days"`
+		Code     string `json:"code"`
+		Name     string `json:"name"`
+		NameEN   string `json:"name_en"`
+		ICPAbbr  string `json:"icp_abbr"`
+		Days     int    `json:"bureau_review_working_days"`
+		AreaCode string `json:"capital_area_code"`
 	}
 	if err := json.Unmarshal(b, &raw); err != nil {
 		return err
@@ -237,7 +230,7 @@ func (d *Data) loadProvinces(b []byte) error {
 		}
 		d.provinceByCode[r.Code] = len(d.provinces)
 		d.provinces = append(d.provinces, Province{Code: r.Code, Name: r.Name, ShortName: shortProvinceName(r.Name),
-			NameEN: provinceEnglish[r.Code], ICPAbbr: r.ICPAbbr, BureauReviewDays: days})
+			NameEN: r.NameEN, ICPAbbr: r.ICPAbbr, BureauReviewDays: days, CapitalAreaCode: r.AreaCode})
 	}
 	return nil
 }

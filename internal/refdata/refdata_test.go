@@ -129,6 +129,7 @@ func TestValueName(t *testing.T) {
 		{"zh", "nature", "enterprise"}:          "企业",
 		{"zh", "cert_type", "business_license"}: "营业执照（个人或企业）",
 		{"zh", "province", "330000"}:            "浙江省",
+		{"en", "province", "150000"}:            "Inner Mongolia",
 		{"zh", "cert_valid_until", "long_term"}: "长期",
 		{"en", "cert_valid_until", "long_term"}: "No end date",
 		{"zh", "nature", "no-such-key"}:         "no-such-key",
@@ -137,6 +138,13 @@ func TestValueName(t *testing.T) {
 	for in, w := range want {
 		if got := d.ValueName(in[0], in[1], in[2]); got != w {
 			t.Errorf("ValueName%q = %q, want %q", in, got, w)
+		}
+	}
+	// Every province has its English name and its capital's area code
+	// (provinces.json): the English pages and the seeder read them.
+	for _, p := range d.Provinces() {
+		if p.NameEN == "" || len(p.CapitalAreaCode) < 3 || p.CapitalAreaCode[0] != '0' {
+			t.Errorf("province %s: English %q, area code %q", p.Code, p.NameEN, p.CapitalAreaCode)
 		}
 	}
 	for _, field := range []string{"nature", "cert_type", "content_types", "languages", "category", "method"} {

@@ -56,17 +56,6 @@ type Generator struct {
 	now       time.Time
 }
 
-// capitalAreaCodes are the landline area codes of the provincial capitals.
-var capitalAreaCodes = map[string]string{
-	"110000": "010", "120000": "022", "130000": "0311", "140000": "0351", "150000": "0471",
-	"210000": "024", "220000": "0431", "230000": "0451", "310000": "021", "320000": "025",
-	"330000": "0571", "340000": "0551", "350000": "0591", "360000": "0791", "370000": "0531",
-	"410000": "0371", "420000": "027", "430000": "0731", "440000": "020", "450000": "0771",
-	"460000": "0898", "500000": "023", "510000": "028", "520000": "0851", "530000": "0871",
-	"540000": "0891", "610000": "029", "620000": "0931", "630000": "0971", "640000": "0951",
-	"650000": "0991",
-}
-
 // NewGenerator prepares the tables the generator draws from: the leaf
 // divisions of every province, mobile prefixes and landline area codes
 // whose home (by libphonenumber's geocoding) is that province, and the
@@ -112,7 +101,7 @@ func NewGenerator(p config.Provider, now time.Time) (*Generator, error) {
 		if len(pd.counties) == 0 {
 			continue
 		}
-		if ac := capitalAreaCodes[pr.Code]; ac != "" {
+		if ac := pr.CapitalAreaCode; ac != "" {
 			for _, digits := range []int{8, 7} {
 				if code, ok := phone.LandlineProvince(ac + "-" + landlineLocal(digits, 0)); ok && code == pr.Code {
 					pd.landline, pd.landlineDigits = ac, digits
