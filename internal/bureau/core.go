@@ -81,7 +81,11 @@ func normCert(n string) string { return strings.ToUpper(strings.TrimSpace(n)) }
 // asks them too (storage.RegistryProbe), so a certificate or a domain the
 // registry does not know costs no query of its own.
 func (c *core) RegistryKeys(certType, certNumber, domain string) storage.RegistryProbe {
-	return storage.RegistryProbe{CertHash: c.certHash(certType, certNumber), Domain: normDomain(domain)}
+	p := storage.RegistryProbe{Domain: normDomain(domain)}
+	if certNumber != "" { // the public lookup asks for a domain alone: no keyed hash to compute
+		p.CertHash = c.certHash(certType, certNumber)
+	}
+	return p
 }
 
 func (c *core) certHash(certType, number string) string {

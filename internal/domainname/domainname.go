@@ -72,9 +72,11 @@ func Parse(s string) (Name, error) {
 	if err != nil || ascii == "" {
 		return Name{}, ErrInvalid
 	}
-	uni, err := profile.ToUnicode(ascii)
-	if err != nil {
-		return Name{}, ErrInvalid
+	uni := ascii // mapped already; only a punycode label reads differently in Unicode
+	if strings.Contains(ascii, "xn--") {
+		if uni, err = profile.ToUnicode(ascii); err != nil {
+			return Name{}, ErrInvalid
+		}
 	}
 	tld := lastLabel(ascii)
 	if tld == "" || isNumeric(tld) || strings.Contains(ascii, "..") {

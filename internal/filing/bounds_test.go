@@ -2,6 +2,8 @@ package filing
 
 import (
 	"errors"
+	"math"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -68,4 +70,94 @@ func TestBoundsAgree(t *testing.T) {
 
 func jsonUnbounded(b []byte, v any) error {
 	return json.Unmarshal(b, v, json.MatchCaseInsensitiveNames(true))
+}
+
+// TestBoundsCoverEveryText breaks, one at a time, every text of a
+// document (found by reflection, so a field added later is covered) and
+// every list, and wants the decoder's fast path, its careful path and
+// CheckBounds to name the same field: the fast path trusts CheckBounds.
+func TestBoundsCoverEveryText(t *testing.T) {
+	var paths []string
+	var walk func(path string, ty reflect.Type)
+	walk = func(path string, ty reflect.Type) {
+		switch ty.Kind() {
+		case reflect.String:
+			paths = append(paths, path)
+		case reflect.Slice:
+			walk(path+"[0]", ty.Elem())
+		case reflect.Struct:
+			for i := range ty.NumField() {
+				f := ty.Field(i)
+				name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+				p := name
+				if path != "" {
+					p = path + "." + name
+				}
+				walk(p, f.Type)
+			}
+		}
+	}
+	walk("", reflect.TypeFor[Document]())
+	if len(paths) < 40 {
+		t.Fatalf("only %d texts found: %v", len(paths), paths)
+	}
+	for _, path := range paths {
+		for _, bad := range []string{strings.Repeat("名", 1001), "a\u0001b"} {
+			body := bodyWith(path, bad)
+			want := path
+			for _, careful := range []bool{false, true} {
+				b := body
+				if careful {
+					// A list over the smallest bound elsewhere sends the
+					// decoder down its careful path.
+					b = strings.Replace(body, "{", `{"x_pad":[`+strings.Repeat("0,", 40)+`0],`, 1)
+				}
+				_, err := ParseDocument([]byte(b), 10)
+				var be *BoundsError
+				if !errors.As(err, &be) || be.Violations[0].Field != want {
+					t.Errorf("%s (careful %v): %v", path, careful, err)
+				}
+			}
+		}
+	}
+}
+
+// bodyWith is a JSON document whose text at path (websites[0].leader.name)
+// is v, every list on the way holding one entry.
+func bodyWith(path, v string) string {
+	var open, closing strings.Builder
+	segs := strings.Split(path, ".")
+	for i := range segs {
+		name, list := strings.CutSuffix(segs[i], "[0]")
+		open.WriteString(`{"` + name + `":`)
+		if list {
+			open.WriteString("[")
+		}
+		last := segs[len(segs)-1-i] // closings go innermost first
+		if strings.HasSuffix(last, "[0]") {
+			closing.WriteString("]")
+		}
+		closing.WriteString("}")
+	}
+	b, _ := json.Marshal(v)
+	return open.String() + string(b) + closing.String()
+}
+
+// TestLongestList: the scan that picks the decoder's path counts entries
+// of arrays only, and not what strings hold.
+func TestLongestList(t *testing.T) {
+	for body, want := range map[string]int{
+		`{}`:                                  0,
+		`{"a":[]}`:                            0,
+		`{"a":[1,2,3]}`:                       3,
+		`{"a":[{"x":1,"y":2},{}]}`:            2,
+		`{"a":["x,y,z",",,\",[,"]}`:           2,
+		`{"a":[[1,2,3,4],[5]],"b":{"c":[1]}}`: 4,
+		`[true,false,null,"s",{}]`:            5,
+		strings.Repeat("[", 40) + "1" + strings.Repeat("]", 40): math.MaxInt,
+	} {
+		if got := longestList([]byte(body)); got != want {
+			t.Errorf("longestList(%s) = %d, want %d", body, got, want)
+		}
+	}
 }

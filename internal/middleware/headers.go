@@ -41,24 +41,36 @@ var (
 // Secure sets p's headers on every answer of h. Set, not Add: an inner
 // policy replaces an outer one (the baseline around the whole server).
 func Secure(p Policy, h http.Handler) http.Handler {
+	// The values are built once: each answer gets the same one-entry
+	// slices (capacity 1, so an Add elsewhere copies rather than shares),
+	// under their canonical names, without Set's canonicalizing.
+	one := func(v string) []string { return []string{v}[:1:1] }
+	type header struct {
+		name  string
+		value []string
+	}
+	hs := []header{
+		{"Content-Security-Policy", one(p.CSP)},
+		{"X-Content-Type-Options", one("nosniff")},
+		{"X-Frame-Options", one("DENY")},
+		{"Referrer-Policy", one(p.Referrer)},
+		{"Cross-Origin-Opener-Policy", one("same-origin")},
+	}
+	for _, o := range []struct{ name, value string }{
+		{"Permissions-Policy", p.Permissions}, {"Cross-Origin-Resource-Policy", p.CORP}, {"Cache-Control", p.CacheControl},
+	} {
+		if o.value != "" {
+			hs = append(hs, header{o.name, one(o.value)})
+		}
+	}
+	hsts := one("max-age=31536000")
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		hd := w.Header()
-		hd.Set("Content-Security-Policy", p.CSP)
-		hd.Set("X-Content-Type-Options", "nosniff")
-		hd.Set("X-Frame-Options", "DENY")
-		hd.Set("Referrer-Policy", p.Referrer)
-		hd.Set("Cross-Origin-Opener-Policy", "same-origin")
-		if p.Permissions != "" {
-			hd.Set("Permissions-Policy", p.Permissions)
-		}
-		if p.CORP != "" {
-			hd.Set("Cross-Origin-Resource-Policy", p.CORP)
-		}
-		if p.CacheControl != "" {
-			hd.Set("Cache-Control", p.CacheControl)
+		for _, x := range hs {
+			hd[x.name] = x.value
 		}
 		if httpx.OverTLS(r) {
-			hd.Set("Strict-Transport-Security", "max-age=31536000")
+			hd["Strict-Transport-Security"] = hsts
 		}
 		h.ServeHTTP(w, r)
 	})

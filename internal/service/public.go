@@ -53,26 +53,28 @@ func (s *Service) PublicLookup(ctx context.Context, q string) ([]PublicFiling, e
 	if out, ok := s.public.get(key, gen); ok {
 		return out, nil
 	}
-	out, local, err := s.publicLookup(ctx, key[2:], domain)
+	out, cache, err := s.publicLookup(ctx, key[2:], domain)
 	if err != nil {
 		return nil, err
 	}
-	if local {
+	if cache {
 		s.public.put(key, out, gen)
 	}
 	return out, nil
 }
 
 // publicLookup reads the answer for a number, or for domain when it is
-// set. local is false for an answer of the national registry: an external
-// system whose changes this instance does not see, so it is not cached.
-func (s *Service) publicLookup(ctx context.Context, number, domain string) (_ []PublicFiling, local bool, err error) {
+// set. cache is false for an answer of the national registry (an external
+// system whose changes this instance does not see) and for one the domain
+// filter gave, which costs less than a cache entry (a crawler's stream of
+// new names would only push the searched-for answers out).
+func (s *Service) publicLookup(ctx context.Context, number, domain string) (_ []PublicFiling, cache bool, err error) {
 	var rows []storage.PublicFiling
 	if domain != "" && !s.st.DomainMayBeKnown(domain) {
 		// No table here holds the name (a crawler's guess): no record, and
 		// when the registry shares the store, no registry entry either.
 		if s.registry == nil || (s.registryKeys != nil && !s.st.DomainMayBeKnown(s.registryKeys("", "", domain).Domain)) {
-			return []PublicFiling{}, true, nil
+			return []PublicFiling{}, false, nil
 		}
 		out, err := s.registryLookup(ctx, domain)
 		return out, false, err
