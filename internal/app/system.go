@@ -172,7 +172,7 @@ func New(ctx context.Context, cfg config.Config, opts ...Option) (_ *System, err
 	}
 	svc := service.New(service.Deps{
 		Store: st, Sealer: sealer, Rules: validator, Blobs: blobs, Config: cfg, Log: log,
-		Now: now, Wake: runner.Wake, Calendar: cal,
+		Now: now, Wake: runner.Wake, Requests: mets.Started, Calendar: cal,
 		Bureau: handOver, BureauMode: cfg.BureauMode, SMS: bp.sms, Console: bp.console,
 		BlobGrace: time.Hour, // backups copy files after their snapshot: replaced files stay an hour
 		// The pre-check consults the national registry, not only Beian's records.

@@ -14,6 +14,7 @@ import (
 	"net/netip"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -34,7 +35,13 @@ type Metrics struct {
 	jobRuns  *prometheus.CounterVec
 	jobTime  *prometheus.HistogramVec
 	notify   *prometheus.CounterVec
+	// started counts requests begun: background walks read it to give
+	// way while applicants are being served (Started).
+	started atomic.Uint64
 }
+
+// Started is how many requests this server has begun so far.
+func (m *Metrics) Started() uint64 { return m.started.Load() }
 
 // New builds the registry with the Go runtime and process collectors and
 // the request and job metrics.
@@ -116,6 +123,7 @@ func (m *Metrics) jobDone(kind string, took time.Duration, err error) {
 func (m *Metrics) Instrument(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now() // latency is wall time, not business time
+		m.started.Add(1)
 		sw := &statusWriter{ResponseWriter: w}
 		next.ServeHTTP(sw, r)
 		route := r.Pattern

@@ -59,6 +59,9 @@ type Deps struct {
 	Calendar *workdays.Calendar
 	// Wake nudges the job runner after a commit that queued jobs; may be nil.
 	Wake func()
+	// Requests counts the requests the server has begun (may be nil): the
+	// background walks rest longer while it moves (duties.go).
+	Requests func() uint64
 	// Bureau is the bureau adapter (the simulator or the relay); nil
 	// refuses submissions to it.
 	Bureau bureau.Bureau
@@ -90,6 +93,7 @@ type Service struct {
 	domainReg domainreg.Registry
 	cal       *workdays.Calendar
 	wake      func()
+	requests  func() uint64
 	bureau    bureau.Bureau
 	mode      string
 	sms       bureau.SMSCheck
@@ -121,7 +125,7 @@ type Service struct {
 // New builds the service.
 func New(d Deps) *Service {
 	s := &Service{st: d.Store, seal: d.Sealer, rules: d.Rules, blobs: d.Blobs, cfg: d.Config, log: d.Log, now: d.Now,
-		registry: d.Registry, registryKeys: d.RegistryKeys, cal: d.Calendar, wake: d.Wake, bureau: d.Bureau, mode: d.BureauMode,
+		registry: d.Registry, registryKeys: d.RegistryKeys, cal: d.Calendar, wake: d.Wake, requests: d.Requests, bureau: d.Bureau, mode: d.BureauMode,
 		sms: d.SMS, console: d.Console, ref: refdata.Default(), limits: images.LimitsFrom(d.Config.Provider), blobGrace: d.BlobGrace}
 	if s.registry == nil && d.Bureau != nil {
 		// The pre-check consults the bureau's national registry (records.go).
