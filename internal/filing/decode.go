@@ -1,6 +1,7 @@
 package filing
 
 import (
+	"bytes"
 	"errors"
 	"math"
 	"strconv"
@@ -112,10 +113,19 @@ func longestList(b []byte) int {
 	for i := 0; i < len(b); i++ {
 		switch c := b[i]; c {
 		case '"':
-			for i++; i < len(b) && b[i] != '"'; i++ {
-				if b[i] == '\\' {
-					i++
+			for { // to the closing quote, over escaped characters
+				j := -1
+				if i+1 < len(b) {
+					j = bytes.IndexAny(b[i+1:], `"\`)
 				}
+				if j < 0 {
+					i = len(b)
+					break
+				}
+				if i += 1 + j; b[i] == '"' {
+					break
+				}
+				i++ // the escaped character
 			}
 			if n := len(stack); n > 0 && stack[n-1] == 0 {
 				stack[n-1] = 1
