@@ -1,7 +1,13 @@
 package pii
 
 import (
+	"bytes"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -48,4 +54,33 @@ func TestMask(t *testing.T) {
 			t.Errorf("mask(%q) = %q, want %q", c.in, got, c.want)
 		}
 	}
+}
+
+// TestHashReusesHashers: hashers taken from the pool start clean, also
+// under concurrent use (go test -race), and give the keyed hash itself.
+func TestHashReusesHashers(t *testing.T) {
+	s, err := New(bytes.Repeat([]byte{7}, 32))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := func(v string) string {
+		m := hmac.New(sha256.New, s.mac)
+		m.Write([]byte(v))
+		return hex.EncodeToString(m.Sum(nil))
+	}
+	var wg sync.WaitGroup
+	for g := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range 200 {
+				v := fmt.Sprintf("%d-%d", g, i)
+				if got := s.Hash(v); got != want(v) {
+					t.Errorf("Hash(%q) = %s, want %s", v, got, want(v))
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
 }
