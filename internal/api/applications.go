@@ -201,7 +201,13 @@ func (a *API) precheck(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return httpx.WriteJSON(w, http.StatusOK, map[string]any{"flow": res.Flow, "subject": res.Subject, "website": res.Website})
+	// A struct, not a map: the answer is written on every keystroke of the
+	// apply form, and a map is sorted and reflected per key.
+	return httpx.WriteJSON(w, http.StatusOK, struct {
+		Flow    string          `json:"flow"`
+		Subject *filing.Subject `json:"subject"`
+		Website *filing.Website `json:"website"`
+	}{res.Flow, res.Subject, res.Website})
 }
 
 func (a *API) createApplication(w http.ResponseWriter, r *http.Request) error {

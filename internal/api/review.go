@@ -56,7 +56,9 @@ func (a *API) reviewQueue(w http.ResponseWriter, r *http.Request) error {
 		out = append(out, queueItemJSON{ID: it.ID, Flow: it.Flow, State: it.State, SubjectName: it.SubjectName, Province: it.Province,
 			Domains: d, SubmittedAt: rfc3339(it.SubmittedAt), DueAt: rfc3339(it.DueAt), Overdue: it.Overdue})
 	}
-	return httpx.WriteJSON(w, http.StatusOK, map[string]any{"items": out})
+	return httpx.WriteJSON(w, http.StatusOK, struct {
+		Items []queueItemJSON `json:"items"`
+	}{out})
 }
 
 type verificationJSON struct {
