@@ -164,3 +164,15 @@ func TestLongestList(t *testing.T) {
 		}
 	}
 }
+
+// TestParseDocumentRefusesInvalidUTF8 on both of the decoder's paths, in a
+// value and in a name.
+func TestParseDocumentRefusesInvalidUTF8(t *testing.T) {
+	long := `"websites":[{"access":{"ips":[` + strings.Repeat(`"1.1.1.1",`, 14) + `"1.1.1.1"]}}],` // past the smallest bound, within its own: the careful path
+	for _, body := range []string{"{\"subject\":{\"name\":\"\xff北京\"}}", "{\"subject\":{\"na\xffme\":\"a\"}}",
+		"{" + long + "\"subject\":{\"name\":\"\xff\"}}"} {
+		if doc, err := ParseDocument([]byte(body), 10); err == nil || doc != nil {
+			t.Errorf("%q: accepted", body)
+		}
+	}
+}
