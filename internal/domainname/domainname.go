@@ -67,13 +67,18 @@ func Parse(s string) (Name, error) {
 	}
 	s = strings.TrimSuffix(s, ".")
 	// IDNA mapping folds case and full-width forms (ｅｘａｍｐｌｅ．ｃｏｍ) and
-	// decodes punycode labels, refusing invalid ones.
-	ascii, err := profile.ToASCII(s)
-	if err != nil || ascii == "" {
-		return Name{}, ErrInvalid
+	// decodes punycode labels, refusing invalid ones. A plain lower-case
+	// host name (most of them) is its own mapping: checked here instead.
+	ascii := s
+	if !plainHost(s) {
+		var err error
+		if ascii, err = profile.ToASCII(s); err != nil || ascii == "" {
+			return Name{}, ErrInvalid
+		}
 	}
 	uni := ascii // mapped already; only a punycode label reads differently in Unicode
 	if strings.Contains(ascii, "xn--") {
+		var err error
 		if uni, err = profile.ToUnicode(ascii); err != nil {
 			return Name{}, ErrInvalid
 		}
@@ -83,6 +88,34 @@ func Parse(s string) (Name, error) {
 		return Name{}, ErrInvalid
 	}
 	return Name{Unicode: uni, ASCII: ascii}, nil
+}
+
+// plainHost reports a name the IDNA profile would return unchanged and
+// accept: lower-case letters, digits and hyphens in labels of 1 to 63
+// characters that neither start nor end with a hyphen nor hold one in
+// their third and fourth place (where xn-- and other reserved forms are),
+// at most 253 characters in all. TestPlainHostAgrees holds it to idna.
+func plainHost(s string) bool {
+	if len(s) == 0 || len(s) > 253 {
+		return false
+	}
+	start := 0
+	for i := 0; i <= len(s); i++ {
+		if i < len(s) && s[i] != '.' {
+			c := s[i]
+			if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-') {
+				return false
+			}
+			continue
+		}
+		label := s[start:i]
+		if len(label) == 0 || len(label) > 63 || label[0] == '-' || label[len(label)-1] == '-' ||
+			(len(label) >= 4 && label[2] == '-' && label[3] == '-') {
+			return false
+		}
+		start = i + 1
+	}
+	return true
 }
 
 func isNumeric(s string) bool {

@@ -2,6 +2,7 @@ package domainname
 
 import (
 	"errors"
+	"math/rand/v2"
 	"strings"
 	"testing"
 )
@@ -167,4 +168,41 @@ func FuzzParseHomepage(f *testing.F) {
 			t.Fatalf("%q accepted as %q", s, n.ASCII)
 		}
 	})
+}
+
+// TestPlainHostAgrees: every name the fast path takes, the IDNA profile
+// returns unchanged and accepts. Names built from the characters and
+// shapes near its edges (hyphens, lengths, digits, empty labels).
+func TestPlainHostAgrees(t *testing.T) {
+	pieces := []string{"a", "z", "0", "9", "-", ".", "ab", "xn", "--", "a-b", "1-", "-1", "ex", "中", "A", "_",
+		strings.Repeat("a", 62), strings.Repeat("b", 63), strings.Repeat("c", 64)}
+	rng := rand.New(rand.NewPCG(1, 2))
+	checked := 0
+	for range 200000 {
+		var b strings.Builder
+		for range 1 + rng.IntN(6) {
+			b.WriteString(pieces[rng.IntN(len(pieces))])
+		}
+		s := b.String()
+		if rng.IntN(20) == 0 {
+			s = strings.Repeat(s+".", 260/(len(s)+1)) + "cn"
+		}
+		if !plainHost(s) {
+			continue
+		}
+		checked++
+		got, err := profile.ToASCII(s)
+		if err != nil || got != s {
+			t.Fatalf("plainHost(%q) but idna: %q, %v", s, got, err)
+		}
+	}
+	if checked < 10000 {
+		t.Fatalf("only %d plain names generated", checked)
+	}
+	for _, s := range []string{"example.com", "www.a-b.cn", "1.2.3.cn", "ab--c.cn", "xn--fiqs8s", "-a.cn", "a-.cn", "a..cn", strings.Repeat("a", 64) + ".cn"} {
+		want := s == "example.com" || s == "www.a-b.cn" || s == "1.2.3.cn"
+		if plainHost(s) != want {
+			t.Errorf("plainHost(%q) = %v", s, !want)
+		}
+	}
 }

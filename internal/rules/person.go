@@ -32,6 +32,13 @@ var (
 // minCertValidity is how long a certificate must stay valid after as_of.
 const minCertValidityDays = 90
 
+// path is a field's path in two parts, joined only when a violation names
+// it: checking a valid person then builds no strings (the joins were a
+// seventh of validating a typical document).
+type path struct{ prefix, name string }
+
+func (p path) String() string { return p.prefix + p.name }
+
 func (c *check) person(p *filing.Person, prefix string) {
 	if p.Name == "" {
 		c.r.add(rulePersonNameRequired, prefix+".name")
@@ -41,17 +48,17 @@ func (c *check) person(p *filing.Person, prefix string) {
 		c.r.add(rulePersonCertType, prefix+".cert_type")
 	} else {
 		res := ident.Check(ct.NumberFormat, ct.Key, p.CertNumber, c.asOf)
-		c.certResult(res, ct.NumberFormat, prefix+".cert_number", rulePersonCertFormat, rulePersonCertChecksum, rulePersonCertLowercaseX)
+		c.certResult(res, ct.NumberFormat, path{prefix, ".cert_number"}, rulePersonCertFormat, rulePersonCertChecksum, rulePersonCertLowercaseX)
 		if res == ident.OK && ident.HasBirthDate(ct.NumberFormat) {
 			if birth, ok := ident.BirthDate(p.CertNumber); ok && birth.AddDate(18, 0, 0).After(c.asOf) {
 				c.r.add(rulePersonUnder18, prefix+".cert_number")
 			}
 		}
 	}
-	c.validFrom(p.CertValidFrom, prefix+".cert_valid_from")
-	c.validUntil(p.CertValidUntil, prefix+".cert_valid_until")
-	c.mobile(p.Mobile, prefix+".mobile")
-	c.officePhone(p.OfficePhone, prefix+".office_phone")
+	c.validFrom(p.CertValidFrom, path{prefix, ".cert_valid_from"})
+	c.validUntil(p.CertValidUntil, path{prefix, ".cert_valid_until"})
+	c.mobile(p.Mobile, path{prefix, ".mobile"})
+	c.officePhone(p.OfficePhone, path{prefix, ".office_phone"})
 	if !EmailValid(p.Email) {
 		c.r.add(rulePersonEmail, prefix+".email")
 	}
@@ -59,49 +66,49 @@ func (c *check) person(p *filing.Person, prefix string) {
 
 // validFrom: the optional start of validity, when given, is a real date
 // not after as_of (a certificate is not filed before it is issued).
-func (c *check) validFrom(s, field string) {
+func (c *check) validFrom(s string, field path) {
 	if s == "" {
 		return
 	}
 	from, err := time.Parse(time.DateOnly, s)
 	if err != nil || from.After(c.asOf) {
-		c.r.add(rulePersonValidFrom, field)
+		c.r.add(rulePersonValidFrom, field.String())
 	}
 }
 
-func (c *check) validUntil(s, field string) {
+func (c *check) validUntil(s string, field path) {
 	if s == filing.LongTerm {
 		return
 	}
 	until, err := time.Parse(time.DateOnly, s)
 	if err != nil {
-		c.r.add(rulePersonValidUntilRequired, field)
+		c.r.add(rulePersonValidUntilRequired, field.String())
 		return
 	}
 	if until.Before(c.asOf.AddDate(0, 0, minCertValidityDays)) {
-		c.r.add(rulePersonValidUntilSoon, field, s)
+		c.r.add(rulePersonValidUntilSoon, field.String(), s)
 	}
 }
 
-func (c *check) mobile(s, field string) {
+func (c *check) mobile(s string, field path) {
 	info := phone.Lookup(s)
 	if info.Kind != phone.Mobile {
-		c.r.add(rulePersonMobileFormat, field)
+		c.r.add(rulePersonMobileFormat, field.String())
 		return
 	}
 	c.phoneRegion(info, rulePersonMobileRegion, field)
 }
 
-func (c *check) officePhone(s, field string) {
+func (c *check) officePhone(s string, field path) {
 	if s == "" {
 		if c.org {
-			c.r.add(rulePersonOfficeRequired, field)
+			c.r.add(rulePersonOfficeRequired, field.String())
 		}
 		return
 	}
 	info := phone.Lookup(s)
 	if !info.Valid() {
-		c.r.add(rulePersonOfficeFormat, field)
+		c.r.add(rulePersonOfficeFormat, field.String())
 		return
 	}
 	c.phoneRegion(info, rulePersonOfficeRegion, field)
@@ -109,13 +116,13 @@ func (c *check) officePhone(s, field string) {
 
 // phoneRegion reports a number whose known home province is not the
 // subject's; an unknown home (geocoded only as 中国) is fine.
-func (c *check) phoneRegion(info phone.Info, rule Rule, field string) {
+func (c *check) phoneRegion(info phone.Info, rule Rule, field path) {
 	if info.Province == "" || c.province == "" || info.Province == c.province {
 		return
 	}
 	home, _ := c.v.data.Province(info.Province)
 	own, _ := c.v.data.Province(c.province)
-	c.r.add(rule, field, hint{home.Name, home.NameEN}, hint{own.Name, own.NameEN})
+	c.r.add(rule, field.String(), hint{home.Name, home.NameEN}, hint{own.Name, own.NameEN})
 }
 
 // EmailValid reports whether s is local@domain with a plausible local part

@@ -25,7 +25,7 @@ func (v *Validator) CheckPrecheck(domain, certType, certNumber string, today tim
 	case !ok || len(ct.Natures) == 0: // a person's certificate type files no subject
 		r.add(ruleSubjectCertTypeNotAllowed, "cert_type")
 	default:
-		c.certResult(ident.Check(ct.NumberFormat, ct.Key, certNumber, asOf), ct.NumberFormat, "cert_number",
+		c.certResult(ident.Check(ct.NumberFormat, ct.Key, certNumber, asOf), ct.NumberFormat, path{"cert_number", ""},
 			ruleSubjectCertFormat, ruleSubjectCertChecksum, ruleSubjectCertLowercaseX)
 	}
 	w := filing.Website{Domain: strings.TrimSpace(domain)}

@@ -54,7 +54,7 @@ func (c *check) subject() {
 	}
 	if ctOK {
 		res := ident.Check(ct.NumberFormat, ct.Key, s.CertNumber, c.asOf)
-		c.certResult(res, ct.NumberFormat, "subject.cert_number", ruleSubjectCertFormat, ruleSubjectCertChecksum, ruleSubjectCertLowercaseX)
+		c.certResult(res, ct.NumberFormat, path{"subject.cert_number", ""}, ruleSubjectCertFormat, ruleSubjectCertChecksum, ruleSubjectCertLowercaseX)
 		if res == ident.OK && len(s.CertNumber) == 18 && isCreditFormat(ct.NumberFormat) {
 			c.creditCode(s.CertNumber)
 		}
@@ -104,15 +104,15 @@ func isCreditFormat(f string) bool {
 }
 
 // certResult reports a number check's outcome with the given rules.
-func (c *check) certResult(res ident.Result, format, field string, fmtRule, sumRule, xRule Rule) {
+func (c *check) certResult(res ident.Result, format string, field path, fmtRule, sumRule, xRule Rule) {
 	switch res {
 	case ident.Format:
 		zh, en := certFormatHint(format)
-		c.r.addAs(fmtRule, fmtRule.Severity, field, hint{zh, en})
+		c.r.addAs(fmtRule, fmtRule.Severity, field.String(), hint{zh, en})
 	case ident.Checksum:
-		c.r.add(sumRule, field)
+		c.r.add(sumRule, field.String())
 	case ident.LowercaseX:
-		c.r.add(xRule, field)
+		c.r.add(xRule, field.String())
 	}
 }
 
