@@ -395,7 +395,6 @@ func (s *Service) runDutyReminders(ctx context.Context, j storage.Job) error {
 // transaction, and a second insert of the key does nothing.
 func (s *Service) RemindDuties(ctx context.Context) (int, error) {
 	now := s.now()
-	owners := map[string]*storage.Account{}
 	lookups, sent := domainLookupsPerRun, 0
 	served := s.requestsBegun()
 	for after := ""; ; {
@@ -415,6 +414,10 @@ func (s *Service) RemindDuties(ctx context.Context) (int, error) {
 		if lookups, err = s.refreshDomains(ctx, subs, f, now, lookups); err != nil {
 			return sent, err
 		}
+		// The page's owners only: kept for the whole run, the map held
+		// every owner reminded of anything, tens of megabytes at a million
+		// records (an owner rarely has subjects on two pages).
+		owners := map[string]*storage.Account{}
 		for _, sr := range subs {
 			if sr.OwnerID == "" {
 				continue // a record Beian did not file (the registry's): no owner to mail
