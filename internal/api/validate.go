@@ -33,7 +33,7 @@ func ValidateHandler(v *rules.Validator, now func() time.Time) httpx.HandlerFunc
 		if _, err := rules.ParseAsOf(doc.AsOf, today); err != nil {
 			return fault.Words(fault.BadRequest, fault.CodeBadRequest, "error.bad_request.yyyy_mm_dd")
 		}
-		vs := v.Validate(doc, today)
+		vs := v.ValidateWithinBounds(doc, today) // DecodeDocument held the bounds
 		return httpx.WriteJSON(w, http.StatusOK, validateAnswer{
 			Valid:      !filing.HasErrors(vs),
 			Violations: filing.Localize(vs, httpx.Lang(r)),

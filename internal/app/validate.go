@@ -71,7 +71,7 @@ func runValidateEnv(args []string, getenv func(string) string, stdout, stderr io
 		fmt.Fprintf(stderr, "validate: %s: %v\n", path, err)
 		return 2
 	}
-	vs := v.Validate(doc, now)
+	vs := v.ValidateWithinBounds(doc, now) // ParseDocument held the bounds
 	printViolations(stdout, vs, *lang)
 	if filing.HasErrors(vs) {
 		return 1

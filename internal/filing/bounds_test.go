@@ -2,7 +2,9 @@ package filing
 
 import (
 	"errors"
+	"fmt"
 	"math"
+	"math/rand/v2"
 	"reflect"
 	"strings"
 	"testing"
@@ -158,6 +160,8 @@ func TestLongestList(t *testing.T) {
 		`["a\"]`:         1, // malformed (the decoder refuses it): counted, no panic
 		`["a\`:           1,
 		`{"a":["\\",1]}`: 2,
+		`{"a":["\\\"",1]}`:    2, // an escaped backslash, then an escaped quote
+		`{"a":["x\\\\",1,2]}`: 3, // two escaped backslashes end the string
 	} {
 		if got := longestList([]byte(body)); got != want {
 			t.Errorf("longestList(%s) = %d, want %d", body, got, want)
@@ -173,6 +177,64 @@ func TestParseDocumentRefusesInvalidUTF8(t *testing.T) {
 		"{" + long + "\"subject\":{\"name\":\"\xff\"}}"} {
 		if doc, err := ParseDocument([]byte(body), 10); err == nil || doc != nil {
 			t.Errorf("%q: accepted", body)
+		}
+	}
+}
+
+// TestLongestListAgreesWithDecoder on random documents of strings full of
+// quotes and backslashes: the scan counts what the decoder reads.
+func TestLongestListAgreesWithDecoder(t *testing.T) {
+	rng := rand.New(rand.NewPCG(17, 6))
+	pieces := []string{`\`, `"`, `,`, `[`, `]`, `{`, `}`, `a`, `北`}
+	var value func(depth int) any
+	value = func(depth int) any {
+		switch k := rng.IntN(4); {
+		case k == 0 && depth < 4:
+			list := make([]any, rng.IntN(6))
+			for i := range list {
+				list[i] = value(depth + 1)
+			}
+			return list
+		case k == 1 && depth < 4:
+			obj := map[string]any{}
+			for i := range rng.IntN(4) {
+				obj[fmt.Sprint("k", i)] = value(depth + 1)
+			}
+			return obj
+		case k == 2:
+			return rng.IntN(100)
+		default:
+			var sb strings.Builder
+			for range rng.IntN(8) {
+				sb.WriteString(pieces[rng.IntN(len(pieces))])
+			}
+			return sb.String()
+		}
+	}
+	var longest func(v any) int
+	longest = func(v any) int {
+		most := 0
+		switch v := v.(type) {
+		case []any:
+			most = len(v)
+			for _, e := range v {
+				most = max(most, longest(e))
+			}
+		case map[string]any:
+			for _, e := range v {
+				most = max(most, longest(e))
+			}
+		}
+		return most
+	}
+	for range 5000 {
+		v := value(0)
+		b, err := json.Marshal(v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, want := longestList(b), longest(v); got != want {
+			t.Fatalf("longestList(%s) = %d, want %d", b, got, want)
 		}
 	}
 }

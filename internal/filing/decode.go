@@ -111,19 +111,23 @@ func longestList(b []byte) int {
 	for i := 0; i < len(b); i++ {
 		switch c := b[i]; c {
 		case '"':
-			for { // to the closing quote, over escaped characters
-				j := -1
-				if i+1 < len(b) {
-					j = bytes.IndexAny(b[i+1:], `"\`)
-				}
+			// To the closing quote: the first quote after an even run of
+			// backslashes (IndexByte is vectorised; IndexAny built a set
+			// per string, a tenth of validate's decoding).
+			for {
+				j := bytes.IndexByte(b[i+1:], '"')
 				if j < 0 {
 					i = len(b)
 					break
 				}
-				if i += 1 + j; b[i] == '"' {
+				i += 1 + j
+				k := i - 1
+				for b[k] == '\\' {
+					k--
+				}
+				if (i-1-k)%2 == 0 {
 					break
 				}
-				i++ // the escaped character
 			}
 			if n := len(stack); n > 0 && stack[n-1] == 0 {
 				stack[n-1] = 1
