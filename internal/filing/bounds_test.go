@@ -157,9 +157,9 @@ func TestLongestList(t *testing.T) {
 		`{"a":[[1,2,3,4],[5]],"b":{"c":[1]}}`: 4,
 		`[true,false,null,"s",{}]`:            5,
 		strings.Repeat("[", 40) + "1" + strings.Repeat("]", 40): math.MaxInt,
-		`["a\"]`:         1, // malformed (the decoder refuses it): counted, no panic
-		`["a\`:           1,
-		`{"a":["\\",1]}`: 2,
+		`["a\"]`:              1, // malformed (the decoder refuses it): counted, no panic
+		`["a\`:                1,
+		`{"a":["\\",1]}`:      2,
 		`{"a":["\\\"",1]}`:    2, // an escaped backslash, then an escaped quote
 		`{"a":["x\\\\",1,2]}`: 3, // two escaped backslashes end the string
 	} {
