@@ -202,7 +202,7 @@ func TestLongestListAgreesWithDecoder(t *testing.T) {
 			}
 			return obj
 		case k == 2:
-			return rng.IntN(100)
+			return []any{rng.IntN(100) - 50, -1.5e-7, true, false, nil}[rng.IntN(5)]
 		default:
 			var sb strings.Builder
 			for range rng.IntN(8) {
@@ -238,3 +238,4 @@ func TestLongestListAgreesWithDecoder(t *testing.T) {
 		}
 	}
 }
+

@@ -102,6 +102,28 @@ func leastListBound(maxWebsites int) int {
 // maxDepth is deeper than any filing document nests (websites[0].access.ips).
 const maxDepth = 16
 
+// The bytes longestList acts on; the rest (white space, colons, the inside
+// of numbers and literals) it passes over with one table load each.
+const (
+	passOver   = iota
+	quote      // a string begins
+	open       // [ or {
+	close      // ] or }
+	comma      // the next entry
+	valueStart // a number, true, false or null begins
+)
+
+var listByte = func() (t [256]byte) {
+	t['"'] = quote
+	t['['], t['{'] = open, open
+	t[']'], t['}'] = close, close
+	t[','] = comma
+	for _, c := range []byte("-0123456789tfn") {
+		t[c] = valueStart
+	}
+	return t
+}()
+
 // longestList is the most entries any JSON array in b holds (b is valid
 // UTF-8; malformed JSON gives some count and the decoder refuses it). A
 // scan of the bytes: strings skipped, commas counted per open array.
@@ -109,8 +131,9 @@ func longestList(b []byte) int {
 	stack := make([]int, 0, maxDepth) // entries so far of each open container; -1 marks an object
 	most := 0
 	for i := 0; i < len(b); i++ {
-		switch c := b[i]; c {
-		case '"':
+		switch listByte[b[i]] {
+		case passOver:
+		case quote:
 			// To the closing quote: the first quote after an even run of
 			// backslashes (IndexByte is vectorised; IndexAny built a set
 			// per string, a tenth of validate's decoding).
@@ -132,7 +155,7 @@ func longestList(b []byte) int {
 			if n := len(stack); n > 0 && stack[n-1] == 0 {
 				stack[n-1] = 1
 			}
-		case '[', '{':
+		case open:
 			if n := len(stack); n > 0 && stack[n-1] == 0 {
 				stack[n-1] = 1
 			}
@@ -140,21 +163,20 @@ func longestList(b []byte) int {
 				return math.MaxInt // deeper than any document: the careful decoder refuses it
 			}
 			entries := 0
-			if c == '{' {
+			if b[i] == '{' {
 				entries = -1
 			}
 			stack = append(stack, entries)
-		case ']', '}':
+		case close:
 			if n := len(stack); n > 0 {
 				most = max(most, stack[n-1])
 				stack = stack[:n-1]
 			}
-		case ',':
+		case comma:
 			if n := len(stack); n > 0 && stack[n-1] > 0 {
 				stack[n-1]++
 			}
-		case ' ', '\t', '\r', '\n', ':':
-		default: // a number, true, false, null
+		case valueStart: // the inside of a number passes here too, harmlessly
 			if n := len(stack); n > 0 && stack[n-1] == 0 {
 				stack[n-1] = 1
 			}
