@@ -238,4 +238,3 @@ func TestLongestListAgreesWithDecoder(t *testing.T) {
 		}
 	}
 }
-
