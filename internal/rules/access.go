@@ -51,19 +51,18 @@ func (c *check) access(a *filing.Access, prefix string) {
 		c.r.add(ruleIPsRequired, prefix+".ips")
 	}
 	for k, s := range limit(a.IPs) {
-		field := prefix + ".ips" + idx(k)
 		ip, err := netip.ParseAddr(s)
 		if err != nil || ip.Zone() != "" {
-			c.r.add(ruleIPInvalid, field, s)
+			c.r.add(ruleIPInvalid, prefix+".ips"+idx(k), s)
 			continue
 		}
 		ip = ip.Unmap()
 		if !isPublic(ip) {
-			c.r.add(ruleIPNotPublic, field, s)
+			c.r.add(ruleIPNotPublic, prefix+".ips"+idx(k), s)
 			continue
 		}
 		if !c.v.inRanges(ip) {
-			c.r.add(ruleIPNotProvider, field, s)
+			c.r.add(ruleIPNotProvider, prefix+".ips"+idx(k), s)
 		}
 	}
 	if !c.v.locations[a.ServerLocation] {

@@ -29,10 +29,7 @@ func (v *Validator) CheckPrecheck(domain, certType, certNumber string, today tim
 			ruleSubjectCertFormat, ruleSubjectCertChecksum, ruleSubjectCertLowercaseX)
 	}
 	w := filing.Website{Domain: strings.TrimSpace(domain)}
-	c.domain(&w, 0, "", map[string]int{})
-	for i := range r.vs {
-		r.vs[i].Field = strings.TrimPrefix(r.vs[i].Field, ".") // the domain rules name "<prefix>.domain"
-	}
+	c.domain(&w, 0, &sitePaths{domain: "domain"}, map[string]int{})
 	var out []filing.Violation
 	for _, x := range r.vs {
 		if x.Severity == filing.SeverityError {

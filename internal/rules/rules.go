@@ -71,6 +71,7 @@ type Validator struct {
 	bannedByProv    map[string][]string // individual banned words: national + province
 	bannedNational  []string
 	preApprovalKeys []preApprovalKeywords
+	sites           []sitePaths // the field paths of websites[0] to [maxListItems-1]
 }
 
 type ipRange struct{ from, to netip.Addr }
@@ -92,7 +93,7 @@ type preApprovalKeywords struct {
 func New(p config.Provider) (*Validator, error) {
 	d := refdata.Default()
 	v := &Validator{data: d, methods: map[string]bool{}, locations: map[string]bool{}, tlds: map[string]bool{},
-		maxWebsites: p.MaxWebsitesPerApplication, bannedByProv: map[string][]string{}}
+		maxWebsites: p.MaxWebsitesPerApplication, bannedByProv: map[string][]string{}, sites: newSitePaths()}
 	if v.maxWebsites <= 0 {
 		v.maxWebsites = config.DefaultProvider().MaxWebsitesPerApplication
 	}
