@@ -2,7 +2,6 @@ package rules
 
 import (
 	"strings"
-	"time"
 
 	"beian/internal/domainname"
 	"beian/internal/filing"
@@ -70,8 +69,8 @@ func (c *check) validFrom(s string, field path) {
 	if s == "" {
 		return
 	}
-	from, err := time.Parse(time.DateOnly, s)
-	if err != nil || from.After(c.asOf) {
+	from, ok := parseDate(s)
+	if !ok || from.After(c.asOf) {
 		c.r.add(rulePersonValidFrom, field.String())
 	}
 }
@@ -80,8 +79,8 @@ func (c *check) validUntil(s string, field path) {
 	if s == filing.LongTerm {
 		return
 	}
-	until, err := time.Parse(time.DateOnly, s)
-	if err != nil {
+	until, ok := parseDate(s)
+	if !ok {
 		c.r.add(rulePersonValidUntilRequired, field.String())
 		return
 	}

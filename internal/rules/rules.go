@@ -233,8 +233,8 @@ func ParseAsOf(asOf string, today time.Time) (time.Time, error) {
 		y, m, d := today.In(cst).Date()
 		return time.Date(y, m, d, 0, 0, 0, 0, time.UTC), nil
 	}
-	t, err := time.Parse(time.DateOnly, asOf)
-	if err != nil {
+	t, ok := parseDate(asOf)
+	if !ok {
 		return time.Time{}, fmt.Errorf("as_of %q is not a YYYY-MM-DD date", asOf)
 	}
 	return t, nil
