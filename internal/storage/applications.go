@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"strings"
 	"time"
 )
 
@@ -55,9 +56,9 @@ func (t *Tx) CreateApplication(ctx context.Context, a *Application) error {
 	t.changed(changesApplications)
 	t.noteSubjects(a.SubjectCertHash)
 	a.Version = 1
-	_, err := t.exec(ctx, `INSERT INTO applications (`+appCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	_, err := t.exec(ctx, `INSERT INTO applications (`+appCols+`, queue_domains) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		a.ID, a.OwnerID, a.Flow, a.State, boolInt(a.Open), a.Province, a.SubjectName, a.SubjectCertType, a.SubjectCertHash,
-		a.RecordNumber, a.Document, a.Version, ms(a.DueAt), ms(a.SubmittedAt), ms(a.CreatedAt), ms(a.UpdatedAt))
+		a.RecordNumber, a.Document, a.Version, ms(a.DueAt), ms(a.SubmittedAt), ms(a.CreatedAt), ms(a.UpdatedAt), QueueDomains(a.Domains))
 	if err != nil {
 		return fmt.Errorf("create application: %w", err)
 	}
@@ -71,9 +72,9 @@ func (t *Tx) UpdateApplication(ctx context.Context, a *Application) error {
 	t.noteSubjects(a.SubjectCertHash)
 	res, err := t.exec(ctx, `UPDATE applications SET flow = ?, state = ?, open = ?, province = ?, subject_name = ?,
 		subject_cert_type = ?, subject_cert_hash = ?, record_number = ?, document = ?, version = version + 1,
-		due_at = ?, submitted_at = ?, updated_at = ? WHERE id = ? AND version = ?`,
+		due_at = ?, submitted_at = ?, updated_at = ?, queue_domains = ? WHERE id = ? AND version = ?`,
 		a.Flow, a.State, boolInt(a.Open), a.Province, a.SubjectName, a.SubjectCertType, a.SubjectCertHash, a.RecordNumber,
-		a.Document, ms(a.DueAt), ms(a.SubmittedAt), ms(a.UpdatedAt), a.ID, a.Version)
+		a.Document, ms(a.DueAt), ms(a.SubmittedAt), ms(a.UpdatedAt), QueueDomains(a.Domains), a.ID, a.Version)
 	if err != nil {
 		return fmt.Errorf("update application %s: %w", a.ID, err)
 	}
@@ -82,6 +83,23 @@ func (t *Tx) UpdateApplication(ctx context.Context, a *Application) error {
 	}
 	a.Version++
 	return t.writeLookups(ctx, a)
+}
+
+// QueueDomains is how an application keeps its domains for the review
+// queue (migration 00059): the non-empty ones in document order, separated
+// by a space (no domain name holds one).
+func QueueDomains(domains []string) string {
+	var b strings.Builder
+	for _, d := range domains {
+		if d == "" {
+			continue
+		}
+		if b.Len() > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(d)
+	}
+	return b.String()
 }
 
 // writeLookups replaces the domain and mobile lookup rows of a.

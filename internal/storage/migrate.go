@@ -21,26 +21,9 @@ var migrations embed.FS
 // Migrate brings the schema up to date. On PostgreSQL an advisory lock makes
 // it safe when several instances start at once.
 func (s *Store) Migrate(ctx context.Context) error {
-	sub, err := fs.Sub(migrations, "migrations")
+	p, err := s.migrations()
 	if err != nil {
 		return err
-	}
-	dialect := goose.DialectSQLite3
-	// Out of order: work on parallel branches numbers its migrations in
-	// ranges (00030s, 00040s …), so a database already past 00040 must
-	// still take a 00031 that lands later.
-	opts := []goose.ProviderOption{goose.WithGoMigrations(auditAppendOnly(s.pg)), goose.WithAllowOutofOrder(true)}
-	if s.pg {
-		dialect = goose.DialectPostgres
-		locker, err := lock.NewPostgresSessionLocker()
-		if err != nil {
-			return fmt.Errorf("migration lock: %w", err)
-		}
-		opts = append(opts, goose.WithSessionLocker(locker))
-	}
-	p, err := goose.NewProvider(dialect, s.w, sub, opts...)
-	if err != nil {
-		return fmt.Errorf("migrations: %w", err)
 	}
 	res, err := p.Up(ctx)
 	if err != nil {
@@ -58,6 +41,32 @@ func (s *Store) Migrate(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// migrations is the goose provider of this store's dialect.
+func (s *Store) migrations() (*goose.Provider, error) {
+	sub, err := fs.Sub(migrations, "migrations")
+	if err != nil {
+		return nil, err
+	}
+	dialect := goose.DialectSQLite3
+	// Out of order: work on parallel branches numbers its migrations in
+	// ranges (00030s, 00040s …), so a database already past 00040 must
+	// still take a 00031 that lands later.
+	opts := []goose.ProviderOption{goose.WithGoMigrations(auditAppendOnly(s.pg)), goose.WithAllowOutofOrder(true)}
+	if s.pg {
+		dialect = goose.DialectPostgres
+		locker, err := lock.NewPostgresSessionLocker()
+		if err != nil {
+			return nil, fmt.Errorf("migration lock: %w", err)
+		}
+		opts = append(opts, goose.WithSessionLocker(locker))
+	}
+	p, err := goose.NewProvider(dialect, s.w, sub, opts...)
+	if err != nil {
+		return nil, fmt.Errorf("migrations: %w", err)
+	}
+	return p, nil
 }
 
 // Optimize keeps SQLite's planner statistics current as the data grows

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -16,13 +17,14 @@ type QueueFilter struct {
 }
 
 // queueCols are the columns a queue line shows, all in the queue indexes
-// (migration 00006): no row, and no sealed document, is read.
-const queueCols = `id, flow, state, province, subject_name, due_at, submitted_at`
+// (migrations 00006, 00059): no row, and no sealed document, is read.
+const queueCols = `id, flow, state, province, subject_name, due_at, submitted_at, queue_domains`
 
 // ReviewQueue lists open applications waiting on the provider, oldest due
 // first (tasks without a due time after those with one, by submission).
 // The applications carry only ID, Flow, State, Province, SubjectName,
-// DueAt and SubmittedAt (Open is true); read one with Application for more.
+// DueAt, SubmittedAt and Domains (Open is true); read one with Application
+// for more.
 //
 // Two index walks in queue order (migration 00006), the tasks with a due
 // time first, then if the page is not full those without: a page costs
@@ -46,37 +48,7 @@ func (rd Reader) ReviewQueue(ctx context.Context, f QueueFilter) ([]*Application
 		}
 		out = append(out, rest...)
 	}
-	return out, rd.withDomains(ctx, out)
-}
-
-// withDomains reads the domains of a page of applications in one query,
-// so the queue shows what each application files.
-func (rd Reader) withDomains(ctx context.Context, apps []*Application) error {
-	if len(apps) == 0 {
-		return nil
-	}
-	byID := make(map[string]*Application, len(apps))
-	args := make([]any, 0, len(apps))
-	for _, a := range apps {
-		byID[a.ID] = a
-		args = append(args, a.ID)
-	}
-	rows, err := rd.db.query(ctx, `SELECT application_id, domain FROM application_domains WHERE application_id IN (`+
-		marks(len(args))+`) ORDER BY application_id, idx`, args...)
-	if err != nil {
-		return fmt.Errorf("queue domains: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var id, d string
-		if err := rows.Scan(&id, &d); err != nil {
-			return translate(err)
-		}
-		if a := byID[id]; a != nil {
-			a.Domains = append(a.Domains, d)
-		}
-	}
-	return translate(rows.Err())
+	return out, nil
 }
 
 func (rd Reader) queuePart(ctx context.Context, f QueueFilter, due, order string, limit int) ([]*Application, error) {
@@ -101,10 +73,12 @@ func (rd Reader) queuePart(ctx context.Context, f QueueFilter, due, order string
 	for rows.Next() {
 		a := &Application{Open: true}
 		var due, submitted int64
-		if err := rows.Scan(&a.ID, &a.Flow, &a.State, &a.Province, &a.SubjectName, &due, &submitted); err != nil {
+		var domains string
+		if err := rows.Scan(&a.ID, &a.Flow, &a.State, &a.Province, &a.SubjectName, &due, &submitted, &domains); err != nil {
 			return nil, translate(err)
 		}
 		a.DueAt, a.SubmittedAt = fromMS(due), fromMS(submitted)
+		a.Domains = strings.Fields(domains)
 		out = append(out, a)
 	}
 	return out, translate(rows.Err())

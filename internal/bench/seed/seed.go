@@ -92,7 +92,7 @@ var tables = []table{
 	{"access_records", strings.Fields("id website_id status version data application_id created_at updated_at")},
 	{"record_versions", strings.Fields("record_type record_id version status data application_id at")},
 	{"leader_mobiles", strings.Fields("owner_type owner_id role mobile_hash")},
-	{"applications", strings.Fields("id owner_id flow state open province subject_name subject_cert_type subject_cert_hash record_number document version due_at submitted_at created_at updated_at")},
+	{"applications", strings.Fields("id owner_id flow state open province subject_name subject_cert_type subject_cert_hash record_number document version due_at submitted_at created_at updated_at queue_domains")},
 	{"application_domains", strings.Fields("application_id idx domain open")},
 	{"transitions", strings.Fields("id application_id seq at actor_id actor_role event from_state to_state reasons document")},
 }
@@ -254,7 +254,8 @@ func (b *builder) application(c *chunk, s *Subject, owner, certHash string) stri
 		}
 	}
 	c.add(tApplications, id, owner, d.Flow, oa.State, 1, d.Subject.Province, d.Subject.Name, d.Subject.CertType, certHash,
-		s.SubjectNumber, b.sealJSON(d), 1+seq, ms(due), ms(oa.SubmittedAt), ms(oa.CreatedAt), ms(updated))
+		s.SubjectNumber, b.sealJSON(d), 1+seq, ms(due), ms(oa.SubmittedAt), ms(oa.CreatedAt), ms(updated),
+		storage.QueueDomains([]string{d.Websites[0].Domain}))
 	c.add(tAppDomains, id, 0, d.Websites[0].Domain, 1)
 	c.add(tMobiles, "application", id, "subject_leader", b.seal.Hash(d.Subject.Leader.Mobile))
 	c.add(tMobiles, "application", id, "website_leader:0", b.seal.Hash(d.Websites[0].Leader.Mobile))
