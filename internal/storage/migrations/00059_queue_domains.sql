@@ -5,9 +5,12 @@
 -- application now keeps them itself, space-separated in document order,
 -- written with the row, and the queue indexes hold them: a page is one
 -- index walk again. (string_agg with ORDER BY: PostgreSQL, SQLite 3.44+.)
+-- Only open applications are filled in: the queue shows nothing else, and
+-- only UpdateApplication opens one again, writing the column as it does.
 ALTER TABLE applications ADD COLUMN queue_domains TEXT NOT NULL DEFAULT '';
 UPDATE applications SET queue_domains = COALESCE((SELECT string_agg(d.domain, ' ' ORDER BY d.idx)
-    FROM application_domains d WHERE d.application_id = applications.id), '');
+    FROM application_domains d WHERE d.application_id = applications.id), '')
+    WHERE open = 1;
 DROP INDEX applications_queue_province;
 DROP INDEX applications_queue;
 CREATE INDEX applications_queue_province ON applications (province, due_at, submitted_at, id, state, flow, subject_name, open, queue_domains)
