@@ -87,7 +87,8 @@ func (t *Tx) UpdateApplication(ctx context.Context, a *Application) error {
 
 // QueueDomains is how an application keeps its domains for the review
 // queue (migration 00059): the non-empty ones in document order, separated
-// by a space (no domain name holds one).
+// by a space (no domain name holds one). A list longer than
+// maxQueueDomains bytes is queueDomainsElsewhere instead.
 func QueueDomains(domains []string) string {
 	var b strings.Builder
 	for _, d := range domains {
@@ -99,8 +100,21 @@ func QueueDomains(domains []string) string {
 		}
 		b.WriteString(d)
 	}
+	if b.Len() > maxQueueDomains {
+		return queueDomainsElsewhere
+	}
 	return b.String()
 }
+
+// maxQueueDomains bounds the domains an application keeps in the queue's
+// indexes: an index entry is bounded (PostgreSQL's B-tree: 2,704 bytes,
+// with a subject name of up to 400), and ten domains of 253 bytes are not.
+// The migrations 00059 and 00060 hold the same number.
+const maxQueueDomains = 1024
+
+// queueDomainsElsewhere stands for a list too long for the row (no domain
+// is "*"): the queue reads those from application_domains.
+const queueDomainsElsewhere = "*"
 
 // writeLookups replaces the domain and mobile lookup rows of a.
 func (t *Tx) writeLookups(ctx context.Context, a *Application) error {

@@ -37,21 +37,52 @@ func (rd Reader) ReviewQueue(ctx context.Context, f QueueFilter) ([]*Application
 		f.Limit = 200
 	}
 	limit := min(f.Limit, 1000)
-	out, err := rd.queuePart(ctx, f, "due_at > 0", "due_at, submitted_at, id", limit)
+	var long []*Application // lists too long for the index (QueueDomains)
+	out, err := rd.queuePart(ctx, f, "due_at > 0", "due_at, submitted_at, id", limit, &long)
 	if err != nil {
 		return nil, err
 	}
 	if len(out) < limit {
-		rest, err := rd.queuePart(ctx, f, "due_at = 0", "submitted_at, id", limit-len(out))
+		rest, err := rd.queuePart(ctx, f, "due_at = 0", "submitted_at, id", limit-len(out), &long)
 		if err != nil {
 			return nil, err
 		}
 		out = append(out, rest...)
 	}
-	return out, nil
+	return out, rd.withDomains(ctx, long)
 }
 
-func (rd Reader) queuePart(ctx context.Context, f QueueFilter, due, order string, limit int) ([]*Application, error) {
+// withDomains reads the domains of applications whose list was too long
+// for the queue's index (QueueDomains), in one query.
+func (rd Reader) withDomains(ctx context.Context, apps []*Application) error {
+	if len(apps) == 0 {
+		return nil
+	}
+	byID := make(map[string]*Application, len(apps))
+	args := make([]any, 0, len(apps))
+	for _, a := range apps {
+		byID[a.ID] = a
+		args = append(args, a.ID)
+	}
+	rows, err := rd.db.query(ctx, `SELECT application_id, domain FROM application_domains WHERE application_id IN (`+
+		marks(len(args))+`) ORDER BY application_id, idx`, args...)
+	if err != nil {
+		return fmt.Errorf("queue domains: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id, d string
+		if err := rows.Scan(&id, &d); err != nil {
+			return translate(err)
+		}
+		if a := byID[id]; a != nil {
+			a.Domains = append(a.Domains, d)
+		}
+	}
+	return translate(rows.Err())
+}
+
+func (rd Reader) queuePart(ctx context.Context, f QueueFilter, due, order string, limit int, long *[]*Application) ([]*Application, error) {
 	q := `SELECT ` + queueCols + ` FROM applications WHERE open = 1`
 	args := make([]any, 0, len(f.States)+2)
 	if f.Province != "" {
@@ -78,7 +109,11 @@ func (rd Reader) queuePart(ctx context.Context, f QueueFilter, due, order string
 			return nil, translate(err)
 		}
 		a.DueAt, a.SubmittedAt = fromMS(due), fromMS(submitted)
-		a.Domains = strings.Fields(domains)
+		if domains == queueDomainsElsewhere {
+			*long = append(*long, a)
+		} else {
+			a.Domains = strings.Fields(domains)
+		}
 		out = append(out, a)
 	}
 	return out, translate(rows.Err())

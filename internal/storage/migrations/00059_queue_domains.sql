@@ -7,8 +7,11 @@
 -- index walk again. (string_agg with ORDER BY: PostgreSQL, SQLite 3.44+.)
 -- Only open applications are filled in: the queue shows nothing else, and
 -- only UpdateApplication opens one again, writing the column as it does.
+-- A list over 1,024 bytes is '*' (storage.QueueDomains): an index entry
+-- is bounded, and the queue reads those few from application_domains.
 ALTER TABLE applications ADD COLUMN queue_domains TEXT NOT NULL DEFAULT '';
-UPDATE applications SET queue_domains = COALESCE((SELECT string_agg(d.domain, ' ' ORDER BY d.idx)
+UPDATE applications SET queue_domains = COALESCE((SELECT CASE WHEN octet_length(string_agg(d.domain, ' ' ORDER BY d.idx)) > 1024
+    THEN '*' ELSE string_agg(d.domain, ' ' ORDER BY d.idx) END
     FROM application_domains d WHERE d.application_id = applications.id), '')
     WHERE open = 1;
 DROP INDEX applications_queue_province;
